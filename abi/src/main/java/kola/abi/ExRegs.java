@@ -1,0 +1,64 @@
+package kola.abi;
+
+/**
+ * The control word of ExchangeRegisters and the thread state it returns (L4 X.2,
+ * "ExchangeRegisters"; {@code L4_ExReg_*} in Pistachio's {@code l4/thread.h}).
+ *
+ * <p>Input control bits: h (halt value, bit 0) applied when H (bit 8) is set; r (bit 1) aborts a
+ * receive, s (bit 2) aborts a send; S, i, f, u, p (bits 3..7) write sp, ip, flags, user handle,
+ * pager. The returned control word describes the old state: bit 0 halted, bit 1 receiving,
+ * bit 2 sending. The old sp, ip, flags, user handle and pager are returned too.
+ */
+public final class ExRegs {
+    /** The halt value h. */
+    public static final long HALT_VALUE = 1L;
+    /** Abort a pending receive (r). */
+    public static final long ABORT_RECEIVE = 1L << 1;
+    /** Abort a pending send (s). */
+    public static final long ABORT_SEND = 1L << 2;
+    /** Abort any pending IPC (r | s). */
+    public static final long ABORT_IPC = ABORT_RECEIVE | ABORT_SEND;
+    /** Write the stack pointer. */
+    public static final long SET_SP = 1L << 3;
+    /** Write the instruction pointer: the thread (re)starts at this entry. */
+    public static final long SET_IP = 1L << 4;
+    /** Write sp and ip. */
+    public static final long SET_SP_IP = SET_SP | SET_IP;
+    /** Write the flags. */
+    public static final long SET_FLAGS = 1L << 5;
+    /** Write the user-defined handle. */
+    public static final long SET_USER_HANDLE = 1L << 6;
+    /** Write the pager. */
+    public static final long SET_PAGER = 1L << 7;
+    /** Apply the halt value h. */
+    public static final long HALT_VALID = 1L << 8;
+    /** Halt the thread. */
+    public static final long HALT = HALT_VALID | HALT_VALUE;
+    /** Resume the thread. */
+    public static final long RESUME = HALT_VALID;
+    /** All input control bits Kola knows; any other bit is an invalid parameter. */
+    public static final long KNOWN = (1L << 9) - 1;
+
+    /** Returned control: the thread was halted. */
+    public static final long WAS_HALTED = 1L;
+    /** Returned control: the thread was receiving. */
+    public static final long WAS_RECEIVING = 1L << 1;
+    /** Returned control: the thread was sending. */
+    public static final long WAS_SENDING = 1L << 2;
+
+    /** Index of the old control word in {@link L4#ret(int)} after ExchangeRegisters. */
+    public static final int OUT_CONTROL = 0;
+    /** Index of the old stack pointer. */
+    public static final int OUT_SP = 1;
+    /** Index of the old instruction pointer. */
+    public static final int OUT_IP = 2;
+    /** Index of the old flags. */
+    public static final int OUT_FLAGS = 3;
+    /** Index of the old user-defined handle. */
+    public static final int OUT_USER_HANDLE = 4;
+    /** Index of the old pager. */
+    public static final int OUT_PAGER = 5;
+
+    private ExRegs() {
+    }
+}

@@ -1,0 +1,66 @@
+package kola.abi;
+
+/**
+ * IPC error codes, as the UTCB's ErrorCode holds them after a failed IPC (L4 X.2, "IPC",
+ * error codes; {@code L4_ErrTimeout} etc. in Pistachio's {@code l4/ipc.h}):
+ * {@code (err << 1) | phase}, phase 0 if the send phase failed and 1 if the receive phase did.
+ * Codes 4..7 carry the offset of the failing typed item in bits 3 and up.
+ *
+ * <p>Kola's additions, all within the X.2 codes: a tag with {@code u + t > 63} fails the send
+ * phase with {@link #MESSAGE_OVERFLOW}; an impossible timeout word (an absolute point, or bits
+ * above 32) fails the phase it belongs to with {@link #TIMEOUT}; deleting a thread cancels the
+ * IPC of every thread waiting for it with {@link #CANCELLED}.
+ */
+public final class IpcError {
+    /** No error. */
+    public static final int NONE = 0;
+    /** The timeout expired before a partner was ready. */
+    public static final int TIMEOUT = 1;
+    /** The partner does not exist (or the id is stale). */
+    public static final int NO_PARTNER = 2;
+    /** Another thread cancelled the IPC (ExchangeRegisters), or the partner was deleted. */
+    public static final int CANCELLED = 3;
+    /** The message did not fit the receiver's buffers. */
+    public static final int MESSAGE_OVERFLOW = 4;
+    /** A string copy faulted in the invoker's space and the transfer timeout expired. */
+    public static final int XFER_TIMEOUT_OWN = 5;
+    /** A string copy faulted in the partner's space and the transfer timeout expired. */
+    public static final int XFER_TIMEOUT_PARTNER = 6;
+    /** Another thread aborted the IPC during a transfer. */
+    public static final int ABORTED = 7;
+    /** The phase bit: set when the receive phase failed. */
+    public static final int RECEIVE_PHASE = 1;
+
+    private IpcError() {
+    }
+
+    /** The error kind (1..7) of an ErrorCode. */
+    public static int kind(long errorCode) {
+        return (int) (errorCode >>> 1 & 7);
+    }
+
+    /** Whether the receive phase failed. */
+    public static boolean inReceivePhase(long errorCode) {
+        return (errorCode & RECEIVE_PHASE) != 0;
+    }
+
+    /** The ErrorCode for {@code kind} in the given phase. */
+    public static long code(int kind, boolean receivePhase) {
+        return (long) kind << 1 | (receivePhase ? RECEIVE_PHASE : 0);
+    }
+
+    /** A readable form, e.g. {@code "timeout (receive phase)"}. */
+    public static String describe(long errorCode) {
+        String what = switch (kind(errorCode)) {
+            case NONE -> "no error";
+            case TIMEOUT -> "timeout";
+            case NO_PARTNER -> "no such partner";
+            case CANCELLED -> "cancelled";
+            case MESSAGE_OVERFLOW -> "message overflow";
+            case XFER_TIMEOUT_OWN -> "transfer timeout in own space";
+            case XFER_TIMEOUT_PARTNER -> "transfer timeout in partner's space";
+            default -> "aborted";
+        };
+        return what + (inReceivePhase(errorCode) ? " (receive phase)" : " (send phase)");
+    }
+}

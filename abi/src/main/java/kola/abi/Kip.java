@@ -1,0 +1,91 @@
+package kola.abi;
+
+import java.util.List;
+
+/**
+ * The kernel interface page (L4 X.2, "Kernel Interface Page"; {@code l4/kip.h} of Pistachio): what
+ * the kernel tells every program about itself and the machine. Kola hands it out as this
+ * immutable value ({@link L4#kernelInterface()}); the same facts are written into the KIP frame
+ * that SpaceControl maps at a space's KIP area (magic "L4µK" at offset 0, API version at 4).
+ *
+ * @param apiVersion        0x84: L4 X.2
+ * @param memory            the memory descriptors: conventional, reserved (kernel) and device memory
+ * @param systemBase        the first thread number of system threads; below it, interrupt pseudo-threads
+ * @param userBase          the first thread number of user threads (sigma0)
+ * @param threadNumberLimit one more than the highest thread number the kernel accepts
+ * @param utcbSizeLog2      UTCB size and alignment, log2
+ * @param utcbAreaMinLog2   the smallest UTCB area, log2
+ * @param kipAreaSizeLog2   the size of the KIP area, log2
+ * @param interruptLines    the number of interrupt lines (pseudo-threads 0..lines-1)
+ * @param cyclesPerMicrosecond the simulated clock rate
+ * @param bootModules       the boot modules of the image, in order
+ */
+public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase, long userBase,
+                  long threadNumberLimit, int utcbSizeLog2, int utcbAreaMinLog2, int kipAreaSizeLog2,
+                  int interruptLines, long cyclesPerMicrosecond, List<BootModule> bootModules) {
+
+    /** The KIP magic, "L4µK" as in X.2 (bytes 'L', '4', 0xE6, 'K' little-endian). */
+    public static final int MAGIC = 'L' | '4' << 8 | 0xE6 << 16 | 'K' << 24;
+    /** The X.2 API version. */
+    public static final int API_VERSION_X2 = 0x84;
+    /** The KIP area of the boot tasks' spaces, and the one Kola's root task gives every task. */
+    public static final long STANDARD_KIP_AREA = Fpage.of(0x3F_FFFF_F000L, 12, 0);
+    /** The UTCB area of the boot tasks' spaces: 1 MiB, room for 1024 UTCBs of 1 KiB. */
+    public static final long STANDARD_UTCB_AREA = Fpage.of(0x3F_FFE0_0000L, 20, 0);
+
+    public Kip {
+        memory = List.copyOf(memory);
+        bootModules = List.copyOf(bootModules);
+    }
+
+    /** The global id of sigma0: thread {@code userBase}, version 1. */
+    public long sigma0() {
+        return ThreadId.global(userBase, 1);
+    }
+
+    /** The global id of the root task's first thread: thread {@code userBase + 2}, version 1. */
+    public long rootTask() {
+        return ThreadId.global(userBase + 2, 1);
+    }
+
+    /** The global id of interrupt line {@code line}'s pseudo-thread. */
+    public long interruptThread(int line) {
+        return ThreadId.global(line, 1);
+    }
+
+    /** The boot module called {@code name}, or null. */
+    public BootModule module(String name) {
+        for (BootModule m : bootModules) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** A memory descriptor: a physical region and what it is. */
+    public record MemoryDescriptor(Type type, long base, long size) {
+        /** Memory descriptor types, as X.2 names them. */
+        public enum Type { CONVENTIONAL, RESERVED, DEVICE, BOOT_MODULE }
+    }
+
+    /**
+     * A boot module (Kola's extension of the X.2 boot info): a program the root task starts.
+     *
+     * @param index    position in the image, from 0
+     * @param name     the module's name
+     * @param ipBase   the instruction pointer of its entry 0; entry k is {@code ipBase + k}
+     * @param priority the priority the image asks for
+     * @param args     the image's arguments for it
+     */
+    public record BootModule(int index, String name, long ipBase, int priority, List<String> args) {
+        public BootModule {
+            args = List.copyOf(args);
+        }
+
+        /** The instruction pointer of entry {@code k}. */
+        public long entry(int k) {
+            return ipBase + k;
+        }
+    }
+}

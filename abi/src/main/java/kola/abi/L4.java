@@ -1,0 +1,145 @@
+package kola.abi;
+
+/**
+ * The system-call interface of one thread: the L4 X.2 system calls, its message and buffer
+ * registers, its UTCB's thread control registers, and its memory accessor. A program receives
+ * the {@code L4} of each of its threads in {@link Program#run}; it is only valid on that thread.
+ *
+ * <p>Every argument is a word and every word is input the kernel checks: a bad one yields an
+ * error code (the {@link #errorCode()} register), never an exception. System calls with several
+ * results return the first and leave the others in the return registers {@link #ret(int)}.
+ *
+ * <p>Naming follows the X.2 reference manual and Pistachio's {@code l4/*.h}: ThreadControl,
+ * SpaceControl, ExchangeRegisters, ThreadSwitch, Schedule, SystemClock, Ipc, Unmap.
+ */
+public interface L4 {
+
+    // ---- the UTCB ----------------------------------------------------------------------------
+
+    /** Message register {@code i} (0..63); MR0 is the tag. */
+    long mr(int i);
+
+    /** Sets message register {@code i} (0..63). */
+    void setMr(int i, long value);
+
+    /** Buffer register {@code i} (0..32); BR0 is the acceptor. */
+    long br(int i);
+
+    /** Sets buffer register {@code i} (0..32). */
+    void setBr(int i, long value);
+
+    /** MyGlobalId: this thread's global id. */
+    long myGlobalId();
+
+    /** ErrorCode: why the last failed system call failed. */
+    long errorCode();
+
+    /** UserDefinedHandle. */
+    long userHandle();
+
+    /** Sets UserDefinedHandle. */
+    void setUserHandle(long handle);
+
+    /** The thread's pager, as the kernel knows it. */
+    long pager();
+
+    /** The instruction pointer the thread was started at. */
+    long startIp();
+
+    /** The stack pointer the thread was started with. */
+    long startSp();
+
+    /** Return register {@code i} (0..7) of the last system call with several results. */
+    long ret(int i);
+
+    /** The kernel interface page. */
+    Kip kernelInterface();
+
+    /** The memory accessor of this thread's address space. */
+    Memory memory();
+
+    // ---- system calls ------------------------------------------------------------------------
+
+    /**
+     * Ipc: an optional send phase to {@code to} (nil: none) and an optional receive phase from
+     * {@code fromSpecifier} (nil: none; {@link ThreadId#ANY}: open receive), with the send and
+     * receive timeouts packed by {@link Timeout#pair}. The message is MR0 (tag) and MR1..u+t.
+     * Returns the sender of the received message (nil when there was no receive phase). On
+     * failure MR0 has {@link MsgTag#ERROR} set and {@link #errorCode()} holds an {@link IpcError}.
+     */
+    long ipc(long to, long fromSpecifier, long timeouts);
+
+    /** Call: send to {@code to}, then receive from it, with no timeouts. Returns the tag. */
+    default long call(long to) {
+        ipc(to, to, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+        return mr(0);
+    }
+
+    /** Send with no timeout. Returns the tag (error flag set on failure). */
+    default long send(long to) {
+        ipc(to, ThreadId.NIL, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+        return mr(0);
+    }
+
+    /** Reply: send with zero timeout. Returns the tag. */
+    default long reply(long to) {
+        ipc(to, ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+        return mr(0);
+    }
+
+    /** Closed receive from {@code from}. Returns the sender. */
+    default long receive(long from) {
+        return ipc(ThreadId.NIL, from, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+    }
+
+    /** Open receive. Returns the sender. */
+    default long waitAny() {
+        return ipc(ThreadId.NIL, ThreadId.ANY, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+    }
+
+    /** ReplyWait: reply to {@code to} with zero timeout, then open receive. Returns the sender. */
+    default long replyWait(long to) {
+        return ipc(to, ThreadId.ANY, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+    }
+
+    /**
+     * ThreadControl (privileged): create, modify or delete thread {@code dest}. Returns 1 on
+     * success and 0 on failure ({@link KernelError} in {@link #errorCode()}).
+     */
+    long threadControl(long dest, long spaceSpecifier, long scheduler, long pager, long utcbLocation);
+
+    /**
+     * SpaceControl (privileged): set the KIP area and UTCB area of the space of thread
+     * {@code spaceSpecifier}. Returns 1 on success, 0 on failure; {@code ret(0)} is the old control.
+     */
+    long spaceControl(long spaceSpecifier, long control, long kipArea, long utcbArea, long redirector);
+
+    /**
+     * ExchangeRegisters: read and write the registers of thread {@code dest}, halt, resume, or
+     * abort its IPC ({@link ExRegs}). Returns dest's global id, or nil on failure; the old values
+     * are in {@code ret(ExRegs.OUT_*)}.
+     */
+    long exchangeRegisters(long dest, long control, long sp, long ip, long flags, long userHandle, long pager);
+
+    /** ThreadSwitch: donate the rest of the time slice to {@code dest}, or yield when nil. */
+    void threadSwitch(long dest);
+
+    /**
+     * Schedule: set time slice, priority of {@code dest} (the caller must be its scheduler).
+     * Returns the {@link ThreadState} of dest, or {@link ThreadState#ERROR}; {@code ret(0)} is
+     * the old time control, {@code ret(1)} the old priority.
+     */
+    long schedule(long dest, long timeControl, long processorControl, long prioControl, long preemptionControl);
+
+    /** SystemClock: simulated time in microseconds since boot. */
+    long systemClock();
+
+    /**
+     * Unmap: the fpages in MR0..MR{n-1}, n - 1 in the low 6 bits of {@code control}, flush bit
+     * 0x40. Each fpage comes back with its accessed/dirty status in the rwx bits.
+     */
+    void unmap(long control);
+
+    /** Prints to the kernel debug console (like L4's kernel debugger output). */
+    void kdbPrint(String text);
+}

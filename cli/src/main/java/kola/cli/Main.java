@@ -1,0 +1,36 @@
+package kola.cli;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import kola.kernel.Kernel;
+import kola.kernel.KernelConfig;
+import kola.machine.Machine;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kola}: with no command, boots the default system image. */
+@Command(name = "kola", mixinStandardHelpOptions = true, version = "kola 0.1.0",
+        description = "Kola: an L4-family microkernel on a simulated machine.%nWith no command, boots the default system image.",
+        subcommands = {RunCommand.class, BenchCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    MachineOptions machine = new MachineOptions();
+
+    @Override
+    public Integer call() {
+        return RunCommand.boot(Images.defaultImage(), machine, false, System.out);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintStream err = System.err;
+            err.println("kola: " + ex.getMessage());
+            err.println("Try 'kola --help'.");
+            return 2;
+        });
+        System.exit(cl.execute(args));
+    }
+}

@@ -1,0 +1,9 @@
+/** The {@code kola} command: boot an image, run a script, benchmark, trace. */
+module kola.cli {
+    requires kola.kernel;
+    requires kola.system;
+    requires kola.bench;
+    requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+    opens kola.cli to info.picocli;
+}

@@ -1,0 +1,86 @@
+package kola.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import kola.abi.Program;
+
+/**
+ * A system image: the boot modules the kernel starts with (L4's boot loader hands the kernel
+ * sigma0, the root task and further modules). Module 0 is sigma0, module 1 the root task; the
+ * root task starts the rest. Each module names a program; every address space that runs it gets
+ * a fresh instance from the module's factory.
+ */
+public record Image(List<Module> modules) {
+
+    public Image {
+        modules = List.copyOf(modules);
+        if (modules.size() < 2) {
+            throw new IllegalArgumentException("an image needs at least sigma0 and a root task");
+        }
+        for (int i = 0; i < modules.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (modules.get(i).name().equals(modules.get(j).name())) {
+                    throw new IllegalArgumentException("duplicate module name: " + modules.get(i).name());
+                }
+            }
+        }
+    }
+
+    /**
+     * A boot module.
+     *
+     * @param name     its name, unique in the image
+     * @param program  makes one instance of the program per address space
+     * @param priority the priority the root task should give it (0..255)
+     * @param args     free-form arguments for the program, visible in the KIP
+     */
+    public record Module(String name, Supplier<? extends Program> program, int priority, List<String> args) {
+        public Module {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a module needs a name");
+            }
+            if (priority < 0 || priority > 255) {
+                throw new IllegalArgumentException("module " + name + ": priority " + priority + " outside 0..255");
+            }
+            args = List.copyOf(args);
+        }
+
+        /** A module with priority 100 and no arguments. */
+        public Module(String name, Supplier<? extends Program> program) {
+            this(name, program, 100, List.of());
+        }
+    }
+
+    /** A builder: sigma0 and the root task first, then the other modules in order. */
+    public static Builder builder(Supplier<? extends Program> sigma0, Supplier<? extends Program> rootTask) {
+        return new Builder(sigma0, rootTask);
+    }
+
+    /** Builds an {@link Image}. */
+    public static final class Builder {
+        private final List<Module> modules = new ArrayList<>();
+
+        private Builder(Supplier<? extends Program> sigma0, Supplier<? extends Program> rootTask) {
+            modules.add(new Module("sigma0", sigma0));
+            modules.add(new Module("roottask", rootTask));
+        }
+
+        /** Adds a module with priority 100. */
+        public Builder module(String name, Supplier<? extends Program> program) {
+            modules.add(new Module(name, program));
+            return this;
+        }
+
+        /** Adds a module. */
+        public Builder module(String name, Supplier<? extends Program> program, int priority, List<String> args) {
+            modules.add(new Module(name, program, priority, args));
+            return this;
+        }
+
+        /** The image. */
+        public Image build() {
+            return new Image(modules);
+        }
+    }
+}

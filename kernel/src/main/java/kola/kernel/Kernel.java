@@ -1,0 +1,446 @@
+package kola.kernel;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+import kola.abi.Fpage;
+import kola.abi.Kip;
+import kola.abi.ThreadId;
+import kola.machine.CostModel;
+import kola.machine.CycleClock;
+import kola.machine.Machine;
+import kola.machine.PhysicalMemory;
+
+/**
+ * The Kola microkernel on one simulated {@link Machine}: boot, the kernel loop, and the thread and
+ * space lifecycle (paper section 2; DESIGN.md, "Execution model").
+ *
+ * <p>The kernel loop runs the current thread's continuation until it traps, performs the trap,
+ * and runs whoever is current then. When no thread is runnable it skips simulated time to the next
+ * timeout or device event; when there is none, the system has nothing left to do and
+ * {@link #run()} returns. The kernel never runs inside a continuation and never blocks.
+ *
+ * <p>This class and the records beside it are the whole public surface of the module, for the
+ * command line and tests: no kernel object leaves the package.
+ */
+public final class Kernel {
+    static final ContinuationScope SCOPE = new ContinuationScope("kola");
+    /** Thread numbers below this are interrupt pseudo-threads (one per line). */
+    public static final long SYSTEM_BASE = 32;
+    /** The first user thread number: sigma0. */
+    public static final long USER_BASE = 64;
+    /** UTCB size and alignment, log2: 1 KiB as on 64-bit Pistachio. */
+    public static final int UTCB_SIZE_LOG2 = 10;
+    /** The smallest UTCB area, log2. */
+    public static final int UTCB_AREA_MIN_LOG2 = 12;
+    /** The KIP area size, log2: one page. */
+    public static final int KIP_AREA_SIZE_LOG2 = 12;
+    private static final long BOOT_KIP_AREA = Kip.STANDARD_KIP_AREA;
+    private static final long BOOT_UTCB_AREA = Kip.STANDARD_UTCB_AREA;
+
+    final Machine machine;
+    final KernelConfig config;
+    final Image image;
+    final CycleClock clock;
+    final EventLog events = new EventLog();
+    final Cpu cpu;
+    final ThreadTable threads;
+    final KernelMemory kmem;
+    final CommunicationModel comm;
+    final Ipc ipc;
+    final SystemCalls syscalls;
+    final Kip kip;
+    final long kipFrame;
+    private final PrintStream console;
+    private final List<Space> spaces = new ArrayList<>();
+    private int nextAsid = 1;
+    private long traps;
+    private boolean booted;
+
+    /** A kernel for {@code machine} that will boot {@code image}, printing its debug console to {@code console}. */
+    public Kernel(Machine machine, KernelConfig config, Image image, PrintStream console) {
+        this.machine = machine;
+        this.config = config;
+        this.image = image;
+        this.console = console;
+        this.clock = machine.clock();
+        PhysicalMemory phys = machine.memory();
+        long poolFrames = config.kernelMemoryBytes() / PhysicalMemory.PAGE_SIZE;
+        if (config.kernelMemoryBytes() * 2 > phys.ramBytes()) {
+            throw new IllegalArgumentException("kernel memory (" + config.kernelMemoryBytes()
+                    + " bytes) must be at most half of RAM (" + phys.ramBytes() + " bytes)");
+        }
+        this.cpu = new Cpu(clock, events);
+        this.threads = new ThreadTable(config.threadNumberLimit());
+        this.kipFrame = 0;
+        this.kmem = new CentralPool(phys, 1, poolFrames - 1);
+        this.comm = new GlobalIds(threads);
+        this.ipc = new Ipc(clock, cpu, comm, events);
+        this.syscalls = new SystemCalls(this);
+        this.kip = buildKip(machine, config, image);
+        writeKipFrame();
+    }
+
+    private static Kip buildKip(Machine machine, KernelConfig config, Image image) {
+        PhysicalMemory phys = machine.memory();
+        List<Kip.MemoryDescriptor> memory = new ArrayList<>();
+        memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.CONVENTIONAL, 0, phys.ramBytes()));
+        memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.RESERVED, 0, config.kernelMemoryBytes()));
+        for (var device : phys.devices()) {
+            memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.DEVICE, device.base(), device.size()));
+        }
+        List<Kip.BootModule> modules = new ArrayList<>();
+        for (int i = 0; i < image.modules().size(); i++) {
+            Image.Module m = image.modules().get(i);
+            modules.add(new Kip.BootModule(i, m.name(), moduleIpBase(i), m.priority(), m.args()));
+        }
+        return new Kip(Kip.API_VERSION_X2, memory, SYSTEM_BASE, USER_BASE, config.threadNumberLimit(),
+                UTCB_SIZE_LOG2, UTCB_AREA_MIN_LOG2, KIP_AREA_SIZE_LOG2, Machine.LINES,
+                CostModel.CYCLES_PER_MICROSECOND, modules);
+    }
+
+    /** The instruction pointer of module {@code index}'s entry 0: its code "lies" at (index + 1) << 32. */
+    static long moduleIpBase(int index) {
+        return (long) (index + 1) << 32;
+    }
+
+    /** The module whose code contains {@code ip}, or -1. */
+    int moduleOf(long ip) {
+        long index = (ip >>> 32) - 1;
+        return index >= 0 && index < image.modules().size() ? (int) index : -1;
+    }
+
+    /** Writes the KIP's fixed words into its frame: magic, API version, thread bases, clock rate. */
+    private void writeKipFrame() {
+        PhysicalMemory phys = machine.memory();
+        long base = kipFrame * PhysicalMemory.PAGE_SIZE;
+        phys.store32(base, Kip.MAGIC);
+        phys.store32(base + 4, (long) Kip.API_VERSION_X2 << 24);
+        phys.store64(base + 0x10, SYSTEM_BASE);
+        phys.store64(base + 0x18, USER_BASE);
+        phys.store64(base + 0x20, config.threadNumberLimit());
+        phys.store64(base + 0x28, CostModel.CYCLES_PER_MICROSECOND);
+        phys.store64(base + 0x30, phys.ramBytes());
+    }
+
+    // ---- boot and the loop ------------------------------------------------------------------
+
+    /**
+     * Boots (the first time) and runs until the system has nothing left to do: no thread is
+     * runnable and no timeout or device event is pending. Returns what happened.
+     */
+    public RunResult run() {
+        return run(Long.MAX_VALUE);
+    }
+
+    /** Like {@link #run()}, but stops after {@code maxTraps} kernel entries (for tests and fuzzing). */
+    public RunResult run(long maxTraps) {
+        if (!booted) {
+            boot();
+            booted = true;
+        }
+        long limit = traps + maxTraps < traps ? Long.MAX_VALUE : traps + maxTraps;
+        while (traps < limit) {
+            Tcb t = cpu.current;
+            if (t == null) {
+                cpu.reschedule();
+                if (cpu.current == null && !idle()) {
+                    break;
+                }
+                continue;
+            }
+            t.continuation.run();
+            traps++;
+            handleTrap(t);
+            if (clock.now() >= cpu.preemptAt) {
+                preemptionPoint();
+            }
+        }
+        return new RunResult(traps, clock.now(), events.count(), events.hash(), threads.count());
+    }
+
+    private void boot() {
+        Space sigma0 = newSpace("sigma0", null);
+        Space root = newSpace("roottask", null);
+        if (sigma0 == null || root == null) {
+            throw new IllegalStateException("kernel memory too small to boot");
+        }
+        sigma0.privileged = true;
+        root.privileged = true;
+        long sigma0Id = ThreadId.global(USER_BASE, 1);
+        long rootId = ThreadId.global(USER_BASE + 2, 1);
+        for (Space s : List.of(sigma0, root)) {
+            s.kipArea = BOOT_KIP_AREA;
+            s.utcbArea = BOOT_UTCB_AREA;
+            s.pageTable.map(Fpage.base(BOOT_KIP_AREA), kipFrame, Fpage.R);
+        }
+        Tcb s0 = newThread(sigma0Id, sigma0, null, sigma0Id, ThreadId.NIL);
+        Tcb rt = newThread(rootId, root, null, rootId, sigma0Id);
+        s0.priority = config.bootPriority();
+        rt.priority = config.bootPriority();
+        activate(s0, Fpage.base(BOOT_UTCB_AREA));
+        activate(rt, Fpage.base(BOOT_UTCB_AREA));
+        start(s0, moduleIpBase(0), 0);
+        start(rt, moduleIpBase(1), 0);
+        s0.halted = false;
+        rt.halted = false;
+        cpu.makeReady(s0);
+        cpu.makeReady(rt);
+        kdb("Kola, L4 X.2 API 0x" + Integer.toHexString(Kip.API_VERSION_X2) + ", " + (machine.memory().ramBytes() >> 20) + " MiB RAM, "
+                + (config.kernelMemoryBytes() >> 10) + " KiB kernel memory, " + image.modules().size() + " boot modules");
+        cpu.reschedule();
+    }
+
+    /** Nothing is runnable: skip to the next event. Returns false when there is none. */
+    private boolean idle() {
+        cpu.deviceDeadline = machine.nextDeviceDeadline();
+        long next = Math.min(cpu.timeouts.earliest(), cpu.deviceDeadline);
+        if (next == Long.MAX_VALUE) {
+            return false;
+        }
+        clock.advanceTo(next);
+        preemptionPoint();
+        if (cpu.current == null) {
+            cpu.reschedule();
+        }
+        return true;
+    }
+
+    private void preemptionPoint() {
+        machine.pollDevices();
+        cpu.deviceDeadline = machine.nextDeviceDeadline();
+        ipc.fireTimeouts();
+        cpu.preemptionPoint();
+        cpu.updatePreemptAt();
+    }
+
+    private void handleTrap(Tcb t) {
+        int trap = t.trap;
+        t.trap = Trap.NONE;
+        if (trap != Trap.IPC) {
+            events.record(EventLog.TRAP, clock.now(), t.id, trap);
+        }
+        clock.advance(CostModel.TRAP);
+        switch (trap) {
+            case Trap.IPC -> ipc.ipc(t, t.a0, t.a1, t.a2);
+            case Trap.PREEMPT -> { }
+            case Trap.EXIT -> exited(t);
+            case Trap.PAGE_FAULT -> pageFault(t, t.a0, (int) t.a1);
+            case Trap.KDB_PRINT -> {
+                Object text = t.trapObject;
+                t.trapObject = null;
+                console.println(String.valueOf(text));
+            }
+            default -> syscalls.perform(t, trap);
+        }
+    }
+
+    private void exited(Tcb t) {
+        t.halted = true;
+        t.state = Tcb.INACTIVE;
+        t.continuation = null;
+        events.record(EventLog.HALT, clock.now(), t.id, t.death == null ? 0 : 1);
+        if (t.death != null) {
+            kdb("thread " + describe(t) + " halted: " + t.death);
+        }
+        if (cpu.current == t) {
+            cpu.reschedule();
+        }
+    }
+
+    private void pageFault(Tcb t, long va, int access) {
+        events.record(EventLog.FAULT, clock.now(), t.id, va);
+        kdb("thread " + describe(t) + " halted: page fault at 0x" + Long.toHexString(va) + " ("
+                + kola.abi.Fpage.rightsString(access) + "), no mapping");
+        t.halted = true;
+        cpu.reschedule();
+    }
+
+    /** Prints a kernel message on the debug console. */
+    void kdb(String message) {
+        console.println("kernel: " + message);
+    }
+
+    String describe(Tcb t) {
+        return ThreadId.toString(t.id) + " (" + t.space.name + ")";
+    }
+
+    // ---- threads and spaces -----------------------------------------------------------------
+
+    /** A new, empty address space charged to {@code owner}; null if kernel memory is exhausted. */
+    Space newSpace(String name, Space owner) {
+        if (!kmem.charge(owner, KernelObject.SPACE, Space.BYTES)) {
+            return null;
+        }
+        Space s = new Space(nextAsid++, name);
+        s.owner = owner;
+        long root = kmem.allocateFrame(s);
+        if (root < 0) {
+            kmem.release(owner, KernelObject.SPACE, Space.BYTES);
+            return null;
+        }
+        s.pageTable = new PageTable(machine.memory(), kmem, s, root);
+        spaces.add(s);
+        events.record(EventLog.SPACE_CREATE, clock.now(), s.asid, 0);
+        return s;
+    }
+
+    /** A new inactive thread; the caller checked the id and charged nothing yet. Null if out of memory. */
+    Tcb newThread(long id, Space space, Space owner, long scheduler, long pager) {
+        if (!kmem.charge(owner, KernelObject.TCB, Tcb.BYTES)) {
+            return null;
+        }
+        Tcb t = new Tcb(ThreadId.number(id));
+        t.id = id;
+        t.space = space;
+        t.owner = owner;
+        t.scheduler = scheduler;
+        t.pager = pager;
+        t.priority = config.defaultPriority();
+        t.timeslice = config.timesliceMicros() * CostModel.CYCLES_PER_MICROSECOND;
+        t.remaining = t.timeslice;
+        t.halted = true;
+        t.api = new UserApi(t, this);
+        space.threads++;
+        threads.put(t);
+        events.record(EventLog.THREAD_CREATE, clock.now(), id, space.asid);
+        return t;
+    }
+
+    /** Gives {@code t} its UTCB: it can be started now. The caller checked the location. */
+    void activate(Tcb t, long utcbLocation) {
+        t.utcbLocation = utcbLocation;
+        t.space.useUtcb(utcbLocation);
+        t.space.activeThreads++;
+    }
+
+    /**
+     * (Re)starts {@code t} at {@code ip} with a fresh continuation; the caller checked that ip lies
+     * in the space's module and that the thread is activated and not in an IPC. The thread is made
+     * runnable unless it is halted.
+     */
+    void start(Tcb t, long ip, long sp) {
+        Space space = t.space;
+        int module = moduleOf(ip);
+        if (space.program == null) {
+            space.module = module;
+            space.program = image.modules().get(module).program().get();
+        }
+        t.startIp = ip;
+        t.startSp = sp;
+        t.death = null;
+        t.state = Tcb.READY;
+        kola.abi.Program program = space.program;
+        UserApi api = t.api;
+        t.continuation = new Continuation(SCOPE, () -> {
+            try {
+                program.run(api);
+            } catch (Throwable e) {
+                t.death = e;
+            }
+            t.trap = Trap.EXIT;
+        });
+    }
+
+    /** Deletes {@code t}: its IPC partners are released with errors, its space goes with its last thread. */
+    void deleteThread(Tcb t) {
+        ipc.detach(t, threads);
+        cpu.ready.remove(t);
+        cpu.timeouts.cancel(t);
+        threads.remove(t);
+        t.state = Tcb.DEAD;
+        t.continuation = null;
+        Space space = t.space;
+        if (t.utcbLocation != -1) {
+            space.releaseUtcb(t.utcbLocation);
+            space.activeThreads--;
+        }
+        kmem.release(t.owner, KernelObject.TCB, Tcb.BYTES);
+        events.record(EventLog.THREAD_DELETE, clock.now(), t.id, space.asid);
+        if (--space.threads == 0) {
+            deleteSpace(space);
+        }
+        if (cpu.current == t) {
+            cpu.current = null;
+            cpu.reschedule();
+        }
+    }
+
+    void deleteSpace(Space s) {
+        s.dead = true;
+        machine.tlb().flushAsid(s.asid);
+        s.pageTable.destroy();
+        kmem.release(s.owner, KernelObject.SPACE, Space.BYTES);
+        spaces.remove(s);
+        events.record(EventLog.SPACE_DELETE, clock.now(), s.asid, 0);
+    }
+
+    // ---- inspection, for the command line and tests -----------------------------------------
+
+    /** The kernel interface page this kernel hands out. */
+    public Kip kip() {
+        return kip;
+    }
+
+    /** The hash of the kernel event stream so far (same image and inputs: same hash). */
+    public long eventHash() {
+        return events.hash();
+    }
+
+    /** Simulated time in cycles. */
+    public long cycles() {
+        return clock.now();
+    }
+
+    /** Kernel memory handed out and the pool's capacity, in bytes. */
+    public long[] kernelMemory() {
+        return new long[] {kmem.used(), kmem.capacity()};
+    }
+
+    /** A snapshot of every thread, in thread-number order. */
+    public List<ThreadInfo> threads() {
+        List<ThreadInfo> out = new ArrayList<>();
+        for (long no = 0, end = threads.scanLimit(); no < end; no++) {
+            Tcb t = threads.byNumber(no);
+            if (t != null) {
+                out.add(new ThreadInfo(t.id, t.space.name, t.space.asid, stateName(t), t.priority,
+                        t.state == Tcb.SENDING ? t.partner.id : t.state == Tcb.RECEIVING ? t.waitFrom : 0));
+            }
+        }
+        return out;
+    }
+
+    /** A snapshot of every address space. */
+    public List<SpaceInfo> spaces() {
+        List<SpaceInfo> out = new ArrayList<>();
+        for (Space s : spaces) {
+            out.add(new SpaceInfo(s.asid, s.name, s.threads, s.privileged, s.kernelBytesTotal()));
+        }
+        return out;
+    }
+
+    static String stateName(Tcb t) {
+        String s = switch (t.state) {
+            case Tcb.INACTIVE -> "inactive";
+            case Tcb.READY -> "ready";
+            case Tcb.SENDING -> "sending";
+            case Tcb.RECEIVING -> "receiving";
+            default -> "dead";
+        };
+        return t.halted && t.state != Tcb.INACTIVE ? s + ",halted" : s;
+    }
+
+    /** What a run did: kernel entries, simulated cycles, kernel events and their hash, live threads. */
+    public record RunResult(long traps, long cycles, long events, long eventHash, int threads) {
+    }
+
+    /** A thread as the kernel sees it; {@code waitsFor} is the IPC partner it is blocked on, or 0. */
+    public record ThreadInfo(long id, String space, int asid, String state, int priority, long waitsFor) {
+    }
+
+    /** An address space as the kernel sees it. */
+    public record SpaceInfo(int asid, String name, int threads, boolean privileged, long kernelBytes) {
+    }
+}

@@ -1,0 +1,32 @@
+package kola.kernel;
+
+/**
+ * The kernel-memory seam (DESIGN.md, "Kernel memory"; paper section 4.2): every kernel object is
+ * allocated through it, charged to an owner, and may be refused. A refusal is an error code for
+ * the system call that needed the object ({@code OUT_OF_MEMORY}), never a kernel crash.
+ *
+ * <p>Owners are address spaces; {@code null} is the kernel itself (boot-time objects).
+ */
+interface KernelMemory {
+
+    /** Charges {@code bytes} of a kernel object to {@code owner}; false if the model refuses. */
+    boolean charge(Space owner, KernelObject kind, long bytes);
+
+    /** Returns what {@link #charge} took. */
+    void release(Space owner, KernelObject kind, long bytes);
+
+    /** Allocates a zeroed physical frame for a page table of {@code owner}; -1 if refused. */
+    long allocateFrame(Space owner);
+
+    /** Frees a frame {@link #allocateFrame} returned. */
+    void freeFrame(Space owner, long pfn);
+
+    /** Bytes handed out now. */
+    long used();
+
+    /** Bytes the model can hand out in all. */
+    long capacity();
+
+    /** Bytes handed out to the kernel itself (owner null). */
+    long kernelOwned();
+}

@@ -1,0 +1,13 @@
+package kola.kernel;
+
+/** The kinds of kernel object the kernel-memory model allocates (DESIGN.md, "Kernel memory"). */
+enum KernelObject {
+    /** A thread control block. */
+    TCB,
+    /** An address-space descriptor. */
+    SPACE,
+    /** A page-table frame (Sv39 node). */
+    PAGE_TABLE,
+    /** A mapping-database node. */
+    MAPPING_NODE
+}

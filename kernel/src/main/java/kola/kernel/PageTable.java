@@ -1,0 +1,115 @@
+package kola.kernel;
+
+import kola.machine.PhysicalMemory;
+import kola.machine.Sv39;
+import kola.machine.Tlb;
+
+/**
+ * An address space's Sv39 page table in physical memory (RISC-V privileged spec, "Sv39"; DESIGN.md,
+ * "Memory"). The kernel writes it; the MMU walks it on TLB misses. Node frames come from the
+ * kernel-memory model and are charged to the space. Kola maps 4 KiB pages only.
+ */
+final class PageTable {
+    private static final int ENTRIES = 512;
+    private static final int PTE_BYTES = 8;
+
+    private final PhysicalMemory memory;
+    private final KernelMemory kmem;
+    private final Space space;
+    final long rootPfn;
+
+    /** A page table for {@code space} whose root frame {@code rootPfn} the caller allocated. */
+    PageTable(PhysicalMemory memory, KernelMemory kmem, Space space, long rootPfn) {
+        this.memory = memory;
+        this.kmem = kmem;
+        this.space = space;
+        this.rootPfn = rootPfn;
+    }
+
+    /**
+     * Maps the 4 KiB page at {@code va} to frame {@code pfn} with L4 rights rwx. Returns false if
+     * a page-table node could not be allocated (nothing is changed then).
+     */
+    boolean map(long va, long pfn, int rights) {
+        long table = rootPfn;
+        for (int level = Sv39.LEVELS - 1; level > 0; level--) {
+            long slot = entryAddress(table, va, level);
+            long pte = memory.load64(slot);
+            if ((pte & Sv39.V) == 0) {
+                long child = kmem.allocateFrame(space);
+                if (child < 0) {
+                    return false;
+                }
+                memory.store64(slot, Sv39.pte(child, Sv39.V));
+                table = child;
+            } else {
+                table = Sv39.pfn(pte);
+            }
+        }
+        memory.store64(entryAddress(table, va, 0), Sv39.pte(pfn, leafFlags(rights)));
+        return true;
+    }
+
+    /** The leaf entry for {@code va}, or 0 if none. */
+    long lookup(long va) {
+        long table = rootPfn;
+        for (int level = Sv39.LEVELS - 1; level > 0; level--) {
+            long pte = memory.load64(entryAddress(table, va, level));
+            if ((pte & Sv39.V) == 0) {
+                return 0;
+            }
+            table = Sv39.pfn(pte);
+        }
+        return memory.load64(entryAddress(table, va, 0));
+    }
+
+    /** Removes the leaf for {@code va}, if any, and flushes exactly that TLB entry. */
+    void unmap(long va, Tlb tlb) {
+        long table = rootPfn;
+        for (int level = Sv39.LEVELS - 1; level > 0; level--) {
+            long pte = memory.load64(entryAddress(table, va, level));
+            if ((pte & Sv39.V) == 0) {
+                return;
+            }
+            table = Sv39.pfn(pte);
+        }
+        memory.store64(entryAddress(table, va, 0), 0);
+        tlb.flush(space.asid, va >>> PhysicalMemory.PAGE_SHIFT);
+    }
+
+    /** Frees every node frame, root included. */
+    void destroy() {
+        free(rootPfn, Sv39.LEVELS - 1);
+    }
+
+    private void free(long table, int level) {
+        if (level > 0) {
+            for (int i = 0; i < ENTRIES; i++) {
+                long pte = memory.load64((table << PhysicalMemory.PAGE_SHIFT) + (long) i * PTE_BYTES);
+                if ((pte & Sv39.V) != 0 && !Sv39.isLeaf(pte)) {
+                    free(Sv39.pfn(pte), level - 1);
+                }
+            }
+        }
+        kmem.freeFrame(space, table);
+    }
+
+    /** Sv39 leaf flags for L4 rights: valid, user, accessed, dirty, and r/w/x as given. */
+    static int leafFlags(int rights) {
+        int flags = Sv39.V | Sv39.U | Sv39.A | Sv39.D;
+        if ((rights & kola.abi.Fpage.R) != 0) {
+            flags |= Sv39.R;
+        }
+        if ((rights & kola.abi.Fpage.W) != 0) {
+            flags |= Sv39.W | Sv39.R; // Sv39 reserves W without R
+        }
+        if ((rights & kola.abi.Fpage.X) != 0) {
+            flags |= Sv39.X;
+        }
+        return flags;
+    }
+
+    private static long entryAddress(long table, long va, int level) {
+        return (table << PhysicalMemory.PAGE_SHIFT) + (long) Sv39.vpn(va, level) * PTE_BYTES;
+    }
+}

@@ -1,0 +1,73 @@
+package kola.kernel;
+
+import kola.abi.Fpage;
+import kola.abi.Program;
+
+/**
+ * An address space (paper section 2; L4 X.2 "Address Spaces"): its Sv39 page table, its ASID for
+ * the TLB, its KIP and UTCB areas, the program instance that is its code, and the threads in it.
+ * A space exists while it holds threads; it is named by any of them (the space specifier).
+ */
+final class Space {
+    /** Bytes of kernel memory an address-space descriptor is charged at (its page-table root is charged apart). */
+    static final long BYTES = 256;
+    final int asid;
+    final String name;
+    PageTable pageTable;
+    /** The KIP area and UTCB area (fpages), nil until SpaceControl sets them. */
+    long kipArea = Fpage.NIL;
+    long utcbArea = Fpage.NIL;
+    /** Sigma0's and the root task's spaces may use the privileged system calls. */
+    boolean privileged;
+    /** The boot module whose program runs here (-1: none yet), and its instance. */
+    int module = -1;
+    Program program;
+    int threads;
+    /** Threads that have been activated (given a UTCB); the areas are fixed once one is. */
+    int activeThreads;
+    boolean dead;
+    /** Kernel memory charged to this space, by {@link KernelObject} ordinal. */
+    final long[] kernelBytes = new long[KernelObject.values().length];
+    /** The space charged for this descriptor and its page-table root. */
+    Space owner;
+
+    /** UTCB slots of the UTCB area in use, by index from the area's base. */
+    private final java.util.BitSet utcbs = new java.util.BitSet();
+
+    Space(int asid, String name) {
+        this.asid = asid;
+        this.name = name;
+    }
+
+    private int utcbSlot(long location) {
+        return (int) ((location - Fpage.base(utcbArea)) >>> Kernel.UTCB_SIZE_LOG2);
+    }
+
+    /** Whether {@code location} is a free, aligned UTCB slot inside the UTCB area. */
+    boolean utcbAvailable(long location) {
+        long size = 1L << Kernel.UTCB_SIZE_LOG2;
+        return !Fpage.isNil(utcbArea) && (location & (size - 1)) == 0 && Fpage.contains(utcbArea, location)
+                && !utcbs.get(utcbSlot(location));
+    }
+
+    void useUtcb(long location) {
+        utcbs.set(utcbSlot(location));
+    }
+
+    void releaseUtcb(long location) {
+        utcbs.clear(utcbSlot(location));
+    }
+
+    long kernelBytesTotal() {
+        long sum = 0;
+        for (long b : kernelBytes) {
+            sum += b;
+        }
+        return sum;
+    }
+
+    @Override
+    public String toString() {
+        return name + "#" + asid;
+    }
+}

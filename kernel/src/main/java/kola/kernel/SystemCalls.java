@@ -1,0 +1,335 @@
+package kola.kernel;
+
+import kola.abi.ExRegs;
+import kola.abi.Fpage;
+import kola.abi.IpcError;
+import kola.abi.KernelError;
+import kola.abi.Schedule;
+import kola.abi.ThreadId;
+import kola.abi.ThreadState;
+import kola.abi.Timeout;
+import kola.machine.CostModel;
+
+/**
+ * The system calls other than Ipc (L4 X.2: ThreadControl, SpaceControl, ExchangeRegisters,
+ * ThreadSwitch, Schedule, SystemClock, Unmap). Each first decodes and checks every argument word,
+ * failing with a {@link KernelError} in the caller's ErrorCode, and only then changes kernel
+ * state, so a rejected call changes nothing.
+ *
+ * <p>Kola departs from X.2 where Java user code makes it necessary, and says so in the method:
+ * a newly activated thread is started by ExchangeRegisters (not by a start message from its
+ * pager), which privileged threads may apply to threads of other spaces.
+ */
+final class SystemCalls {
+    private static final long NO_UTCB = -1L;
+    private final Kernel k;
+
+    SystemCalls(Kernel kernel) {
+        this.k = kernel;
+    }
+
+    void perform(Tcb self, int trap) {
+        switch (trap) {
+            case Trap.THREAD_CONTROL -> self.result = threadControl(self, self.a0, self.a1, self.a2, self.a3, self.a4);
+            case Trap.SPACE_CONTROL -> self.result = spaceControl(self, self.a0, self.a1, self.a2, self.a3, self.a4);
+            case Trap.EXCHANGE_REGISTERS -> self.result = exchangeRegisters(self, self.a0, self.a1, self.a2, self.a3,
+                    self.a4, self.a5, self.a6);
+            case Trap.THREAD_SWITCH -> threadSwitch(self, self.a0);
+            case Trap.SCHEDULE -> self.result = schedule(self, self.a0, self.a1, self.a2, self.a3, self.a4);
+            case Trap.SYSTEM_CLOCK -> self.result = k.clock.now() / CostModel.CYCLES_PER_MICROSECOND;
+            case Trap.UNMAP -> self.result = error(self, KernelError.INVALID_PARAMETER);
+            default -> throw new IllegalStateException("unknown trap " + trap + " from " + self);
+        }
+        Cpu cpu = k.cpu;
+        if (cpu.current == null || cpu.current == self && !self.runnable()) {
+            cpu.reschedule();
+        } else if (cpu.current != null && cpu.ready.highestPriority() > cpu.current.priority) {
+            cpu.ready.enqueueFront(cpu.current);
+            cpu.reschedule();
+        }
+    }
+
+    /** Fails the call with {@code code}; the result word 0 is nil, failure and ThreadState.ERROR alike. */
+    private static long error(Tcb self, int code) {
+        self.errorCode = code;
+        return 0;
+    }
+
+    private boolean isUserThreadId(long id) {
+        long no = ThreadId.number(id);
+        return id != ThreadId.NIL && id != ThreadId.ANY && ThreadId.version(id) != 0
+                && no >= Kernel.USER_BASE && k.threads.inRange(no);
+    }
+
+    // ---- ThreadControl ----------------------------------------------------------------------
+
+    /**
+     * ThreadControl(dest, SpaceSpecifier, Scheduler, Pager, UtcbLocation), privileged. Space
+     * specifier nil deletes dest; a dest that does not exist is created in the space of the
+     * specifier (a new space when the specifier is dest itself); an existing dest gets a new
+     * scheduler, pager or UTCB location. Kola does not move threads between spaces.
+     */
+    private long threadControl(Tcb self, long dest, long spaceSpec, long scheduler, long pager, long utcb) {
+        if (!self.space.privileged) {
+            return error(self, KernelError.NO_PRIVILEGE);
+        }
+        if (!isUserThreadId(dest)) {
+            return error(self, KernelError.INVALID_THREAD);
+        }
+        Tcb t = k.threads.byNumber(ThreadId.number(dest));
+        if (spaceSpec == ThreadId.NIL) {
+            if (t == null || t.id != dest || t == self) {
+                return error(self, KernelError.INVALID_THREAD);
+            }
+            k.deleteThread(t);
+            return 1;
+        }
+        if (t != null && t.id != dest) {
+            return error(self, KernelError.INVALID_THREAD);
+        }
+        if (scheduler != ThreadId.NIL && k.threads.lookup(scheduler) == null && scheduler != dest) {
+            return error(self, KernelError.INVALID_SCHEDULER);
+        }
+        if (t == null) {
+            return createThread(self, dest, spaceSpec, scheduler, pager, utcb);
+        }
+        if (spaceSpec != dest && k.threads.lookup(spaceSpec) == null) {
+            return error(self, KernelError.INVALID_SPACE);
+        }
+        if (spaceSpec != dest && k.threads.lookup(spaceSpec).space != t.space) {
+            return error(self, KernelError.INVALID_SPACE);
+        }
+        if (utcb != NO_UTCB && utcb != t.utcbLocation
+                && (t.utcbLocation != NO_UTCB || !t.space.utcbAvailable(utcb))) {
+            return error(self, KernelError.INVALID_UTCB);
+        }
+        if (scheduler != ThreadId.NIL) {
+            t.scheduler = scheduler;
+        }
+        if (pager != ThreadId.NIL) {
+            t.pager = pager;
+        }
+        if (utcb != NO_UTCB && t.utcbLocation == NO_UTCB) {
+            k.activate(t, utcb);
+        }
+        return 1;
+    }
+
+    private long createThread(Tcb self, long dest, long spaceSpec, long scheduler, long pager, long utcb) {
+        if (scheduler == ThreadId.NIL) {
+            return error(self, KernelError.INVALID_SCHEDULER);
+        }
+        Space space;
+        if (spaceSpec == dest) {
+            if (utcb != NO_UTCB) {
+                return error(self, KernelError.INVALID_UTCB); // a new space has no UTCB area yet
+            }
+            space = k.newSpace("space-" + ThreadId.toString(dest), self.space);
+            if (space == null) {
+                return error(self, KernelError.OUT_OF_MEMORY);
+            }
+        } else {
+            Tcb other = k.threads.lookup(spaceSpec);
+            if (other == null) {
+                return error(self, KernelError.INVALID_SPACE);
+            }
+            space = other.space;
+            if (utcb != NO_UTCB && !space.utcbAvailable(utcb)) {
+                return error(self, KernelError.INVALID_UTCB);
+            }
+        }
+        Tcb t = k.newThread(dest, space, self.space, scheduler, pager);
+        if (t == null) {
+            if (space.threads == 0) {
+                k.deleteSpace(space);
+            }
+            return error(self, KernelError.OUT_OF_MEMORY);
+        }
+        if (utcb != NO_UTCB) {
+            k.activate(t, utcb);
+        }
+        return 1;
+    }
+
+    // ---- SpaceControl -----------------------------------------------------------------------
+
+    /**
+     * SpaceControl(SpaceSpecifier, control, KipArea, UtcbArea, Redirector), privileged. Sets the
+     * KIP and UTCB areas of a space none of whose threads is active yet (afterwards, as in X.2,
+     * the areas are ignored) and maps the KIP read-only at the KIP area. Kola has no control bits
+     * and no redirector yet (redirection comes with the communication models): control must be 0
+     * and the redirector nil or anythread.
+     */
+    private long spaceControl(Tcb self, long spaceSpec, long control, long kipArea, long utcbArea, long redirector) {
+        self.ret[0] = 0;
+        if (!self.space.privileged) {
+            return error(self, KernelError.NO_PRIVILEGE);
+        }
+        Tcb t = k.threads.lookup(spaceSpec);
+        if (t == null) {
+            return error(self, KernelError.INVALID_SPACE);
+        }
+        if (control != 0 || redirector != ThreadId.NIL && redirector != ThreadId.ANY) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        Space space = t.space;
+        if (space.activeThreads > 0) {
+            return 1;
+        }
+        if (!Fpage.isValid(kipArea) || Fpage.sizeLog2(kipArea) != Kernel.KIP_AREA_SIZE_LOG2) {
+            return error(self, KernelError.INVALID_KIP_AREA);
+        }
+        if (!Fpage.isValid(utcbArea) || Fpage.sizeLog2(utcbArea) < Kernel.UTCB_AREA_MIN_LOG2
+                || Fpage.overlaps(kipArea, utcbArea)) {
+            return error(self, KernelError.INVALID_UTCB);
+        }
+        long kipBase = Fpage.base(kipArea);
+        if (!Fpage.isNil(space.kipArea) && Fpage.base(space.kipArea) != kipBase) {
+            space.pageTable.unmap(Fpage.base(space.kipArea), k.machine.tlb());
+        }
+        if (!space.pageTable.map(kipBase, k.kipFrame, Fpage.R)) {
+            return error(self, KernelError.OUT_OF_MEMORY);
+        }
+        k.machine.tlb().flush(space.asid, kipBase >>> 12);
+        space.kipArea = Fpage.withRights(kipArea, 0);
+        space.utcbArea = Fpage.withRights(utcbArea, 0);
+        return 1;
+    }
+
+    // ---- ExchangeRegisters ------------------------------------------------------------------
+
+    /**
+     * ExchangeRegisters(dest, control, sp, ip, flags, UserDefinedHandle, pager). dest must be in
+     * the caller's space, or the caller privileged (Kola's way to start a thread in a new space).
+     * Setting ip (re)starts the thread at that entry; its pending IPC, if any, is cancelled.
+     */
+    private long exchangeRegisters(Tcb self, long dest, long control, long sp, long ip, long flags,
+                                   long userHandle, long pager) {
+        Tcb t = k.threads.lookup(dest);
+        if (t == null || t.space != self.space && !self.space.privileged) {
+            return error(self, KernelError.INVALID_THREAD);
+        }
+        if ((control & ~ExRegs.KNOWN) != 0) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        boolean setIp = (control & ExRegs.SET_IP) != 0;
+        if (setIp && (t.utcbLocation == NO_UTCB || k.moduleOf(ip) < 0
+                || t.space.module >= 0 && k.moduleOf(ip) != t.space.module)) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        long oldControl = (t.halted ? ExRegs.WAS_HALTED : 0)
+                | (t.state == Tcb.RECEIVING ? ExRegs.WAS_RECEIVING : 0)
+                | (t.state == Tcb.SENDING ? ExRegs.WAS_SENDING : 0);
+        self.ret[ExRegs.OUT_CONTROL] = oldControl;
+        self.ret[ExRegs.OUT_SP] = t.startSp;
+        self.ret[ExRegs.OUT_IP] = t.startIp;
+        self.ret[ExRegs.OUT_FLAGS] = t.flags;
+        self.ret[ExRegs.OUT_USER_HANDLE] = t.userHandle;
+        self.ret[ExRegs.OUT_PAGER] = t.pager;
+
+        if (t.state == Tcb.RECEIVING && (control & ExRegs.ABORT_RECEIVE) != 0
+                || t.state == Tcb.SENDING && (control & ExRegs.ABORT_SEND) != 0
+                || setIp && t.inIpc()) {
+            k.ipc.abort(t, IpcError.CANCELLED);
+        }
+        if ((control & ExRegs.SET_SP) != 0) {
+            t.startSp = sp;
+        }
+        if ((control & ExRegs.SET_FLAGS) != 0) {
+            t.flags = flags;
+        }
+        if ((control & ExRegs.SET_USER_HANDLE) != 0) {
+            t.userHandle = userHandle;
+        }
+        if ((control & ExRegs.SET_PAGER) != 0) {
+            t.pager = pager;
+        }
+        if ((control & ExRegs.HALT_VALID) != 0) {
+            t.halted = (control & ExRegs.HALT_VALUE) != 0;
+            if (t.halted) {
+                k.cpu.ready.remove(t);
+            }
+        }
+        if (setIp) {
+            if (t == self) {
+                // The caller restarts itself: its current continuation is abandoned once it yields.
+                k.cpu.current = null;
+            }
+            k.cpu.ready.remove(t);
+            k.start(t, ip, t.startSp);
+        }
+        k.cpu.makeReady(t);
+        return t.id;
+    }
+
+    // ---- ThreadSwitch and Schedule ----------------------------------------------------------
+
+    /** ThreadSwitch(dest): run dest now if it is ready, otherwise yield the rest of the slice. */
+    private void threadSwitch(Tcb self, long dest) {
+        Cpu cpu = k.cpu;
+        Tcb t = dest == ThreadId.NIL ? null : k.threads.lookup(dest);
+        if (t != null && t != self && t.runnable() && t.queued) {
+            cpu.ready.remove(t);
+            cpu.ready.enqueue(self);
+            cpu.dispatch(t);
+        } else {
+            cpu.yieldCurrent();
+        }
+    }
+
+    /**
+     * Schedule(dest, TimeControl, ProcessorControl, PrioControl, PreemptionControl): only dest's
+     * scheduler may call it; a priority above the caller's own is refused. The time slice is a
+     * relative time period in bits 16..31 of TimeControl (the total quantum is not modelled and
+     * must be 0 or unchanged); one processor exists (0); delayed preemption is not modelled.
+     */
+    private long schedule(Tcb self, long dest, long timeControl, long processorControl, long prio,
+                          long preemptionControl) {
+        Tcb t = k.threads.lookup(dest);
+        if (t == null) {
+            return error(self, KernelError.INVALID_THREAD);
+        }
+        if (t.scheduler != self.id) {
+            return error(self, KernelError.NO_PRIVILEGE);
+        }
+        long sliceMicros = 0;
+        if (timeControl != Schedule.UNCHANGED) {
+            sliceMicros = Timeout.micros(timeControl >>> 16 & 0xFFFF);
+            if ((timeControl & 0xFFFF) != 0 || (timeControl >>> 32) != 0 || sliceMicros <= 0) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+        }
+        if (prio != Schedule.UNCHANGED && (prio < 0 || prio > self.priority)) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        if (processorControl != Schedule.UNCHANGED && processorControl != 0
+                || preemptionControl != Schedule.UNCHANGED && preemptionControl != 0) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        self.ret[0] = (long) Timeout.relative(t.timeslice / CostModel.CYCLES_PER_MICROSECOND) << 16;
+        self.ret[1] = t.priority;
+        if (timeControl != Schedule.UNCHANGED) {
+            t.timeslice = sliceMicros * CostModel.CYCLES_PER_MICROSECOND;
+        }
+        if (prio != Schedule.UNCHANGED && prio != t.priority) {
+            boolean queued = t.queued;
+            k.cpu.ready.remove(t);
+            t.priority = (int) prio;
+            if (queued) {
+                k.cpu.ready.enqueue(t);
+            }
+        }
+        return threadState(t);
+    }
+
+    private static long threadState(Tcb t) {
+        if (t.state == Tcb.INACTIVE || t.halted) {
+            return ThreadState.INACTIVE;
+        }
+        return switch (t.state) {
+            case Tcb.SENDING -> ThreadState.PENDING_SEND;
+            case Tcb.RECEIVING -> ThreadState.WAITING;
+            default -> ThreadState.RUNNING;
+        };
+    }
+}

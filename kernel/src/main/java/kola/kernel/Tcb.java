@@ -1,0 +1,110 @@
+package kola.kernel;
+
+import jdk.internal.vm.Continuation;
+import kola.abi.MsgTag;
+
+/**
+ * A thread control block: one L4 thread (paper section 2; L4 X.2 "Threads"). It holds the
+ * thread's identity, its scheduling and IPC state, its UTCB registers (message registers, buffer
+ * registers, thread control registers) and the continuation that runs its user code.
+ *
+ * <p>The IPC state machine: {@link #INACTIVE} (created, not yet started, or its code ended),
+ * {@link #READY} (running or runnable), {@link #SENDING} (blocked in the send phase, queued on
+ * {@link #partner}'s send queue), {@link #RECEIVING} (blocked in the receive phase, waiting for
+ * {@link #waitFrom}). {@link #halted} is orthogonal: a halted thread keeps its IPC state but is
+ * never scheduled. The queues are intrusive, so that blocking and waking allocate nothing.
+ */
+final class Tcb {
+    static final byte INACTIVE = 0;
+    static final byte READY = 1;
+    static final byte SENDING = 2;
+    static final byte RECEIVING = 3;
+    static final byte DEAD = 4;
+
+    /** Bytes of kernel memory a TCB is charged at (the size of a Pistachio TCB on 64-bit). */
+    static final long BYTES = 1024;
+    /** UTCB return registers (results of system calls with several results). */
+    static final int RET_REGISTERS = 8;
+    /** Buffer registers BR0..BR32. */
+    static final int BUFFER_REGISTERS = 33;
+
+    final long number;
+    long id;
+    Space space;
+    /** The space charged for this TCB's kernel memory. */
+    Space owner;
+    byte state = INACTIVE;
+    boolean halted;
+
+    // Thread control registers.
+    long pager;
+    long scheduler;
+    long exceptionHandler;
+    long userHandle;
+    long errorCode;
+    long flags;
+    long utcbLocation = -1;
+    long startIp;
+    long startSp;
+    final long[] mr = new long[MsgTag.MESSAGE_REGISTERS];
+    final long[] br = new long[BUFFER_REGISTERS];
+    final long[] ret = new long[RET_REGISTERS];
+
+    // Scheduling.
+    int priority;
+    long timeslice;
+    long remaining;
+    Tcb readyNext;
+    Tcb readyPrev;
+    boolean queued;
+
+    // IPC. partner: the thread this one sends to (SENDING). waitFrom: whom it receives from.
+    Tcb partner;
+    long waitFrom;
+    /** The receive phase still to do after the send phase completes (nil: none). */
+    long pendingFrom;
+    long pendingReceiveTimeout;
+    Tcb sendHead;
+    Tcb sendTail;
+    Tcb sendNext;
+    Tcb sendPrev;
+
+    // Timeouts: index in the timeout heap, or -1.
+    int timeoutIndex = -1;
+    long wakeup;
+    long timeoutSeq;
+
+    // The trap: what the user side asked for, and what the kernel answered.
+    int trap;
+    long a0;
+    long a1;
+    long a2;
+    long a3;
+    long a4;
+    long a5;
+    long a6;
+    Object trapObject;
+    long result;
+
+    Continuation continuation;
+    UserApi api;
+    Throwable death;
+
+    Tcb(long number) {
+        this.number = number;
+    }
+
+    boolean runnable() {
+        return state == READY && !halted;
+    }
+
+    /** Whether this thread waits for an IPC (either phase). */
+    boolean inIpc() {
+        return state == SENDING || state == RECEIVING;
+    }
+
+    @Override
+    public String toString() {
+        return kola.abi.ThreadId.toString(id);
+    }
+}

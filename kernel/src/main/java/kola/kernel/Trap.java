@@ -1,0 +1,24 @@
+package kola.kernel;
+
+/** Trap numbers: why a user thread entered the kernel (what it put in its trap registers). */
+final class Trap {
+    static final int NONE = 0;
+    static final int IPC = 1;
+    static final int THREAD_CONTROL = 2;
+    static final int SPACE_CONTROL = 3;
+    static final int EXCHANGE_REGISTERS = 4;
+    static final int THREAD_SWITCH = 5;
+    static final int SCHEDULE = 6;
+    static final int SYSTEM_CLOCK = 7;
+    static final int UNMAP = 8;
+    static final int KDB_PRINT = 9;
+    /** A memory access found no usable mapping: a0 address, a1 access rwx. */
+    static final int PAGE_FAULT = 10;
+    /** A memory access found the clock past the preemption point. */
+    static final int PREEMPT = 11;
+    /** The thread's program returned or threw. */
+    static final int EXIT = 12;
+
+    private Trap() {
+    }
+}

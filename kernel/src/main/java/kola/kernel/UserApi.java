@@ -1,0 +1,184 @@
+package kola.kernel;
+
+import jdk.internal.vm.Continuation;
+import kola.abi.Kip;
+import kola.abi.L4;
+import kola.abi.Memory;
+import kola.abi.ThreadId;
+
+/**
+ * The user side of the trap: the {@link L4} a thread's program holds. Register accesses read and
+ * write the thread's UTCB directly; a system call stores its number and arguments in the thread's
+ * trap registers and yields the thread's continuation to the kernel loop, which performs it and
+ * resumes the thread with the result. The trap allocates nothing.
+ *
+ * <p>The class is package-private in a package no user module can open: a program can call the
+ * {@link L4} methods and nothing else, reflection included.
+ */
+final class UserApi implements L4 {
+    private final Tcb tcb;
+    private final Kernel kernel;
+    private final UserMemory memory;
+
+    UserApi(Tcb tcb, Kernel kernel) {
+        this.tcb = tcb;
+        this.kernel = kernel;
+        this.memory = new UserMemory(tcb, kernel, this);
+    }
+
+    /** Enters the kernel with trap {@code trap}; returns the kernel's result. */
+    long trap(int trap) {
+        if (kernel.cpu.current != tcb) {
+            throw new IllegalStateException("the L4 interface of thread " + ThreadId.toString(tcb.id)
+                    + " was used by another thread; each thread must use its own");
+        }
+        tcb.trap = trap;
+        Continuation.yield(Kernel.SCOPE);
+        return tcb.result;
+    }
+
+    @Override
+    public long mr(int i) {
+        return tcb.mr[i];
+    }
+
+    @Override
+    public void setMr(int i, long value) {
+        tcb.mr[i] = value;
+    }
+
+    @Override
+    public long br(int i) {
+        return tcb.br[i];
+    }
+
+    @Override
+    public void setBr(int i, long value) {
+        tcb.br[i] = value;
+    }
+
+    @Override
+    public long myGlobalId() {
+        return tcb.id;
+    }
+
+    @Override
+    public long errorCode() {
+        return tcb.errorCode;
+    }
+
+    @Override
+    public long userHandle() {
+        return tcb.userHandle;
+    }
+
+    @Override
+    public void setUserHandle(long handle) {
+        tcb.userHandle = handle;
+    }
+
+    @Override
+    public long pager() {
+        return tcb.pager;
+    }
+
+    @Override
+    public long startIp() {
+        return tcb.startIp;
+    }
+
+    @Override
+    public long startSp() {
+        return tcb.startSp;
+    }
+
+    @Override
+    public long ret(int i) {
+        return tcb.ret[i];
+    }
+
+    @Override
+    public Kip kernelInterface() {
+        return kernel.kip;
+    }
+
+    @Override
+    public Memory memory() {
+        return memory;
+    }
+
+    @Override
+    public long ipc(long to, long fromSpecifier, long timeouts) {
+        tcb.a0 = to;
+        tcb.a1 = fromSpecifier;
+        tcb.a2 = timeouts;
+        return trap(Trap.IPC);
+    }
+
+    @Override
+    public long threadControl(long dest, long spaceSpecifier, long scheduler, long pager, long utcbLocation) {
+        tcb.a0 = dest;
+        tcb.a1 = spaceSpecifier;
+        tcb.a2 = scheduler;
+        tcb.a3 = pager;
+        tcb.a4 = utcbLocation;
+        return trap(Trap.THREAD_CONTROL);
+    }
+
+    @Override
+    public long spaceControl(long spaceSpecifier, long control, long kipArea, long utcbArea, long redirector) {
+        tcb.a0 = spaceSpecifier;
+        tcb.a1 = control;
+        tcb.a2 = kipArea;
+        tcb.a3 = utcbArea;
+        tcb.a4 = redirector;
+        return trap(Trap.SPACE_CONTROL);
+    }
+
+    @Override
+    public long exchangeRegisters(long dest, long control, long sp, long ip, long flags, long userHandle,
+                                  long pager) {
+        tcb.a0 = dest;
+        tcb.a1 = control;
+        tcb.a2 = sp;
+        tcb.a3 = ip;
+        tcb.a4 = flags;
+        tcb.a5 = userHandle;
+        tcb.a6 = pager;
+        return trap(Trap.EXCHANGE_REGISTERS);
+    }
+
+    @Override
+    public void threadSwitch(long dest) {
+        tcb.a0 = dest;
+        trap(Trap.THREAD_SWITCH);
+    }
+
+    @Override
+    public long schedule(long dest, long timeControl, long processorControl, long prioControl,
+                         long preemptionControl) {
+        tcb.a0 = dest;
+        tcb.a1 = timeControl;
+        tcb.a2 = processorControl;
+        tcb.a3 = prioControl;
+        tcb.a4 = preemptionControl;
+        return trap(Trap.SCHEDULE);
+    }
+
+    @Override
+    public long systemClock() {
+        return trap(Trap.SYSTEM_CLOCK);
+    }
+
+    @Override
+    public void unmap(long control) {
+        tcb.a0 = control;
+        trap(Trap.UNMAP);
+    }
+
+    @Override
+    public void kdbPrint(String text) {
+        tcb.trapObject = text;
+        trap(Trap.KDB_PRINT);
+    }
+}

@@ -1,0 +1,48 @@
+package kola.machine;
+
+/**
+ * The cost model: how many simulated cycles each machine event charges to the {@link CycleClock}.
+ *
+ * <p>Simulated time advances only by these charges and by skipping idle time to the next event, so
+ * the same run always takes the same number of cycles. The numbers are round figures of the right
+ * order for a simple in-order core at 1 GHz; all of them live here and nowhere else.
+ *
+ * <table>
+ *   <caption>Cycle charges</caption>
+ *   <tr><th>event</th><th>cycles</th></tr>
+ *   <tr><td>{@link #TRAP} kernel entry and exit</td><td>100</td></tr>
+ *   <tr><td>{@link #MEMORY_ACCESS} load or store hitting the TLB</td><td>1</td></tr>
+ *   <tr><td>{@link #PAGE_WALK_LEVEL} one page-table level read on a TLB miss</td><td>20</td></tr>
+ *   <tr><td>{@link #COPY_WORD} one 8-byte word copied by the kernel</td><td>1</td></tr>
+ *   <tr><td>{@link #CONTEXT_SWITCH} switch of address space</td><td>50</td></tr>
+ *   <tr><td>{@link #IPC} fixed part of the kernel IPC path</td><td>150</td></tr>
+ * </table>
+ *
+ * <p>{@link #CYCLES_PER_MICROSECOND} converts cycles to time: the machine runs at 1 GHz.
+ */
+public final class CostModel {
+
+    /** Cycles per microsecond of simulated time: the machine is clocked at 1 GHz. */
+    public static final long CYCLES_PER_MICROSECOND = 1000;
+
+    /** Kernel entry and exit: saving and restoring user state, a pipeline flush each way. */
+    public static final long TRAP = 100;
+
+    /** One load or store that hits the TLB: a cache hit on an in-order core. */
+    public static final long MEMORY_ACCESS = 1;
+
+    /** One page-table level read during a walk on a TLB miss: roughly an L2 cache hit. */
+    public static final long PAGE_WALK_LEVEL = 20;
+
+    /** One 8-byte word copied by the kernel (string items, message registers): a load plus a store, pipelined. */
+    public static final long COPY_WORD = 1;
+
+    /** A switch of address space: writing the page-table root and the pipeline and TLB-tag disruption around it. */
+    public static final long CONTEXT_SWITCH = 50;
+
+    /** The fixed part of the kernel IPC path (decode, partner lookup, state changes), on top of the trap. */
+    public static final long IPC = 150;
+
+    private CostModel() {
+    }
+}

@@ -1,0 +1,145 @@
+package kola.machine;
+
+import java.util.Objects;
+
+/**
+ * The memory-management unit: translates a virtual address of an address space to a physical
+ * address through the {@link Tlb} and, on a miss, by walking the space's Sv39 page table in
+ * {@link PhysicalMemory} (RISC-V privileged specification, section "Sv39", virtual address
+ * translation process).
+ *
+ * <p>The walk follows the specification: it starts at the root frame, reads one entry per level,
+ * stops at the first leaf (a 1 GiB, 2 MiB or 4 KiB page), faults on an invalid entry, a reserved
+ * encoding, a pointer at level 0 or a misaligned superpage, and checks the access against the
+ * leaf's {@code R W X} bits and, for user-mode accesses, the {@code U} bit. It neither checks nor sets
+ * the {@code A} and {@code D} bits: Kola's kernel does not page out, so nothing reads them.
+ * A successful walk caches the 4 KiB page that contains the address, so a superpage takes one TLB
+ * entry per 4 KiB page touched; the kernel's exact flush covers every such page.
+ *
+ * <p>Costs ({@link CostModel}): a TLB hit charges {@link CostModel#MEMORY_ACCESS}; a walk charges
+ * {@link CostModel#PAGE_WALK_LEVEL} per entry read, plus {@link CostModel#MEMORY_ACCESS} if it
+ * succeeds. Translation allocates nothing.
+ */
+public final class Mmu {
+
+    /** No valid leaf maps the address (also a misaligned superpage or a malformed entry). */
+    public static final long FAULT_NOT_MAPPED = -1;
+    /** A leaf maps the address but lacks the requested right, or a user-mode access hit a page without {@code U}. */
+    public static final long FAULT_PROTECTION = -2;
+    /** The address is not canonical: bits 63..39 differ from bit 38. */
+    public static final long FAULT_NONCANONICAL = -3;
+
+    private static final long OFFSET_MASK = PhysicalMemory.PAGE_SIZE - 1;
+
+    private final PhysicalMemory memory;
+    private final Tlb tlb;
+    private final CycleClock clock;
+    private long walks;
+
+    /** Creates an MMU over {@code memory} that caches in {@code tlb} and charges {@code clock}. */
+    public Mmu(PhysicalMemory memory, Tlb tlb, CycleClock clock) {
+        this.memory = Objects.requireNonNull(memory, "memory");
+        this.tlb = Objects.requireNonNull(tlb, "tlb");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Returns the TLB this MMU caches translations in. */
+    public Tlb tlb() {
+        return tlb;
+    }
+
+    /** Returns the physical memory that holds the page tables. */
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    /** Returns the number of page-table walks done (TLB misses that reached the table). */
+    public long walks() {
+        return walks;
+    }
+
+    /**
+     * Translates a user-mode access: the page must have the {@code U} bit.
+     *
+     * @param asid    address-space id, the TLB tag
+     * @param rootPfn frame of the space's root (level 2) page table
+     * @param va      virtual address
+     * @param access  the rights the access needs: {@link Tlb#READ}, {@link Tlb#WRITE}, {@link Tlb#EXECUTE}
+     * @return the physical address, or {@link #FAULT_NOT_MAPPED}, {@link #FAULT_PROTECTION} or {@link #FAULT_NONCANONICAL}
+     */
+    public long translate(int asid, long rootPfn, long va, int access) {
+        return translateMode(asid, rootPfn, va, access | Tlb.USER);
+    }
+
+    /**
+     * Translates a supervisor-mode access: like {@link #translate} but the {@code U} bit is not
+     * required (as with {@code sstatus.SUM} set).
+     */
+    public long translateSupervisor(int asid, long rootPfn, long va, int access) {
+        return translateMode(asid, rootPfn, va, access & ~Tlb.USER);
+    }
+
+    private long translateMode(int asid, long rootPfn, long va, int need) {
+        if (!Sv39.isCanonical(va)) {
+            return FAULT_NONCANONICAL;
+        }
+        long vpn = Sv39.pageNumber(va);
+        long pfn = tlb.lookup(asid, vpn, need);
+        if (pfn >= 0) {
+            clock.advance(CostModel.MEMORY_ACCESS);
+            return (pfn << PhysicalMemory.PAGE_SHIFT) | (va & OFFSET_MASK);
+        }
+        return walk(asid, rootPfn, va, vpn, need);
+    }
+
+    private long walk(int asid, long rootPfn, long va, long vpn, int need) {
+        walks++;
+        long table = rootPfn;
+        for (int level = Sv39.LEVELS - 1; level >= 0; level--) {
+            long pte = memory.load64((table << PhysicalMemory.PAGE_SHIFT) + (long) Sv39.vpn(va, level) * Sv39.PTE_SIZE);
+            clock.advance(CostModel.PAGE_WALK_LEVEL);
+            if (!Sv39.isValid(pte)) {
+                return FAULT_NOT_MAPPED;
+            }
+            if (Sv39.isLeaf(pte)) {
+                return leaf(asid, va, vpn, need, pte, level);
+            }
+            table = Sv39.pfn(pte);
+        }
+        return FAULT_NOT_MAPPED;
+    }
+
+    private long leaf(int asid, long va, long vpn, int need, long pte, int level) {
+        long pagesInLeaf = (1L << (Sv39.VPN_BITS * level)) - 1;
+        long leafPfn = Sv39.pfn(pte);
+        if ((leafPfn & pagesInLeaf) != 0) {
+            return FAULT_NOT_MAPPED;
+        }
+        int rights = rights(pte);
+        if ((rights & need) != need) {
+            return FAULT_PROTECTION;
+        }
+        long pfn = leafPfn | (vpn & pagesInLeaf);
+        tlb.fill(asid, vpn, pfn, rights);
+        clock.advance(CostModel.MEMORY_ACCESS);
+        return (pfn << PhysicalMemory.PAGE_SHIFT) | (va & OFFSET_MASK);
+    }
+
+    /** Converts a leaf's Sv39 flags to the TLB's rights: L4 rwx plus {@link Tlb#USER}. */
+    private static int rights(long pte) {
+        int rights = 0;
+        if ((pte & Sv39.R) != 0) {
+            rights |= Tlb.READ;
+        }
+        if ((pte & Sv39.W) != 0) {
+            rights |= Tlb.WRITE;
+        }
+        if ((pte & Sv39.X) != 0) {
+            rights |= Tlb.EXECUTE;
+        }
+        if ((pte & Sv39.U) != 0) {
+            rights |= Tlb.USER;
+        }
+        return rights;
+    }
+}

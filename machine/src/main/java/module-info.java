@@ -1,0 +1,4 @@
+/** Simulated hardware: physical memory, MMU and TLB, cycle clock, timer, UART, interrupt controller. */
+module kola.machine {
+    exports kola.machine;
+}

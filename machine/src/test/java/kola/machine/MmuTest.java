@@ -1,0 +1,221 @@
+package kola.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MmuTest {
+
+    private static final int PAGE = PhysicalMemory.PAGE_SIZE;
+    private static final long MIB2 = 1L << 21;
+    private static final long GIB = 1L << 30;
+    private static final int USER_RWX = Sv39.V | Sv39.R | Sv39.W | Sv39.X | Sv39.U;
+    private static final int USER_RO = Sv39.V | Sv39.R | Sv39.U;
+    private static final long WALK_3 = 3 * CostModel.PAGE_WALK_LEVEL + CostModel.MEMORY_ACCESS;
+
+    private PhysicalMemory mem;
+    private CycleClock clock;
+    private Tlb tlb;
+    private Mmu mmu;
+    private long nextTableFrame;
+
+    @BeforeEach
+    void setUp() {
+        mem = new PhysicalMemory(4 * GIB);
+        clock = new CycleClock();
+        tlb = new Tlb(64);
+        mmu = new Mmu(mem, tlb, clock);
+        nextTableFrame = 16;
+    }
+
+    /** Allocates an empty page-table frame. */
+    private long table() {
+        return nextTableFrame++;
+    }
+
+    /** Installs a leaf for {@code va} at {@code level}, creating intermediate tables as needed. */
+    private void map(long root, long va, int level, long pfn, int flags) {
+        long table = root;
+        for (int l = Sv39.LEVELS - 1; l > level; l--) {
+            long slot = table * PAGE + 8L * Sv39.vpn(va, l);
+            long pte = mem.load64(slot);
+            if ((pte & Sv39.V) == 0) {
+                pte = Sv39.pte(table(), Sv39.V);
+                mem.store64(slot, pte);
+            }
+            table = Sv39.pfn(pte);
+        }
+        mem.store64(table * PAGE + 8L * Sv39.vpn(va, level), Sv39.pte(pfn, flags));
+    }
+
+    @Test
+    void fourKibPageTranslatesAndIsCached() {
+        long root = table();
+        map(root, 0x40_0000, 0, 0x1234, USER_RWX);
+        assertEquals(0x1234L * PAGE + 0x56, mmu.translate(1, root, 0x40_0056, Tlb.READ));
+        assertEquals(WALK_3, clock.now());
+        assertEquals(1, mmu.walks());
+        assertEquals(0x1234L * PAGE + 0xFF8, mmu.translate(1, root, 0x40_0FF8, Tlb.WRITE));
+        assertEquals(WALK_3 + CostModel.MEMORY_ACCESS, clock.now(), "TLB hit charges one access");
+        assertEquals(1, mmu.walks());
+        assertEquals(1, tlb.hits());
+        assertEquals(0x1234, tlb.lookup(1, Sv39.pageNumber(0x40_0000), Tlb.EXECUTE | Tlb.USER));
+    }
+
+    @Test
+    void accessorsReturnTheParts() {
+        assertEquals(mem, mmu.memory());
+        assertEquals(tlb, mmu.tlb());
+    }
+
+    @Test
+    void twoMibPageMapsEveryFourKibPageInside() {
+        long root = table();
+        long va = 5 * MIB2;
+        long leafPfn = 0x200 * 7;
+        map(root, va, 1, leafPfn, USER_RWX);
+        long offset = 0x1F_3ABC;
+        assertEquals(leafPfn * PAGE + offset, mmu.translate(0, root, va + offset, Tlb.READ));
+        assertEquals(2 * CostModel.PAGE_WALK_LEVEL + CostModel.MEMORY_ACCESS, clock.now());
+        assertEquals(leafPfn + 0x1F3, tlb.lookup(0, Sv39.pageNumber(va + offset), Tlb.READ), "4 KiB granularity fill");
+        assertEquals(leafPfn * PAGE, mmu.translate(0, root, va, Tlb.READ));
+        assertEquals(2, mmu.walks());
+    }
+
+    @Test
+    void oneGibPageMapsEveryFourKibPageInside() {
+        long root = table();
+        long va = 3 * GIB;
+        long leafPfn = 0x40000;
+        map(root, va, 2, leafPfn, USER_RWX);
+        long offset = 0x3ABC_DEF1L;
+        assertEquals(leafPfn * PAGE + offset, mmu.translate(0, root, va + offset, Tlb.WRITE));
+        assertEquals(CostModel.PAGE_WALK_LEVEL + CostModel.MEMORY_ACCESS, clock.now());
+    }
+
+    @Test
+    void misalignedSuperpagesAreNotMapped() {
+        long root = table();
+        map(root, 2 * MIB2, 1, 0x201, USER_RWX);
+        map(root, 2 * GIB, 2, 0x40000 + 0x200, USER_RWX);
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 2 * MIB2 + 5, Tlb.READ));
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 2 * GIB + 5, Tlb.READ));
+        assertEquals(-1, tlb.lookup(0, Sv39.pageNumber(2 * MIB2), 0), "nothing cached");
+    }
+
+    @Test
+    void missingEntriesAreNotMapped() {
+        long root = table();
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 0x1000, Tlb.READ));
+        assertEquals(CostModel.PAGE_WALK_LEVEL, clock.now(), "one level read");
+        map(root, 0x1000, 0, 9, USER_RWX);
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 0x2000, Tlb.READ), "neighbour not mapped");
+    }
+
+    @Test
+    void malformedEntriesAreNotMapped() {
+        long root = table();
+        map(root, 0x1000, 0, 9, Sv39.V | Sv39.W | Sv39.U);
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 0x1000, Tlb.READ), "W without R");
+        map(root, 0x2000, 0, 9, Sv39.V);
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 0x2000, Tlb.READ), "pointer at level 0");
+        map(root, 0x3000, 0, 9, USER_RWX);
+        long level1 = Sv39.pfn(mem.load64(root * PAGE));
+        long level0 = Sv39.pfn(mem.load64(level1 * PAGE));
+        mem.store64(level0 * PAGE + 8 * 3, Sv39.pte(9, USER_RWX) | (1L << 60));
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 0x3000, Tlb.READ), "reserved bits");
+    }
+
+    @Test
+    void accessNeedsTheRight() {
+        long root = table();
+        map(root, 0x1000, 0, 9, USER_RO);
+        assertEquals(Mmu.FAULT_PROTECTION, mmu.translate(0, root, 0x1000, Tlb.WRITE));
+        assertEquals(Mmu.FAULT_PROTECTION, mmu.translate(0, root, 0x1000, Tlb.EXECUTE));
+        assertEquals(9L * PAGE, mmu.translate(0, root, 0x1000, Tlb.READ));
+        assertEquals(Mmu.FAULT_PROTECTION, mmu.translate(0, root, 0x1000, Tlb.WRITE), "cached read right does not grant write");
+        map(root, 0x2000, 0, 10, Sv39.V | Sv39.X | Sv39.U);
+        assertEquals(10L * PAGE, mmu.translate(0, root, 0x2000, Tlb.EXECUTE));
+        assertEquals(Mmu.FAULT_PROTECTION, mmu.translate(0, root, 0x2000, Tlb.READ));
+    }
+
+    @Test
+    void userAccessNeedsTheUserBit() {
+        long root = table();
+        map(root, 0x1000, 0, 9, Sv39.V | Sv39.R | Sv39.W);
+        assertEquals(Mmu.FAULT_PROTECTION, mmu.translate(0, root, 0x1000, Tlb.READ));
+        assertEquals(9L * PAGE, mmu.translateSupervisor(0, root, 0x1000, Tlb.READ));
+        assertEquals(Mmu.FAULT_PROTECTION, mmu.translate(0, root, 0x1000, Tlb.READ), "supervisor fill does not leak to user");
+    }
+
+    @Test
+    void nonCanonicalAddressesFaultWithoutCost() {
+        long root = table();
+        assertEquals(Mmu.FAULT_NONCANONICAL, mmu.translate(0, root, 1L << 38, Tlb.READ));
+        assertEquals(Mmu.FAULT_NONCANONICAL, mmu.translate(0, root, Long.MIN_VALUE, Tlb.READ));
+        assertEquals(0, clock.now());
+    }
+
+    @Test
+    void upperHalfAddressesTranslate() {
+        long root = table();
+        long va = -(1L << 38) + 0x5000;
+        map(root, va, 0, 77, USER_RWX);
+        assertEquals(256, Sv39.vpn(va, 2));
+        assertEquals(77L * PAGE + 0x12, mmu.translate(0, root, va + 0x12, Tlb.READ));
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 0x5000, Tlb.READ), "lower half is different");
+    }
+
+    @Test
+    void spacesAreSeparatedByAsid() {
+        long rootA = table();
+        long rootB = table();
+        map(rootA, 0x1000, 0, 100, USER_RWX);
+        map(rootB, 0x1000, 0, 200, USER_RWX);
+        assertEquals(100L * PAGE, mmu.translate(1, rootA, 0x1000, Tlb.READ));
+        assertEquals(200L * PAGE, mmu.translate(2, rootB, 0x1000, Tlb.READ));
+        assertEquals(100L * PAGE, mmu.translate(1, rootA, 0x1000, Tlb.READ));
+        assertEquals(2, mmu.walks());
+    }
+
+    @Test
+    void unmapNeedsAFlushToTakeEffect() {
+        long root = table();
+        map(root, 0x1000, 0, 9, USER_RWX);
+        assertEquals(9L * PAGE, mmu.translate(0, root, 0x1000, Tlb.READ));
+        map(root, 0x1000, 0, 0, 0);
+        assertEquals(9L * PAGE, mmu.translate(0, root, 0x1000, Tlb.READ), "stale until flushed");
+        tlb.flush(0, Sv39.pageNumber(0x1000));
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 0x1000, Tlb.READ));
+    }
+
+    @Test
+    void translationAllocatesNothing() {
+        long root = table();
+        for (long page = 0; page < 8; page++) {
+            map(root, page * PAGE, 0, 100 + page, USER_RWX);
+        }
+        long allocated = Allocations.of(() -> {
+            for (int i = 0; i < 100_000; i++) {
+                long va = (i & 0xFFFF) % (8 * PAGE);
+                if (mmu.translate(i & 1, root, va, Tlb.READ) < 0) {
+                    throw new AssertionError();
+                }
+                if ((i & 1023) == 0) {
+                    tlb.flushAsid(i & 1);
+                }
+            }
+        });
+        assertTrue(allocated < Allocations.NOISE_BYTES, allocated + " bytes allocated by 100000 translations");
+    }
+
+    @Test
+    void deviceFramesCanBeMapped() {
+        long root = table();
+        long devicePfn = 8 * GIB / PAGE;
+        map(root, 0x1000, 0, devicePfn, USER_RWX);
+        assertEquals(8 * GIB + 8, mmu.translate(0, root, 0x1008, Tlb.WRITE));
+    }
+}

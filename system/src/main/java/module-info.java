@@ -1,0 +1,5 @@
+/** User-level components of Kola, written against {@code kola.abi} alone. */
+module kola.system {
+    requires kola.abi;
+    exports kola.system;
+}
