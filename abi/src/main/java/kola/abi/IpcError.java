@@ -7,7 +7,10 @@ package kola.abi;
  * Codes 4..7 carry the offset of the failing typed item in bits 3 and up.
  *
  * <p>Kola's additions, all within the X.2 codes: a tag with {@code u + t > 63} fails the send
- * phase with {@link #MESSAGE_OVERFLOW}; an impossible timeout word (an absolute point, or bits
+ * phase with {@link #MESSAGE_OVERFLOW}; so does, in both partners, a typed item that is
+ * malformed (unknown type, odd t, invalid fpage, compound or oversized string), a string that
+ * does not fit the receiver's buffer or is not accepted, a map item to a receiver whose window is
+ * nil, and a map that runs out of kernel memory; an impossible timeout word (an absolute point, or bits
  * above 32) fails the phase it belongs to with {@link #TIMEOUT}; deleting a thread cancels the
  * IPC of every thread waiting for it with {@link #CANCELLED}.
  */
@@ -30,6 +33,12 @@ public final class IpcError {
     public static final int ABORTED = 7;
     /** The phase bit: set when the receive phase failed. */
     public static final int RECEIVE_PHASE = 1;
+    /**
+     * Where the offset of the failing typed item (its message register number) sits in the
+     * ErrorCode of errors 4..7. X.2 places it above the error; (err << 1) | phase fills bits 0..3,
+     * so Kola puts it at bit 4.
+     */
+    public static final int OFFSET_SHIFT = 4;
 
     private IpcError() {
     }
@@ -47,6 +56,11 @@ public final class IpcError {
     /** The ErrorCode for {@code kind} in the given phase. */
     public static long code(int kind, boolean receivePhase) {
         return (long) kind << 1 | (receivePhase ? RECEIVE_PHASE : 0);
+    }
+
+    /** The message register of the typed item that failed (errors 4..7). */
+    public static int offset(long errorCode) {
+        return (int) (errorCode >>> OFFSET_SHIFT);
     }
 
     /** A readable form, e.g. {@code "timeout (receive phase)"}. */

@@ -43,6 +43,12 @@ public interface L4 {
     /** The thread's pager, as the kernel knows it. */
     long pager();
 
+    /** ExceptionHandler: the thread that receives this thread's exception IPC (nil: none). */
+    long exceptionHandler();
+
+    /** Sets ExceptionHandler. */
+    void setExceptionHandler(long handler);
+
     /** The instruction pointer the thread was started at. */
     long startIp();
 
@@ -142,4 +148,10 @@ public interface L4 {
 
     /** Prints to the kernel debug console (like L4's kernel debugger output). */
     void kdbPrint(String text);
+
+    /**
+     * Enters the kernel debugger (L4's {@code KDB_Enter}): Kola's prints {@code reason} and a
+     * snapshot of the mapping database, space by space, on the kernel debug console, and returns.
+     */
+    void kdbEnter(String reason);
 }

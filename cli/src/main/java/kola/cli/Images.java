@@ -1,5 +1,6 @@
 package kola.cli;
 
+import java.util.List;
 import kola.kernel.Image;
 import kola.system.DefaultImage;
 
@@ -10,10 +11,23 @@ final class Images {
 
     /** The default image: sigma0, the root task and the IPC demo. */
     static Image defaultImage() {
-        var entries = DefaultImage.modules();
+        return of(DefaultImage.modules());
+    }
+
+    /** The image of the demo called {@code name}, or null. */
+    static Image demo(String name) {
+        return switch (name) {
+            case "ipc" -> of(DefaultImage.modules());
+            case "fig1" -> of(DefaultImage.fig1());
+            case "fig5" -> of(DefaultImage.fig5());
+            default -> null;
+        };
+    }
+
+    static Image of(List<DefaultImage.Entry> entries) {
         Image.Builder b = Image.builder(entries.get(0).program(), entries.get(1).program());
         for (var e : entries.subList(2, entries.size())) {
-            b.module(e.name(), e.program(), e.priority(), java.util.List.of());
+            b.module(e.name(), e.program(), e.priority(), e.args());
         }
         return b.build();
     }

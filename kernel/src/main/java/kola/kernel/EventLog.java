@@ -18,6 +18,9 @@ final class EventLog {
     static final int SPACE_DELETE = 9;
     static final int HALT = 10;
     static final int CANCEL = 11;
+    static final int MAP = 12;
+    static final int UNMAP = 13;
+    static final int KERNEL_IPC = 14;
 
     private static final long PRIME = 0x100000001B3L;
     private long hash = 0xCBF29CE484222325L;

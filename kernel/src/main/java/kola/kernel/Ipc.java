@@ -1,16 +1,22 @@
 package kola.kernel;
 
+import kola.abi.Fpage;
 import kola.abi.IpcError;
+import kola.abi.Items;
+import kola.abi.KernelLabels;
 import kola.abi.MsgTag;
 import kola.abi.ThreadId;
 import kola.abi.Timeout;
 import kola.machine.CostModel;
 import kola.machine.CycleClock;
+import kola.machine.Mmu;
+import kola.machine.PhysicalMemory;
+import kola.machine.Tlb;
 
 /**
  * Synchronous IPC (paper section 2; L4 X.2 "IPC"): the send phase, the receive phase, timeouts,
- * cancellation, and the direct switch to the partner. It reads as a state machine over the two
- * threads' states, like seL4's {@code endpoint.c}:
+ * cancellation, typed items, and the direct switch to the partner. It reads as a state machine
+ * over the two threads' states, like seL4's {@code endpoint.c}:
  *
  * <ul>
  * <li>send: the destination waits for us ({@code RECEIVING} and accepting us) → transfer, wake it;
@@ -21,9 +27,24 @@ import kola.machine.CycleClock;
  * </ul>
  *
  * A thread's result registers ({@link Tcb#result}, MR0, ErrorCode) are written when its IPC
- * completes or fails, whether it is running or blocked. Nothing here allocates.
+ * completes or fails, whether it is running or blocked.
+ *
+ * <p>Typed items are checked before anything is transferred, so a malformed message changes
+ * nothing. A string copy that needs a page neither partner has mapped does not block inside the
+ * kernel: the thread whose space lacks the page takes an ordinary page fault (IPC to its pager)
+ * and then redoes its IPC from the phase it was in, while its partner stays blocked under its own
+ * timeout. The transfer timeout of X.2 is thus the partners' IPC timeouts.
+ *
+ * <p>The untyped path allocates nothing.
  */
 final class Ipc {
+    private static final int OK = 0;
+    private static final int FAILED = 1;
+    private static final int FAULTED = 2;
+    /** The acceptor of a kernel-made IPC's reply: the complete address space. */
+    private static final long COMPLETE_ACCEPTOR = Items.acceptor(Fpage.COMPLETE, false);
+
+    private final Kernel k;
     private final CycleClock clock;
     private final Cpu cpu;
     private final CommunicationModel comm;
@@ -32,11 +53,12 @@ final class Ipc {
     private Tcb workHead;
     private Tcb workTail;
 
-    Ipc(CycleClock clock, Cpu cpu, CommunicationModel comm, EventLog events) {
-        this.clock = clock;
-        this.cpu = cpu;
-        this.comm = comm;
-        this.events = events;
+    Ipc(Kernel kernel) {
+        this.k = kernel;
+        this.clock = kernel.clock;
+        this.cpu = kernel.cpu;
+        this.comm = kernel.comm;
+        this.events = kernel.events;
     }
 
     /** The Ipc system call of the current thread {@code self}. */
@@ -62,13 +84,27 @@ final class Ipc {
                 return;
             }
             if (dest.state == Tcb.RECEIVING && accepts(dest, self)) {
-                transfer(self, dest);
-                woken = dest;
-            } else if (sendMicros == 0) {
-                fail(self, IpcError.TIMEOUT, false);
-                return;
-            } else {
+                int outcome = transfer(self, dest);
+                if (outcome == FAULTED && self.faultPending) {
+                    return; // self faults the page in and redoes the whole call
+                }
+                if (outcome == OK) {
+                    woken = dest;
+                    self.a0 = ThreadId.NIL; // the send phase is done: a redo starts at the receive phase
+                } else if (outcome == FAILED) {
+                    cpu.wakeWhileRunning(dest);
+                    return;
+                }
+                // FAULTED in dest's space: dest left its receive to fault; we wait for it below.
+            }
+            if (woken == null) {
+                if (sendMicros == 0) {
+                    fail(self, IpcError.TIMEOUT, false);
+                    drainWork();
+                    return;
+                }
                 blockSending(self, dest, sendMicros, from, timeouts);
+                drainWork();
                 cpu.reschedule();
                 return;
             }
@@ -77,7 +113,7 @@ final class Ipc {
             if (badTimeouts || receiveMicros == -2) {
                 fail(self, IpcError.TIMEOUT, true);
             } else {
-                receive(self, from, receiveMicros);
+                receive(self, from, receiveMicros, Timeout.receive(timeouts));
             }
         } else {
             self.result = ThreadId.NIL;
@@ -94,28 +130,47 @@ final class Ipc {
         }
     }
 
-    /** The receive phase of {@code t} (running or just released from its send phase). */
-    private void receive(Tcb t, long from, long micros) {
-        Tcb sender;
-        if (from == ThreadId.ANY) {
-            sender = t.sendHead;
-        } else {
-            Tcb source = comm.source(t, from);
-            if (source == null) {
-                fail(t, IpcError.NO_PARTNER, true);
+    /** The receive phase of {@code t} (running, or just released from its send phase). */
+    private void receive(Tcb t, long from, long micros, long timeoutWord) {
+        while (true) {
+            Tcb sender;
+            if (from == ThreadId.ANY) {
+                sender = t.sendHead;
+            } else {
+                Tcb source = comm.source(t, from);
+                if (source == null) {
+                    fail(t, IpcError.NO_PARTNER, true);
+                    return;
+                }
+                sender = source.state == Tcb.SENDING && source.partner == t ? source : null;
+            }
+            if (sender == null) {
+                break;
+            }
+            dequeueSender(t, sender);
+            int outcome = transfer(sender, t);
+            if (outcome == OK) {
+                senderDone(sender);
                 return;
             }
-            sender = source.state == Tcb.SENDING && source.partner == t ? source : null;
+            if (outcome == FAILED) {
+                cpu.makeReady(sender);
+                return;
+            }
+            if (t.faultPending) {
+                // Our buffer needs a page: put the sender back and fault; the redo receives again.
+                requeueSender(t, sender);
+                t.state = Tcb.READY;
+                return;
+            }
+            // The sender faults in its own space and will send again; look for another.
         }
-        if (sender != null) {
-            dequeueSender(t, sender);
-            transfer(sender, t);
-            senderDone(sender);
-        } else if (micros == 0) {
+        if (micros == 0) {
             fail(t, IpcError.TIMEOUT, true);
         } else {
             t.state = Tcb.RECEIVING;
             t.waitFrom = from;
+            t.receiveTimeout = timeoutWord;
             if (micros > 0) {
                 cpu.timeouts.add(t, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
                 cpu.updatePreemptAt();
@@ -147,6 +202,19 @@ final class Ipc {
         }
     }
 
+    /** Puts a sender taken off {@code dest}'s queue back at its head. */
+    private void requeueSender(Tcb dest, Tcb s) {
+        s.partner = dest;
+        s.sendPrev = null;
+        s.sendNext = dest.sendHead;
+        if (dest.sendHead == null) {
+            dest.sendTail = s;
+        } else {
+            dest.sendHead.sendPrev = s;
+        }
+        dest.sendHead = s;
+    }
+
     private void dequeueSender(Tcb dest, Tcb s) {
         if (s.sendPrev == null) {
             dest.sendHead = s.sendNext;
@@ -163,34 +231,188 @@ final class Ipc {
         s.partner = null;
     }
 
+    // ---- transfer ---------------------------------------------------------------------------
+
     /**
-     * Copies the message from {@code from} to {@code to} and completes {@code to}'s receive: its
-     * result is the sender's identifier and its MR0 the tag with the flags cleared.
+     * Transfers the message of {@code from} to {@code to}. OK: {@code to}'s receive is complete
+     * (its result is the sender's identifier, MR0 the tag with the flags cleared). FAILED: both
+     * partners failed with a message error. FAULTED: a string copy needs a page; the partner
+     * whose space lacks it has {@link Tcb#faultPending} set (and, if it was blocked, left its IPC).
      */
-    private void transfer(Tcb from, Tcb to) {
+    private int transfer(Tcb from, Tcb to) {
         long tag = from.mr[0];
-        int words = MsgTag.untyped(tag) + MsgTag.typed(tag);
-        System.arraycopy(from.mr, 1, to.mr, 1, words);
+        int u = MsgTag.untyped(tag);
+        int t = MsgTag.typed(tag);
+        if (t != 0) {
+            int outcome = transferItems(from, to, u, t);
+            if (outcome != OK) {
+                return outcome;
+            }
+        }
+        System.arraycopy(from.mr, 1, to.mr, 1, u + t);
         to.mr[0] = tag & ~(MsgTag.PROPAGATED | MsgTag.REDIRECTED | MsgTag.CROSS_CPU | MsgTag.ERROR);
         to.result = comm.senderId(from, to);
         to.state = Tcb.READY;
         to.waitFrom = ThreadId.NIL;
         cpu.timeouts.cancel(to);
-        clock.advance(words * CostModel.COPY_WORD);
+        clock.advance((u + t) * CostModel.COPY_WORD);
         events.record(EventLog.TRANSFER, clock.now(), from.id, to.id ^ tag);
+        if (to.kernelIpc != Tcb.NO_KERNEL_IPC) {
+            k.kernelIpcReplied(to, MsgTag.label(tag));
+        }
+        return OK;
     }
+
+    /** Checks every typed item, then maps, grants and copies. */
+    private int transferItems(Tcb from, Tcb to, int u, int t) {
+        long acceptor = to.kernelIpc != Tcb.NO_KERNEL_IPC ? COMPLETE_ACCEPTOR : to.br[0];
+        long[] mr = from.mr;
+        int strings = 0;
+        for (int i = u + 1; i <= u + t; i += Items.WORDS) {
+            if (i + 1 > u + t) {
+                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
+            }
+            long w0 = mr[i];
+            long w1 = mr[i + 1];
+            int type = Items.type(w0);
+            if (type == Items.MAP || type == Items.GRANT) {
+                if (!Fpage.isValid(w1) || Fpage.isNil(Items.window(acceptor))) {
+                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
+                }
+            } else if (Items.isString(w0)) {
+                long length = Items.stringLength(w0);
+                int lengthBr = 1 + 2 * strings;
+                if ((w0 & 0x3F0) != 0 || length > Items.MAX_STRING || !Items.acceptsStrings(acceptor)
+                        || lengthBr + 1 >= Tcb.BUFFER_REGISTERS || length > Items.stringLength(to.br[lengthBr])) {
+                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
+                }
+                if (!present(from, w1, length, Tlb.READ) || !present(to, to.br[lengthBr + 1], length, Tlb.WRITE)) {
+                    return FAULTED;
+                }
+                strings++;
+            } else {
+                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
+            }
+        }
+        strings = 0;
+        for (int i = u + 1; i <= u + t; i += Items.WORDS) {
+            long w0 = mr[i];
+            long w1 = mr[i + 1];
+            if (Items.isString(w0)) {
+                int lengthBr = 1 + 2 * strings++;
+                copyString(from, w1, to, to.br[lengthBr + 1], Items.stringLength(w0));
+            } else if (!mapItem(from, to, acceptor, w0, w1)) {
+                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
+            }
+        }
+        return OK;
+    }
+
+    private int itemError(Tcb from, Tcb to, int kind, int offset) {
+        fail(from, kind, false);
+        from.errorCode |= (long) offset << IpcError.OFFSET_SHIFT;
+        fail(to, kind, true);
+        to.errorCode |= (long) offset << IpcError.OFFSET_SHIFT;
+        return FAILED;
+    }
+
+    /**
+     * Fits the item's fpage into the receive window (L4 X.2: if s ≤ w the fpage lands at window
+     * base + (send base mod 2^w), rounded down to 2^s; if s > w the 2^w part the send base selects
+     * fills the window) and maps or grants it. False if kernel memory ran out.
+     */
+    private boolean mapItem(Tcb from, Tcb to, long acceptor, long w0, long fpage) {
+        long window = Items.window(acceptor);
+        long windowBase = Fpage.isComplete(window) ? 0 : Fpage.base(window);
+        int w = Fpage.isComplete(window) ? Fpage.MAX_SIZE_LOG2 : Fpage.sizeLog2(window);
+        int s = Fpage.sizeLog2(fpage);
+        long sendBase = Items.sendBase(w0);
+        long srcBase = Fpage.base(fpage);
+        long destBase;
+        int size;
+        if (s <= w) {
+            destBase = windowBase + ((sendBase & ((1L << w) - 1)) & ~((1L << s) - 1));
+            size = s;
+        } else {
+            srcBase += (sendBase & ((1L << s) - 1)) & ~((1L << w) - 1);
+            destBase = windowBase;
+            size = w;
+        }
+        boolean grant = Items.type(w0) == Items.GRANT;
+        events.record(EventLog.MAP, clock.now(), from.id, to.id ^ srcBase ^ destBase << 1 ^ (grant ? 1 : 0));
+        return k.mdb.map(from.space, srcBase, size, Fpage.rights(fpage), to.space, destBase, grant);
+    }
+
+    /**
+     * Whether [va, va + length) is mapped in {@code t}'s space with {@code access}. If not, t must
+     * fault the first missing page in: it is marked, and if it is blocked its IPC is undone so
+     * that it redoes it after the fault.
+     */
+    private boolean present(Tcb t, long va, long length, int access) {
+        Mmu mmu = k.machine.mmu();
+        long end = va + length;
+        for (long page = va & ~(PhysicalMemory.PAGE_SIZE - 1L); page < end; page += PhysicalMemory.PAGE_SIZE) {
+            if (mmu.translate(t.space.asid, t.space.pageTable.rootPfn, Math.max(page, va), access) < 0) {
+                t.faultPending = true;
+                t.faultVa = Math.max(page, va);
+                t.faultAccess = access;
+                if (t != cpu.current) {
+                    leaveForFault(t);
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A blocked partner must fault a page in: it leaves its IPC and will redo it from its phase. */
+    private void leaveForFault(Tcb t) {
+        cpu.timeouts.cancel(t);
+        if (t.state == Tcb.RECEIVING) {
+            // Redo only the receive phase: Ipc(nil, from, receive timeout).
+            t.a0 = ThreadId.NIL;
+            t.a1 = t.waitFrom;
+            t.a2 = t.receiveTimeout;
+            t.waitFrom = ThreadId.NIL;
+        } else {
+            // Still in the send phase: redo the whole Ipc with its own arguments (a0..a2 are intact).
+            t.pendingFrom = ThreadId.NIL;
+        }
+        t.state = Tcb.READY;
+        cpu.makeReady(t);
+    }
+
+    private void copyString(Tcb from, long src, Tcb to, long dst, long length) {
+        Mmu mmu = k.machine.mmu();
+        PhysicalMemory phys = k.machine.memory();
+        byte[] buffer = k.copyBuffer;
+        while (length > 0) {
+            int chunk = (int) Math.min(length, Math.min(PhysicalMemory.PAGE_SIZE - (src & (PhysicalMemory.PAGE_SIZE - 1)),
+                    PhysicalMemory.PAGE_SIZE - (dst & (PhysicalMemory.PAGE_SIZE - 1))));
+            long pa = mmu.translate(from.space.asid, from.space.pageTable.rootPfn, src, Tlb.READ);
+            long pb = mmu.translate(to.space.asid, to.space.pageTable.rootPfn, dst, Tlb.WRITE);
+            phys.read(pa, buffer, 0, chunk);
+            phys.write(pb, buffer, 0, chunk);
+            clock.advance((chunk + 7) / 8 * CostModel.COPY_WORD);
+            src += chunk;
+            dst += chunk;
+            length -= chunk;
+        }
+    }
+
+    // ---- completion, failure, timeouts, cancellation ----------------------------------------
 
     /** {@code s}'s send phase completed while it was blocked: it goes on to its receive phase, or runs. */
     private void senderDone(Tcb s) {
         cpu.timeouts.cancel(s);
+        s.a0 = ThreadId.NIL;
         long from = s.pendingFrom;
         s.pendingFrom = ThreadId.NIL;
+        s.state = Tcb.READY;
         if (from == ThreadId.NIL) {
-            s.state = Tcb.READY;
             s.result = ThreadId.NIL;
             cpu.makeReady(s);
         } else {
-            s.state = Tcb.READY;
             s.waitFrom = from;
             if (workTail == null) {
                 workHead = s;
@@ -216,7 +438,7 @@ final class Ipc {
             if (micros == -2) {
                 fail(s, IpcError.TIMEOUT, true);
             } else {
-                receive(s, from, micros);
+                receive(s, from, micros, s.pendingReceiveTimeout);
             }
             if (s != cpu.current) {
                 cpu.makeReady(s);
@@ -232,6 +454,10 @@ final class Ipc {
         t.state = Tcb.READY;
         t.waitFrom = ThreadId.NIL;
         t.pendingFrom = ThreadId.NIL;
+        t.faultPending = false;
+        if (t.kernelIpc != Tcb.NO_KERNEL_IPC) {
+            k.kernelIpcFailed(t);
+        }
     }
 
     /** Ends the IPC of a blocked thread {@code t} with error {@code kind} (timeout, cancel, partner gone). */
@@ -241,27 +467,25 @@ final class Ipc {
             dequeueSender(t.partner, t);
         }
         cpu.timeouts.cancel(t);
-        fail(t, kind, receivePhase);
         events.record(kind == IpcError.TIMEOUT ? EventLog.TIMEOUT : EventLog.CANCEL, clock.now(), t.id, kind);
+        fail(t, kind, receivePhase);
         cpu.makeReady(t);
     }
 
-    /** Fires the timeouts that are due; returns whether any fired. */
-    boolean fireTimeouts() {
-        boolean fired = false;
+    /** Fires the timeouts that are due. */
+    void fireTimeouts() {
         Tcb t;
+        boolean fired = false;
         while ((t = cpu.timeouts.pollExpired(clock.now())) != null) {
-            t.timeoutIndex = -1;
             abort(t, IpcError.TIMEOUT);
             fired = true;
         }
         if (fired) {
             cpu.updatePreemptAt();
         }
-        return fired;
     }
 
-    /** Cancels, with {@code kind}, every IPC that involves {@code t}, which is going away. */
+    /** Cancels every IPC that involves {@code t}, which is going away. */
     void detach(Tcb t, ThreadTable threads) {
         if (t.inIpc()) {
             if (t.state == Tcb.SENDING) {

@@ -6,7 +6,9 @@ import java.util.List;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 import kola.abi.Fpage;
+import kola.abi.KernelLabels;
 import kola.abi.Kip;
+import kola.abi.MsgTag;
 import kola.abi.ThreadId;
 import kola.machine.CostModel;
 import kola.machine.CycleClock;
@@ -51,6 +53,10 @@ public final class Kernel {
     final CommunicationModel comm;
     final Ipc ipc;
     final SystemCalls syscalls;
+    final MappingDatabase mdb;
+    /** The kernel's bounce buffer for string copies: one page. */
+    final byte[] copyBuffer = new byte[PhysicalMemory.PAGE_SIZE];
+    Space sigma0Space;
     final Kip kip;
     final long kipFrame;
     private final PrintStream console;
@@ -77,8 +83,9 @@ public final class Kernel {
         this.kipFrame = 0;
         this.kmem = new CentralPool(phys, 1, poolFrames - 1);
         this.comm = new GlobalIds(threads);
-        this.ipc = new Ipc(clock, cpu, comm, events);
+        this.ipc = new Ipc(this);
         this.syscalls = new SystemCalls(this);
+        this.mdb = new MappingDatabase(this);
         this.kip = buildKip(machine, config, image);
         writeKipFrame();
     }
@@ -154,6 +161,10 @@ public final class Kernel {
             t.continuation.run();
             traps++;
             handleTrap(t);
+            Tcb c = cpu.current;
+            if (c != null && !c.runnable()) {
+                cpu.reschedule();
+            }
             if (clock.now() >= cpu.preemptAt) {
                 preemptionPoint();
             }
@@ -169,6 +180,7 @@ public final class Kernel {
         }
         sigma0.privileged = true;
         root.privileged = true;
+        sigma0Space = sigma0;
         long sigma0Id = ThreadId.global(USER_BASE, 1);
         long rootId = ThreadId.global(USER_BASE + 2, 1);
         for (Space s : List.of(sigma0, root)) {
@@ -228,34 +240,149 @@ public final class Kernel {
             case Trap.PREEMPT -> { }
             case Trap.EXIT -> exited(t);
             case Trap.PAGE_FAULT -> pageFault(t, t.a0, (int) t.a1);
+            case Trap.UNMAP -> syscalls.unmap(t, t.a0);
             case Trap.KDB_PRINT -> {
                 Object text = t.trapObject;
                 t.trapObject = null;
                 console.println(String.valueOf(text));
             }
+            case Trap.KDB_ENTER -> {
+                Object reason = t.trapObject;
+                t.trapObject = null;
+                console.println("kdb: " + reason + " (from " + describe(t) + ")");
+                for (String line : MappingDump.lines(mappings(), spaces())) {
+                    console.println("kdb:   " + line);
+                }
+            }
             default -> syscalls.perform(t, trap);
         }
     }
 
+    /** The thread's program returned or threw: it halts, or its exception goes to its exception handler. */
     private void exited(Tcb t) {
+        t.continuation = null;
+        Throwable death = t.death;
+        events.record(EventLog.HALT, clock.now(), t.id, death == null ? 0 : 1);
+        if (death != null && t.exceptionHandler != ThreadId.NIL && comm.destination(t, t.exceptionHandler) != null) {
+            kdb("thread " + describe(t) + ": " + death + " -> exception IPC to " + ThreadId.toString(t.exceptionHandler));
+            beginKernelIpc(t, Tcb.EXCEPTION_IPC, MsgTag.make(KernelLabels.EXCEPTION, 2, 0), t.startIp,
+                    exceptionCode(death));
+            ipc.ipc(t, t.exceptionHandler, t.exceptionHandler, 0);
+            return;
+        }
+        if (death != null) {
+            kdb("thread " + describe(t) + " halted: " + death);
+        }
         t.halted = true;
         t.state = Tcb.INACTIVE;
-        t.continuation = null;
-        events.record(EventLog.HALT, clock.now(), t.id, t.death == null ? 0 : 1);
-        if (t.death != null) {
-            kdb("thread " + describe(t) + " halted: " + t.death);
+    }
+
+    private static long exceptionCode(Throwable e) {
+        if (e instanceof StackOverflowError) {
+            return KernelLabels.EXC_STACK_OVERFLOW;
         }
-        if (cpu.current == t) {
-            cpu.reschedule();
+        if (e instanceof Error) {
+            return KernelLabels.EXC_ERROR;
+        }
+        return e instanceof RuntimeException ? KernelLabels.EXC_RUNTIME : KernelLabels.EXC_CHECKED;
+    }
+
+    /**
+     * A memory access of {@code t} found no usable mapping (L4 X.2, "Page Faults"): the kernel sends
+     * page-fault IPC to t's pager on t's behalf (label -2 | rwx, MR1 the address, MR2 the
+     * instruction pointer t was started at) and the access is retried when t runs again. Sigma0
+     * faults on its own memory are served by the kernel: sigma0's space is the identity mapping.
+     * A thread without a living pager is halted and the event reported.
+     */
+    private void pageFault(Tcb t, long va, int access) {
+        events.record(EventLog.FAULT, clock.now(), t.id, va ^ access);
+        Space space = t.space;
+        if (machine.mmu().translate(space.asid, space.pageTable.rootPfn, va, access) >= 0) {
+            return; // mapped meanwhile (a transfer fault its partner resolved, say)
+        }
+        if (space == sigma0Space && va >= 0 && mdb.node(space, va >>> PhysicalMemory.PAGE_SHIFT) != null
+                && machine.mmu().translate(space.asid, space.pageTable.rootPfn, va, access) >= 0) {
+            return;
+        }
+        if (comm.destination(t, t.pager) == null) {
+            halt(t, "page fault at 0x" + Long.toHexString(va) + " (" + Fpage.rightsString(access) + "), "
+                    + (t.pager == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(t.pager) + " is gone"));
+            return;
+        }
+        beginKernelIpc(t, Tcb.FAULT_IPC, MsgTag.make(KernelLabels.PAGE_FAULT | access, 2, 0), va, t.startIp);
+        ipc.ipc(t, t.pager, t.pager, 0);
+    }
+
+    /** Saves t's MR0..MR2 and acceptor and loads a kernel-made message into them. */
+    private void beginKernelIpc(Tcb t, byte kind, long tag, long mr1, long mr2) {
+        t.saved[0] = t.mr[0];
+        t.saved[1] = t.mr[1];
+        t.saved[2] = t.mr[2];
+        t.saved[3] = t.br[0];
+        t.mr[0] = tag;
+        t.mr[1] = mr1;
+        t.mr[2] = mr2;
+        t.kernelIpc = kind;
+        events.record(EventLog.KERNEL_IPC, clock.now(), t.id, tag);
+    }
+
+    private void endKernelIpc(Tcb t) {
+        t.mr[0] = t.saved[0];
+        t.mr[1] = t.saved[1];
+        t.mr[2] = t.saved[2];
+        t.br[0] = t.saved[3];
+        t.kernelIpc = Tcb.NO_KERNEL_IPC;
+    }
+
+    /**
+     * The pager or exception handler replied to a kernel-made IPC of {@code t} (its map items are
+     * already in place). A page fault is retried; an exception reply whose MR1 is an entry of the
+     * thread's program restarts it there, any other leaves it halted. A reply with a kernel label
+     * (a page fault of the pager itself: pagers that page each other) fails the fault.
+     */
+    void kernelIpcReplied(Tcb t, long label) {
+        byte kind = t.kernelIpc;
+        int untyped = MsgTag.untyped(t.mr[0]);
+        long restartIp = t.mr[1];
+        endKernelIpc(t);
+        if (KernelLabels.isKernelLabel(label)) {
+            String what = kind == Tcb.FAULT_IPC ? "page fault" : "exception";
+            halt(t, label == KernelLabels.REFUSED ? what + " refused by " + ThreadId.toString(t.result)
+                    : what + " answered by a kernel message (label " + label + "): pagers or handlers that fault on each other");
+            if (kind == Tcb.EXCEPTION_IPC) {
+                t.state = Tcb.INACTIVE;
+            }
+            return;
+        }
+        if (kind == Tcb.EXCEPTION_IPC) {
+            if (untyped >= 1 && moduleOf(restartIp) == t.space.module) {
+                start(t, restartIp, t.startSp);
+            } else {
+                t.halted = true;
+                t.state = Tcb.INACTIVE;
+            }
         }
     }
 
-    private void pageFault(Tcb t, long va, int access) {
-        events.record(EventLog.FAULT, clock.now(), t.id, va);
-        kdb("thread " + describe(t) + " halted: page fault at 0x" + Long.toHexString(va) + " ("
-                + kola.abi.Fpage.rightsString(access) + "), no mapping");
+    /** A kernel-made IPC of {@code t} failed (no pager, pager gone, cancelled): t halts, reported. */
+    void kernelIpcFailed(Tcb t) {
+        byte kind = t.kernelIpc;
+        long code = t.errorCode;
+        long address = t.mr[1]; // a failed IPC leaves MR1, the fault address, as it was
+        endKernelIpc(t);
+        halt(t, (kind == Tcb.FAULT_IPC ? "page fault at 0x" + Long.toHexString(address) : "exception IPC")
+                + " failed: " + kola.abi.IpcError.describe(code));
+        if (kind == Tcb.EXCEPTION_IPC) {
+            t.state = Tcb.INACTIVE;
+        }
+    }
+
+    /** Halts {@code t} and reports why on the kernel console. */
+    void halt(Tcb t, String why) {
         t.halted = true;
-        cpu.reschedule();
+        cpu.ready.remove(t);
+        events.record(EventLog.HALT, clock.now(), t.id, 2);
+        kdb("thread " + describe(t) + " halted: " + why);
     }
 
     /** Prints a kernel message on the debug console. */
@@ -327,6 +454,7 @@ public final class Kernel {
         if (space.program == null) {
             space.module = module;
             space.program = image.modules().get(module).program().get();
+            space.name = image.modules().get(module).name();
         }
         t.startIp = ip;
         t.startSp = sp;
@@ -370,6 +498,7 @@ public final class Kernel {
 
     void deleteSpace(Space s) {
         s.dead = true;
+        mdb.removeAll(s);
         machine.tlb().flushAsid(s.asid);
         s.pageTable.destroy();
         kmem.release(s.owner, KernelObject.SPACE, Space.BYTES);
@@ -421,6 +550,23 @@ public final class Kernel {
         return out;
     }
 
+    /** A snapshot of the mapping database: every mapping of every space, by space then address. */
+    public List<Mapping> mappings() {
+        List<Mapping> out = new ArrayList<>();
+        for (Space s : spaces) {
+            List<MapNode> nodes = new ArrayList<>();
+            s.pages.forEach(nodes::add);
+            nodes.sort(java.util.Comparator.comparingLong(n -> n.vpn));
+            for (MapNode n : nodes) {
+                MapNode p = n.parent;
+                out.add(new Mapping(s.asid, s.name, n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, n.rights,
+                        p == null ? -1 : p.space.asid, p == null ? "" : p.space.name,
+                        p == null ? -1 : p.vpn << PhysicalMemory.PAGE_SHIFT));
+            }
+        }
+        return out;
+    }
+
     static String stateName(Tcb t) {
         String s = switch (t.state) {
             case Tcb.INACTIVE -> "inactive";
@@ -438,6 +584,15 @@ public final class Kernel {
 
     /** A thread as the kernel sees it; {@code waitsFor} is the IPC partner it is blocked on, or 0. */
     public record ThreadInfo(long id, String space, int asid, String state, int priority, long waitsFor) {
+    }
+
+    /**
+     * One mapping: page {@code va} of space {@code asid} maps frame {@code pfn} with {@code rights}
+     * (rwx), derived from the mapping at {@code parentVa} of space {@code parentAsid} (-1: a root,
+     * sigma0's own).
+     */
+    public record Mapping(int asid, String space, long va, long pfn, int rights, int parentAsid, String parentSpace,
+                          long parentVa) {
     }
 
     /** An address space as the kernel sees it. */

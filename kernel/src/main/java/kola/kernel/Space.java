@@ -12,7 +12,8 @@ final class Space {
     /** Bytes of kernel memory an address-space descriptor is charged at (its page-table root is charged apart). */
     static final long BYTES = 256;
     final int asid;
-    final String name;
+    /** A name for people: the module it runs, once it runs one. */
+    String name;
     PageTable pageTable;
     /** The KIP area and UTCB area (fpages), nil until SpaceControl sets them. */
     long kipArea = Fpage.NIL;
@@ -31,6 +32,8 @@ final class Space {
     /** The space charged for this descriptor and its page-table root. */
     Space owner;
 
+    /** The mapping node of each mapped page, by virtual page number. */
+    final PageIndex pages = new PageIndex();
     /** UTCB slots of the UTCB area in use, by index from the area's base. */
     private final java.util.BitSet utcbs = new java.util.BitSet();
 
@@ -56,6 +59,12 @@ final class Space {
 
     void releaseUtcb(long location) {
         utcbs.clear(utcbSlot(location));
+    }
+
+    /** Whether {@code va} lies in the KIP or UTCB area, where nothing can be mapped. */
+    boolean isKernelArea(long va) {
+        return !Fpage.isNil(kipArea) && Fpage.contains(kipArea, va)
+                || !Fpage.isNil(utcbArea) && Fpage.contains(utcbArea, va);
     }
 
     long kernelBytesTotal() {

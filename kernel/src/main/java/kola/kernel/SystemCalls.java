@@ -37,7 +37,6 @@ final class SystemCalls {
             case Trap.THREAD_SWITCH -> threadSwitch(self, self.a0);
             case Trap.SCHEDULE -> self.result = schedule(self, self.a0, self.a1, self.a2, self.a3, self.a4);
             case Trap.SYSTEM_CLOCK -> self.result = k.clock.now() / CostModel.CYCLES_PER_MICROSECOND;
-            case Trap.UNMAP -> self.result = error(self, KernelError.INVALID_PARAMETER);
             default -> throw new IllegalStateException("unknown trap " + trap + " from " + self);
         }
         Cpu cpu = k.cpu;
@@ -260,6 +259,41 @@ final class SystemCalls {
         }
         k.cpu.makeReady(t);
         return t.id;
+    }
+
+    // ---- Unmap --------------------------------------------------------------------------------
+
+    /** The flush bit of Unmap's control word. */
+    private static final long UNMAP_FLUSH = 0x40;
+
+    /**
+     * Unmap(control) (L4 X.2, "Unmap"): n = (control & 0x3F) + 1 fpages in MR0..MR{n-1}. Each
+     * fpage's rwx are the rights to revoke from every mapping derived from the caller's pages in
+     * it, and, with the flush bit, from the caller's own pages too. The complete fpage means the
+     * whole address space. Kola does not track referenced/dirty bits: each fpage comes back with
+     * rwx = 0. A nil or malformed fpage is skipped and comes back unchanged; a control word with
+     * other bits set does nothing and sets ErrorCode to invalid parameter.
+     */
+    void unmap(Tcb self, long control) {
+        if ((control & ~(UNMAP_FLUSH | 0x3F)) != 0) {
+            self.errorCode = KernelError.INVALID_PARAMETER;
+            return;
+        }
+        boolean flush = (control & UNMAP_FLUSH) != 0;
+        int n = (int) (control & 0x3F) + 1;
+        for (int i = 0; i < n; i++) {
+            long fpage = self.mr[i];
+            int revoke = Fpage.rights(fpage);
+            if (Fpage.isComplete(fpage)) {
+                k.mdb.unmap(self.space, 0, Fpage.MAX_SIZE_LOG2, revoke, flush);
+            } else if (Fpage.isValid(fpage)) {
+                k.mdb.unmap(self.space, Fpage.base(fpage), Fpage.sizeLog2(fpage), revoke, flush);
+            } else {
+                continue;
+            }
+            self.mr[i] = Fpage.withRights(fpage, 0);
+        }
+        self.errorCode = KernelError.OK;
     }
 
     // ---- ThreadSwitch and Schedule ----------------------------------------------------------

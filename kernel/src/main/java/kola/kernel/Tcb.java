@@ -86,6 +86,20 @@ final class Tcb {
     Object trapObject;
     long result;
 
+    // Kernel-made IPC on this thread's behalf: a page fault or exception message to the pager or
+    // exception handler. The thread's own message registers are saved meanwhile.
+    static final byte NO_KERNEL_IPC = 0;
+    static final byte FAULT_IPC = 1;
+    static final byte EXCEPTION_IPC = 2;
+    byte kernelIpc = NO_KERNEL_IPC;
+    final long[] saved = new long[4];
+    /** A string copy of this thread's IPC needs a page of its space: fault it in, then redo the IPC. */
+    boolean faultPending;
+    long faultVa;
+    int faultAccess;
+    /** The receive timeout word of a blocked receive, to restart it after a transfer fault. */
+    long receiveTimeout;
+
     Continuation continuation;
     UserApi api;
     Throwable death;

@@ -18,6 +18,7 @@ final class Trap {
     static final int PREEMPT = 11;
     /** The thread's program returned or threw. */
     static final int EXIT = 12;
+    static final int KDB_ENTER = 13;
 
     private Trap() {
     }

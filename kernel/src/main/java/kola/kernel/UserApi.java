@@ -83,6 +83,16 @@ final class UserApi implements L4 {
     }
 
     @Override
+    public long exceptionHandler() {
+        return tcb.exceptionHandler;
+    }
+
+    @Override
+    public void setExceptionHandler(long handler) {
+        tcb.exceptionHandler = handler;
+    }
+
+    @Override
     public long startIp() {
         return tcb.startIp;
     }
@@ -112,7 +122,23 @@ final class UserApi implements L4 {
         tcb.a0 = to;
         tcb.a1 = fromSpecifier;
         tcb.a2 = timeouts;
-        return trap(Trap.IPC);
+        long result = trap(Trap.IPC);
+        while (tcb.faultPending) {
+            // A string copy needs a page of this space: fault it in like an access, then redo the
+            // IPC from the phase it was in (the kernel left the arguments for that in a0..a2).
+            tcb.faultPending = false;
+            long a0 = tcb.a0;
+            long a1 = tcb.a1;
+            long a2 = tcb.a2;
+            tcb.a0 = tcb.faultVa;
+            tcb.a1 = tcb.faultAccess;
+            trap(Trap.PAGE_FAULT);
+            tcb.a0 = a0;
+            tcb.a1 = a1;
+            tcb.a2 = a2;
+            result = trap(Trap.IPC);
+        }
+        return result;
     }
 
     @Override
@@ -174,6 +200,12 @@ final class UserApi implements L4 {
     public void unmap(long control) {
         tcb.a0 = control;
         trap(Trap.UNMAP);
+    }
+
+    @Override
+    public void kdbEnter(String reason) {
+        tcb.trapObject = reason;
+        trap(Trap.KDB_ENTER);
     }
 
     @Override

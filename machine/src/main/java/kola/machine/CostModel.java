@@ -16,6 +16,7 @@ package kola.machine;
  *   <tr><td>{@link #COPY_WORD} one 8-byte word copied by the kernel</td><td>1</td></tr>
  *   <tr><td>{@link #CONTEXT_SWITCH} switch of address space</td><td>50</td></tr>
  *   <tr><td>{@link #IPC} fixed part of the kernel IPC path</td><td>150</td></tr>
+ *   <tr><td>{@link #MAP_PAGE} one mapping-database node made, moved, reduced or removed</td><td>30</td></tr>
  * </table>
  *
  * <p>{@link #CYCLES_PER_MICROSECOND} converts cycles to time: the machine runs at 1 GHz.
@@ -42,6 +43,9 @@ public final class CostModel {
 
     /** The fixed part of the kernel IPC path (decode, partner lookup, state changes), on top of the trap. */
     public static final long IPC = 150;
+
+    /** One mapping-database node made, moved, reduced or removed, with its page-table entry and TLB flush. */
+    public static final long MAP_PAGE = 30;
 
     private CostModel() {
     }

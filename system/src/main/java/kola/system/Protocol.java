@@ -13,6 +13,10 @@ public final class Protocol {
     public static final long E_UNKNOWN_REQUEST = 1;
     /** The request's words are malformed. */
     public static final long E_BAD_ARGUMENT = 2;
+    /** The memory asked for is not there, is the kernel's, or is held by another. */
+    public static final long E_NOT_AVAILABLE = 3;
+    /** No free memory of the size asked for. */
+    public static final long E_NO_MEMORY = 4;
 
     /** Root task: look up the first thread of boot module MR1 (its KIP index); reply MR1 = its id or nil. */
     public static final long ROOT_LOOKUP = 0x100;

@@ -9,7 +9,8 @@ import kola.abi.ThreadId;
 
 /**
  * The root task (L4 X.2: the first privileged user task after sigma0): it starts every further
- * boot module of the image in its own address space, with sigma0 as the pager, and then answers
+ * boot module of the image in its own address space, with sigma0 as the pager unless the module's
+ * arguments name another module with {@code pager=NAME} (one started before it), and then answers
  * {@link Protocol#ROOT_LOOKUP} requests so that tasks find each other's threads.
  */
 public final class RootTask implements Program {
@@ -25,7 +26,18 @@ public final class RootTask implements Program {
         for (int i = 2; i < modules.size(); i++) {
             Kip.BootModule m = modules.get(i);
             long id = ThreadId.global(number++, 1);
-            String failure = Tasks.create(l4, id, kip.sigma0(), m.entry(0), m.priority());
+            long pager = kip.sigma0();
+            for (String arg : m.args()) {
+                if (arg.startsWith("pager=")) {
+                    Kip.BootModule p = kip.module(arg.substring(6));
+                    pager = p == null || p.index() >= i ? ThreadId.NIL : firstThread[p.index()];
+                }
+            }
+            if (pager == ThreadId.NIL) {
+                l4.kdbPrint("roottask: cannot start " + m.name() + ": its pager must be a module started before it");
+                continue;
+            }
+            String failure = Tasks.create(l4, id, pager, m.entry(0), m.priority());
             if (failure == null) {
                 firstThread[i] = id;
             } else {

@@ -1,0 +1,96 @@
+package kola.bench;
+
+import java.util.concurrent.TimeUnit;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * JMH microbenchmarks of the Kola IPC round trip (Call from the client, ReplyWait in the server,
+ * two address spaces, 0 and 8 untyped words) and of its floor, two bare continuations resumed in
+ * turn. Each invocation does {@value #BATCH} round trips; JMH reports nanoseconds per round trip.
+ *
+ * <p>Run from the shaded jar, on the class path (see BENCHMARKS.md):
+ * {@code java -jar bench/target/benchmarks.jar IpcBenchmark -f 1 -wi 3 -i 5}. The forked JVMs
+ * get {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} from {@link Fork#jvmArgsAppend}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xss2m"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class IpcBenchmark {
+    /** Round trips per benchmark invocation. */
+    static final int BATCH = 1000;
+    private static final ContinuationScope SCOPE = new ContinuationScope("jmh-floor");
+
+    private KolaIpc.Session words0;
+    private KolaIpc.Session words8;
+    private Continuation a;
+    private Continuation b;
+    private final long[] token = new long[1];
+    private long floorTurns;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        words0 = new KolaIpc.Session(KolaIpc.Layout.CROSS_SPACE, 0);
+        words8 = new KolaIpc.Session(KolaIpc.Layout.CROSS_SPACE, 8);
+        a = new Continuation(SCOPE, this::turns);
+        b = new Continuation(SCOPE, this::turns);
+    }
+
+    private void turns() {
+        while (true) {
+            token[0]++;
+            Continuation.yield(SCOPE);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (token[0] != floorTurns) {
+            throw new IllegalStateException("continuation floor lost turns: " + token[0] + " != " + floorTurns);
+        }
+        if (words0.completed() == 0 || words8.completed() == 0) {
+            throw new IllegalStateException("Kola IPC sessions made no calls");
+        }
+    }
+
+    /** Kola Call/ReplyWait round trip, 0 untyped words, client and server in two address spaces. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void kolaCall0WordsCrossSpace() {
+        words0.roundTrips(BATCH);
+    }
+
+    /** Kola Call/ReplyWait round trip, 8 untyped words each way, two address spaces. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void kolaCall8WordsCrossSpace() {
+        words8.roundTrips(BATCH);
+    }
+
+    /** The floor: two continuations resumed in turn, one yield each, no kernel. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void continuationFloor() {
+        for (int i = 0; i < BATCH; i++) {
+            a.run();
+            b.run();
+        }
+        floorTurns += 2 * BATCH;
+    }
+}

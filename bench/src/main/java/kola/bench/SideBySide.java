@@ -1,0 +1,210 @@
+package kola.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The side-by-side IPC comparison of {@code kola bench ipc}: in one process and one run, the Kola
+ * round trip (0 and 8 words across spaces, 0 words within a space) and the {@link Peers}: the bare
+ * continuation ping-pong (the floor of Kola's design), virtual threads and platform threads over
+ * {@link java.util.concurrent.SynchronousQueue}, and platform threads with park/unpark.
+ *
+ * <p>Each row is warmed up while its round size is calibrated (doubling the round trips until a
+ * round takes {@link #WARMUP_ROUND_NANOS}), then timed for a number of rounds sized to take about
+ * {@link #TARGET_ROUND_NANOS} each; the row's figure is the median nanoseconds per round trip.
+ *
+ * <p>Ratios are always Kola's time over the other's: a Kola row against the continuation floor
+ * (target at most {@value #FLOOR_TARGET}), and each peer against Kola's 0-word cross-space round
+ * trip (targets: Kola at least 3x faster than virtual threads, at least 20x faster than platform
+ * threads, so ratios at most 1/3 and 1/20).
+ */
+public final class SideBySide {
+    /** Kola's time over the continuation floor's, at most. */
+    public static final double FLOOR_TARGET = 1.5;
+    /** Kola at least this many times faster than virtual threads. */
+    public static final double VTHREAD_SPEEDUP_TARGET = 3;
+    /** Kola at least this many times faster than platform threads. */
+    public static final double PLATFORM_SPEEDUP_TARGET = 20;
+    /** A calibration round this long ends the warm-up. */
+    static final long WARMUP_ROUND_NANOS = 100_000_000L;
+    /** The length a timed round aims at. */
+    static final long TARGET_ROUND_NANOS = 150_000_000L;
+    /** Warm-up rounds after calibration, at the calibrated size. */
+    static final int WARMUP_ROUNDS = 2;
+    private static final long MAX_ROUND_TRIPS = 200_000_000L;
+
+    /** The Kola row the peers are compared with. */
+    public static final String KOLA_REFERENCE = "kola-ipc-0w-xspace";
+    /** The floor the Kola rows are compared with. */
+    public static final String FLOOR = "continuation-floor";
+
+    private SideBySide() {
+    }
+
+    /** Something to time: {@code n} round trips, returning the host nanoseconds they took. */
+    @FunctionalInterface
+    public interface PingPong {
+        long run(long n) throws Exception;
+    }
+
+    /** A measured contender: its name, its round trips (median ns), and each round's ns per round trip. */
+    public record Measurement(String name, String description, boolean kola, double nsPerOp, long roundTrips,
+                              double[] roundNsPerOp) {
+    }
+
+    /**
+     * A row of the result: {@code name} measured at {@code nsPerOp}, compared with {@code baseline}
+     * by {@code ratio} = Kola's time over the non-Kola time, against {@code target} (the ratio must
+     * be at most it).
+     */
+    public record Row(String name, String description, double nsPerOp, String baseline, double ratio, double target,
+                      long roundTrips, double spread) {
+        /** Whether the ratio meets the target. */
+        public boolean met() {
+            return ratio <= target;
+        }
+    }
+
+    /** A contender to measure. */
+    public record Contender(String name, String description, boolean kola, PingPong pingPong) {
+    }
+
+    /** The contenders of {@code kola bench ipc}, Kola first. */
+    public static List<Contender> ipcContenders() {
+        return List.of(
+                new Contender(KOLA_REFERENCE, "Kola Call/ReplyWait, 0 words, two address spaces", true,
+                        n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 0, n)),
+                new Contender("kola-ipc-8w-xspace", "Kola Call/ReplyWait, 8 words, two address spaces", true,
+                        n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 8, n)),
+                new Contender("kola-ipc-0w-samespace", "Kola Call/ReplyWait, 0 words, two threads of one space", true,
+                        n -> KolaIpc.roundTrips(KolaIpc.Layout.SAME_SPACE, 0, n)),
+                new Contender(FLOOR, "two bare continuations resumed in turn (no kernel)", false,
+                        Peers::continuationPingPong),
+                new Contender("vthread-syncqueue", "two virtual threads over SynchronousQueues", false,
+                        Peers::virtualThreads),
+                new Contender("platform-syncqueue", "two platform threads over SynchronousQueues", false,
+                        Peers::platformThreads),
+                new Contender("platform-park", "two platform threads, LockSupport park/unpark", false,
+                        Peers::parkUnpark));
+    }
+
+    /**
+     * Measures every contender (in order), {@code rounds} timed rounds each, reporting progress on
+     * {@code progress} (null: none).
+     */
+    public static List<Measurement> measure(List<Contender> contenders, int rounds, PrintStream progress)
+            throws Exception {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1, not " + rounds);
+        }
+        List<Measurement> out = new ArrayList<>();
+        for (Contender c : contenders) {
+            out.add(measure(c, rounds, progress));
+        }
+        return out;
+    }
+
+    /** Warm-up and calibration, then {@code rounds} timed rounds; the median ns per round trip. */
+    public static Measurement measure(Contender c, int rounds, PrintStream progress) throws Exception {
+        long n = 1_000;
+        long elapsed;
+        while (true) {
+            elapsed = c.pingPong().run(n);
+            if (elapsed >= WARMUP_ROUND_NANOS || n >= MAX_ROUND_TRIPS) {
+                break;
+            }
+            n = elapsed <= 0 ? n * 10 : Math.min(n * 10, Math.max(n * 2, n * WARMUP_ROUND_NANOS / elapsed));
+        }
+        n = Math.max(1_000, Math.min(MAX_ROUND_TRIPS, (long) ((double) n * TARGET_ROUND_NANOS / Math.max(1, elapsed))));
+        for (int i = 0; i < WARMUP_ROUNDS; i++) {
+            c.pingPong().run(n);
+        }
+        double[] perOp = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            perOp[i] = (double) c.pingPong().run(n) / n;
+        }
+        double median = median(perOp);
+        if (progress != null) {
+            progress.printf(Locale.ROOT, "  %-22s %10.1f ns/op  (%d rounds of %,d round trips)%n", c.name(), median,
+                    rounds, n);
+        }
+        return new Measurement(c.name(), c.description(), c.kola(), median, n, perOp);
+    }
+
+    /**
+     * The rows: each Kola measurement against the continuation floor, then each non-Kola
+     * measurement with Kola's reference row against it. Needs the floor and the reference measured.
+     */
+    public static List<Row> rows(List<Measurement> ms) {
+        Measurement floor = find(ms, FLOOR);
+        Measurement kola = find(ms, KOLA_REFERENCE);
+        List<Row> rows = new ArrayList<>();
+        for (Measurement m : ms) {
+            if (m.kola()) {
+                rows.add(new Row(m.name(), m.description(), m.nsPerOp(), FLOOR, m.nsPerOp() / floor.nsPerOp(),
+                        FLOOR_TARGET, m.roundTrips(), spread(m)));
+            }
+        }
+        for (Measurement m : ms) {
+            if (!m.kola()) {
+                double target = m.name().startsWith("vthread") ? 1 / VTHREAD_SPEEDUP_TARGET
+                        : m.name().startsWith("platform") ? 1 / PLATFORM_SPEEDUP_TARGET : FLOOR_TARGET;
+                rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE,
+                        kola.nsPerOp() / m.nsPerOp(), target, m.roundTrips(), spread(m)));
+            }
+        }
+        return rows;
+    }
+
+    /** The rows as a table, with the targets. */
+    public static void printTable(List<Row> rows, PrintStream out) {
+        out.printf(Locale.ROOT, "%-22s %11s %7s  %-20s %8s %9s  %s%n", "name", "ns/op", "spread", "baseline", "ratio",
+                "target", "");
+        for (Row r : rows) {
+            String verdict;
+            if (r.baseline().equals(FLOOR) || r.name().equals(FLOOR)) {
+                verdict = String.format(Locale.ROOT, "%s (%.2fx the floor)", r.met() ? "met" : "MISSED", r.ratio());
+            } else {
+                verdict = String.format(Locale.ROOT, "%s (Kola %.1fx faster)", r.met() ? "met" : "MISSED", 1 / r.ratio());
+            }
+            out.printf(Locale.ROOT, "%-22s %11.1f %6.1f%%  %-20s %8.3f %9s  %s%n", r.name(), r.nsPerOp(),
+                    100 * r.spread(), r.baseline(), r.ratio(), "<= " + formatTarget(r.target()), verdict);
+        }
+        out.println("ratio = Kola's ns over the baseline's (Kola rows: over " + FLOOR + "; peer rows: "
+                + KOLA_REFERENCE + " over the peer).");
+        out.println("spread = (max - min) / median of the rounds' ns/op.");
+    }
+
+    private static String formatTarget(double t) {
+        if (t >= 1) {
+            return String.format(Locale.ROOT, "%.2f", t);
+        }
+        return String.format(Locale.ROOT, "1/%.0f", 1 / t);
+    }
+
+    private static Measurement find(List<Measurement> ms, String name) {
+        for (Measurement m : ms) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("no measurement named " + name);
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int mid = v.length / 2;
+        return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+    }
+
+    private static double spread(Measurement m) {
+        double[] v = m.roundNsPerOp();
+        double min = Arrays.stream(v).min().orElse(0);
+        double max = Arrays.stream(v).max().orElse(0);
+        return m.nsPerOp() == 0 ? 0 : (max - min) / m.nsPerOp();
+    }
+}

@@ -1,0 +1,69 @@
+package kola.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The IPC benchmark measures real, checked round trips, and the side-by-side arithmetic is right. */
+class KolaIpcTest {
+
+    @Test
+    void crossSpaceRoundTripsComplete() {
+        assertTrue(KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 0, 5_000) > 0);
+        assertTrue(KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 8, 5_000) > 0);
+    }
+
+    @Test
+    void sameSpaceRoundTripsComplete() {
+        assertTrue(KolaIpc.roundTrips(KolaIpc.Layout.SAME_SPACE, 0, 5_000) > 0);
+    }
+
+    @Test
+    void allWordsRoundTrip() {
+        assertTrue(KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 63, 100) > 0);
+    }
+
+    @Test
+    void badWordCountsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 64, 1));
+        assertThrows(IllegalArgumentException.class, () -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, -1, 1));
+    }
+
+    @Test
+    void sessionAdvancesExactlyTheRoundTripsAskedFor() {
+        KolaIpc.Session s = new KolaIpc.Session(KolaIpc.Layout.CROSS_SPACE, 8);
+        long before = s.completed();
+        s.roundTrips(1_000);
+        assertEquals(before + 1_000, s.completed());
+        s.roundTrips(1);
+        assertEquals(before + 1_001, s.completed());
+    }
+
+    @Test
+    void ratiosAreKolaOverTheBaseline() {
+        List<SideBySide.Measurement> ms = List.of(
+                new SideBySide.Measurement(SideBySide.KOLA_REFERENCE, "", true, 150, 1, new double[] {150}),
+                new SideBySide.Measurement(SideBySide.FLOOR, "", false, 100, 1, new double[] {100}),
+                new SideBySide.Measurement("vthread-syncqueue", "", false, 600, 1, new double[] {600}),
+                new SideBySide.Measurement("platform-park", "", false, 2_000, 1, new double[] {2_000}));
+        List<SideBySide.Row> rows = SideBySide.rows(ms);
+        assertEquals(4, rows.size());
+        assertEquals(1.5, rows.get(0).ratio(), 1e-9);
+        assertEquals(SideBySide.FLOOR, rows.get(0).baseline());
+        assertTrue(rows.get(0).met());
+        assertEquals(0.25, rows.get(2).ratio(), 1e-9);
+        assertTrue(rows.get(2).met());
+        assertEquals(0.075, rows.get(3).ratio(), 1e-9);
+        assertFalse(rows.get(3).met());
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertEquals(2, SideBySide.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, SideBySide.median(new double[] {4, 1, 2, 3}));
+    }
+}

@@ -1,0 +1,306 @@
+package kola.kernel;
+
+import kola.abi.Fpage;
+import kola.machine.CostModel;
+import kola.machine.CycleClock;
+import kola.machine.PhysicalMemory;
+import kola.machine.Tlb;
+
+/**
+ * The mapping database (paper section 2, figure 1; L4 X.2 "Mapping", "Unmap"): for every frame,
+ * the tree of mappings derived from sigma0's. Map adds a child with equal or fewer rights; grant
+ * moves a node to another space (the granter loses it); unmap reduces the rights of, or removes,
+ * the whole subtree below a mapping, in every space, and flushes exactly those TLB entries.
+ *
+ * <p>Every node has exactly one page-table entry, (space, vpn) → frame with the node's rights,
+ * and every user page-table entry has exactly one node (the KIP page, which the kernel maps
+ * itself, is the only exception). Sigma0's space is the identity mapping of the memory it owns;
+ * its root nodes are made on first use.
+ *
+ * <p>Unmapping a tree visits each node once, iteratively, without allocating: its cost is bounded
+ * by the number of mapping nodes, which kernel memory bounds.
+ */
+final class MappingDatabase {
+    private final Kernel k;
+    private final PhysicalMemory phys;
+    private final Tlb tlb;
+    private final CycleClock clock;
+    /** The root node of every frame that has a tree, by frame number. */
+    private final PageIndex roots = new PageIndex();
+    /** Nodes created (roots and children) minus nodes removed: for invariant checks. */
+    private long nodes;
+
+    MappingDatabase(Kernel kernel) {
+        this.k = kernel;
+        this.phys = kernel.machine.memory();
+        this.tlb = kernel.machine.tlb();
+        this.clock = kernel.clock;
+    }
+
+    long nodeCount() {
+        return nodes;
+    }
+
+    /** Whether sigma0 holds frame {@code pfn} by birth: RAM the kernel did not reserve, or device memory. */
+    boolean sigma0Owns(long pfn) {
+        long pa = pfn << PhysicalMemory.PAGE_SHIFT;
+        if (pfn < 0 || pa >>> PhysicalMemory.PAGE_SHIFT != pfn) {
+            return false;
+        }
+        if (pa < phys.ramBytes()) {
+            return pa >= k.config.kernelMemoryBytes();
+        }
+        return phys.isDevice(pa);
+    }
+
+    /**
+     * The mapping node of page {@code vpn} in {@code space}. Sigma0's identity mapping is made
+     * here on first use; null if there is none (or kernel memory ran out making it).
+     */
+    MapNode node(Space space, long vpn) {
+        MapNode n = space.pages.get(vpn);
+        if (n == null && space == k.sigma0Space && sigma0Owns(vpn) && roots.get(vpn) == null) {
+            n = insert(space, vpn, vpn, Fpage.RWX, null);
+        }
+        return n;
+    }
+
+    /** Creates a node and its page-table entry; null if kernel memory is exhausted. */
+    private MapNode insert(Space space, long vpn, long pfn, int rights, MapNode parent) {
+        if (!k.kmem.charge(space, KernelObject.MAPPING_NODE, MapNode.BYTES)) {
+            return null;
+        }
+        if (!space.pageTable.map(vpn << PhysicalMemory.PAGE_SHIFT, pfn, rights)) {
+            k.kmem.release(space, KernelObject.MAPPING_NODE, MapNode.BYTES);
+            return null;
+        }
+        tlb.flush(space.asid, vpn);
+        MapNode n = new MapNode(space, vpn, pfn, rights);
+        if (parent == null) {
+            roots.put(pfn, n);
+        } else {
+            parent.addChild(n);
+        }
+        space.pages.put(vpn, n);
+        nodes++;
+        return n;
+    }
+
+    /**
+     * Maps or grants the pages of the fpage {@code [srcBase, srcBase + 2^sizeLog2)} that
+     * {@code from} holds to {@code to} at {@code destBase}, with at most {@code rights}. Pages the
+     * sender does not hold are skipped; pages that would land in the receiver's KIP or UTCB area
+     * are skipped. Returns false if kernel memory ran out (pages mapped so far stay mapped).
+     */
+    boolean map(Space from, long srcBase, int sizeLog2, int rights, Space to, long destBase, boolean grant) {
+        long pages = 1L << (sizeLog2 - PhysicalMemory.PAGE_SHIFT);
+        long srcVpn = srcBase >>> PhysicalMemory.PAGE_SHIFT;
+        long destVpn = destBase >>> PhysicalMemory.PAGE_SHIFT;
+        if (from != k.sigma0Space && pages > from.pages.size()) {
+            // Sparse source: visit the pages the sender holds rather than every page of the range.
+            MapNode[] held = heldIn(from, srcVpn, pages);
+            for (MapNode n : held) {
+                if (!mapPage(n, rights, to, destVpn + (n.vpn - srcVpn), grant)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        long first = srcVpn;
+        long end = srcVpn + pages;
+        if (from == k.sigma0Space) {
+            // Sigma0 holds at most RAM and device memory: clip the walk to the frames that exist.
+            long limit = Math.max(phys.ramBytes() >>> PhysicalMemory.PAGE_SHIFT, lastDeviceFrame());
+            end = Math.min(end, limit);
+        }
+        for (long vpn = first; vpn < end; vpn++) {
+            MapNode n = node(from, vpn);
+            if (n != null && !mapPage(n, rights, to, destVpn + (vpn - srcVpn), grant)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long lastDeviceFrame() {
+        long end = 0;
+        for (var d : phys.devices()) {
+            end = Math.max(end, (d.base() + d.size()) >>> PhysicalMemory.PAGE_SHIFT);
+        }
+        return end;
+    }
+
+    private static MapNode[] heldIn(Space space, long firstVpn, long pages) {
+        java.util.ArrayList<MapNode> held = new java.util.ArrayList<>();
+        space.pages.forEach(n -> {
+            if (n.vpn >= firstVpn && n.vpn - firstVpn < pages) {
+                held.add(n);
+            }
+        });
+        held.sort(java.util.Comparator.comparingLong(n -> n.vpn));
+        return held.toArray(new MapNode[0]);
+    }
+
+    private boolean mapPage(MapNode src, int rights, Space to, long destVpn, boolean grant) {
+        int r = src.rights & rights;
+        long va = destVpn << PhysicalMemory.PAGE_SHIFT;
+        if (r == 0 || to.isKernelArea(va)) {
+            return true;
+        }
+        clock.advance(CostModel.MAP_PAGE);
+        MapNode existing = to.pages.get(destVpn);
+        if (existing == src) {
+            return true;
+        }
+        if (existing != null) {
+            if (existing.isAncestorOf(src)) {
+                return true; // replacing it would destroy the very mapping being sent
+            }
+            if (!grant && existing.parent == src && existing.pfn == src.pfn) {
+                setRights(existing, existing.rights | r); // X.2: a repeated map extends the rights
+                return true;
+            }
+            removeSubtree(existing);
+        }
+        if (!grant) {
+            return insert(to, destVpn, src.pfn, r, src) != null;
+        }
+        if (!k.kmem.charge(to, KernelObject.MAPPING_NODE, MapNode.BYTES)) {
+            return false;
+        }
+        if (!to.pageTable.map(va, src.pfn, r)) {
+            k.kmem.release(to, KernelObject.MAPPING_NODE, MapNode.BYTES);
+            return false;
+        }
+        Space from = src.space;
+        from.pages.remove(src.vpn);
+        from.pageTable.unmap(src.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+        k.kmem.release(from, KernelObject.MAPPING_NODE, MapNode.BYTES);
+        src.space = to;
+        src.vpn = destVpn;
+        to.pages.put(destVpn, src);
+        tlb.flush(to.asid, destVpn);
+        src.rights = r;
+        if (src.firstChild != null) {
+            revokeBelow(src, ~r & Fpage.RWX);
+        }
+        return true;
+    }
+
+    /**
+     * Unmap of the fpage {@code [base, base + 2^sizeLog2)} in {@code space}: the rights
+     * {@code revoke} are taken from every mapping derived from the space's pages in it, and from
+     * the space's own pages too when {@code flush}. Mappings left without rights are removed.
+     */
+    void unmap(Space space, long base, int sizeLog2, int revoke, boolean flush) {
+        long pages = 1L << (sizeLog2 - PhysicalMemory.PAGE_SHIFT);
+        long first = base >>> PhysicalMemory.PAGE_SHIFT;
+        if (pages > space.pages.size()) {
+            for (MapNode n : heldIn(space, first, pages)) {
+                unmapPage(n, revoke, flush);
+            }
+            return;
+        }
+        for (long vpn = first; vpn < first + pages; vpn++) {
+            MapNode n = space.pages.get(vpn);
+            if (n != null) {
+                unmapPage(n, revoke, flush);
+            }
+        }
+    }
+
+    private void unmapPage(MapNode n, int revoke, boolean flush) {
+        if (flush) {
+            revokeFrom(n, revoke);
+        } else {
+            revokeBelow(n, revoke);
+        }
+    }
+
+    /** Takes {@code revoke} from every node strictly below {@code top}. */
+    private void revokeBelow(MapNode top, int revoke) {
+        MapNode c = top.firstChild;
+        while (c != null) {
+            MapNode next = c.nextSibling;
+            revokeFrom(c, revoke);
+            c = next;
+        }
+    }
+
+    /** Takes {@code revoke} from {@code top} and its whole subtree, in pre-order, removing nodes left without rights. */
+    private void revokeFrom(MapNode top, int revoke) {
+        MapNode n = top;
+        while (n != null) {
+            clock.advance(CostModel.MAP_PAGE);
+            int r = n.rights & ~revoke;
+            MapNode next;
+            if (r == 0) {
+                next = successorSkipping(n, top);
+                removeSubtree(n);
+            } else {
+                if (r != n.rights) {
+                    setRights(n, r);
+                }
+                next = n.firstChild != null ? n.firstChild : successorSkipping(n, top);
+            }
+            n = next;
+        }
+    }
+
+    /** The pre-order successor of {@code n} within {@code top}'s subtree, not descending into n. */
+    private static MapNode successorSkipping(MapNode n, MapNode top) {
+        while (n != top) {
+            if (n.nextSibling != null) {
+                return n.nextSibling;
+            }
+            n = n.parent;
+        }
+        return null;
+    }
+
+    private void setRights(MapNode n, int rights) {
+        n.rights = rights;
+        n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, rights);
+        tlb.flush(n.space.asid, n.vpn);
+    }
+
+    /** Removes {@code top} and every node below it, leaves first, with their page-table and TLB entries. */
+    void removeSubtree(MapNode top) {
+        MapNode n = top;
+        while (true) {
+            while (n.firstChild != null) {
+                n = n.firstChild;
+            }
+            MapNode parent = n.parent;
+            boolean last = n == top;
+            removeLeaf(n);
+            if (last) {
+                return;
+            }
+            n = parent;
+        }
+    }
+
+    private void removeLeaf(MapNode n) {
+        Space space = n.space;
+        space.pages.remove(n.vpn);
+        space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+        k.kmem.release(space, KernelObject.MAPPING_NODE, MapNode.BYTES);
+        if (n.parent == null) {
+            roots.remove(n.pfn);
+        }
+        n.unlink();
+        nodes--;
+    }
+
+    /** Removes every mapping of a space that is being deleted, with everything derived from it. */
+    void removeAll(Space space) {
+        MapNode[] all = heldIn(space, 0, Long.MAX_VALUE);
+        for (MapNode n : all) {
+            if (n.space == space && space.pages.get(n.vpn) == n) {
+                // Children in other spaces go too: they derive from memory this space no longer has.
+                removeSubtree(n);
+            }
+        }
+    }
+}
