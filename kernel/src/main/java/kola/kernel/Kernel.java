@@ -62,6 +62,8 @@ public final class Kernel {
     private final PrintStream console;
     private final List<Space> spaces = new ArrayList<>();
     private int nextAsid = 1;
+    /** Deleted spaces that were still charged for objects they created when they went. */
+    private final List<Space> retired = new ArrayList<>();
     private long traps;
     private boolean booted;
 
@@ -503,10 +505,31 @@ public final class Kernel {
         s.pageTable.destroy();
         kmem.release(s.owner, KernelObject.SPACE, Space.BYTES);
         spaces.remove(s);
+        if (s.kernelBytesTotal() != 0) {
+            retired.add(s);
+        }
         events.record(EventLog.SPACE_DELETE, clock.now(), s.asid, 0);
     }
 
     // ---- inspection, for the command line and tests -----------------------------------------
+
+    List<Space> spacesInternal() {
+        return spaces;
+    }
+
+    /** Kernel memory charged to deleted spaces for objects they created that still live (their threads' TCBs, say). */
+    long deletedSpaceCharges() {
+        long sum = 0;
+        for (Space s : retired) {
+            sum += s.kernelBytesTotal();
+        }
+        return sum;
+    }
+
+    /** Checks every kernel invariant; returns the violations (none: all hold). */
+    public List<String> checkInvariants() {
+        return Invariants.check(this);
+    }
 
     /** The kernel interface page this kernel hands out. */
     public Kip kip() {

@@ -37,6 +37,11 @@ final class MappingDatabase {
         this.clock = kernel.clock;
     }
 
+    /** Whether {@code n} is the registered root of its frame's tree. */
+    boolean isRoot(MapNode n) {
+        return roots.get(n.pfn) == n;
+    }
+
     long nodeCount() {
         return nodes;
     }

@@ -109,6 +109,11 @@ final class PageTable {
         return flags;
     }
 
+    /** The L4 rights a leaf made by {@link #leafFlags} grants: W implies R in Sv39. */
+    static int effectiveRights(int rights) {
+        return (rights & kola.abi.Fpage.W) != 0 ? rights | kola.abi.Fpage.R : rights;
+    }
+
     private static long entryAddress(long table, long va, int level) {
         return (table << PhysicalMemory.PAGE_SHIFT) + (long) Sv39.vpn(va, level) * PTE_BYTES;
     }

@@ -161,6 +161,22 @@ public final class Tlb {
         return flushes;
     }
 
+    /** Receives the valid entries of a TLB, for checks and inspection. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        /** One valid entry: page {@code vpn} of {@code asid} → frame {@code pfn} with {@code rights}. */
+        void entry(int asid, long vpn, long pfn, int rights);
+    }
+
+    /** Calls {@code visitor} for every valid entry, in slot order. */
+    public void forEach(EntryVisitor visitor) {
+        for (int slot = 0; slot < asids.length; slot++) {
+            if (asids[slot] != INVALID) {
+                visitor.entry(asids[slot], vpns[slot], pfns[slot], rights[slot]);
+            }
+        }
+    }
+
     private int set(int asid, long vpn) {
         long h = (vpn ^ ((long) asid << 32)) * HASH_MULTIPLIER;
         return (int) (h >>> 32) & setMask;

@@ -1,0 +1,190 @@
+package kola.kernel;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import kola.abi.Fpage;
+import kola.machine.PhysicalMemory;
+import kola.machine.Sv39;
+import kola.machine.Tlb;
+
+/**
+ * The kernel's invariants, checked from outside the operations that keep them (DESIGN.md,
+ * "Conventions"; seL4 proves such invariants, Kola checks them). {@link #check} returns every
+ * violation it finds, each naming the invariant and the object; an empty list means all hold:
+ *
+ * <ul>
+ * <li>mapping database ↔ page tables: every node has the page-table entry (space, page) → its
+ * frame with its rights, and every user page-table leaf has its node (the KIP page excepted);</li>
+ * <li>every node's rights lie within its parent's, on the same frame, and it is in its parent's
+ * child list; roots are the registered roots of their frames;</li>
+ * <li>TLB: every cached translation is backed by a node with that frame and at least those rights;</li>
+ * <li>threads: the current thread is runnable and unqueued, every queued thread runnable, every
+ * sender in its partner's send queue and every queued sender sending to that partner, no
+ * deleted thread reachable from a queue;</li>
+ * <li>kernel memory: what the owners were charged adds up to what the model handed out.</li>
+ * </ul>
+ */
+final class Invariants {
+    private Invariants() {
+    }
+
+    static List<String> check(Kernel k) {
+        List<String> v = new ArrayList<>();
+        Map<MapNode, Boolean> seen = new IdentityHashMap<>();
+        long total = 0;
+        for (Space s : k.spacesInternal()) {
+            total += s.kernelBytesTotal();
+            checkSpaceNodes(k, s, seen, v);
+            checkPageTable(k, s, v);
+        }
+        checkTlb(k, v);
+        checkThreads(k, v);
+        long charged = total + k.kmem.kernelOwned() + k.deletedSpaceCharges();
+        if (charged != k.kmem.used()) {
+            v.add("kernel memory: owners were charged " + charged + " bytes but the model handed out " + k.kmem.used());
+        }
+        return v;
+    }
+
+    private static void checkSpaceNodes(Kernel k, Space s, Map<MapNode, Boolean> seen, List<String> v) {
+        s.pages.forEach(n -> {
+            String where = s + " page 0x" + Long.toHexString(n.vpn << PhysicalMemory.PAGE_SHIFT);
+            seen.put(n, Boolean.TRUE);
+            if (n.space != s) {
+                v.add("mapping " + where + ": node belongs to " + n.space);
+            }
+            long pte = s.pageTable.lookup(n.vpn << PhysicalMemory.PAGE_SHIFT);
+            long expected = Sv39.pte(n.pfn, PageTable.leafFlags(n.rights));
+            if (pte != expected) {
+                v.add("mapping " + where + ": page-table entry 0x" + Long.toHexString(pte) + " should be 0x"
+                        + Long.toHexString(expected));
+            }
+            if (n.rights == 0 || (n.rights & ~Fpage.RWX) != 0) {
+                v.add("mapping " + where + ": rights " + n.rights);
+            }
+            MapNode p = n.parent;
+            if (p == null) {
+                if (!k.mdb.isRoot(n)) {
+                    v.add("mapping " + where + ": has no parent but is not the root of frame 0x" + Long.toHexString(n.pfn));
+                }
+            } else {
+                if ((n.rights & ~p.rights) != 0) {
+                    v.add("mapping " + where + ": rights " + Fpage.rightsString(n.rights) + " exceed its parent's "
+                            + Fpage.rightsString(p.rights));
+                }
+                if (p.pfn != n.pfn) {
+                    v.add("mapping " + where + ": frame differs from its parent's");
+                }
+                if (p.space.dead || p.space.pages.get(p.vpn) != p) {
+                    v.add("mapping " + where + ": parent is not in the database");
+                }
+                boolean listed = false;
+                for (MapNode c = p.firstChild; c != null; c = c.nextSibling) {
+                    listed |= c == n;
+                }
+                if (!listed) {
+                    v.add("mapping " + where + ": missing from its parent's children");
+                }
+            }
+        });
+    }
+
+    private static void checkPageTable(Kernel k, Space s, List<String> v) {
+        PhysicalMemory phys = k.machine.memory();
+        walk(phys, s.pageTable.rootPfn, Sv39.LEVELS - 1, 0, (va, pte) -> {
+            boolean kip = !Fpage.isNil(s.kipArea) && va == Fpage.base(s.kipArea) && Sv39.pfn(pte) == k.kipFrame;
+            MapNode n = s.pages.get(va >>> PhysicalMemory.PAGE_SHIFT);
+            if (!kip && n == null) {
+                v.add("page table of " + s + ": leaf at 0x" + Long.toHexString(va) + " has no mapping node");
+            }
+        });
+    }
+
+    private interface LeafVisitor {
+        void leaf(long va, long pte);
+    }
+
+    private static void walk(PhysicalMemory phys, long table, int level, long vaBase, LeafVisitor visitor) {
+        for (int i = 0; i < Sv39.ENTRIES; i++) {
+            long pte = phys.load64((table << PhysicalMemory.PAGE_SHIFT) + (long) i * Sv39.PTE_SIZE);
+            if ((pte & Sv39.V) == 0) {
+                continue;
+            }
+            long va = vaBase | (long) i << (PhysicalMemory.PAGE_SHIFT + 9 * level);
+            if (Sv39.isLeaf(pte)) {
+                visitor.leaf(va, pte);
+            } else if (level > 0) {
+                walk(phys, Sv39.pfn(pte), level - 1, va, visitor);
+            }
+        }
+    }
+
+    private static void checkTlb(Kernel k, List<String> v) {
+        Map<Integer, Space> byAsid = new java.util.HashMap<>();
+        for (Space s : k.spacesInternal()) {
+            byAsid.put(s.asid, s);
+        }
+        k.machine.tlb().forEach((asid, vpn, pfn, rights) -> {
+            Space s = byAsid.get(asid);
+            if (s == null) {
+                v.add("TLB: entry for page 0x" + Long.toHexString(vpn << 12) + " of deleted address space " + asid);
+                return;
+            }
+            long va = vpn << PhysicalMemory.PAGE_SHIFT;
+            if (!Fpage.isNil(s.kipArea) && va == Fpage.base(s.kipArea) && pfn == k.kipFrame) {
+                return;
+            }
+            MapNode n = s.pages.get(vpn);
+            int rwx = rights & Fpage.RWX;
+            if (n == null || n.pfn != pfn || (rwx & ~PageTable.effectiveRights(n.rights)) != 0) {
+                v.add("TLB: entry " + s + " page 0x" + Long.toHexString(va) + " -> frame 0x" + Long.toHexString(pfn)
+                        + " " + Fpage.rightsString(rwx) + " outlived its mapping");
+            }
+        });
+    }
+
+    private static void checkThreads(Kernel k, List<String> v) {
+        Cpu cpu = k.cpu;
+        Tcb current = cpu.current;
+        if (current != null && (!current.runnable() || current.queued)) {
+            v.add("thread " + current + ": current but " + (current.queued ? "queued" : "not runnable"));
+        }
+        ThreadTable threads = k.threads;
+        for (long no = 0, end = threads.scanLimit(); no < end; no++) {
+            Tcb t = threads.byNumber(no);
+            if (t == null) {
+                continue;
+            }
+            if (t.queued && !t.runnable()) {
+                v.add("thread " + t + ": in a ready queue but " + Kernel.stateName(t));
+            }
+            if (t.runnable() && !t.queued && t != current) {
+                v.add("thread " + t + ": runnable but in no ready queue");
+            }
+            if (t.state == Tcb.SENDING) {
+                Tcb p = t.partner;
+                if (p == null || p.state == Tcb.DEAD || threads.lookup(p.id) != p) {
+                    v.add("thread " + t + ": sending to a thread that is gone");
+                } else {
+                    boolean listed = false;
+                    for (Tcb s = p.sendHead; s != null; s = s.sendNext) {
+                        listed |= s == t;
+                    }
+                    if (!listed) {
+                        v.add("thread " + t + ": sending to " + p + " but not in its send queue");
+                    }
+                }
+            }
+            for (Tcb s = t.sendHead; s != null; s = s.sendNext) {
+                if (s.state != Tcb.SENDING || s.partner != t) {
+                    v.add("thread " + t + ": send queue holds " + s + ", which is not sending to it");
+                }
+            }
+            if (t.space.dead) {
+                v.add("thread " + t + ": lives in a deleted space");
+            }
+        }
+    }
+}
