@@ -36,7 +36,7 @@ final class Cpu {
             prev.remaining -= now - dispatchedAt;
         }
         if (prev != t) {
-            events.record(EventLog.SWITCH, now, prev == null ? 0 : prev.id, t == null ? 0 : t.id);
+            events.record(KernelEvents.SWITCH, prev == null ? 0 : prev.id, t == null ? 0 : t.id, 0);
         }
         current = t;
         dispatchedAt = now;

@@ -1,39 +1,38 @@
 package kola.kernel;
 
+import kola.machine.CycleClock;
+
 /**
- * The kernel event stream, reduced to what determinism needs: a running 64-bit hash and a count
- * of every kernel event (trap, IPC transfer, switch, timeout, fault, thread and space creation
- * and deletion) with its simulated time. Two runs of the same image with the same inputs give
- * the same hash (DESIGN.md, "Execution model"). Recording is a few multiplies: it is always on.
+ * The kernel event stream ({@link KernelEvents}): every event updates a running 64-bit hash and a
+ * count, so that two runs of the same image with the same inputs can be compared (DESIGN.md,
+ * "Execution model"), and goes to a listener when one is attached (tracing). With no listener the
+ * cost is a few multiplies and one null check.
  */
 final class EventLog {
-    static final int TRAP = 1;
-    static final int TRANSFER = 2;
-    static final int SWITCH = 3;
-    static final int TIMEOUT = 4;
-    static final int FAULT = 5;
-    static final int THREAD_CREATE = 6;
-    static final int THREAD_DELETE = 7;
-    static final int SPACE_CREATE = 8;
-    static final int SPACE_DELETE = 9;
-    static final int HALT = 10;
-    static final int CANCEL = 11;
-    static final int MAP = 12;
-    static final int UNMAP = 13;
-    static final int KERNEL_IPC = 14;
-
     private static final long PRIME = 0x100000001B3L;
+    private final CycleClock clock;
     private long hash = 0xCBF29CE484222325L;
     private long count;
+    KernelEvents.Listener listener;
 
-    void record(int type, long time, long a, long b) {
+    EventLog(CycleClock clock) {
+        this.clock = clock;
+    }
+
+    void record(int type, long a, long b, long c) {
+        long time = clock.now();
         long h = hash;
         h = (h ^ type) * PRIME;
         h = (h ^ time) * PRIME;
         h = (h ^ a) * PRIME;
         h = (h ^ b) * PRIME;
+        h = (h ^ c) * PRIME;
         hash = h;
         count++;
+        KernelEvents.Listener l = listener;
+        if (l != null) {
+            l.event(type, time, a, b, c);
+        }
     }
 
     long hash() {

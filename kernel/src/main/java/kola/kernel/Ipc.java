@@ -256,7 +256,7 @@ final class Ipc {
         to.waitFrom = ThreadId.NIL;
         cpu.timeouts.cancel(to);
         clock.advance((u + t) * CostModel.COPY_WORD);
-        events.record(EventLog.TRANSFER, clock.now(), from.id, to.id ^ tag);
+        events.record(KernelEvents.TRANSFER, from.id, to.id, tag);
         if (to.kernelIpc != Tcb.NO_KERNEL_IPC) {
             k.kernelIpcReplied(to, MsgTag.label(tag));
         }
@@ -339,7 +339,7 @@ final class Ipc {
             size = w;
         }
         boolean grant = Items.type(w0) == Items.GRANT;
-        events.record(EventLog.MAP, clock.now(), from.id, to.id ^ srcBase ^ destBase << 1 ^ (grant ? 1 : 0));
+        events.record(KernelEvents.MAP, from.id, to.id, destBase | (grant ? 1 : 0));
         return k.mdb.map(from.space, srcBase, size, Fpage.rights(fpage), to.space, destBase, grant);
     }
 
@@ -467,7 +467,7 @@ final class Ipc {
             dequeueSender(t.partner, t);
         }
         cpu.timeouts.cancel(t);
-        events.record(kind == IpcError.TIMEOUT ? EventLog.TIMEOUT : EventLog.CANCEL, clock.now(), t.id, kind);
+        events.record(kind == IpcError.TIMEOUT ? KernelEvents.TIMEOUT : KernelEvents.CANCEL, t.id, kind, 0);
         fail(t, kind, receivePhase);
         cpu.makeReady(t);
     }

@@ -46,7 +46,7 @@ public final class Kernel {
     final KernelConfig config;
     final Image image;
     final CycleClock clock;
-    final EventLog events = new EventLog();
+    final EventLog events;
     final Cpu cpu;
     final ThreadTable threads;
     final KernelMemory kmem;
@@ -66,6 +66,7 @@ public final class Kernel {
     private final List<Space> retired = new ArrayList<>();
     private long traps;
     private boolean booted;
+    private boolean checking;
 
     /** A kernel for {@code machine} that will boot {@code image}, printing its debug console to {@code console}. */
     public Kernel(Machine machine, KernelConfig config, Image image, PrintStream console) {
@@ -74,6 +75,7 @@ public final class Kernel {
         this.image = image;
         this.console = console;
         this.clock = machine.clock();
+        this.events = new EventLog(clock);
         PhysicalMemory phys = machine.memory();
         long poolFrames = config.kernelMemoryBytes() / PhysicalMemory.PAGE_SIZE;
         if (config.kernelMemoryBytes() * 2 > phys.ramBytes()) {
@@ -170,6 +172,9 @@ public final class Kernel {
             if (clock.now() >= cpu.preemptAt) {
                 preemptionPoint();
             }
+            if (checking) {
+                checkNow();
+            }
         }
         return new RunResult(traps, clock.now(), events.count(), events.hash(), threads.count());
     }
@@ -234,7 +239,7 @@ public final class Kernel {
         int trap = t.trap;
         t.trap = Trap.NONE;
         if (trap != Trap.IPC) {
-            events.record(EventLog.TRAP, clock.now(), t.id, trap);
+            events.record(KernelEvents.TRAP, t.id, trap, 0);
         }
         clock.advance(CostModel.TRAP);
         switch (trap) {
@@ -264,7 +269,7 @@ public final class Kernel {
     private void exited(Tcb t) {
         t.continuation = null;
         Throwable death = t.death;
-        events.record(EventLog.HALT, clock.now(), t.id, death == null ? 0 : 1);
+        events.record(KernelEvents.HALT, t.id, death == null ? 0 : 1, 0);
         if (death != null && t.exceptionHandler != ThreadId.NIL && comm.destination(t, t.exceptionHandler) != null) {
             kdb("thread " + describe(t) + ": " + death + " -> exception IPC to " + ThreadId.toString(t.exceptionHandler));
             beginKernelIpc(t, Tcb.EXCEPTION_IPC, MsgTag.make(KernelLabels.EXCEPTION, 2, 0), t.startIp,
@@ -297,7 +302,7 @@ public final class Kernel {
      * A thread without a living pager is halted and the event reported.
      */
     private void pageFault(Tcb t, long va, int access) {
-        events.record(EventLog.FAULT, clock.now(), t.id, va ^ access);
+        events.record(KernelEvents.FAULT, t.id, va, access);
         Space space = t.space;
         if (machine.mmu().translate(space.asid, space.pageTable.rootPfn, va, access) >= 0) {
             return; // mapped meanwhile (a transfer fault its partner resolved, say)
@@ -325,7 +330,7 @@ public final class Kernel {
         t.mr[1] = mr1;
         t.mr[2] = mr2;
         t.kernelIpc = kind;
-        events.record(EventLog.KERNEL_IPC, clock.now(), t.id, tag);
+        events.record(KernelEvents.KERNEL_IPC, t.id, tag, 0);
     }
 
     private void endKernelIpc(Tcb t) {
@@ -383,7 +388,7 @@ public final class Kernel {
     void halt(Tcb t, String why) {
         t.halted = true;
         cpu.ready.remove(t);
-        events.record(EventLog.HALT, clock.now(), t.id, 2);
+        events.record(KernelEvents.HALT, t.id, 2, 0);
         kdb("thread " + describe(t) + " halted: " + why);
     }
 
@@ -412,7 +417,7 @@ public final class Kernel {
         }
         s.pageTable = new PageTable(machine.memory(), kmem, s, root);
         spaces.add(s);
-        events.record(EventLog.SPACE_CREATE, clock.now(), s.asid, 0);
+        events.record(KernelEvents.SPACE_CREATE, s.asid, 0, 0);
         return s;
     }
 
@@ -434,7 +439,7 @@ public final class Kernel {
         t.api = new UserApi(t, this);
         space.threads++;
         threads.put(t);
-        events.record(EventLog.THREAD_CREATE, clock.now(), id, space.asid);
+        events.record(KernelEvents.THREAD_CREATE, id, space.asid, 0);
         return t;
     }
 
@@ -488,7 +493,7 @@ public final class Kernel {
             space.activeThreads--;
         }
         kmem.release(t.owner, KernelObject.TCB, Tcb.BYTES);
-        events.record(EventLog.THREAD_DELETE, clock.now(), t.id, space.asid);
+        events.record(KernelEvents.THREAD_DELETE, t.id, space.asid, 0);
         if (--space.threads == 0) {
             deleteSpace(space);
         }
@@ -508,7 +513,7 @@ public final class Kernel {
         if (s.kernelBytesTotal() != 0) {
             retired.add(s);
         }
-        events.record(EventLog.SPACE_DELETE, clock.now(), s.asid, 0);
+        events.record(KernelEvents.SPACE_DELETE, s.asid, 0, 0);
     }
 
     // ---- inspection, for the command line and tests -----------------------------------------
@@ -524,6 +529,27 @@ public final class Kernel {
             sum += s.kernelBytesTotal();
         }
         return sum;
+    }
+
+    /**
+     * Switches the invariant checker on or off: when on, every kernel entry is followed by a full
+     * check, and a violation stops the run with an {@link InvariantViolation}. Off by default (it
+     * costs a walk of every page table per operation).
+     */
+    public void setInvariantChecking(boolean on) {
+        checking = on;
+    }
+
+    private void checkNow() {
+        List<String> violations = Invariants.check(this);
+        if (!violations.isEmpty()) {
+            throw new InvariantViolation(traps, violations);
+        }
+    }
+
+    /** Attaches a listener to the kernel event stream (null detaches). */
+    public void setEventListener(KernelEvents.Listener listener) {
+        events.listener = listener;
     }
 
     /** Checks every kernel invariant; returns the violations (none: all hold). */

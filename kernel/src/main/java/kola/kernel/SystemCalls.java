@@ -283,6 +283,7 @@ final class SystemCalls {
         int n = (int) (control & 0x3F) + 1;
         for (int i = 0; i < n; i++) {
             long fpage = self.mr[i];
+            k.events.record(KernelEvents.UNMAP, self.id, fpage, flush ? 1 : 0);
             int revoke = Fpage.rights(fpage);
             if (Fpage.isComplete(fpage)) {
                 k.mdb.unmap(self.space, 0, Fpage.MAX_SIZE_LOG2, revoke, flush);
