@@ -4,6 +4,7 @@ module kola.cli {
     requires kola.system;
     requires kola.bench;
     requires info.picocli;
+    requires org.yaml.snakeyaml;
     requires com.fasterxml.jackson.databind;
     opens kola.cli to info.picocli;
 }

@@ -2,4 +2,5 @@
 module kola.system {
     requires kola.abi;
     exports kola.system;
+    exports kola.system.fuzz;
 }

@@ -32,6 +32,8 @@ public final class KernelLabels {
     public static final long EXC_STACK_OVERFLOW = 3;
     /** Exception code: another {@code Error}. */
     public static final long EXC_ERROR = 4;
+    /** Exception code: a page fault that could not be resolved (no pager, pager gone, refused). */
+    public static final long EXC_PAGE_FAULT = 5;
 
     private KernelLabels() {
     }

@@ -63,10 +63,38 @@ public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase
         return null;
     }
 
-    /** A memory descriptor: a physical region and what it is. */
-    public record MemoryDescriptor(Type type, long base, long size) {
+    /**
+     * A memory descriptor: a physical region, what it is, and (Kola's addition, for device
+     * memory) a name such as {@code "uart"}, {@code "timer"} or {@code "pic"}.
+     */
+    public record MemoryDescriptor(Type type, long base, long size, String name) {
         /** Memory descriptor types, as X.2 names them. */
         public enum Type { CONVENTIONAL, RESERVED, DEVICE, BOOT_MODULE }
+
+        /** An unnamed descriptor. */
+        public MemoryDescriptor(Type type, long base, long size) {
+            this(type, base, size, "");
+        }
+    }
+
+    /** The device-memory descriptor called {@code name}, or null. */
+    public MemoryDescriptor device(String name) {
+        for (MemoryDescriptor d : memory) {
+            if (d.type() == MemoryDescriptor.Type.DEVICE && d.name().equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The boot module whose code contains instruction pointer {@code ip}, or null. */
+    public BootModule moduleOf(long ip) {
+        for (BootModule m : bootModules) {
+            if ((ip >>> 32) == (m.ipBase() >>> 32)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     /**

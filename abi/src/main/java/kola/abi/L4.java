@@ -154,4 +154,12 @@ public interface L4 {
      * snapshot of the mapping database, space by space, on the kernel debug console, and returns.
      */
     void kdbEnter(String reason);
+
+    /**
+     * Asks the kernel debugger (Kola's KDB answers in text): {@code "ps"} (threads: id, space,
+     * state, priority, what each waits for), {@code "spaces"}, {@code "mem"} (physical memory),
+     * {@code "kmem"} (kernel memory charged to each owner), {@code "mappings"}. An unknown query
+     * gets a line saying so.
+     */
+    String kdbQuery(String query);
 }

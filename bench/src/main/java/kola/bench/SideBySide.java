@@ -12,9 +12,10 @@ import java.util.Locale;
  * continuation ping-pong (the floor of Kola's design), virtual threads and platform threads over
  * {@link java.util.concurrent.SynchronousQueue}, and platform threads with park/unpark.
  *
- * <p>Each row is warmed up while its round size is calibrated (doubling the round trips until a
- * round takes {@link #WARMUP_ROUND_NANOS}), then timed for a number of rounds sized to take about
- * {@link #TARGET_ROUND_NANOS} each; the row's figure is the median nanoseconds per round trip.
+ * <p>Each contender is warmed up while its round size is calibrated (growing the round trips until
+ * a round takes {@link #WARMUP_ROUND_NANOS}), then timed for a number of rounds sized to take about
+ * {@link #TARGET_ROUND_NANOS} each, the rounds of all contenders interleaved; a contender's figure
+ * is its median nanoseconds per round trip.
  *
  * <p>Ratios are always Kola's time over the other's: a Kola row against the continuation floor
  * (target at most {@value #FLOOR_TARGET}), and each peer against Kola's 0-word cross-space round
@@ -92,23 +93,48 @@ public final class SideBySide {
     }
 
     /**
-     * Measures every contender (in order), {@code rounds} timed rounds each, reporting progress on
-     * {@code progress} (null: none).
+     * Measures every contender: each is warmed up and its round size calibrated, in order; then
+     * the {@code rounds} timed rounds run interleaved, one round of every contender in turn, so
+     * that a passing disturbance of the host (another process, a GC of a peer's garbage) spreads
+     * over all contenders instead of shifting one median. Progress goes to {@code progress}
+     * (null: none).
      */
     public static List<Measurement> measure(List<Contender> contenders, int rounds, PrintStream progress)
             throws Exception {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be at least 1, not " + rounds);
         }
+        int count = contenders.size();
+        long[] n = new long[count];
+        for (int c = 0; c < count; c++) {
+            n[c] = calibrate(contenders.get(c));
+        }
+        double[][] perOp = new double[count][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int c = 0; c < count; c++) {
+                perOp[c][r] = (double) contenders.get(c).pingPong().run(n[c]) / n[c];
+            }
+        }
         List<Measurement> out = new ArrayList<>();
-        for (Contender c : contenders) {
-            out.add(measure(c, rounds, progress));
+        for (int c = 0; c < count; c++) {
+            Contender k = contenders.get(c);
+            Measurement m = new Measurement(k.name(), k.description(), k.kola(), median(perOp[c]), n[c], perOp[c]);
+            if (progress != null) {
+                progress.printf(Locale.ROOT, "  %-22s %10.1f ns/op  (median of %d rounds of %,d round trips: %s)%n",
+                        m.name(), m.nsPerOp(), rounds, m.roundTrips(), roundsText(perOp[c]));
+            }
+            out.add(m);
         }
         return out;
     }
 
-    /** Warm-up and calibration, then {@code rounds} timed rounds; the median ns per round trip. */
-    public static Measurement measure(Contender c, int rounds, PrintStream progress) throws Exception {
+    /**
+     * Warms {@code c} up: grows its round trips until a round takes {@link #WARMUP_ROUND_NANOS},
+     * then runs {@link #WARMUP_ROUNDS} more rounds, and sizes a timed round to take
+     * {@link #TARGET_ROUND_NANOS} at the fastest rate seen (so that a warm-up slowed down by the
+     * host does not leave too short rounds). Returns the round size.
+     */
+    static long calibrate(Contender c) throws Exception {
         long n = 1_000;
         long elapsed;
         while (true) {
@@ -118,20 +144,11 @@ public final class SideBySide {
             }
             n = elapsed <= 0 ? n * 10 : Math.min(n * 10, Math.max(n * 2, n * WARMUP_ROUND_NANOS / elapsed));
         }
-        n = Math.max(1_000, Math.min(MAX_ROUND_TRIPS, (long) ((double) n * TARGET_ROUND_NANOS / Math.max(1, elapsed))));
+        double best = (double) Math.max(1, elapsed) / n;
         for (int i = 0; i < WARMUP_ROUNDS; i++) {
-            c.pingPong().run(n);
+            best = Math.min(best, (double) Math.max(1, c.pingPong().run(n)) / n);
         }
-        double[] perOp = new double[rounds];
-        for (int i = 0; i < rounds; i++) {
-            perOp[i] = (double) c.pingPong().run(n) / n;
-        }
-        double median = median(perOp);
-        if (progress != null) {
-            progress.printf(Locale.ROOT, "  %-22s %10.1f ns/op  (%d rounds of %,d round trips)%n", c.name(), median,
-                    rounds, n);
-        }
-        return new Measurement(c.name(), c.description(), c.kola(), median, n, perOp);
+        return Math.max(1_000, Math.min(MAX_ROUND_TRIPS, (long) (TARGET_ROUND_NANOS / best)));
     }
 
     /**
@@ -176,6 +193,14 @@ public final class SideBySide {
         out.println("ratio = Kola's ns over the baseline's (Kola rows: over " + FLOOR + "; peer rows: "
                 + KOLA_REFERENCE + " over the peer).");
         out.println("spread = (max - min) / median of the rounds' ns/op.");
+    }
+
+    private static String roundsText(double[] perOp) {
+        StringBuilder b = new StringBuilder();
+        for (double v : perOp) {
+            b.append(b.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, v < 1000 ? "%.0f" : "%.3g", v));
+        }
+        return b.toString();
     }
 
     private static String formatTarget(double t) {

@@ -66,6 +66,9 @@ final class BenchCommand implements Callable<Integer> {
         if (!json) {
             out.printf(Locale.ROOT, "kola bench ipc: round trips, median of %d rounds (%d cores, %s, JDK %s)%n", rounds,
                     Runtime.getRuntime().availableProcessors(), cpuModel(), Runtime.version());
+            out.printf(Locale.ROOT, "warming up each contender, then %d interleaved rounds (~%d s)...%n", rounds,
+                    SideBySide.ipcContenders().size() * (2 + rounds) / 5);
+            out.flush();
         }
         List<SideBySide.Measurement> ms = SideBySide.measure(SideBySide.ipcContenders(), rounds, progress);
         List<SideBySide.Row> rows = SideBySide.rows(ms);

@@ -9,15 +9,15 @@ final class Images {
     private Images() {
     }
 
-    /** The default image: sigma0, the root task and the IPC demo. */
-    static Image defaultImage() {
-        return of(DefaultImage.modules());
+    /** The default image: drivers, servers and the shell; {@code echo}: the shell echoes commands (scripts). */
+    static Image defaultImage(boolean echo) {
+        return of(DefaultImage.modules(echo ? List.of("echo=on") : List.of()));
     }
 
     /** The image of the demo called {@code name}, or null. */
     static Image demo(String name) {
         return switch (name) {
-            case "ipc" -> of(DefaultImage.modules());
+            case "ipc" -> of(DefaultImage.ipcDemo());
             case "fig1" -> of(DefaultImage.fig1());
             case "fig5" -> of(DefaultImage.fig5());
             default -> null;

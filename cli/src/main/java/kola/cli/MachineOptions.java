@@ -15,7 +15,12 @@ final class MachineOptions {
     long kernelMemory = 16L << 20;
 
     Machine.Config machineConfig() {
-        return new Machine.Config(memory, 256, null, System.out);
+        return machineConfig(null, System.out);
+    }
+
+    /** The machine with console input {@code in} (null: none) and output {@code out}. */
+    Machine.Config machineConfig(java.io.InputStream in, java.io.OutputStream out) {
+        return new Machine.Config(memory, 256, in, out);
     }
 
     KernelConfig kernelConfig() {

@@ -1,6 +1,10 @@
 package kola.cli;
 
+import java.io.FileNotFoundException;
+import java.io.FileInputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import kola.kernel.Image;
 import kola.kernel.Kernel;
@@ -9,25 +13,52 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code kola run}: boots an image and runs it until it has nothing left to do. */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Boot the default image and run it to the end.")
+/** {@code kola run}: boots an image and runs it until it has nothing left to do or its input ends. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Boot an image (default: the default system) and run it until it has nothing left to do or its input ends.")
 final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MachineOptions machine = new MachineOptions();
+
+    @CommandLine.Parameters(paramLabel = "IMAGE.yaml", arity = "0..1", description = "An image described in YAML.")
+    Path imageFile;
+
+    @Option(names = "--script", paramLabel = "FILE", description = "Feed FILE to the console instead of the terminal.")
+    Path script;
 
     @Option(names = "--trace-hash", description = "Print the hash of the kernel event stream at the end.")
     boolean traceHash;
 
     @Override
     public Integer call() {
-        return boot(Images.defaultImage(), machine, traceHash, System.out);
+        Image image;
+        InputStream in = System.in;
+        try {
+            if (script != null) {
+                in = new FileInputStream(script.toFile());
+            }
+            image = imageFile == null ? Images.defaultImage(script != null || System.console() == null)
+                    : ImageFile.load(imageFile);
+        } catch (FileNotFoundException e) {
+            System.err.println("kola: cannot read script " + script + ": " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println("kola: " + e.getMessage());
+            return 2;
+        }
+        return boot(image, machine, traceHash, in, System.out);
     }
 
     static int boot(Image image, MachineOptions options, boolean traceHash, PrintStream out) {
+        return boot(image, options, traceHash, null, out);
+    }
+
+    /** Boots {@code image} with console input {@code in} (null: none) and output {@code out}; returns the exit code. */
+    static int boot(Image image, MachineOptions options, boolean traceHash, InputStream in, PrintStream out) {
         Machine m;
         Kernel kernel;
         try {
-            m = new Machine(options.machineConfig());
+            m = new Machine(options.machineConfig(in, out));
             kernel = new Kernel(m, options.kernelConfig(), image, out);
         } catch (IllegalArgumentException e) {
             System.err.println("kola: " + e.getMessage());

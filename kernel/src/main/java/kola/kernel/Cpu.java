@@ -96,6 +96,15 @@ final class Cpu {
         }
     }
 
+    /** {@code t} became runnable outside any thread's system call: it preempts a lower-priority current thread. */
+    void wakeOrQueue(Tcb t) {
+        if (current == null) {
+            makeReady(t);
+        } else {
+            wakeWhileRunning(t);
+        }
+    }
+
     /**
      * A preemption point: if the time slice is used up, the current thread goes to the tail of
      * its queue; if a thread of higher priority is ready, it goes to the head.

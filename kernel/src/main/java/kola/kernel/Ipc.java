@@ -83,7 +83,14 @@ final class Ipc {
                 fail(self, IpcError.NO_PARTNER, false);
                 return;
             }
-            if (dest.state == Tcb.RECEIVING && accepts(dest, self)) {
+            if (dest.interruptLine >= 0) {
+                // A message to an interrupt's pseudo-thread acknowledges the interrupt (X.2): only its handler may.
+                if (!k.interrupts.acknowledge(self, dest)) {
+                    fail(self, IpcError.NO_PARTNER, false);
+                    return;
+                }
+                self.a0 = ThreadId.NIL;
+            } else if (dest.state == Tcb.RECEIVING && accepts(dest, self)) {
                 int outcome = transfer(self, dest);
                 if (outcome == FAULTED && self.faultPending) {
                     return; // self faults the page in and redoes the whole call
@@ -97,7 +104,7 @@ final class Ipc {
                 }
                 // FAULTED in dest's space: dest left its receive to fault; we wait for it below.
             }
-            if (woken == null) {
+            if (woken == null && dest.interruptLine < 0) {
                 if (sendMicros == 0) {
                     fail(self, IpcError.TIMEOUT, false);
                     drainWork();
@@ -408,7 +415,7 @@ final class Ipc {
         s.a0 = ThreadId.NIL;
         long from = s.pendingFrom;
         s.pendingFrom = ThreadId.NIL;
-        s.state = Tcb.READY;
+        s.state = s.interruptLine >= 0 ? Tcb.INACTIVE : Tcb.READY;
         if (from == ThreadId.NIL) {
             s.result = ThreadId.NIL;
             cpu.makeReady(s);
@@ -455,6 +462,9 @@ final class Ipc {
         t.waitFrom = ThreadId.NIL;
         t.pendingFrom = ThreadId.NIL;
         t.faultPending = false;
+        if (t.interruptLine >= 0) {
+            t.state = Tcb.INACTIVE;
+        }
         if (t.kernelIpc != Tcb.NO_KERNEL_IPC) {
             k.kernelIpcFailed(t);
         }
@@ -470,6 +480,21 @@ final class Ipc {
         events.record(kind == IpcError.TIMEOUT ? KernelEvents.TIMEOUT : KernelEvents.CANCEL, t.id, kind, 0);
         fail(t, kind, receivePhase);
         cpu.makeReady(t);
+    }
+
+    /**
+     * The interrupt pseudo-thread {@code irq} sends its message (already in its MR0) to
+     * {@code handler}: delivered at once if the handler waits for it, queued on the handler
+     * otherwise. Returns whether it was delivered.
+     */
+    boolean deliverInterrupt(Tcb irq, Tcb handler) {
+        if (handler.state == Tcb.RECEIVING && accepts(handler, irq)) {
+            transfer(irq, handler);
+            drainWork();
+            return true;
+        }
+        blockSending(irq, handler, -1, ThreadId.NIL, 0);
+        return false;
     }
 
     /** Fires the timeouts that are due. */

@@ -54,6 +54,7 @@ public final class Kernel {
     final Ipc ipc;
     final SystemCalls syscalls;
     final MappingDatabase mdb;
+    final Interrupts interrupts;
     /** The kernel's bounce buffer for string copies: one page. */
     final byte[] copyBuffer = new byte[PhysicalMemory.PAGE_SIZE];
     Space sigma0Space;
@@ -90,6 +91,7 @@ public final class Kernel {
         this.ipc = new Ipc(this);
         this.syscalls = new SystemCalls(this);
         this.mdb = new MappingDatabase(this);
+        this.interrupts = new Interrupts(this);
         this.kip = buildKip(machine, config, image);
         writeKipFrame();
     }
@@ -100,7 +102,10 @@ public final class Kernel {
         memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.CONVENTIONAL, 0, phys.ramBytes()));
         memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.RESERVED, 0, config.kernelMemoryBytes()));
         for (var device : phys.devices()) {
-            memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.DEVICE, device.base(), device.size()));
+            // The interrupt controller is the kernel's: reserved, never mapped to a user.
+            Kip.MemoryDescriptor.Type type = device.base() == machine.picBase()
+                    ? Kip.MemoryDescriptor.Type.RESERVED : Kip.MemoryDescriptor.Type.DEVICE;
+            memory.add(new Kip.MemoryDescriptor(type, device.base(), device.size(), device.name()));
         }
         List<Kip.BootModule> modules = new ArrayList<>();
         for (int i = 0; i < image.modules().size(); i++) {
@@ -162,7 +167,12 @@ public final class Kernel {
                 }
                 continue;
             }
-            t.continuation.run();
+            if (t.exitPending) {
+                t.exitPending = false;
+                t.trap = Trap.EXIT;
+            } else {
+                t.continuation.run();
+            }
             traps++;
             handleTrap(t);
             Tcb c = cpu.current;
@@ -212,12 +222,23 @@ public final class Kernel {
         cpu.reschedule();
     }
 
-    /** Nothing is runnable: skip to the next event. Returns false when there is none. */
+    /**
+     * Nothing is runnable: skip to the next event, or wait for the next line of console input
+     * when no event is due (the machine is idle, so input arrives at a point of simulated time
+     * that does not depend on host timing). Returns false when nothing can happen any more.
+     */
     private boolean idle() {
         cpu.deviceDeadline = machine.nextDeviceDeadline();
         long next = Math.min(cpu.timeouts.earliest(), cpu.deviceDeadline);
         if (next == Long.MAX_VALUE) {
-            return false;
+            // Only console input can still make something happen: wait for it if a driver listens
+            // and the last input was taken; otherwise the system is done.
+            boolean listening = interrupts.line(Machine.UART_IRQ).pager != ThreadId.NIL;
+            machine.uart().flush(); // a prompt must be visible before we wait for its answer
+            if (!listening || machine.uart().available() > 0 || !machine.uart().receiveLine(true)) {
+                return false;
+            }
+            next = clock.now();
         }
         clock.advanceTo(next);
         preemptionPoint();
@@ -228,7 +249,9 @@ public final class Kernel {
     }
 
     private void preemptionPoint() {
-        machine.pollDevices();
+        machine.timer().poll();
+        machine.uart().raiseIfPending();
+        interrupts.deliverPending();
         cpu.deviceDeadline = machine.nextDeviceDeadline();
         ipc.fireTimeouts();
         cpu.preemptionPoint();
@@ -261,6 +284,7 @@ public final class Kernel {
                     console.println("kdb:   " + line);
                 }
             }
+            case Trap.KDB_QUERY -> t.trapObject = Kdb.query(this, String.valueOf(t.trapObject));
             default -> syscalls.perform(t, trap);
         }
     }
@@ -285,6 +309,9 @@ public final class Kernel {
     }
 
     private static long exceptionCode(Throwable e) {
+        if (e instanceof ThreadFault) {
+            return KernelLabels.EXC_PAGE_FAULT;
+        }
         if (e instanceof StackOverflowError) {
             return KernelLabels.EXC_STACK_OVERFLOW;
         }
@@ -312,10 +339,11 @@ public final class Kernel {
             return;
         }
         if (comm.destination(t, t.pager) == null) {
-            halt(t, "page fault at 0x" + Long.toHexString(va) + " (" + Fpage.rightsString(access) + "), "
+            fatal(t, "page fault at 0x" + Long.toHexString(va) + " (" + Fpage.rightsString(access) + "), "
                     + (t.pager == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(t.pager) + " is gone"));
             return;
         }
+        t.faultVa = va;
         beginKernelIpc(t, Tcb.FAULT_IPC, MsgTag.make(KernelLabels.PAGE_FAULT | access, 2, 0), va, t.startIp);
         ipc.ipc(t, t.pager, t.pager, 0);
     }
@@ -353,10 +381,12 @@ public final class Kernel {
         long restartIp = t.mr[1];
         endKernelIpc(t);
         if (KernelLabels.isKernelLabel(label)) {
-            String what = kind == Tcb.FAULT_IPC ? "page fault" : "exception";
-            halt(t, label == KernelLabels.REFUSED ? what + " refused by " + ThreadId.toString(t.result)
-                    : what + " answered by a kernel message (label " + label + "): pagers or handlers that fault on each other");
-            if (kind == Tcb.EXCEPTION_IPC) {
+            String why = label == KernelLabels.REFUSED ? "refused by " + ThreadId.toString(t.result)
+                    : "answered by a kernel message (label " + label + "): pagers or handlers that fault on each other";
+            if (kind == Tcb.FAULT_IPC) {
+                fatal(t, "page fault at 0x" + Long.toHexString(t.faultVa) + " " + why);
+            } else {
+                halt(t, "exception " + why);
                 t.state = Tcb.INACTIVE;
             }
             return;
@@ -377,11 +407,26 @@ public final class Kernel {
         long code = t.errorCode;
         long address = t.mr[1]; // a failed IPC leaves MR1, the fault address, as it was
         endKernelIpc(t);
-        halt(t, (kind == Tcb.FAULT_IPC ? "page fault at 0x" + Long.toHexString(address) : "exception IPC")
-                + " failed: " + kola.abi.IpcError.describe(code));
-        if (kind == Tcb.EXCEPTION_IPC) {
+        if (kind == Tcb.FAULT_IPC) {
+            fatal(t, "page fault at 0x" + Long.toHexString(address) + ": IPC to the pager failed: "
+                    + kola.abi.IpcError.describe(code));
+        } else {
+            halt(t, "exception IPC failed: " + kola.abi.IpcError.describe(code));
             t.state = Tcb.INACTIVE;
         }
+    }
+
+    /**
+     * {@code t} cannot go on (an unresolvable fault): it dies like a thread whose code threw, at
+     * the next point where the kernel loop would run it — its exception handler hears of it, or
+     * it halts and the console says why.
+     */
+    void fatal(Tcb t, String why) {
+        t.death = new ThreadFault(why);
+        t.exitPending = true;
+        t.state = Tcb.READY;
+        t.halted = false;
+        cpu.makeReady(t);
     }
 
     /** Halts {@code t} and reports why on the kernel console. */
@@ -567,6 +612,11 @@ public final class Kernel {
         return events.hash();
     }
 
+    /** Physical memory: RAM bytes, kernel-reserved bytes, and mapping nodes (pages mapped, all spaces). */
+    public long[] physicalMemory() {
+        return new long[] {machine.memory().ramBytes(), config.kernelMemoryBytes(), mdb.nodeCount()};
+    }
+
     /** Simulated time in cycles. */
     public long cycles() {
         return clock.now();
@@ -582,7 +632,7 @@ public final class Kernel {
         List<ThreadInfo> out = new ArrayList<>();
         for (long no = 0, end = threads.scanLimit(); no < end; no++) {
             Tcb t = threads.byNumber(no);
-            if (t != null) {
+            if (t != null && (t.interruptLine < 0 || t.pager != ThreadId.NIL)) {
                 out.add(new ThreadInfo(t.id, t.space.name, t.space.asid, stateName(t), t.priority,
                         t.state == Tcb.SENDING ? t.partner.id : t.state == Tcb.RECEIVING ? t.waitFrom : 0));
             }

@@ -55,7 +55,7 @@ final class MappingDatabase {
         if (pa < phys.ramBytes()) {
             return pa >= k.config.kernelMemoryBytes();
         }
-        return phys.isDevice(pa);
+        return phys.isDevice(pa) && pfn != k.machine.picBase() >>> PhysicalMemory.PAGE_SHIFT;
     }
 
     /**

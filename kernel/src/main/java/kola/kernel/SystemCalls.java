@@ -72,6 +72,9 @@ final class SystemCalls {
         if (!self.space.privileged) {
             return error(self, KernelError.NO_PRIVILEGE);
         }
+        if (ThreadId.number(dest) < k.interrupts.count() && ThreadId.version(dest) == 1) {
+            return interruptControl(self, dest, spaceSpec, pager);
+        }
         if (!isUserThreadId(dest)) {
             return error(self, KernelError.INVALID_THREAD);
         }
@@ -111,6 +114,23 @@ final class SystemCalls {
         if (utcb != NO_UTCB && t.utcbLocation == NO_UTCB) {
             k.activate(t, utcb);
         }
+        return 1;
+    }
+
+    /**
+     * ThreadControl on an interrupt pseudo-thread (L4 X.2, "Interrupts"): the space specifier must
+     * be the pseudo-thread itself; the pager word is the new handler (an existing thread), or the
+     * pseudo-thread itself to detach the handler.
+     */
+    private long interruptControl(Tcb self, long irqId, long spaceSpec, long handler) {
+        Tcb irq = k.interrupts.line((int) ThreadId.number(irqId));
+        if (spaceSpec != irqId) {
+            return error(self, KernelError.INVALID_SPACE);
+        }
+        if (handler != irqId && (k.threads.lookup(handler) == null || k.threads.lookup(handler).interruptLine >= 0)) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        k.interrupts.assign(irq, handler);
         return 1;
     }
 
@@ -205,7 +225,7 @@ final class SystemCalls {
     private long exchangeRegisters(Tcb self, long dest, long control, long sp, long ip, long flags,
                                    long userHandle, long pager) {
         Tcb t = k.threads.lookup(dest);
-        if (t == null || t.space != self.space && !self.space.privileged) {
+        if (t == null || t.interruptLine >= 0 || t.space != self.space && !self.space.privileged) {
             return error(self, KernelError.INVALID_THREAD);
         }
         if ((control & ~ExRegs.KNOWN) != 0) {

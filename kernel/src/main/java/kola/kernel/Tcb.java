@@ -30,6 +30,8 @@ final class Tcb {
 
     final long number;
     long id;
+    /** The interrupt line this pseudo-thread stands for, or -1 for a real thread. */
+    int interruptLine = -1;
     Space space;
     /** The space charged for this TCB's kernel memory. */
     Space owner;
@@ -100,6 +102,9 @@ final class Tcb {
     /** The receive timeout word of a blocked receive, to restart it after a transfer fault. */
     long receiveTimeout;
 
+    /** The kernel decided the thread dies ({@link #death}): the loop runs its exit instead of its code. */
+    boolean exitPending;
+
     Continuation continuation;
     UserApi api;
     Throwable death;
@@ -109,7 +114,7 @@ final class Tcb {
     }
 
     boolean runnable() {
-        return state == READY && !halted;
+        return state == READY && !halted && interruptLine < 0;
     }
 
     /** Whether this thread waits for an IPC (either phase). */

@@ -19,6 +19,7 @@ final class Trap {
     /** The thread's program returned or threw. */
     static final int EXIT = 12;
     static final int KDB_ENTER = 13;
+    static final int KDB_QUERY = 14;
 
     private Trap() {
     }

@@ -203,6 +203,15 @@ final class UserApi implements L4 {
     }
 
     @Override
+    public String kdbQuery(String query) {
+        tcb.trapObject = query;
+        trap(Trap.KDB_QUERY);
+        Object answer = tcb.trapObject;
+        tcb.trapObject = null;
+        return (String) answer;
+    }
+
+    @Override
     public void kdbEnter(String reason) {
         tcb.trapObject = reason;
         trap(Trap.KDB_ENTER);

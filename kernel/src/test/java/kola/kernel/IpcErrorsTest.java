@@ -366,4 +366,75 @@ class IpcErrorsTest {
         }
         assertEquals(List.of(), h.log);
     }
+
+    @Test
+    void aTypedItemErrorReleasesABlockedReceiverWithoutLeavingItsTimeoutBehind() {
+        // t = 1: an item needs two words, so the transfer fails with message overflow in both
+        // partners. The receiver was blocked with a 5 ms timeout; that timeout must be gone with
+        // the failed receive, so its next receive (3 ms) times out after 3 ms, not at the old 5 ms
+        // mark, and the kernel does not trip over a thread queued twice in its timeout heap.
+        KernelHarness h = new KernelHarness();
+        List<long[]> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, A, "receiver", 0, 110);
+            h.startTask(l4, B, "sender", 0, 100);
+        });
+        h.module("receiver", l4 -> {
+            long t0 = l4.systemClock();
+            l4.ipc(ThreadId.NIL, ThreadId.ANY, Timeout.pair(Timeout.NEVER, Timeout.relative(5000)));
+            seen.add(new long[] {l4.errorCode(), l4.systemClock() - t0});
+            t0 = l4.systemClock();
+            l4.ipc(ThreadId.NIL, ThreadId.ANY, Timeout.pair(Timeout.NEVER, Timeout.relative(3000)));
+            seen.add(new long[] {l4.errorCode(), l4.systemClock() - t0});
+        });
+        h.module("sender", l4 -> {
+            l4.setMr(1, 1);
+            l4.setMr(0, MsgTag.make(1, 0, 1));
+            l4.ipc(A, ThreadId.NIL, KernelHarness.NEVER);
+            seen.add(new long[] {l4.errorCode(), -1});
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(3, seen.size());
+        long[] first = seen.get(0);
+        long[] sender = seen.get(1);
+        long[] second = seen.get(2);
+        assertEquals(IpcError.MESSAGE_OVERFLOW, IpcError.kind(first[0]));
+        assertTrue(IpcError.inReceivePhase(first[0]));
+        assertEquals(IpcError.MESSAGE_OVERFLOW, IpcError.kind(sender[0]));
+        assertTrue(!IpcError.inReceivePhase(sender[0]));
+        assertEquals(RECEIVE_TIMEOUT, second[0]);
+        assertTrue(second[1] >= 3000 && second[1] <= 3002, "second receive took " + second[1] + " us");
+    }
+
+    @Test
+    void aTypedItemErrorReleasesABlockedSenderWithoutLeavingItsTimeoutBehind() {
+        KernelHarness h = new KernelHarness();
+        List<long[]> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, A, "sender", 0, 110);
+            h.startTask(l4, B, "receiver", 0, 100);
+        });
+        h.module("sender", l4 -> {
+            l4.setMr(1, 1);
+            l4.setMr(0, MsgTag.make(1, 0, 1));
+            long t0 = l4.systemClock();
+            l4.ipc(B, ThreadId.NIL, Timeout.pair(Timeout.relative(5000), Timeout.NEVER)); // blocks: B not yet receiving
+            seen.add(new long[] {l4.errorCode(), l4.systemClock() - t0});
+            t0 = l4.systemClock();
+            sleep(l4, 3000);
+            seen.add(new long[] {l4.errorCode(), l4.systemClock() - t0});
+        });
+        h.module("receiver", l4 -> {
+            l4.waitAny();
+            seen.add(new long[] {l4.errorCode(), -1});
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(3, seen.size());
+        assertEquals(IpcError.MESSAGE_OVERFLOW, IpcError.kind(seen.get(0)[0]), "receiver");
+        assertEquals(IpcError.MESSAGE_OVERFLOW, IpcError.kind(seen.get(1)[0]), "sender");
+        assertEquals(RECEIVE_TIMEOUT, seen.get(2)[0]);
+        assertTrue(seen.get(2)[1] >= 3000 && seen.get(2)[1] <= 3002, "the sender's sleep took " + seen.get(2)[1] + " us");
+    }
 }

@@ -43,6 +43,8 @@ final class KernelHarness {
     private Program root = l4 -> { };
     private final Map<String, Program> modules = new LinkedHashMap<>();
     private KernelConfig config = KernelConfig.defaults();
+    /** The kernel's own invariant checker after every kernel entry: on, except for long-running tests. */
+    private boolean checking = true;
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     /** A free-form event log for programs: what happened, in order. */
     final List<String> log = new ArrayList<>();
@@ -70,6 +72,12 @@ final class KernelHarness {
         return this;
     }
 
+    /** Switches the kernel's invariant checking off (for tests with very many kernel entries). */
+    KernelHarness unchecked() {
+        checking = false;
+        return this;
+    }
+
     KernelHarness config(KernelConfig c) {
         config = c;
         return this;
@@ -91,6 +99,7 @@ final class KernelHarness {
         if (kernel == null) {
             kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), config, image(),
                     new PrintStream(console, true, StandardCharsets.UTF_8));
+            kernel.setInvariantChecking(checking);
         }
         return kernel;
     }

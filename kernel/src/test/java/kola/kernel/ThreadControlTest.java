@@ -180,7 +180,7 @@ class ThreadControlTest {
             h.createActivated(l4, A);
             long limit = KernelConfig.defaults().threadNumberLimit();
             long[][] bad = {
-                {NIL}, {ThreadId.ANY}, {ThreadId.global(1, 1)}, {ThreadId.global(Kernel.SYSTEM_BASE, 1)},
+                {NIL}, {ThreadId.ANY}, {ThreadId.global(1, 2)}, {ThreadId.global(Kernel.SYSTEM_BASE, 1)},
                 {ThreadId.global(Kernel.USER_BASE - 1, 1)}, {ThreadId.number(B) << 32},
                 {ThreadId.global(limit, 1)}, {ThreadId.global(0xFFFF_FFFFL, 1)},
                 {ThreadId.global(ThreadId.number(A), 2)},

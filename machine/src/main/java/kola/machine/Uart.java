@@ -123,6 +123,47 @@ public final class Uart implements MmioDevice {
         }
     }
 
+    /**
+     * Moves host input into the receive FIFO up to and including the next newline (or until the
+     * FIFO is full or the input ends), waiting for it when {@code wait}; raises the line if the
+     * FIFO is not empty. A kernel calls this when its machine is idle: scripted input then arrives
+     * a line at a time at points of simulated time that do not depend on host timing, so runs
+     * with the same script are the same run.
+     *
+     * @return whether any byte was moved
+     */
+    public boolean receiveLine(boolean wait) {
+        boolean moved = false;
+        if (hostIn != null) {
+            while (fifoCount < FIFO_CAPACITY) {
+                int b = hostIn.take();
+                if (b < 0) {
+                    if (!wait || hostIn.ended()) {
+                        break;
+                    }
+                    hostIn.await(Long.MAX_VALUE);
+                    continue;
+                }
+                enqueue(b);
+                moved = true;
+                if (b == NEWLINE) {
+                    break;
+                }
+            }
+        }
+        if (fifoCount > 0) {
+            pic.raise(line);
+        }
+        return moved;
+    }
+
+    /** Raises the line if the FIFO holds bytes (after a driver acknowledged an interrupt it did not drain). */
+    public void raiseIfPending() {
+        if (fifoCount > 0) {
+            pic.raise(line);
+        }
+    }
+
     /** A byte arrives on the serial line now: into the FIFO, or dropped and counted as an overrun if it is full. */
     public void inject(int b) {
         if (fifoCount == FIFO_CAPACITY) {

@@ -19,8 +19,36 @@ public final class DefaultImage {
         }
     }
 
-    /** The default image: sigma0, the root task, and the IPC demo (a server and a client). */
-    public static List<Entry> modules() {
+    /**
+     * The default image: sigma0, the root task, the name server, the UART and timer drivers (on
+     * interrupt lines 2 and 1 of Kola's machine), the console and the shell; and, started only
+     * when the shell's {@code demo} asks, the IPC demo and the demos of the paper's figures 1
+     * and 5. {@code shellArgs} go to the shell (e.g. {@code echo=on} for scripted sessions).
+     */
+    public static List<Entry> modules(List<String> shellArgs) {
+        List<String> manual = List.of("manual");
+        return List.of(
+                new Entry("sigma0", Sigma0::new, 255),
+                new Entry("roottask", RootTask::new, 255),
+                new Entry("names", NameServer::new, 200),
+                new Entry("uart", UartDriver::new, 220, List.of("irq=2")),
+                new Entry("timer", TimerDriver::new, 230, List.of("irq=1")),
+                new Entry("console", Console::new, 210),
+                new Entry("shell", Shell::new, 100, shellArgs),
+                new Entry("ping-server", PingServer::new, 110, manual),
+                new Entry("ping-client", PingClient::new, 100, manual),
+                new Entry("A", Fig1Task::new, 120, manual),
+                new Entry("B", Fig1Task::new, 120, manual),
+                new Entry("C", Fig1Task::new, 120, manual),
+                new Entry("D", Fig1Task::new, 120, manual),
+                new Entry("fig1", Fig1Demo::new, 100, manual),
+                new Entry("pager1", Pager::new, 130, manual),
+                new Entry("pager2", Pager::new, 120, List.of("manual", "pager=pager1")),
+                new Entry("client", Fig5Client::new, 100, List.of("manual", "pager=pager2")));
+    }
+
+    /** The IPC demo of the foundation: sigma0, the root task, a server and a client. */
+    public static List<Entry> ipcDemo() {
         return List.of(
                 new Entry("sigma0", Sigma0::new, 255),
                 new Entry("roottask", RootTask::new, 255),

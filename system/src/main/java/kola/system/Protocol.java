@@ -18,8 +18,48 @@ public final class Protocol {
     /** No free memory of the size asked for. */
     public static final long E_NO_MEMORY = 4;
 
+    /** The input has ended (console, UART driver). */
+    public static final long E_END = 5;
+    /** The caller may not do that. */
+    public static final long E_DENIED = 6;
+
+    /** Any server: an empty round trip (the shell's {@code ipc N}). */
+    public static final long PING = 0x1;
+
     /** Root task: look up the first thread of boot module MR1 (its KIP index); reply MR1 = its id or nil. */
     public static final long ROOT_LOOKUP = 0x100;
+    /** Root task: make the caller the handler of interrupt line MR1, if its module's args say {@code irq=MR1}. */
+    public static final long ROOT_ATTACH_IRQ = 0x101;
+    /** Root task: start another thread in the caller's space at the caller's module entry MR1; reply MR1 = its id. */
+    public static final long ROOT_NEW_THREAD = 0x102;
+    /** Root task: start boot module MR1 (one marked {@code manual}); reply MR1 = its first thread. */
+    public static final long ROOT_START = 0x103;
+    /** Root task: shut the system down (detach every interrupt handler, so the machine goes idle for good). */
+    public static final long ROOT_SHUTDOWN = 0x104;
+
+    /** Name server: register the caller under the name in MR1.. ({@link Words}). */
+    public static final long NAME_REGISTER = 0x400;
+    /** Name server: look up the name in MR1..; reply MR1 = thread id. */
+    public static final long NAME_LOOKUP = 0x401;
+
+    /** Console: write the bytes in MR1.. ({@link Words}). */
+    public static final long CONSOLE_WRITE = 0x500;
+    /** Console: read one line; the reply (when a line has come) carries it without its newline, or {@link #E_END}. */
+    public static final long CONSOLE_READ_LINE = 0x501;
+    /** Console, from its own reader thread: bytes that came in (MR1.., length 0: the input ended). */
+    public static final long CONSOLE_INPUT = 0x502;
+
+    /** UART driver: transmit the bytes in MR1... */
+    public static final long UART_WRITE = 0x600;
+    /** UART driver: the reply (when bytes have come) carries received bytes; length 0: the input ended. */
+    public static final long UART_READ = 0x601;
+    /** UART driver: throw, to show fault containment (the shell's {@code crash uart}). */
+    public static final long UART_CRASH = 0x6FF;
+
+    /** Timer driver: reply after MR1 microseconds. */
+    public static final long TIMER_SLEEP = 0x700;
+    /** Timer driver: the current time in MR1, microseconds. */
+    public static final long TIMER_NOW = 0x701;
 
     private Protocol() {
     }

@@ -1,62 +1,199 @@
 package kola.system;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import kola.abi.ExRegs;
+import kola.abi.Fpage;
+import kola.abi.KernelLabels;
 import kola.abi.Kip;
 import kola.abi.L4;
 import kola.abi.MsgTag;
 import kola.abi.Program;
+import kola.abi.Schedule;
 import kola.abi.ThreadId;
 
 /**
- * The root task (L4 X.2: the first privileged user task after sigma0): it starts every further
- * boot module of the image in its own address space, with sigma0 as the pager unless the module's
- * arguments name another module with {@code pager=NAME} (one started before it), and then answers
- * {@link Protocol#ROOT_LOOKUP} requests so that tasks find each other's threads.
+ * The root task (L4 X.2: the first privileged user task after sigma0) and the system's supervisor.
+ * It starts every boot module of the image in its own address space — sigma0 pages it unless the
+ * module's arguments name another module with {@code pager=NAME} (one started before it); modules
+ * with the argument {@code manual} wait for a {@link Protocol#ROOT_START}. Then it serves:
+ * <ul>
+ * <li>{@link Protocol#ROOT_LOOKUP}: the first thread of a boot module;</li>
+ * <li>{@link Protocol#ROOT_ATTACH_IRQ}: makes the caller the handler of an interrupt line its
+ * module's arguments grant ({@code irq=N}); only the root task may assign lines (privileged
+ * ThreadControl), so this is where the policy lives;</li>
+ * <li>{@link Protocol#ROOT_NEW_THREAD}: another thread in the caller's space;</li>
+ * <li>{@link Protocol#ROOT_START}, {@link Protocol#ROOT_SHUTDOWN};</li>
+ * <li>exception IPC (label {@link KernelLabels#EXCEPTION}) from threads that name it their
+ * exception handler: it restarts the thread at its entry, at most {@link #MAX_RESTARTS} times
+ * per module, and says so on the console.</li>
+ * </ul>
  */
 public final class RootTask implements Program {
+    /** How often a module's threads are restarted before the root task gives up on it. */
+    public static final int MAX_RESTARTS = 3;
+    private static final long UTCB_SIZE = 1024;
+
+    private record ThreadRecord(int module, long entry) {
+    }
+
+    private final Map<Long, ThreadRecord> threadsById = new HashMap<>();
+    private final List<Integer> attachedLines = new ArrayList<>();
+    private long[] firstThread;
+    private int[] threadCount;
+    private int[] restarts;
+    private long nextNumber;
 
     @Override
     public void run(L4 l4) {
         Kip kip = l4.kernelInterface();
         List<Kip.BootModule> modules = kip.bootModules();
-        long[] firstThread = new long[modules.size()];
+        firstThread = new long[modules.size()];
+        threadCount = new int[modules.size()];
+        restarts = new int[modules.size()];
         firstThread[0] = kip.sigma0();
         firstThread[1] = l4.myGlobalId();
-        long number = kip.userBase() + 3;
+        nextNumber = kip.userBase() + 3;
         for (int i = 2; i < modules.size(); i++) {
-            Kip.BootModule m = modules.get(i);
-            long id = ThreadId.global(number++, 1);
-            long pager = kip.sigma0();
-            for (String arg : m.args()) {
-                if (arg.startsWith("pager=")) {
-                    Kip.BootModule p = kip.module(arg.substring(6));
-                    pager = p == null || p.index() >= i ? ThreadId.NIL : firstThread[p.index()];
-                }
-            }
-            if (pager == ThreadId.NIL) {
-                l4.kdbPrint("roottask: cannot start " + m.name() + ": its pager must be a module started before it");
-                continue;
-            }
-            String failure = Tasks.create(l4, id, pager, m.entry(0), m.priority());
-            if (failure == null) {
-                firstThread[i] = id;
-            } else {
-                l4.kdbPrint("roottask: cannot start " + m.name() + ": " + failure);
+            if (!modules.get(i).args().contains("manual")) {
+                start(l4, i);
             }
         }
         long client = l4.waitAny();
         while (true) {
-            long tag = l4.mr(0);
-            if (MsgTag.label(tag) == Protocol.ROOT_LOOKUP && MsgTag.untyped(tag) == 1 && MsgTag.typed(tag) == 0) {
-                long index = l4.mr(1);
-                l4.setMr(1, index >= 0 && index < firstThread.length ? firstThread[(int) index] : ThreadId.NIL);
-                l4.setMr(0, MsgTag.make(Protocol.OK, 1, 0));
-            } else {
-                l4.setMr(1, Protocol.E_UNKNOWN_REQUEST);
-                l4.setMr(0, MsgTag.make(Protocol.ERROR, 1, 0));
-            }
+            serve(l4, client);
             client = l4.replyWait(client);
         }
+    }
+
+    private void serve(L4 l4, long client) {
+        long tag = l4.mr(0);
+        long label = MsgTag.label(tag);
+        int u = MsgTag.untyped(tag);
+        Kip kip = l4.kernelInterface();
+        if (MsgTag.failed(tag) || MsgTag.typed(tag) != 0) {
+            Drivers.error(l4, Protocol.E_BAD_ARGUMENT);
+        } else if (label == KernelLabels.EXCEPTION && u == 2) {
+            exception(l4, client, l4.mr(2));
+        } else if (label == Protocol.ROOT_LOOKUP && u == 1) {
+            long index = l4.mr(1);
+            reply(l4, index >= 0 && index < firstThread.length ? firstThread[(int) index] : ThreadId.NIL);
+        } else if (label == Protocol.ROOT_ATTACH_IRQ && u == 1) {
+            attach(l4, client, l4.mr(1));
+        } else if (label == Protocol.ROOT_NEW_THREAD && u == 1) {
+            ThreadRecord r = threadsById.get(client);
+            long entry = l4.mr(1);
+            long id = r == null || entry < 0 || entry > 0xFFFF ? ThreadId.NIL : newThread(l4, client, r.module(), entry);
+            if (id == ThreadId.NIL) {
+                Drivers.error(l4, Protocol.E_DENIED);
+            } else {
+                reply(l4, id);
+            }
+        } else if (label == Protocol.ROOT_START && u == 1) {
+            long index = l4.mr(1);
+            boolean startable = index >= 2 && index < firstThread.length && firstThread[(int) index] == ThreadId.NIL;
+            long id = startable ? start(l4, (int) index) : ThreadId.NIL;
+            if (id == ThreadId.NIL) {
+                Drivers.error(l4, Protocol.E_DENIED);
+            } else {
+                reply(l4, id);
+            }
+        } else if (label == Protocol.ROOT_SHUTDOWN && u == 0) {
+            for (int line : attachedLines) {
+                long irq = kip.interruptThread(line);
+                l4.threadControl(irq, irq, ThreadId.NIL, irq, -1);
+            }
+            attachedLines.clear();
+            Drivers.ok(l4);
+        } else {
+            Drivers.error(l4, Protocol.E_UNKNOWN_REQUEST);
+        }
+    }
+
+    private static void reply(L4 l4, long word) {
+        l4.setMr(1, word);
+        l4.setMr(0, MsgTag.make(Protocol.OK, 1, 0));
+    }
+
+    /** Starts boot module {@code i} in a new space; returns its first thread, or nil. */
+    private long start(L4 l4, int i) {
+        Kip kip = l4.kernelInterface();
+        Kip.BootModule m = kip.bootModules().get(i);
+        long pager = kip.sigma0();
+        for (String arg : m.args()) {
+            if (arg.startsWith("pager=")) {
+                Kip.BootModule p = kip.module(arg.substring(6));
+                pager = p == null || p.index() == i ? ThreadId.NIL : firstThread[p.index()];
+            }
+        }
+        if (pager == ThreadId.NIL) {
+            l4.kdbPrint("roottask: cannot start " + m.name() + ": its pager must be a module started before it");
+            return ThreadId.NIL;
+        }
+        long id = ThreadId.global(nextNumber++, 1);
+        String failure = Tasks.create(l4, id, pager, m.entry(0), m.priority());
+        if (failure != null) {
+            l4.kdbPrint("roottask: cannot start " + m.name() + ": " + failure);
+            return ThreadId.NIL;
+        }
+        firstThread[i] = id;
+        threadCount[i] = 1;
+        threadsById.put(id, new ThreadRecord(i, 0));
+        return id;
+    }
+
+    private long newThread(L4 l4, long sibling, int module, long entry) {
+        Kip.BootModule m = l4.kernelInterface().bootModules().get(module);
+        long id = ThreadId.global(nextNumber++, 1);
+        long utcb = Fpage.base(Kip.STANDARD_UTCB_AREA) + threadCount[module] * UTCB_SIZE;
+        long pager = l4.exchangeRegisters(sibling, 0, 0, 0, 0, 0, ThreadId.NIL) == ThreadId.NIL
+                ? ThreadId.NIL : l4.ret(ExRegs.OUT_PAGER);
+        if (pager == ThreadId.NIL
+                || l4.threadControl(id, sibling, l4.myGlobalId(), pager, utcb) == 0
+                || l4.schedule(id, Schedule.UNCHANGED, Schedule.UNCHANGED, m.priority(), Schedule.UNCHANGED) == 0
+                || l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, m.entry((int) entry), 0, 0,
+                        ThreadId.NIL) == ThreadId.NIL) {
+            return ThreadId.NIL;
+        }
+        threadCount[module]++;
+        threadsById.put(id, new ThreadRecord(module, entry));
+        return id;
+    }
+
+    private void attach(L4 l4, long client, long line) {
+        ThreadRecord r = threadsById.get(client);
+        Kip kip = l4.kernelInterface();
+        boolean granted = r != null && line >= 0 && line < kip.interruptLines()
+                && kip.bootModules().get(r.module()).args().contains("irq=" + line);
+        long irq = granted ? kip.interruptThread((int) line) : ThreadId.NIL;
+        if (!granted || l4.threadControl(irq, irq, ThreadId.NIL, client, -1) == 0) {
+            Drivers.error(l4, Protocol.E_DENIED);
+            return;
+        }
+        if (!attachedLines.contains((int) line)) {
+            attachedLines.add((int) line);
+        }
+        Drivers.ok(l4);
+    }
+
+    /** A supervised thread died: restart it at its entry, unless its module used up its restarts. */
+    private void exception(L4 l4, long thread, long code) {
+        ThreadRecord r = threadsById.get(thread);
+        if (r == null) {
+            l4.setMr(0, MsgTag.make(Protocol.ERROR, 0, 0));
+            return;
+        }
+        Kip.BootModule m = l4.kernelInterface().bootModules().get(r.module());
+        if (restarts[r.module()]++ >= MAX_RESTARTS) {
+            l4.kdbPrint("roottask: " + m.name() + " died (exception code " + code + ") too often; leaving it halted");
+            l4.setMr(0, MsgTag.make(Protocol.ERROR, 0, 0));
+            return;
+        }
+        l4.kdbPrint("roottask: " + m.name() + " (thread " + ThreadId.toString(thread) + ") died (exception code "
+                + code + "); restarting it (" + restarts[r.module()] + "/" + MAX_RESTARTS + ")");
+        reply(l4, m.entry((int) r.entry()));
     }
 
     /** Asks the root task for the first thread of boot module {@code name}; nil if there is none. */

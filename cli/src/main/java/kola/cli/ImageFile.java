@@ -1,0 +1,153 @@
+package kola.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import kola.abi.Program;
+import kola.kernel.Image;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * A system image described in YAML:
+ *
+ * <pre>
+ * modules:
+ *   - name: sigma0            # first: sigma0
+ *     program: Sigma0         # a class of kola.system, or a fully qualified Program class
+ *   - name: roottask          # second: the root task
+ *     program: RootTask
+ *   - name: uart
+ *     program: UartDriver
+ *     priority: 220           # 0..255, default 100
+ *     irq: 2                  # the interrupt line the root task lets it attach
+ *     pager: pager1           # a module started before it (default: sigma0)
+ *     manual: true            # started only on request (the shell's demo)
+ *     args: [echo=on]         # more arguments for the program
+ * </pre>
+ *
+ * Any mistake is an {@link IllegalArgumentException} with a one-line message naming the file and
+ * the problem.
+ */
+final class ImageFile {
+    private ImageFile() {
+    }
+
+    static Image load(Path file) {
+        String where = file.toString();
+        Object root;
+        try (Reader r = Files.newBufferedReader(file)) {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": cannot read: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(where + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (!(root instanceof Map<?, ?> top) || !(top.get("modules") instanceof List<?> list)) {
+            throw new IllegalArgumentException(where + ": expected a mapping with a 'modules' list");
+        }
+        for (Object key : top.keySet()) {
+            if (!"modules".equals(key)) {
+                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (only 'modules')");
+            }
+        }
+        if (list.size() < 2) {
+            throw new IllegalArgumentException(where + ": needs at least two modules: sigma0 and the root task");
+        }
+        List<Image.Module> modules = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = where + ": module " + (i + 1);
+            if (!(list.get(i) instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException(at + ": expected a mapping with name and program");
+            }
+            modules.add(module(at, m));
+        }
+        try {
+            return new Image(modules);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static Image.Module module(String at, Map<?, ?> m) {
+        for (Object key : m.keySet()) {
+            if (!List.of("name", "program", "priority", "irq", "pager", "manual", "args").contains(key)) {
+                throw new IllegalArgumentException(at + ": unknown key '" + key
+                        + "' (name, program, priority, irq, pager, manual, args)");
+            }
+        }
+        if (!(m.get("name") instanceof String name) || name.isBlank()) {
+            throw new IllegalArgumentException(at + ": 'name' must be a non-empty string");
+        }
+        at = at + " (" + name + ")";
+        if (!(m.get("program") instanceof String program)) {
+            throw new IllegalArgumentException(at + ": 'program' must be a class name");
+        }
+        int priority = 100;
+        if (m.containsKey("priority")) {
+            if (!(m.get("priority") instanceof Integer p) || p < 0 || p > 255) {
+                throw new IllegalArgumentException(at + ": 'priority' must be an integer in 0..255");
+            }
+            priority = p;
+        }
+        List<String> args = new ArrayList<>();
+        if (m.containsKey("irq")) {
+            if (!(m.get("irq") instanceof Integer irq) || irq < 0 || irq > 31) {
+                throw new IllegalArgumentException(at + ": 'irq' must be an interrupt line in 0..31");
+            }
+            args.add("irq=" + irq);
+        }
+        if (m.containsKey("pager")) {
+            if (!(m.get("pager") instanceof String pager) || pager.isBlank()) {
+                throw new IllegalArgumentException(at + ": 'pager' must name a module");
+            }
+            args.add("pager=" + pager);
+        }
+        if (m.containsKey("manual")) {
+            if (!(m.get("manual") instanceof Boolean manual)) {
+                throw new IllegalArgumentException(at + ": 'manual' must be true or false");
+            }
+            if (manual) {
+                args.add("manual");
+            }
+        }
+        if (m.containsKey("args")) {
+            if (!(m.get("args") instanceof List<?> extra) || !extra.stream().allMatch(a -> a instanceof String)) {
+                throw new IllegalArgumentException(at + ": 'args' must be a list of strings");
+            }
+            extra.forEach(a -> args.add((String) a));
+        }
+        return new Image.Module(name, programFactory(at, program), priority, args);
+    }
+
+    /** A factory making instances of the named Program class (one per address space). */
+    static Supplier<Program> programFactory(String at, String className) {
+        Class<?> c;
+        try {
+            c = Class.forName(className.contains(".") ? className : "kola.system." + className);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException(at + ": unknown program '" + className + "'");
+        }
+        if (!Program.class.isAssignableFrom(c)) {
+            throw new IllegalArgumentException(at + ": '" + className + "' is not a kola.abi.Program");
+        }
+        try {
+            var constructor = c.getConstructor();
+            return () -> {
+                try {
+                    return (Program) constructor.newInstance();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot make a " + className + ": " + e, e);
+                }
+            };
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException(at + ": '" + className + "' has no public no-argument constructor");
+        }
+    }
+}

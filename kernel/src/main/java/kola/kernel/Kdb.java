@@ -1,0 +1,83 @@
+package kola.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import kola.abi.ThreadId;
+
+/**
+ * The kernel debugger's queries (like L4's KDB commands, answered in text): threads, spaces,
+ * physical memory, kernel memory, mappings. Used by {@code L4.kdbQuery}, which is how the shell's
+ * {@code ps}, {@code spaces}, {@code mem} and {@code kmem} see the kernel.
+ */
+final class Kdb {
+    private Kdb() {
+    }
+
+    static String query(Kernel k, String query) {
+        return switch (query.trim()) {
+            case "ps" -> ps(k);
+            case "spaces" -> spaces(k);
+            case "mem" -> mem(k);
+            case "kmem" -> kmem(k);
+            case "mappings" -> String.join("\n", MappingDump.lines(k.mappings(), k.spaces()));
+            default -> "kdb: unknown query '" + query + "' (ps, spaces, mem, kmem, mappings)";
+        };
+    }
+
+    private static String ps(Kernel k) {
+        StringBuilder b = new StringBuilder(String.format("%-12s %-12s %-18s %4s  %s", "THREAD", "SPACE", "STATE", "PRIO",
+                "WAITS FOR"));
+        for (Kernel.ThreadInfo t : k.threads()) {
+            b.append('\n').append(String.format("%-12s %-12s %-18s %4d  %s", ThreadId.toString(t.id()), t.space(),
+                    t.state(), t.priority(), t.waitsFor() == 0 ? "-" : ThreadId.toString(t.waitsFor())));
+        }
+        return b.toString();
+    }
+
+    private static String spaces(Kernel k) {
+        List<Kernel.Mapping> mappings = k.mappings();
+        StringBuilder b = new StringBuilder(String.format("%-5s %-12s %7s %8s %10s %s", "ASID", "SPACE", "THREADS",
+                "PAGES", "KMEM", "PRIVILEGED"));
+        for (Kernel.SpaceInfo s : k.spaces()) {
+            long pages = mappings.stream().filter(m -> m.asid() == s.asid()).count();
+            b.append('\n').append(String.format("%-5d %-12s %7d %8d %9dK %s", s.asid(), s.name(), s.threads(), pages,
+                    s.kernelBytes() / 1024, s.privileged() ? "yes" : ""));
+        }
+        return b.toString();
+    }
+
+    private static String mem(Kernel k) {
+        long[] pm = k.physicalMemory();
+        List<Kernel.Mapping> mappings = k.mappings();
+        long frames = mappings.stream().filter(m -> m.parentAsid() < 0).mapToLong(Kernel.Mapping::pfn).distinct().count();
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("RAM %d KiB: kernel %d KiB, handed out by sigma0 %d KiB, free %d KiB",
+                pm[0] / 1024, pm[1] / 1024, frames * 4, (pm[0] - pm[1]) / 1024 - frames * 4));
+        for (Kernel.SpaceInfo s : k.spaces()) {
+            long pages = mappings.stream().filter(m -> m.asid() == s.asid()).count();
+            if (pages > 0) {
+                b.append('\n').append(String.format("  %-12s holds %d pages (%d KiB)", s.name(), pages, pages * 4));
+            }
+        }
+        for (var d : k.machine.memory().devices()) {
+            b.append('\n').append(String.format("  device %-6s 0x%x, %d KiB", d.name(), d.base(), d.size() / 1024));
+        }
+        return b.toString();
+    }
+
+    private static String kmem(Kernel k) {
+        long[] km = k.kernelMemory();
+        StringBuilder b = new StringBuilder(String.format("kernel memory (%s): %d of %d KiB used", "central pool",
+                km[0] / 1024, km[1] / 1024));
+        b.append('\n').append(String.format("  %-12s %8s %8s %8s %8s %8s", "OWNER", "TCB", "SPACE", "PTABLE", "MAPNODE",
+                "TOTAL"));
+        List<String> rows = new ArrayList<>();
+        for (Space s : k.spacesInternal()) {
+            long[] by = s.kernelBytes;
+            rows.add(String.format("  %-12s %8d %8d %8d %8d %8d", s.name, by[0], by[1], by[2], by[3], s.kernelBytesTotal()));
+        }
+        rows.add(String.format("  %-12s %8s %8s %8s %8s %8d", "kernel", "", "", "", "", k.kmem.kernelOwned()));
+        rows.forEach(r -> b.append('\n').append(r));
+        return b.toString();
+    }
+}

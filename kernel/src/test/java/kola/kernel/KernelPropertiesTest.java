@@ -1,0 +1,293 @@
+package kola.kernel;
+
+import static kola.kernel.KernelHarness.ROOT;
+import static kola.kernel.KernelHarness.tid;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import kola.abi.ExRegs;
+import kola.abi.L4;
+import kola.abi.MsgTag;
+import kola.abi.Schedule;
+import kola.abi.ThreadId;
+import kola.abi.Timeout;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+/**
+ * Random programs of IPC and thread operations among a few threads in three spaces, with random
+ * partners (good, stale, nil, any, nonexistent, interrupt ids), timeouts and tags: the kernel never
+ * throws, and between any two kernel entries its thread, queue and timeout structures are consistent.
+ */
+class KernelPropertiesTest {
+    static final int WORKERS = 4;
+    static final long[] WORKER_IDS = {tid(3), tid(4), tid(5), tid(6)};
+    static final long[] ID_POOL = {
+        tid(3), tid(4), tid(5), tid(6), tid(3), tid(4), tid(5), tid(6), // the live ones, weighted
+        ROOT, KernelHarness.SIGMA0, ThreadId.NIL, ThreadId.ANY, tid(50),
+        ThreadId.global(ThreadId.number(tid(3)), 2), ThreadId.number(tid(5)) << 32, ThreadId.global(1, 1),
+        ThreadId.global(KernelConfig.defaults().threadNumberLimit() + 3, 1),
+    };
+    static final int[] TIMEOUT_POOL = {
+        Timeout.NEVER, Timeout.NEVER, Timeout.ZERO, Timeout.ZERO, Timeout.relative(1), Timeout.relative(50),
+        Timeout.relative(700), Timeout.relative(5000), Timeout.POINT | 7, 0xFFFF, 0x0400 | 3,
+    };
+    static final long[] CONTROL_POOL = {
+        0, ExRegs.ABORT_IPC, ExRegs.ABORT_RECEIVE, ExRegs.ABORT_SEND, ExRegs.HALT, ExRegs.RESUME, ExRegs.RESUME,
+        ExRegs.SET_USER_HANDLE | ExRegs.SET_PAGER | ExRegs.SET_FLAGS, ExRegs.SET_IP, ExRegs.SET_IP | ExRegs.RESUME,
+        1L << 9, -1L,
+    };
+
+    /** One step of a thread's program. */
+    sealed interface Op {
+        void run(L4 l4);
+    }
+
+    record IpcOp(int to, int from, int sendTimeout, int receiveTimeout, int label, int u, int t, boolean badWord)
+            implements Op {
+        @Override
+        public void run(L4 l4) {
+            for (int i = 1; i <= Math.min(63, u + t); i++) {
+                l4.setMr(i, label * 31L + i);
+            }
+            l4.setMr(0, MsgTag.make(label, u, t));
+            long timeouts = Timeout.pair(TIMEOUT_POOL[sendTimeout], TIMEOUT_POOL[receiveTimeout]) | (badWord ? 1L << 33 : 0);
+            l4.ipc(ID_POOL[to], ID_POOL[from], timeouts);
+        }
+    }
+
+    record ExRegsOp(int dest, int control, int entry) implements Op {
+        @Override
+        public void run(L4 l4) {
+            long ip = KernelHarness.ip(l4, "w", entry);
+            l4.exchangeRegisters(ID_POOL[dest], CONTROL_POOL[control], 0, ip, 1, 2, ROOT);
+        }
+    }
+
+    record SwitchOp(int dest) implements Op {
+        @Override
+        public void run(L4 l4) {
+            l4.threadSwitch(ID_POOL[dest]);
+        }
+    }
+
+    record ScheduleOp(int dest, int prio, int sliceMicros) implements Op {
+        @Override
+        public void run(L4 l4) {
+            l4.schedule(ID_POOL[dest], sliceMicros == 0 ? Schedule.UNCHANGED : Schedule.timeslice(sliceMicros),
+                    Schedule.UNCHANGED, prio, Schedule.UNCHANGED);
+        }
+    }
+
+    record WorkOp(int loads) implements Op {
+        @Override
+        public void run(L4 l4) {
+            for (int i = 0; i < loads; i++) {
+                l4.memory().load32(KernelHarness.KIP_BASE);
+            }
+            l4.systemClock();
+        }
+    }
+
+    /** Root task only: delete a worker, or create it again with the next version. */
+    record LifecycleOp(int worker, boolean delete) implements Op {
+        @Override
+        public void run(L4 l4) {
+            long id = WORKER_IDS[worker];
+            if (delete) {
+                for (long v = 1; v <= 3; v++) {
+                    l4.threadControl(ThreadId.global(ThreadId.number(id), v), ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, -1);
+                }
+            } else {
+                long v2 = ThreadId.global(ThreadId.number(id), 2);
+                KernelHarness.createTask(l4, v2, ThreadId.NIL, KernelHarness.ip(l4, "w", worker), 100);
+            }
+        }
+    }
+
+    record Scenario(List<List<Op>> scripts, List<Op> rootScript, List<Integer> priorities) {
+    }
+
+    static Arbitrary<Op> workerOp() {
+        Arbitrary<Integer> id = Arbitraries.integers().between(0, ID_POOL.length - 1);
+        Arbitrary<Integer> worker = Arbitraries.integers().between(0, WORKERS - 1);
+        Arbitrary<Integer> nil = Arbitraries.just(10);
+        Arbitrary<Integer> any = Arbitraries.just(11);
+        Arbitrary<Integer> dest = Arbitraries.frequencyOf(Tuple.of(3, nil), Tuple.of(5, worker), Tuple.of(2, id));
+        Arbitrary<Integer> source = Arbitraries.frequencyOf(Tuple.of(3, nil), Tuple.of(3, any), Tuple.of(3, worker),
+                Tuple.of(1, id));
+        Arbitrary<Integer> finite = Arbitraries.integers().between(2, 7);
+        Arbitrary<Integer> to = Arbitraries.frequencyOf(Tuple.of(3, finite),
+                Tuple.of(1, Arbitraries.integers().between(0, TIMEOUT_POOL.length - 1)));
+        Arbitrary<Op> ipc = Combinators.combine(dest, source, to, to, Arbitraries.integers().between(-3, 3),
+                Arbitraries.of(0, 1, 2, 8, 63, 62), Arbitraries.of(0, 0, 0, 1, 2, 10), Arbitraries.of(false, false, false, true))
+                .as(IpcOp::new);
+        Arbitrary<Op> exregs = Combinators.combine(id, Arbitraries.integers().between(0, CONTROL_POOL.length - 1),
+                Arbitraries.integers().between(0, WORKERS - 1)).as(ExRegsOp::new);
+        Arbitrary<Op> sw = id.map(SwitchOp::new);
+        Arbitrary<Op> sched = Combinators.combine(id, Arbitraries.of(-1, 0, 50, 100, 200, 300),
+                Arbitraries.of(0, 0, 100, 2000)).as(ScheduleOp::new);
+        Arbitrary<Op> work = Arbitraries.of(1, 100, 3000).map(WorkOp::new);
+        return Arbitraries.frequencyOf(
+                Tuple.of(8, ipc), Tuple.of(2, exregs), Tuple.of(1, sw),
+                Tuple.of(1, sched), Tuple.of(2, work));
+    }
+
+    static Arbitrary<Op> rootOp() {
+        Arbitrary<Integer> worker = Arbitraries.integers().between(0, WORKERS - 1);
+        Arbitrary<Op> lifecycle = Combinators.combine(worker, Arbitraries.of(true, false)).as(LifecycleOp::new);
+        Arbitrary<Op> sleep = Arbitraries.of(1, 2, 3).map(k -> new IpcOp(10, 8, 0, 4 + k, 0, 0, 0, false)); // closed receive from itself: a sleep
+        return Arbitraries.oneOf(lifecycle, sleep, workerOp());
+    }
+
+    @Provide
+    Arbitrary<Scenario> scenarios() {
+        Arbitrary<List<Op>> script = workerOp().list().ofMaxSize(12);
+        return Combinators.combine(script.list().ofSize(WORKERS), rootOp().list().ofMaxSize(8),
+                Arbitraries.of(90, 100, 100, 110).list().ofSize(WORKERS)).as(Scenario::new);
+    }
+
+    static KernelHarness harness(Scenario s) {
+        KernelHarness h = new KernelHarness();
+        h.root(l4 -> {
+            long me = l4.myGlobalId();
+            KernelHarness.createTask(l4, WORKER_IDS[0], ThreadId.NIL, KernelHarness.ip(l4, "w", 0), s.priorities().get(0));
+            l4.threadControl(WORKER_IDS[1], WORKER_IDS[0], me, ThreadId.NIL, KernelHarness.UTCB + 1024);
+            l4.schedule(WORKER_IDS[1], Schedule.UNCHANGED, Schedule.UNCHANGED, s.priorities().get(1), Schedule.UNCHANGED);
+            l4.exchangeRegisters(WORKER_IDS[1], ExRegs.SET_SP_IP | ExRegs.RESUME, 0, KernelHarness.ip(l4, "w", 1), 0, 0, 0);
+            for (int i = 2; i < WORKERS; i++) {
+                KernelHarness.createTask(l4, WORKER_IDS[i], ThreadId.NIL, KernelHarness.ip(l4, "w", i), s.priorities().get(i));
+            }
+            for (Op op : s.rootScript()) {
+                op.run(l4);
+            }
+        });
+        h.module("w", l4 -> {
+            for (Op op : s.scripts().get(KernelHarness.entry(l4))) {
+                op.run(l4);
+            }
+        });
+        return h;
+    }
+
+    @Property(tries = 250)
+    void randomIpcNeverBreaksTheKernel(@ForAll("scenarios") Scenario s) {
+        KernelHarness h = harness(s);
+        long budget = 20_000;
+        Kernel.RunResult r = null;
+        long before = -1;
+        while (budget > 0 && (r == null || r.traps() != before)) {
+            before = r == null ? -1 : r.traps();
+            r = h.run(50);
+            budget -= 50;
+            checkInvariants(h.kernel);
+        }
+        checkInvariants(h.kernel);
+        checkSnapshot(h.kernel);
+    }
+
+    @Property(tries = 40)
+    void theSameScenarioRunsTheSameTwice(@ForAll("scenarios") Scenario s) {
+        KernelHarness a = harness(s);
+        KernelHarness b = harness(s);
+        Kernel.RunResult ra = a.run(20_000);
+        Kernel.RunResult rb = b.run(20_000);
+        assertEquals(ra, rb);
+        assertEquals(a.kernel.threads(), b.kernel.threads());
+        assertEquals(a.console(), b.console());
+    }
+
+    /** The kernel's own view, as the command line sees it. */
+    static void checkSnapshot(Kernel k) {
+        Set<Long> live = new HashSet<>();
+        for (Kernel.ThreadInfo t : k.threads()) {
+            live.add(t.id());
+        }
+        for (Kernel.ThreadInfo t : k.threads()) {
+            String base = t.state().replace(",halted", "");
+            assertTrue(Set.of("inactive", "ready", "sending", "receiving").contains(base), t.toString());
+            if (base.equals("sending")) {
+                assertTrue(live.contains(t.waitsFor()), "a sender waits for a live thread: " + t);
+            }
+            if (base.equals("receiving")) {
+                assertTrue(t.waitsFor() == ThreadId.ANY || live.contains(t.waitsFor()),
+                        "a closed receiver waits for a live thread: " + t);
+            }
+        }
+        long[] mem = k.kernelMemory();
+        assertTrue(mem[0] >= 0 && mem[0] <= mem[1], "kernel memory " + mem[0] + " of " + mem[1]);
+    }
+
+    /** Invariants of the kernel's internal structures between two kernel entries. */
+    static void checkInvariants(Kernel k) {
+        Cpu cpu = k.cpu;
+        if (cpu.current != null) {
+            assertTrue(cpu.current.runnable(), "the current thread is runnable");
+            assertTrue(!cpu.current.queued, "the current thread is in no ready queue");
+        }
+        List<Tcb> all = new ArrayList<>();
+        for (long no = 0, end = k.threads.scanLimit(); no < end; no++) {
+            Tcb t = k.threads.byNumber(no);
+            if (t != null) {
+                all.add(t);
+                assertSame(t, k.threads.lookup(t.id), "table lookup by id");
+            }
+        }
+        int timeouts = 0;
+        for (Tcb t : all) {
+            assertTrue(t.state != Tcb.DEAD, "a live thread is not dead: " + t);
+            if (t.queued) {
+                assertTrue(t.runnable() && t != cpu.current, "only runnable non-current threads are queued: " + t);
+            }
+            if (t.runnable() && t != cpu.current) {
+                assertTrue(t.queued, "a runnable thread is in a ready queue: " + t + " state " + Kernel.stateName(t));
+            }
+            if (t.timeoutIndex >= 0) {
+                timeouts++;
+                assertTrue(t.inIpc(), "only blocked threads have timeouts: " + t);
+            }
+            if (t.state == Tcb.SENDING) {
+                assertNotNull(t.partner, "a sender has a partner");
+                assertSame(t.partner, k.threads.lookup(t.partner.id), "the partner is live: " + t);
+                assertTrue(inSendQueue(t.partner, t), "a sender is queued at its partner: " + t);
+            } else {
+                assertTrue(t.sendNext == null && t.sendPrev == null, "a non-sender is in no send queue: " + t);
+            }
+            if (t.state == Tcb.RECEIVING) {
+                assertTrue(t.waitFrom != ThreadId.NIL, "a receiver waits for someone: " + t);
+            }
+            // The send queue is a well-formed list of senders to t.
+            Tcb prev = null;
+            int n = 0;
+            for (Tcb s = t.sendHead; s != null; s = s.sendNext) {
+                assertSame(prev, s.sendPrev, "send queue back link");
+                assertEquals(Tcb.SENDING, s.state, "queued sender is sending: " + s);
+                assertSame(t, s.partner, "queued sender's partner");
+                prev = s;
+                assertTrue(++n <= all.size(), "send queue is not circular");
+            }
+            assertSame(prev, t.sendTail, "send queue tail");
+        }
+        assertEquals(timeouts, cpu.timeouts.size(), "every queued timeout belongs to a live blocked thread");
+    }
+
+    private static boolean inSendQueue(Tcb dest, Tcb s) {
+        for (Tcb x = dest.sendHead; x != null; x = x.sendNext) {
+            if (x == s) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,66 @@
+package kola.system;
+
+import kola.abi.Fpage;
+import kola.abi.Kip;
+import kola.abi.L4;
+import kola.abi.MsgTag;
+
+/**
+ * What user-level drivers share (paper section 2: drivers are user programs; their device
+ * registers are mapped into their address space and their interrupts arrive as IPC): mapping a
+ * device's register page from sigma0, having the root task attach an interrupt line, and reading
+ * the driver's boot-module arguments.
+ */
+public final class Drivers {
+    private Drivers() {
+    }
+
+    /** The argument {@code key=value} of the caller's boot module, or null. */
+    public static String arg(L4 l4, String key) {
+        Kip.BootModule m = l4.kernelInterface().moduleOf(l4.startIp());
+        if (m == null) {
+            return null;
+        }
+        for (String a : m.args()) {
+            if (a.startsWith(key + "=")) {
+                return a.substring(key.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** Maps device {@code name}'s register page from sigma0 at {@code va}; false if refused. */
+    public static boolean mapDevice(L4 l4, String name, long va) {
+        Kip.MemoryDescriptor d = l4.kernelInterface().device(name);
+        return d != null && Sigma0.requestPage(l4, Fpage.of(d.base(), 12, Fpage.R | Fpage.W), Fpage.of(va, 12, 0));
+    }
+
+    /** Asks the root task to make this thread the handler of interrupt {@code line}; false if refused. */
+    public static boolean attachInterrupt(L4 l4, int line) {
+        l4.setMr(1, line);
+        l4.setMr(0, MsgTag.make(Protocol.ROOT_ATTACH_IRQ, 1, 0));
+        long tag = l4.call(l4.kernelInterface().rootTask());
+        return !MsgTag.failed(tag) && MsgTag.label(tag) == Protocol.OK;
+    }
+
+    /** The interrupt line named by the module argument {@code irq=N}, or -1. */
+    public static int irqArg(L4 l4) {
+        String v = arg(l4, "irq");
+        try {
+            return v == null ? -1 : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Replies OK with no words. */
+    static void ok(L4 l4) {
+        l4.setMr(0, MsgTag.make(Protocol.OK, 0, 0));
+    }
+
+    /** Replies ERROR with reason {@code why}. */
+    static void error(L4 l4, long why) {
+        l4.setMr(1, why);
+        l4.setMr(0, MsgTag.make(Protocol.ERROR, 1, 0));
+    }
+}

@@ -1,0 +1,172 @@
+package kola.system;
+
+import java.util.List;
+import kola.abi.Kip;
+import kola.abi.L4;
+import kola.abi.MsgTag;
+import kola.abi.Program;
+import kola.abi.ThreadId;
+
+/**
+ * The shell, on the console: it reads a command per line and runs it. Commands: {@code help},
+ * {@code ps}, {@code spaces}, {@code mem}, {@code kmem} (the kernel debugger's views),
+ * {@code ipc N} (N round trips to the name server, with their simulated cost), {@code demo
+ * fig1|fig5|ipc} (start the demo's tasks), {@code uptime}, {@code sleep MS} (through the timer
+ * driver), {@code crash uart} (the UART driver throws; the root task restarts it), {@code exit}.
+ * With the module argument {@code echo}, each command is echoed after the prompt, so that a
+ * transcript of a scripted session reads like a terminal session.
+ */
+public final class Shell implements Program {
+    private static final String PROMPT = "kola> ";
+
+    @Override
+    public void run(L4 l4) {
+        long console = RootTask.lookup(l4, "console");
+        if (console == ThreadId.NIL) {
+            l4.kdbPrint("shell: no console in this image");
+            return;
+        }
+        boolean echo = "on".equals(Drivers.arg(l4, "echo"));
+        Console.write(l4, console, "Kola shell. Type 'help' for commands.\n");
+        while (true) {
+            Console.write(l4, console, PROMPT);
+            String line = Console.readLine(l4, console);
+            if (line == null) {
+                Console.write(l4, console, "\n");
+                return;
+            }
+            if (echo) {
+                Console.write(l4, console, line + "\n");
+            }
+            String[] words = line.trim().split("\\s+");
+            if (words[0].isEmpty()) {
+                continue;
+            }
+            if (words[0].equals("exit")) {
+                Console.write(l4, console, "bye\n");
+                l4.setMr(0, MsgTag.make(Protocol.ROOT_SHUTDOWN, 0, 0));
+                l4.call(l4.kernelInterface().rootTask());
+                return;
+            }
+            Console.write(l4, console, execute(l4, words));
+        }
+    }
+
+    /** Runs one command; returns its output, ending in a newline. */
+    static String execute(L4 l4, String[] w) {
+        return switch (w[0]) {
+            case "help" -> """
+                    help          this list
+                    ps            threads: id, space, state, priority, what each waits for
+                    spaces        address spaces: threads, mapped pages, kernel memory
+                    mem           physical memory: free, held by each task, devices
+                    kmem          kernel memory charged to each owner
+                    ipc N         N round trips to the name server, with their cost
+                    demo NAME     start a demo: fig1 (map/grant/unmap), fig5 (pager hierarchy), ipc
+                    uptime        simulated time since boot
+                    sleep MS      sleep through the timer driver
+                    crash uart    make the UART driver crash; the root task restarts it
+                    exit          shut down
+                    """;
+            case "ps", "spaces", "mem", "kmem" -> w.length == 1 ? l4.kdbQuery(w[0]) + "\n" : usage(w[0]);
+            case "ipc" -> ipc(l4, w);
+            case "demo" -> w.length == 2 ? demo(l4, w[1]) : usage("demo fig1|fig5|ipc");
+            case "uptime" -> {
+                long us = l4.systemClock();
+                yield String.format("up %d.%06d s (simulated)%n", us / 1_000_000, us % 1_000_000);
+            }
+            case "sleep" -> sleep(l4, w);
+            case "crash" -> w.length == 2 && w[1].equals("uart") ? crashUart(l4) : usage("crash uart");
+            default -> "unknown command: " + w[0] + " (try help)\n";
+        };
+    }
+
+    private static String usage(String what) {
+        return "usage: " + what + "\n";
+    }
+
+    private static String ipc(L4 l4, String[] w) {
+        long n;
+        try {
+            n = w.length == 2 ? Long.parseLong(w[1]) : -1;
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > 10_000_000) {
+            return usage("ipc N (1..10000000)");
+        }
+        long names = RootTask.lookup(l4, "names");
+        if (names == ThreadId.NIL) {
+            return "ipc: no name server in this image\n";
+        }
+        long t0 = l4.systemClock();
+        long h0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+            l4.setMr(0, MsgTag.make(Protocol.PING, 0, 0));
+            long tag = l4.call(names);
+            if (MsgTag.failed(tag)) {
+                return "ipc: round trip " + i + " failed\n";
+            }
+        }
+        long host = System.nanoTime() - h0;
+        long micros = l4.systemClock() - t0;
+        long cycles = micros * l4.kernelInterface().cyclesPerMicrosecond();
+        return String.format("ipc: %d round trips to names: %d simulated cycles each, %d host ns each%n", n,
+                cycles / n, host / n);
+    }
+
+    private static String demo(L4 l4, String name) {
+        List<String> modules = switch (name) {
+            case "fig1" -> List.of("A", "B", "C", "D", "fig1");
+            case "fig5" -> List.of("pager1", "pager2", "client");
+            case "ipc" -> List.of("ping-server", "ping-client");
+            default -> null;
+        };
+        if (modules == null) {
+            return usage("demo fig1|fig5|ipc");
+        }
+        Kip kip = l4.kernelInterface();
+        for (String m : modules) {
+            Kip.BootModule module = kip.module(m);
+            if (module == null) {
+                return "demo: module " + m + " is not in this image\n";
+            }
+            l4.setMr(1, module.index());
+            l4.setMr(0, MsgTag.make(Protocol.ROOT_START, 1, 0));
+            long tag = l4.call(kip.rootTask());
+            if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
+                return "demo: cannot start " + m + " (already ran?)\n";
+            }
+        }
+        return "demo " + name + " started\n";
+    }
+
+    private static String sleep(L4 l4, String[] w) {
+        long ms;
+        try {
+            ms = w.length == 2 ? Long.parseLong(w[1]) : -1;
+        } catch (NumberFormatException e) {
+            ms = -1;
+        }
+        if (ms < 0 || ms > 3_600_000) {
+            return usage("sleep MS");
+        }
+        long timer = RootTask.lookup(l4, "timer");
+        long t0 = l4.systemClock();
+        if (timer == ThreadId.NIL || !TimerDriver.sleep(l4, timer, ms * 1000)) {
+            return "sleep: no timer driver\n";
+        }
+        return "slept " + (l4.systemClock() - t0) / 1000 + " ms\n";
+    }
+
+    private static String crashUart(L4 l4) {
+        long uart = RootTask.lookup(l4, "uart");
+        if (uart == ThreadId.NIL) {
+            return "crash: no uart driver\n";
+        }
+        l4.setMr(0, MsgTag.make(Protocol.UART_CRASH, 0, 0));
+        long tag = l4.call(uart);
+        return MsgTag.failed(tag) ? "crash: the uart driver did not answer\n"
+                : "crash: the uart driver crashed; the root task restarts it\n";
+    }
+}

@@ -1,0 +1,485 @@
+package kola.system.fuzz;
+
+import java.util.SplittableRandom;
+import kola.abi.ExRegs;
+import kola.abi.Fpage;
+import kola.abi.Kip;
+import kola.abi.L4;
+import kola.abi.Program;
+import kola.abi.Schedule;
+import kola.abi.ThreadId;
+import kola.abi.Timeout;
+
+/**
+ * The root task of a fuzzed system (issue #6). Its first thread, the supervisor, builds a world of
+ * many tasks (fuzz workers, servers, pagers of its own and Kola's system pager, hogs, flooders,
+ * spinners, throwers; some threads sharing a space) and keeps it alive: every tick it restarts
+ * halted threads, cancels blocked IPC, deletes threads and whole tasks (pagers included, so that
+ * their clients lose their pager) and creates new ones with random pagers and priorities. The
+ * other threads of the root task's space are privileged fuzzers: they issue ThreadControl,
+ * SpaceControl, ExchangeRegisters and Schedule with random arguments, delete and create threads,
+ * and make random IPC like any worker.
+ *
+ * <p>The supervisor never blocks without a timeout, so the system always has something to do and
+ * the fuzz runs for as many kernel entries as it is given. All threads of the space share this
+ * program instance and its table of the fuzz threads (they run one at a time, deterministically);
+ * the table may be wrong, which is fine: the kernel is the judge, and a call on a stale id only
+ * gets an error code.
+ */
+public final class FuzzRoot implements Program {
+    /** Entry of the supervisor (the boot thread). */
+    public static final int SUPERVISOR = 0;
+    /** Entry of a privileged fuzzer. */
+    public static final int PRIVILEGED = 1;
+    private static final long NO_UTCB = -1;
+    private static final long UTCB_BASE = Fpage.base(Kip.STANDARD_UTCB_AREA);
+    /** Role of a slot whose thread runs a module other than the fuzz module: minus one minus the module. */
+    private static final int OTHER = -1;
+
+    private final FuzzPlan plan;
+    private final SplittableRandom seeds;
+
+    // The table of fuzz threads, by slot (thread number - threadBase). ids[s] == 0: free.
+    private long[] ids;
+    private int[] generation;
+    private int[] module;
+    private int[] role;
+    private long[] pagerOf;
+    private int[] bornTick;
+    private int tick;
+    private Kip kip;
+    private int fuzzModule;
+    private int pagerModule;
+    private int pingModule;
+
+    /** A root task for {@code plan}; its threads' random sources derive from {@code seed}. */
+    public FuzzRoot(FuzzPlan plan, long seed) {
+        this.plan = plan;
+        this.seeds = new SplittableRandom(seed);
+    }
+
+    @Override
+    public void run(L4 l4) throws Exception {
+        FuzzWords w = new FuzzWords(seeds.split(), plan, l4);
+        if (ids == null) {
+            init(l4);
+        }
+        long entry = l4.startIp() & 0xFFFF_FFFFL;
+        if (entry == SUPERVISOR && l4.myGlobalId() == kip.rootTask() && tick == 0 && l4.userHandle() == 0) {
+            l4.setUserHandle(1);
+            boot(l4, w);
+            supervise(l4, w);
+        } else {
+            fuzzPrivileged(l4, w);
+        }
+    }
+
+    private void init(L4 l4) {
+        kip = l4.kernelInterface();
+        int n = plan.threadSlots();
+        ids = new long[n];
+        generation = new int[n];
+        module = new int[n];
+        role = new int[n];
+        pagerOf = new long[n];
+        bornTick = new int[n];
+        fuzzModule = moduleIndex("fuzz");
+        pagerModule = moduleIndex("pager");
+        pingModule = moduleIndex("ping");
+    }
+
+    private int moduleIndex(String name) {
+        Kip.BootModule m = kip.module(name);
+        return m == null ? -1 : m.index();
+    }
+
+    // ---- the supervisor -------------------------------------------------------------------
+
+    private void boot(L4 l4, FuzzWords w) {
+        int pagers = 1 + w.below(2);
+        for (int i = 0; i < pagers; i++) {
+            createTask(l4, w, fuzzModule, FuzzTask.PAGER, kip.sigma0(), 150 + w.below(80));
+        }
+        if (pagerModule >= 0) {
+            createTask(l4, w, pagerModule, 0, kip.sigma0(), 150 + w.below(80));
+        }
+        for (int i = pagers + 1; i < plan.tasks(); i++) {
+            int slot = createTask(l4, w, fuzzModule, randomRole(w), choosePager(w), 20 + w.below(180));
+            int extra = slot < 0 ? 0 : w.below(plan.threadsPerTask());
+            for (int k = 0; k < extra; k++) {
+                createThreadIn(l4, w, slot);
+            }
+        }
+        for (int i = 0; i < plan.privileged(); i++) {
+            createPrivileged(l4, w);
+        }
+    }
+
+    /** Creates a privileged fuzzer: a thread in the root task's own space. */
+    private void createPrivileged(L4 l4, FuzzWords w) {
+        int slot = freeSlot(w);
+        if (slot < 0) {
+            return;
+        }
+        long id = nextId(slot);
+        long utcb = UTCB_BASE + ((long) (1 + w.below(63)) << 10);
+        if (l4.threadControl(id, l4.myGlobalId(), l4.myGlobalId(), kip.sigma0(), utcb) == 0) {
+            cleanUp(l4, slot);
+            return;
+        }
+        record(slot, id, 1, PRIVILEGED, kip.sigma0());
+        if (!start(l4, id, 1, PRIVILEGED, 80 + w.below(100))) {
+            deleteSlot(l4, slot);
+        }
+    }
+
+    private int countModule(int m) {
+        int count = 0;
+        for (int s = 0; s < ids.length; s++) {
+            count += ids[s] != 0 && module[s] == m ? 1 : 0;
+        }
+        return count;
+    }
+
+    private void supervise(L4 l4, FuzzWords w) {
+        while (true) {
+            long sleep = plan.tickMicros() / 2 + w.below((int) plan.tickMicros());
+            l4.ipc(ThreadId.NIL, l4.myGlobalId(), Timeout.pair(Timeout.NEVER, Timeout.relative(sleep)));
+            tick++;
+            care(l4, w);
+        }
+    }
+
+    /** One round of care: census and restarts, population, churn, kicks, pager deaths. */
+    private void care(L4 l4, FuzzWords w) {
+        int n = plan.threadSlots();
+        for (int i = 0; i < 4; i++) {
+            census(l4, w, w.below(n));
+        }
+        int live = 0;
+        for (long id : ids) {
+            live += id != 0 ? 1 : 0;
+        }
+        for (int i = 0; i < 3 && live < plan.population(); i++, live++) {
+            int any = liveSlot(w);
+            if (any >= 0 && module[any] >= 0 && w.chance(50) && module[any] != 1) {
+                createThreadIn(l4, w, any);
+            } else {
+                int m = w.chance(85) || pagerModule < 0 ? fuzzModule : w.chance(50) ? pagerModule
+                        : pingModule >= 0 && w.chance(70) ? pingModule : w.below(2);
+                int r = m == fuzzModule ? randomRole(w) : 0;
+                createTask(l4, w, m, r, choosePager(w), 20 + w.below(200));
+            }
+        }
+        if (w.chance(15)) {
+            deleteSlot(l4, liveSlot(w));
+        }
+        if (w.chance(10) && countModule(1) < plan.privileged()) {
+            createPrivileged(l4, w);
+        }
+        if (w.chance(3)) {
+            deleteSlot(l4, pagerSlot(w)); // a pager dies: its clients' faults are cancelled, they halt
+        }
+        for (int s = 0; s < n; s++) {
+            if (ids[s] != 0 && role[s] == FuzzTask.HOG && module[s] == fuzzModule && tick - bornTick[s] > 40) {
+                deleteSlot(l4, s); // give the hog's kernel memory back
+            }
+        }
+        int kicks = w.below(3);
+        for (int i = 0; i < kicks; i++) {
+            int s = liveSlot(w);
+            if (s >= 0) {
+                long control = w.chance(80) ? ExRegs.ABORT_IPC : ExRegs.ABORT_IPC | ExRegs.RESUME;
+                l4.exchangeRegisters(ids[s], control, 0, 0, 0, 0, ThreadId.NIL);
+            }
+        }
+        if (w.chance(5)) {
+            int s = liveSlot(w);
+            if (s >= 0) {
+                l4.schedule(ids[s], w.chance(50) ? Schedule.UNCHANGED : Schedule.timeslice(100 + w.below(20_000)),
+                        Schedule.UNCHANGED, 1 + w.below(250), Schedule.UNCHANGED);
+            }
+        }
+    }
+
+    /** Looks at one slot: forgets a thread that is gone, restarts (or deletes) one that halted. */
+    private void census(L4 l4, FuzzWords w, int s) {
+        long id = ids[s];
+        if (id == 0) {
+            return;
+        }
+        if (l4.exchangeRegisters(id, 0, 0, 0, 0, 0, ThreadId.NIL) == ThreadId.NIL) {
+            ids[s] = 0;
+            return;
+        }
+        if ((l4.ret(ExRegs.OUT_CONTROL) & ExRegs.WAS_HALTED) == 0) {
+            return;
+        }
+        if (module[s] < 0 || w.chance(20)) {
+            deleteSlot(l4, s);
+            return;
+        }
+        int entry = module[s] == fuzzModule ? (w.chance(70) ? role[s] : randomRole(w))
+                : module[s] == 1 ? PRIVILEGED : 0;
+        long ip = kip.bootModules().get(module[s]).entry(entry);
+        if (l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME | ExRegs.ABORT_IPC, 0, ip, 0, 0, ThreadId.NIL)
+                == ThreadId.NIL) {
+            deleteSlot(l4, s);
+        } else {
+            role[s] = module[s] == fuzzModule ? entry : OTHER;
+        }
+    }
+
+    /** A random role for a fuzz-module thread: mostly workers and servers. */
+    private static int randomRole(FuzzWords w) {
+        int x = w.below(100);
+        if (x < 45) {
+            return FuzzTask.WORKER;
+        } else if (x < 65) {
+            return FuzzTask.SERVER;
+        } else if (x < 72) {
+            return FuzzTask.PAGER;
+        } else if (x < 77) {
+            return FuzzTask.HOG;
+        } else if (x < 84) {
+            return FuzzTask.FLOODER;
+        } else if (x < 90) {
+            return FuzzTask.SPINNER;
+        } else if (x < 96) {
+            return FuzzTask.THROWER;
+        }
+        return FuzzTask.ROLES + w.below(3); // an entry the program does not know: a worker
+    }
+
+    /** A pager for a new thread: a fuzz pager, sigma0, Kola's pager, anyone, nobody, garbage. */
+    private long choosePager(FuzzWords w) {
+        int x = w.below(100);
+        if (x < 55) {
+            int p = pagerSlot(w);
+            if (p >= 0) {
+                return ids[p];
+            }
+        }
+        if (x < 75) {
+            return kip.sigma0();
+        }
+        if (x < 90) {
+            int s = liveSlot(w);
+            return s >= 0 ? ids[s] : kip.sigma0();
+        }
+        if (x < 95) {
+            return ThreadId.NIL;
+        }
+        return w.threadId();
+    }
+
+    // ---- creating and deleting ------------------------------------------------------------
+
+    /** Creates a task (a new space) whose first thread runs entry {@code entry} of module {@code m}. Returns its slot, or -1. */
+    private int createTask(L4 l4, FuzzWords w, int m, int entry, long pager, int priority) {
+        int slot = freeSlot(w);
+        if (slot < 0 || m < 0) {
+            return -1;
+        }
+        long id = nextId(slot);
+        long me = l4.myGlobalId();
+        if (l4.threadControl(id, id, me, ThreadId.NIL, NO_UTCB) == 0) {
+            cleanUp(l4, slot);
+            return -1;
+        }
+        record(slot, id, m, entry, pager);
+        long kipArea = Kip.STANDARD_KIP_AREA;
+        long utcbArea = Kip.STANDARD_UTCB_AREA;
+        long utcb = UTCB_BASE;
+        if (w.chance(20)) { // another valid layout: a smaller UTCB area somewhere else
+            utcbArea = Fpage.of(0x7000_0000L + ((long) w.below(16) << 20), 12 + w.below(9), 0);
+            utcb = Fpage.base(utcbArea) + ((long) w.below((int) (Fpage.size(utcbArea) >>> 10)) << 10);
+        }
+        if (l4.spaceControl(id, 0, kipArea, utcbArea, ThreadId.NIL) == 0
+                || l4.threadControl(id, id, ThreadId.NIL, pager == ThreadId.NIL ? ThreadId.NIL : pager, utcb) == 0) {
+            deleteSlot(l4, slot);
+            return -1;
+        }
+        if (!start(l4, id, m, entry, priority)) {
+            deleteSlot(l4, slot);
+            return -1;
+        }
+        return slot;
+    }
+
+    /** Creates a thread in the space of slot {@code of}'s thread, with a random UTCB slot. */
+    private void createThreadIn(L4 l4, FuzzWords w, int of) {
+        int slot = freeSlot(w);
+        if (slot < 0 || ids[of] == 0) {
+            return;
+        }
+        long id = nextId(slot);
+        long pager = w.chance(60) ? pagerOf[of] : choosePager(w);
+        long utcb = UTCB_BASE + ((long) w.below(12) << 10);
+        if (l4.threadControl(id, ids[of], l4.myGlobalId(), pager, utcb) == 0) {
+            cleanUp(l4, slot);
+            return;
+        }
+        int entry = module[of] == fuzzModule ? randomRole(w) : module[of] == 1 ? PRIVILEGED : 0;
+        record(slot, id, module[of], entry, pager);
+        if (!start(l4, id, module[of], entry, 20 + w.below(200))) {
+            deleteSlot(l4, slot);
+        }
+    }
+
+    private boolean start(L4 l4, long id, int m, int entry, int priority) {
+        l4.schedule(id, Schedule.UNCHANGED, Schedule.UNCHANGED, priority, Schedule.UNCHANGED);
+        long ip = kip.bootModules().get(m).entry(entry);
+        return l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, ip, 0, 0, ThreadId.NIL) != ThreadId.NIL;
+    }
+
+    private void record(int slot, long id, int m, int entry, long pager) {
+        ids[slot] = id;
+        module[slot] = m;
+        role[slot] = m == fuzzModule ? entry : OTHER;
+        pagerOf[slot] = pager;
+        bornTick[slot] = tick;
+    }
+
+    /** Deletes the thread of a slot (if any), whatever the table believes. */
+    private void deleteSlot(L4 l4, int s) {
+        if (s < 0 || ids[s] == 0) {
+            return;
+        }
+        l4.threadControl(ids[s], ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, NO_UTCB);
+        ids[s] = 0;
+    }
+
+    /** The slot's number is taken by a thread the table does not know (made by a privileged fuzzer): delete it. */
+    private void cleanUp(L4 l4, int slot) {
+        for (int v = 1; v <= FuzzPlan.VERSIONS; v++) {
+            long other = ThreadId.global(plan.threadBase() + slot, v);
+            if (other != l4.myGlobalId()) {
+                l4.threadControl(other, ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, NO_UTCB);
+            }
+        }
+    }
+
+    private long nextId(int slot) {
+        generation[slot]++;
+        return ThreadId.global(plan.threadBase() + slot, 1 + generation[slot] % FuzzPlan.VERSIONS);
+    }
+
+    private int freeSlot(FuzzWords w) {
+        int n = plan.threadSlots();
+        int start = w.below(n);
+        for (int i = 0; i < n; i++) {
+            int s = (start + i) % n;
+            if (ids[s] == 0) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private int liveSlot(FuzzWords w) {
+        int n = plan.threadSlots();
+        int start = w.below(n);
+        for (int i = 0; i < n; i++) {
+            int s = (start + i) % n;
+            if (ids[s] != 0) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private int pagerSlot(FuzzWords w) {
+        int n = plan.threadSlots();
+        int start = w.below(n);
+        for (int i = 0; i < n; i++) {
+            int s = (start + i) % n;
+            if (ids[s] != 0 && (module[s] == fuzzModule && role[s] == FuzzTask.PAGER || module[s] == pagerModule)) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** The slot of a thread id in the fuzz range whose table entry is exactly that id, or -1. */
+    private int slotOf(long id) {
+        long s = ThreadId.number(id) - plan.threadBase();
+        return s >= 0 && s < ids.length && ids[(int) s] == id ? (int) s : -1;
+    }
+
+    // ---- the privileged fuzzers -----------------------------------------------------------
+
+    /** A privileged fuzzer: random ThreadControl, SpaceControl, ExchangeRegisters, Schedule, IPC. */
+    private void fuzzPrivileged(L4 l4, FuzzWords w) {
+        while (true) {
+            int a = w.below(100);
+            if (a < 20) {
+                long dest = w.chance(50) ? w.victimId() : w.threadId();
+                long space = switch (w.below(4)) {
+                    case 0 -> dest;
+                    case 1 -> ThreadId.NIL;
+                    default -> w.threadId();
+                };
+                if (space == ThreadId.NIL && (dest == kip.sigma0() || dest == kip.rootTask())) {
+                    space = dest;
+                }
+                boolean known = slotOf(dest) >= 0;
+                long utcb = switch (w.below(4)) {
+                    case 0 -> NO_UTCB;
+                    case 1 -> UTCB_BASE + ((long) w.below(16) << 10);
+                    case 2 -> UTCB_BASE + w.below(1 << 20);
+                    default -> w.word();
+                };
+                long result = l4.threadControl(dest, space, w.chance(70) ? l4.myGlobalId() : w.threadId(), w.threadId(), utcb);
+                if (result == 1) {
+                    noteThreadControl(dest, space, known);
+                }
+            } else if (a < 28) {
+                long victim = w.victimId();
+                if (l4.threadControl(victim, ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, NO_UTCB) == 1) {
+                    forget(victim);
+                }
+            } else if (a < 36) {
+                l4.spaceControl(w.threadId(), w.chance(80) ? 0 : w.word(), w.chance(50) ? Kip.STANDARD_KIP_AREA : w.fpage(),
+                        w.chance(50) ? Kip.STANDARD_UTCB_AREA : w.fpage(), w.chance(70) ? ThreadId.NIL : w.threadId());
+            } else if (a < 52) {
+                long dest = w.victimId();
+                long control = w.chance(50) ? w.below(1 << 9) : w.word();
+                Kip.BootModule m = kip.bootModules().get(w.below(kip.bootModules().size()));
+                long ip = w.chance(80) ? m.entry(w.below(FuzzTask.ROLES + 2)) : w.word();
+                if ((control & ExRegs.HALT) == ExRegs.HALT && slotOf(dest) < 0) {
+                    control &= ~ExRegs.HALT_VALUE; // threads the supervisor does not know would stay halted
+                }
+                l4.exchangeRegisters(dest, control, w.word(), ip, w.word(), w.word(), w.chance(50) ? ThreadId.NIL : w.threadId());
+            } else if (a < 60) {
+                l4.schedule(w.threadId(), w.chance(50) ? Schedule.UNCHANGED : w.word(), w.chance(80) ? Schedule.UNCHANGED : w.word(),
+                        w.chance(50) ? w.below(300) - 20 : w.word(), w.chance(80) ? Schedule.UNCHANGED : w.word());
+            } else if (a < 90) {
+                FuzzTask.randomIpc(l4, w, w.chance(80) ? w.shortTimeouts() : w.timeouts());
+            } else {
+                l4.ipc(ThreadId.NIL, l4.myGlobalId(), Timeout.pair(Timeout.NEVER, Timeout.relative(1 + w.below(300))));
+            }
+        }
+    }
+
+    /** Keeps the table in step with a ThreadControl that succeeded. */
+    private void noteThreadControl(long dest, long space, boolean known) {
+        long s = ThreadId.number(dest) - plan.threadBase();
+        if (space == ThreadId.NIL) {
+            forget(dest);
+        } else if (!known && s >= 0 && s < ids.length && ids[(int) s] == 0) {
+            ids[(int) s] = dest; // a thread made by garbage: the supervisor restarts or deletes it
+            module[(int) s] = -1;
+            role[(int) s] = OTHER;
+            pagerOf[(int) s] = ThreadId.NIL;
+            bornTick[(int) s] = tick;
+        }
+    }
+
+    private void forget(long id) {
+        int s = slotOf(id);
+        if (s >= 0) {
+            ids[s] = 0;
+        }
+    }
+}
