@@ -6,5 +6,6 @@ module kola.cli {
     requires info.picocli;
     requires org.yaml.snakeyaml;
     requires com.fasterxml.jackson.databind;
+    requires jdk.jfr;
     opens kola.cli to info.picocli;
 }

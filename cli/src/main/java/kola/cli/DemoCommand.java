@@ -19,6 +19,9 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--trace-hash", description = "Print the hash of the kernel event stream at the end.")
     boolean traceHash;
 
+    @CommandLine.Mixin
+    TraceOptions trace = new TraceOptions();
+
     @Override
     public Integer call() {
         Image image = Images.demo(name);
@@ -26,6 +29,6 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("kola: unknown demo '" + name + "' (try ipc, fig1, fig5)");
             return 2;
         }
-        return RunCommand.boot(image, machine, traceHash, System.out);
+        return RunCommand.boot(image, machine, traceHash, null, System.out, trace);
     }
 }

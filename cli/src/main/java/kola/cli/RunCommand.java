@@ -29,6 +29,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--trace-hash", description = "Print the hash of the kernel event stream at the end.")
     boolean traceHash;
 
+    @CommandLine.Mixin
+    TraceOptions trace = new TraceOptions();
+
     @Override
     public Integer call() {
         Image image;
@@ -46,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("kola: " + e.getMessage());
             return 2;
         }
-        return boot(image, machine, traceHash, in, System.out);
+        return boot(image, machine, traceHash, in, System.out, trace);
     }
 
     static int boot(Image image, MachineOptions options, boolean traceHash, PrintStream out) {
@@ -55,6 +58,12 @@ final class RunCommand implements Callable<Integer> {
 
     /** Boots {@code image} with console input {@code in} (null: none) and output {@code out}; returns the exit code. */
     static int boot(Image image, MachineOptions options, boolean traceHash, InputStream in, PrintStream out) {
+        return boot(image, options, traceHash, in, out, null);
+    }
+
+    /** Like {@link #boot(Image, MachineOptions, boolean, InputStream, PrintStream)}, traced as {@code trace} (may be null) asks. */
+    static int boot(Image image, MachineOptions options, boolean traceHash, InputStream in, PrintStream out,
+                    TraceOptions trace) {
         Machine m;
         Kernel kernel;
         try {
@@ -64,12 +73,21 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("kola: " + e.getMessage());
             return 2;
         }
-        Kernel.RunResult r = kernel.run();
+        Kernel.RunResult r;
+        String traced;
+        try (TraceOptions.Session session = TraceOptions.attach(trace, kernel)) {
+            r = kernel.run();
+            traced = session.finish();
+        } catch (java.io.IOException e) {
+            System.err.println("kola: trace: " + e.getMessage());
+            return 1;
+        }
         out.printf("kernel: nothing left to do after %d kernel entries, %d µs simulated%n", r.traps(),
                 r.cycles() / kola.machine.CostModel.CYCLES_PER_MICROSECOND);
         if (traceHash) {
             out.printf("trace-hash: %016x (%d events)%n", r.eventHash(), r.events());
         }
+        out.print(traced);
         return 0;
     }
 }

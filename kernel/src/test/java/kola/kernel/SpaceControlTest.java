@@ -219,4 +219,49 @@ class SpaceControlTest {
         h.assertNoFailures();
         assertTrue(h.kernel.threads().size() >= 7);
     }
+
+    @Test
+    void aSpaceControlRefusedForLackOfKernelMemoryChangesNothing() {
+        // Mapping the KIP needs two page-table frames below the root. With room for one only,
+        // SpaceControl fails with OUT_OF_MEMORY; like every rejected call it must leave kernel
+        // memory as it was (no half-built page table charged to the space).
+        KernelHarness h = new KernelHarness().config(KernelConfig.defaults().withKernelMemory(96 * 1024));
+        h.root(l4 -> {
+            h.check(l4.threadControl(A, A, ROOT, NIL, NO_UTCB) == 1, "create A");
+            List<Long> fill = new ArrayList<>();
+            for (long n = 10; l4.threadControl(tid(n), ROOT, ROOT, NIL, NO_UTCB) == 1; n++) {
+                fill.add(tid(n));
+            }
+            long free = h.kernel.kernelMemory()[1] - h.kernel.kernelMemory()[0];
+            int k = (int) Math.ceilDiv(4096 - free, Tcb.BYTES);
+            for (int i = 0; i < k; i++) {
+                l4.threadControl(fill.remove(fill.size() - 1), NIL, NIL, NIL, NO_UTCB);
+            }
+            free = h.kernel.kernelMemory()[1] - h.kernel.kernelMemory()[0];
+            h.check(free >= 4096 && free < 8192, "room for one frame, not two: " + free);
+            h.expectError(l4, "space control without memory for the KIP mapping", KernelError.OUT_OF_MEMORY, 0,
+                    () -> l4.spaceControl(A, 0, KIP_AREA, UTCB_AREA, NIL));
+            h.check(spaceOf(h, A).kipArea == Fpage.NIL, "areas unchanged");
+            for (int i = 0; i < 4; i++) {
+                l4.threadControl(fill.remove(fill.size() - 1), NIL, NIL, NIL, NO_UTCB);
+            }
+            h.check(l4.spaceControl(A, 0, KIP_AREA, UTCB_AREA, NIL) == 1, "works with memory");
+        });
+        h.run();
+        h.assertNoFailures();
+    }
+
+    @Test
+    void anInterruptThreadHasNoSpaceToControl() {
+        KernelHarness h = new KernelHarness();
+        h.root(l4 -> {
+            long irq = l4.kernelInterface().interruptThread(5);
+            h.expectError(l4, "space control of an interrupt thread", KernelError.INVALID_SPACE, 0,
+                    () -> l4.spaceControl(irq, 0, KIP_AREA, UTCB_AREA, NIL));
+            h.log("done");
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("done"), h.log);
+    }
 }

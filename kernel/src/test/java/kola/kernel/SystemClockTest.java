@@ -18,7 +18,7 @@ class SystemClockTest {
 
     @Test
     void isMonotonicAndAdvancesWithWork() {
-        KernelHarness h = new KernelHarness().config(KernelConfig.defaults().withTimeslice(50));
+        KernelHarness h = new KernelHarness().config(KernelConfig.defaults().withTimeslice(50)).unchecked();
         List<Long> a = new ArrayList<>();
         List<Long> b = new ArrayList<>();
         h.root(l4 -> {

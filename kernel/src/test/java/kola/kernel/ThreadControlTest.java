@@ -363,4 +363,57 @@ class ThreadControlTest {
         assertEquals(Tcb.BYTES + Space.BYTES + 4096, used.get(2) - used.get(1), "a TCB, a space and its root table");
         assertEquals(used.get(0), used.get(3));
     }
+
+    @Test
+    void theThreadNumberLimitIsExact() {
+        long limit = 5000;
+        KernelHarness h = new KernelHarness().config(KernelConfig.defaults().withThreadNumberLimit(limit));
+        long last = ThreadId.global(limit - 1, 1);
+        List<Long> got = new ArrayList<>();
+        h.root(l4 -> {
+            h.expectError(l4, "number at the limit", KernelError.INVALID_THREAD, 0,
+                    () -> l4.threadControl(ThreadId.global(limit, 1), ThreadId.global(limit, 1), ROOT, NIL, NO_UTCB));
+            h.check(KernelHarness.createTask(l4, last, NIL, KernelHarness.ip(l4, "echo", 0), 100) == null,
+                    "the highest thread number");
+            l4.setMr(0, MsgTag.make(9, 0, 0));
+            got.add(MsgTag.label(l4.call(last)));
+            h.check(l4.threadControl(last, NIL, NIL, NIL, NO_UTCB) == 1, "delete it");
+            l4.setMr(0, 0);
+            l4.send(last);
+            got.add(IpcErrorCode.of(l4));
+        });
+        h.module("echo", l4 -> {
+            long from = l4.waitAny();
+            l4.setMr(0, MsgTag.make(MsgTag.label(l4.mr(0)) + 1, 0, 0));
+            l4.reply(from);
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of(10L, kola.abi.IpcError.code(kola.abi.IpcError.NO_PARTNER, false)), got);
+    }
+
+    /** The ErrorCode after an IPC. */
+    static final class IpcErrorCode {
+        static long of(kola.abi.L4 l4) {
+            return l4.errorCode();
+        }
+    }
+
+    @Test
+    void anInterruptThreadNamesNoAddressSpaceToCreateThreadsIn() {
+        // Interrupt pseudo-threads live in the kernel's thread table but in no user address space:
+        // as a space specifier they are invalid, and the kernel must not build a user thread there
+        // (deleting such a thread later would "delete" the pseudo-threads' space).
+        KernelHarness h = new KernelHarness();
+        h.root(l4 -> {
+            long irq = l4.kernelInterface().interruptThread(5);
+            h.expectError(l4, "create in an interrupt thread's space", KernelError.INVALID_SPACE, 0,
+                    () -> l4.threadControl(A, irq, ROOT, NIL, NO_UTCB));
+            l4.threadControl(A, NIL, NIL, NIL, NO_UTCB); // in case the creation went through
+            h.log("done");
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("done"), h.log);
+    }
 }

@@ -1,7 +1,9 @@
 package kola.cli.trace;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import kola.abi.ThreadId;
 import kola.kernel.Kernel;
 import kola.kernel.KernelEvents;
@@ -26,6 +28,7 @@ public final class TraceNames {
     private final Kernel kernel;
     private final Map<Integer, String> spaces = new HashMap<>();
     private final Map<Long, Integer> threadSpace = new HashMap<>();
+    private final Set<Long> dispatched = new HashSet<>();
 
     /** Names learnt from the events and, when {@code kernel} is not null, from its snapshots. */
     public TraceNames(Kernel kernel) {
@@ -40,6 +43,11 @@ public final class TraceNames {
             case KernelEvents.THREAD_DELETE -> {
                 threadSpace.put(a, (int) b);
                 refresh();
+            }
+            case KernelEvents.SWITCH -> {
+                if (b != ThreadId.NIL && dispatched.add(b)) {
+                    refresh(); // its first dispatch: its space has its module's name by now
+                }
             }
             default -> { }
         }

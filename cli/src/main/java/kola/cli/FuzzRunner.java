@@ -1,0 +1,282 @@
+package kola.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import kola.kernel.Image;
+import kola.kernel.InvariantViolation;
+import kola.kernel.Kernel;
+import kola.kernel.KernelConfig;
+import kola.kernel.KernelEvents;
+import kola.machine.Machine;
+import kola.machine.PhysicalMemory;
+import kola.system.fuzz.FuzzImage;
+import kola.system.fuzz.FuzzPlan;
+
+/**
+ * The engine of {@code kola fuzz} (issue #6): boots fuzzed systems ({@link FuzzImage}) one after
+ * another and runs them, one kernel entry at a time, until the requested number of kernel entries
+ * ("operations") is done, with the invariant checker after every operation.
+ *
+ * <p>A run is a sequence of rounds. Round r boots a fresh kernel whose plan and configuration
+ * (kernel-memory pool, thread-number limit, time slice) are drawn from the run's seed, and ends
+ * after {@code roundOps} operations, when the system has nothing left to do, or at the first
+ * failure: a Java exception escaping {@link Kernel#run} (a kernel error: a kernel bug) or an
+ * {@link InvariantViolation}. Operation numbers count across rounds, so that a seed and an
+ * operation number name one moment of one run, and {@link Options#stopAt} reruns up to it.
+ */
+final class FuzzRunner {
+    /** Kernel entries per round unless told otherwise. */
+    static final long DEFAULT_ROUND_OPS = 50_000;
+    /** Full stack traces printed per run; further failures get one line each. */
+    private static final int TRACES = 5;
+
+    /**
+     * What to run.
+     *
+     * @param seed     the run's seed
+     * @param ops      kernel entries in all
+     * @param check    whether the invariant checker runs after every operation
+     * @param roundOps kernel entries per round at most
+     * @param stopAt   stop after this global operation (replay), or -1
+     * @param console  where the kernels' debug consoles go (null: discarded)
+     * @param verbose  print a line per round
+     */
+    record Options(long seed, long ops, boolean check, long roundOps, long stopAt, PrintStream console, boolean verbose) {
+        Options {
+            if (ops < 0 || roundOps <= 0) {
+                throw new IllegalArgumentException("ops must be >= 0 and round ops > 0");
+            }
+        }
+
+        static Options of(long seed, long ops) {
+            return new Options(seed, ops, true, DEFAULT_ROUND_OPS, -1, null, false);
+        }
+    }
+
+    /** A failure: what, where (global operation, round, operation in the round) and the trace. */
+    record Failure(boolean violation, long seed, long op, int round, long roundOp, String message, String trace) {
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param ops          kernel entries done
+     * @param kernelErrors exceptions that escaped the kernel
+     * @param violations   invariant violations
+     * @param rounds       systems booted
+     * @param traceHash    the event hashes of all rounds, combined
+     * @param events       kernel events by {@link KernelEvents} type, summed over the rounds
+     * @param nanos        host time spent
+     * @param failures     every failure, in order
+     */
+    record Result(long ops, long kernelErrors, long violations, int rounds, long traceHash, long[] events, long nanos,
+                  List<Failure> failures) {
+        /** The summary line, exactly as the issue states it. */
+        String summary() {
+            return "fuzz: " + ops + " ops, " + kernelErrors + " kernel errors, " + violations + " invariant violations";
+        }
+
+        double opsPerSecond() {
+            return nanos == 0 ? 0 : ops * 1e9 / nanos;
+        }
+    }
+
+    /** One round's setting: the plan and the kernel configuration. */
+    record Round(int index, long seed, FuzzPlan plan, KernelConfig config) {
+        Image image() {
+            return Images.of(FuzzImage.modules(plan));
+        }
+
+        String describe() {
+            return "round " + index + ": seed 0x" + Long.toHexString(seed) + ", " + plan.tasks() + " tasks, "
+                    + plan.threadSlots() + " thread slots, population " + plan.population() + ", "
+                    + plan.privileged() + " privileged fuzzers, kernel memory " + (config.kernelMemoryBytes() >> 10)
+                    + " KiB, thread limit " + config.threadNumberLimit() + ", slice " + config.timesliceMicros() + " µs";
+        }
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    /** The kernel of the round in progress (for replay: the state it stopped in). */
+    private Kernel kernel;
+    private Round round;
+    private final long[] events = new long[16];
+    /** The last kernel events of the round in progress, for failure reports. */
+    private static final int RECENT = 32;
+    private final long[][] recent = new long[RECENT][5];
+    private int recentNext;
+
+    FuzzRunner(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** The setting of round {@code index} of the run with {@code seed}. */
+    static Round round(long seed, int index) {
+        SplittableRandom rounds = new SplittableRandom(seed);
+        long roundSeed = 0;
+        for (int i = 0; i <= index; i++) {
+            roundSeed = rounds.nextLong();
+        }
+        SplittableRandom r = new SplittableRandom(roundSeed);
+        long ram = Machine.Config.DEFAULT_RAM_BYTES;
+        FuzzPlan plan = FuzzPlan.random(roundSeed, Kernel.USER_BASE + 3, ram);
+        KernelConfig config = KernelConfig.defaults();
+        if (r.nextInt(5) == 0) {
+            // A small central pool: tasks run it dry, and everyone gets OUT_OF_MEMORY (paper section 4.2).
+            config = config.withKernelMemory((16 + r.nextInt(240)) * (long) PhysicalMemory.PAGE_SIZE);
+        }
+        if (r.nextInt(8) == 0) {
+            config = config.withThreadNumberLimit(plan.threadBase() + plan.threadSlots() / 2 + r.nextInt(plan.threadSlots()));
+        }
+        if (r.nextInt(4) == 0) {
+            config = config.withTimeslice(50 + r.nextInt(20_000));
+        }
+        return new Round(index, roundSeed, plan, config);
+    }
+
+    /** The kernel the run stopped in (the last round's), or null before the first. */
+    Kernel kernel() {
+        return kernel;
+    }
+
+    Round currentRound() {
+        return round;
+    }
+
+    /** Runs. */
+    Result run() {
+        long start = System.nanoTime();
+        long total = 0;
+        long errors = 0;
+        long violations = 0;
+        long hash = 0xCBF29CE484222325L;
+        List<Failure> failures = new ArrayList<>();
+        long limit = options.stopAt() >= 0 ? Math.min(options.ops(), options.stopAt()) : options.ops();
+        PrintStream console = options.console() != null ? options.console()
+                : new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        int index = 0;
+        while (total < limit) {
+            round = round(options.seed(), index);
+            kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), round.config(), round.image(),
+                    console);
+            kernel.setInvariantChecking(options.check());
+            kernel.setEventListener((type, time, a, b, c) -> {
+                events[type & 15]++;
+                int i = recentNext++ & (RECENT - 1);
+                recent[i][0] = type;
+                recent[i][1] = time;
+                recent[i][2] = a;
+                recent[i][3] = b;
+                recent[i][4] = c;
+            });
+            recentNext = 0;
+            long roundStart = total;
+            long done = 0;
+            Failure failure = null;
+            while (total < limit && done < options.roundOps()) {
+                Kernel.RunResult r;
+                try {
+                    r = kernel.run(1);
+                } catch (InvariantViolation v) {
+                    long op = roundStart + v.operation();
+                    failure = new Failure(true, options.seed(), op, index, v.operation(),
+                            String.join("; ", v.violations()), recentEvents());
+                    total = op;
+                    break;
+                } catch (Throwable e) {
+                    long op = roundStart + done + 1;
+                    failure = new Failure(false, options.seed(), op, index, done + 1, e.toString(),
+                            stackTrace(e) + recentEvents());
+                    total = op;
+                    break;
+                }
+                if (r.traps() == done) {
+                    break; // nothing left to do: this system is finished
+                }
+                done = r.traps();
+                total = roundStart + done;
+            }
+            hash = (hash ^ kernel.eventHash()) * 0x100000001B3L;
+            if (failure != null) {
+                failures.add(failure);
+                if (failure.violation()) {
+                    violations++;
+                } else {
+                    errors++;
+                }
+                report(failure, failures.size() <= TRACES);
+            }
+            if (options.verbose()) {
+                out.println("fuzz: " + round.describe() + ": " + (total - roundStart) + " ops, trace hash "
+                        + String.format("%016x", kernel.eventHash()));
+            }
+            index++;
+        }
+        return new Result(total, errors, violations, index, hash, events.clone(), System.nanoTime() - start, failures);
+    }
+
+    private void report(Failure f, boolean trace) {
+        out.println("fuzz: " + (f.violation() ? "INVARIANT VIOLATION" : "KERNEL ERROR") + " at seed " + f.seed()
+                + " op " + f.op() + " (round " + f.round() + ", op " + f.roundOp() + " of the round): " + f.message());
+        if (trace) {
+            out.print(f.trace());
+        }
+        out.println("fuzz: replay with: kola fuzz --seed " + f.seed()
+                + (options.roundOps() != DEFAULT_ROUND_OPS ? " --round-ops " + options.roundOps() : "")
+                + (options.check() ? "" : " --no-check") + " --replay " + f.op());
+    }
+
+    /** The last kernel events before a failure, oldest first: type, time in cycles, and the three words. */
+    private String recentEvents() {
+        StringBuilder b = new StringBuilder("  the last kernel events (type, cycle, words; thread ids as number.version):\n");
+        int n = Math.min(recentNext, RECENT);
+        for (int k = recentNext - n; k < recentNext; k++) {
+            long[] e = recent[k & (RECENT - 1)];
+            b.append("    ").append(KernelEvents.name((int) e[0])).append(" @").append(e[1]).append(' ')
+                    .append(describeWords((int) e[0], e[2], e[3], e[4])).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Trap numbers as the kernel's event stream gives them (the kernel's Trap constants). */
+    private static final String[] TRAPS = {"trap 0", "Ipc", "ThreadControl", "SpaceControl", "ExchangeRegisters",
+        "ThreadSwitch", "Schedule", "SystemClock", "Unmap", "KdbPrint", "page fault", "preemption", "exit", "KdbEnter"};
+
+    private static String describeWords(int type, long a, long b, long c) {
+        String id = kola.abi.ThreadId.toString(a);
+        return switch (type) {
+            case KernelEvents.TRAP -> id + " " + (b >= 0 && b < TRAPS.length ? TRAPS[(int) b] : "trap " + b);
+            case KernelEvents.TRANSFER -> id + " -> " + kola.abi.ThreadId.toString(b) + " " + kola.abi.MsgTag.toString(c);
+            case KernelEvents.SWITCH, KernelEvents.MAP -> id + " -> " + kola.abi.ThreadId.toString(b)
+                    + (type == KernelEvents.MAP ? " at 0x" + Long.toHexString(c) : "");
+            case KernelEvents.FAULT -> id + " at 0x" + Long.toHexString(b) + " access " + c;
+            case KernelEvents.THREAD_CREATE, KernelEvents.THREAD_DELETE -> id + " space " + b;
+            case KernelEvents.SPACE_CREATE, KernelEvents.SPACE_DELETE -> "space " + a;
+            case KernelEvents.UNMAP -> id + " " + kola.abi.Fpage.toString(b) + (c != 0 ? " flush" : "");
+            case KernelEvents.KERNEL_IPC -> id + " " + kola.abi.MsgTag.toString(b);
+            default -> id + " " + b + " " + c;
+        };
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter s = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(s));
+        return s.toString();
+    }
+
+    /** Kernel event counts by name, for people. */
+    static String eventSummary(long[] events) {
+        StringBuilder b = new StringBuilder();
+        for (int type = 1; type < events.length; type++) {
+            if (events[type] != 0) {
+                b.append(b.isEmpty() ? "" : ", ").append(KernelEvents.name(type)).append(' ').append(events[type]);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,130 @@
+package kola.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import jdk.jfr.Configuration;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import kola.cli.trace.ChromeTrace;
+import kola.cli.trace.JfrListener;
+import kola.cli.trace.Listeners;
+import kola.kernel.Kernel;
+import kola.kernel.KernelEvents;
+import picocli.CommandLine.Option;
+
+/**
+ * Tracing options shared by the commands that run a system ({@code run}, {@code demo}, ...):
+ * {@code --trace FILE} (a Perfetto / Chrome trace, {@link ChromeTrace}) and {@code --jfr[=FILE]}
+ * (JFR events, {@link JfrListener}). Without them no listener is attached and the kernel's event
+ * stream costs its one null check. See docs/TRACING.md.
+ */
+final class TraceOptions {
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Write a trace of the run (Trace Event JSON) to FILE; open it in https://ui.perfetto.dev or chrome://tracing.")
+    Path trace;
+
+    @Option(names = "--trace-limit", paramLabel = "N",
+            description = "Trace at most N kernel events, then cut the trace (default: ${DEFAULT-VALUE}).")
+    long traceLimit = ChromeTrace.DEFAULT_LIMIT;
+
+    @Option(names = "--jfr", arity = "0..1", paramLabel = "FILE", fallbackValue = "",
+            description = "Emit the kernel events as JFR events (category Kola): with FILE, into a recording this command starts and "
+                    + "writes to FILE; without, into the JVM's recording (KOLA_JAVA_OPTS=\"-XX:StartFlightRecording=filename=run.jfr\").")
+    String jfr;
+
+    /** Attaches the listeners {@code options} (may be null) ask for to {@code kernel}. */
+    static Session attach(TraceOptions options, Kernel kernel) throws IOException {
+        Session s = new Session(kernel);
+        if (options == null) {
+            return s;
+        }
+        List<KernelEvents.Listener> listeners = new ArrayList<>();
+        try {
+            if (options.trace != null) {
+                s.tracePath = options.trace;
+                s.trace = ChromeTrace.toFile(options.trace, kernel, options.traceLimit);
+                listeners.add(s.trace);
+            }
+            if (options.jfr != null) {
+                if (!options.jfr.isEmpty()) {
+                    s.jfrPath = Path.of(options.jfr);
+                    s.recording = new Recording(Configuration.getConfiguration("default"));
+                    s.recording.setName("kola");
+                    s.recording.setDestination(s.jfrPath);
+                    s.recording.start();
+                } else if (FlightRecorder.getFlightRecorder().getRecordings().isEmpty()) {
+                    s.notes.add("jfr: no JFR recording is running, so the Kola events go nowhere: give --jfr=FILE, or run with "
+                            + "KOLA_JAVA_OPTS=\"-XX:StartFlightRecording=filename=run.jfr\"");
+                }
+                listeners.add(new JfrListener(kernel));
+            }
+        } catch (IOException | ParseException | RuntimeException e) {
+            s.close();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        kernel.setEventListener(Listeners.all(listeners));
+        return s;
+    }
+
+    /** The listeners of one run; closing it detaches them and finishes the files. */
+    static final class Session implements AutoCloseable {
+        private final Kernel kernel;
+        private final List<String> notes = new ArrayList<>();
+        private ChromeTrace trace;
+        private Path tracePath;
+        private Recording recording;
+        private Path jfrPath;
+        private boolean closed;
+
+        private Session(Kernel kernel) {
+            this.kernel = kernel;
+        }
+
+        /** Finishes the files now and returns what to tell the user (lines, possibly none). */
+        String finish() throws IOException {
+            close();
+            StringBuilder b = new StringBuilder();
+            for (String note : notes) {
+                b.append(note).append(System.lineSeparator());
+            }
+            if (trace != null) {
+                long[] n = trace.counts();
+                b.append(String.format("trace: %s: %d slices, %d IPC flows, %d instants%s; open it in https://ui.perfetto.dev%n",
+                        tracePath, n[0], n[1], n[2], trace.truncated() ? " (cut at the --trace-limit)" : ""));
+            }
+            if (jfrPath != null) {
+                b.append(String.format("jfr: %s; open it in JDK Mission Control, or: jfr print --categories Kola %s%n",
+                        jfrPath, jfrPath));
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            kernel.setEventListener(null);
+            try {
+                if (trace != null) {
+                    trace.close();
+                }
+            } finally {
+                if (recording != null) {
+                    recording.stop();
+                    recording.close();
+                }
+            }
+        }
+
+        /** Prints {@link #finish()}'s lines on {@code out}. */
+        void report(PrintStream out) throws IOException {
+            out.print(finish());
+        }
+    }
+}
