@@ -5,6 +5,7 @@ module kola.cli {
     requires kola.bench;
     requires info.picocli;
     requires org.yaml.snakeyaml;
+    requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires jdk.jfr;
     opens kola.cli to info.picocli;

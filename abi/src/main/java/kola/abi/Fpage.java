@@ -44,6 +44,10 @@ public final class Fpage {
         if ((rights & ~RWX) != 0) {
             throw new IllegalArgumentException("fpage rights " + rights + " not within rwx");
         }
+        if (base > (1L << MAX_SIZE_LOG2) - (1L << sizeLog2)) {
+            throw new IllegalArgumentException("fpage at 0x" + Long.toHexString(base) + " of 2^" + sizeLog2
+                    + " bytes ends beyond the user address space (2^" + MAX_SIZE_LOG2 + ")");
+        }
         return (base >>> BASE_SHIFT) << BASE_SHIFT | (long) sizeLog2 << SIZE_SHIFT | rights;
     }
 

@@ -4,7 +4,7 @@ package kola.abi;
  * IPC error codes, as the UTCB's ErrorCode holds them after a failed IPC (L4 X.2, "IPC",
  * error codes; {@code L4_ErrTimeout} etc. in Pistachio's {@code l4/ipc.h}):
  * {@code (err << 1) | phase}, phase 0 if the send phase failed and 1 if the receive phase did.
- * Codes 4..7 carry the offset of the failing typed item in bits 3 and up.
+ * Codes 4..7 carry the offset of the failing typed item in bits 4 and up ({@link #OFFSET_SHIFT}).
  *
  * <p>Kola's additions, all within the X.2 codes: a tag with {@code u + t > 63} fails the send
  * phase with {@link #MESSAGE_OVERFLOW}; so does, in both partners, a typed item that is

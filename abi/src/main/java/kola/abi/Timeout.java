@@ -14,6 +14,8 @@ public final class Timeout {
     public static final int NEVER = 0;
     /** Do not wait at all. */
     public static final int ZERO = 1 << 10 /* e = 1, m = 0 */;
+    /** The longest relative period: m = 1023, e = 31 (about 610 hours). */
+    public static final int MAX_PERIOD = 31 << 10 | 1023;
     /** The bit that marks an absolute time point, which Kola does not support. */
     public static final int POINT = 1 << 10 << 5;
     private static final int MANTISSA_BITS = 10;

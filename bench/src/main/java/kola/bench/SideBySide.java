@@ -36,6 +36,8 @@ public final class SideBySide {
     /** Warm-up rounds after calibration, at the calibrated size. */
     static final int WARMUP_ROUNDS = 2;
     private static final long MAX_ROUND_TRIPS = 200_000_000L;
+    /** A Kola or floor row whose rounds spread more than this was disturbed by the host. */
+    static final double NOISY_SPREAD = 0.25;
 
     /** The Kola row the peers are compared with. */
     public static final String KOLA_REFERENCE = "kola-ipc-0w-xspace";
@@ -193,6 +195,13 @@ public final class SideBySide {
         out.println("ratio = Kola's ns over the baseline's (Kola rows: over " + FLOOR + "; peer rows: "
                 + KOLA_REFERENCE + " over the peer).");
         out.println("spread = (max - min) / median of the rounds' ns/op.");
+        for (Row r : rows) {
+            if ((r.name().equals(FLOOR) || r.baseline().equals(FLOOR)) && r.spread() > NOISY_SPREAD) {
+                out.printf(Locale.ROOT, "warning: %s varied by %.0f%% between rounds: the host was busy; the ratios"
+                        + " against the floor are unreliable, run again on a quiet machine%n", r.name(), 100 * r.spread());
+                break;
+            }
+        }
     }
 
     private static String roundsText(double[] perOp) {

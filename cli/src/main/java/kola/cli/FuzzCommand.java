@@ -97,6 +97,6 @@ final class FuzzCommand implements Callable<Integer> {
         long[] mem = k.kernelMemory();
         out.println("kernel memory: " + mem[0] + " of " + mem[1] + " bytes in use");
         var violations = k.checkInvariants();
-        out.println("invariants: " + (violations.isEmpty() ? "all hold" : String.join("; ", violations)));
+        out.println("invariants: " + (violations.isEmpty() ? "all hold" : FuzzRunner.summarize(violations)));
     }
 }

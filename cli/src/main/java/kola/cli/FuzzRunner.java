@@ -185,7 +185,7 @@ final class FuzzRunner {
                 } catch (InvariantViolation v) {
                     long op = roundStart + v.operation();
                     failure = new Failure(true, options.seed(), op, index, v.operation(),
-                            String.join("; ", v.violations()), recentEvents());
+                            summarize(v.violations()), recentEvents());
                     total = op;
                     break;
                 } catch (Throwable e) {
@@ -209,7 +209,7 @@ final class FuzzRunner {
                 } else {
                     errors++;
                 }
-                report(failure, failures.size() <= TRACES);
+                report(failure, failures.size() <= TRACES || failure.op() == options.stopAt());
             }
             if (options.verbose()) {
                 out.println("fuzz: " + round.describe() + ": " + (total - roundStart) + " ops, trace hash "
@@ -229,6 +229,13 @@ final class FuzzRunner {
         out.println("fuzz: replay with: kola fuzz --seed " + f.seed()
                 + (options.roundOps() != DEFAULT_ROUND_OPS ? " --round-ops " + options.roundOps() : "")
                 + (options.check() ? "" : " --no-check") + " --replay " + f.op());
+    }
+
+    /** The first few violations, and how many more there are. */
+    static String summarize(List<String> violations) {
+        int shown = Math.min(3, violations.size());
+        return String.join("; ", violations.subList(0, shown))
+                + (violations.size() > shown ? "; and " + (violations.size() - shown) + " more" : "");
     }
 
     /** The last kernel events before a failure, oldest first: type, time in cycles, and the three words. */

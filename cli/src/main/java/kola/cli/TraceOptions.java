@@ -1,7 +1,6 @@
 package kola.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -66,7 +65,10 @@ final class TraceOptions {
             s.close();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
-        kernel.setEventListener(Listeners.all(listeners));
+        if (!listeners.isEmpty()) {
+            kernel.setEventListener(Listeners.all(listeners));
+            s.attached = true;
+        }
         return s;
     }
 
@@ -78,6 +80,7 @@ final class TraceOptions {
         private Path tracePath;
         private Recording recording;
         private Path jfrPath;
+        private boolean attached;
         private boolean closed;
 
         private Session(Kernel kernel) {
@@ -109,7 +112,9 @@ final class TraceOptions {
                 return;
             }
             closed = true;
-            kernel.setEventListener(null);
+            if (attached) {
+                kernel.setEventListener(null);
+            }
             try {
                 if (trace != null) {
                     trace.close();
@@ -120,11 +125,6 @@ final class TraceOptions {
                     recording.close();
                 }
             }
-        }
-
-        /** Prints {@link #finish()}'s lines on {@code out}. */
-        void report(PrintStream out) throws IOException {
-            out.print(finish());
         }
     }
 }

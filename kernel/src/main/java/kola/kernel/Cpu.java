@@ -133,6 +133,12 @@ final class Cpu {
         }
     }
 
+    /** The current thread's slice was reset: it runs its whole new slice from now. */
+    void restartSlice() {
+        dispatchedAt = clock.now();
+        updatePreemptAt();
+    }
+
     /** Yield: the current thread goes to the tail of its queue, with a fresh slice. */
     void yieldCurrent() {
         Tcb t = current;

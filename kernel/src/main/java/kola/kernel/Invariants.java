@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import kola.abi.Fpage;
+import kola.abi.ThreadId;
 import kola.machine.PhysicalMemory;
 import kola.machine.Sv39;
 import kola.machine.Tlb;
@@ -24,6 +25,13 @@ import kola.machine.Tlb;
  * sender in its partner's send queue and every queued sender sending to that partner, no
  * deleted thread reachable from a queue;</li>
  * <li>kernel memory: what the owners were charged adds up to what the model handed out.</li>
+ * <li>no deleted object is still referenced: the current thread, every member of a ready queue,
+ * of a send queue and of the timeout queue is a live thread of the thread table; every child of a
+ * mapping node is in the database; the database holds no node outside the spaces' indexes; each
+ * space's thread counts match the threads that live in it;</li>
+ * <li>IPC partners agree on who waits for whom: send queues are well linked (head, tail, both
+ * directions); a receiving thread does not wait while a sender it accepts sits in its send queue,
+ * and a closed receive names a thread that exists; only a thread blocked in IPC has a timeout.</li>
  * </ul>
  */
 final class Invariants {
@@ -41,6 +49,8 @@ final class Invariants {
         }
         checkTlb(k, v);
         checkThreads(k, v);
+        checkReferences(k, v);
+        checkPartners(k, v);
         long charged = total + k.kmem.kernelOwned() + k.deletedSpaceCharges();
         if (charged != k.kmem.used()) {
             v.add("kernel memory: owners were charged " + charged + " bytes but the model handed out " + k.kmem.used());
@@ -60,6 +70,9 @@ final class Invariants {
             if (pte != expected) {
                 v.add("mapping " + where + ": page-table entry 0x" + Long.toHexString(pte) + " should be 0x"
                         + Long.toHexString(expected));
+            }
+            if (n.vpn < 0 || n.vpn >= 1L << (Fpage.MAX_SIZE_LOG2 - PhysicalMemory.PAGE_SHIFT)) {
+                v.add("mapping " + where + ": outside the user address space");
             }
             if (n.rights == 0 || (n.rights & ~Fpage.RWX) != 0) {
                 v.add("mapping " + where + ": rights " + n.rights);
@@ -89,6 +102,142 @@ final class Invariants {
                 }
             }
         });
+    }
+
+    /** No deleted thread, node or space is still reachable from a live object (issue #6). */
+    private static void checkReferences(Kernel k, List<String> v) {
+        ThreadTable threads = k.threads;
+        Tcb current = k.cpu.current;
+        if (current != null && !live(threads, current)) {
+            v.add("thread " + current + ": current but deleted");
+        }
+        long withTimeout = 0;
+        Map<Space, int[]> counts = new IdentityHashMap<>();
+        List<Space> inhabited = new ArrayList<>();
+        for (long no = 0, end = threads.scanLimit(); no < end; no++) {
+            Tcb t = threads.byNumber(no);
+            if (t == null) {
+                continue;
+            }
+            if (t.state == Tcb.DEAD) {
+                v.add("thread " + t + ": dead but in the thread table");
+            }
+            if (t.timeoutIndex >= 0) {
+                withTimeout++;
+            }
+            if (t.queued) {
+                int steps = 0;
+                for (Tcb q = t.readyNext; q != t && steps <= threads.count(); q = q.readyNext, steps++) {
+                    if (q == null || !live(threads, q)) {
+                        v.add("thread " + t + ": its ready queue holds " + (q == null ? "a broken link" : "deleted thread " + q));
+                        break;
+                    }
+                    if (!q.queued || q.priority != t.priority) {
+                        v.add("thread " + t + ": its ready queue (priority " + t.priority + ") holds " + q
+                                + (q.queued ? " of priority " + q.priority : ", which is not queued"));
+                        break;
+                    }
+                }
+                if (steps > threads.count()) {
+                    v.add("thread " + t + ": its ready queue does not come back to it");
+                }
+            }
+            for (Tcb s = t.sendHead; s != null; s = s.sendNext) {
+                if (!live(threads, s)) {
+                    v.add("thread " + t + ": its send queue holds deleted thread " + s);
+                    break;
+                }
+            }
+            if (t.interruptLine < 0) {
+                int[] c = counts.get(t.space);
+                if (c == null) {
+                    c = new int[2];
+                    counts.put(t.space, c);
+                    inhabited.add(t.space);
+                }
+                c[0]++;
+                c[1] += t.utcbLocation != -1 ? 1 : 0;
+            }
+        }
+        if (withTimeout != k.cpu.timeouts.size()) {
+            v.add("timeouts: " + k.cpu.timeouts.size() + " pending but " + withTimeout + " live threads have one");
+        }
+        long nodes = 0;
+        for (Space s : k.spacesInternal()) {
+            nodes += s.pages.size();
+            int[] c = counts.getOrDefault(s, new int[2]);
+            if (s.threads != c[0] || s.activeThreads != c[1]) {
+                v.add("space " + s + ": counts " + s.threads + " threads (" + s.activeThreads + " active) but "
+                        + c[0] + " (" + c[1] + " active) live in it");
+            }
+        }
+        for (Space s : inhabited) {
+            if (s.dead || !k.spacesInternal().contains(s)) {
+                v.add("space " + s + ": threads live in it but it is not a live space");
+            }
+        }
+        if (nodes != k.mdb.nodeCount()) {
+            v.add("mapping database: " + k.mdb.nodeCount() + " nodes exist but the spaces hold " + nodes);
+        }
+        for (Space s : k.spacesInternal()) {
+            s.pages.forEach(n -> checkChildren(n, v));
+        }
+    }
+
+    /** Every child of {@code n} is in the database, points back to it, and the sibling links agree. */
+    private static void checkChildren(MapNode n, List<String> v) {
+        for (MapNode c = n.firstChild; c != null; c = c.nextSibling) {
+            if (c.parent != n || c.space.dead || c.space.pages.get(c.vpn) != c) {
+                v.add("mapping " + n.space + " page 0x" + Long.toHexString(n.vpn << PhysicalMemory.PAGE_SHIFT)
+                        + ": child in " + c.space + " at 0x" + Long.toHexString(c.vpn << PhysicalMemory.PAGE_SHIFT)
+                        + " is not in the database");
+                return;
+            }
+            if (c.nextSibling != null && c.nextSibling.prevSibling != c) {
+                v.add("mapping " + n.space + " page 0x" + Long.toHexString(n.vpn << PhysicalMemory.PAGE_SHIFT)
+                        + ": broken sibling links");
+                return;
+            }
+        }
+    }
+
+    private static boolean live(ThreadTable threads, Tcb t) {
+        return t.state != Tcb.DEAD && threads.byNumber(t.number) == t;
+    }
+
+    /** IPC partners agree on who waits for whom (issue #6). */
+    private static void checkPartners(Kernel k, List<String> v) {
+        ThreadTable threads = k.threads;
+        for (long no = 0, end = threads.scanLimit(); no < end; no++) {
+            Tcb t = threads.byNumber(no);
+            if (t == null) {
+                continue;
+            }
+            Tcb prev = null;
+            int steps = 0;
+            for (Tcb s = t.sendHead; s != null && steps <= threads.count(); s = s.sendNext, steps++) {
+                if (s.sendPrev != prev) {
+                    v.add("thread " + t + ": send queue links broken at " + s);
+                    break;
+                }
+                if (t.state == Tcb.RECEIVING && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.id)) {
+                    v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + " while " + s
+                            + " waits in its send queue");
+                }
+                prev = s;
+            }
+            if (steps > threads.count()) {
+                v.add("thread " + t + ": its send queue has a cycle");
+            } else if (t.sendTail != prev) {
+                v.add("thread " + t + ": send queue tail is " + t.sendTail + " but its last sender is " + prev);
+            }
+            if (t.state == Tcb.RECEIVING && t.waitFrom != ThreadId.ANY && threads.lookup(t.waitFrom) == null) {
+                v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + ", which does not exist");
+            }
+            if (t.timeoutIndex >= 0 && !t.inIpc()) {
+                v.add("thread " + t + ": has a timeout but is " + Kernel.stateName(t));
+            }
+        }
     }
 
     private static void checkPageTable(Kernel k, Space s, List<String> v) {

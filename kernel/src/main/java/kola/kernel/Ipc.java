@@ -283,7 +283,8 @@ final class Ipc {
             long w1 = mr[i + 1];
             int type = Items.type(w0);
             if (type == Items.MAP || type == Items.GRANT) {
-                if (!Fpage.isValid(w1) || Fpage.isNil(Items.window(acceptor))) {
+                long window = Items.window(acceptor);
+                if (!Fpage.isValid(w1) || !Fpage.isComplete(window) && !Fpage.isValid(window)) {
                     return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
                 }
             } else if (Items.isString(w0)) {
@@ -455,6 +456,7 @@ final class Ipc {
 
     /** Fails {@code t}'s IPC with {@code kind} in the given phase; a blocked thread is released. */
     void fail(Tcb t, int kind, boolean receivePhase) {
+        cpu.timeouts.cancel(t);
         t.errorCode = IpcError.code(kind, receivePhase);
         t.mr[0] = MsgTag.ERROR;
         t.result = ThreadId.NIL;

@@ -343,9 +343,36 @@ public final class Kernel {
                     + (t.pager == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(t.pager) + " is gone"));
             return;
         }
+        if (pagerCycle(t)) {
+            return;
+        }
         t.faultVa = va;
         beginKernelIpc(t, Tcb.FAULT_IPC, MsgTag.make(KernelLabels.PAGE_FAULT | access, 2, 0), va, t.startIp);
         ipc.ipc(t, t.pager, t.pager, 0);
+    }
+
+    /**
+     * Whether t's fault would close a cycle of pagers that wait on each other's faults (t's pager
+     * is in a fault IPC to a pager that is ... in a fault IPC to t). Such a cycle can never
+     * resolve: every member's fault fails, and t's too, each reported.
+     */
+    private boolean pagerCycle(Tcb t) {
+        Tcb x = threads.lookup(t.pager);
+        int steps = 0;
+        while (x != null && x != t && x.kernelIpc == Tcb.FAULT_IPC && x.inIpc() && steps++ < 64) {
+            x = threads.lookup(x.pager);
+        }
+        if (x != t) {
+            return false;
+        }
+        String why = "page fault: its pager waits, through a cycle of pagers, for this very thread";
+        for (Tcb y = threads.lookup(t.pager); y != null && y != t; ) {
+            Tcb next = threads.lookup(y.pager);
+            ipc.abort(y, kola.abi.IpcError.CANCELLED);
+            y = next;
+        }
+        fatal(t, why);
+        return true;
     }
 
     /** Saves t's MR0..MR2 and acceptor and loads a kernel-made message into them. */
@@ -426,7 +453,7 @@ public final class Kernel {
         t.exitPending = true;
         t.state = Tcb.READY;
         t.halted = false;
-        cpu.makeReady(t);
+        // Whoever released t from its IPC makes it ready (or runs it); t is not queued here.
     }
 
     /** Halts {@code t} and reports why on the kernel console. */
@@ -511,6 +538,8 @@ public final class Kernel {
         t.startIp = ip;
         t.startSp = sp;
         t.death = null;
+        t.exitPending = false;
+        t.faultPending = false;
         t.state = Tcb.READY;
         kola.abi.Program program = space.program;
         UserApi api = t.api;
@@ -633,6 +662,12 @@ public final class Kernel {
         for (long no = 0, end = threads.scanLimit(); no < end; no++) {
             Tcb t = threads.byNumber(no);
             if (t != null && (t.interruptLine < 0 || t.pager != ThreadId.NIL)) {
+                if (t.interruptLine >= 0) {
+                    // An interrupt pseudo-thread: "pending" while its message waits for the handler.
+                    out.add(new ThreadInfo(t.id, t.space.name, t.space.asid,
+                            t.state == Tcb.SENDING ? "interrupt,pending" : "interrupt", t.priority, t.pager));
+                    continue;
+                }
                 out.add(new ThreadInfo(t.id, t.space.name, t.space.asid, stateName(t), t.priority,
                         t.state == Tcb.SENDING ? t.partner.id : t.state == Tcb.RECEIVING ? t.waitFrom : 0));
             }

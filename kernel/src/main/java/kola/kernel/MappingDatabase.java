@@ -105,7 +105,8 @@ final class MappingDatabase {
             // Sparse source: visit the pages the sender holds rather than every page of the range.
             MapNode[] held = heldIn(from, srcVpn, pages);
             for (MapNode n : held) {
-                if (!mapPage(n, rights, to, destVpn + (n.vpn - srcVpn), grant)) {
+                // Mapping an earlier page may have removed this one (it derived from what was replaced).
+                if (from.pages.get(n.vpn) == n && !mapPage(n, rights, to, destVpn + (n.vpn - srcVpn), grant)) {
                     return false;
                 }
             }
@@ -202,7 +203,9 @@ final class MappingDatabase {
         long first = base >>> PhysicalMemory.PAGE_SHIFT;
         if (pages > space.pages.size()) {
             for (MapNode n : heldIn(space, first, pages)) {
-                unmapPage(n, revoke, flush);
+                if (space.pages.get(n.vpn) == n) { // not removed by an earlier page's unmap
+                    unmapPage(n, revoke, flush);
+                }
             }
             return;
         }
@@ -291,7 +294,7 @@ final class MappingDatabase {
         space.pages.remove(n.vpn);
         space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
         k.kmem.release(space, KernelObject.MAPPING_NODE, MapNode.BYTES);
-        if (n.parent == null) {
+        if (n.parent == null && roots.get(n.pfn) == n) {
             roots.remove(n.pfn);
         }
         n.unlink();

@@ -32,15 +32,26 @@ final class PageTable {
      */
     boolean map(long va, long pfn, int rights) {
         long table = rootPfn;
+        long firstNewSlot = -1;
+        long firstNewFrame = -1;
         for (int level = Sv39.LEVELS - 1; level > 0; level--) {
             long slot = entryAddress(table, va, level);
             long pte = memory.load64(slot);
             if ((pte & Sv39.V) == 0) {
                 long child = kmem.allocateFrame(space);
                 if (child < 0) {
+                    if (firstNewSlot >= 0) {
+                        // Undo this call's nodes: at most one, since a level-1 node is the last made.
+                        memory.store64(firstNewSlot, 0);
+                        kmem.freeFrame(space, firstNewFrame);
+                    }
                     return false;
                 }
                 memory.store64(slot, Sv39.pte(child, Sv39.V));
+                if (firstNewSlot < 0) {
+                    firstNewSlot = slot;
+                    firstNewFrame = child;
+                }
                 table = child;
             } else {
                 table = Sv39.pfn(pte);

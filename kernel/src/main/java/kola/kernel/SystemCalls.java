@@ -42,7 +42,8 @@ final class SystemCalls {
         Cpu cpu = k.cpu;
         if (cpu.current == null || cpu.current == self && !self.runnable()) {
             cpu.reschedule();
-        } else if (cpu.current != null && cpu.ready.highestPriority() > cpu.current.priority) {
+        } else if (trap != Trap.THREAD_SWITCH && cpu.ready.highestPriority() > cpu.current.priority) {
+            // (ThreadSwitch donates the CPU to its target whatever its priority: X.2 "processing switches to this thread".)
             cpu.ready.enqueueFront(cpu.current);
             cpu.reschedule();
         }
@@ -95,7 +96,7 @@ final class SystemCalls {
         if (t == null) {
             return createThread(self, dest, spaceSpec, scheduler, pager, utcb);
         }
-        if (spaceSpec != dest && k.threads.lookup(spaceSpec) == null) {
+        if (spaceSpec != dest && (k.threads.lookup(spaceSpec) == null || k.threads.lookup(spaceSpec).interruptLine >= 0)) {
             return error(self, KernelError.INVALID_SPACE);
         }
         if (spaceSpec != dest && k.threads.lookup(spaceSpec).space != t.space) {
@@ -149,7 +150,7 @@ final class SystemCalls {
             }
         } else {
             Tcb other = k.threads.lookup(spaceSpec);
-            if (other == null) {
+            if (other == null || other.interruptLine >= 0) {
                 return error(self, KernelError.INVALID_SPACE);
             }
             space = other.space;
@@ -185,7 +186,7 @@ final class SystemCalls {
             return error(self, KernelError.NO_PRIVILEGE);
         }
         Tcb t = k.threads.lookup(spaceSpec);
-        if (t == null) {
+        if (t == null || t.interruptLine >= 0) {
             return error(self, KernelError.INVALID_SPACE);
         }
         if (control != 0 || redirector != ThreadId.NIL && redirector != ThreadId.ANY) {
@@ -361,10 +362,14 @@ final class SystemCalls {
                 || preemptionControl != Schedule.UNCHANGED && preemptionControl != 0) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
-        self.ret[0] = (long) Timeout.relative(t.timeslice / CostModel.CYCLES_PER_MICROSECOND) << 16;
+        self.ret[0] = (long) period(t.timeslice / CostModel.CYCLES_PER_MICROSECOND) << 16;
         self.ret[1] = t.priority;
         if (timeControl != Schedule.UNCHANGED) {
             t.timeslice = sliceMicros * CostModel.CYCLES_PER_MICROSECOND;
+            t.remaining = t.timeslice; // a new slice starts now (Pistachio's init_timeslice)
+            if (t == k.cpu.current) {
+                k.cpu.restartSlice();
+            }
         }
         if (prio != Schedule.UNCHANGED && prio != t.priority) {
             boolean queued = t.queued;
@@ -375,6 +380,12 @@ final class SystemCalls {
             }
         }
         return threadState(t);
+    }
+
+    /** The 16-bit time period for {@code micros}, the longest one Kola can express if it is longer. */
+    private static int period(long micros) {
+        long longest = Timeout.micros(Timeout.MAX_PERIOD);
+        return micros >= longest ? Timeout.MAX_PERIOD : Timeout.relative(micros);
     }
 
     private static long threadState(Tcb t) {

@@ -71,6 +71,8 @@ final class AddressSpaceHarness {
     static final long RESULT = 2;
     /** Label of a request sigma0 answers with the message MR1 (tag), MR2.. (words) verbatim. */
     static final long RAW = 0x1AA;
+    /** Label of a request that makes sigma0 unmap: MR1 the control word, MR2.. the fpages. Reply: MR1 ErrorCode. */
+    static final long SIGMA0_UNMAP = 0x1BB;
 
     /** Sigma0 owns RAM from here (the default kernel memory is 16 MiB) up to 256 MiB. */
     static final long SIGMA0_RAM_BASE = 16L << 20;
@@ -364,6 +366,14 @@ final class AddressSpaceHarness {
                     } else {
                         l4.setMr(0, MsgTag.make(KernelLabels.REFUSED, 0, 0));
                     }
+                } else if (label == SIGMA0_UNMAP && u >= 2) {
+                    long control = l4.mr(1);
+                    for (int i = 2; i <= u; i++) {
+                        l4.setMr(i - 2, l4.mr(i));
+                    }
+                    l4.unmap(control);
+                    l4.setMr(1, l4.errorCode());
+                    l4.setMr(0, MsgTag.make(0, 1, 0));
                 } else if (label == RAW && u >= 1) {
                     long replyTag = l4.mr(1);
                     for (int i = 2; i <= u; i++) {

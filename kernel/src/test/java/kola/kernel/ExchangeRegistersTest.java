@@ -126,7 +126,7 @@ class ExchangeRegistersTest {
 
     @Test
     void aHaltedThreadStopsBetweenSystemCallsAndGoesOnWhereItStopped() {
-        KernelHarness h = new KernelHarness();
+        KernelHarness h = new KernelHarness().unchecked();
         List<Integer> counts = new ArrayList<>();
         int[] count = {0};
         h.root(l4 -> {
@@ -340,5 +340,37 @@ class ExchangeRegistersTest {
         h.run();
         h.assertNoFailures();
         assertEquals(List.of("root: started A halted", "a runs", "root: resumed A"), h.log);
+    }
+
+    @Test
+    void restartingAThreadThatWaitsForItsPagerStartsItAfresh() {
+        KernelHarness h = new KernelHarness();
+        List<String> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, B, "pager", 0, 120); // a pager that never answers
+            h.check(l4.threadControl(A, A, ROOT, NIL, -1) == 1, "create A");
+            l4.spaceControl(A, 0, kola.abi.Kip.STANDARD_KIP_AREA, kola.abi.Kip.STANDARD_UTCB_AREA, NIL);
+            l4.threadControl(A, A, NIL, B, KernelHarness.UTCB);
+            l4.exchangeRegisters(A, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, KernelHarness.ip(l4, "a", 0), 0, 0, 0);
+            sleep(l4, 100); // A faults; its page-fault IPC waits for B
+            seen.add(h.state(A) + " " + ThreadId.toString(h.info(A).waitsFor()));
+            l4.exchangeRegisters(A, ExRegs.SET_IP, 0, KernelHarness.ip(l4, "a", 1), 0, 0, 0);
+            sleep(l4, 100);
+            seen.add(h.state(A));
+        });
+        h.module("pager", l4 -> l4.receive(ROOT));
+        h.module("a", l4 -> {
+            if (KernelHarness.entry(l4) == 0) {
+                l4.memory().load64(0x5000_0000L);
+                h.log("a: fault resolved?");
+            } else {
+                l4.setMr(0, MsgTag.make(3, 0, 0));
+                h.log("a: entry 1, tag " + MsgTag.toString(l4.mr(0)));
+            }
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("sending " + ThreadId.toString(B), "inactive"), seen);
+        assertEquals(List.of("a: entry 1, tag " + MsgTag.toString(MsgTag.make(3, 0, 0))), h.log);
     }
 }

@@ -38,6 +38,14 @@ class KernelPropertiesTest {
         ROOT, KernelHarness.SIGMA0, ThreadId.NIL, ThreadId.ANY, tid(50),
         ThreadId.global(ThreadId.number(tid(3)), 2), ThreadId.number(tid(5)) << 32, ThreadId.global(1, 1),
         ThreadId.global(KernelConfig.defaults().threadNumberLimit() + 3, 1),
+        tid(7), tid(8), ThreadId.global(ThreadId.number(tid(4)), 2),
+    };
+    static final long[] UTCB_POOL = {
+        -1, KernelHarness.UTCB, KernelHarness.UTCB + 1024, KernelHarness.UTCB + 5 * 1024, KernelHarness.UTCB + 512, 0,
+    };
+    static final long[] AREA_POOL = {
+        kola.abi.Kip.STANDARD_KIP_AREA, kola.abi.Kip.STANDARD_UTCB_AREA, kola.abi.Fpage.of(0x1000_0000L, 12, 0),
+        kola.abi.Fpage.of(0x2000_0000L, 14, 0), kola.abi.Fpage.NIL, kola.abi.Fpage.COMPLETE, -1L,
     };
     static final int[] TIMEOUT_POOL = {
         Timeout.NEVER, Timeout.NEVER, Timeout.ZERO, Timeout.ZERO, Timeout.relative(1), Timeout.relative(50),
@@ -100,6 +108,22 @@ class KernelPropertiesTest {
         }
     }
 
+    /** Root task only: ThreadControl with words from the pools. */
+    record ThreadControlOp(int dest, int space, int scheduler, int pager, int utcb) implements Op {
+        @Override
+        public void run(L4 l4) {
+            l4.threadControl(ID_POOL[dest], ID_POOL[space], ID_POOL[scheduler], ID_POOL[pager], UTCB_POOL[utcb]);
+        }
+    }
+
+    /** Root task only: SpaceControl with words from the pools. */
+    record SpaceControlOp(int space, int kip, int utcb, boolean badControl) implements Op {
+        @Override
+        public void run(L4 l4) {
+            l4.spaceControl(ID_POOL[space], badControl ? 1 : 0, AREA_POOL[kip], AREA_POOL[utcb], ThreadId.NIL);
+        }
+    }
+
     /** Root task only: delete a worker, or create it again with the next version. */
     record LifecycleOp(int worker, boolean delete) implements Op {
         @Override
@@ -148,7 +172,12 @@ class KernelPropertiesTest {
         Arbitrary<Integer> worker = Arbitraries.integers().between(0, WORKERS - 1);
         Arbitrary<Op> lifecycle = Combinators.combine(worker, Arbitraries.of(true, false)).as(LifecycleOp::new);
         Arbitrary<Op> sleep = Arbitraries.of(1, 2, 3).map(k -> new IpcOp(10, 8, 0, 4 + k, 0, 0, 0, false)); // closed receive from itself: a sleep
-        return Arbitraries.oneOf(lifecycle, sleep, workerOp());
+        Arbitrary<Integer> id = Arbitraries.integers().between(0, ID_POOL.length - 1);
+        Arbitrary<Op> tc = Combinators.combine(id, id, id, id, Arbitraries.integers().between(0, UTCB_POOL.length - 1))
+                .as(ThreadControlOp::new);
+        Arbitrary<Integer> area = Arbitraries.integers().between(0, AREA_POOL.length - 1);
+        Arbitrary<Op> sc = Combinators.combine(id, area, area, Arbitraries.of(false, false, true)).as(SpaceControlOp::new);
+        return Arbitraries.oneOf(lifecycle, sleep, workerOp(), tc, sc);
     }
 
     @Provide

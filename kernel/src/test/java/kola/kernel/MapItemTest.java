@@ -407,4 +407,128 @@ class MapItemTest {
             b.inv("then a proper map");
         }).run();
     }
+
+    /**
+     * A sender blocked with a send timeout whose message then fails the item check when the
+     * receiver arrives: its IPC is over, so its timeout must be gone too, and must not hit the
+     * sender's next IPC.
+     */
+    @Test
+    void aFailedTransferEndsTheBlockedSendersTimeout() {
+        long s = KernelHarness.tid(10);
+        long r = KernelHarness.tid(11);
+        long[] seen = new long[4];
+        AddressSpaceHarness a = new AddressSpaceHarness().module("S", l4 -> {
+            l4.setMr(1, Items.mapWord(0));
+            l4.setMr(2, Fpage.NIL);
+            l4.setMr(0, MsgTag.make(0, 0, 2));
+            l4.ipc(r, kola.abi.ThreadId.NIL, kola.abi.Timeout.pair(kola.abi.Timeout.relative(2000), kola.abi.Timeout.NEVER));
+            seen[0] = l4.errorCode();
+            l4.receive(KernelHarness.ROOT);
+            seen[1] = l4.mr(0);
+        }).module("R", l4 -> {
+            l4.receive(KernelHarness.ROOT);
+            l4.setBr(0, Items.acceptor(Fpage.COMPLETE, false));
+            l4.receive(s);
+            seen[2] = l4.errorCode();
+        });
+        a.script(b -> {
+            b.startTask(r, "R", 0, KernelHarness.SIGMA0, 100);
+            b.startTask(s, "S", 0, KernelHarness.SIGMA0, 100);
+            b.sleep(100);
+            assertEquals("sending", b.state(s));
+            b.l4.setMr(0, MsgTag.make(1, 0, 0));
+            b.l4.send(r);
+            b.sleep(100);
+            b.inv("the transfer failed");
+            assertEquals(OVERFLOW_SEND | 1L << IpcError.OFFSET_SHIFT, seen[0]);
+            assertEquals(OVERFLOW_RECEIVE | 1L << IpcError.OFFSET_SHIFT, seen[2]);
+            b.sleep(5000);
+            b.inv("past the old send timeout");
+            assertEquals("receiving", b.state(s), "S still waits in its next IPC");
+            b.l4.setMr(0, MsgTag.make(7, 0, 0));
+            assertTrue(!MsgTag.failed(b.l4.send(s)));
+            b.sleep(100); // the root task runs at a higher priority: let the receiver record what it got
+            assertEquals(MsgTag.make(7, 0, 0), seen[1], "S's next receive got the message, not a stale timeout");
+        }).run();
+    }
+
+    /** The same for a receiver blocked with a receive timeout. */
+    @Test
+    void aFailedTransferEndsTheBlockedReceiversTimeout() {
+        long s = KernelHarness.tid(10);
+        long r = KernelHarness.tid(11);
+        long[] seen = new long[4];
+        AddressSpaceHarness a = new AddressSpaceHarness().module("S", l4 -> {
+            l4.receive(KernelHarness.ROOT);
+            l4.setMr(1, Items.mapWord(0));
+            l4.setMr(2, Fpage.NIL);
+            l4.setMr(0, MsgTag.make(0, 0, 2));
+            l4.send(r);
+            seen[0] = l4.errorCode();
+        }).module("R", l4 -> {
+            l4.setBr(0, Items.acceptor(Fpage.COMPLETE, false));
+            l4.ipc(kola.abi.ThreadId.NIL, s, kola.abi.Timeout.pair(kola.abi.Timeout.NEVER, kola.abi.Timeout.relative(2000)));
+            seen[2] = l4.errorCode();
+            l4.receive(KernelHarness.ROOT);
+            seen[3] = l4.mr(0);
+        });
+        a.script(b -> {
+            b.startTask(r, "R", 0, KernelHarness.SIGMA0, 100);
+            b.startTask(s, "S", 0, KernelHarness.SIGMA0, 100);
+            b.sleep(100);
+            assertEquals("receiving", b.state(r));
+            b.l4.setMr(0, MsgTag.make(1, 0, 0));
+            b.l4.send(s);
+            b.sleep(100);
+            b.inv("the transfer failed");
+            assertEquals(OVERFLOW_SEND | 1L << IpcError.OFFSET_SHIFT, seen[0]);
+            assertEquals(OVERFLOW_RECEIVE | 1L << IpcError.OFFSET_SHIFT, seen[2]);
+            b.sleep(5000);
+            b.inv("past the old receive timeout");
+            assertEquals("receiving", b.state(r), "R still waits in its next IPC");
+            b.l4.setMr(0, MsgTag.make(7, 0, 0));
+            assertTrue(!MsgTag.failed(b.l4.send(r)));
+            b.sleep(100); // the root task runs at a higher priority: let the receiver record what it got
+            assertEquals(MsgTag.make(7, 0, 0), seen[3], "R's next receive got the message, not a stale timeout");
+        }).run();
+    }
+
+    /**
+     * Receive windows that are no valid fpage: smaller than a page, beyond the 2^38-byte user
+     * address space, or wider than it. Whatever the kernel makes of them (a message overflow, or
+     * mapping nothing), it must not map anything outside the window's sensible meaning: no page
+     * outside [0, 2^38), and not more than the one page sent.
+     */
+    static Stream<Arguments> invalidWindows() {
+        return Stream.of(
+                Arguments.of("s = 10", VA_B | 10L << 4),
+                Arguments.of("s = 1, base not 0", VA_B | 1L << 4),
+                Arguments.of("s = 0", VA_B),
+                Arguments.of("base at 2^38", 1L << 38 | 12L << 4),
+                Arguments.of("base at 2^40, s = 20", 1L << 40 | 20L << 4),
+                Arguments.of("s = 43", 43L << 4),
+                Arguments.of("s = 63, base all ones", -1L << 10 | 63L << 4));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidWindows")
+    void anInvalidReceiveWindowMapsNothingOutsideTheAddressSpaceNorMoreThanWasSent(String what, long window) {
+        new AddressSpaceHarness("A", "B").script(b -> {
+            b.page("A", P, VA_A);
+            b.page("A", P + 0x1000, VA_A + 0x1000);
+            b.page("A", P + 0x5000, VA_A + 0x5000);
+            Transfer t = b.transfer("A", "B", new long[] {window}, MsgTag.make(0, 0, 2), Items.mapWord(1L << 39 | 0x3000),
+                    Fpage.of(VA_A, 12, RWX));
+            b.inv(what);
+            for (Kernel.Mapping m : b.of("B")) {
+                assertTrue(m.va() >= 0 && m.va() < 1L << 38, what + ": B got a page outside the address space: " + m);
+            }
+            assertTrue(b.of("B").size() <= 1, what + ": B got more than the page sent:\n" + b.dump());
+            assertTrue(b.of("B").stream().allMatch(m -> m.pfn() == P >>> 12), what + ": B got a page not sent:\n" + b.dump());
+            if (MsgTag.failed(t.sendTag())) {
+                assertEquals(OVERFLOW_SEND | 1L << IpcError.OFFSET_SHIFT, t.sendError(), what);
+            }
+        }).run();
+    }
 }

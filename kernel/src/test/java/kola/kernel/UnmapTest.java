@@ -327,4 +327,49 @@ class UnmapTest {
             assertEquals(Fpage.X, b.mapped("B", VA_B).rights());
         }).run();
     }
+
+    @Test
+    void sigma0RevokesWhatItHandedOutAndHandsItOutAgain() {
+        new AddressSpaceHarness("A", "B").script(b -> {
+            b.page("A", P, VA_A);
+            b.writeOk("A", VA_A, 0x99);
+            b.mapPage("A", VA_A, "B", VA_B, RWX);
+            Reply r = b.call(KernelHarness.SIGMA0, AddressSpaceHarness.SIGMA0_UNMAP, 0, Fpage.of(P, 12, RWX));
+            b.inv("sigma0 unmaps");
+            assertEquals(KernelError.OK, r.word(0));
+            b.unmapped("A", VA_A);
+            b.unmapped("B", VA_B);
+            b.mapped("sigma0", P);
+            r = b.call(KernelHarness.SIGMA0, AddressSpaceHarness.SIGMA0_UNMAP, FLUSH, Fpage.of(P, 14, RWX));
+            b.inv("sigma0 flushes its own identity pages");
+            b.page("B", P, VA_B);
+            b.inv("sigma0 maps the frame again");
+            assertEquals(0x99, b.readOk("B", VA_B), "the frame kept its data");
+            assertEquals("sigma0", b.mapped("B", VA_B).parentSpace());
+        }).run();
+    }
+
+    @Test
+    void deletingASpaceRemovesItsMappingsAndEverythingDerivedFromThem() {
+        new AddressSpaceHarness("A", "B", "C").script(b -> {
+            b.page("A", P, VA_A);
+            b.page("A", P2, VA_A + 0x1000);
+            b.mapPage("A", VA_A, "B", VA_B, RWX);
+            b.mapPage("B", VA_B, "A", VA_A + 0x3000, RWX);
+            b.mapPage("A", VA_A + 0x1000, "C", VA_C, RWX);
+            b.mapPage("C", VA_C, "B", VA_B + 0x1000, RWX);
+            b.page("C", P + 0x4000, VA_C + 0x4000);
+            b.inv("setup");
+            long used = b.kernel().kernelMemory()[0];
+            assertEquals(1, b.l4.threadControl(b.id("A"), kola.abi.ThreadId.NIL, kola.abi.ThreadId.NIL,
+                    kola.abi.ThreadId.NIL, -1));
+            b.inv("A deleted");
+            assertTrue(b.kernel().spaces().stream().noneMatch(s -> s.name().equals("A")));
+            assertEquals(List.of(), b.of("B"), b.dump());
+            assertEquals(Map.of(VA_C + 0x4000, (P + 0x4000) >>> 12), MapItemTest.frames(b, "C"), b.dump());
+            assertTrue(b.kernel().kernelMemory()[0] < used);
+            b.page("B", P, VA_B);
+            assertEquals("sigma0", b.mapped("B", VA_B).parentSpace());
+        }).run();
+    }
 }

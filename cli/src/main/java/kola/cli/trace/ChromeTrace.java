@@ -8,7 +8,6 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
@@ -56,14 +55,17 @@ import kola.machine.CostModel;
  * record per thread and per space (O(threads + spaces) memory, independent of the run's length).
  * After {@code limit} kernel events it closes every open slice, marks the trace {@code truncated}
  * (in {@code otherData} and with a global instant) and ignores the rest, so a runaway run cannot
- * fill the disk: each kernel event yields at most five trace events of at most ~250 bytes.
+ * fill the disk: a kernel event yields at most six trace events (a message: two state slices, two
+ * IPC slices, two flow events), about 400 bytes on average, so the default limit of
+ * {@value #DEFAULT_LIMIT} kernel events bounds a trace at roughly 400 MB, about what a browser
+ * can still load.
  *
  * <p>Metadata (names, sort order) and {@code otherData} (event count, event hash, whether cut) are
  * written at the end, when every name is known. Called on the kernel loop's thread only.
  */
 public final class ChromeTrace implements KernelEvents.Listener, Closeable {
     /** The default bound on traced kernel events. */
-    public static final long DEFAULT_LIMIT = 10_000_000L;
+    public static final long DEFAULT_LIMIT = 1_000_000L;
     /** The pid of the "cpu" pseudo process, whose track shows who ran when. */
     public static final int CPU_PID = 1_000_000;
     /** The pid of threads whose space the trace never learnt. */
@@ -81,6 +83,8 @@ public final class ChromeTrace implements KernelEvents.Listener, Closeable {
     private long nextFlow = 1;
     private boolean truncated;
     private boolean closed;
+    /** The first write error: tracing stopped there; {@link #close()} reports it. */
+    private IOException failure;
     /** The thread on the CPU (0: idle), or -1 before the first dispatch. */
     private long cpuThread = -1;
     private long cpuSince;
@@ -146,7 +150,7 @@ public final class ChromeTrace implements KernelEvents.Listener, Closeable {
 
     @Override
     public void event(int type, long time, long a, long b, long c) {
-        if (closed || truncated) {
+        if (closed || truncated || failure != null) {
             return;
         }
         if (++events > limit) {
@@ -160,7 +164,7 @@ public final class ChromeTrace implements KernelEvents.Listener, Closeable {
                 json.writeEndObject();
                 instants++;
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                failure = e;
             }
             return;
         }
@@ -189,7 +193,7 @@ public final class ChromeTrace implements KernelEvents.Listener, Closeable {
                         "line", Long.toString(a), "handler", names.thread(b));
                 case KernelEvents.HALT -> onHalt(time, a, b);
                 case KernelEvents.TRAP -> {
-                    if (b != EventText.TRAP_PAGE_FAULT && b != EventText.TRAP_EXIT) {
+                    if (b != EventText.TRAP_PAGE_FAULT && b != EventText.TRAP_EXIT && b != EventText.TRAP_UNMAP) {
                         instant(track(a), time, EventText.trap(b), "syscall", null, null, null, null);
                     }
                 }
@@ -209,7 +213,7 @@ public final class ChromeTrace implements KernelEvents.Listener, Closeable {
                 default -> { }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            failure = e; // never let a full disk stop the kernel: stop tracing, report it at close
         }
     }
 
@@ -466,6 +470,7 @@ public final class ChromeTrace implements KernelEvents.Listener, Closeable {
     /**
      * Ends the trace: closes what is open at the kernel's current time (the end of the run),
      * writes the names of every process and thread and the summary, and closes the output.
+     * Throws the write error that stopped the trace early, if one did.
      */
     @Override
     public void close() throws IOException {
@@ -473,6 +478,14 @@ public final class ChromeTrace implements KernelEvents.Listener, Closeable {
             return;
         }
         closed = true;
+        if (failure != null) {
+            try {
+                json.close();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
+        }
         try {
             long end = kernel != null && !truncated ? Math.max(lastTime, kernel.cycles()) : lastTime;
             if (!truncated) {

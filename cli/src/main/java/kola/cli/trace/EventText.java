@@ -11,6 +11,8 @@ public final class EventText {
         "ThreadSwitch", "Schedule", "SystemClock", "Unmap", "kdb print", "page fault", "preemption", "exit", "kdb enter"};
     /** Trap number of a page fault: the FAULT event that follows says more. */
     static final int TRAP_PAGE_FAULT = 10;
+    /** Trap number of Unmap: the UNMAP event that follows says more. */
+    static final int TRAP_UNMAP = 8;
     /** Trap number of a thread's program ending: the HALT event that follows says more. */
     static final int TRAP_EXIT = 12;
 

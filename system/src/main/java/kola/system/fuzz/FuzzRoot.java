@@ -47,6 +47,10 @@ public final class FuzzRoot implements Program {
     private long[] pagerOf;
     private int[] bornTick;
     private int tick;
+    private boolean timerMapped;
+    /** The timer's interrupt line (the machine's TIMER_IRQ) and where the root task maps its registers. */
+    private static final int TIMER_LINE = 1;
+    private static final long TIMER_VA = 0x6000_0000L;
     private Kip kip;
     private int fuzzModule;
     private int pagerModule;
@@ -454,12 +458,54 @@ public final class FuzzRoot implements Program {
             } else if (a < 60) {
                 l4.schedule(w.threadId(), w.chance(50) ? Schedule.UNCHANGED : w.word(), w.chance(80) ? Schedule.UNCHANGED : w.word(),
                         w.chance(50) ? w.below(300) - 20 : w.word(), w.chance(80) ? Schedule.UNCHANGED : w.word());
+            } else if (a < 64) {
+                interruptControl(l4, w);
+            } else if (a < 67) {
+                armTimer(l4, w);
             } else if (a < 90) {
                 FuzzTask.randomIpc(l4, w, w.chance(80) ? w.shortTimeouts() : w.timeouts());
             } else {
                 l4.ipc(ThreadId.NIL, l4.myGlobalId(), Timeout.pair(Timeout.NEVER, Timeout.relative(1 + w.below(300))));
             }
         }
+    }
+
+    /**
+     * ThreadControl on an interrupt's pseudo-thread (L4 X.2, "Interrupts"): attach a handler (a
+     * fuzz thread, anyone, garbage) or detach it, mostly well-formed, sometimes not.
+     */
+    private void interruptControl(L4 l4, FuzzWords w) {
+        long irq = ThreadId.global(w.chance(70) ? TIMER_LINE : w.below(kip.interruptLines() + 2), 1);
+        long space = w.chance(85) ? irq : w.threadId();
+        long handler = switch (w.below(5)) {
+            case 0 -> irq; // detach
+            case 1 -> w.threadId();
+            default -> {
+                int s = liveSlot(w);
+                yield s >= 0 ? ids[s] : l4.myGlobalId();
+            }
+        };
+        l4.threadControl(irq, space, w.chance(80) ? ThreadId.NIL : w.threadId(), handler, w.chance(80) ? NO_UTCB : w.word());
+    }
+
+    /**
+     * Arms the machine's timer (its registers mapped from sigma0 into the root task's space once)
+     * to fire soon, so that interrupt IPC reaches whoever handles the timer line now.
+     */
+    private void armTimer(L4 l4, FuzzWords w) {
+        Kip.MemoryDescriptor timer = kip.device("timer");
+        if (timer == null) {
+            return;
+        }
+        if (!timerMapped) {
+            timerMapped = kola.system.Sigma0.requestPage(l4, Fpage.of(timer.base(), 12, Fpage.R | Fpage.W),
+                    Fpage.of(TIMER_VA, 12, 0));
+            if (!timerMapped) {
+                return;
+            }
+        }
+        long now = l4.memory().load64(TIMER_VA); // NOW
+        l4.memory().store64(TIMER_VA + 8, w.chance(90) ? now + 1 + w.below(500_000) : w.word()); // DEADLINE
     }
 
     /** Keeps the table in step with a ThreadControl that succeeded. */

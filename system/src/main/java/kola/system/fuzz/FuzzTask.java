@@ -157,6 +157,16 @@ public final class FuzzTask implements Program {
                 hog(l4, w, 1 + w.below(64));
             } else if (a < 874) {
                 l4.kdbEnter("fuzz: " + ThreadId.toString(l4.myGlobalId()));
+            } else if (a < 876) {
+                l4.kdbQuery(switch (w.below(7)) {
+                    case 0 -> "ps";
+                    case 1 -> "spaces";
+                    case 2 -> "mem";
+                    case 3 -> "kmem";
+                    case 4 -> "mappings";
+                    case 5 -> "";
+                    default -> Long.toHexString(w.word());
+                });
             } else {
                 randomIpc(l4, w, w.shortTimeouts());
             }
@@ -370,6 +380,10 @@ public final class FuzzTask implements Program {
             boolean answer = true;
             if (KernelLabels.isPageFault(label) && MsgTag.untyped(tag) >= 1) {
                 answer = pageFault(l4, w, from, l4.mr(1), (int) (label & 7), pager);
+            } else if (label == KernelLabels.INTERRUPT && ThreadId.number(from) < l4.kernelInterface().systemBase()) {
+                // An interrupt: acknowledge it (a message to the pseudo-thread), now or, rarely, never.
+                l4.setMr(0, MsgTag.make(0, 0, 0));
+                answer = !w.oneIn(20);
             } else if (label == KernelLabels.EXCEPTION && MsgTag.untyped(tag) >= 2) {
                 long startIp = l4.mr(1);
                 switch (w.below(10)) {
