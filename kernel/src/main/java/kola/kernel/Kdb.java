@@ -20,8 +20,27 @@ final class Kdb {
             case "mem" -> mem(k);
             case "kmem" -> kmem(k);
             case "mappings" -> String.join("\n", MappingDump.lines(k.mappings(), k.spaces()));
-            default -> "kdb: unknown query '" + query + "' (ps, spaces, mem, kmem, mappings)";
+            case "trace on" -> k.setKdbTrace(true);
+            case "trace off" -> k.setKdbTrace(false);
+            default -> "kdb: unknown query '" + query + "' (ps, spaces, mem, kmem, mappings, trace on, trace off)";
         };
+    }
+
+    /** One kernel event as a line of the kernel debugger's trace. */
+    static String eventLine(int type, long time, long a, long b, long c) {
+        String words = switch (type) {
+            case KernelEvents.TRAP -> ThreadId.toString(a) + " trap " + b;
+            case KernelEvents.TRANSFER -> ThreadId.toString(a) + " -> " + ThreadId.toString(b) + " " + kola.abi.MsgTag.toString(c);
+            case KernelEvents.SWITCH -> ThreadId.toString(a) + " -> " + ThreadId.toString(b);
+            case KernelEvents.FAULT -> ThreadId.toString(a) + " at 0x" + Long.toHexString(b) + " " + kola.abi.Fpage.rightsString((int) c);
+            case KernelEvents.MAP -> ThreadId.toString(a) + " -> " + ThreadId.toString(b) + " at 0x"
+                    + Long.toHexString(c & ~1L) + ((c & 1) != 0 ? " (grant)" : "");
+            case KernelEvents.UNMAP -> ThreadId.toString(a) + " " + kola.abi.Fpage.toString(b) + (c != 0 ? " flush" : "");
+            case KernelEvents.INTERRUPT -> "line " + a + " -> " + ThreadId.toString(b);
+            case KernelEvents.SPACE_CREATE, KernelEvents.SPACE_DELETE -> "asid " + a;
+            default -> ThreadId.toString(a) + " " + b;
+        };
+        return String.format("trace: %10.3f µs %-13s %s", time / 1000.0, KernelEvents.name(type), words);
     }
 
     private static String ps(Kernel k) {

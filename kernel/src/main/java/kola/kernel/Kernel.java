@@ -621,6 +621,29 @@ public final class Kernel {
         }
     }
 
+    /** The listener the kernel debugger's trace displaced, while it is on. */
+    private KernelEvents.Listener beforeKdbTrace;
+    private boolean kdbTrace;
+
+    /** The kernel debugger's trace: every kernel event as a line on the kernel console, besides any listener. */
+    String setKdbTrace(boolean on) {
+        if (on && !kdbTrace) {
+            KernelEvents.Listener other = events.listener;
+            beforeKdbTrace = other;
+            events.listener = (type, time, a, b, c) -> {
+                console.println(Kdb.eventLine(type, time, a, b, c));
+                if (other != null) {
+                    other.event(type, time, a, b, c);
+                }
+            };
+        } else if (!on && kdbTrace) {
+            events.listener = beforeKdbTrace;
+            beforeKdbTrace = null;
+        }
+        kdbTrace = on;
+        return "trace " + (on ? "on" : "off");
+    }
+
     /** Attaches a listener to the kernel event stream (null detaches). */
     public void setEventListener(KernelEvents.Listener listener) {
         events.listener = listener;

@@ -12,7 +12,7 @@ import kola.abi.ThreadId;
  * {@code ps}, {@code spaces}, {@code mem}, {@code kmem} (the kernel debugger's views),
  * {@code ipc N} (N round trips to the name server, with their simulated cost), {@code demo
  * fig1|fig5|ipc} (start the demo's tasks), {@code uptime}, {@code sleep MS} (through the timer
- * driver), {@code crash uart} (the UART driver throws; the root task restarts it), {@code exit}.
+ * driver), {@code trace on|off} (the kernel debugger's event trace), {@code crash uart} (the UART driver throws; the root task restarts it), {@code exit}.
  * With the module argument {@code echo}, each command is echoed after the prompt, so that a
  * transcript of a scripted session reads like a terminal session.
  */
@@ -65,6 +65,7 @@ public final class Shell implements Program {
                     demo NAME     start a demo: fig1 (map/grant/unmap), fig5 (pager hierarchy), ipc
                     uptime        simulated time since boot
                     sleep MS      sleep through the timer driver
+                    trace on|off  print every kernel event on the kernel console
                     crash uart    make the UART driver crash; the root task restarts it
                     exit          shut down
                     """;
@@ -76,6 +77,8 @@ public final class Shell implements Program {
                 yield String.format("up %d.%06d s (simulated)%n", us / 1_000_000, us % 1_000_000);
             }
             case "sleep" -> sleep(l4, w);
+            case "trace" -> w.length == 2 && (w[1].equals("on") || w[1].equals("off"))
+                    ? l4.kdbQuery("trace " + w[1]) + "\n" : usage("trace on|off");
             case "crash" -> w.length == 2 && w[1].equals("uart") ? crashUart(l4) : usage("crash uart");
             default -> "unknown command: " + w[0] + " (try help)\n";
         };
