@@ -3,5 +3,6 @@ module kola.bench {
     requires kola.kernel;
     requires kola.system;
     requires static jmh.core;
+    requires java.management;
     exports kola.bench;
 }

@@ -9,24 +9,40 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import kola.bench.ConsoleBench;
+import kola.bench.IrqBench;
+import kola.bench.KernelBenchmarks;
 import kola.bench.SideBySide;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kola bench [NAME...] [--json] [--rounds N]}: side-by-side benchmarks in one process. The
- * only benchmark so far is {@code ipc}: the Kola IPC round trip next to its peers
- * ({@link SideBySide}). With {@code --json}, one JSON object per row and line:
- * {@code {"name", "ns_per_op", "baseline", "ratio"}}, ratio being Kola's time over the baseline's.
+ * {@code kola bench [NAME...] [--json] [--rounds N]}: side-by-side benchmarks in one process:
+ * {@code ipc}, the Kola IPC round trip next to its peers ({@link SideBySide}); {@code console}, console
+ * throughput from the UART to a user program and back ({@link ConsoleBench}); {@code irq}, the latency
+ * from an interrupt line being raised to its user-level driver running ({@link IrqBench}). With
+ * {@code --json}, one JSON object per row and line: {@code {"name", "ns_per_op", "baseline", "ratio"}},
+ * ratio being the row's time over the baseline's (for ipc: Kola's time over the other's).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Run side-by-side benchmarks in one process.",
-                "NAME: ipc (the default: all benchmarks). The ipc benchmark times the Kola IPC round trip "
+                "NAME: ipc, console, irq, pagefault, memory, map, unmap, scale, boot (default: all benchmarks; "
+                        + "scale then stops at 100,000 threads). The ipc benchmark times the Kola IPC round trip "
                         + "(0 and 8 words across spaces, 0 words within a space) next to a bare continuation "
-                        + "ping-pong, virtual threads and platform threads."})
+                        + "ping-pong, virtual threads and platform threads. The console benchmark times bytes "
+                        + "from the UART through driver and console to a program and back (ns per byte). The irq "
+                        + "benchmark times an interrupt from the line's raise to its user-level driver running "
+                        + "(host ns and simulated cycles).",
+                "Kernel benchmarks (see BENCHMARKS.md): pagefault (page-fault round trip vs the IPC round trip), "
+                        + "memory (load through the memory accessor, TLB hit and miss, vs a MemorySegment), map (map + "
+                        + "unmap of a page), unmap (trees of 1,000 to 100,000 mappings, ns per mapping), scale (10,000 "
+                        + "and 100,000 threads blocked in receive: heap and time per thread; the million only with "
+                        + "--scale-max 1000000; IPC with 1 to 10,000 active clients), boot (to the shell prompt, "
+                        + "256 MiB and 64 GiB machines)."})
 final class BenchCommand implements Callable<Integer> {
-    static final List<String> KNOWN = List.of("ipc");
+    static final List<String> KNOWN = java.util.stream.Stream.concat(java.util.stream.Stream.of("ipc", "console", "irq"),
+            KernelBenchmarks.NAMES.stream()).toList();
 
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "Benchmarks to run: ${COMPLETION-CANDIDATES}; default all.",
             completionCandidates = Known.class)
@@ -37,6 +53,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", paramLabel = "N", description = "Timed rounds per contender; the median counts (default ${DEFAULT-VALUE}).")
     int rounds = 7;
+
+    @Option(names = "--scale-max", paramLabel = "N", description = "scale: the largest number of blocked threads "
+            + "(10,000, 100,000, ... up to N; default ${DEFAULT-VALUE}; 1000000 for the million, best with "
+            + "KOLA_JAVA_OPTS=-Xmx4g).")
+    long scaleMax = KernelBenchmarks.DEFAULT_SCALE_MAX;
 
     @Override
     public Integer call() throws Exception {
@@ -51,11 +72,21 @@ final class BenchCommand implements Callable<Integer> {
             err.println("kola bench: --rounds must be at least 1, not " + rounds);
             return 2;
         }
+        if (scaleMax < 1 || scaleMax > 10_000_000) {
+            err.println("kola bench: --scale-max must lie in 1..10000000, not " + scaleMax);
+            return 2;
+        }
         Set<String> selected = new LinkedHashSet<>(names.isEmpty() ? KNOWN : names);
         PrintStream out = System.out;
         for (String name : selected) {
             if (name.equals("ipc")) {
                 ipc(out, err);
+            } else if (name.equals("console")) {
+                console(out);
+            } else if (name.equals("irq")) {
+                irq(out);
+            } else if (KernelBenchmarks.NAMES.contains(name)) {
+                kernel(name, out);
             }
         }
         return 0;
@@ -85,6 +116,74 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             out.println();
             SideBySide.printTable(rows, out);
+        }
+    }
+
+    private void console(PrintStream out) throws Exception {
+        if (!json) {
+            out.printf(Locale.ROOT, "kola bench console: bytes from the UART to a program and back, median of %d rounds"
+                    + " (%d cores, %s, JDK %s)%n", rounds, Runtime.getRuntime().availableProcessors(), cpuModel(),
+                    Runtime.version());
+            out.printf(Locale.ROOT, "%d runs of %d lines of %d bytes per round; warming up, then %d interleaved rounds...%n",
+                    ConsoleBench.RUNS_PER_ROUND, ConsoleBench.LINES, ConsoleBench.LINE_BYTES, rounds);
+            out.flush();
+        }
+        List<ConsoleBench.Measurement> ms = ConsoleBench.measure(rounds, json ? null : out);
+        if (json) {
+            printJson(ConsoleBench.rows(ms), out);
+        } else {
+            out.println();
+            ConsoleBench.printTable(ms, out);
+        }
+    }
+
+    private void irq(PrintStream out) throws Exception {
+        if (!json) {
+            out.printf(Locale.ROOT, "kola bench irq: interrupt raised -> user-level driver running, median of %d rounds"
+                    + " (%d cores, %s, JDK %s)%n", rounds, Runtime.getRuntime().availableProcessors(), cpuModel(),
+                    Runtime.version());
+            out.printf(Locale.ROOT, "%,d interrupts per round after %,d warm-up (irq-timer-busy: %d after %d, 1 ms slices); warming up,"
+                    + " then %d interleaved rounds...%n", IrqBench.INTERRUPTS, IrqBench.WARMUP, IrqBench.BUSY_INTERRUPTS,
+                    IrqBench.BUSY_WARMUP, rounds);
+            out.flush();
+        }
+        List<IrqBench.Measurement> ms = IrqBench.measure(rounds, json ? null : out);
+        double ipcOneWay = IrqBench.ipcOneWayNs(rounds, 200_000);
+        if (json) {
+            printJson(IrqBench.rows(ms, ipcOneWay), out);
+        } else {
+            out.println();
+            IrqBench.printTable(ms, ipcOneWay, out);
+        }
+    }
+
+    /** One of the kernel benchmarks: pagefault, memory, map, unmap, scale, boot ({@link KernelBenchmarks}). */
+    private void kernel(String name, PrintStream out) throws Exception {
+        KernelBenchmarks.Options options = new KernelBenchmarks.Options(rounds, scaleMax);
+        if (!json) {
+            out.println(KernelBenchmarks.header(name, options));
+            out.flush();
+        }
+        List<KernelBenchmarks.Result> rows = KernelBenchmarks.run(name, options, json ? null : out);
+        if (json) {
+            printJson(KernelBenchmarks.sideBySideRows(rows), out);
+        } else {
+            out.println();
+            KernelBenchmarks.printTable(rows, out);
+            out.println();
+        }
+    }
+
+    /** The rows as JSON, one object per line, as for ipc. */
+    private static void printJson(List<SideBySide.Row> rows, PrintStream out) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        for (SideBySide.Row r : rows) {
+            ObjectNode o = mapper.createObjectNode();
+            o.put("name", r.name());
+            o.put("ns_per_op", round(r.nsPerOp(), 2));
+            o.put("baseline", r.baseline());
+            o.put("ratio", round(r.ratio(), 4));
+            out.println(mapper.writeValueAsString(o));
         }
     }
 

@@ -43,6 +43,9 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Print a line per booted system, and kernel event counts.")
     boolean verbose;
 
+    /** For tests of the fuzzer itself: see {@link FuzzRunner#injected}. */
+    kola.kernel.KernelEvents.Listener injected;
+
     @Override
     public Integer call() {
         return run(System.out);
@@ -60,6 +63,7 @@ final class FuzzCommand implements Callable<Integer> {
         out.println("fuzz: seed " + seed + ", " + (replay == null ? ops + " ops" : "replay up to op " + replay)
                 + ", invariant checker " + (noCheck ? "off" : "on"));
         FuzzRunner runner = new FuzzRunner(o, out);
+        runner.injected = injected;
         FuzzRunner.Result r = runner.run();
         if (replay != null && runner.kernel() != null) {
             printState(out, runner);

@@ -66,7 +66,15 @@ final class ImageFile {
             if (!(list.get(i) instanceof Map<?, ?> m)) {
                 throw new IllegalArgumentException(at + ": expected a mapping with name and program");
             }
-            modules.add(module(at, m));
+            Image.Module module = module(at, m);
+            for (String arg : module.args()) {
+                String pager = arg.startsWith("pager=") ? arg.substring(6) : null;
+                if (pager != null && modules.stream().noneMatch(earlier -> earlier.name().equals(pager))) {
+                    throw new IllegalArgumentException(at + " (" + module.name() + "): pager '" + pager
+                            + "' is not a module listed before it");
+                }
+            }
+            modules.add(module);
         }
         try {
             return new Image(modules);
@@ -139,6 +147,12 @@ final class ImageFile {
         }
         try {
             var constructor = c.getConstructor();
+            try {
+                constructor.newInstance(); // a program that cannot be made is refused now, not at boot
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+                throw new IllegalArgumentException(at + ": cannot make a '" + className + "': " + cause);
+            }
             return () -> {
                 try {
                     return (Program) constructor.newInstance();

@@ -283,11 +283,6 @@ class ImageFileTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("BUG: ImageFile.load accepts a program class it cannot instantiate (an abstract "
-            + "class with a public no-argument constructor, or one whose constructor throws); the failure comes at "
-            + "boot, inside the kernel (Kernel.start -> the module's factory throws IllegalStateException 'cannot "
-            + "make a ...'), so 'kola run' dies with a stack trace and exit code 1 instead of a one-line message "
-            + "and exit code 2")
     void uninstantiableProgramIsRejectedWithOneLine() throws IOException {
         for (String cls : List.of("kola.cli.ImageFileTest$AbstractProgram", "kola.cli.ImageFileTest$BrokenConstructor")) {
             Path file = write("abstract.yaml", SIGMA0_ROOT + "  - name: x\n    program: " + cls + "\n");
@@ -295,6 +290,17 @@ class ImageFileTest {
             assertEquals(2, r.code(), cls + ": " + r.err());
             assertTrue(r.err().startsWith("kola: " + file + ": module 3 (x): ") && r.err().lines().count() == 1,
                     r.err());
+        }
+    }
+
+    @Test
+    void pagerThatIsNoEarlierModuleIsRejected() throws IOException {
+        for (String pager : List.of("nosuch", "later")) {
+            Path file = write("pager.yaml", SIGMA0_ROOT + "  - {name: names, program: NameServer, pager: " + pager + "}\n"
+                    + "  - {name: later, program: NameServer}\n");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageFile.load(file));
+            assertTrue(e.getMessage().contains("module 3 (names)") && e.getMessage().contains(pager), e.getMessage());
+            assertEquals(2, kola("run", file.toString()).code());
         }
     }
 }

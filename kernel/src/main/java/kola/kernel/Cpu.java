@@ -36,6 +36,10 @@ final class Cpu {
             prev.remaining -= now - dispatchedAt;
         }
         if (prev != t) {
+            if (prev != null && t != null && prev.space != t.space) {
+                clock.advance(kola.machine.CostModel.CONTEXT_SWITCH);
+                now = clock.now();
+            }
             events.record(KernelEvents.SWITCH, prev == null ? 0 : prev.id, t == null ? 0 : t.id, 0);
         }
         current = t;

@@ -84,6 +84,7 @@ final class Interrupts {
             if (handler == null || irq.state == Tcb.SENDING) {
                 continue; // no handler (any more): the line stays masked until one attaches
             }
+            k.clock.advance(kola.machine.CostModel.TRAP); // the interrupt's kernel entry
             k.events.record(KernelEvents.INTERRUPT, line, handler.id, 0);
             if (k.ipc.deliverInterrupt(irq, handler)) {
                 k.cpu.wakeOrQueue(handler);

@@ -50,7 +50,6 @@ final class Invariants {
         checkTlb(k, v);
         checkThreads(k, v);
         checkReferences(k, v);
-        checkPartners(k, v);
         long charged = total + k.kmem.kernelOwned() + k.deletedSpaceCharges();
         if (charged != k.kmem.used()) {
             v.add("kernel memory: owners were charged " + charged + " bytes but the model handed out " + k.kmem.used());
@@ -114,6 +113,7 @@ final class Invariants {
         long withTimeout = 0;
         Map<Space, int[]> counts = new IdentityHashMap<>();
         List<Space> inhabited = new ArrayList<>();
+        Map<Tcb, Boolean> ringsSeen = new IdentityHashMap<>();
         for (long no = 0, end = threads.scanLimit(); no < end; no++) {
             Tcb t = threads.byNumber(no);
             if (t == null) {
@@ -125,7 +125,7 @@ final class Invariants {
             if (t.timeoutIndex >= 0) {
                 withTimeout++;
             }
-            if (t.queued) {
+            if (t.queued && ringsSeen.put(t, Boolean.TRUE) == null) {
                 int steps = 0;
                 for (Tcb q = t.readyNext; q != t && steps <= threads.count(); q = q.readyNext, steps++) {
                     if (q == null || !live(threads, q)) {
@@ -137,11 +137,13 @@ final class Invariants {
                                 + (q.queued ? " of priority " + q.priority : ", which is not queued"));
                         break;
                     }
+                    ringsSeen.put(q, Boolean.TRUE);
                 }
                 if (steps > threads.count()) {
                     v.add("thread " + t + ": its ready queue does not come back to it");
                 }
             }
+            checkPartners(threads, t, v);
             for (Tcb s = t.sendHead; s != null; s = s.sendNext) {
                 if (!live(threads, s)) {
                     v.add("thread " + t + ": its send queue holds deleted thread " + s);
@@ -205,38 +207,31 @@ final class Invariants {
         return t.state != Tcb.DEAD && threads.byNumber(t.number) == t;
     }
 
-    /** IPC partners agree on who waits for whom (issue #6). */
-    private static void checkPartners(Kernel k, List<String> v) {
-        ThreadTable threads = k.threads;
-        for (long no = 0, end = threads.scanLimit(); no < end; no++) {
-            Tcb t = threads.byNumber(no);
-            if (t == null) {
-                continue;
+    /** IPC partners agree on who waits for whom (issue #6): {@code t}'s send queue, receive and timeout. */
+    private static void checkPartners(ThreadTable threads, Tcb t, List<String> v) {
+        Tcb prev = null;
+        int steps = 0;
+        for (Tcb s = t.sendHead; s != null && steps <= threads.count(); s = s.sendNext, steps++) {
+            if (s.sendPrev != prev) {
+                v.add("thread " + t + ": send queue links broken at " + s);
+                break;
             }
-            Tcb prev = null;
-            int steps = 0;
-            for (Tcb s = t.sendHead; s != null && steps <= threads.count(); s = s.sendNext, steps++) {
-                if (s.sendPrev != prev) {
-                    v.add("thread " + t + ": send queue links broken at " + s);
-                    break;
-                }
-                if (t.state == Tcb.RECEIVING && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.id)) {
-                    v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + " while " + s
-                            + " waits in its send queue");
-                }
-                prev = s;
+            if (t.state == Tcb.RECEIVING && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.id)) {
+                v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + " while " + s
+                        + " waits in its send queue");
             }
-            if (steps > threads.count()) {
-                v.add("thread " + t + ": its send queue has a cycle");
-            } else if (t.sendTail != prev) {
-                v.add("thread " + t + ": send queue tail is " + t.sendTail + " but its last sender is " + prev);
-            }
-            if (t.state == Tcb.RECEIVING && t.waitFrom != ThreadId.ANY && threads.lookup(t.waitFrom) == null) {
-                v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + ", which does not exist");
-            }
-            if (t.timeoutIndex >= 0 && !t.inIpc()) {
-                v.add("thread " + t + ": has a timeout but is " + Kernel.stateName(t));
-            }
+            prev = s;
+        }
+        if (steps > threads.count()) {
+            v.add("thread " + t + ": its send queue has a cycle");
+        } else if (t.sendTail != prev) {
+            v.add("thread " + t + ": send queue tail is " + t.sendTail + " but its last sender is " + prev);
+        }
+        if (t.state == Tcb.RECEIVING && t.waitFrom != ThreadId.ANY && threads.lookup(t.waitFrom) == null) {
+            v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + ", which does not exist");
+        }
+        if (t.timeoutIndex >= 0 && !t.inIpc()) {
+            v.add("thread " + t + ": has a timeout but is " + Kernel.stateName(t));
         }
     }
 

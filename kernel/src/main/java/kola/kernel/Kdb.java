@@ -68,7 +68,9 @@ final class Kdb {
     private static String mem(Kernel k) {
         long[] pm = k.physicalMemory();
         List<Kernel.Mapping> mappings = k.mappings();
-        long frames = mappings.stream().filter(m -> m.parentAsid() < 0).mapToLong(Kernel.Mapping::pfn).distinct().count();
+        long ramFrames = pm[0] / 4096;
+        long frames = mappings.stream().filter(m -> m.parentAsid() < 0 && m.pfn() < ramFrames)
+                .mapToLong(Kernel.Mapping::pfn).distinct().count();
         StringBuilder b = new StringBuilder();
         b.append(String.format("RAM %d KiB: kernel %d KiB, handed out by sigma0 %d KiB, free %d KiB",
                 pm[0] / 1024, pm[1] / 1024, frames * 4, (pm[0] - pm[1]) / 1024 - frames * 4));

@@ -68,6 +68,7 @@ public final class Kernel {
     private long traps;
     private boolean booted;
     private boolean checking;
+    private boolean inputEndSignalled;
 
     /** A kernel for {@code machine} that will boot {@code image}, printing its debug console to {@code console}. */
     public Kernel(Machine machine, KernelConfig config, Image image, PrintStream console) {
@@ -179,6 +180,12 @@ public final class Kernel {
             if (c != null && !c.runnable()) {
                 cpu.reschedule();
             }
+            long deadline = machine.nextDeviceDeadline();
+            if (deadline != cpu.deviceDeadline) {
+                // A driver programmed the timer through its registers: its interrupt must preempt on time.
+                cpu.deviceDeadline = deadline;
+                cpu.updatePreemptAt();
+            }
             if (clock.now() >= cpu.preemptAt) {
                 preemptionPoint();
             }
@@ -235,8 +242,16 @@ public final class Kernel {
             // and the last input was taken; otherwise the system is done.
             boolean listening = interrupts.line(Machine.UART_IRQ).pager != ThreadId.NIL;
             machine.uart().flush(); // a prompt must be visible before we wait for its answer
-            if (!listening || machine.uart().available() > 0 || !machine.uart().receiveLine(true)) {
+            if (!listening || machine.uart().available() > 0) {
                 return false;
+            }
+            if (!machine.uart().receiveLine(true)) {
+                // The input ended: tell the driver once (it reads STATUS), then stop when all is quiet.
+                if (inputEndSignalled) {
+                    return false;
+                }
+                inputEndSignalled = true;
+                machine.pic().raise(Machine.UART_IRQ);
             }
             next = clock.now();
         }

@@ -121,6 +121,9 @@ final class MappingDatabase {
         }
         for (long vpn = first; vpn < end; vpn++) {
             MapNode n = node(from, vpn);
+            if (n == null && from == k.sigma0Space && sigma0Owns(vpn) && roots.get(vpn) == null) {
+                return false; // sigma0 holds the page, but kernel memory for its node ran out
+            }
             if (n != null && !mapPage(n, rights, to, destVpn + (vpn - srcVpn), grant)) {
                 return false;
             }

@@ -136,8 +136,12 @@ public final class Console implements Program {
                 return;
             }
             int u = MsgTag.untyped(tag);
+            boolean end = l4.mr(1) == 0;
             l4.setMr(0, MsgTag.make(Protocol.CONSOLE_INPUT, u, 0));
             l4.call(server);
+            if (end) {
+                return; // the input ended: nothing more will come
+            }
         }
     }
 

@@ -20,10 +20,12 @@ public final class UartDriver implements Program {
     private static final long DATA = 0x00;
     private static final long STATUS = 0x08;
     private static final long RX_READY = 1;
+    private static final long INPUT_ENDED = 2;
 
     private final byte[] buffer = new byte[16 * 1024];
     private int count;
     private long reader = ThreadId.NIL;
+    private boolean ended;
     private int starts;
 
     @Override
@@ -67,7 +69,7 @@ public final class UartDriver implements Program {
                     Drivers.error(l4, Protocol.E_DENIED);
                 } else {
                     reader = from;
-                    if (count == 0) {
+                    if (count == 0 && !ended) {
                         from = l4.waitAny(); // answered when bytes come
                         continue;
                     }
@@ -90,14 +92,17 @@ public final class UartDriver implements Program {
 
     /** Moves received bytes from the FIFO into the buffer, while there is room. */
     private void drain(L4 l4) {
+        int before = count;
         while (count < buffer.length && (l4.memory().load64(REGS + STATUS) & RX_READY) != 0) {
             buffer[count++] = (byte) l4.memory().load64(REGS + DATA);
         }
+        // The kernel raises the line once more, with nothing to read, when the console input ends.
+        ended |= count == before && (l4.memory().load64(REGS + STATUS) & INPUT_ENDED) != 0;
     }
 
-    /** Gives the waiting reader what has come, if anything has. */
+    /** Gives the waiting reader what has come, if anything has, or tells it the input ended (no bytes). */
     private void answerReader(L4 l4) {
-        if (reader == ThreadId.NIL || count == 0) {
+        if (reader == ThreadId.NIL || count == 0 && !ended) {
             return;
         }
         int n = Math.min(count, Words.MAX_BYTES);

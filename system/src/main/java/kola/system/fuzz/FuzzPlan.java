@@ -18,15 +18,27 @@ import java.util.SplittableRandom;
  *                         ThreadControl, SpaceControl and ExchangeRegisters with random arguments
  * @param ramBytes         the machine's RAM, for addresses near its end
  * @param tickMicros       how long the root task's supervisor sleeps between rounds of care
+ * @param focus            what the workers do more of in this system: 0 a balanced mix, else one of
+ *                         the {@code FOCUS_*} groups gets half of all actions
  */
 public record FuzzPlan(long seed, long threadBase, int threadSlots, int tasks, int threadsPerTask, int population,
-                       int privileged, long ramBytes, long tickMicros) {
+                       int privileged, long ramBytes, long tickMicros, int focus) {
     /** Versions the root task gives thread ids: 1..VERSIONS, cycling, so that guesses hit often. */
     public static final int VERSIONS = 3;
+    /** Focus: IPC with random words. */
+    public static final int FOCUS_IPC = 1;
+    /** Focus: memory: touching, faulting, mapping, granting, unmapping. */
+    public static final int FOCUS_MEMORY = 2;
+    /** Focus: string items and the faults their copies take. */
+    public static final int FOCUS_STRINGS = 3;
+    /** Focus: servers, calls, floods, spins. */
+    public static final int FOCUS_SERVICE = 4;
+    /** Focus: ExchangeRegisters, Schedule, ThreadSwitch, privileged calls. */
+    public static final int FOCUS_CONTROL = 5;
 
     public FuzzPlan {
         if (threadSlots < 8 || tasks < 1 || threadsPerTask < 1 || population < 1 || privileged < 0
-                || tickMicros <= 0 || threadBase < 0) {
+                || tickMicros <= 0 || threadBase < 0 || focus < 0 || focus > FOCUS_CONTROL) {
             throw new IllegalArgumentException("fuzz plan out of range");
         }
     }
@@ -38,6 +50,6 @@ public record FuzzPlan(long seed, long threadBase, int threadSlots, int tasks, i
         int tasks = 5 + r.nextInt(5);
         int population = Math.min(slots - 4, tasks * 2 + r.nextInt(12));
         return new FuzzPlan(seed, threadBase, slots, tasks, 2 + r.nextInt(4), population, r.nextInt(4), ramBytes,
-                100 + r.nextInt(400));
+                100 + r.nextInt(400), r.nextInt(FOCUS_CONTROL + 1));
     }
 }

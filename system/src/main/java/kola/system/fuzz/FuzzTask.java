@@ -78,7 +78,7 @@ public final class FuzzTask implements Program {
             case SERVER -> serve(l4, w, Integer.MAX_VALUE, false);
             case PAGER -> serve(l4, w, Integer.MAX_VALUE, true);
             case HOG -> {
-                hog(l4, w, 200 + w.below(4000));
+                hog(l4, w, 50 + w.below(400));
                 work(l4, w);
             }
             case FLOODER -> {
@@ -106,7 +106,7 @@ public final class FuzzTask implements Program {
     /** Runs {@code actions} random actions (forever for MAX_VALUE). */
     private void work(L4 l4, FuzzWords w, int actions) throws Exception {
         for (int n = 0; n < actions; n++) {
-            int a = w.below(1000);
+            int a = plan.focus() != 0 && w.chance(50) ? focused(w, plan.focus()) : w.below(1000);
             if (a < 220) {
                 randomIpc(l4, w, w.chance(70) ? w.shortTimeouts() : w.timeouts());
             } else if (a < 320) {
@@ -171,6 +171,17 @@ public final class FuzzTask implements Program {
                 randomIpc(l4, w, w.shortTimeouts());
             }
         }
+    }
+
+    /** An action number from the plan's focus group (the ranges of {@link #work}). */
+    private static int focused(FuzzWords w, int focus) {
+        return switch (focus) {
+            case FuzzPlan.FOCUS_IPC -> w.chance(80) ? w.below(220) : 783 + w.below(50);
+            case FuzzPlan.FOCUS_MEMORY -> 220 + w.below(250);
+            case FuzzPlan.FOCUS_STRINGS -> 733 + w.below(50);
+            case FuzzPlan.FOCUS_SERVICE -> 580 + w.below(145);
+            default -> 470 + w.below(110);
+        };
     }
 
     private static long scheduleWord(FuzzWords w) {

@@ -1,0 +1,66 @@
+package kola.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The kernel benchmarks' rows: names, baselines, ratios and verdicts, on tiny configurations. */
+class KernelBenchmarksTest {
+    private static final KernelBenchmarks.Options ONE_ROUND = new KernelBenchmarks.Options(1, 2_000);
+
+    @Test
+    void unmapRowsAreRelativeToTheSmallestTree() {
+        List<KernelBenchmarks.Result> rows = KernelBenchmarks.unmap(ONE_ROUND, null, new int[] {100, 400}, 800);
+        assertEquals(2, rows.size());
+        assertEquals("kola-unmap-tree-100", rows.get(0).name());
+        assertEquals(1.0, rows.get(0).ratio(), 1e-9);
+        assertFalse(rows.get(0).hasTarget());
+        assertEquals("kola-unmap-tree-100", rows.get(1).baseline());
+        assertEquals(rows.get(1).value() / rows.get(0).value(), rows.get(1).ratio(), 1e-9);
+        assertTrue(rows.get(1).hasTarget());
+    }
+
+    @Test
+    void scaleRowsHaveHeapTargetsAndClientRatios() throws Exception {
+        List<KernelBenchmarks.Result> rows = KernelBenchmarks.scale(ONE_ROUND, null, new int[] {1, 3});
+        assertEquals("kola-scale-create-2000", rows.get(0).name());
+        KernelBenchmarks.Result heap = rows.get(1);
+        assertEquals("kola-scale-heap-bytes-per-thread-2000", heap.name());
+        assertEquals("target-2048-bytes", heap.baseline());
+        assertEquals(heap.value() / 2048, heap.ratio(), 1e-9);
+        assertEquals("kola-scale-ipc-1-client", rows.get(2).name());
+        assertEquals("kola-scale-ipc-3-clients", rows.get(3).name());
+        assertEquals("kola-scale-ipc-1-client", rows.get(3).baseline());
+    }
+
+    @Test
+    void verdictsInTheTable() {
+        List<KernelBenchmarks.Result> rows = List.of(
+                new KernelBenchmarks.Result("a", "", 10, "ns/op", "b", 2, 3, 0, "10"),
+                new KernelBenchmarks.Result("c", "", 10, "ns/op", "b", 4, 3, 0, "10"),
+                new KernelBenchmarks.Result("d", "", 10, "ns/op", "b", 4, Double.NaN, 0, "10"));
+        assertTrue(rows.get(0).met());
+        assertFalse(rows.get(1).met());
+        assertTrue(rows.get(2).met());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        KernelBenchmarks.printTable(rows, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String table = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("met (67% of the allowance)"), table);
+        assertTrue(table.contains("MISSED by 1.33x"), table);
+        assertTrue(table.contains("(informational)"), table);
+    }
+
+    @Test
+    void badOptionsAndNamesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new KernelBenchmarks.Options(0, 10_000));
+        assertThrows(IllegalArgumentException.class, () -> new KernelBenchmarks.Options(1, 0));
+        assertThrows(IllegalArgumentException.class, () -> KernelBenchmarks.run("nope", ONE_ROUND, null));
+    }
+}

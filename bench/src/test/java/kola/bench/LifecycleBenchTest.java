@@ -1,0 +1,30 @@
+package kola.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The lifecycle harness creates and deletes for real and leaves nothing behind. */
+class LifecycleBenchTest {
+    @Test
+    void measuresBothKinds() {
+        for (LifecycleBench.Kind kind : LifecycleBench.Kind.values()) {
+            assertTrue(LifecycleBench.measure(kind, 500) > 0, kind.toString());
+        }
+    }
+
+    @Test
+    void sessionsLeaveNoThreadOrSpaceBehind() {
+        for (LifecycleBench.Kind kind : LifecycleBench.Kind.values()) {
+            LifecycleBench.Session s = new LifecycleBench.Session(kind);
+            s.ops(1); // finish the operation in flight
+            int[] before = s.threadsAndSpaces();
+            long ops = s.completed();
+            s.ops(200);
+            assertEquals(200, s.completed() - ops, 1);
+            assertArrayEquals(before, s.threadsAndSpaces(), kind.toString());
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package kola.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The memory-accessor harness: sums check out, hits do not walk, misses walk every time. */
+class MemoryBenchTest {
+    @Test
+    void tlbHitLoadsDoNotWalk() {
+        MemoryBench.Result r = MemoryBench.measure(MemoryBench.Mode.TLB_HIT, MemoryBench.BATCH);
+        assertTrue(r.nanos() > 0);
+        assertEquals(0, r.walks(), 16);
+    }
+
+    @Test
+    void tlbMissLoadsWalkEveryTime() {
+        MemoryBench.Result r = MemoryBench.measure(MemoryBench.Mode.TLB_MISS, MemoryBench.BATCH);
+        assertTrue(r.walks() >= r.loads(), r.walks() + " walks for " + r.loads() + " loads");
+    }
+
+    @Test
+    void sessionsCountBatches() {
+        for (MemoryBench.Mode mode : MemoryBench.Mode.values()) {
+            MemoryBench.Session s = new MemoryBench.Session(mode);
+            s.batches(3);
+            assertEquals(3L * MemoryBench.BATCH, s.completed());
+            s.checkWalks();
+        }
+    }
+
+    @Test
+    void segmentBaselineSumsRight() {
+        assertEquals(MemoryBench.SEGMENT_BATCH_SUM, MemoryBench.segmentBatch(MemoryBench.segment()));
+        assertTrue(MemoryBench.segmentLoads(MemoryBench.BATCH) > 0);
+    }
+}

@@ -1,0 +1,107 @@
+package kola.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import kola.kernel.KernelEvents;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code kola fuzz} as a user sees it (issue #6): the last line is exactly
+ * {@code fuzz: N ops, K kernel errors, V invariant violations}, the exit status is non-zero when K
+ * or V is, a failure names its seed and operation, and {@code --replay OP} reruns up to that
+ * operation and prints the kernel state there.
+ */
+class FuzzCommandTest {
+
+    /** Runs the command line {@code kola fuzz ARGS} (parsed by picocli) with {@code inject}; returns exit status and output. */
+    static Object[] fuzz(KernelEvents.Listener inject, String... args) {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
+        FuzzCommand command = new FuzzCommand();
+        new CommandLine(command).parseArgs(args);
+        command.injected = inject;
+        int status = command.run(out);
+        return new Object[] {status, text.toString(StandardCharsets.UTF_8)};
+    }
+
+    static String lastLine(String output) {
+        List<String> lines = output.lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
+    @Test
+    void aCleanRunEndsWithTheSummaryLineAndStatusZero() {
+        Object[] r = fuzz(null, "--seed", "3", "--ops", "4000");
+        String output = (String) r[1];
+        assertEquals("fuzz: 4000 ops, 0 kernel errors, 0 invariant violations", lastLine(output), output);
+        assertEquals(0, r[0]);
+        assertTrue(output.contains("ops/s"), output);
+    }
+
+    @Test
+    void theCommandIsRegistered() {
+        CommandLine cl = new CommandLine(new Main());
+        assertTrue(cl.getSubcommands().containsKey("fuzz"));
+        assertEquals(0, new CommandLine(new Main()).execute("fuzz", "--help"));
+    }
+
+    @Test
+    void aKernelErrorIsCountedReportedWithItsSeedAndOperationAndFailsTheRun() {
+        // Fault injection: every 20th space creation throws inside the kernel, as a kernel bug would.
+        int[] spaces = {0};
+        KernelEvents.Listener bomb = (type, time, a, b, c) -> {
+            if (type == KernelEvents.SPACE_CREATE && ++spaces[0] % 20 == 0) {
+                throw new IllegalStateException("injected kernel bug");
+            }
+        };
+        Object[] r = fuzz(bomb, "--seed", "4", "--ops", "30000", "--round-ops", "10000");
+        String output = (String) r[1];
+        assertEquals(1, r[0], output);
+        String summary = lastLine(output);
+        assertTrue(summary.matches("fuzz: 30000 ops, [1-9][0-9]* kernel errors, 0 invariant violations"), summary);
+        assertTrue(output.contains("KERNEL ERROR at seed 4 op "), output);
+        assertTrue(output.contains("java.lang.IllegalStateException: injected kernel bug"), output);
+        assertTrue(output.contains("the last kernel events"), output);
+        assertTrue(output.contains("replay with: kola fuzz --seed 4 --round-ops 10000 --replay "), output);
+    }
+
+    @Test
+    void replayRerunsUpToTheOperationAndPrintsTheKernelState() {
+        Object[] r = fuzz(null, "--seed", "3", "--replay", "2500");
+        String output = (String) r[1];
+        assertEquals(0, r[0], output);
+        assertEquals("fuzz: 2500 ops, 0 kernel errors, 0 invariant violations", lastLine(output), output);
+        assertTrue(output.contains("kernel state at the end of the replay"), output);
+        assertTrue(output.contains("threads:\n") && output.contains("spaces:\n") && output.contains("mappings:\n"), output);
+        assertTrue(output.contains("sigma0#1"), output);
+        assertTrue(output.contains("invariants: all hold"), output);
+    }
+
+    @Test
+    void replayFindsTheSameFailureAtTheSameOperation() {
+        int[] spaces = {0};
+        KernelEvents.Listener bomb = (type, time, a, b, c) -> {
+            if (type == KernelEvents.SPACE_CREATE && ++spaces[0] == 25) {
+                throw new IllegalStateException("injected kernel bug");
+            }
+        };
+        String first = (String) fuzz(bomb, "--seed", "6", "--ops", "20000")[1];
+        String at = first.lines().filter(l -> l.startsWith("fuzz: KERNEL ERROR at seed 6 op ")).findFirst().orElseThrow();
+        String op = at.substring("fuzz: KERNEL ERROR at seed 6 op ".length()).split(" ")[0];
+        spaces[0] = 0;
+        String replay = (String) fuzz(bomb, "--seed", "6", "--replay", op)[1];
+        assertTrue(replay.contains(at), replay);
+        assertEquals("fuzz: " + op + " ops, 1 kernel errors, 0 invariant violations", lastLine(replay), replay);
+    }
+
+    @Test
+    void badArgumentsAreRefused() {
+        assertEquals(2, (int) fuzz(null, "--ops", "-5")[0]);
+    }
+}
