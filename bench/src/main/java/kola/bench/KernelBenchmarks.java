@@ -294,7 +294,7 @@ public final class KernelBenchmarks {
     public static final String HISTOGRAM_PROPERTY = "kola.bench.histogram";
 
     /** The top of the live-object class histogram (the DiagnosticCommand MBean's GC.class_histogram), on stderr. */
-    private static void printHistogram(int threads) {
+    static void printHistogram(int threads) {
         try {
             Object text = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
                     new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",

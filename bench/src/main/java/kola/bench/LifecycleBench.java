@@ -27,6 +27,12 @@ import kola.system.Sigma0;
 final class LifecycleBench {
     /** Operations before the timed ones. */
     static final long WARMUP = 5_000;
+    /**
+     * Host time a JMH session spends warming up before its first invocation. Without it, early
+     * JMH iterations were now and then 10x slower than the later ones (the root task's loop runs
+     * in one continuation for the whole trial, so it is compiled on stack, late).
+     */
+    static final long SESSION_WARMUP_NANOS = 2_000_000_000L;
 
     private LifecycleBench() {
     }
@@ -66,10 +72,19 @@ final class LifecycleBench {
         private final State state = new State();
         private final BenchSystem sys;
 
+        /** A session warmed up for {@link #SESSION_WARMUP_NANOS}, for JMH. */
         Session(Kind kind) {
+            this(kind, SESSION_WARMUP_NANOS);
+        }
+
+        /** A session that warms up for {@code warmupNanos} of host time after its warm-up operations. */
+        Session(Kind kind, long warmupNanos) {
             this.kind = kind;
             this.sys = boot(kind, state, WARMUP, -1);
             sys.runUntil(() -> state.started, 10L * kind.traps * WARMUP);
+            for (long end = System.nanoTime() + warmupNanos; System.nanoTime() < end; ) {
+                ops(10_000);
+            }
         }
 
         void ops(long n) {

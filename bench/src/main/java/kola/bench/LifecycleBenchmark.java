@@ -21,42 +21,63 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xss2m"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class LifecycleBenchmark {
     static final int BATCH = 1000;
-    private LifecycleBench.Session threads;
-    private LifecycleBench.Session spaces;
-    private long threadInvocations;
-    private long spaceInvocations;
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        threads = new LifecycleBench.Session(LifecycleBench.Kind.THREAD);
-        spaces = new LifecycleBench.Session(LifecycleBench.Kind.SPACE);
+    /** A root task creating and deleting one kind of object. */
+    public abstract static class Root {
+        LifecycleBench.Session session;
+        long invocations;
+        private long opsAtStart;
+
+        abstract LifecycleBench.Kind kind();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            session = new LifecycleBench.Session(kind());
+            opsAtStart = session.completed();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            JmhChecks.near(kind() + " create + delete", session.completed() - opsAtStart, invocations * BATCH, 2);
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        JmhChecks.near("thread create + delete", threads.completed(), threadInvocations * BATCH, 2);
-        JmhChecks.near("space create + delete", spaces.completed(), spaceInvocations * BATCH, 2);
+    /** Threads. */
+    @State(Scope.Thread)
+    public static class Threads extends Root {
+        @Override
+        LifecycleBench.Kind kind() {
+            return LifecycleBench.Kind.THREAD;
+        }
+    }
+
+    /** Spaces. */
+    @State(Scope.Thread)
+    public static class Spaces extends Root {
+        @Override
+        LifecycleBench.Kind kind() {
+            return LifecycleBench.Kind.SPACE;
+        }
     }
 
     /** ThreadControl create (in the caller's space, with a UTCB) + ThreadControl delete. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void threadCreateDelete() {
-        threads.ops(BATCH);
-        threadInvocations++;
+    public void threadCreateDelete(Threads r) {
+        r.session.ops(BATCH);
+        r.invocations++;
     }
 
     /** ThreadControl create in a new space + SpaceControl + ThreadControl delete (the space goes too). */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void spaceCreateDelete() {
-        spaces.ops(BATCH);
-        spaceInvocations++;
+    public void spaceCreateDelete(Spaces r) {
+        r.session.ops(BATCH);
+        r.invocations++;
     }
 }

@@ -23,53 +23,84 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xss2m"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class MemoryBenchmark {
-    private MemoryBench.Session hit;
-    private MemoryBench.Session miss;
-    private MemorySegment segment;
-    private long hitBatches;
-    private long missBatches;
+    /**
+     * A worker loading in one pattern. Each benchmark has its own state, so its forked JVM runs
+     * only its own pattern: the TLB-hit figure is the accessor's best case, compiled without
+     * page-table walks on the hot path (with walks hot too it is about 3x slower: see
+     * BENCHMARKS.md, {@code kola-load-tlb-hit-after-misses}).
+     */
+    public abstract static class Worker {
+        MemoryBench.Session session;
+        long batches;
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        hit = new MemoryBench.Session(MemoryBench.Mode.TLB_HIT);
-        miss = new MemoryBench.Session(MemoryBench.Mode.TLB_MISS);
-        segment = MemoryBench.segment();
+        abstract MemoryBench.Mode mode();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            session = new MemoryBench.Session(mode());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            JmhChecks.near(mode() + " loads", session.completed(), batches * MemoryBench.BATCH, 0);
+            session.checkWalks();
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        JmhChecks.near("TLB-hit loads", hit.completed(), hitBatches * MemoryBench.BATCH, 0);
-        JmhChecks.near("TLB-miss loads", miss.completed(), missBatches * MemoryBench.BATCH, 0);
-        hit.checkWalks();
-        miss.checkWalks();
+    /** Loads that hit the TLB. */
+    @State(Scope.Thread)
+    public static class Hit extends Worker {
+        @Override
+        MemoryBench.Mode mode() {
+            return MemoryBench.Mode.TLB_HIT;
+        }
+    }
+
+    /** Loads that miss the TLB. */
+    @State(Scope.Thread)
+    public static class Miss extends Worker {
+        @Override
+        MemoryBench.Mode mode() {
+            return MemoryBench.Mode.TLB_MISS;
+        }
+    }
+
+    /** The native segment. */
+    @State(Scope.Thread)
+    public static class Segment {
+        MemorySegment segment;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            segment = MemoryBench.segment();
+        }
     }
 
     /** Memory.load64 through the accessor, TLB hit. */
     @Benchmark
     @OperationsPerInvocation(MemoryBench.BATCH)
-    public void accessorLoadTlbHit() {
-        hit.batches(1);
-        hitBatches++;
+    public void accessorLoadTlbHit(Hit w) {
+        w.session.batches(1);
+        w.batches++;
     }
 
     /** Memory.load64 through the accessor, TLB miss: a 3-level Sv39 walk and a TLB fill per load. */
     @Benchmark
     @OperationsPerInvocation(MemoryBench.BATCH)
-    public void accessorLoadTlbMiss() {
-        miss.batches(1);
-        missBatches++;
+    public void accessorLoadTlbMiss(Miss w) {
+        w.session.batches(1);
+        w.batches++;
     }
 
     /** MemorySegment.get(JAVA_LONG) of the TLB-hit pattern: the floor. */
     @Benchmark
     @OperationsPerInvocation(MemoryBench.BATCH)
-    public long memorySegmentLoad() {
-        long sum = MemoryBench.segmentBatch(segment);
+    public long memorySegmentLoad(Segment s) {
+        long sum = MemoryBench.segmentBatch(s.segment);
         if (sum != MemoryBench.SEGMENT_BATCH_SUM) {
             throw new IllegalStateException("MemorySegment loads summed to " + sum);
         }

@@ -18,7 +18,7 @@ class LifecycleBenchTest {
     @Test
     void sessionsLeaveNoThreadOrSpaceBehind() {
         for (LifecycleBench.Kind kind : LifecycleBench.Kind.values()) {
-            LifecycleBench.Session s = new LifecycleBench.Session(kind);
+            LifecycleBench.Session s = new LifecycleBench.Session(kind, 0);
             s.ops(1); // finish the operation in flight
             int[] before = s.threadsAndSpaces();
             long ops = s.completed();

@@ -110,6 +110,37 @@ final class FuzzRunner {
     private final long[][] recent = new long[RECENT][5];
     private int recentNext;
 
+    /**
+     * A liveness oracle: the page each thread last faulted on, how many times in a row, and whom
+     * its faults went to. A thread that faults on one page {@value #LIVELOCK} times without
+     * faulting anywhere else is answered by its pager without getting a mapping, again and again:
+     * a livelock. With sigma0 as the pager that is a kernel bug (a map that silently fails); with
+     * a fuzz thread as the pager it is usually the fuzz's doing. It is reported as a warning, not counted.
+     */
+    private final java.util.Map<Long, long[]> faults = new java.util.HashMap<>();
+    static final long LIVELOCK = 5_000;
+    private long step;
+    private int warnings;
+
+    private void watchFault(long thread, long page) {
+        long[] f = faults.computeIfAbsent(thread, x -> new long[3]);
+        if (f[0] != page) {
+            f[0] = page;
+            f[1] = 0;
+        }
+        if (++f[1] == LIVELOCK && warnings++ < TRACES) {
+            boolean sigma0 = f[2] == kola.abi.ThreadId.global(Kernel.USER_BASE, 1);
+            out.println("fuzz: warning: thread " + kola.abi.ThreadId.toString(thread) + " faulted " + LIVELOCK
+                    + " times in a row on page 0x" + Long.toHexString(page << 12) + " at seed " + options.seed()
+                    + " op " + step + " (round " + round.index() + "), its pager " + kola.abi.ThreadId.toString(f[2])
+                    + " answering without mapping it: a livelock" + (sigma0 ? " (sigma0 is the pager: a kernel bug?)"
+                    : " (a pager that is not one, or maps what it does not hold: the fuzz's own doing)"));
+        }
+    }
+
+    /** The image each round boots: the fuzz image of its plan (tests of the fuzzer itself may boot others). */
+    java.util.function.Function<Round, Image> images = Round::image;
+
     /** For tests of the fuzzer itself: a listener on every kernel event, whose exceptions escape the kernel. */
     KernelEvents.Listener injected;
 
@@ -168,14 +199,19 @@ final class FuzzRunner {
         int index = 0;
         while (total < limit) {
             round = round(options.seed(), index);
-            kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), round.config(), round.image(),
-                    console);
+            kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), round.config(),
+                    images.apply(round), console);
             kernel.setInvariantChecking(options.check());
             kernel.setEventListener((type, time, a, b, c) -> {
                 if (injected != null) {
                     injected.event(type, time, a, b, c);
                 }
                 events[type & 15]++;
+                if (type == KernelEvents.FAULT) {
+                    watchFault(a, b >>> 12);
+                } else if (type == KernelEvents.TRANSFER && kola.abi.KernelLabels.isPageFault(kola.abi.MsgTag.label(c))) {
+                    faults.computeIfAbsent(a, x -> new long[3])[2] = b; // who a's faults go to
+                }
                 int i = recentNext++ & (RECENT - 1);
                 recent[i][0] = type;
                 recent[i][1] = time;
@@ -184,11 +220,13 @@ final class FuzzRunner {
                 recent[i][4] = c;
             });
             recentNext = 0;
+            faults.clear();
             long roundStart = total;
             long done = 0;
             Failure failure = null;
             while (total < limit && done < options.roundOps()) {
                 Kernel.RunResult r;
+                step = total + 1;
                 try {
                     r = kernel.run(1);
                 } catch (InvariantViolation v) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import kola.abi.MsgTag;
 import kola.kernel.KernelConfig;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,6 @@ class FuzzBugsTest {
      * at the flooder's priority, did not run once in 56 ms.)
      */
     @Test
-    @Disabled("BUG: a thread preempted by the higher-priority thread it wakes keeps the head of its queue: equal-priority peers starve")
     void aThreadThatKeepsWakingAHigherPriorityServerStillYieldsToItsPeers() {
         FuzzHarness h = new FuzzHarness().config(KernelConfig.defaults().withTimeslice(1_000));
         long server = tid(0);

@@ -104,4 +104,33 @@ class FuzzCommandTest {
     void badArgumentsAreRefused() {
         assertEquals(2, (int) fuzz(null, "--ops", "-5")[0]);
     }
+
+    @Test
+    void aThreadThatFaultsOnOnePageForeverIsReportedAsALivelock() {
+        // A pager that answers every fault without mapping anything: its client faults forever.
+        FuzzHarness h = new FuzzHarness();
+        h.module("pager", l4 -> {
+            long from = l4.waitAny();
+            while (true) {
+                l4.setMr(0, kola.abi.MsgTag.make(0, 0, 0));
+                from = l4.replyWait(from);
+            }
+        });
+        h.module("client", l4 -> l4.memory().load64(0x1000_0000L));
+        h.root(l4 -> {
+            FuzzHarness.task(l4, FuzzHarness.tid(0), l4.kernelInterface().sigma0(), "pager", 0, 120);
+            FuzzHarness.task(l4, FuzzHarness.tid(1), FuzzHarness.tid(0), "client", 0, 100);
+        });
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        FuzzRunner runner = new FuzzRunner(new FuzzRunner.Options(1, 30_000, true, 30_000, -1, null, false),
+                new PrintStream(text, true, StandardCharsets.UTF_8));
+        runner.images = round -> h.image();
+        FuzzRunner.Result r = runner.run();
+        String output = text.toString(StandardCharsets.UTF_8);
+        assertEquals("fuzz: 30000 ops, 0 kernel errors, 0 invariant violations", r.summary());
+        assertTrue(output.contains("fuzz: warning: thread " + kola.abi.ThreadId.toString(FuzzHarness.tid(1)) + " faulted "
+                + FuzzRunner.LIVELOCK + " times in a row on page 0x10000000 at seed 1 op "), output);
+        assertTrue(output.contains("its pager " + kola.abi.ThreadId.toString(FuzzHarness.tid(0)) + " answering without mapping it"),
+                output);
+    }
 }

@@ -92,6 +92,18 @@ final class FuzzHarness {
         return kernel().run(maxTraps);
     }
 
+    /**
+     * Runs in steps of 10,000 kernel entries until something was logged with {@code prefix} (or
+     * {@code maxTraps} are spent): for worlds with a thread that never stops (a spinner, a flooder).
+     */
+    Kernel.RunResult runUntilLogged(String prefix, long maxTraps) {
+        Kernel.RunResult r = null;
+        for (long done = 0; done < maxTraps && logged(prefix).isEmpty(); done += 10_000) {
+            r = run(10_000);
+        }
+        return r;
+    }
+
     String console() {
         return console.toString(StandardCharsets.UTF_8);
     }

@@ -35,6 +35,16 @@ final class Cpu {
         if (prev != null && prev != t) {
             prev.remaining -= now - dispatchedAt;
         }
+        while (t != null && t.remaining <= 0) {
+            // Its slice is used up: a fresh one, behind the equals that are waiting (round robin),
+            // however it came to be chosen (direct switch, preemption by a woken thread, the queue).
+            t.remaining = t.timeslice;
+            if (!ready.hasReady(t.priority)) {
+                break;
+            }
+            ready.enqueue(t);
+            t = ready.takeHighest();
+        }
         if (prev != t) {
             if (prev != null && t != null && prev.space != t.space) {
                 clock.advance(kola.machine.CostModel.CONTEXT_SWITCH);
@@ -44,9 +54,6 @@ final class Cpu {
         }
         current = t;
         dispatchedAt = now;
-        if (t != null && t.remaining <= 0) {
-            t.remaining = t.timeslice;
-        }
         updatePreemptAt();
     }
 

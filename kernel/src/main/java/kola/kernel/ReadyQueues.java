@@ -63,6 +63,11 @@ final class ReadyQueues {
         t.queued = false;
     }
 
+    /** Whether a thread of priority {@code p} is ready. */
+    boolean hasReady(int p) {
+        return heads[p] != null;
+    }
+
     /** The highest priority with a ready thread, or -1. */
     int highestPriority() {
         for (int w = nonEmpty.length - 1; w >= 0; w--) {

@@ -245,7 +245,8 @@ class KernelPropertiesTest {
         }
         for (Kernel.ThreadInfo t : k.threads()) {
             String base = t.state().replace(",halted", "");
-            assertTrue(Set.of("inactive", "ready", "sending", "receiving").contains(base), t.toString());
+            assertTrue(Set.of("inactive", "ready", "sending", "receiving", "interrupt", "interrupt,pending").contains(base),
+                    t.toString());
             if (base.equals("sending")) {
                 assertTrue(live.contains(t.waitsFor()), "a sender waits for a live thread: " + t);
             }
