@@ -22,7 +22,7 @@ import java.util.function.IntFunction;
  */
 public final class KernelBenchmarks {
     /** The benchmark names, in the order {@code kola bench} runs them. */
-    public static final List<String> NAMES = List.of("pagefault", "memory", "map", "unmap", "scale", "boot");
+    public static final List<String> NAMES = List.of("memory", "pagefault", "map", "unmap", "scale", "boot");
     /** The largest blocked-thread count {@code scale} measures unless told otherwise. */
     public static final long DEFAULT_SCALE_MAX = 100_000;
     /** Rounds of the slow measurements (scale's thread creation, boot) at most. */

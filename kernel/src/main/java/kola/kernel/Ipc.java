@@ -272,7 +272,7 @@ final class Ipc {
 
     /** Checks every typed item, then maps, grants and copies. */
     private int transferItems(Tcb from, Tcb to, int u, int t) {
-        long acceptor = to.kernelIpc != Tcb.NO_KERNEL_IPC ? COMPLETE_ACCEPTOR : to.br[0];
+        long acceptor = to.kernelIpc != Tcb.NO_KERNEL_IPC ? COMPLETE_ACCEPTOR : to.br(0);
         long[] mr = from.mr;
         int strings = 0;
         for (int i = u + 1; i <= u + t; i += Items.WORDS) {
@@ -291,10 +291,10 @@ final class Ipc {
                 long length = Items.stringLength(w0);
                 int lengthBr = 1 + 2 * strings;
                 if ((w0 & 0x3F0) != 0 || length > Items.MAX_STRING || !Items.acceptsStrings(acceptor)
-                        || lengthBr + 1 >= Tcb.BUFFER_REGISTERS || length > Items.stringLength(to.br[lengthBr])) {
+                        || lengthBr + 1 >= Tcb.BUFFER_REGISTERS || length > Items.stringLength(to.br(lengthBr))) {
                     return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
                 }
-                if (!present(from, w1, length, Tlb.READ) || !present(to, to.br[lengthBr + 1], length, Tlb.WRITE)) {
+                if (!present(from, w1, length, Tlb.READ) || !present(to, to.br(lengthBr + 1), length, Tlb.WRITE)) {
                     return FAULTED;
                 }
                 strings++;
@@ -308,7 +308,7 @@ final class Ipc {
             long w1 = mr[i + 1];
             if (Items.isString(w0)) {
                 int lengthBr = 1 + 2 * strings++;
-                copyString(from, w1, to, to.br[lengthBr + 1], Items.stringLength(w0));
+                copyString(from, w1, to, to.br(lengthBr + 1), Items.stringLength(w0));
             } else if (!mapItem(from, to, acceptor, w0, w1)) {
                 return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
             }

@@ -392,10 +392,10 @@ public final class Kernel {
 
     /** Saves t's MR0..MR2 and acceptor and loads a kernel-made message into them. */
     private void beginKernelIpc(Tcb t, byte kind, long tag, long mr1, long mr2) {
-        t.saved[0] = t.mr[0];
-        t.saved[1] = t.mr[1];
-        t.saved[2] = t.mr[2];
-        t.saved[3] = t.br[0];
+        t.savedMr0 = t.mr[0];
+        t.savedMr1 = t.mr[1];
+        t.savedMr2 = t.mr[2];
+        t.savedBr0 = t.br(0);
         t.mr[0] = tag;
         t.mr[1] = mr1;
         t.mr[2] = mr2;
@@ -404,10 +404,10 @@ public final class Kernel {
     }
 
     private void endKernelIpc(Tcb t) {
-        t.mr[0] = t.saved[0];
-        t.mr[1] = t.saved[1];
-        t.mr[2] = t.saved[2];
-        t.br[0] = t.saved[3];
+        t.mr[0] = t.savedMr0;
+        t.mr[1] = t.savedMr1;
+        t.mr[2] = t.savedMr2;
+        t.setBr(0, t.savedBr0);
         t.kernelIpc = Tcb.NO_KERNEL_IPC;
     }
 

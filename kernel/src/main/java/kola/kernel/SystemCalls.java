@@ -181,7 +181,7 @@ final class SystemCalls {
      * and the redirector nil or anythread.
      */
     private long spaceControl(Tcb self, long spaceSpec, long control, long kipArea, long utcbArea, long redirector) {
-        self.ret[0] = 0;
+        self.ret()[0] = 0;
         if (!self.space.privileged) {
             return error(self, KernelError.NO_PRIVILEGE);
         }
@@ -240,12 +240,12 @@ final class SystemCalls {
         long oldControl = (t.halted ? ExRegs.WAS_HALTED : 0)
                 | (t.state == Tcb.RECEIVING ? ExRegs.WAS_RECEIVING : 0)
                 | (t.state == Tcb.SENDING ? ExRegs.WAS_SENDING : 0);
-        self.ret[ExRegs.OUT_CONTROL] = oldControl;
-        self.ret[ExRegs.OUT_SP] = t.startSp;
-        self.ret[ExRegs.OUT_IP] = t.startIp;
-        self.ret[ExRegs.OUT_FLAGS] = t.flags;
-        self.ret[ExRegs.OUT_USER_HANDLE] = t.userHandle;
-        self.ret[ExRegs.OUT_PAGER] = t.pager;
+        self.ret()[ExRegs.OUT_CONTROL] = oldControl;
+        self.ret()[ExRegs.OUT_SP] = t.startSp;
+        self.ret()[ExRegs.OUT_IP] = t.startIp;
+        self.ret()[ExRegs.OUT_FLAGS] = t.flags;
+        self.ret()[ExRegs.OUT_USER_HANDLE] = t.userHandle;
+        self.ret()[ExRegs.OUT_PAGER] = t.pager;
 
         if (t.state == Tcb.RECEIVING && (control & ExRegs.ABORT_RECEIVE) != 0
                 || t.state == Tcb.SENDING && (control & ExRegs.ABORT_SEND) != 0
@@ -362,8 +362,8 @@ final class SystemCalls {
                 || preemptionControl != Schedule.UNCHANGED && preemptionControl != 0) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
-        self.ret[0] = (long) period(t.timeslice / CostModel.CYCLES_PER_MICROSECOND) << 16;
-        self.ret[1] = t.priority;
+        self.ret()[0] = (long) period(t.timeslice / CostModel.CYCLES_PER_MICROSECOND) << 16;
+        self.ret()[1] = t.priority;
         if (timeControl != Schedule.UNCHANGED) {
             t.timeslice = sliceMicros * CostModel.CYCLES_PER_MICROSECOND;
             t.remaining = t.timeslice; // a new slice starts now (Pistachio's init_timeslice)

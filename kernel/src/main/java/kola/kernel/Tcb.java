@@ -49,8 +49,9 @@ final class Tcb {
     long startIp;
     long startSp;
     final long[] mr = new long[MsgTag.MESSAGE_REGISTERS];
-    final long[] br = new long[BUFFER_REGISTERS];
-    final long[] ret = new long[RET_REGISTERS];
+    /** Buffer and return registers, made on first use: most threads never touch them (heap per thread). */
+    private long[] br;
+    private long[] ret;
 
     // Scheduling.
     int priority;
@@ -94,7 +95,10 @@ final class Tcb {
     static final byte FAULT_IPC = 1;
     static final byte EXCEPTION_IPC = 2;
     byte kernelIpc = NO_KERNEL_IPC;
-    final long[] saved = new long[4];
+    long savedMr0;
+    long savedMr1;
+    long savedMr2;
+    long savedBr0;
     /** A string copy of this thread's IPC needs a page of its space: fault it in, then redo the IPC. */
     boolean faultPending;
     long faultVa;
@@ -111,6 +115,37 @@ final class Tcb {
 
     Tcb(long number) {
         this.number = number;
+    }
+
+    /** Buffer register {@code i} (0..32); an index out of range throws, as an array would. */
+    long br(int i) {
+        java.util.Objects.checkIndex(i, BUFFER_REGISTERS);
+        return br == null ? 0 : br[i];
+    }
+
+    void setBr(int i, long value) {
+        java.util.Objects.checkIndex(i, BUFFER_REGISTERS);
+        if (br == null) {
+            if (value == 0) {
+                return;
+            }
+            br = new long[BUFFER_REGISTERS];
+        }
+        br[i] = value;
+    }
+
+    /** The return registers, for a system call with several results to fill. */
+    long[] ret() {
+        if (ret == null) {
+            ret = new long[RET_REGISTERS];
+        }
+        return ret;
+    }
+
+    /** Return register {@code i} (0..7). */
+    long ret(int i) {
+        java.util.Objects.checkIndex(i, RET_REGISTERS);
+        return ret == null ? 0 : ret[i];
     }
 
     boolean runnable() {

@@ -49,12 +49,12 @@ final class UserApi implements L4 {
 
     @Override
     public long br(int i) {
-        return tcb.br[i];
+        return tcb.br(i);
     }
 
     @Override
     public void setBr(int i, long value) {
-        tcb.br[i] = value;
+        tcb.setBr(i, value);
     }
 
     @Override
@@ -104,7 +104,7 @@ final class UserApi implements L4 {
 
     @Override
     public long ret(int i) {
-        return tcb.ret[i];
+        return tcb.ret(i);
     }
 
     @Override

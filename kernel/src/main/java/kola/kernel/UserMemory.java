@@ -1,6 +1,11 @@
 package kola.kernel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import kola.abi.Memory;
+import kola.machine.CostModel;
+import kola.machine.CycleClock;
 import kola.machine.Mmu;
 import kola.machine.PhysicalMemory;
 import kola.machine.Tlb;
@@ -9,22 +14,78 @@ import kola.machine.Tlb;
  * The memory accessor of one thread (DESIGN.md, "Memory"): every access translates through the
  * CPU's TLB and, on a miss, the space's Sv39 page table. No usable mapping traps to the kernel as
  * a page fault, and the access is retried when the thread runs again. Every access is a
- * preemption point. The hot path is a compare, a TLB probe and an array access.
+ * preemption point.
+ *
+ * <p>In front of the TLB sits a one-entry translation cache per direction (the last page read,
+ * the last page written, each with its host frame). It is the software analogue of a micro-TLB:
+ * it holds while the TLB's {@link Tlb#generation() generation} (bumped by every flush and
+ * eviction, so by every unmap, rights change and space deletion) and the frames' backing are
+ * unchanged, charges what a TLB hit charges, and counts as one. It keeps the JIT's hot path for
+ * a load to a compare, a bounds check and an array access.
  */
 final class UserMemory implements Memory {
     private static final int PAGE_MASK = PhysicalMemory.PAGE_SIZE - 1;
+    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final Tcb tcb;
     private final Kernel kernel;
     private final UserApi api;
     private final Mmu mmu;
+    private final Tlb tlb;
     private final PhysicalMemory phys;
+    private final CycleClock clock;
+    private long readVpn = -1;
+    private byte[] readFrame;
+    private long readStamp;
+    private long writeVpn = -1;
+    private byte[] writeFrame;
+    private long writeStamp;
 
     UserMemory(Tcb tcb, Kernel kernel, UserApi api) {
         this.tcb = tcb;
         this.kernel = kernel;
         this.api = api;
         this.mmu = kernel.machine.mmu();
+        this.tlb = kernel.machine.tlb();
         this.phys = kernel.machine.memory();
+        this.clock = kernel.clock;
+    }
+
+    /** What the translation caches depend on: it changes whenever a cached translation may have. */
+    private long stamp() {
+        return tlb.generation() + phys.droppedFrames();
+    }
+
+    /** The cached frame for a {@code size}-byte access at {@code va}, or null (then take the slow path). */
+    private byte[] cached(long va, int size, boolean write) {
+        if ((va & PAGE_MASK) + size > PhysicalMemory.PAGE_SIZE
+                || (va >>> PhysicalMemory.PAGE_SHIFT) != (write ? writeVpn : readVpn)
+                || stamp() != (write ? writeStamp : readStamp)
+                || kernel.cpu.current != tcb || clock.now() >= kernel.cpu.preemptAt) {
+            return null;
+        }
+        clock.advance(CostModel.MEMORY_ACCESS);
+        tlb.countHits(1);
+        return write ? writeFrame : readFrame;
+    }
+
+    /** Remembers the translation the slow path just made, if it leads to a RAM frame. */
+    private void remember(long va, long pa, boolean write) {
+        byte[] frame = phys.frameArray(pa >>> PhysicalMemory.PAGE_SHIFT);
+        if (frame == null) {
+            return; // device memory, or a frame not backed yet: not cacheable
+        }
+        if (write) {
+            writeVpn = va >>> PhysicalMemory.PAGE_SHIFT;
+            writeFrame = frame;
+            writeStamp = stamp();
+        } else {
+            readVpn = va >>> PhysicalMemory.PAGE_SHIFT;
+            readFrame = frame;
+            readStamp = stamp();
+        }
     }
 
     /** The physical address of {@code va} for {@code access}, after faults are resolved. */
@@ -34,12 +95,15 @@ final class UserMemory implements Memory {
                     + " was used by another thread; each thread must use its own");
         }
         while (true) {
-            if (kernel.clock.now() >= kernel.cpu.preemptAt) {
+            if (clock.now() >= kernel.cpu.preemptAt) {
                 api.trap(Trap.PREEMPT);
             }
             Space space = tcb.space;
             long pa = mmu.translate(space.asid, space.pageTable.rootPfn, va, access);
             if (pa >= 0) {
+                if (va >= 0) {
+                    remember(va, pa, access == Tlb.WRITE);
+                }
                 return pa;
             }
             tcb.a0 = va;
@@ -53,13 +117,22 @@ final class UserMemory implements Memory {
         return (va & PAGE_MASK) + size > PhysicalMemory.PAGE_SIZE;
     }
 
+    private static int offset(long va) {
+        return (int) (va & PAGE_MASK);
+    }
+
     @Override
     public int load8(long va) {
-        return phys.load8(translate(va, Tlb.READ));
+        byte[] f = cached(va, 1, false);
+        return f != null ? f[offset(va)] & 0xFF : phys.load8(translate(va, Tlb.READ));
     }
 
     @Override
     public int load16(long va) {
+        byte[] f = cached(va, 2, false);
+        if (f != null) {
+            return (short) I16.get(f, offset(va)) & 0xFFFF;
+        }
         if (crosses(va, 2)) {
             return load8(va) | load8(va + 1) << 8;
         }
@@ -68,6 +141,10 @@ final class UserMemory implements Memory {
 
     @Override
     public long load32(long va) {
+        byte[] f = cached(va, 4, false);
+        if (f != null) {
+            return (int) I32.get(f, offset(va)) & 0xFFFF_FFFFL;
+        }
         if (crosses(va, 4)) {
             return load16(va) | (long) load16(va + 2) << 16;
         }
@@ -76,6 +153,10 @@ final class UserMemory implements Memory {
 
     @Override
     public long load64(long va) {
+        byte[] f = cached(va, 8, false);
+        if (f != null) {
+            return (long) I64.get(f, offset(va));
+        }
         if (crosses(va, 8)) {
             return load32(va) | load32(va + 4) << 32;
         }
@@ -84,11 +165,21 @@ final class UserMemory implements Memory {
 
     @Override
     public void store8(long va, long value) {
+        byte[] f = cached(va, 1, true);
+        if (f != null) {
+            f[offset(va)] = (byte) value;
+            return;
+        }
         phys.store8(translate(va, Tlb.WRITE), value);
     }
 
     @Override
     public void store16(long va, long value) {
+        byte[] f = cached(va, 2, true);
+        if (f != null) {
+            I16.set(f, offset(va), (short) value);
+            return;
+        }
         if (crosses(va, 2)) {
             store8(va, value);
             store8(va + 1, value >>> 8);
@@ -99,6 +190,11 @@ final class UserMemory implements Memory {
 
     @Override
     public void store32(long va, long value) {
+        byte[] f = cached(va, 4, true);
+        if (f != null) {
+            I32.set(f, offset(va), (int) value);
+            return;
+        }
         if (crosses(va, 4)) {
             store16(va, value);
             store16(va + 2, value >>> 16);
@@ -109,6 +205,11 @@ final class UserMemory implements Memory {
 
     @Override
     public void store64(long va, long value) {
+        byte[] f = cached(va, 8, true);
+        if (f != null) {
+            I64.set(f, offset(va), value);
+            return;
+        }
         if (crosses(va, 8)) {
             store32(va, value);
             store32(va + 4, value >>> 32);

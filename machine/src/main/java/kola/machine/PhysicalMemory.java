@@ -47,6 +47,7 @@ public final class PhysicalMemory {
     private final long frames;
     private final byte[][][] directory;
     private long backedFrames;
+    private long dropped;
     private DeviceRegion[] devices = new DeviceRegion[0];
 
     /**
@@ -241,7 +242,22 @@ public final class PhysicalMemory {
         if (chunk != null && chunk[(int) (pfn & CHUNK_MASK)] != null) {
             chunk[(int) (pfn & CHUNK_MASK)] = null;
             backedFrames--;
+            dropped++;
         }
+    }
+
+    /**
+     * The host array behind RAM frame {@code pfn}, or null if the frame is not backed (it reads as
+     * zero) or not RAM. For a translation cache in front of the MMU: the array stays the frame's
+     * until {@link #droppedFrames()} changes.
+     */
+    public byte[] frameArray(long pfn) {
+        return pfn >= 0 && pfn < frames ? frameOrNull(pfn) : null;
+    }
+
+    /** How many times a frame's backing was dropped ({@link #zeroFrame}). */
+    public long droppedFrames() {
+        return dropped;
     }
 
     // ---------------------------------------------------------------- devices

@@ -45,6 +45,7 @@ public final class Tlb {
     private long hits;
     private long misses;
     private long flushes;
+    private long generation;
 
     /** Creates a TLB of {@value #DEFAULT_ENTRIES} entries. */
     public Tlb() {
@@ -103,9 +104,23 @@ public final class Tlb {
         this.rights[slot] = rights;
     }
 
+    /**
+     * A counter bumped by every flush and every eviction: a translation cached in front of the
+     * TLB (the kernel's per-thread accessor cache) is valid while it is unchanged.
+     */
+    public long generation() {
+        return generation;
+    }
+
+    /** Counts {@code n} hits that a translation cache in front of the TLB served. */
+    public void countHits(long n) {
+        hits += n;
+    }
+
     /** Removes the entry for page {@code vpn} of address space {@code asid}, if present. */
     public void flush(int asid, long vpn) {
         flushes++;
+        generation++;
         remove(checkAsid(asid), vpn);
     }
 
@@ -116,6 +131,7 @@ public final class Tlb {
             throw new IllegalArgumentException("negative page count: " + pages);
         }
         flushes++;
+        generation++;
         if (pages < asids.length / ways) {
             for (long i = 0; i < pages; i++) {
                 remove(asid, vpnBase + i);
@@ -133,6 +149,7 @@ public final class Tlb {
     public void flushAsid(int asid) {
         checkAsid(asid);
         flushes++;
+        generation++;
         for (int slot = 0; slot < asids.length; slot++) {
             if (asids[slot] == asid) {
                 asids[slot] = INVALID;
@@ -143,6 +160,7 @@ public final class Tlb {
     /** Removes every entry. */
     public void flushAll() {
         flushes++;
+        generation++;
         Arrays.fill(asids, INVALID);
     }
 
@@ -207,6 +225,7 @@ public final class Tlb {
                 return slot;
             }
         }
+        generation++; // an eviction
         int way = nextVictim[set];
         nextVictim[set] = (way + 1) % ways;
         return first + way;
