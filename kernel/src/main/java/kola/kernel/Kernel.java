@@ -65,7 +65,8 @@ public final class Kernel {
     private int nextAsid = 1;
     /** Deleted spaces that were still charged for objects they created when they went. */
     private final List<Space> retired = new ArrayList<>();
-    private long traps;
+    /** Kernel entries so far: every change of kernel state happens between two of them. */
+    long traps;
     private boolean booted;
     private boolean checking;
     private boolean inputEndSignalled;
@@ -564,6 +565,7 @@ public final class Kernel {
             } catch (Throwable e) {
                 t.death = e;
             }
+            api.settle();
             t.trap = Trap.EXIT;
         });
     }

@@ -32,9 +32,15 @@ final class UserApi implements L4 {
             throw new IllegalStateException("the L4 interface of thread " + ThreadId.toString(tcb.id)
                     + " was used by another thread; each thread must use its own");
         }
+        memory.settle();
         tcb.trap = trap;
         Continuation.yield(Kernel.SCOPE);
         return tcb.result;
+    }
+
+    /** Charges the memory accesses not yet on the clock: before every kernel entry. */
+    void settle() {
+        memory.settle();
     }
 
     @Override

@@ -17,11 +17,13 @@ import kola.machine.Tlb;
  * preemption point.
  *
  * <p>In front of the TLB sits a one-entry translation cache per direction (the last page read,
- * the last page written, each with its host frame). It is the software analogue of a micro-TLB:
- * it holds while the TLB's {@link Tlb#generation() generation} (bumped by every flush and
- * eviction, so by every unmap, rights change and space deletion) and the frames' backing are
- * unchanged, charges what a TLB hit charges, and counts as one. It keeps the JIT's hot path for
- * a load to a compare, a bounds check and an array access.
+ * the last page written, each with its host frame): the software analogue of a micro-TLB. A
+ * cached translation is valid until the next kernel entry — every change of kernel state (an
+ * unmap, a rights change, a TLB flush or eviction, a switch to another thread) happens at one —
+ * so the cached path checks one counter. Its accesses are charged exactly what a TLB hit
+ * charges, but to the clock in one step at the next kernel entry ({@link #settle}), within a
+ * budget that ends where the preemption point lies: simulated time, preemption points and traces
+ * are those of the uncached accessor.
  */
 final class UserMemory implements Memory {
     private static final int PAGE_MASK = PhysicalMemory.PAGE_SIZE - 1;
@@ -38,10 +40,13 @@ final class UserMemory implements Memory {
     private final CycleClock clock;
     private long readVpn = -1;
     private byte[] readFrame;
-    private long readStamp;
+    private long readEpoch = -1;
     private long writeVpn = -1;
     private byte[] writeFrame;
-    private long writeStamp;
+    private long writeEpoch = -1;
+    /** Cached accesses allowed before the preemption point, and those made but not yet charged. */
+    private long budget;
+    private long pending;
 
     UserMemory(Tcb tcb, Kernel kernel, UserApi api) {
         this.tcb = tcb;
@@ -53,22 +58,25 @@ final class UserMemory implements Memory {
         this.clock = kernel.clock;
     }
 
-    /** What the translation caches depend on: it changes whenever a cached translation may have. */
-    private long stamp() {
-        return tlb.generation() + phys.droppedFrames();
-    }
-
     /** The cached frame for a {@code size}-byte access at {@code va}, or null (then take the slow path). */
     private byte[] cached(long va, int size, boolean write) {
         if ((va & PAGE_MASK) + size > PhysicalMemory.PAGE_SIZE
                 || (va >>> PhysicalMemory.PAGE_SHIFT) != (write ? writeVpn : readVpn)
-                || stamp() != (write ? writeStamp : readStamp)
-                || kernel.cpu.current != tcb || clock.now() >= kernel.cpu.preemptAt) {
+                || (write ? writeEpoch : readEpoch) != kernel.traps || pending >= budget) {
             return null;
         }
-        clock.advance(CostModel.MEMORY_ACCESS);
-        tlb.countHits(1);
+        pending++;
         return write ? writeFrame : readFrame;
+    }
+
+    /** Puts the cached accesses made so far on the clock (and the TLB's hit count). */
+    void settle() {
+        if (pending != 0) {
+            clock.advance(pending * CostModel.MEMORY_ACCESS);
+            tlb.countHits(pending);
+            budget -= pending;
+            pending = 0;
+        }
     }
 
     /** Remembers the translation the slow path just made, if it leads to a RAM frame. */
@@ -80,16 +88,17 @@ final class UserMemory implements Memory {
         if (write) {
             writeVpn = va >>> PhysicalMemory.PAGE_SHIFT;
             writeFrame = frame;
-            writeStamp = stamp();
+            writeEpoch = kernel.traps;
         } else {
             readVpn = va >>> PhysicalMemory.PAGE_SHIFT;
             readFrame = frame;
-            readStamp = stamp();
+            readEpoch = kernel.traps;
         }
     }
 
     /** The physical address of {@code va} for {@code access}, after faults are resolved. */
     private long translate(long va, int access) {
+        settle();
         if (kernel.cpu.current != tcb) {
             throw new IllegalStateException("the memory accessor of thread " + kola.abi.ThreadId.toString(tcb.id)
                     + " was used by another thread; each thread must use its own");
@@ -101,6 +110,9 @@ final class UserMemory implements Memory {
             Space space = tcb.space;
             long pa = mmu.translate(space.asid, space.pageTable.rootPfn, va, access);
             if (pa >= 0) {
+                // Cached accesses that still fit before the preemption point, each charged what a TLB hit is.
+                long room = kernel.cpu.preemptAt - clock.now();
+                budget = room <= 0 ? 0 : (room - 1) / CostModel.MEMORY_ACCESS + 1;
                 if (va >= 0) {
                     remember(va, pa, access == Tlb.WRITE);
                 }
