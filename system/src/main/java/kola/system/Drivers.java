@@ -53,6 +53,22 @@ public final class Drivers {
         }
     }
 
+    /**
+     * What every driver does first: names the root task its exception handler (so that it is
+     * restarted when it dies), maps device {@code device}'s registers at {@code va}, and attaches
+     * the interrupt line its module's {@code irq=N} argument names. Returns the line's
+     * pseudo-thread, or nil (and says why on the console) when any step is refused.
+     */
+    public static long setUp(L4 l4, String device, long va) {
+        l4.setExceptionHandler(l4.kernelInterface().rootTask());
+        int line = irqArg(l4);
+        if (!mapDevice(l4, device, va) || line < 0 || !attachInterrupt(l4, line)) {
+            l4.kdbPrint(device + ": cannot get the device's registers or interrupt line (module args need irq=N)");
+            return kola.abi.ThreadId.NIL;
+        }
+        return l4.kernelInterface().interruptThread(line);
+    }
+
     /** Replies OK with no words. */
     static void ok(L4 l4) {
         l4.setMr(0, MsgTag.make(Protocol.OK, 0, 0));

@@ -26,14 +26,11 @@ public final class TimerDriver implements Program {
 
     @Override
     public void run(L4 l4) {
-        l4.setExceptionHandler(l4.kernelInterface().rootTask());
-        int line = Drivers.irqArg(l4);
-        if (!Drivers.mapDevice(l4, "timer", REGS) || line < 0 || !Drivers.attachInterrupt(l4, line)) {
-            l4.kdbPrint("timer: cannot get the timer's registers or interrupt line (module args need irq=N)");
+        long irq = Drivers.setUp(l4, "timer", REGS);
+        if (irq == kola.abi.ThreadId.NIL) {
             return;
         }
         long cyclesPerMicro = l4.kernelInterface().cyclesPerMicrosecond();
-        long irq = l4.kernelInterface().interruptThread(line);
         long from = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);

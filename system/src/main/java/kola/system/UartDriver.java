@@ -30,16 +30,13 @@ public final class UartDriver implements Program {
 
     @Override
     public void run(L4 l4) {
-        l4.setExceptionHandler(l4.kernelInterface().rootTask());
-        int line = Drivers.irqArg(l4);
-        if (!Drivers.mapDevice(l4, "uart", REGS) || line < 0 || !Drivers.attachInterrupt(l4, line)) {
-            l4.kdbPrint("uart: cannot get the UART's registers or interrupt line (module args need irq=N)");
+        long irq = Drivers.setUp(l4, "uart", REGS);
+        if (irq == ThreadId.NIL) {
             return;
         }
         if (starts++ > 0) {
             l4.kdbPrint("uart: driver restarted (start " + starts + ")");
         }
-        long irq = l4.kernelInterface().interruptThread(line);
         long from = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
