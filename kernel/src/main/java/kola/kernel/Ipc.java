@@ -513,7 +513,8 @@ final class Ipc {
     }
 
     /** Cancels every IPC that involves {@code t}, which is going away. */
-    void detach(Tcb t, ThreadTable threads) {
+    void detach(Tcb t) {
+        ThreadTable threads = k.threads;
         if (t.inIpc()) {
             if (t.state == Tcb.SENDING) {
                 dequeueSender(t.partner, t);

@@ -572,7 +572,7 @@ public final class Kernel {
 
     /** Deletes {@code t}: its IPC partners are released with errors, its space goes with its last thread. */
     void deleteThread(Tcb t) {
-        ipc.detach(t, threads);
+        ipc.detach(t);
         cpu.ready.remove(t);
         cpu.timeouts.cancel(t);
         threads.remove(t);

@@ -55,6 +55,15 @@ final class SystemCalls {
         return 0;
     }
 
+    /**
+     * The address space a space specifier names: the space of the live thread {@code id}. An
+     * interrupt pseudo-thread names none (its space is the kernel's), nor does a dead or stale id.
+     */
+    private Space spaceOf(long id) {
+        Tcb t = k.threads.lookup(id);
+        return t == null || t.interruptLine >= 0 ? null : t.space;
+    }
+
     private boolean isUserThreadId(long id) {
         long no = ThreadId.number(id);
         return id != ThreadId.NIL && id != ThreadId.ANY && ThreadId.version(id) != 0
@@ -96,10 +105,7 @@ final class SystemCalls {
         if (t == null) {
             return createThread(self, dest, spaceSpec, scheduler, pager, utcb);
         }
-        if (spaceSpec != dest && (k.threads.lookup(spaceSpec) == null || k.threads.lookup(spaceSpec).interruptLine >= 0)) {
-            return error(self, KernelError.INVALID_SPACE);
-        }
-        if (spaceSpec != dest && k.threads.lookup(spaceSpec).space != t.space) {
+        if (spaceSpec != dest && spaceOf(spaceSpec) != t.space) {
             return error(self, KernelError.INVALID_SPACE);
         }
         if (utcb != NO_UTCB && utcb != t.utcbLocation
@@ -149,11 +155,10 @@ final class SystemCalls {
                 return error(self, KernelError.OUT_OF_MEMORY);
             }
         } else {
-            Tcb other = k.threads.lookup(spaceSpec);
-            if (other == null || other.interruptLine >= 0) {
+            space = spaceOf(spaceSpec);
+            if (space == null) {
                 return error(self, KernelError.INVALID_SPACE);
             }
-            space = other.space;
             if (utcb != NO_UTCB && !space.utcbAvailable(utcb)) {
                 return error(self, KernelError.INVALID_UTCB);
             }
@@ -185,14 +190,13 @@ final class SystemCalls {
         if (!self.space.privileged) {
             return error(self, KernelError.NO_PRIVILEGE);
         }
-        Tcb t = k.threads.lookup(spaceSpec);
-        if (t == null || t.interruptLine >= 0) {
+        Space space = spaceOf(spaceSpec);
+        if (space == null) {
             return error(self, KernelError.INVALID_SPACE);
         }
         if (control != 0 || redirector != ThreadId.NIL && redirector != ThreadId.ANY) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
-        Space space = t.space;
         if (space.activeThreads > 0) {
             return 1;
         }
