@@ -6,7 +6,7 @@ package kola.abi;
  *
  * <p>Input control bits: h (halt value, bit 0) applied when H (bit 8) is set; r (bit 1) aborts a
  * receive, s (bit 2) aborts a send; S, i, f, u, p (bits 3..7) write sp, ip, flags, user handle,
- * pager. The returned control word describes the old state: bit 0 halted, bit 1 receiving,
+ * pager; d (bit 9) asks for the old values, which Kola always returns. The returned control word describes the old state: bit 0 halted, bit 1 receiving,
  * bit 2 sending. The old sp, ip, flags, user handle and pager are returned too.
  */
 public final class ExRegs {
@@ -36,8 +36,13 @@ public final class ExRegs {
     public static final long HALT = HALT_VALID | HALT_VALUE;
     /** Resume the thread. */
     public static final long RESUME = HALT_VALID;
+    /**
+     * Deliver (d): return the thread's registers (L4_Stop, L4_PagerOf, L4_UserDefinedHandleOf
+     * set it). Kola always returns them, so the bit changes nothing.
+     */
+    public static final long DELIVER = 1L << 9;
     /** All input control bits Kola knows; any other bit is an invalid parameter. */
-    public static final long KNOWN = (1L << 9) - 1;
+    public static final long KNOWN = (1L << 10) - 1;
 
     /** Returned control: the thread was halted. */
     public static final long WAS_HALTED = 1L;

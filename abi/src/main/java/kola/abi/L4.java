@@ -40,6 +40,18 @@ public interface L4 {
     /** Sets UserDefinedHandle. */
     void setUserHandle(long handle);
 
+    /**
+     * XferTimeouts: the transfer timeouts, send in bits 16..31 and receive in bits 0..15, as
+     * {@link Timeout#pair} packs them; 0 (the initial value) is never/never. Kola uses the send
+     * transfer timeout while a string transfer this thread sends waits for the receiver to fault
+     * a page of its buffer in; when it runs out, the sender fails with
+     * {@link IpcError#XFER_TIMEOUT_PARTNER} and the receiver with {@link IpcError#XFER_TIMEOUT_OWN}.
+     */
+    long xferTimeouts();
+
+    /** Sets XferTimeouts. */
+    void setXferTimeouts(long timeouts);
+
     /** The thread's pager, as the kernel knows it. */
     long pager();
 

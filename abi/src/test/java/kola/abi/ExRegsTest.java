@@ -8,7 +8,7 @@ class ExRegsTest {
     @Test
     void inputControlBits() {
         long[] bits = {ExRegs.HALT_VALUE, ExRegs.ABORT_RECEIVE, ExRegs.ABORT_SEND, ExRegs.SET_SP, ExRegs.SET_IP,
-            ExRegs.SET_FLAGS, ExRegs.SET_USER_HANDLE, ExRegs.SET_PAGER, ExRegs.HALT_VALID};
+            ExRegs.SET_FLAGS, ExRegs.SET_USER_HANDLE, ExRegs.SET_PAGER, ExRegs.HALT_VALID, ExRegs.DELIVER};
         long all = 0;
         for (int i = 0; i < bits.length; i++) {
             assertEquals(1L << i, bits[i], "bit " + i);

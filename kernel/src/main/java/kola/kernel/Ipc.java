@@ -41,6 +41,10 @@ final class Ipc {
     private static final int OK = 0;
     private static final int FAILED = 1;
     private static final int FAULTED = 2;
+    /** What {@link #usable} found. */
+    private static final int USABLE = 0;
+    private static final int MISSING = 1;
+    private static final int NOT_RAM = 2;
     /** The acceptor of a kernel-made IPC's reply: the complete address space. */
     private static final long COMPLETE_ACCEPTOR = Items.acceptor(Fpage.COMPLETE, false);
 
@@ -49,6 +53,10 @@ final class Ipc {
     private final Cpu cpu;
     private final CommunicationModel comm;
     private final EventLog events;
+    /** The typed words of the message being transferred, read once from the sender's registers. */
+    private final long[] items = new long[MsgTag.MESSAGE_REGISTERS];
+    /** The string buffers of the receiver, read once from its buffer registers. */
+    private final long[] stringDst = new long[Tcb.BUFFER_REGISTERS];
     /** Senders whose send phase completed while they were blocked and that still have a receive phase. */
     private Tcb workHead;
     private Tcb workTail;
@@ -64,6 +72,16 @@ final class Ipc {
     /** The Ipc system call of the current thread {@code self}. */
     void ipc(Tcb self, long to, long from, long timeouts) {
         clock.advance(CostModel.IPC);
+        if (self.xferError != 0) {
+            // This is the redo of a receive whose sender gave up while we faulted a buffer page in.
+            long code = self.xferError;
+            self.xferError = 0;
+            if (to == ThreadId.NIL) {
+                fail(self, IpcError.kind(code), true);
+                cpu.reschedule();
+                return;
+            }
+        }
         long sendMicros = Timeout.micros(Timeout.send(timeouts));
         long receiveMicros = Timeout.micros(Timeout.receive(timeouts));
         boolean badTimeouts = (timeouts >>> 32) != 0;
@@ -102,7 +120,20 @@ final class Ipc {
                     cpu.wakeWhileRunning(dest);
                     return;
                 }
-                // FAULTED in dest's space: dest left its receive to fault; we wait for it below.
+                if (outcome == FAULTED) {
+                    // dest left its receive to fault its buffer in: the transfer has begun, so we
+                    // wait for dest under our transfer timeout, whatever our send timeout.
+                    if (!awaitPartnerFault(self, dest)) {
+                        fail(self, IpcError.XFER_TIMEOUT_PARTNER, false);
+                        drainWork();
+                        return;
+                    }
+                    self.pendingFrom = from;
+                    self.pendingReceiveTimeout = Timeout.receive(timeouts);
+                    drainWork();
+                    cpu.reschedule();
+                    return;
+                }
             }
             if (woken == null && dest.interruptLine < 0) {
                 if (sendMicros == 0) {
@@ -165,9 +196,13 @@ final class Ipc {
                 return;
             }
             if (t.faultPending) {
-                // Our buffer needs a page: put the sender back and fault; the redo receives again.
-                requeueSender(t, sender);
+                // Our buffer needs a page: the sender waits at the head of our queue while we
+                // fault; the redo receives again and finds it first.
                 t.state = Tcb.READY;
+                if (!awaitPartnerFault(sender, t)) {
+                    fail(sender, IpcError.XFER_TIMEOUT_PARTNER, false);
+                    cpu.makeReady(sender);
+                }
                 return;
             }
             // The sender faults in its own space and will send again; look for another.
@@ -209,7 +244,33 @@ final class Ipc {
         }
     }
 
-    /** Puts a sender taken off {@code dest}'s queue back at its head. */
+    /**
+     * A transfer from {@code sender} to {@code receiver} has begun and waits for the receiver to
+     * fault a page of its buffer in (X.2: a page fault in the partner's space during the
+     * transfer). The sender blocks at the head of the receiver's queue, whatever its send timeout,
+     * under its send transfer timeout ({@link Tcb#xferTimeouts}); when that runs out, both fail
+     * with a transfer timeout. The receiver's redone receive finds the sender first and the
+     * transfer goes on. Returns false, blocking nothing, if the transfer timeout is zero (or
+     * impossible): the caller fails the sender, and the receiver's redo fails too.
+     */
+    private boolean awaitPartnerFault(Tcb sender, Tcb receiver) {
+        long micros = Timeout.micros(Timeout.send(sender.xferTimeouts));
+        if (micros == 0 || micros == -2) {
+            receiver.xferError = IpcError.code(IpcError.XFER_TIMEOUT_OWN, true);
+            return false;
+        }
+        cpu.timeouts.cancel(sender);
+        sender.state = Tcb.SENDING;
+        requeueSender(receiver, sender);
+        sender.inTransfer = true;
+        if (micros > 0) {
+            cpu.timeouts.add(sender, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
+            cpu.updatePreemptAt();
+        }
+        return true;
+    }
+
+    /** Puts a sender (taken off {@code dest}'s queue, or not yet on it) at the head of dest's queue. */
     private void requeueSender(Tcb dest, Tcb s) {
         s.partner = dest;
         s.sendPrev = null;
@@ -236,6 +297,7 @@ final class Ipc {
         s.sendNext = null;
         s.sendPrev = null;
         s.partner = null;
+        s.inTransfer = false;
     }
 
     // ---- transfer ---------------------------------------------------------------------------
@@ -245,11 +307,19 @@ final class Ipc {
      * (its result is the sender's identifier, MR0 the tag with the flags cleared). FAILED: both
      * partners failed with a message error. FAULTED: a string copy needs a page; the partner
      * whose space lacks it has {@link Tcb#faultPending} set (and, if it was blocked, left its IPC).
+     *
+     * <p>The tag is read once, here, and checked at this use: it is a register its owner's
+     * threads could have written since the Ipc system call checked it.
      */
     private int transfer(Tcb from, Tcb to) {
         long tag = from.mr[0];
         int u = MsgTag.untyped(tag);
         int t = MsgTag.typed(tag);
+        if (u + t > MsgTag.MAX_WORDS) {
+            fail(from, IpcError.MESSAGE_OVERFLOW, false);
+            fail(to, IpcError.MESSAGE_OVERFLOW, true);
+            return FAILED;
+        }
         if (t != 0) {
             int outcome = transferItems(from, to, u, t);
             if (outcome != OK) {
@@ -270,52 +340,67 @@ final class Ipc {
         return OK;
     }
 
-    /** Checks every typed item, then maps, grants and copies. */
+    /**
+     * Checks every typed item, then copies the strings, then maps and grants in order. The typed
+     * words and the receiver's buffer registers are read once, into the kernel's own arrays, and
+     * used from there. Strings go first so that nothing the items do to either space (a grant
+     * that takes the page a later string reads, a read-only map over the string buffer) can
+     * change a page the check found usable: a message's strings are what its pages held when it
+     * was sent. A string buffer must lie in RAM on both sides; device memory fails the item.
+     */
     private int transferItems(Tcb from, Tcb to, int u, int t) {
         long acceptor = to.kernelIpc != Tcb.NO_KERNEL_IPC ? COMPLETE_ACCEPTOR : to.br(0);
-        long[] mr = from.mr;
+        long[] words = items;
+        System.arraycopy(from.mr, u + 1, words, 0, t);
         int strings = 0;
-        for (int i = u + 1; i <= u + t; i += Items.WORDS) {
-            if (i + 1 > u + t) {
-                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
+        for (int j = 0; j < t; j += Items.WORDS) {
+            int offset = u + 1 + j;
+            if (j + 1 >= t) {
+                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
             }
-            long w0 = mr[i];
-            long w1 = mr[i + 1];
+            long w0 = words[j];
+            long w1 = words[j + 1];
             int type = Items.type(w0);
             if (type == Items.MAP || type == Items.GRANT) {
                 long window = Items.window(acceptor);
                 if (!Fpage.isValid(w1) || !Fpage.isComplete(window) && !Fpage.isValid(window)) {
-                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
+                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
                 }
             } else if (Items.isString(w0)) {
                 long length = Items.stringLength(w0);
                 int lengthBr = 1 + 2 * strings;
                 if ((w0 & 0x3F0) != 0 || length > Items.MAX_STRING || !Items.acceptsStrings(acceptor)
                         || lengthBr + 1 >= Tcb.BUFFER_REGISTERS || length > Items.stringLength(to.br(lengthBr))) {
-                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
+                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
                 }
-                if (!present(from, w1, length, Tlb.READ) || !present(to, to.br(lengthBr + 1), length, Tlb.WRITE)) {
+                long dst = to.br(lengthBr + 1);
+                int source = usable(from, w1, length, Tlb.READ);
+                int target = source == USABLE ? usable(to, dst, length, Tlb.WRITE) : source;
+                if (source == NOT_RAM || target == NOT_RAM) {
+                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
+                }
+                if (source == MISSING || target == MISSING) {
                     return FAULTED;
                 }
+                stringDst[strings] = dst;
                 strings++;
             } else {
-                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
+                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
             }
         }
         strings = 0;
-        for (int i = u + 1; i <= u + t; i += Items.WORDS) {
-            long w0 = mr[i];
-            long w1 = mr[i + 1];
-            if (Items.isString(w0)) {
-                int lengthBr = 1 + 2 * strings++;
-                copyString(from, w1, to, to.br(lengthBr + 1), Items.stringLength(w0));
-            } else if (!mapItem(from, to, acceptor, w0, w1)) {
-                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, i);
+        for (int j = 0; j < t; j += Items.WORDS) {
+            if (Items.isString(words[j])) {
+                copyString(from, words[j + 1], to, stringDst[strings++], Items.stringLength(words[j]));
+            }
+        }
+        for (int j = 0; j < t; j += Items.WORDS) {
+            if (!Items.isString(words[j]) && !mapItem(from, to, acceptor, words[j], words[j + 1])) {
+                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, u + 1 + j);
             }
         }
         return OK;
     }
-
     private int itemError(Tcb from, Tcb to, int kind, int offset) {
         fail(from, kind, false);
         from.errorCode |= (long) offset << IpcError.OFFSET_SHIFT;
@@ -352,25 +437,31 @@ final class Ipc {
     }
 
     /**
-     * Whether [va, va + length) is mapped in {@code t}'s space with {@code access}. If not, t must
-     * fault the first missing page in: it is marked, and if it is blocked its IPC is undone so
-     * that it redoes it after the fault.
+     * Whether [va, va + length) is mapped in {@code t}'s space with {@code access}, and RAM.
+     * MISSING: t must fault the first missing page in; it is marked, and if it is blocked its IPC
+     * is undone so that it redoes it after the fault. NOT_RAM: a page is device memory (or
+     * beyond RAM), which strings cannot use.
      */
-    private boolean present(Tcb t, long va, long length, int access) {
+    private int usable(Tcb t, long va, long length, int access) {
         Mmu mmu = k.machine.mmu();
+        PhysicalMemory phys = k.machine.memory();
         long end = va + length;
         for (long page = va & ~(PhysicalMemory.PAGE_SIZE - 1L); page < end; page += PhysicalMemory.PAGE_SIZE) {
-            if (mmu.translate(t.space.asid, t.space.pageTable.rootPfn, Math.max(page, va), access) < 0) {
+            long pa = mmu.translate(t.space.asid, t.space.pageTable.rootPfn, Math.max(page, va), access);
+            if (pa < 0) {
                 t.faultPending = true;
                 t.faultVa = Math.max(page, va);
                 t.faultAccess = access;
                 if (t != cpu.current) {
                     leaveForFault(t);
                 }
-                return false;
+                return MISSING;
+            }
+            if (!phys.isRam(pa)) {
+                return NOT_RAM;
             }
         }
-        return true;
+        return USABLE;
     }
 
     /** A blocked partner must fault a page in: it leaves its IPC and will redo it from its phase. */
@@ -390,6 +481,7 @@ final class Ipc {
         cpu.makeReady(t);
     }
 
+    /** Copies a string whose pages {@link #usable} found mapped and RAM on both sides, a page at most at a time. */
     private void copyString(Tcb from, long src, Tcb to, long dst, long length) {
         Mmu mmu = k.machine.mmu();
         PhysicalMemory phys = k.machine.memory();
@@ -399,6 +491,9 @@ final class Ipc {
                     PhysicalMemory.PAGE_SIZE - (dst & (PhysicalMemory.PAGE_SIZE - 1))));
             long pa = mmu.translate(from.space.asid, from.space.pageTable.rootPfn, src, Tlb.READ);
             long pb = mmu.translate(to.space.asid, to.space.pageTable.rootPfn, dst, Tlb.WRITE);
+            if (pa < 0 || pb < 0) {
+                throw new IllegalStateException("string copy: a page checked usable is gone (" + from + " -> " + to + ")");
+            }
             phys.read(pa, buffer, 0, chunk);
             phys.write(pb, buffer, 0, chunk);
             clock.advance((chunk + 7) / 8 * CostModel.COPY_WORD);
@@ -476,7 +571,18 @@ final class Ipc {
     void abort(Tcb t, int kind) {
         boolean receivePhase = t.state == Tcb.RECEIVING;
         if (t.state == Tcb.SENDING) {
-            dequeueSender(t.partner, t);
+            Tcb receiver = t.partner;
+            if (t.inTransfer) {
+                // The transfer had begun: X.2's transfer errors. The receiver, off faulting its
+                // buffer in, learns of it when it redoes its receive.
+                if (kind == IpcError.TIMEOUT) {
+                    kind = IpcError.XFER_TIMEOUT_PARTNER;
+                    receiver.xferError = IpcError.code(IpcError.XFER_TIMEOUT_OWN, true);
+                } else if (kind == IpcError.CANCELLED) {
+                    kind = IpcError.ABORTED;
+                }
+            }
+            dequeueSender(receiver, t);
         }
         cpu.timeouts.cancel(t);
         events.record(kind == IpcError.TIMEOUT ? KernelEvents.TIMEOUT : KernelEvents.CANCEL, t.id, kind, 0);
@@ -514,6 +620,14 @@ final class Ipc {
 
     /** Cancels every IPC that involves {@code t}, which is going away. */
     void detach(Tcb t) {
+        detach(t, null);
+    }
+
+    /**
+     * Cancels every IPC that involves {@code t}, which is going away or whose code ended, but
+     * for a closed receive of {@code spared} (null: none) from t.
+     */
+    void detach(Tcb t, Tcb spared) {
         ThreadTable threads = k.threads;
         if (t.inIpc()) {
             if (t.state == Tcb.SENDING) {
@@ -527,7 +641,7 @@ final class Ipc {
         }
         for (long no = 0, end = threads.scanLimit(); no < end; no++) {
             Tcb r = threads.byNumber(no);
-            if (r != null && r.state == Tcb.RECEIVING && r.waitFrom == t.id) {
+            if (r != null && r != spared && r.state == Tcb.RECEIVING && r.waitFrom == t.id) {
                 abort(r, IpcError.CANCELLED);
             }
         }

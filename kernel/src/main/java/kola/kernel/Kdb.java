@@ -13,17 +13,76 @@ final class Kdb {
     private Kdb() {
     }
 
-    static String query(Kernel k, String query) {
-        return switch (query.trim()) {
-            case "ps" -> ps(k);
-            case "spaces" -> spaces(k);
-            case "mem" -> mem(k);
-            case "kmem" -> kmem(k);
-            case "mappings" -> String.join("\n", MappingDump.lines(k.mappings(), k.spaces()));
-            case "trace on" -> k.setKdbTrace(true);
-            case "trace off" -> k.setKdbTrace(false);
-            default -> "kdb: unknown query '" + query + "' (ps, spaces, mem, kmem, mappings, trace on, trace off)";
+    /**
+     * Answers {@code query} for a thread of {@code asker}. A space with the debugger right
+     * ({@link Space#debugger}: sigma0, the root task, modules given the {@code kdb} argument)
+     * sees the whole system and may switch the trace; any other sees its own threads, space and
+     * mappings only.
+     */
+    static String query(Kernel k, Space asker, String query) {
+        String q = query.trim();
+        boolean all = asker.debugger;
+        return switch (q) {
+            case "ps" -> ps(k, all ? -1 : asker.asid);
+            case "spaces" -> spaces(k, all ? -1 : asker.asid);
+            case "mappings" -> String.join("\n", MappingDump.lines(mappingsOf(k, all ? -1 : asker.asid),
+                    spacesOf(k, all ? -1 : asker.asid)));
+            case "mem", "kmem", "trace on", "trace off" -> !all ? "kdb: '" + q + "' shows or changes the whole system:"
+                    + " only a module with the kernel debugger right (module argument " + Kernel.DEBUGGER_ARG + ") may ask"
+                    : switch (q) {
+                        case "mem" -> mem(k);
+                        case "kmem" -> kmem(k);
+                        case "trace on" -> k.setKdbTrace(true);
+                        default -> k.setKdbTrace(false);
+                    };
+            default -> "kdb: unknown query '" + oneLine(query) + "' (ps, spaces, mem, kmem, mappings, trace on, trace off)";
         };
+    }
+
+    /** The mappings of space {@code asid}, or of every space (-1). */
+    static List<Kernel.Mapping> mappingsOf(Kernel k, int asid) {
+        return asid < 0 ? k.mappings() : k.mappings().stream().filter(m -> m.asid() == asid).toList();
+    }
+
+    static List<Kernel.SpaceInfo> spacesOf(Kernel k, int asid) {
+        return asid < 0 ? k.spaces() : k.spaces().stream().filter(s -> s.asid() == asid).toList();
+    }
+
+    /**
+     * {@code text} as one printable line: control characters (a newline, an escape sequence)
+     * become {@code \\xHH}, so that task text can neither start a line of its own nor rewrite the
+     * console, and at most {@link #MAX_LINE} characters are kept.
+     */
+    static String oneLine(String text) {
+        StringBuilder b = new StringBuilder(Math.min(text.length(), MAX_LINE) + 8);
+        for (int i = 0; i < text.length() && b.length() < MAX_LINE; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7F || c >= 0x80 && c < 0xA0) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        if (b.length() >= MAX_LINE && text.length() > MAX_LINE) {
+            b.append("...");
+        }
+        return b.toString();
+    }
+
+    /** The longest line of task text the kernel console prints. */
+    static final int MAX_LINE = 1000;
+
+    /**
+     * Task text for the kernel console: every line of it prefixed with the printing space's
+     * name, which the kernel sets from the boot image and no task can change, so that no task
+     * line can pass for a kernel line ("kernel: ...", "kdb: ...", "trace: ...").
+     */
+    static List<String> taskLines(Space space, String text) {
+        List<String> out = new ArrayList<>();
+        for (String line : text.split("\r?\n|\r", -1)) {
+            out.add(space.name + ": " + oneLine(line));
+        }
+        return out;
     }
 
     /** One kernel event as a line of the kernel debugger's trace. */
@@ -43,21 +102,25 @@ final class Kdb {
         return String.format("trace: %10.3f µs %-13s %s", time / 1000.0, KernelEvents.name(type), words);
     }
 
-    private static String ps(Kernel k) {
+    /** Threads: all ({@code asid} -1), or those of space {@code asid}. */
+    private static String ps(Kernel k, int asid) {
         StringBuilder b = new StringBuilder(String.format("%-12s %-12s %-18s %4s  %s", "THREAD", "SPACE", "STATE", "PRIO",
                 "WAITS FOR"));
         for (Kernel.ThreadInfo t : k.threads()) {
+            if (asid >= 0 && t.asid() != asid) {
+                continue;
+            }
             b.append('\n').append(String.format("%-12s %-12s %-18s %4d  %s", ThreadId.toString(t.id()), t.space(),
                     t.state(), t.priority(), t.waitsFor() == 0 ? "-" : ThreadId.toString(t.waitsFor())));
         }
         return b.toString();
     }
 
-    private static String spaces(Kernel k) {
-        List<Kernel.Mapping> mappings = k.mappings();
+    private static String spaces(Kernel k, int asid) {
+        List<Kernel.Mapping> mappings = mappingsOf(k, asid);
         StringBuilder b = new StringBuilder(String.format("%-5s %-12s %7s %8s %10s %s", "ASID", "SPACE", "THREADS",
                 "PAGES", "KMEM", "PRIVILEGED"));
-        for (Kernel.SpaceInfo s : k.spaces()) {
+        for (Kernel.SpaceInfo s : spacesOf(k, asid)) {
             long pages = mappings.stream().filter(m -> m.asid() == s.asid()).count();
             b.append('\n').append(String.format("%-5d %-12s %7d %8d %9dK %s", s.asid(), s.name(), s.threads(), pages,
                     s.kernelBytes() / 1024, s.privileged() ? "yes" : ""));

@@ -9,6 +9,7 @@ import kola.abi.Fpage;
 import kola.abi.KernelLabels;
 import kola.abi.Kip;
 import kola.abi.MsgTag;
+import kola.abi.Program;
 import kola.abi.ThreadId;
 import kola.machine.CostModel;
 import kola.machine.CycleClock;
@@ -29,6 +30,8 @@ import kola.machine.PhysicalMemory;
  */
 public final class Kernel {
     static final ContinuationScope SCOPE = new ContinuationScope("kola");
+    /** A boot module argument that gives the module's spaces the whole kernel debugger (as the shell needs). */
+    public static final String DEBUGGER_ARG = "kdb";
     /** Thread numbers below this are interrupt pseudo-threads (one per line). */
     public static final long SYSTEM_BASE = 32;
     /** The first user thread number: sigma0. */
@@ -288,19 +291,26 @@ public final class Kernel {
             case Trap.PAGE_FAULT -> pageFault(t, t.a0, (int) t.a1);
             case Trap.UNMAP -> syscalls.unmap(t, t.a0);
             case Trap.KDB_PRINT -> {
-                Object text = t.trapObject;
+                // The object is the String the task passed (String is final: no task code runs here).
+                String text = t.trapObject instanceof String s ? s : "null";
                 t.trapObject = null;
-                console.println(String.valueOf(text));
+                for (String line : Kdb.taskLines(t.space, text)) {
+                    console.println(line);
+                }
             }
             case Trap.KDB_ENTER -> {
-                Object reason = t.trapObject;
+                String reason = t.trapObject instanceof String s ? s : "null";
                 t.trapObject = null;
-                console.println("kdb: " + reason + " (from " + describe(t) + ")");
-                for (String line : MappingDump.lines(mappings(), spaces())) {
+                console.println("kdb: " + Kdb.oneLine(reason) + " (from " + describe(t) + ")");
+                int asid = t.space.debugger ? -1 : t.space.asid;
+                for (String line : MappingDump.lines(Kdb.mappingsOf(this, asid), Kdb.spacesOf(this, asid))) {
                     console.println("kdb:   " + line);
                 }
             }
-            case Trap.KDB_QUERY -> t.trapObject = Kdb.query(this, String.valueOf(t.trapObject));
+            case Trap.KDB_QUERY -> {
+                String query = t.trapObject instanceof String s ? s : "";
+                t.trapObject = Kdb.query(this, t.space, query);
+            }
             default -> syscalls.perform(t, trap);
         }
     }
@@ -308,20 +318,32 @@ public final class Kernel {
     /** The thread's program returned or threw: it halts, or its exception goes to its exception handler. */
     private void exited(Tcb t) {
         t.continuation = null;
+        t.ended = true;
         Throwable death = t.death;
+        String text = death == null ? null : Kdb.oneLine(t.deathText != null ? t.deathText : death.getClass().getName());
         events.record(KernelEvents.HALT, t.id, death == null ? 0 : 1, 0);
-        if (death != null && t.exceptionHandler != ThreadId.NIL && comm.destination(t, t.exceptionHandler) != null) {
-            kdb("thread " + describe(t) + ": " + death + " -> exception IPC to " + ThreadId.toString(t.exceptionHandler));
+        Tcb handler = death == null || t.exceptionHandler == ThreadId.NIL ? null : comm.destination(t, t.exceptionHandler);
+        // Whoever waits for t (a client in its fault, a sender, a closed receive) waits for a
+        // thread whose code has ended: each is released with an error, as deletion would; but
+        // for its exception handler, which waits for the message the kernel now sends it.
+        ipc.detach(t, alive(handler) ? handler : null);
+        if (alive(handler)) {
+            kdb("thread " + describe(t) + ": " + text + " -> exception IPC to " + ThreadId.toString(t.exceptionHandler));
             beginKernelIpc(t, Tcb.EXCEPTION_IPC, MsgTag.make(KernelLabels.EXCEPTION, 2, 0), t.startIp,
                     exceptionCode(death));
             ipc.ipc(t, t.exceptionHandler, t.exceptionHandler, 0);
             return;
         }
         if (death != null) {
-            kdb("thread " + describe(t) + " halted: " + death);
+            kdb("thread " + describe(t) + " halted: " + text);
         }
         t.halted = true;
         t.state = Tcb.INACTIVE;
+    }
+
+    /** Whether {@code t} exists and its code has not ended: a pager or handler that can still answer. */
+    private static boolean alive(Tcb t) {
+        return t != null && !t.ended;
     }
 
     private static long exceptionCode(Throwable e) {
@@ -354,9 +376,11 @@ public final class Kernel {
                 && machine.mmu().translate(space.asid, space.pageTable.rootPfn, va, access) >= 0) {
             return;
         }
-        if (comm.destination(t, t.pager) == null) {
+        Tcb pager = comm.destination(t, t.pager);
+        if (!alive(pager)) {
             fatal(t, "page fault at 0x" + Long.toHexString(va) + " (" + Fpage.rightsString(access) + "), "
-                    + (t.pager == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(t.pager) + " is gone"));
+                    + (t.pager == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(t.pager)
+                    + (pager == null ? " is gone" : "'s code has ended")));
             return;
         }
         if (pagerCycle(t)) {
@@ -466,6 +490,7 @@ public final class Kernel {
      */
     void fatal(Tcb t, String why) {
         t.death = new ThreadFault(why);
+        t.deathText = t.death.toString();
         t.exitPending = true;
         t.state = Tcb.READY;
         t.halted = false;
@@ -545,29 +570,53 @@ public final class Kernel {
      */
     void start(Tcb t, long ip, long sp) {
         Space space = t.space;
-        int module = moduleOf(ip);
-        if (space.program == null) {
-            space.module = module;
-            space.program = image.modules().get(module).program().get();
-            space.name = image.modules().get(module).name();
+        if (space.module < 0) {
+            Image.Module m = image.modules().get(moduleOf(ip));
+            space.module = moduleOf(ip);
+            space.name = m.name();
+            space.debugger = space.privileged || m.args().contains(DEBUGGER_ARG);
         }
         t.startIp = ip;
         t.startSp = sp;
         t.death = null;
+        t.deathText = null;
         t.exitPending = false;
+        t.ended = false;
         t.faultPending = false;
+        t.xferError = 0;
         t.state = Tcb.READY;
-        kola.abi.Program program = space.program;
+        java.util.function.Supplier<? extends Program> factory = image.modules().get(space.module).program();
         UserApi api = t.api;
         t.continuation = new Continuation(SCOPE, () -> {
             try {
+                // The space's program is made by its first thread to run, in that thread: a
+                // constructor that throws or misbehaves is the task's failure, not the kernel's.
+                Program program = space.program;
+                if (program == null) {
+                    program = java.util.Objects.requireNonNull(factory.get(), "the module's program factory gave null");
+                    space.program = program;
+                }
                 program.run(api);
             } catch (Throwable e) {
                 t.death = e;
+                t.deathText = deathText(e);
             }
             api.settle();
             t.trap = Trap.EXIT;
         });
+    }
+
+    /**
+     * What the console says of a thread's death, made in the dying thread's own continuation: a
+     * task's exception is user code (its toString may throw, loop or call the kernel), which the
+     * kernel never calls itself. Kernel context uses only this text and the exception's class.
+     */
+    private static String deathText(Throwable e) {
+        try {
+            return String.valueOf(e);
+        } catch (Throwable broken) {
+            return e.getClass().getName() + " (whose toString threw " + broken.getClass().getName() + ")";
+        }
     }
 
     /** Deletes {@code t}: its IPC partners are released with errors, its space goes with its last thread. */

@@ -20,6 +20,8 @@ final class Space {
     long utcbArea = Fpage.NIL;
     /** Sigma0's and the root task's spaces may use the privileged system calls. */
     boolean privileged;
+    /** May use the whole kernel debugger (every space's threads and mappings, the trace); others see their own space. */
+    boolean debugger;
     /** The boot module whose program runs here (-1: none yet), and its instance. */
     int module = -1;
     Program program;

@@ -207,17 +207,34 @@ final class SystemCalls {
                 || Fpage.overlaps(kipArea, utcbArea)) {
             return error(self, KernelError.INVALID_UTCB);
         }
-        long kipBase = Fpage.base(kipArea);
-        if (!Fpage.isNil(space.kipArea) && Fpage.base(space.kipArea) != kipBase) {
-            space.pageTable.unmap(Fpage.base(space.kipArea), k.machine.tlb());
+        if (holdsMappingIn(space, kipArea)) {
+            return error(self, KernelError.INVALID_KIP_AREA);
         }
+        if (holdsMappingIn(space, utcbArea)) {
+            return error(self, KernelError.INVALID_UTCB);
+        }
+        // Map the KIP at its new place first: if that runs out of kernel memory, the space is as it was.
+        long kipBase = Fpage.base(kipArea);
         if (!space.pageTable.map(kipBase, k.kipFrame, Fpage.R)) {
             return error(self, KernelError.OUT_OF_MEMORY);
         }
         k.machine.tlb().flush(space.asid, kipBase >>> 12);
+        if (!Fpage.isNil(space.kipArea) && Fpage.base(space.kipArea) != kipBase) {
+            space.pageTable.unmap(Fpage.base(space.kipArea), k.machine.tlb());
+        }
         space.kipArea = Fpage.withRights(kipArea, 0);
         space.utcbArea = Fpage.withRights(utcbArea, 0);
         return 1;
+    }
+
+    /** Whether the space holds a mapping inside {@code area}, where the kernel's areas would cover it. */
+    private static boolean holdsMappingIn(Space space, long area) {
+        if (space.pages.size() == 0) {
+            return false;
+        }
+        boolean[] found = {false};
+        space.pages.forEach(n -> found[0] |= Fpage.contains(area, n.vpn << 12));
+        return found[0];
     }
 
     // ---- ExchangeRegisters ------------------------------------------------------------------

@@ -105,6 +105,12 @@ final class Tcb {
     int faultAccess;
     /** The receive timeout word of a blocked receive, to restart it after a transfer fault. */
     long receiveTimeout;
+    /** XferTimeouts (UTCB): send transfer timeout in bits 16..31, receive in 0..15; 0 is never/never. */
+    long xferTimeouts;
+    /** SENDING, with a transfer begun that waits for the receiver to fault its buffer in. */
+    boolean inTransfer;
+    /** The ErrorCode the redo of this thread's receive fails with: its sender's transfer timed out meanwhile (0: none). */
+    long xferError;
 
     /** The kernel decided the thread dies ({@link #death}): the loop runs its exit instead of its code. */
     boolean exitPending;
@@ -112,6 +118,10 @@ final class Tcb {
     Continuation continuation;
     UserApi api;
     Throwable death;
+    /** What the console says of {@link #death}, made where the thread died (never by calling it in the kernel). */
+    String deathText;
+    /** The thread's code has ended (returned, threw, or died of a fault) and it was not restarted since. */
+    boolean ended;
 
     Tcb(long number) {
         this.number = number;

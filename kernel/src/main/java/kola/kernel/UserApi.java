@@ -26,12 +26,24 @@ final class UserApi implements L4 {
         this.memory = new UserMemory(tcb, kernel, this);
     }
 
+    /**
+     * Refuses a call that does not run in this thread's own continuation: from another thread's
+     * program (a sibling that was handed this object), or from a host thread. Every method calls
+     * it before it reads or writes anything, so a refused call changes nothing; the exception is
+     * the caller's.
+     */
+    void own() {
+        Continuation running = Continuation.getCurrentContinuation(Kernel.SCOPE);
+        if (running == null || running != tcb.continuation) {
+            throw new IllegalStateException("the L4 interface of thread " + ThreadId.toString(tcb.id)
+                    + " was used " + (running == null ? "outside any Kola thread" : "by another thread")
+                    + "; each thread must use its own");
+        }
+    }
+
     /** Enters the kernel with trap {@code trap}; returns the kernel's result. */
     long trap(int trap) {
-        if (kernel.cpu.current != tcb) {
-            throw new IllegalStateException("the L4 interface of thread " + ThreadId.toString(tcb.id)
-                    + " was used by another thread; each thread must use its own");
-        }
+        own();
         memory.settle();
         tcb.trap = trap;
         Continuation.yield(Kernel.SCOPE);
@@ -45,86 +57,115 @@ final class UserApi implements L4 {
 
     @Override
     public long mr(int i) {
+        own();
         return tcb.mr[i];
     }
 
     @Override
     public void setMr(int i, long value) {
+        own();
         tcb.mr[i] = value;
     }
 
     @Override
     public long br(int i) {
+        own();
         return tcb.br(i);
     }
 
     @Override
     public void setBr(int i, long value) {
+        own();
         tcb.setBr(i, value);
     }
 
     @Override
     public long myGlobalId() {
+        own();
         return tcb.id;
     }
 
     @Override
     public long errorCode() {
+        own();
         return tcb.errorCode;
     }
 
     @Override
     public long userHandle() {
+        own();
         return tcb.userHandle;
     }
 
     @Override
     public void setUserHandle(long handle) {
+        own();
         tcb.userHandle = handle;
     }
 
     @Override
+    public long xferTimeouts() {
+        own();
+        return tcb.xferTimeouts;
+    }
+
+    @Override
+    public void setXferTimeouts(long timeouts) {
+        own();
+        tcb.xferTimeouts = timeouts;
+    }
+
+    @Override
     public long pager() {
+        own();
         return tcb.pager;
     }
 
     @Override
     public long exceptionHandler() {
+        own();
         return tcb.exceptionHandler;
     }
 
     @Override
     public void setExceptionHandler(long handler) {
+        own();
         tcb.exceptionHandler = handler;
     }
 
     @Override
     public long startIp() {
+        own();
         return tcb.startIp;
     }
 
     @Override
     public long startSp() {
+        own();
         return tcb.startSp;
     }
 
     @Override
     public long ret(int i) {
+        own();
         return tcb.ret(i);
     }
 
     @Override
     public Kip kernelInterface() {
+        own();
         return kernel.kip;
     }
 
     @Override
     public Memory memory() {
+        own();
         return memory;
     }
 
     @Override
     public long ipc(long to, long fromSpecifier, long timeouts) {
+        own();
         tcb.a0 = to;
         tcb.a1 = fromSpecifier;
         tcb.a2 = timeouts;
@@ -149,6 +190,7 @@ final class UserApi implements L4 {
 
     @Override
     public long threadControl(long dest, long spaceSpecifier, long scheduler, long pager, long utcbLocation) {
+        own();
         tcb.a0 = dest;
         tcb.a1 = spaceSpecifier;
         tcb.a2 = scheduler;
@@ -159,6 +201,7 @@ final class UserApi implements L4 {
 
     @Override
     public long spaceControl(long spaceSpecifier, long control, long kipArea, long utcbArea, long redirector) {
+        own();
         tcb.a0 = spaceSpecifier;
         tcb.a1 = control;
         tcb.a2 = kipArea;
@@ -170,6 +213,7 @@ final class UserApi implements L4 {
     @Override
     public long exchangeRegisters(long dest, long control, long sp, long ip, long flags, long userHandle,
                                   long pager) {
+        own();
         tcb.a0 = dest;
         tcb.a1 = control;
         tcb.a2 = sp;
@@ -182,6 +226,7 @@ final class UserApi implements L4 {
 
     @Override
     public void threadSwitch(long dest) {
+        own();
         tcb.a0 = dest;
         trap(Trap.THREAD_SWITCH);
     }
@@ -189,6 +234,7 @@ final class UserApi implements L4 {
     @Override
     public long schedule(long dest, long timeControl, long processorControl, long prioControl,
                          long preemptionControl) {
+        own();
         tcb.a0 = dest;
         tcb.a1 = timeControl;
         tcb.a2 = processorControl;
@@ -199,17 +245,20 @@ final class UserApi implements L4 {
 
     @Override
     public long systemClock() {
+        own();
         return trap(Trap.SYSTEM_CLOCK);
     }
 
     @Override
     public void unmap(long control) {
+        own();
         tcb.a0 = control;
         trap(Trap.UNMAP);
     }
 
     @Override
     public String kdbQuery(String query) {
+        own();
         tcb.trapObject = query;
         trap(Trap.KDB_QUERY);
         Object answer = tcb.trapObject;
@@ -219,12 +268,14 @@ final class UserApi implements L4 {
 
     @Override
     public void kdbEnter(String reason) {
+        own();
         tcb.trapObject = reason;
         trap(Trap.KDB_ENTER);
     }
 
     @Override
     public void kdbPrint(String text) {
+        own();
         tcb.trapObject = text;
         trap(Trap.KDB_PRINT);
     }

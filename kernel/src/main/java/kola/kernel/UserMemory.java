@@ -98,11 +98,8 @@ final class UserMemory implements Memory {
 
     /** The physical address of {@code va} for {@code access}, after faults are resolved. */
     private long translate(long va, int access) {
+        api.own(); // before anything is charged or translated
         settle();
-        if (kernel.cpu.current != tcb) {
-            throw new IllegalStateException("the memory accessor of thread " + kola.abi.ThreadId.toString(tcb.id)
-                    + " was used by another thread; each thread must use its own");
-        }
         while (true) {
             if (clock.now() >= kernel.cpu.preemptAt) {
                 api.trap(Trap.PREEMPT);

@@ -30,6 +30,36 @@ class ExchangeRegistersTest {
                 l4.ret(ExRegs.OUT_FLAGS), l4.ret(ExRegs.OUT_USER_HANDLE), l4.ret(ExRegs.OUT_PAGER)};
     }
 
+    /**
+     * The X.2 derived forms set the d (deliver) bit: L4_PagerOf and L4_UserDefinedHandleOf are
+     * control 0x200, L4_Stop is 0x301 and L4_AbortIpc_and_stop 0x307. Kola refused bit 9 before.
+     */
+    @Test
+    void theDeliverBitOfTheX2DerivedFormsIsAccepted() {
+        KernelHarness h = new KernelHarness();
+        List<Long> got = new ArrayList<>();
+        h.root(l4 -> {
+            h.createActivated(l4, A);
+            l4.exchangeRegisters(A, ExRegs.SET_USER_HANDLE | ExRegs.SET_PAGER, 0, 0, 0, 0x77, ROOT);
+            long id = l4.exchangeRegisters(A, ExRegs.DELIVER, 0, 0, 0, 0, NIL); // L4_PagerOf
+            got.add(id);
+            got.add(l4.ret(ExRegs.OUT_PAGER));
+            got.add(l4.ret(ExRegs.OUT_USER_HANDLE));
+            long start = l4.exchangeRegisters(A, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, KernelHarness.ip(l4, "a", 0), 0, 0,
+                    NIL);
+            got.add(start);
+            sleep(l4, 100);
+            long stop = l4.exchangeRegisters(A, ExRegs.HALT | ExRegs.DELIVER | ExRegs.ABORT_IPC, 0, 0, 0, 0, NIL);
+            got.add(stop); // L4_AbortIpc_and_stop
+            got.add(l4.ret(ExRegs.OUT_CONTROL));
+        });
+        h.module("a", l4 -> l4.receive(l4.myGlobalId()));
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of(A, ROOT, 0x77L, A, A, ExRegs.WAS_RECEIVING), got);
+        assertEquals("ready,halted", h.state(A), "A's receive was aborted and A is stopped");
+    }
+
     @Test
     void readsAndWritesTheRegisters() {
         KernelHarness h = new KernelHarness();
@@ -302,7 +332,7 @@ class ExchangeRegistersTest {
                 h.expectError(l4, "dest " + ThreadId.toString(id), KernelError.INVALID_THREAD, NIL,
                         () -> l4.exchangeRegisters(id, ExRegs.SET_USER_HANDLE, 0, 0, 0, 1, 0));
             }
-            for (long control : new long[] {1L << 9, 1L << 20, 1L << 63, -1L}) {
+            for (long control : new long[] {1L << 10, 1L << 20, 1L << 63, -1L}) {
                 h.expectError(l4, "control " + Long.toHexString(control), KernelError.INVALID_PARAMETER, NIL,
                         () -> l4.exchangeRegisters(A, control | ExRegs.SET_USER_HANDLE, 0, 0, 0, 2, 0));
             }

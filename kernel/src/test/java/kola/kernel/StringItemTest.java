@@ -234,7 +234,9 @@ class StringItemTest {
             b.inv("the sender faulted without pager");
             assertTrue(a.console().contains("halted"), a.console());
             assertEquals("inactive", b.state(b.id("A")));
-            assertEquals("receiving", b.state(b.id("B")), "the receiver still waits (its timeout is never)");
+            // The receiver waited (timeout never) for a thread whose code has now ended: it is released.
+            AddressSpaceHarness.Reply r = b.receive("B");
+            assertEquals(IpcError.code(IpcError.CANCELLED, true), r.w()[1], "B's receive was cancelled: " + r);
         }).run();
     }
 
