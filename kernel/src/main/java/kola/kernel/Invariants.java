@@ -237,6 +237,12 @@ final class Invariants {
 
     private static void checkPageTable(Kernel k, Space s, List<String> v) {
         PhysicalMemory phys = k.machine.memory();
+        if (!Fpage.isNil(s.kipArea)) {
+            long pte = s.pageTable.lookup(Fpage.base(s.kipArea));
+            if ((pte & Sv39.V) == 0 || Sv39.pfn(pte) != k.kipFrame) {
+                v.add("page table of " + s + ": the KIP is not mapped at its KIP area " + Fpage.toString(s.kipArea));
+            }
+        }
         walk(phys, s.pageTable.rootPfn, Sv39.LEVELS - 1, 0, (va, pte) -> {
             boolean kip = !Fpage.isNil(s.kipArea) && va == Fpage.base(s.kipArea) && Sv39.pfn(pte) == k.kipFrame;
             MapNode n = s.pages.get(va >>> PhysicalMemory.PAGE_SHIFT);
@@ -246,11 +252,12 @@ final class Invariants {
         });
     }
 
-    private interface LeafVisitor {
+    interface LeafVisitor {
         void leaf(long va, long pte);
     }
 
-    private static void walk(PhysicalMemory phys, long table, int level, long vaBase, LeafVisitor visitor) {
+    /** Visits every valid leaf of the page table rooted at frame {@code table}, by address. */
+    static void walk(PhysicalMemory phys, long table, int level, long vaBase, LeafVisitor visitor) {
         for (int i = 0; i < Sv39.ENTRIES; i++) {
             long pte = phys.load64((table << PhysicalMemory.PAGE_SHIFT) + (long) i * Sv39.PTE_SIZE);
             if ((pte & Sv39.V) == 0) {

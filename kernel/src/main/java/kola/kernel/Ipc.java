@@ -176,7 +176,8 @@ final class Ipc {
                 sender = t.sendHead;
             } else {
                 Tcb source = comm.source(t, from);
-                if (source == null) {
+                // An interrupt comes only to its line's handler: waiting for any other is waiting for nothing.
+                if (source == null || source.interruptLine >= 0 && source.pager != t.id) {
                     fail(t, IpcError.NO_PARTNER, true);
                     return;
                 }

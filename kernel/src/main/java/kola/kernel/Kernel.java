@@ -662,6 +662,22 @@ public final class Kernel {
         return spaces;
     }
 
+    /**
+     * Every space's layout, for tests that a refused call changed nothing: its areas, and every
+     * page-table leaf (address and entry), in order.
+     */
+    List<String> spaceLayouts() {
+        List<String> out = new ArrayList<>();
+        for (Space s : spaces) {
+            StringBuilder b = new StringBuilder(s.asid + " " + s.name + " kip " + Fpage.toString(s.kipArea) + " utcb "
+                    + Fpage.toString(s.utcbArea) + ":");
+            Invariants.walk(machine.memory(), s.pageTable.rootPfn, kola.machine.Sv39.LEVELS - 1, 0,
+                    (va, pte) -> b.append(' ').append(Long.toHexString(va)).append('=').append(Long.toHexString(pte)));
+            out.add(b.toString());
+        }
+        return out;
+    }
+
     /** Kernel memory charged to deleted spaces for objects they created that still live (their threads' TCBs, say). */
     long deletedSpaceCharges() {
         long sum = 0;

@@ -41,7 +41,8 @@ final class KernelHarness {
 
     private Program sigma0 = l4 -> { };
     private Program root = l4 -> { };
-    private final Map<String, Program> modules = new LinkedHashMap<>();
+    private final Map<String, java.util.function.Supplier<? extends Program>> modules = new LinkedHashMap<>();
+    private final Map<String, List<String>> moduleArgs = new LinkedHashMap<>();
     private KernelConfig config = KernelConfig.defaults();
     /** The kernel's own invariant checker after every kernel entry: on, except for long-running tests. */
     private boolean checking = true;
@@ -68,7 +69,14 @@ final class KernelHarness {
 
     /** Adds module {@code name} (index 2, 3, ... in order of the calls). */
     KernelHarness module(String name, Program p) {
-        modules.put(name, p);
+        modules.put(name, () -> p);
+        return this;
+    }
+
+    /** Adds module {@code name} whose every space gets a program from {@code factory}, with boot arguments. */
+    KernelHarness module(String name, java.util.function.Supplier<? extends Program> factory, String... args) {
+        modules.put(name, factory);
+        moduleArgs.put(name, List.of(args));
         return this;
     }
 
@@ -87,9 +95,8 @@ final class KernelHarness {
         Program s0 = sigma0;
         Program rt = root;
         Image.Builder b = Image.builder(() -> s0, () -> rt);
-        for (Map.Entry<String, Program> e : modules.entrySet()) {
-            Program p = e.getValue();
-            b.module(e.getKey(), () -> p);
+        for (var e : modules.entrySet()) {
+            b.module(e.getKey(), e.getValue(), 100, moduleArgs.getOrDefault(e.getKey(), List.of()));
         }
         return b.build();
     }
@@ -224,12 +231,16 @@ final class KernelHarness {
         }
     }
 
-    /** Everything a rejected system call must leave alone: threads, spaces, kernel memory in use. */
-    record Snapshot(List<Kernel.ThreadInfo> threads, List<Kernel.SpaceInfo> spaces, long kernelMemoryUsed) {
+    /**
+     * Everything a rejected system call must leave alone: threads, spaces, kernel memory in use,
+     * and each space's KIP and UTCB areas and page-table leaves.
+     */
+    record Snapshot(List<Kernel.ThreadInfo> threads, List<Kernel.SpaceInfo> spaces, long kernelMemoryUsed,
+                    List<String> layouts) {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(kernel.threads(), kernel.spaces(), kernel.kernelMemory()[0]);
+        return new Snapshot(kernel.threads(), kernel.spaces(), kernel.kernelMemory()[0], kernel.spaceLayouts());
     }
 
     /**
