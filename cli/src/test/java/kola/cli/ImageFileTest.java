@@ -58,7 +58,7 @@ class ImageFileTest {
                 priority: 210
               - name: shell
                 program: kola.system.Shell
-                args: [echo=on]
+                args: [echo=on, kdb]
             """;
 
     /** A program for YAML images of this test: says hello on the kernel console. */
@@ -209,7 +209,7 @@ class ImageFileTest {
         assertEquals(List.of("irq=2"), image.modules().get(3).args());
         assertEquals(220, image.modules().get(3).priority());
         assertEquals(100, image.modules().get(5).priority(), "the default priority");
-        assertEquals(List.of("echo=on"), image.modules().get(5).args());
+        assertEquals(List.of("echo=on", "kdb"), image.modules().get(5).args());
 
         String out = ShellSessionTest.boot(image, "ps\nipc 10\nsleep 5\ndemo fig5\ncrash uart\nipc 3\nexit\n");
         ShellSessionTest.Cursor c = new ShellSessionTest.Cursor(out);
@@ -277,7 +277,7 @@ class ImageFileTest {
         assertTrue(out.contains("hello from a YAML module, priority 42, args [a=1, b]\n"), out);
         assertTrue(out.contains("hello from a YAML module, priority 100, args []\n"), "manual: false starts it: " + out);
         assertTrue(out.contains("demo fig5 started\n"), out);
-        assertTrue(out.contains("fig5: done\n"), out);
+        assertTrue(out.contains("client: done\n"), out);
         assertTrue(out.contains("demo: cannot start pager1 (already ran?)\n"), out);
         ShellSessionTest.assertRunEnded(out);
     }

@@ -276,7 +276,7 @@ class ShellSessionTest {
             assertTrue(demo.stream().anyMatch(l -> l.startsWith(prefix) || l.startsWith("kola> " + prefix)),
                     () -> prefix + " in\n" + String.join("\n", demo));
         }
-        assertTrue(demo.contains("fig5: done"), () -> String.join("\n", demo));
+        assertTrue(demo.contains("client: done"), () -> String.join("\n", demo));
         c.expect("frobnicate now");
         c.expect("unknown command: frobnicate (try help)");
         c.expect("kola> exit");

@@ -28,7 +28,7 @@ public final class Console implements Program {
     public void run(L4 l4) {
         long uart = RootTask.lookup(l4, "uart");
         if (uart == ThreadId.NIL) {
-            l4.kdbPrint("console: no uart driver in this image");
+            l4.kdbPrint("no uart driver in this image");
             return;
         }
         if (l4.startIp() == l4.kernelInterface().moduleOf(l4.startIp()).entry(READER_ENTRY)) {
@@ -40,7 +40,7 @@ public final class Console implements Program {
         l4.setMr(0, MsgTag.make(Protocol.ROOT_NEW_THREAD, 1, 0));
         long tag = l4.call(l4.kernelInterface().rootTask());
         if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
-            l4.kdbPrint("console: cannot start the reader thread");
+            l4.kdbPrint("cannot start the reader thread");
             return;
         }
         readerThread = l4.mr(1);
@@ -131,8 +131,11 @@ public final class Console implements Program {
         while (true) {
             l4.setMr(0, MsgTag.make(Protocol.UART_READ, 0, 0));
             long tag = l4.call(uart);
+            if (MsgTag.failed(tag) && kola.abi.IpcError.kind(l4.errorCode()) == kola.abi.IpcError.CANCELLED) {
+                continue; // the driver died with our request: ask again (its supervisor restarts it)
+            }
             if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
-                l4.kdbPrint("console: the uart driver refused to read: console input stops");
+                l4.kdbPrint("the uart driver refused to read: console input stops");
                 return;
             }
             int u = MsgTag.untyped(tag);

@@ -25,6 +25,18 @@ public final class DefaultImage {
      * when the shell's {@code demo} asks, the IPC demo and the demos of the paper's figures 1
      * and 5. {@code shellArgs} go to the shell (e.g. {@code echo=on} for scripted sessions).
      */
+    /** The boot-module argument that gives a module the whole kernel debugger (the kernel's {@code Kernel.DEBUGGER_ARG}). */
+    public static final String DEBUGGER = "kdb";
+
+    /** The shell's arguments plus the kernel debugger right: its ps, spaces, mem, kmem and trace show the whole system. */
+    private static List<String> withDebugger(List<String> shellArgs) {
+        List<String> args = new java.util.ArrayList<>(shellArgs);
+        if (!args.contains(DEBUGGER)) {
+            args.add(DEBUGGER);
+        }
+        return List.copyOf(args);
+    }
+
     public static List<Entry> modules(List<String> shellArgs) {
         List<String> manual = List.of("manual");
         return List.of(
@@ -34,17 +46,17 @@ public final class DefaultImage {
                 new Entry("uart", UartDriver::new, 220, List.of("irq=2")),
                 new Entry("timer", TimerDriver::new, 230, List.of("irq=1")),
                 new Entry("console", Console::new, 210),
-                new Entry("shell", Shell::new, 100, shellArgs),
+                new Entry("shell", Shell::new, 100, withDebugger(shellArgs)),
                 new Entry("ping-server", PingServer::new, 110, manual),
                 new Entry("ping-client", PingClient::new, 100, manual),
                 new Entry("A", Fig1Task::new, 120, manual),
                 new Entry("B", Fig1Task::new, 120, manual),
                 new Entry("C", Fig1Task::new, 120, manual),
                 new Entry("D", Fig1Task::new, 120, manual),
-                new Entry("fig1", Fig1Demo::new, 100, manual),
+                new Entry("fig1", Fig1Demo::new, 100, List.of("manual", DEBUGGER)),
                 new Entry("pager1", Pager::new, 130, manual),
                 new Entry("pager2", Pager::new, 120, List.of("manual", "pager=pager1")),
-                new Entry("client", Fig5Client::new, 100, List.of("manual", "pager=pager2")));
+                new Entry("client", Fig5Client::new, 100, List.of("manual", "pager=pager2", DEBUGGER)));
     }
 
     /** The IPC demo of the foundation: sigma0, the root task, a server and a client. */
@@ -65,7 +77,7 @@ public final class DefaultImage {
                 new Entry("B", Fig1Task::new, 120),
                 new Entry("C", Fig1Task::new, 120),
                 new Entry("D", Fig1Task::new, 120),
-                new Entry("fig1", Fig1Demo::new, 100));
+                new Entry("fig1", Fig1Demo::new, 100, List.of(DEBUGGER)));
     }
 
     /** The figure-5 demo: sigma0 → pager1 → pager2 → client. */
@@ -75,6 +87,6 @@ public final class DefaultImage {
                 new Entry("roottask", RootTask::new, 255),
                 new Entry("pager1", Pager::new, 130),
                 new Entry("pager2", Pager::new, 120, List.of("pager=pager1")),
-                new Entry("client", Fig5Client::new, 100, List.of("pager=pager2")));
+                new Entry("client", Fig5Client::new, 100, List.of("pager=pager2", DEBUGGER)));
     }
 }

@@ -63,7 +63,7 @@ public final class Drivers {
         l4.setExceptionHandler(l4.kernelInterface().rootTask());
         int line = irqArg(l4);
         if (!mapDevice(l4, device, va) || line < 0 || !attachInterrupt(l4, line)) {
-            l4.kdbPrint(device + ": cannot get the device's registers or interrupt line (module args need irq=N)");
+            l4.kdbPrint("cannot get the device's registers or interrupt line (module args need irq=N)");
             return kola.abi.ThreadId.NIL;
         }
         return l4.kernelInterface().interruptThread(line);

@@ -25,7 +25,7 @@ public final class Fig1Demo implements Program {
         long c = RootTask.lookup(l4, "C");
         long d = RootTask.lookup(l4, "D");
         if (a == ThreadId.NIL || b == ThreadId.NIL || c == ThreadId.NIL || d == ThreadId.NIL) {
-            l4.kdbPrint("fig1: the image needs tasks A, B, C and D");
+            l4.kdbPrint("the image needs tasks A, B, C and D");
             return;
         }
         l4.kdbEnter("fig1 step 0: four empty tasks A, B, C, D");
@@ -39,7 +39,7 @@ public final class Fig1Demo implements Program {
         ask(l4, a, Fig1Task.MAP, c, VA_A);
         ask(l4, d, Fig1Task.ACCEPT, a, VA_D);
         ask(l4, a, Fig1Task.MAP, d, VA_A);
-        l4.kdbPrint("fig1: C reads 0x" + Long.toHexString(ask(l4, c, Fig1Task.READ, VA_C, 0))
+        l4.kdbPrint("C reads 0x" + Long.toHexString(ask(l4, c, Fig1Task.READ, VA_C, 0))
                 + " and D reads 0x" + Long.toHexString(ask(l4, d, Fig1Task.READ, VA_D, 0)) + ": one frame, three spaces");
         l4.kdbEnter("fig1 step 2: A maps its page to C (at 0x30000) and to D (at 0x40000)");
 
@@ -52,7 +52,7 @@ public final class Fig1Demo implements Program {
 
         ask(l4, a, Fig1Task.UNMAP, VA_A, 1);
         l4.kdbEnter("fig1 step 5: A flushes its page: its own mapping goes too; B still has sigma0's first page");
-        l4.kdbPrint("fig1: done");
+        l4.kdbPrint("done");
     }
 
     /** Sends request {@code label} with two words to {@code task}; returns its MR1. */
@@ -62,7 +62,7 @@ public final class Fig1Demo implements Program {
         l4.setMr(0, MsgTag.make(label, 2, 0));
         long tag = l4.call(task);
         if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
-            l4.kdbPrint("fig1: request 0x" + Long.toHexString(label) + " to " + ThreadId.toString(task) + " failed");
+            l4.kdbPrint("request 0x" + Long.toHexString(label) + " to " + ThreadId.toString(task) + " failed");
         }
         return l4.mr(1);
     }

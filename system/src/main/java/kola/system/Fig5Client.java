@@ -24,13 +24,13 @@ public final class Fig5Client implements Program {
         }
         l4.kdbEnter("fig5 step 2: three more pages, each mapped sigma0 -> pager1 -> pager2 -> client");
         if (pager1 == ThreadId.NIL || !Pager.requestRevoke(l4, pager1)) {
-            l4.kdbPrint("fig5: pager1 did not revoke");
+            l4.kdbPrint("pager1 did not revoke");
             return;
         }
         l4.kdbEnter("fig5 step 3: pager1 revoked its pool: pager2's and the client's mappings are gone, pager1 keeps its own");
         long value = l4.memory().load64(BASE);
         l4.kdbEnter("fig5 step 4: the client reads 0x100000 again (0x" + Long.toHexString(value)
                 + "): pager2 faults the page back in from pager1, the data survived in pager1's frame");
-        l4.kdbPrint("fig5: done");
+        l4.kdbPrint("done");
     }
 }

@@ -18,16 +18,16 @@ public final class PingClient implements Program {
     public void run(L4 l4) {
         long server = RootTask.lookup(l4, "ping-server");
         if (server == ThreadId.NIL) {
-            l4.kdbPrint("ping-client: no ping-server in this image");
+            l4.kdbPrint("no ping-server in this image");
             return;
         }
-        l4.kdbPrint("ping-client: ping-server is thread " + ThreadId.toString(server));
+        l4.kdbPrint("ping-server is thread " + ThreadId.toString(server));
 
         l4.setMr(1, 20);
         l4.setMr(2, 22);
         l4.setMr(0, MsgTag.make(PingServer.ADD, 2, 0));
         long tag = l4.call(server);
-        l4.kdbPrint("ping-client: call add(20, 22) -> " + l4.mr(1) + " (" + MsgTag.toString(tag) + ")");
+        l4.kdbPrint("call add(20, 22) -> " + l4.mr(1) + " (" + MsgTag.toString(tag) + ")");
 
         long t0 = l4.systemClock();
         for (int i = 0; i < 1000; i++) {
@@ -37,7 +37,7 @@ public final class PingClient implements Program {
             l4.call(server);
         }
         long t1 = l4.systemClock();
-        l4.kdbPrint("ping-client: 1000 calls took " + (t1 - t0) + " µs of simulated time");
+        l4.kdbPrint("1000 calls took " + (t1 - t0) + " µs of simulated time");
 
         l4.setMr(1, 7);
         l4.setMr(0, MsgTag.make(PingServer.NOTE, 1, 0));
@@ -52,14 +52,14 @@ public final class PingClient implements Program {
         long before = l4.systemClock();
         l4.ipc(ThreadId.NIL, server, Timeout.pair(Timeout.NEVER, Timeout.relative(1000)));
         long after = l4.systemClock();
-        l4.kdbPrint("ping-client: receive from ping-server with a 1 ms timeout -> "
+        l4.kdbPrint("receive from ping-server with a 1 ms timeout -> "
                 + IpcError.describe(l4.errorCode()) + " after " + (after - before) + " µs");
 
         long stale = ThreadId.global(ThreadId.number(server), ThreadId.version(server) + 1);
         l4.setMr(0, MsgTag.make(PingServer.ADD, 0, 0));
         l4.call(stale);
-        l4.kdbPrint("ping-client: call to stale id " + ThreadId.toString(stale) + " -> "
+        l4.kdbPrint("call to stale id " + ThreadId.toString(stale) + " -> "
                 + IpcError.describe(l4.errorCode()));
-        l4.kdbPrint("ping-client: done");
+        l4.kdbPrint("done");
     }
 }

@@ -29,7 +29,7 @@ public final class PingServer implements Program {
                 continue;
             }
             if (label == NOTE && MsgTag.untyped(tag) == 1) {
-                l4.kdbPrint("ping-server: note " + l4.mr(1) + " from " + ThreadId.toString(client)
+                l4.kdbPrint("note " + l4.mr(1) + " from " + ThreadId.toString(client)
                         + " (open receive)");
                 client = l4.waitAny();
                 continue;
@@ -38,7 +38,7 @@ public final class PingServer implements Program {
                 l4.setMr(0, MsgTag.make(Protocol.OK, 0, 0));
                 l4.reply(client);
                 long from = l4.receive(client);
-                l4.kdbPrint("ping-server: closed receive from " + ThreadId.toString(from) + " got label "
+                l4.kdbPrint("closed receive from " + ThreadId.toString(from) + " got label "
                         + MsgTag.label(l4.mr(0)) + ", MR1 = " + l4.mr(1));
                 client = l4.waitAny();
                 continue;

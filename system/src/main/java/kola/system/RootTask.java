@@ -129,13 +129,13 @@ public final class RootTask implements Program {
             }
         }
         if (pager == ThreadId.NIL) {
-            l4.kdbPrint("roottask: cannot start " + m.name() + ": its pager must be a module started before it");
+            l4.kdbPrint("cannot start " + m.name() + ": its pager must be a module started before it");
             return ThreadId.NIL;
         }
         long id = ThreadId.global(nextNumber++, 1);
         String failure = Tasks.create(l4, id, pager, m.entry(0), m.priority());
         if (failure != null) {
-            l4.kdbPrint("roottask: cannot start " + m.name() + ": " + failure);
+            l4.kdbPrint("cannot start " + m.name() + ": " + failure);
             return ThreadId.NIL;
         }
         firstThread[i] = id;
@@ -187,11 +187,11 @@ public final class RootTask implements Program {
         }
         Kip.BootModule m = l4.kernelInterface().bootModules().get(r.module());
         if (restarts[r.module()]++ >= MAX_RESTARTS) {
-            l4.kdbPrint("roottask: " + m.name() + " died (exception code " + code + ") too often; leaving it halted");
+            l4.kdbPrint(m.name() + " died (exception code " + code + ") too often; leaving it halted");
             l4.setMr(0, MsgTag.make(Protocol.ERROR, 0, 0));
             return;
         }
-        l4.kdbPrint("roottask: " + m.name() + " (thread " + ThreadId.toString(thread) + ") died (exception code "
+        l4.kdbPrint(m.name() + " (thread " + ThreadId.toString(thread) + ") died (exception code "
                 + code + "); restarting it (" + restarts[r.module()] + "/" + MAX_RESTARTS + ")");
         reply(l4, m.entry((int) r.entry()));
     }

@@ -23,7 +23,7 @@ public final class Shell implements Program {
     public void run(L4 l4) {
         long console = RootTask.lookup(l4, "console");
         if (console == ThreadId.NIL) {
-            l4.kdbPrint("shell: no console in this image");
+            l4.kdbPrint("no console in this image");
             return;
         }
         boolean echo = "on".equals(Drivers.arg(l4, "echo"));

@@ -35,7 +35,7 @@ public final class UartDriver implements Program {
             return;
         }
         if (starts++ > 0) {
-            l4.kdbPrint("uart: driver restarted (start " + starts + ")");
+            l4.kdbPrint("driver restarted (start " + starts + ")");
         }
         long from = l4.waitAny();
         while (true) {

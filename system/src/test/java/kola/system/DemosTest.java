@@ -135,7 +135,7 @@ class DemosTest {
                 "the client reads 0x5eed after the revoke:\n" + console);
         Map<String, List<String>> s4 = dump(lines, "kdb: fig5 step 4");
         assertEquals(1, count(s4, "client"));
-        assertTrue(lines.contains("fig5: done"), console);
+        assertTrue(lines.contains("client: done"), console);
         assertEquals(List.of(), h.kernel.checkInvariants());
     }
 
