@@ -12,12 +12,15 @@ import picocli.CommandLine.Option;
  * {@code kola fuzz}: the deterministic fuzzer of issue #6. Boots systems of many tasks whose
  * threads issue random system calls with random arguments (and fault, throw, flood, spin, map,
  * grant and unmap in storms, and delete each other), runs the invariant checker after every
- * kernel entry, and ends with exactly {@code fuzz: N ops, K kernel errors, V invariant violations};
- * the exit status is 1 when K or V is not zero.
+ * kernel entry, and ends with exactly {@code fuzz: N ops, K kernel errors, V invariant violations},
+ * after a line with the counts of failed checks ({@link kola.system.fuzz.FuzzChecks}); the exit
+ * status is 1 when K, V or a count of failed checks is not zero.
  */
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
         description = {"Fuzz the kernel: random system calls from many tasks, invariant checks after every kernel entry.",
-            "The last line is 'fuzz: N ops, K kernel errors, V invariant violations'; the exit status is 1 if K or V is not 0.",
+            "The last line is 'fuzz: N ops, K kernel errors, V invariant violations'; the line before it counts failed checks",
+            "(hangs, valid calls refused, failed calls that changed state, kernel debugger leaks); the exit status is 1 if",
+            "K, V or any of those is not 0.",
             "A failure prints its seed and operation number; --replay OP reruns up to that operation and prints the kernel state."})
 final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "The seed (default 1); the same seed gives the same run.")
@@ -73,8 +76,9 @@ final class FuzzCommand implements Callable<Integer> {
         if (verbose) {
             out.println("fuzz: kernel events: " + FuzzRunner.eventSummary(r.events()));
         }
+        out.println(r.checkSummary());
         out.println(r.summary());
-        return r.kernelErrors() != 0 || r.violations() != 0 ? 1 : 0;
+        return r.kernelErrors() != 0 || r.violations() != 0 || r.checkFailureCount() != 0 ? 1 : 0;
     }
 
     /** The kernel state where the replay stopped: threads, spaces, mappings, kernel memory, invariants. */

@@ -13,6 +13,7 @@ import kola.kernel.KernelConfig;
 import kola.kernel.KernelEvents;
 import kola.machine.Machine;
 import kola.machine.PhysicalMemory;
+import kola.system.fuzz.FuzzChecks;
 import kola.system.fuzz.FuzzImage;
 import kola.system.fuzz.FuzzPlan;
 
@@ -61,6 +62,10 @@ final class FuzzRunner {
     record Failure(boolean violation, long seed, long op, int round, long roundOp, String message, String trace) {
     }
 
+    /** A failed check ({@link FuzzChecks}): its kind, where, and what. */
+    record CheckFailure(String kind, long seed, long op, int round, String message) {
+    }
+
     /**
      * What a run did.
      *
@@ -72,12 +77,32 @@ final class FuzzRunner {
      * @param events       kernel events by {@link KernelEvents} type, summed over the rounds
      * @param nanos        host time spent
      * @param failures     every failure, in order
+     * @param checks       failed checks by kind, in the order of {@link FuzzChecks#KINDS}
+     * @param checkFailures every failed check, in order
      */
     record Result(long ops, long kernelErrors, long violations, int rounds, long traceHash, long[] events, long nanos,
-                  List<Failure> failures) {
+                  List<Failure> failures, long[] checks, List<CheckFailure> checkFailures) {
         /** The summary line, exactly as the issue states it. */
         String summary() {
             return "fuzz: " + ops + " ops, " + kernelErrors + " kernel errors, " + violations + " invariant violations";
+        }
+
+        /** The line of failed checks: each kind's count. */
+        String checkSummary() {
+            StringBuilder b = new StringBuilder("fuzz: checks:");
+            for (int i = 0; i < FuzzChecks.KINDS.size(); i++) {
+                b.append(i == 0 ? " " : ", ").append(checks[i]).append(' ').append(FuzzChecks.KINDS.get(i));
+            }
+            return b.toString();
+        }
+
+        /** Failed checks in all. */
+        long checkFailureCount() {
+            long n = 0;
+            for (long c : checks) {
+                n += c;
+            }
+            return n;
         }
 
         double opsPerSecond() {
@@ -88,7 +113,11 @@ final class FuzzRunner {
     /** One round's setting: the plan and the kernel configuration. */
     record Round(int index, long seed, FuzzPlan plan, KernelConfig config) {
         Image image() {
-            return Images.of(FuzzImage.modules(plan));
+            return image(FuzzChecks.IGNORED);
+        }
+
+        Image image(FuzzChecks checks) {
+            return Images.of(FuzzImage.modules(plan, checks));
         }
 
         String describe() {
@@ -139,7 +168,169 @@ final class FuzzRunner {
     }
 
     /** The image each round boots: the fuzz image of its plan (tests of the fuzzer itself may boot others). */
-    java.util.function.Function<Round, Image> images = Round::image;
+    java.util.function.Function<Round, Image> images = r -> r.image(this::check);
+
+    // ---- failed checks ----------------------------------------------------------------------
+
+    private final long[] checkCounts = new long[FuzzChecks.KINDS.size()];
+    private final List<CheckFailure> checkFailures = new ArrayList<>();
+
+    /** A fuzz program or the runner's own watch reports a failed check, during the current operation. */
+    void check(String kind, String what) {
+        int k = FuzzChecks.KINDS.indexOf(kind);
+        if (k < 0) {
+            throw new IllegalArgumentException("unknown check " + kind);
+        }
+        checkCounts[k]++;
+        CheckFailure f = new CheckFailure(kind, options.seed(), step, round.index(), what);
+        checkFailures.add(f);
+        if (checkCounts[k] <= TRACES) {
+            out.println("fuzz: CHECK FAILED (" + kind + ") at seed " + f.seed() + " op " + f.op() + " (round " + f.round()
+                    + "): " + what);
+            out.println("fuzz: replay with: kola fuzz --seed " + f.seed()
+                    + (options.roundOps() != DEFAULT_ROUND_OPS ? " --round-ops " + options.roundOps() : "")
+                    + (options.check() ? "" : " --no-check") + " --replay " + f.op());
+        }
+    }
+
+    /**
+     * The console the kernels print on, watched for kernel lines a task forged with KdbPrint (a
+     * line that starts with "kernel:" and carries {@link FuzzChecks#FORGED}); lines go on to
+     * {@code target} (null: nowhere).
+     */
+    private PrintStream watchedConsole(PrintStream target) {
+        return new PrintStream(target != null ? target : OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8) {
+            @Override
+            public void println(String x) {
+                if (x != null && x.contains(FuzzChecks.FORGED)) {
+                    for (String line : x.split("\\R", -1)) {
+                        if (line.startsWith("kernel:") && line.contains(FuzzChecks.FORGED)) {
+                            check(FuzzChecks.KDB_LEAK, "a task's KdbPrint put a line on the console that poses as the kernel's: "
+                                    + line);
+                            break;
+                        }
+                    }
+                }
+                if (target != null) {
+                    super.println(x);
+                }
+            }
+        };
+    }
+
+    // ---- the hang watch ---------------------------------------------------------------------
+
+    /**
+     * The hang watch: threads in a page-fault or exception IPC (a kernel-made IPC) whose partner
+     * is a thread whose program has ended (returned, thrown, or halted by the kernel after its
+     * exception IPC) and that has not run since. Nothing but a restart by another thread can
+     * answer such an IPC; the kernel must not leave a thread waiting on it (it fails faults to a
+     * pager that is gone, and must do the same for one whose program ended). Kept from the event
+     * stream, indexed by thread number; checked every {@value #HANG_CHECK} operations and at the
+     * end of each round, and reported when it held at two checks in a row.
+     */
+    static final long HANG_CHECK = 256;
+    private long[] kernelIpcId = new long[0];
+    private long[] kernelIpcOp = new long[0];
+    private long[] endedId = new long[0];
+    private long[] endedOp = new long[0];
+    private long[] suspectOp = new long[0];
+
+    private void resetHangWatch(long threadLimit) {
+        int n = (int) Math.min(threadLimit, 1 << 16);
+        kernelIpcId = new long[n];
+        kernelIpcOp = new long[n];
+        endedId = new long[n];
+        endedOp = new long[n];
+        suspectOp = new long[n];
+    }
+
+    private int slot(long id) {
+        long no = kola.abi.ThreadId.number(id);
+        return no > 0 && no < kernelIpcId.length ? (int) no : -1;
+    }
+
+    private void hangEvent(int type, long a, long b, long c) {
+        switch (type) {
+            case KernelEvents.KERNEL_IPC -> {
+                int s = slot(a);
+                if (s >= 0) {
+                    kernelIpcId[s] = a;
+                    kernelIpcOp[s] = step;
+                }
+            }
+            case KernelEvents.TRANSFER -> {
+                int s = slot(b);
+                if (s >= 0 && kernelIpcId[s] == b) {
+                    kernelIpcId[s] = 0;
+                }
+            }
+            case KernelEvents.SWITCH -> {
+                int s = slot(b);
+                if (s >= 0 && endedId[s] == b) {
+                    endedId[s] = 0;
+                }
+            }
+            case KernelEvents.HALT -> {
+                int s = slot(a);
+                if (s >= 0) {
+                    kernelIpcId[s] = 0;
+                    endedId[s] = a;
+                    endedOp[s] = step;
+                }
+            }
+            case KernelEvents.TIMEOUT, KernelEvents.CANCEL, KernelEvents.TRAP, KernelEvents.THREAD_CREATE,
+                 KernelEvents.THREAD_DELETE -> {
+                int s = slot(a);
+                if (s >= 0) {
+                    kernelIpcId[s] = 0;
+                    if (type != KernelEvents.TIMEOUT && type != KernelEvents.CANCEL) {
+                        endedId[s] = 0;
+                    }
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** Looks for threads waiting in a kernel-made IPC on a thread whose program ended. */
+    private void checkHangs() {
+        java.util.Map<Long, String> states = null;
+        for (int s = 0; s < kernelIpcId.length; s++) {
+            long t = kernelIpcId[s];
+            if (t == 0) {
+                suspectOp[s] = 0;
+                continue;
+            }
+            if (states == null) {
+                states = new java.util.HashMap<>();
+                for (Kernel.ThreadInfo info : kernel.threads()) {
+                    states.put(info.id(), info.state() + " " + info.waitsFor());
+                }
+            }
+            String st = states.get(t);
+            boolean suspect = false;
+            long partner = 0;
+            if (st != null && (st.startsWith("sending ") || st.startsWith("receiving "))) {
+                partner = Long.parseLong(st.substring(st.indexOf(' ') + 1));
+                int p = slot(partner);
+                String ps = states.get(partner);
+                suspect = p >= 0 && endedId[p] == partner && ps != null && ps.startsWith("inactive ");
+            }
+            if (!suspect) {
+                suspectOp[s] = 0;
+            } else if (suspectOp[s] != kernelIpcOp[s] + 1) {
+                suspectOp[s] = kernelIpcOp[s] + 1; // seen once: report if it still holds at the next check
+            } else {
+                int p = slot(partner);
+                check(FuzzChecks.HANG, "thread " + kola.abi.ThreadId.toString(t) + " waits for ever in its page-fault or"
+                        + " exception IPC (since op " + kernelIpcOp[s] + ", " + st.substring(0, st.indexOf(' '))
+                        + ") on " + kola.abi.ThreadId.toString(partner) + ", whose program ended at op " + endedOp[p]);
+                kernelIpcId[s] = 0;
+                suspectOp[s] = 0;
+            }
+        }
+    }
 
     /** For tests of the fuzzer itself: a listener on every kernel event, whose exceptions escape the kernel. */
     KernelEvents.Listener injected;
@@ -194,19 +385,20 @@ final class FuzzRunner {
         long hash = 0xCBF29CE484222325L;
         List<Failure> failures = new ArrayList<>();
         long limit = options.stopAt() >= 0 ? Math.min(options.ops(), options.stopAt()) : options.ops();
-        PrintStream console = options.console() != null ? options.console()
-                : new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        PrintStream console = watchedConsole(options.console());
         int index = 0;
         while (total < limit) {
             round = round(options.seed(), index);
             kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), round.config(),
                     images.apply(round), console);
             kernel.setInvariantChecking(options.check());
+            resetHangWatch(round.config().threadNumberLimit());
             kernel.setEventListener((type, time, a, b, c) -> {
                 if (injected != null) {
                     injected.event(type, time, a, b, c);
                 }
                 events[type & 15]++;
+                hangEvent(type, a, b, c);
                 if (type == KernelEvents.FAULT) {
                     watchFault(a, b >>> 12);
                 } else if (type == KernelEvents.TRANSFER && kola.abi.KernelLabels.isPageFault(kola.abi.MsgTag.label(c))) {
@@ -247,6 +439,12 @@ final class FuzzRunner {
                 }
                 done = r.traps();
                 total = roundStart + done;
+                if (done % HANG_CHECK == 0) {
+                    checkHangs();
+                }
+            }
+            if (failure == null) {
+                checkHangs(); // a hang seen at the last check that still holds: nothing runs any more to end it
             }
             hash = (hash ^ kernel.eventHash()) * 0x100000001B3L;
             if (failure != null) {
@@ -264,7 +462,8 @@ final class FuzzRunner {
             }
             index++;
         }
-        return new Result(total, errors, violations, index, hash, events.clone(), System.nanoTime() - start, failures);
+        return new Result(total, errors, violations, index, hash, events.clone(), System.nanoTime() - start, failures,
+                checkCounts.clone(), List.copyOf(checkFailures));
     }
 
     private void report(Failure f, boolean trace) {

@@ -28,5 +28,6 @@ class FuzzCiTest {
                 r.nanos() / 1e9, r.opsPerSecond(), FuzzRunner.eventSummary(r.events()));
         assertEquals("fuzz: " + OPS + " ops, 0 kernel errors, 0 invariant violations", r.summary(),
                 () -> text.toString(StandardCharsets.UTF_8));
+        assertEquals(0, r.checkFailureCount(), () -> r.checkSummary() + "\n" + text.toString(StandardCharsets.UTF_8));
     }
 }

@@ -38,6 +38,7 @@ public final class FuzzRoot implements Program {
 
     private final FuzzPlan plan;
     private final SplittableRandom seeds;
+    private final FuzzChecks checks;
 
     // The table of fuzz threads, by slot (thread number - threadBase). ids[s] == 0: free.
     private long[] ids;
@@ -55,11 +56,18 @@ public final class FuzzRoot implements Program {
     private int fuzzModule;
     private int pagerModule;
     private int pingModule;
+    private int fragileModule;
 
     /** A root task for {@code plan}; its threads' random sources derive from {@code seed}. */
     public FuzzRoot(FuzzPlan plan, long seed) {
+        this(plan, seed, FuzzChecks.IGNORED);
+    }
+
+    /** A root task for {@code plan} whose privileged fuzzers report failed checks to {@code checks}. */
+    public FuzzRoot(FuzzPlan plan, long seed, FuzzChecks checks) {
         this.plan = plan;
         this.seeds = new SplittableRandom(seed);
+        this.checks = checks;
     }
 
     @Override
@@ -90,6 +98,7 @@ public final class FuzzRoot implements Program {
         fuzzModule = moduleIndex("fuzz");
         pagerModule = moduleIndex("pager");
         pingModule = moduleIndex("ping");
+        fragileModule = moduleIndex(FuzzImage.FRAGILE);
     }
 
     private int moduleIndex(String name) {
@@ -111,7 +120,7 @@ public final class FuzzRoot implements Program {
             int slot = createTask(l4, w, fuzzModule, randomRole(w), choosePager(w), 20 + w.below(180));
             int extra = slot < 0 ? 0 : w.below(plan.threadsPerTask());
             for (int k = 0; k < extra; k++) {
-                createThreadIn(l4, w, slot);
+                createThreadIn(l4, w, slot, -1);
             }
         }
         for (int i = 0; i < plan.privileged(); i++) {
@@ -167,13 +176,23 @@ public final class FuzzRoot implements Program {
         for (int i = 0; i < 3 && live < plan.population(); i++, live++) {
             int any = liveSlot(w);
             if (any >= 0 && module[any] >= 0 && w.chance(50) && module[any] != 1) {
-                createThreadIn(l4, w, any);
+                createThreadIn(l4, w, any, -1);
             } else {
                 int m = w.chance(85) || pagerModule < 0 ? fuzzModule : w.chance(50) ? pagerModule
                         : pingModule >= 0 && w.chance(70) ? pingModule : w.below(2);
                 int r = m == fuzzModule ? randomRole(w) : 0;
                 createTask(l4, w, m, r, choosePager(w), 20 + w.below(200));
             }
+        }
+        if (w.chance(3)) {
+            // A reply pair: a task whose threads call each other (paged by sigma0, so that the server can tell a hang).
+            int slot = createTask(l4, w, fuzzModule, FuzzTask.REPLY_PAIR, kip.sigma0(), 20 + w.below(200));
+            for (int k = 0, more = 1 + w.below(2); slot >= 0 && k < more; k++) {
+                createThreadIn(l4, w, slot, FuzzTask.REPLY_PAIR);
+            }
+        }
+        if (fragileModule >= 0 && w.oneIn(400)) {
+            createTask(l4, w, fragileModule, 0, kip.sigma0(), 20 + w.below(200)); // its second instance throws
         }
         if (w.chance(15)) {
             deleteSlot(l4, liveSlot(w));
@@ -311,20 +330,20 @@ public final class FuzzRoot implements Program {
         return slot;
     }
 
-    /** Creates a thread in the space of slot {@code of}'s thread, with a random UTCB slot. */
-    private void createThreadIn(L4 l4, FuzzWords w, int of) {
+    /** Creates a thread in the space of slot {@code of}'s thread, with a random UTCB slot, in role {@code forced} if not negative. */
+    private void createThreadIn(L4 l4, FuzzWords w, int of, int forced) {
         int slot = freeSlot(w);
         if (slot < 0 || ids[of] == 0) {
             return;
         }
         long id = nextId(slot);
-        long pager = w.chance(60) ? pagerOf[of] : choosePager(w);
+        long pager = forced >= 0 || w.chance(60) ? pagerOf[of] : choosePager(w);
         long utcb = UTCB_BASE + ((long) w.below(12) << 10);
         if (l4.threadControl(id, ids[of], l4.myGlobalId(), pager, utcb) == 0) {
             cleanUp(l4, slot);
             return;
         }
-        int entry = module[of] == fuzzModule ? randomRole(w) : module[of] == 1 ? PRIVILEGED : 0;
+        int entry = module[of] == fuzzModule ? (forced >= 0 ? forced : randomRole(w)) : module[of] == 1 ? PRIVILEGED : 0;
         record(slot, id, module[of], entry, pager);
         if (!start(l4, id, module[of], entry, 20 + w.below(200))) {
             deleteSlot(l4, slot);
@@ -443,12 +462,14 @@ public final class FuzzRoot implements Program {
                 if (l4.threadControl(victim, ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, NO_UTCB) == 1) {
                     forget(victim);
                 }
+            } else if (a < 31) {
+                kipProbe(l4, w);
             } else if (a < 36) {
                 l4.spaceControl(w.threadId(), w.chance(80) ? 0 : w.word(), w.chance(50) ? Kip.STANDARD_KIP_AREA : w.fpage(),
                         w.chance(50) ? Kip.STANDARD_UTCB_AREA : w.fpage(), w.chance(70) ? ThreadId.NIL : w.threadId());
             } else if (a < 52) {
                 long dest = w.victimId();
-                long control = w.chance(50) ? w.below(1 << 9) : w.word();
+                long control = w.chance(50) ? w.below(1 << 10) : w.word();
                 Kip.BootModule m = kip.bootModules().get(w.below(kip.bootModules().size()));
                 long ip = w.chance(80) ? m.entry(w.below(FuzzTask.ROLES + 2)) : w.word();
                 if ((control & ExRegs.HALT) == ExRegs.HALT && slotOf(dest) < 0) {
@@ -506,6 +527,77 @@ public final class FuzzRoot implements Program {
         }
         long now = l4.memory().load64(TIMER_VA); // NOW
         l4.memory().store64(TIMER_VA + 8, w.chance(90) ? now + 1 + w.below(500_000) : w.word()); // DEADLINE
+    }
+
+    /**
+     * The KIP probe: makes a space, sets its KIP area, then moves the KIP again and again to
+     * areas that need page tables of their own (until kernel memory runs out, in small pools),
+     * and checks that the KIP is where SpaceControl's results say: a failed SpaceControl must
+     * leave the space as it was. The check is a thread of the space (the fuzz module's
+     * {@link FuzzTask#KIP_CHECK} entry) that reads the KIP's magic word at the area this fuzzer
+     * believes in and sends it here, its pager; a page fault there comes here instead.
+     */
+    private void kipProbe(L4 l4, FuzzWords w) {
+        int slot = freeSlot(w);
+        if (slot < 0 || fuzzModule < 0) {
+            return;
+        }
+        long me = l4.myGlobalId();
+        long id = nextId(slot);
+        if (l4.threadControl(id, id, me, ThreadId.NIL, NO_UTCB) == 0) {
+            cleanUp(l4, slot);
+            return;
+        }
+        record(slot, id, fuzzModule, FuzzTask.KIP_CHECK, me);
+        long utcbArea = Fpage.of(0x7000_0000L, 12 + w.below(4), 0);
+        long kipArea = w.chance(50) ? Kip.STANDARD_KIP_AREA : Fpage.of((long) w.below(1 << 14) << 12, 12, 0);
+        if (Fpage.overlaps(kipArea, utcbArea) || l4.spaceControl(id, 0, kipArea, utcbArea, ThreadId.NIL) != 1) {
+            deleteSlot(l4, slot);
+            return;
+        }
+        long expected = Fpage.base(kipArea);
+        String failure = null;
+        int tries = w.chance(50) ? 96 : 1 + w.below(8);
+        for (int i = 0; i < tries; i++) {
+            long base = ((long) (2 + w.below(250)) << 30) + ((long) w.below(512) << 21) + ((long) w.below(512) << 12);
+            long next = Fpage.of(base, 12, 0);
+            if (l4.spaceControl(id, 0, next, utcbArea, ThreadId.NIL) == 1) {
+                expected = base;
+                continue;
+            }
+            if (l4.errorCode() != kola.abi.KernelError.OUT_OF_MEMORY) {
+                deleteSlot(l4, slot); // someone else deleted or started it meanwhile: nothing to conclude
+                return;
+            }
+            failure = "SpaceControl moving the KIP area of " + ThreadId.toString(id) + " from 0x" + Long.toHexString(expected)
+                    + " to 0x" + Long.toHexString(base) + " failed (out of memory)";
+            break;
+        }
+        if (l4.threadControl(id, id, ThreadId.NIL, me, Fpage.base(utcbArea)) == 0) {
+            deleteSlot(l4, slot);
+            return;
+        }
+        l4.schedule(id, Schedule.UNCHANGED, Schedule.UNCHANGED, 250, Schedule.UNCHANGED);
+        long ip = kip.bootModules().get(fuzzModule).entry(FuzzTask.KIP_CHECK);
+        if (l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, expected, ip, 0, 0, ThreadId.NIL) == ThreadId.NIL) {
+            deleteSlot(l4, slot);
+            return;
+        }
+        l4.setBr(0, kola.abi.Items.acceptor(Fpage.NIL, false));
+        l4.ipc(ThreadId.NIL, id, Timeout.pair(Timeout.NEVER, Timeout.relative(20_000)));
+        long tag = l4.mr(0);
+        if (!kola.abi.MsgTag.failed(tag)) {
+            long label = kola.abi.MsgTag.label(tag);
+            String what = failure != null ? failure : "SpaceControl put the KIP area of " + ThreadId.toString(id)
+                    + " at 0x" + Long.toHexString(expected) + " (it succeeded)";
+            if (kola.abi.KernelLabels.isPageFault(label) && (l4.mr(1) & -4096L) == expected) {
+                checks.report(FuzzChecks.INCONSISTENT, what + ", but the KIP is not mapped there any more: reading it faults");
+            } else if (label == FuzzTask.KIP_LABEL && (int) l4.mr(1) != Kip.MAGIC) {
+                checks.report(FuzzChecks.INCONSISTENT, what + ", but the word there is 0x" + Long.toHexString(l4.mr(1))
+                        + ", not the KIP's magic");
+            }
+        }
+        deleteSlot(l4, slot);
     }
 
     /** Keeps the table in step with a ThreadControl that succeeded. */

@@ -29,8 +29,19 @@ import kola.system.Sigma0;
  * <li>{@link #HOG}: touches page after page, each in a fresh page table, to exhaust kernel memory;</li>
  * <li>{@link #FLOODER}: sends to one server as fast as it can;</li>
  * <li>{@link #SPINNER}: loops calling the kernel;</li>
- * <li>{@link #THROWER}: throws (runtime, checked, error, stack overflow, bad register index).</li>
+ * <li>{@link #THROWER}: throws (runtime, checked, error, stack overflow, bad register index, and
+ * exceptions whose toString or getMessage throws, spins or calls the kernel);</li>
+ * <li>{@link #REPLY_PAIR}: threads of one space that call each other, the first a server whose
+ * replies carry a string into a buffer page its client has never touched; the server checks that
+ * the client got the reply (a client left waiting for ever is reported as a hang);</li>
+ * <li>{@link #KIP_CHECK}: reads the word its stack pointer names (where the root task believes the
+ * space's KIP is) and sends it to its pager (the root task's KIP probe).</li>
  * </ul>
+ *
+ * Threads of a space share this program instance, and with it each other's {@link L4} objects:
+ * a worker rewrites a sibling's message and buffer registers, user handle and exception handler
+ * while the sibling may be blocked in an IPC (after the kernel checked the message), as a buggy
+ * multithreaded program would.
  *
  * All randomness comes from a {@link SplittableRandom} seeded by the plan; the program never reads
  * host time and never iterates a hash map, so the same seed gives the same calls.
@@ -43,8 +54,22 @@ public final class FuzzTask implements Program {
     public static final int FLOODER = 4;
     public static final int SPINNER = 5;
     public static final int THROWER = 6;
+    public static final int REPLY_PAIR = 7;
+    public static final int KIP_CHECK = 8;
     /** Entries the program knows; any other entry runs a worker. */
-    public static final int ROLES = 7;
+    public static final int ROLES = 9;
+    /** The label of a reply-pair call and of a KIP check's report. */
+    public static final long PAIR_LABEL = 0x77;
+    public static final long KIP_LABEL = 0x78;
+    /** The X.2 deliver bit (d) of ExchangeRegisters' control word. */
+    public static final long DELIVER = 1L << 9;
+    /** Where a thread maps the UART (sigma0 hands devices to whoever asks) to send strings from it. */
+    public static final long DEVICE_VA = 0x3000_0000L;
+    /** Where reply-pair clients receive strings: pages of low RAM sigma0 maps idempotently at their first touch. */
+    private static final long PAIR_BUFFERS = 0x0400_0000L;
+    private static final int PAIR_BUFFER_PAGES = 1 << 15;
+    /** Where reply-pair servers send strings from (low RAM too, above the clients' buffers). */
+    private static final long PAIR_SOURCES = 0x0C00_0000L;
 
     /** Where a pager keeps its pool in its own space. */
     public static final long POOL = 0x2000_0000L;
@@ -58,11 +83,25 @@ public final class FuzzTask implements Program {
     private final SplittableRandom seeds;
     /** Pool pages this space's pager holds (shared by the pager threads of the space). */
     private final boolean[] held = new boolean[POOL_PAGES];
+    private final FuzzChecks checks;
+    /** The L4 objects of the space's threads, as they started (shared: siblings meddle with each other). */
+    private final L4[] siblings = new L4[8];
+    private int siblingCount;
+    /** Reply pairs: the server's id, and each client's call in progress (client id -> token; absent: none). */
+    private long pairServer = ThreadId.NIL;
+    private final java.util.Map<Long, Long> pairCalls = new java.util.HashMap<>();
+    private long pairTokens;
 
     /** A fuzz task of {@code plan}; its threads' random sources derive from {@code seed}. */
     public FuzzTask(FuzzPlan plan, long seed) {
+        this(plan, seed, FuzzChecks.IGNORED);
+    }
+
+    /** A fuzz task of {@code plan} that reports failed checks to {@code checks}. */
+    public FuzzTask(FuzzPlan plan, long seed, FuzzChecks checks) {
         this.plan = plan;
         this.seeds = new SplittableRandom(seed);
+        this.checks = checks;
     }
 
     /** The role of the thread {@code l4}: its entry number, folded onto the known roles. */
@@ -74,6 +113,7 @@ public final class FuzzTask implements Program {
     @Override
     public void run(L4 l4) throws Exception {
         FuzzWords w = new FuzzWords(seeds.split(), plan, l4);
+        register(l4);
         switch (role(l4)) {
             case SERVER -> serve(l4, w, Integer.MAX_VALUE, false);
             case PAGER -> serve(l4, w, Integer.MAX_VALUE, true);
@@ -92,6 +132,12 @@ public final class FuzzTask implements Program {
             case THROWER -> {
                 work(l4, w, w.below(50));
                 misbehave(l4, w);
+            }
+            case REPLY_PAIR -> replyPair(l4, w);
+            case KIP_CHECK -> {
+                l4.setMr(1, l4.memory().load32(l4.startSp()));
+                l4.setMr(0, MsgTag.make(KIP_LABEL, 1, 0));
+                l4.ipc(l4.pager(), ThreadId.NIL, Timeout.pair(Timeout.relative(20_000), Timeout.NEVER));
             }
             default -> work(l4, w);
         }
@@ -167,6 +213,14 @@ public final class FuzzTask implements Program {
                     case 5 -> "";
                     default -> Long.toHexString(w.word());
                 });
+            } else if (a < 896) {
+                itemMix(l4, w);
+            } else if (a < 911) {
+                meddle(l4, w);
+            } else if (a < 921) {
+                kdbCheck(l4, w);
+            } else if (a < 931) {
+                deliverCheck(l4, w);
             } else {
                 randomIpc(l4, w, w.shortTimeouts());
             }
@@ -178,9 +232,9 @@ public final class FuzzTask implements Program {
         return switch (focus) {
             case FuzzPlan.FOCUS_IPC -> w.chance(80) ? w.below(220) : 783 + w.below(50);
             case FuzzPlan.FOCUS_MEMORY -> 220 + w.below(250);
-            case FuzzPlan.FOCUS_STRINGS -> 733 + w.below(50);
+            case FuzzPlan.FOCUS_STRINGS -> w.chance(70) ? 733 + w.below(50) : 876 + w.below(20);
             case FuzzPlan.FOCUS_SERVICE -> 580 + w.below(145);
-            default -> 470 + w.below(110);
+            default -> w.chance(80) ? 470 + w.below(110) : 896 + w.below(30);
         };
     }
 
@@ -290,7 +344,7 @@ public final class FuzzTask implements Program {
             case 1 -> ExRegs.ABORT_IPC | ExRegs.RESUME;
             case 2 -> ExRegs.HALT;
             case 3 -> ExRegs.SET_SP_IP | ExRegs.RESUME;
-            case 4 -> w.below(1 << 9);
+            case 4 -> w.below(1 << 10);
             default -> w.word();
         };
         if (dest == l4.myGlobalId() && (control & (ExRegs.HALT_VALID | ExRegs.HALT_VALUE)) == ExRegs.HALT) {
@@ -343,7 +397,7 @@ public final class FuzzTask implements Program {
             long length = w.chance(80) ? w.below(2 * 4096) : w.below(64 * 1024);
             Items.putString(l4, 1 + 2 * k, w.chance(85) ? w.heapPage() + w.below(64) : w.address(), length);
             l4.setBr(1 + 2 * k, Items.stringWord(w.chance(80) ? 8192 : w.below(64 * 1024)));
-            l4.setBr(2 + 2 * k, w.chance(85) ? w.heapPage() : w.address());
+            l4.setBr(2 + 2 * k, w.chance(40) ? w.hotPage() : w.chance(85) ? w.heapPage() : w.address());
         }
         l4.setBr(0, Items.acceptor(w.chance(50) ? Fpage.NIL : Fpage.of(FuzzWords.HEAP, 18, 0), w.chance(90)));
         l4.setMr(0, MsgTag.make(w.below(16), 0, 2 * strings));
@@ -369,7 +423,7 @@ public final class FuzzTask implements Program {
      * page faults from its pool; anyone answers exception IPC by restarting the thread (or not)
      * and anything else with a random message.
      */
-    private void serve(L4 l4, FuzzWords w, int rounds, boolean pager) {
+    private void serve(L4 l4, FuzzWords w, int rounds, boolean pager) throws Exception {
         w.buffers(l4);
         if (pager && w.chance(80)) {
             l4.setBr(0, Items.acceptor(Fpage.NIL, false));
@@ -390,12 +444,20 @@ public final class FuzzTask implements Program {
             long label = MsgTag.label(tag);
             boolean answer = true;
             if (KernelLabels.isPageFault(label) && MsgTag.untyped(tag) >= 1) {
+                if (pager && w.oneIn(40)) {
+                    end(l4, w, "pager"); // in the middle of the fault: its client waits for an answer that never comes
+                    return;
+                }
                 answer = pageFault(l4, w, from, l4.mr(1), (int) (label & 7), pager);
             } else if (label == KernelLabels.INTERRUPT && ThreadId.number(from) < l4.kernelInterface().systemBase()) {
                 // An interrupt: acknowledge it (a message to the pseudo-thread), now or, rarely, never.
                 l4.setMr(0, MsgTag.make(0, 0, 0));
                 answer = !w.oneIn(20);
             } else if (label == KernelLabels.EXCEPTION && MsgTag.untyped(tag) >= 2) {
+                if (w.oneIn(8)) {
+                    end(l4, w, "exception handler"); // the thread whose exception this is waits for ever
+                    return;
+                }
                 long startIp = l4.mr(1);
                 switch (w.below(10)) {
                     case 0 -> l4.setMr(0, MsgTag.make(KernelLabels.REFUSED, 0, 0));
@@ -423,7 +485,7 @@ public final class FuzzTask implements Program {
                 }
                 l4.setMr(0, MsgTag.make(KernelLabels.REFUSED, 0, 0));
             }
-            if (pager && w.oneIn(3000)) {
+            if (pager && w.oneIn(800)) {
                 return; // the pager dies: its clients' faults wait for a thread that never answers
             }
             if (n + 1 >= rounds) {
@@ -555,7 +617,11 @@ public final class FuzzTask implements Program {
         if (w.chance(50)) {
             l4.setExceptionHandler(w.chance(70) ? w.learnedId() : w.threadId());
         }
-        switch (w.below(8)) {
+        switch (w.below(12)) {
+            case 8 -> throw new Nasty(l4, 0, "toString throws");
+            case 9 -> throw new Nasty(l4, 1, "getMessage throws");
+            case 10 -> throw new Nasty(l4, 2, "toString spins");
+            case 11 -> throw new Nasty(l4, 3, "toString calls the kernel");
             case 0 -> throw new IllegalStateException("fuzz: thrown on purpose");
             case 1 -> throw new Exception("fuzz: checked, on purpose");
             case 2 -> throw new AssertionError("fuzz: an Error, on purpose");
@@ -581,5 +647,298 @@ public final class FuzzTask implements Program {
 
     private static int recurse(int depth) {
         return recurse(depth + 1) + 1;
+    }
+
+    /**
+     * An exception that misbehaves when the kernel describes it: its toString or getMessage
+     * throws, spins a while (bounded) or makes a system call on the dying thread's L4.
+     */
+    static final class Nasty extends RuntimeException {
+        private final transient L4 l4;
+        private final int kind;
+
+        Nasty(L4 l4, int kind, String what) {
+            super("fuzz: " + what, null, false, false);
+            this.l4 = l4;
+            this.kind = kind;
+        }
+
+        @Override
+        public String getMessage() {
+            if (kind == 1) {
+                throw new IllegalStateException("fuzz: getMessage throws");
+            }
+            return super.getMessage();
+        }
+
+        @Override
+        public String toString() {
+            switch (kind) {
+                case 0 -> throw new UnsupportedOperationException("fuzz: toString throws");
+                case 2 -> {
+                    long x = 1;
+                    for (int i = 0; i < 200_000; i++) {
+                        x = x * 6364136223846793005L + 1442695040888963407L;
+                    }
+                    return "fuzz: spun " + (x & 0xFF);
+                }
+                case 3 -> {
+                    return "fuzz: the clock says " + l4.systemClock();
+                }
+                default -> {
+                    return getClass().getName() + ": " + getMessage();
+                }
+            }
+        }
+    }
+
+    /** Ends the thread in the middle of something: its program returns, or throws. */
+    private static void end(L4 l4, FuzzWords w, String who) throws Exception {
+        switch (w.below(3)) {
+            case 0 -> { }
+            case 1 -> throw new IllegalStateException("fuzz: a " + who + " throws in the middle of its work");
+            default -> {
+                if (w.chance(50)) {
+                    l4.setExceptionHandler(w.learnedId());
+                }
+                throw new Exception("fuzz: a " + who + " dies in the middle of its work");
+            }
+        }
+    }
+
+    // ---- siblings, mixed items, kernel debugger, deliver bit, reply pairs -------------------
+
+    private void register(L4 l4) {
+        for (int i = 0; i < Math.min(siblingCount, siblings.length); i++) {
+            if (siblings[i] == l4) {
+                return;
+            }
+        }
+        siblings[siblingCount++ % siblings.length] = l4;
+    }
+
+    /** Another thread's L4 object of this space, or null. */
+    private L4 sibling(FuzzWords w, L4 self) {
+        int n = Math.min(siblingCount, siblings.length);
+        if (n == 0) {
+            return null;
+        }
+        L4 s = siblings[w.below(n)];
+        return s == self ? null : s;
+    }
+
+    /**
+     * Rewrites a sibling's UTCB through its L4 object: its tag (often to 63 untyped words and a
+     * typed item, after the kernel checked it if the sibling is blocked sending), a message or
+     * buffer register, its user handle, its exception handler. Once the kernel stops this (a call
+     * on another thread's L4 throws), the meddler dies of it.
+     */
+    private void meddle(L4 l4, FuzzWords w) {
+        L4 s = sibling(w, l4);
+        if (s == null) {
+            return;
+        }
+        if (w.chance(60) && l4.exchangeRegisters(s.myGlobalId(), 0, 0, 0, 0, 0, ThreadId.NIL) != ThreadId.NIL
+                && (l4.ret(ExRegs.OUT_CONTROL) & ExRegs.WAS_SENDING) != 0) {
+            s.setMr(0, MsgTag.make(w.below(16), 63, 2)); // the kernel checked the sibling's tag when it blocked
+            return;
+        }
+        switch (w.below(7)) {
+            case 0, 1 -> s.setMr(0, MsgTag.make(w.below(16), 63 - w.below(2), 2));
+            case 2 -> s.setMr(0, w.tag());
+            case 3 -> s.setMr(1 + w.below(63), w.chance(50) ? Items.stringWord(w.below(64 * 1024)) : w.word());
+            case 4 -> s.setBr(w.below(33), w.chance(50) ? w.acceptor() : w.word());
+            case 5 -> s.setUserHandle(w.word());
+            default -> s.setExceptionHandler(w.threadId());
+        }
+    }
+
+    /**
+     * Messages whose string items meet their own map and grant items: a grant of page P then a
+     * string from P; a read-only map of P (landing over the receiver's string buffer, a hot page)
+     * then a string into it; a string from a device page (the UART, from sigma0).
+     */
+    private static void itemMix(L4 l4, FuzzWords w) {
+        long p = w.hotPage();
+        l4.memory().store64(p, w.word());
+        int n;
+        switch (w.below(4)) {
+            case 0 -> {
+                Items.putGrant(l4, 1, Fpage.of(p, 12, w.chance(80) ? Fpage.RWX : w.below(8)), p);
+                Items.putString(l4, 3, p + w.below(64), 1 + w.below(4000));
+                n = 2;
+            }
+            case 1 -> {
+                Items.putMap(l4, 1, Fpage.of(p, 12, w.chance(70) ? Fpage.R : w.below(8)), p);
+                Items.putString(l4, 3, w.hotPage() + w.below(64), 1 + w.below(4000));
+                n = 2;
+            }
+            case 2 -> {
+                Kip.MemoryDescriptor uart = l4.kernelInterface().device("uart");
+                if (uart == null || !Sigma0.requestPage(l4, Fpage.of(uart.base(), 12, Fpage.R | Fpage.W),
+                        Fpage.of(DEVICE_VA, 12, 0))) {
+                    return;
+                }
+                Items.putString(l4, 1, DEVICE_VA + w.below(64), 1 + w.below(256));
+                n = 1;
+            }
+            default -> {
+                Items.putString(l4, 1, w.hotPage() + w.below(64), 1 + w.below(4000));
+                Items.putGrant(l4, 3, Fpage.of(p, 12, Fpage.RWX), p);
+                Items.putString(l4, 5, p, 1 + w.below(64));
+                n = 3;
+            }
+        }
+        long buffer = w.hotPage();
+        l4.memory().store64(buffer, 0);
+        l4.setBr(0, Items.acceptor(Fpage.of(FuzzWords.HEAP, 18, 0), true));
+        for (int k = 0; k < 3; k++) {
+            l4.setBr(1 + 2 * k, Items.stringWord(8192));
+            l4.setBr(2 + 2 * k, k == 0 ? buffer : w.hotPage());
+        }
+        l4.setMr(0, MsgTag.make(w.below(16), 0, 2 * n));
+        long to = w.chance(70) ? w.learnedId() : w.threadId();
+        long from = w.chance(50) ? to : w.chance(50) ? ThreadId.ANY : ThreadId.NIL;
+        w.learn(l4.ipc(to, from, w.shortTimeouts()));
+    }
+
+    /**
+     * The kernel debugger from an unprivileged task: queries about the whole system (their
+     * answers must not describe other spaces), turning the trace on, and KdbPrint text that
+     * poses as the kernel's own console lines.
+     */
+    private void kdbCheck(L4 l4, FuzzWords w) {
+        String me = ThreadId.toString(l4.myGlobalId());
+        switch (w.below(4)) {
+            case 0, 1 -> {
+                String q = switch (w.below(5)) {
+                    case 0 -> "ps";
+                    case 1 -> "spaces";
+                    case 2 -> "mem";
+                    case 3 -> "kmem";
+                    default -> "mappings";
+                };
+                String a = l4.kdbQuery(q);
+                if (a != null && (a.contains("sigma0") || a.contains("roottask"))) {
+                    checks.report(FuzzChecks.KDB_LEAK, "unprivileged thread " + me + " got kdbQuery(\"" + q
+                            + "\") answered with other spaces' state: " + a.lines().skip(1).findFirst().orElse(a));
+                }
+            }
+            case 2 -> {
+                String a = l4.kdbQuery(w.chance(80) ? "trace on" : " trace on ");
+                if ("trace on".equals(a)) {
+                    checks.report(FuzzChecks.KDB_LEAK, "unprivileged thread " + me + " turned the kernel trace on");
+                    l4.kdbQuery("trace off");
+                }
+            }
+            default -> l4.kdbPrint(switch (w.below(4)) {
+                case 0 -> "kernel: thread " + me + " (sigma0) halted: " + FuzzChecks.FORGED;
+                case 1 -> "fuzz: two lines\nkernel: " + FuzzChecks.FORGED;
+                case 2 -> "fuzz: \r\nkernel: " + FuzzChecks.FORGED + "\n";
+                default -> "kernel:" + FuzzChecks.FORGED;
+            });
+        }
+    }
+
+    /** ExchangeRegisters on itself with the X.2 deliver bit (and harmless others): a valid call. */
+    private static void deliverCheck(L4 l4, FuzzWords w, FuzzChecks checks) {
+        long control = DELIVER | (w.chance(50) ? ExRegs.SET_USER_HANDLE : 0) | (w.chance(30) ? ExRegs.RESUME : 0);
+        long handle = w.word();
+        long me = l4.myGlobalId();
+        if (l4.exchangeRegisters(me, control, 0, 0, 0, handle, ThreadId.NIL) == ThreadId.NIL
+                && l4.errorCode() == kola.abi.KernelError.INVALID_PARAMETER) {
+            checks.report(FuzzChecks.REFUSED_VALID_CALL, "ExchangeRegisters(" + ThreadId.toString(me) + ", control 0x"
+                    + Long.toHexString(control) + ") on itself, with the X.2 deliver bit, was refused: invalid parameter");
+        }
+    }
+
+    private void deliverCheck(L4 l4, FuzzWords w) {
+        deliverCheck(l4, w, checks);
+    }
+
+    /**
+     * A reply pair: the first thread of the space in this role serves, the others call it. The
+     * server replies with a string into the caller's buffer, a page the caller has never
+     * touched (so the transfer faults in the caller's space), then watches that the caller got
+     * the reply or an error; one still waiting in its receive is reported as a hang.
+     */
+    private void replyPair(L4 l4, FuzzWords w) throws Exception {
+        long me = l4.myGlobalId();
+        if (pairServer == ThreadId.NIL || pairServer == me) {
+            pairServer = me;
+            pairServe(l4, w);
+        }
+        long server = pairServer;
+        long sigma0 = l4.kernelInterface().sigma0();
+        while (true) {
+            if (l4.pager() != sigma0 || w.oneIn(50)) {
+                work(l4, w, 1 + w.below(20)); // a client whose pager is not sigma0 may wait for a slow one: not checked
+                continue;
+            }
+            long buffer = PAIR_BUFFERS + ((long) w.below(PAIR_BUFFER_PAGES) << 12);
+            long token = ++pairTokens;
+            l4.setBr(0, Items.acceptor(Fpage.NIL, true));
+            l4.setBr(1, Items.stringWord(8192));
+            l4.setBr(2, buffer + w.below(64));
+            l4.setMr(1, token);
+            l4.setMr(0, MsgTag.make(PAIR_LABEL, 1, 0));
+            pairCalls.put(me, token);
+            l4.ipc(server, server, Timeout.pair(Timeout.relative(1 + w.below(2000)), Timeout.NEVER));
+            pairCalls.remove(me);
+            if (MsgTag.failed(l4.mr(0)) && l4.errorCode() == kola.abi.IpcError.code(kola.abi.IpcError.NO_PARTNER, false)) {
+                pairServer = me; // the server is gone: this client serves from now on
+                pairServe(l4, w);
+            }
+            server = pairServer;
+            l4.ipc(ThreadId.NIL, me, Timeout.pair(Timeout.NEVER, Timeout.relative(1 + w.below(500))));
+        }
+    }
+
+    private void pairServe(L4 l4, FuzzWords w) {
+        long me = l4.myGlobalId();
+        while (true) {
+            long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, Timeout.pair(Timeout.NEVER, Timeout.relative(20_000)));
+            long tag = l4.mr(0);
+            if (MsgTag.failed(tag)) {
+                continue;
+            }
+            Long calling = pairCalls.get(from);
+            if (MsgTag.label(tag) != PAIR_LABEL || MsgTag.untyped(tag) != 1 || calling == null || calling != l4.mr(1)) {
+                if (w.chance(50)) {
+                    reply(l4, w);
+                    l4.ipc(from, ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+                }
+                continue;
+            }
+            long token = l4.mr(1);
+            long source = PAIR_SOURCES + ((long) w.below(1 << 12) << 12);
+            l4.memory().store64(source, token); // the server's own page is there: only the client's buffer faults
+            long ip = -1;
+            if (l4.exchangeRegisters(from, 0, 0, 0, 0, 0, ThreadId.NIL) != ThreadId.NIL) {
+                ip = l4.ret(ExRegs.OUT_IP);
+            }
+            int length = 1 + w.below(6000);
+            Items.putString(l4, 1, source, length);
+            l4.setMr(0, MsgTag.make(PAIR_LABEL, 0, 2));
+            l4.ipc(from, ThreadId.NIL, Timeout.pair(w.chance(80) ? Timeout.ZERO : Timeout.relative(1 + w.below(100)),
+                    Timeout.NEVER));
+            long sent = l4.mr(0);
+            long error = MsgTag.failed(sent) ? l4.errorCode() : 0;
+            for (int i = 0; i < 8 && token == pairCalls.getOrDefault(from, -1L); i++) {
+                l4.ipc(ThreadId.NIL, me, Timeout.pair(Timeout.NEVER, Timeout.relative(250)));
+            }
+            if (token != pairCalls.getOrDefault(from, -1L)
+                    || l4.exchangeRegisters(from, 0, 0, 0, 0, 0, ThreadId.NIL) == ThreadId.NIL) {
+                continue;
+            }
+            long control = l4.ret(ExRegs.OUT_CONTROL);
+            if (control == ExRegs.WAS_RECEIVING && l4.ret(ExRegs.OUT_IP) == ip
+                    && l4.ret(ExRegs.OUT_PAGER) == l4.kernelInterface().sigma0()) {
+                checks.report(FuzzChecks.HANG, "thread " + ThreadId.toString(from) + " still waits, 2 ms later, for the reply "
+                        + ThreadId.toString(me) + " sent it (a string into a buffer page it had not touched; the reply "
+                        + (error == 0 ? "succeeded" : "failed: " + kola.abi.IpcError.describe(error)) + ")");
+                pairCalls.remove(from);
+            }
+        }
     }
 }

@@ -173,6 +173,11 @@ public final class FuzzWords {
         return plan.ramBytes() - PAGE + r.nextInt((int) PAGE);
     }
 
+    /** One of the first four heap pages, where string buffers and map items often meet. */
+    public long hotPage() {
+        return HEAP + (long) r.nextInt(4) * PAGE;
+    }
+
     /** A valid fpage covering part of the heap, with random rights. */
     public long heapFpage() {
         int s = 12 + r.nextInt(7); // 4 KiB .. 256 KiB: inside the 2^18-byte heap

@@ -1,0 +1,35 @@
+package kola.system.fuzz;
+
+/**
+ * Where the fuzz programs report what they saw the kernel do wrong without an exception or an
+ * invariant violation: a valid call refused, a reply lost, a failed SpaceControl that changed the
+ * space, kernel-debugger output an unprivileged task should not get. The fuzz runner counts each
+ * kind and prints its count before the summary; the programs call {@link #report} from inside
+ * their threads, at a kernel entry of a deterministic run, so a report names a seed and an
+ * operation like any failure.
+ *
+ * <p>This is the test harness's side channel, not part of the L4 interface: the programs use it
+ * only to say that a check failed, never to learn anything.
+ */
+public interface FuzzChecks {
+    /** A call with valid arguments got an error (ExchangeRegisters with the X.2 deliver bit, say). */
+    String REFUSED_VALID_CALL = "refused valid calls";
+    /** A thread waits for ever for an IPC its partner already sent or will never send. */
+    String HANG = "hangs";
+    /** A system call that failed left what it was to change half changed. */
+    String INCONSISTENT = "inconsistent failures";
+    /** The kernel debugger answered an unprivileged task, or let it forge kernel console lines. */
+    String KDB_LEAK = "kernel debugger leaks";
+
+    /** The kinds, in the order the runner prints them. */
+    java.util.List<String> KINDS = java.util.List.of(HANG, REFUSED_VALID_CALL, INCONSISTENT, KDB_LEAK);
+
+    /** A check of kind {@code kind} (one of {@link #KINDS}) failed: {@code what} says how. */
+    void report(String kind, String what);
+
+    /** Checks nobody counts (for images booted outside the fuzz runner). */
+    FuzzChecks IGNORED = (kind, what) -> { };
+
+    /** The marker of kernel console lines the fuzz forges with KdbPrint (newlines, a "kernel:" prefix). */
+    String FORGED = "fuzz-forged-line";
+}
