@@ -75,7 +75,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Kernel.RunResult r;
         String traced;
-        try (TraceOptions.Session session = TraceOptions.attach(trace, kernel)) {
+        ShellWatch watch = ShellWatch.of(image);
+        try (TraceOptions.Session session = TraceOptions.attach(trace, kernel, watch)) {
             r = kernel.run();
             traced = session.finish();
         } catch (java.io.IOException e) {
@@ -88,6 +89,12 @@ final class RunCommand implements Callable<Integer> {
             out.printf("trace-hash: %016x (%d events)%n", r.eventHash(), r.events());
         }
         out.print(traced);
+        out.flush();
+        String died = watch == null ? null : watch.verdict(kernel, options);
+        if (died != null) {
+            System.err.println("kola: " + died);
+            return 1;
+        }
         return 0;
     }
 }

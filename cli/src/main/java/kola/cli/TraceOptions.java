@@ -37,12 +37,20 @@ final class TraceOptions {
 
     /** Attaches the listeners {@code options} (may be null) ask for to {@code kernel}. */
     static Session attach(TraceOptions options, Kernel kernel) throws IOException {
+        return attach(options, kernel, null);
+    }
+
+    /** Like {@link #attach(TraceOptions, Kernel)}, with {@code watch} (may be null) listening too. */
+    static Session attach(TraceOptions options, Kernel kernel, KernelEvents.Listener watch) throws IOException {
         Session s = new Session(kernel);
-        if (options == null) {
-            return s;
-        }
         List<KernelEvents.Listener> listeners = new ArrayList<>();
+        if (watch != null) {
+            listeners.add(watch);
+        }
         try {
+            if (options == null) {
+                options = new TraceOptions();
+            }
             if (options.trace != null) {
                 s.tracePath = options.trace;
                 s.trace = ChromeTrace.toFile(options.trace, kernel, options.traceLimit);
