@@ -20,7 +20,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return RunCommand.boot(Images.defaultImage(System.console() == null), machine, false, System.in, System.out);
+        return RunCommand.boot(Images.defaultImage(System.console() == null), machine, false, Stdin.open(), System.out);
     }
 
     public static void main(String[] args) {

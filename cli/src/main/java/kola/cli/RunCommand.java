@@ -35,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Image image;
-        InputStream in = System.in;
+        InputStream in = Stdin.open();
         try {
             if (script != null) {
                 in = new FileInputStream(script.toFile());
