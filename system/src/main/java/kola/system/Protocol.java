@@ -22,6 +22,8 @@ public final class Protocol {
     public static final long E_END = 5;
     /** The caller may not do that. */
     public static final long E_DENIED = 6;
+    /** A line longer than one message carries (console): it was dropped. */
+    public static final long E_TOO_LONG = 7;
 
     /** Any server: an empty round trip (the shell's {@code ipc N}). */
     public static final long PING = 0x1;
@@ -44,7 +46,11 @@ public final class Protocol {
 
     /** Console: write the bytes in MR1.. ({@link Words}). */
     public static final long CONSOLE_WRITE = 0x500;
-    /** Console: read one line; the reply (when a line has come) carries it without its newline, or {@link #E_END}. */
+    /**
+     * Console: read one line; the reply (when a line has come) carries it without its newline, or
+     * {@link #E_END}, or {@link #E_TOO_LONG} for a line of more than {@link Words#MAX_BYTES} bytes,
+     * which the console drops whole.
+     */
     public static final long CONSOLE_READ_LINE = 0x501;
     /** Console, from its own reader thread: bytes that came in (MR1.., length 0: the input ended). */
     public static final long CONSOLE_INPUT = 0x502;

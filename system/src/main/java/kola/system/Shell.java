@@ -30,11 +30,16 @@ public final class Shell implements Program {
         Console.write(l4, console, "Kola shell. Type 'help' for commands.\n");
         while (true) {
             Console.write(l4, console, PROMPT);
-            String line = Console.readLine(l4, console);
-            if (line == null) {
+            Console.Line read = Console.read(l4, console);
+            if (read == null) {
                 Console.write(l4, console, "\n");
                 return;
             }
+            if (read.tooLong()) {
+                Console.write(l4, console, "line too long (more than " + Words.MAX_BYTES + " bytes): ignored\n");
+                continue;
+            }
+            String line = read.text();
             if (echo) {
                 Console.write(l4, console, line + "\n");
             }
