@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
             image = imageFile == null ? Images.defaultImage(script != null || System.console() == null)
                     : ImageFile.load(imageFile);
         } catch (FileNotFoundException e) {
-            System.err.println("kola: cannot read script " + script + ": " + e.getMessage());
+            System.err.println("kola: --script " + script + ": cannot read: " + Problems.why(e));
             return 2;
         } catch (IllegalArgumentException e) {
             System.err.println("kola: " + e.getMessage());
@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
             r = kernel.run();
             traced = session.finish();
         } catch (java.io.IOException e) {
-            System.err.println("kola: trace: " + e.getMessage());
+            System.err.println("kola: " + e.getMessage());
             return 1;
         }
         out.printf("kernel: nothing left to do after %d kernel entries, %d µs simulated%n", r.traps(),

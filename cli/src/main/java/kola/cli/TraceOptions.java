@@ -53,15 +53,27 @@ final class TraceOptions {
             }
             if (options.trace != null) {
                 s.tracePath = options.trace;
-                s.trace = ChromeTrace.toFile(options.trace, kernel, options.traceLimit);
+                try {
+                    s.trace = ChromeTrace.toFile(options.trace, kernel, options.traceLimit);
+                } catch (IOException e) {
+                    throw new IOException("--trace " + options.trace + ": cannot write: " + Problems.why(e), e);
+                }
                 listeners.add(s.trace);
             }
             if (options.jfr != null) {
                 if (!options.jfr.isEmpty()) {
-                    s.jfrPath = Path.of(options.jfr);
+                    try {
+                        s.jfrPath = Path.of(options.jfr);
+                    } catch (java.nio.file.InvalidPathException e) {
+                        throw new IOException("--jfr " + options.jfr + ": not a path: " + e.getReason(), e);
+                    }
                     s.recording = new Recording(Configuration.getConfiguration("default"));
                     s.recording.setName("kola");
-                    s.recording.setDestination(s.jfrPath);
+                    try {
+                        s.recording.setDestination(s.jfrPath);
+                    } catch (IOException e) {
+                        throw new IOException("--jfr " + options.jfr + ": cannot write: " + Problems.why(e), e);
+                    }
                     s.recording.start();
                 } else if (FlightRecorder.getFlightRecorder().getRecordings().isEmpty()) {
                     s.notes.add("jfr: no JFR recording is running, so the Kola events go nowhere: give --jfr=FILE, or run with "
@@ -127,9 +139,13 @@ final class TraceOptions {
                 if (trace != null) {
                     trace.close();
                 }
+            } catch (IOException e) {
+                throw new IOException("--trace " + tracePath + ": cannot finish: " + Problems.why(e), e);
             } finally {
                 if (recording != null) {
-                    recording.stop();
+                    if (recording.getState() == jdk.jfr.RecordingState.RUNNING) {
+                        recording.stop(); // writes the file
+                    }
                     recording.close();
                 }
             }

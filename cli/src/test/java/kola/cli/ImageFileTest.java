@@ -169,13 +169,52 @@ class ImageFileTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageFile.load(file));
         String msg = e.getMessage();
         assertFalse(msg.contains("\n"), () -> what + ": one line, not: " + msg);
-        assertTrue(msg.startsWith(file.toString() + ": "), () -> what + ": names the file: " + msg);
+        assertTrue(msg.startsWith(file.toString() + ": ") || msg.matches(java.util.regex.Pattern.quote(file.toString())
+                + ":\\d+:\\d+: .*"), () -> what + ": names the file (and where in it): " + msg);
         assertTrue(msg.contains(problem), () -> what + ": names the problem (" + problem + "): " + msg);
 
         Cli r = kola("run", file.toString());
         assertEquals(2, r.code(), () -> what + ": exit code; err: " + r.err());
         assertEquals("kola: " + msg + "\n", r.err(), what);
         assertEquals("", r.out(), what + ": nothing booted");
+    }
+
+    @Test
+    void yamlSyntaxErrorsSayWhereAsFileLineColumn() throws IOException {
+        String[][] cases = {
+            {"modules: [\n  - {name: sigma0\n",
+                ":2:3: not valid YAML: expected the node content, but found '-' (while parsing a flow node)"},
+            {"modules:\n  - name: sigma0\n    program: Sigma0\n   - name: x\n",
+                ":4:4: not valid YAML: expected <block end>, but found '<block sequence start>' (while parsing a block collection)"},
+            {"modules:\n\t- name: sigma0\n", ":2:1: not valid YAML: found character '\\t(TAB)' that cannot start any token."
+                + " (Do not use \\t(TAB) for indentation) (while scanning for the next token)"},
+            {"modules: !!java.util.ArrayList []\n",
+                ":1:10: not valid YAML: Global tag is not allowed: tag:yaml.org,2002:java.util.ArrayList"},
+        };
+        for (String[] c : cases) {
+            Path file = write("image.yaml", c[0]);
+            Cli r = kola("run", file.toString());
+            assertEquals(2, r.code(), r.err());
+            assertEquals("kola: " + file + c[1] + "\n", r.err());
+        }
+    }
+
+    @Test
+    void unreadableFilesSayWhyAndWhatToDo() throws IOException {
+        Path missing = dir.resolve("missing.yaml");
+        Path badUtf8 = dir.resolve("bad.yaml");
+        Files.write(badUtf8, new byte[] {'m', 'o', (byte) 0xFF, (byte) 0xFE, ':', '\n'});
+        assertEquals("kola: " + missing + ": cannot read: no such file or directory (check the path)\n",
+                kola("run", missing.toString()).err());
+        assertEquals("kola: " + dir + ": cannot read: is a directory (give a file, not a directory)\n",
+                kola("run", dir.toString()).err());
+        assertEquals("kola: " + badUtf8 + ": cannot read: not UTF-8 text (save the file as UTF-8)\n",
+                kola("run", badUtf8.toString()).err());
+        Cli script = kola("run", "--script", missing.toString());
+        assertEquals(2, script.code());
+        assertEquals("kola: --script " + missing + ": cannot read: no such file or directory (check the path)\n", script.err());
+        assertEquals("kola: --script " + dir + ": cannot read: is a directory (give a file, not a directory)\n",
+                kola("run", "--script", dir.toString()).err());
     }
 
     @Test
@@ -197,7 +236,7 @@ class ImageFileTest {
     void badScriptFileGivesExitCode2() throws IOException {
         Cli r = kola("run", write("ok.yaml", SMALL_SYSTEM).toString(), "--script", dir.resolve("nope.txt").toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("kola: cannot read script ") && r.err().lines().count() == 1, r.err());
+        assertTrue(r.err().startsWith("kola: --script ") && r.err().lines().count() == 1, r.err());
     }
 
     @Test
