@@ -263,15 +263,15 @@ class ShellSessionTest {
 
         c.expect("kola> demo fig5");
         c.expect("demo fig5 started");
-        // The demo's tasks print on the kernel console while the shell waits for the next line.
-        List<String> demo = c.until("frobnicate now");
+        // The demo's tasks print on the kernel console while the shell waits for the demo to end.
+        List<String> demo = c.until("demo fig5 done");
         for (int step = 0; step <= 4; step++) {
             String prefix = "kdb: fig5 step " + step + ":";
-            assertTrue(demo.stream().anyMatch(l -> l.startsWith(prefix) || l.startsWith("kola> " + prefix)),
-                    () -> prefix + " in\n" + String.join("\n", demo));
+            assertTrue(demo.stream().anyMatch(l -> l.startsWith(prefix)), () -> prefix + " in\n" + String.join("\n", demo));
         }
-        assertTrue(demo.contains("fig5: done"), () -> String.join("\n", demo));
-        c.expect("frobnicate now");
+        assertEquals("fig5: done", demo.get(demo.size() - 1), () -> String.join("\n", demo));
+        c.expect("demo fig5 done; its 3 tasks are gone");
+        c.expect("kola> frobnicate now");
         c.expect("unknown command: frobnicate (try help)");
         c.expect("kola> exit");
         c.expect("bye");
@@ -279,6 +279,30 @@ class ShellSessionTest {
         c.expect("");
         assertEquals(c.lines.size(), c.at, "nothing after the kernel's last line");
         assertFalse(out.contains("Exception"), out);
+    }
+
+    @Test
+    void aDemoRunsAgainAndLeavesNoTaskBehind() {
+        String out = boot(defaultImage(), "ps\ndemo fig1\ndemo fig1\ndemo ipc\ndemo ipc\ndemo fig5\ndemo fig5\nps\nexit\n");
+        Cursor c = new Cursor(out);
+        c.skipTo("kola> ps");
+        c.next();
+        List<String> before = c.until("kola> ");
+        for (String[] d : new String[][] {{"fig1", "5", "fig1: done"}, {"ipc", "2", "ping-client: done"},
+            {"fig5", "3", "fig5: done"}}) {
+            for (int run = 1; run <= 2; run++) {
+                c.expect("kola> demo " + d[0]);
+                c.expect("demo " + d[0] + " started");
+                List<String> lines = c.until("demo " + d[0] + " done");
+                assertEquals(d[2], lines.get(lines.size() - 1), () -> String.join("\n", lines));
+                c.expect("demo " + d[0] + " done; its " + d[1] + " tasks are gone");
+            }
+        }
+        c.expect("kola> ps");
+        c.next();
+        assertEquals(before, c.until("kola> "), "the same threads as before the demos");
+        c.expect("kola> exit");
+        assertFalse(out.contains("cannot start"), out);
     }
 
     @Test

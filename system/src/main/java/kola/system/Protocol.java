@@ -38,6 +38,12 @@ public final class Protocol {
     public static final long ROOT_START = 0x103;
     /** Root task: shut the system down (detach every interrupt handler, so the machine goes idle for good). */
     public static final long ROOT_SHUTDOWN = 0x104;
+    /** Root task: the caller's program is done ({@link RootTask#exit}); whoever waits for its module goes on. */
+    public static final long ROOT_EXIT = 0x105;
+    /** Root task: reply when boot module MR1, started, has said {@link #ROOT_EXIT}. */
+    public static final long ROOT_WAIT = 0x106;
+    /** Root task: delete the threads and space of boot module MR1, which the caller started; it may be started again. */
+    public static final long ROOT_STOP = 0x107;
 
     /** Name server: register the caller under the name in MR1.. ({@link Words}). */
     public static final long NAME_REGISTER = 0x400;

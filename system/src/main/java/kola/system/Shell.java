@@ -11,7 +11,7 @@ import kola.abi.ThreadId;
  * The shell, on the console: it reads a command per line and runs it. Commands: {@code help},
  * {@code ps}, {@code spaces}, {@code mem}, {@code kmem} (the kernel debugger's views),
  * {@code ipc N} (N round trips to the name server, with their simulated cost), {@code demo
- * fig1|fig5|ipc} (start the demo's tasks), {@code uptime}, {@code sleep MS} (through the timer
+ * fig1|fig5|ipc} (run the demo's tasks until the demo is done, then remove them), {@code uptime}, {@code sleep MS} (through the timer
  * driver), {@code trace on|off} (the kernel debugger's event trace), {@code crash uart} (the UART driver throws; the root task restarts it), {@code exit}.
  * With the module argument {@code echo}, each command is echoed after the prompt, so that a
  * transcript of a scripted session reads like a terminal session.
@@ -67,7 +67,7 @@ public final class Shell implements Program {
                     mem           physical memory: free, held by each task, devices
                     kmem          kernel memory charged to each owner
                     ipc N         N round trips to the name server, with their cost
-                    demo NAME     start a demo: fig1 (map/grant/unmap), fig5 (pager hierarchy), ipc
+                    demo NAME     run a demo: fig1 (map/grant/unmap), fig5 (pager hierarchy), ipc
                     uptime        simulated time since boot
                     sleep MS      sleep through the timer driver
                     trace on|off  print every kernel event on the kernel console
@@ -126,6 +126,11 @@ public final class Shell implements Program {
         return String.format("ipc: %d round trips to names: %d simulated cycles each%n", n, cycles / n);
     }
 
+    /**
+     * Starts the demo's modules through the root task, waits until the last (the one that drives
+     * the demo) says it is done, then has the root task delete them all: the demo leaves no task
+     * behind and can run again.
+     */
     private static String demo(L4 l4, String name) {
         List<String> modules = switch (name) {
             case "fig1" -> List.of("A", "B", "C", "D", "fig1");
@@ -137,19 +142,41 @@ public final class Shell implements Program {
             return usage("demo fig1|fig5|ipc");
         }
         Kip kip = l4.kernelInterface();
+        List<Kip.BootModule> started = new java.util.ArrayList<>();
         for (String m : modules) {
             Kip.BootModule module = kip.module(m);
             if (module == null) {
+                stop(l4, started);
                 return "demo: module " + m + " is not in this image\n";
             }
-            l4.setMr(1, module.index());
-            l4.setMr(0, MsgTag.make(Protocol.ROOT_START, 1, 0));
-            long tag = l4.call(kip.rootTask());
-            if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
-                return "demo: cannot start " + m + " (already ran?)\n";
+            if (rootRequest(l4, Protocol.ROOT_START, module.index()) != Protocol.OK) {
+                stop(l4, started);
+                return "demo: cannot start " + m + " (see the kernel's messages)\n";
+            }
+            started.add(module);
+            if (started.size() == 1) {
+                Console.write(l4, RootTask.lookup(l4, "console"), "demo " + name + " started\n");
             }
         }
-        return "demo " + name + " started\n";
+        long waited = rootRequest(l4, Protocol.ROOT_WAIT, started.get(started.size() - 1).index());
+        stop(l4, started);
+        return waited == Protocol.OK ? "demo " + name + " done; its " + started.size() + " tasks are gone\n"
+                : "demo " + name + ": lost track of it; its tasks are gone\n";
+    }
+
+    /** Has the root task delete the tasks of {@code modules}, last first. */
+    private static void stop(L4 l4, List<Kip.BootModule> modules) {
+        for (int i = modules.size() - 1; i >= 0; i--) {
+            rootRequest(l4, Protocol.ROOT_STOP, modules.get(i).index());
+        }
+    }
+
+    /** Sends the root task request {@code label} with one word; returns the reply's label (ERROR on failure). */
+    private static long rootRequest(L4 l4, long label, long word) {
+        l4.setMr(1, word);
+        l4.setMr(0, MsgTag.make(label, 1, 0));
+        long tag = l4.call(l4.kernelInterface().rootTask());
+        return MsgTag.failed(tag) ? Protocol.ERROR : MsgTag.label(tag);
     }
 
     private static String sleep(L4 l4, String[] w) {
