@@ -1,6 +1,6 @@
-/** User-level components of Kola, written against {@code kola.abi} alone. */
+/** User-level components of Kola, written against {@code kola.abi} alone, whose types their API uses. */
 module kola.system {
-    requires kola.abi;
+    requires transitive kola.abi;
     exports kola.system;
     exports kola.system.fuzz;
 }

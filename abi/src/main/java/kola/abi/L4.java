@@ -149,7 +149,10 @@ public interface L4 {
      */
     long schedule(long dest, long timeControl, long processorControl, long prioControl, long preemptionControl);
 
-    /** SystemClock: simulated time in microseconds since boot. */
+    /**
+     * SystemClock: simulated time in microseconds since boot. Kola: {@code ret(0)} holds the cycle
+     * count, for sub-microsecond timing, like RISC-V's cycle CSR.
+     */
     long systemClock();
 
     /**

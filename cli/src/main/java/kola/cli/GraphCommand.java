@@ -205,7 +205,7 @@ final class GraphCommand implements Callable<Integer> {
             }
             return 0;
         } catch (IOException e) {
-            System.err.println("kola: " + e.getMessage());
+            System.err.println("kola: -o " + common.output + ": cannot write: " + Problems.why(e));
             return 1;
         }
     }

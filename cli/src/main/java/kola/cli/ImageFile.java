@@ -13,6 +13,9 @@ import kola.kernel.Image;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * A system image described in YAML:
@@ -45,9 +48,19 @@ final class ImageFile {
         try (Reader r = Files.newBufferedReader(file)) {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
         } catch (IOException e) {
-            throw new IllegalArgumentException(where + ": cannot read: " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(where + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new IllegalArgumentException(where + ": cannot read: " + Problems.why(e));
+        } catch (MarkedYAMLException e) {
+            // Where the parser stopped, as FILE:LINE:COLUMN (1-based), and what it found there.
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String at = mark == null ? where + ": " : where + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ";
+            String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+            String context = e.getContext() != null && e.getProblem() != null ? " (" + oneLine(e.getContext()) + ")" : "";
+            throw new IllegalArgumentException(at + "not valid YAML: " + oneLine(problem) + context);
+        } catch (YAMLException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new IllegalArgumentException(where + ": cannot read: " + Problems.why(io));
+            }
+            throw new IllegalArgumentException(where + ": not valid YAML: " + oneLine(e.getMessage()));
         }
         if (!(root instanceof Map<?, ?> top) || !(top.get("modules") instanceof List<?> list)) {
             throw new IllegalArgumentException(where + ": expected a mapping with a 'modules' list");
@@ -81,6 +94,10 @@ final class ImageFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.lines().findFirst().orElse("").strip();
     }
 
     private static Image.Module module(String at, Map<?, ?> m) {

@@ -1,12 +1,23 @@
 package kola.cli;
 
+import kola.abi.Fpage;
 import kola.kernel.KernelConfig;
 import kola.machine.Machine;
 import picocli.CommandLine.Option;
 
 /** Options that shape the simulated machine and the kernel. */
 final class MachineOptions {
-    @Option(names = "--memory", paramLabel = "SIZE", description = "Physical memory, e.g. 256M, 4G, 64G (default 256M).",
+    /**
+     * The most RAM a machine may have: its device registers sit above RAM (at RAM's end rounded up
+     * to {@link Machine#DEVICE_ALIGNMENT}), and sigma0, which maps them 1:1 in a user address
+     * space, must reach them inside the 2^38 bytes of the Sv39 user half. 255 GiB.
+     */
+    static final long MAX_MEMORY = ((1L << Fpage.MAX_SIZE_LOG2) - Machine.PIC_OFFSET - Machine.DEVICE_REGION_SIZE)
+            & -Machine.DEVICE_ALIGNMENT;
+    /** The least kernel memory the kernel accepts ({@link KernelConfig}). */
+    static final long MIN_KERNEL_MEMORY = 64L << 10;
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "Physical memory, e.g. 256M, 4G, 64G (default 256M, at most 255G).",
             converter = SizeConverter.class)
     long memory = 256L << 20;
 
@@ -18,12 +29,38 @@ final class MachineOptions {
         return machineConfig(null, System.out);
     }
 
-    /** The machine with console input {@code in} (null: none) and output {@code out}. */
+    /**
+     * The machine with console input {@code in} (null: none) and output {@code out}.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the option, if the sizes do not make a machine Kola can boot
+     */
     Machine.Config machineConfig(java.io.InputStream in, java.io.OutputStream out) {
+        check();
         return new Machine.Config(memory, 256, in, out);
     }
 
     KernelConfig kernelConfig() {
+        check();
         return KernelConfig.defaults().withKernelMemory(kernelMemory);
+    }
+
+    /** Refuses sizes the machine or kernel cannot take, naming the option and the limit. */
+    void check() {
+        if (memory % 4096 != 0) {
+            throw new IllegalArgumentException("--memory " + SizeConverter.format(memory) + ": must be a multiple of 4K");
+        }
+        if (memory > MAX_MEMORY) {
+            throw new IllegalArgumentException("--memory " + SizeConverter.format(memory) + ": at most "
+                    + SizeConverter.format(MAX_MEMORY) + " supported (devices must stay inside the 2^"
+                    + Fpage.MAX_SIZE_LOG2 + "-byte user address space)");
+        }
+        if (kernelMemory % 4096 != 0 || kernelMemory < MIN_KERNEL_MEMORY) {
+            throw new IllegalArgumentException("--kernel-memory " + SizeConverter.format(kernelMemory)
+                    + ": must be a multiple of 4K and at least " + SizeConverter.format(MIN_KERNEL_MEMORY));
+        }
+        if (kernelMemory > memory / 2) {
+            throw new IllegalArgumentException("--kernel-memory " + SizeConverter.format(kernelMemory)
+                    + ": at most half of --memory (" + SizeConverter.format(memory) + ")");
+        }
     }
 }

@@ -20,17 +20,22 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return RunCommand.boot(Images.defaultImage(System.console() == null), machine, false, System.in, System.out);
+        return RunCommand.boot(Images.defaultImage(System.console() == null), machine, false, Stdin.open(), System.out);
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The {@code kola} command line: a bad argument gets one line naming it, and exit code 2. */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintStream err = System.err;
-            err.println("kola: " + ex.getMessage());
-            err.println("Try 'kola --help'.");
+            String what = String.valueOf(ex.getMessage()).lines().findFirst().orElse("bad arguments");
+            err.println("kola: " + what + " (see 'kola --help')");
             return 2;
         });
-        System.exit(cl.execute(args));
+        return cl;
     }
 }

@@ -35,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Image image;
-        InputStream in = System.in;
+        InputStream in = Stdin.open();
         try {
             if (script != null) {
                 in = new FileInputStream(script.toFile());
@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
             image = imageFile == null ? Images.defaultImage(script != null || System.console() == null)
                     : ImageFile.load(imageFile);
         } catch (FileNotFoundException e) {
-            System.err.println("kola: cannot read script " + script + ": " + e.getMessage());
+            System.err.println("kola: --script " + script + ": cannot read: " + Problems.why(e));
             return 2;
         } catch (IllegalArgumentException e) {
             System.err.println("kola: " + e.getMessage());
@@ -75,11 +75,12 @@ final class RunCommand implements Callable<Integer> {
         }
         Kernel.RunResult r;
         String traced;
-        try (TraceOptions.Session session = TraceOptions.attach(trace, kernel)) {
+        ShellWatch watch = ShellWatch.of(image);
+        try (TraceOptions.Session session = TraceOptions.attach(trace, kernel, watch)) {
             r = kernel.run();
             traced = session.finish();
         } catch (java.io.IOException e) {
-            System.err.println("kola: trace: " + e.getMessage());
+            System.err.println("kola: " + e.getMessage());
             return 1;
         }
         out.printf("kernel: nothing left to do after %d kernel entries, %d µs simulated%n", r.traps(),
@@ -88,6 +89,12 @@ final class RunCommand implements Callable<Integer> {
             out.printf("trace-hash: %016x (%d events)%n", r.eventHash(), r.events());
         }
         out.print(traced);
+        out.flush();
+        String died = watch == null ? null : watch.verdict(kernel, options);
+        if (died != null) {
+            System.err.println("kola: " + died);
+            return 1;
+        }
         return 0;
     }
 }

@@ -33,4 +33,16 @@ final class SizeConverter implements CommandLine.ITypeConverter<Long> {
             throw new CommandLine.TypeConversionException("not a size: '" + value + "' (try 4096, 64K, 256M, 4G)");
         }
     }
+
+    /** {@code bytes} the way {@link #convert} reads it, in the largest unit that divides it: 4096 is 4K, 2^30 is 1G. */
+    static String format(long bytes) {
+        String[] units = {"T", "G", "M", "K"};
+        for (int i = 0; i < units.length; i++) {
+            int shift = 40 - 10 * i;
+            if (bytes > 0 && bytes % (1L << shift) == 0) {
+                return (bytes >> shift) + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
 }

@@ -37,23 +37,43 @@ final class TraceOptions {
 
     /** Attaches the listeners {@code options} (may be null) ask for to {@code kernel}. */
     static Session attach(TraceOptions options, Kernel kernel) throws IOException {
+        return attach(options, kernel, null);
+    }
+
+    /** Like {@link #attach(TraceOptions, Kernel)}, with {@code watch} (may be null) listening too. */
+    static Session attach(TraceOptions options, Kernel kernel, KernelEvents.Listener watch) throws IOException {
         Session s = new Session(kernel);
-        if (options == null) {
-            return s;
-        }
         List<KernelEvents.Listener> listeners = new ArrayList<>();
+        if (watch != null) {
+            listeners.add(watch);
+        }
         try {
+            if (options == null) {
+                options = new TraceOptions();
+            }
             if (options.trace != null) {
                 s.tracePath = options.trace;
-                s.trace = ChromeTrace.toFile(options.trace, kernel, options.traceLimit);
+                try {
+                    s.trace = ChromeTrace.toFile(options.trace, kernel, options.traceLimit);
+                } catch (IOException e) {
+                    throw new IOException("--trace " + options.trace + ": cannot write: " + Problems.why(e), e);
+                }
                 listeners.add(s.trace);
             }
             if (options.jfr != null) {
                 if (!options.jfr.isEmpty()) {
-                    s.jfrPath = Path.of(options.jfr);
+                    try {
+                        s.jfrPath = Path.of(options.jfr);
+                    } catch (java.nio.file.InvalidPathException e) {
+                        throw new IOException("--jfr " + options.jfr + ": not a path: " + e.getReason(), e);
+                    }
                     s.recording = new Recording(Configuration.getConfiguration("default"));
                     s.recording.setName("kola");
-                    s.recording.setDestination(s.jfrPath);
+                    try {
+                        s.recording.setDestination(s.jfrPath);
+                    } catch (IOException e) {
+                        throw new IOException("--jfr " + options.jfr + ": cannot write: " + Problems.why(e), e);
+                    }
                     s.recording.start();
                 } else if (FlightRecorder.getFlightRecorder().getRecordings().isEmpty()) {
                     s.notes.add("jfr: no JFR recording is running, so the Kola events go nowhere: give --jfr=FILE, or run with "
@@ -119,9 +139,13 @@ final class TraceOptions {
                 if (trace != null) {
                     trace.close();
                 }
+            } catch (IOException e) {
+                throw new IOException("--trace " + tracePath + ": cannot finish: " + Problems.why(e), e);
             } finally {
                 if (recording != null) {
-                    recording.stop();
+                    if (recording.getState() == jdk.jfr.RecordingState.RUNNING) {
+                        recording.stop(); // writes the file
+                    }
                     recording.close();
                 }
             }

@@ -48,6 +48,17 @@ class IsolationTest {
 
     /** Runs the kola command in a child JVM on the module path built from this build's modules. */
     static String runOnModulePath(String... args) throws Exception {
+        List<String> command = kolaCommand(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+        assertEquals(0, p.exitValue(), output);
+        return output;
+    }
+
+    /** The command line that runs the kola command with {@code args} in a child JVM on this build's module path. */
+    static List<String> kolaCommand(String... args) {
         Path root = Path.of("").toAbsolutePath().getParent();
         List<String> path = new ArrayList<>();
         for (String m : List.of("machine", "abi", "kernel", "system", "bench", "cli")) {
@@ -65,11 +76,6 @@ class IsolationTest {
                 "--add-exports", "java.base/jdk.internal.vm=kola.kernel,kola.bench",
                 "-p", String.join(File.pathSeparator, path), "-m", "kola.cli/kola.cli.Main"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        assertEquals(0, p.exitValue(), output);
-        return output;
+        return command;
     }
 }

@@ -36,7 +36,10 @@ final class SystemCalls {
                     self.a4, self.a5, self.a6);
             case Trap.THREAD_SWITCH -> threadSwitch(self, self.a0);
             case Trap.SCHEDULE -> self.result = schedule(self, self.a0, self.a1, self.a2, self.a3, self.a4);
-            case Trap.SYSTEM_CLOCK -> self.result = k.clock.now() / CostModel.CYCLES_PER_MICROSECOND;
+            case Trap.SYSTEM_CLOCK -> {
+                self.result = k.clock.now() / CostModel.CYCLES_PER_MICROSECOND;
+                self.ret()[0] = k.clock.now();
+            }
             default -> throw new IllegalStateException("unknown trap " + trap + " from " + self);
         }
         Cpu cpu = k.cpu;

@@ -21,6 +21,8 @@ public final class Console implements Program {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private final Deque<Long> waiting = new ArrayDeque<>();
     private boolean ended;
+    /** The rest of a line that was too long is still coming: it is dropped. */
+    private boolean skipping;
     /** Only our own reader thread, the one the root task made for us, may feed input. */
     private long readerThread = ThreadId.NIL;
 
@@ -94,8 +96,14 @@ public final class Console implements Program {
     }
 
 
-    /** Answers waiting readers while whole lines (or the end) are there. */
+    /**
+     * Answers waiting readers while whole lines (or the end) are there. A line of more than
+     * {@link Words#MAX_BYTES} bytes (its newline and a carriage return before it not counted) is
+     * answered with {@link Protocol#E_TOO_LONG} as soon as it is known to be too long, and dropped
+     * whole: what of it comes later is skipped up to its newline.
+     */
     private void answerReaders(L4 l4) {
+        skipRestOfLongLine();
         while (!waiting.isEmpty()) {
             byte[] all = pending.toByteArray();
             int nl = -1;
@@ -105,24 +113,48 @@ public final class Console implements Program {
                     break;
                 }
             }
-            if (nl < 0 && !ended && all.length < Words.MAX_BYTES) {
+            int end = nl < 0 ? all.length : nl;
+            int len = end > 0 && all[end - 1] == '\r' ? end - 1 : end;
+            boolean tooLong = len > Words.MAX_BYTES;
+            if (nl < 0 && !ended && !tooLong) {
                 return;
             }
             long client = waiting.removeFirst();
-            if (nl < 0 && all.length == 0) {
+            if (tooLong) {
+                Drivers.error(l4, Protocol.E_TOO_LONG);
+                skipping = nl < 0 && !ended;
+                consume(all, nl < 0 ? all.length : nl + 1);
+            } else if (nl < 0 && all.length == 0) {
                 Drivers.error(l4, Protocol.E_END);
             } else {
-                int len = nl < 0 ? Math.min(all.length, Words.MAX_BYTES) : nl;
-                int end = len < Words.MAX_BYTES ? len : Words.MAX_BYTES;
-                int lineLen = end > 0 && all[end - 1] == '\r' ? end - 1 : end;
-                int u = Words.put(l4, all, 0, lineLen);
+                int u = Words.put(l4, all, 0, len);
                 l4.setMr(0, MsgTag.make(Protocol.OK, u, 0));
-                pending.reset();
-                int consumed = nl < 0 ? end : nl + 1;
-                pending.write(all, consumed, all.length - consumed);
+                consume(all, nl < 0 ? all.length : nl + 1);
             }
             l4.reply(client);
         }
+    }
+
+    /** Drops the first {@code n} bytes of the pending input {@code all}. */
+    private void consume(byte[] all, int n) {
+        pending.reset();
+        pending.write(all, n, all.length - n);
+    }
+
+    /** While the rest of a line that was too long comes in, drops it, up to and with its newline. */
+    private void skipRestOfLongLine() {
+        if (!skipping) {
+            return;
+        }
+        byte[] all = pending.toByteArray();
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == '\n') {
+                consume(all, i + 1);
+                skipping = false;
+                return;
+            }
+        }
+        pending.reset();
     }
 
     /** The reader thread: what the UART driver receives goes to the server. */
@@ -158,13 +190,39 @@ public final class Console implements Program {
         }
     }
 
-    /** Reads a line from console {@code console}; null when the input has ended. */
-    public static String readLine(L4 l4, long console) {
+    /**
+     * A line read from the console: its text, without the newline; or, when {@link #tooLong()},
+     * none: the line had more than {@link Words#MAX_BYTES} bytes and the console dropped it.
+     */
+    public record Line(String text) {
+        /** Whether the line was too long (and dropped). */
+        public boolean tooLong() {
+            return text == null;
+        }
+    }
+
+    /** Reads the next line from console {@code console}; null when the input has ended. */
+    public static Line read(L4 l4, long console) {
         l4.setMr(0, MsgTag.make(Protocol.CONSOLE_READ_LINE, 0, 0));
         long tag = l4.call(console);
+        if (!MsgTag.failed(tag) && MsgTag.label(tag) == Protocol.ERROR && MsgTag.untyped(tag) == 1
+                && l4.mr(1) == Protocol.E_TOO_LONG) {
+            return new Line(null);
+        }
         if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
             return null;
         }
-        return Words.getString(l4, MsgTag.untyped(tag));
+        String text = Words.getString(l4, MsgTag.untyped(tag));
+        return text == null ? null : new Line(text);
+    }
+
+    /** Reads the next line from console {@code console} that was not too long; null when the input has ended. */
+    public static String readLine(L4 l4, long console) {
+        for (Line line = read(l4, console); line != null; line = read(l4, console)) {
+            if (!line.tooLong()) {
+                return line.text();
+            }
+        }
+        return null;
     }
 }

@@ -20,6 +20,11 @@ public final class Fig1Demo implements Program {
 
     @Override
     public void run(L4 l4) {
+        demo(l4);
+        RootTask.exit(l4); // the shell's demo waits for this, then removes the demo's tasks
+    }
+
+    private static void demo(L4 l4) {
         long a = RootTask.lookup(l4, "A");
         long b = RootTask.lookup(l4, "B");
         long c = RootTask.lookup(l4, "C");

@@ -15,6 +15,11 @@ public final class Fig5Client implements Program {
 
     @Override
     public void run(L4 l4) {
+        demo(l4);
+        RootTask.exit(l4); // the shell's demo waits for this, then removes the demo's tasks
+    }
+
+    private static void demo(L4 l4) {
         long pager1 = RootTask.lookup(l4, "pager1");
         l4.kdbEnter("fig5 step 0: the client has no memory; its pager is " + ThreadId.toString(l4.pager()));
         l4.memory().store64(BASE, 0x5EED);

@@ -16,6 +16,11 @@ public final class PingClient implements Program {
 
     @Override
     public void run(L4 l4) {
+        demo(l4);
+        RootTask.exit(l4); // the shell's demo waits for this, then removes the demo's tasks
+    }
+
+    private static void demo(L4 l4) {
         long server = RootTask.lookup(l4, "ping-server");
         if (server == ThreadId.NIL) {
             l4.kdbPrint("no ping-server in this image");

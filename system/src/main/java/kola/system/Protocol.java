@@ -22,6 +22,8 @@ public final class Protocol {
     public static final long E_END = 5;
     /** The caller may not do that. */
     public static final long E_DENIED = 6;
+    /** A line longer than one message carries (console): it was dropped. */
+    public static final long E_TOO_LONG = 7;
 
     /** Any server: an empty round trip (the shell's {@code ipc N}). */
     public static final long PING = 0x1;
@@ -36,6 +38,12 @@ public final class Protocol {
     public static final long ROOT_START = 0x103;
     /** Root task: shut the system down (detach every interrupt handler, so the machine goes idle for good). */
     public static final long ROOT_SHUTDOWN = 0x104;
+    /** Root task: the caller's program is done ({@link RootTask#exit}); whoever waits for its module goes on. */
+    public static final long ROOT_EXIT = 0x105;
+    /** Root task: reply when boot module MR1, started, has said {@link #ROOT_EXIT}. */
+    public static final long ROOT_WAIT = 0x106;
+    /** Root task: delete the threads and space of boot module MR1, which the caller started; it may be started again. */
+    public static final long ROOT_STOP = 0x107;
 
     /** Name server: register the caller under the name in MR1.. ({@link Words}). */
     public static final long NAME_REGISTER = 0x400;
@@ -44,7 +52,11 @@ public final class Protocol {
 
     /** Console: write the bytes in MR1.. ({@link Words}). */
     public static final long CONSOLE_WRITE = 0x500;
-    /** Console: read one line; the reply (when a line has come) carries it without its newline, or {@link #E_END}. */
+    /**
+     * Console: read one line; the reply (when a line has come) carries it without its newline, or
+     * {@link #E_END}, or {@link #E_TOO_LONG} for a line of more than {@link Words#MAX_BYTES} bytes,
+     * which the console drops whole.
+     */
     public static final long CONSOLE_READ_LINE = 0x501;
     /** Console, from its own reader thread: bytes that came in (MR1.., length 0: the input ended). */
     public static final long CONSOLE_INPUT = 0x502;

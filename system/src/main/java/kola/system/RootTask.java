@@ -26,6 +26,10 @@ import kola.abi.ThreadId;
  * ThreadControl), so this is where the policy lives;</li>
  * <li>{@link Protocol#ROOT_NEW_THREAD}: another thread in the caller's space;</li>
  * <li>{@link Protocol#ROOT_START}, {@link Protocol#ROOT_SHUTDOWN};</li>
+ * <li>{@link Protocol#ROOT_EXIT} from a program that is done ({@link #exit}), {@link Protocol#ROOT_WAIT}
+ * for a started module's exit (answered when it comes), and {@link Protocol#ROOT_STOP}, which
+ * deletes a module's threads and space for the one who started it, so that it can be started
+ * again (the shell's {@code demo});</li>
  * <li>exception IPC (label {@link KernelLabels#EXCEPTION}) from threads that name it their
  * exception handler: it restarts the thread at its entry, at most {@link #MAX_RESTARTS} times
  * per module, and says so on the console.</li>
@@ -44,6 +48,12 @@ public final class RootTask implements Program {
     private long[] firstThread;
     private int[] threadCount;
     private int[] restarts;
+    /** Who started each module with ROOT_START (nil: none, or the root task itself at boot). */
+    private long[] starter;
+    /** Whether each module's program said ROOT_EXIT since it was started. */
+    private boolean[] exited;
+    /** Threads waiting (ROOT_WAIT) for a module's exit: {module, thread} pairs, answered in order. */
+    private final List<long[]> waiters = new ArrayList<>();
     private long nextNumber;
 
     @Override
@@ -53,6 +63,8 @@ public final class RootTask implements Program {
         firstThread = new long[modules.size()];
         threadCount = new int[modules.size()];
         restarts = new int[modules.size()];
+        starter = new long[modules.size()];
+        exited = new boolean[modules.size()];
         firstThread[0] = kip.sigma0();
         firstThread[1] = l4.myGlobalId();
         nextNumber = kip.userBase() + 3;
@@ -63,12 +75,12 @@ public final class RootTask implements Program {
         }
         long client = l4.waitAny();
         while (true) {
-            serve(l4, client);
-            client = l4.replyWait(client);
+            client = serve(l4, client) ? l4.replyWait(client) : l4.waitAny();
         }
     }
 
-    private void serve(L4 l4, long client) {
+    /** Serves one request; true if the reply is in the message registers, false if it comes later (ROOT_WAIT). */
+    private boolean serve(L4 l4, long client) {
         long tag = l4.mr(0);
         long label = MsgTag.label(tag);
         int u = MsgTag.untyped(tag);
@@ -98,7 +110,36 @@ public final class RootTask implements Program {
             if (id == ThreadId.NIL) {
                 Drivers.error(l4, Protocol.E_DENIED);
             } else {
+                starter[(int) index] = client;
                 reply(l4, id);
+            }
+        } else if (label == Protocol.ROOT_EXIT && u == 0) {
+            ThreadRecord r = threadsById.get(client);
+            if (r == null) {
+                Drivers.error(l4, Protocol.E_DENIED);
+            } else {
+                exited[r.module()] = true;
+                answerWaiters(l4, r.module(), Protocol.OK);
+                Drivers.ok(l4);
+            }
+        } else if (label == Protocol.ROOT_WAIT && u == 1) {
+            long index = l4.mr(1);
+            if (index < 2 || index >= firstThread.length || firstThread[(int) index] == ThreadId.NIL) {
+                Drivers.error(l4, Protocol.E_NOT_AVAILABLE);
+            } else if (exited[(int) index]) {
+                Drivers.ok(l4);
+            } else {
+                waiters.add(new long[] {index, client});
+                return false;
+            }
+        } else if (label == Protocol.ROOT_STOP && u == 1) {
+            long index = l4.mr(1);
+            if (index < 2 || index >= firstThread.length || firstThread[(int) index] == ThreadId.NIL
+                    || starter[(int) index] != client) {
+                Drivers.error(l4, Protocol.E_DENIED);
+            } else {
+                stop(l4, (int) index);
+                Drivers.ok(l4);
             }
         } else if (label == Protocol.ROOT_SHUTDOWN && u == 0) {
             for (int line : attachedLines) {
@@ -110,6 +151,54 @@ public final class RootTask implements Program {
         } else {
             Drivers.error(l4, Protocol.E_UNKNOWN_REQUEST);
         }
+        return true;
+    }
+
+    /** Answers the threads waiting for module {@code module}'s exit: OK, or (when it was stopped first) an error. */
+    private void answerWaiters(L4 l4, int module, long answer) {
+        for (var it = waiters.iterator(); it.hasNext(); ) {
+            long[] w = it.next();
+            if (w[0] == module) {
+                it.remove();
+                if (answer == Protocol.OK) {
+                    Drivers.ok(l4);
+                } else {
+                    Drivers.error(l4, answer);
+                }
+                l4.reply(w[1]);
+            }
+        }
+    }
+
+    /** Deletes every thread of module {@code i} (its space goes with the last); the module may be started again. */
+    private void stop(L4 l4, int i) {
+        List<Long> threads = new ArrayList<>();
+        threadsById.forEach((id, r) -> {
+            if (r.module() == i) {
+                threads.add(id);
+            }
+        });
+        threads.sort(null);
+        for (long id : threads) {
+            l4.threadControl(id, ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, -1);
+            threadsById.remove(id);
+        }
+        answerWaiters(l4, i, Protocol.E_NOT_AVAILABLE);
+        firstThread[i] = ThreadId.NIL;
+        threadCount[i] = 0;
+        restarts[i] = 0;
+        starter[i] = ThreadId.NIL;
+        exited[i] = false;
+    }
+
+    /**
+     * Tells the root task that this thread's program is done, so that whoever waits for its module
+     * (the shell's {@code demo}) goes on; the program then returns. Programs the shell starts as
+     * demos end with it.
+     */
+    public static void exit(L4 l4) {
+        l4.setMr(0, MsgTag.make(Protocol.ROOT_EXIT, 0, 0));
+        l4.call(l4.kernelInterface().rootTask());
     }
 
     private static void reply(L4 l4, long word) {

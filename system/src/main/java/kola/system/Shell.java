@@ -11,7 +11,7 @@ import kola.abi.ThreadId;
  * The shell, on the console: it reads a command per line and runs it. Commands: {@code help},
  * {@code ps}, {@code spaces}, {@code mem}, {@code kmem} (the kernel debugger's views),
  * {@code ipc N} (N round trips to the name server, with their simulated cost), {@code demo
- * fig1|fig5|ipc} (start the demo's tasks), {@code uptime}, {@code sleep MS} (through the timer
+ * fig1|fig5|ipc} (run the demo's tasks until the demo is done, then remove them), {@code uptime}, {@code sleep MS} (through the timer
  * driver), {@code trace on|off} (the kernel debugger's event trace), {@code crash uart} (the UART driver throws; the root task restarts it), {@code exit}.
  * With the module argument {@code echo}, each command is echoed after the prompt, so that a
  * transcript of a scripted session reads like a terminal session.
@@ -30,11 +30,16 @@ public final class Shell implements Program {
         Console.write(l4, console, "Kola shell. Type 'help' for commands.\n");
         while (true) {
             Console.write(l4, console, PROMPT);
-            String line = Console.readLine(l4, console);
-            if (line == null) {
+            Console.Line read = Console.read(l4, console);
+            if (read == null) {
                 Console.write(l4, console, "\n");
                 return;
             }
+            if (read.tooLong()) {
+                Console.write(l4, console, "line too long (more than " + Words.MAX_BYTES + " bytes): ignored\n");
+                continue;
+            }
+            String line = read.text();
             if (echo) {
                 Console.write(l4, console, line + "\n");
             }
@@ -62,7 +67,7 @@ public final class Shell implements Program {
                     mem           physical memory: free, held by each task, devices
                     kmem          kernel memory charged to each owner
                     ipc N         N round trips to the name server, with their cost
-                    demo NAME     start a demo: fig1 (map/grant/unmap), fig5 (pager hierarchy), ipc
+                    demo NAME     run a demo: fig1 (map/grant/unmap), fig5 (pager hierarchy), ipc
                     uptime        simulated time since boot
                     sleep MS      sleep through the timer driver
                     trace on|off  print every kernel event on the kernel console
@@ -102,8 +107,13 @@ public final class Shell implements Program {
         if (names == ThreadId.NIL) {
             return "ipc: no name server in this image\n";
         }
-        long t0 = l4.systemClock();
-        long h0 = System.nanoTime();
+        // Cycle counts (SystemClock's ret(0)); reading the clock costs cycles itself: measured, then taken off.
+        l4.systemClock();
+        long c0 = l4.ret(0);
+        l4.systemClock();
+        long reading = l4.ret(0) - c0;
+        l4.systemClock();
+        long t0 = l4.ret(0);
         for (long i = 0; i < n; i++) {
             l4.setMr(0, MsgTag.make(Protocol.PING, 0, 0));
             long tag = l4.call(names);
@@ -111,13 +121,16 @@ public final class Shell implements Program {
                 return "ipc: round trip " + i + " failed\n";
             }
         }
-        long host = System.nanoTime() - h0;
-        long micros = l4.systemClock() - t0;
-        long cycles = micros * l4.kernelInterface().cyclesPerMicrosecond();
-        return String.format("ipc: %d round trips to names: %d simulated cycles each, %d host ns each%n", n,
-                cycles / n, host / n);
+        l4.systemClock();
+        long cycles = l4.ret(0) - t0 - reading;
+        return String.format("ipc: %d round trips to names: %d simulated cycles each%n", n, cycles / n);
     }
 
+    /**
+     * Starts the demo's modules through the root task, waits until the last (the one that drives
+     * the demo) says it is done, then has the root task delete them all: the demo leaves no task
+     * behind and can run again.
+     */
     private static String demo(L4 l4, String name) {
         List<String> modules = switch (name) {
             case "fig1" -> List.of("A", "B", "C", "D", "fig1");
@@ -129,19 +142,41 @@ public final class Shell implements Program {
             return usage("demo fig1|fig5|ipc");
         }
         Kip kip = l4.kernelInterface();
+        List<Kip.BootModule> started = new java.util.ArrayList<>();
         for (String m : modules) {
             Kip.BootModule module = kip.module(m);
             if (module == null) {
+                stop(l4, started);
                 return "demo: module " + m + " is not in this image\n";
             }
-            l4.setMr(1, module.index());
-            l4.setMr(0, MsgTag.make(Protocol.ROOT_START, 1, 0));
-            long tag = l4.call(kip.rootTask());
-            if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
-                return "demo: cannot start " + m + " (already ran?)\n";
+            if (rootRequest(l4, Protocol.ROOT_START, module.index()) != Protocol.OK) {
+                stop(l4, started);
+                return "demo: cannot start " + m + " (see the kernel's messages)\n";
+            }
+            started.add(module);
+            if (started.size() == 1) {
+                Console.write(l4, RootTask.lookup(l4, "console"), "demo " + name + " started\n");
             }
         }
-        return "demo " + name + " started\n";
+        long waited = rootRequest(l4, Protocol.ROOT_WAIT, started.get(started.size() - 1).index());
+        stop(l4, started);
+        return waited == Protocol.OK ? "demo " + name + " done; its " + started.size() + " tasks are gone\n"
+                : "demo " + name + ": lost track of it; its tasks are gone\n";
+    }
+
+    /** Has the root task delete the tasks of {@code modules}, last first. */
+    private static void stop(L4 l4, List<Kip.BootModule> modules) {
+        for (int i = modules.size() - 1; i >= 0; i--) {
+            rootRequest(l4, Protocol.ROOT_STOP, modules.get(i).index());
+        }
+    }
+
+    /** Sends the root task request {@code label} with one word; returns the reply's label (ERROR on failure). */
+    private static long rootRequest(L4 l4, long label, long word) {
+        l4.setMr(1, word);
+        l4.setMr(0, MsgTag.make(label, 1, 0));
+        long tag = l4.call(l4.kernelInterface().rootTask());
+        return MsgTag.failed(tag) ? Protocol.ERROR : MsgTag.label(tag);
     }
 
     private static String sleep(L4 l4, String[] w) {
