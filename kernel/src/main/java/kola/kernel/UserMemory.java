@@ -47,6 +47,13 @@ final class UserMemory implements Memory {
     /** Cached accesses allowed before the preemption point, and those made but not yet charged. */
     private long budget;
     private long pending;
+    /**
+     * The host thread that ran the kernel loop when the cache was filled (by a slow-path access
+     * that passed {@link UserApi#own}): a host thread holding this accessor finds the cache
+     * empty and is refused on the slow path. Another Kola thread can only run after a kernel
+     * entry, which ends the cache's epoch.
+     */
+    private Thread cacheOwner;
 
     UserMemory(Tcb tcb, Kernel kernel, UserApi api) {
         this.tcb = tcb;
@@ -60,7 +67,8 @@ final class UserMemory implements Memory {
 
     /** The cached frame for a {@code size}-byte access at {@code va}, or null (then take the slow path). */
     private byte[] cached(long va, int size, boolean write) {
-        if ((va & PAGE_MASK) + size > PhysicalMemory.PAGE_SIZE
+        if (Thread.currentThread() != cacheOwner
+                || (va & PAGE_MASK) + size > PhysicalMemory.PAGE_SIZE
                 || (va >>> PhysicalMemory.PAGE_SHIFT) != (write ? writeVpn : readVpn)
                 || (write ? writeEpoch : readEpoch) != kernel.traps || pending >= budget) {
             return null;
@@ -85,6 +93,7 @@ final class UserMemory implements Memory {
         if (frame == null) {
             return; // device memory, or a frame not backed yet: not cacheable
         }
+        cacheOwner = Thread.currentThread();
         if (write) {
             writeVpn = va >>> PhysicalMemory.PAGE_SHIFT;
             writeFrame = frame;

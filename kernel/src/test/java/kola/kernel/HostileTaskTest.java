@@ -385,13 +385,33 @@ class HostileTaskTest {
         KernelHarness h = new KernelHarness();
         L4[] kept = new L4[1];
         h.root(l4 -> h.startTask(l4, A, "m", 0, 100));
+        List<String> fromHost = new ArrayList<>();
         h.module("m", l4 -> {
             kept[0] = l4;
             l4.setMr(1, 5);
             l4.setUserHandle(6);
+            // A host thread started while this thread runs, its memory accessor's cache filled.
+            long kip = Fpage.base(Kip.STANDARD_KIP_AREA);
+            kola.abi.Memory memory = l4.memory();
+            memory.load32(kip);
+            Thread host = new Thread(() -> {
+                try {
+                    memory.load32(kip);
+                    fromHost.add("read");
+                } catch (IllegalStateException e) {
+                    fromHost.add("refused");
+                }
+            });
+            host.start();
+            try {
+                host.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
             l4.receive(l4.myGlobalId());
         });
         h.run();
+        assertEquals(List.of("refused"), fromHost, "even while the cache is warm");
         for (Runnable r : List.<Runnable>of(() -> kept[0].setMr(1, 77), () -> kept[0].setUserHandle(77),
                 () -> kept[0].setBr(1, 77), () -> kept[0].setExceptionHandler(77), () -> kept[0].mr(1),
                 () -> kept[0].memory().load8(0), () -> kept[0].systemClock())) {
