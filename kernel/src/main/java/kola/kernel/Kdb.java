@@ -41,7 +41,13 @@ final class Kdb {
 
     /** The mappings of space {@code asid}, or of every space (-1). */
     static List<Kernel.Mapping> mappingsOf(Kernel k, int asid) {
-        return asid < 0 ? k.mappings() : k.mappings().stream().filter(m -> m.asid() == asid).toList();
+        if (asid < 0) {
+            return k.mappings();
+        }
+        // A space's own view: where a page came from is the other space's state, not shown.
+        return k.mappings().stream().filter(m -> m.asid() == asid)
+                .map(m -> new Kernel.Mapping(m.asid(), m.space(), m.va(), m.pfn(), m.rights(), MappingDump.HIDDEN, "", 0))
+                .toList();
     }
 
     static List<Kernel.SpaceInfo> spacesOf(Kernel k, int asid) {

@@ -10,6 +10,9 @@ import kola.abi.Fpage;
  * same rights from the same parent space), so that sigma0's large identity mappings stay short.
  */
 public final class MappingDump {
+    /** The parent asid of a mapping whose parent the viewer may not see (another space's state). */
+    static final int HIDDEN = -2;
+
     private MappingDump() {
     }
 
@@ -28,7 +31,8 @@ public final class MappingDump {
                 }
                 Kernel.Mapping last = mine.get(j - 1);
                 String pages = j - i == 1 ? "" : " (" + (j - i) + " pages)";
-                String from = first.parentAsid() < 0 ? "sigma0's own"
+                String from = first.parentAsid() == HIDDEN ? "mapped to it"
+                        : first.parentAsid() < 0 ? "sigma0's own"
                         : "from " + first.parentSpace() + " 0x" + Long.toHexString(first.parentVa());
                 out.add(String.format("    0x%09x%s -> frame 0x%x%s  %s  %s", first.va(),
                         j - i == 1 ? "" : String.format("-0x%09x", last.va() + 0xFFF), first.pfn(), pages,

@@ -498,6 +498,24 @@ class HostileTaskTest {
         assertTrue(console.contains("plain: kernel: forged\nplain: kdb: forged too\\x1b[2J"), console);
     }
 
+    /** A space's own view of its mappings does not say where they came from: that is another space's state. */
+    @Test
+    void anUnprivilegedViewOfMappingsShowsNoOtherSpace() {
+        List<String> answers = new ArrayList<>();
+        AddressSpaceHarness a = new AddressSpaceHarness().module("viewer", l4 -> {
+            l4.memory().store8(DST, 1);
+            answers.add(l4.kdbQuery("mappings"));
+        });
+        a.script(b -> {
+            b.startTask(KernelHarness.tid(10), "viewer", 0, KernelHarness.SIGMA0, 110);
+            b.sleep(1000);
+        }).run();
+        assertEquals(1, answers.size());
+        String view = answers.get(0);
+        assertTrue(view.startsWith("viewer       1 mapping\n    0x005000000 -> frame 0x5000  rwx  mapped to it"), view);
+        assertFalse(view.contains("sigma0"), view);
+    }
+
     // ---- 11: a closed receive from an interrupt line the receiver does not handle -------------
 
     @Test
