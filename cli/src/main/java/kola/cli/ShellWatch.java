@@ -18,11 +18,6 @@ import kola.kernel.KernelEvents;
 final class ShellWatch implements KernelEvents.Listener {
     /** The module the watch looks for: the shell of Kola's images. */
     static final String SHELL = "shell";
-    /**
-     * Less kernel memory than this left at the end, and the verdict says that it ran short: a new
-     * task takes a page-table frame and more, a new mapping may take two frames.
-     */
-    static final long KERNEL_MEMORY_LOW = 8L << 10;
 
     /** Each halted thread's last halt: 0 returned, 1 exception, 2 halted by the kernel. */
     private final Map<Long, Long> halts = new HashMap<>();
@@ -63,9 +58,9 @@ final class ShellWatch implements KernelEvents.Listener {
             why.subList(1, why.size()).clear();
         }
         long[] kmem = kernel.kernelMemory();
-        if (kmem[1] - kmem[0] < KERNEL_MEMORY_LOW) {
-            why.add(String.format("kernel memory ran short (%d of %d KiB used): give more than --kernel-memory %s (the default is 16M)",
-                    kmem[0] >> 10, kmem[1] >> 10, SizeConverter.format(options.kernelMemory)));
+        if (kmem[2] > 0) {
+            why.add(String.format("kernel memory ran out (%d requests refused; %d of %d KiB used): give more than --kernel-memory %s (the default is 16M)",
+                    kmem[2], kmem[0] >> 10, kmem[1] >> 10, SizeConverter.format(options.kernelMemory)));
         }
         String what = shell == null ? "the system died: the shell never started"
                 : halt != null ? "the system died: the shell died"

@@ -62,8 +62,8 @@ class ExitStatusTest {
             assertEquals(1, r.code(), r.err());
             String what = size.equals("64K") ? "the system died: the shell never started"
                     : "the system died before the shell ended";
-            assertTrue(r.err().matches(java.util.regex.Pattern.quote("kola: " + what + ": kernel memory ran short (")
-                    + "\\d+ of \\d+ KiB used\\): give more than --kernel-memory " + size
+            assertTrue(r.err().matches(java.util.regex.Pattern.quote("kola: " + what + ": kernel memory ran out (")
+                    + "[1-9]\\d* requests refused; \\d+ of \\d+ KiB used\\): give more than --kernel-memory " + size
                     + " \\(the default is 16M\\) \\(see the kernel's messages above\\)\n"), r.err());
         }
         ImageFileTest.Cli enough = ImageFileTest.kola("run", "--kernel-memory=256K", "--script", script("exit\n").toString());

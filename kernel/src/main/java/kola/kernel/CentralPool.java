@@ -18,6 +18,7 @@ final class CentralPool implements KernelMemory {
     private final long capacity;
     private long used;
     private long kernelOwned;
+    private long refusals;
     private long nextFrame;
     private long[] freeFrames = new long[64];
     private int freeCount;
@@ -34,6 +35,7 @@ final class CentralPool implements KernelMemory {
     @Override
     public boolean charge(Space owner, KernelObject kind, long bytes) {
         if (used + bytes > capacity) {
+            refusals++;
             return false;
         }
         used += bytes;
@@ -56,6 +58,11 @@ final class CentralPool implements KernelMemory {
     }
 
     @Override
+    public long refusals() {
+        return refusals;
+    }
+
+    @Override
     public long allocateFrame(Space owner) {
         long pfn;
         if (freeCount > 0) {
@@ -63,6 +70,7 @@ final class CentralPool implements KernelMemory {
         } else if (nextFrame < firstFrame + frames) {
             pfn = nextFrame;
         } else {
+            refusals++;
             return -1;
         }
         if (!charge(owner, KernelObject.PAGE_TABLE, PhysicalMemory.PAGE_SIZE)) {

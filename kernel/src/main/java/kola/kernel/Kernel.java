@@ -756,9 +756,9 @@ public final class Kernel {
         return clock.now();
     }
 
-    /** Kernel memory handed out and the pool's capacity, in bytes. */
+    /** Kernel memory handed out and the pool's capacity, in bytes, and how many requests it refused so far. */
     public long[] kernelMemory() {
-        return new long[] {kmem.used(), kmem.capacity()};
+        return new long[] {kmem.used(), kmem.capacity(), kmem.refusals()};
     }
 
     /** A snapshot of every thread, in thread-number order. */

@@ -29,4 +29,7 @@ interface KernelMemory {
 
     /** Bytes handed out to the kernel itself (owner null). */
     long kernelOwned();
+
+    /** Requests the model refused so far (a charge or a frame): each one some system call's or fault's out-of-memory. */
+    long refusals();
 }

@@ -283,6 +283,7 @@ class HostileTaskTest {
         h.run();
         h.assertNoFailures();
         assertEquals(List.of(KernelError.describe(KernelError.OUT_OF_MEMORY)), seen);
+        assertEquals(2, h.kernel.kernelMemory()[2], "two requests refused: the last thread's, the KIP's page table's");
         assertEquals(List.of(), h.kernel.checkInvariants());
     }
 
