@@ -581,12 +581,14 @@ final class Ipc {
                     receiver.xferError = IpcError.code(IpcError.XFER_TIMEOUT_OWN, true);
                 } else if (kind == IpcError.CANCELLED) {
                     kind = IpcError.ABORTED;
+                    receiver.xferError = IpcError.code(IpcError.ABORTED, true);
                 }
             }
             dequeueSender(receiver, t);
         }
         cpu.timeouts.cancel(t);
-        events.record(kind == IpcError.TIMEOUT ? KernelEvents.TIMEOUT : KernelEvents.CANCEL, t.id, kind, 0);
+        events.record(kind == IpcError.TIMEOUT || kind == IpcError.XFER_TIMEOUT_PARTNER ? KernelEvents.TIMEOUT
+                : KernelEvents.CANCEL, t.id, kind, 0);
         fail(t, kind, receivePhase);
         cpu.makeReady(t);
     }

@@ -220,6 +220,25 @@ class HostileTaskTest {
         assertTrue(a.console().contains("page fault at 0x" + Long.toHexString(DST)), a.console());
     }
 
+    /** ExchangeRegisters aborting the send of a transfer that waits for the client's fault: X.2's "aborted". */
+    @Test
+    void aTransferWaitingForTheClientsFaultCanBeAborted() {
+        List<String> log = new ArrayList<>();
+        AddressSpaceHarness a = new AddressSpaceHarness().module("rpc", rpc(log, DST, 0));
+        a.script(b -> {
+            b.startTask(SLOW_PAGER, "rpc", 2, KernelHarness.SIGMA0, 130);
+            b.startTask(SERVER, "rpc", 0, KernelHarness.SIGMA0, 120);
+            b.startTask(CLIENT, "rpc", 1, SLOW_PAGER, 110);
+            b.sleep(1000);
+            assertEquals(List.of(), log, "the server waits for the client's fault (its transfer timeout is never)");
+            assertEquals("sending", b.state(SERVER));
+            assertEquals(SERVER, b.l4.exchangeRegisters(SERVER, kola.abi.ExRegs.ABORT_SEND, 0, 0, 0, 0, ThreadId.NIL));
+            b.sleep(100);
+            assertEquals(List.of("server: reply aborted (send phase)"), log);
+            b.inv("after the abort");
+        }).run();
+    }
+
     // ---- 4: a pager whose code ends ----------------------------------------------------------
 
     static Program pagerThatEnds(int how) {
