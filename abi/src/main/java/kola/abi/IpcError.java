@@ -10,9 +10,15 @@ package kola.abi;
  * phase with {@link #MESSAGE_OVERFLOW}; so does, in both partners, a typed item that is
  * malformed (unknown type, odd t, invalid fpage, compound or oversized string), a string that
  * does not fit the receiver's buffer or is not accepted, a map item to a receiver whose window is
- * nil, and a map that runs out of kernel memory; an impossible timeout word (an absolute point, or bits
+ * nil, a map that runs out of kernel memory, and a string whose buffer on either side lies in
+ * device memory (strings copy RAM only); an impossible timeout word (an absolute point, or bits
  * above 32) fails the phase it belongs to with {@link #TIMEOUT}; deleting a thread cancels the
- * IPC of every thread waiting for it with {@link #CANCELLED}.
+ * IPC of every thread waiting for it with {@link #CANCELLED}, and so does the end of its code
+ * (its exception handler excepted). A transfer whose string needs a page of the receiver's
+ * buffer waits while the receiver faults it in, under the sender's send transfer timeout
+ * ({@link L4#xferTimeouts()}): when that expires the sender fails with
+ * {@link #XFER_TIMEOUT_PARTNER} and the receiver with {@link #XFER_TIMEOUT_OWN}; aborted by
+ * ExchangeRegisters meanwhile, both fail with {@link #ABORTED}.
  */
 public final class IpcError {
     /** No error. */

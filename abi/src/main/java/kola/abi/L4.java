@@ -161,20 +161,27 @@ public interface L4 {
      */
     void unmap(long control);
 
-    /** Prints to the kernel debug console (like L4's kernel debugger output). */
+    /**
+     * Prints to the kernel debug console (like L4's kernel debugger output). Each line appears
+     * as {@code SPACE: text}, SPACE being the printing address space's module name, with control
+     * characters escaped: task output cannot pass for the kernel's own lines.
+     */
     void kdbPrint(String text);
 
     /**
      * Enters the kernel debugger (L4's {@code KDB_Enter}): Kola's prints {@code reason} and a
      * snapshot of the mapping database, space by space, on the kernel debug console, and returns.
+     * Without the kernel debugger right (see {@link #kdbQuery}) the snapshot is of this space alone.
      */
     void kdbEnter(String reason);
 
     /**
      * Asks the kernel debugger (Kola's KDB answers in text): {@code "ps"} (threads: id, space,
      * state, priority, what each waits for), {@code "spaces"}, {@code "mem"} (physical memory),
-     * {@code "kmem"} (kernel memory charged to each owner), {@code "mappings"}. An unknown query
-     * gets a line saying so.
+     * {@code "kmem"} (kernel memory charged to each owner), {@code "mappings"}, {@code "trace on"},
+     * {@code "trace off"}. An unknown query gets a line saying so. A space without the kernel
+     * debugger right (sigma0, the root task and modules with the boot argument {@code kdb} have
+     * it) sees only its own threads, space and mappings, and is refused the rest.
      */
     String kdbQuery(String query);
 }
