@@ -1,8 +1,10 @@
-/** Kola's benchmarks: JMH microbenchmarks and the side-by-side comparisons of {@code kola bench}. */
+/**
+ * Kola's benchmark harnesses: the side-by-side comparisons of {@code kola bench}. The JMH
+ * microbenchmarks built on them live in the class-path module {@code bench-jmh}.
+ */
 module kola.bench {
     requires kola.kernel;
     requires kola.system;
-    requires static jmh.core;
     requires java.management;
     exports kola.bench;
 }

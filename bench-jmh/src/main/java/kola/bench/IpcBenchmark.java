@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * one space) and of its floor, two bare continuations resumed in turn. Each invocation does {@value #BATCH} round trips; JMH reports nanoseconds per round trip.
  *
  * <p>Run from the shaded jar, on the class path (see BENCHMARKS.md):
- * {@code java -jar bench/target/benchmarks.jar IpcBenchmark -f 1 -wi 3 -i 5}. The forked JVMs
+ * {@code java -jar bench-jmh/target/benchmarks.jar IpcBenchmark -f 1 -wi 3 -i 5}. The forked JVMs
  * get {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} from {@link Fork#jvmArgsAppend}.
  */
 @BenchmarkMode(Mode.AverageTime)
