@@ -19,12 +19,6 @@ public final class DefaultImage {
         }
     }
 
-    /**
-     * The default image: sigma0, the root task, the name server, the UART and timer drivers (on
-     * interrupt lines 2 and 1 of Kola's machine), the console and the shell; and, started only
-     * when the shell's {@code demo} asks, the IPC demo and the demos of the paper's figures 1
-     * and 5. {@code shellArgs} go to the shell (e.g. {@code echo=on} for scripted sessions).
-     */
     /** The boot-module argument that gives a module the whole kernel debugger (the kernel's {@code Kernel.DEBUGGER_ARG}). */
     public static final String DEBUGGER = "kdb";
 
@@ -37,6 +31,12 @@ public final class DefaultImage {
         return List.copyOf(args);
     }
 
+    /**
+     * The default image: sigma0, the root task, the name server, the UART and timer drivers (on
+     * interrupt lines 2 and 1 of Kola's machine), the console and the shell; and, started only
+     * when the shell's {@code demo} asks, the IPC demo and the demos of the paper's figures 1
+     * and 5. {@code shellArgs} go to the shell (e.g. {@code echo=on} for scripted sessions).
+     */
     public static List<Entry> modules(List<String> shellArgs) {
         List<String> manual = List.of("manual");
         return List.of(

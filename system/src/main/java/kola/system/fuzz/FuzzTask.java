@@ -654,6 +654,7 @@ public final class FuzzTask implements Program {
      * throws, spins a while (bounded) or makes a system call on the dying thread's L4.
      */
     static final class Nasty extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         private final transient L4 l4;
         private final int kind;
 
