@@ -4,19 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
 
-/** Round trips of the ABI's word encodings. */
+/**
+ * Round trips of the ABI's word encodings. Each property is a {@link FuzzTest} on the values its
+ * input decodes to; a plain test runs it over a thousand seeded random inputs (short ones decode
+ * to the lower bounds, so the edges are among them).
+ */
 class AbiPropertiesTest {
+    private static final int CASES = 1000;
+    private static final int MAX_BYTES = 24;
 
-    @Property
-    void relativeTimeoutsRoundUpByLessThanOneStep(@ForAll @LongRange(min = 0, max = 1023L << 31) long micros) {
+    @FuzzTest
+    void relativeTimeoutsRoundUpByLessThanOneStep(FuzzedDataProvider data) {
+        long micros = data.consumeLong(0, 1023L << 31);
         int t = Timeout.relative(micros);
         long back = Timeout.micros(t);
         assertTrue(back >= micros, micros + " -> " + back);
@@ -29,27 +32,32 @@ class AbiPropertiesTest {
         assertEquals(0, t & Timeout.POINT);
     }
 
-    @Property
-    void timeoutPairsRoundTrip(@ForAll @IntRange(min = 0, max = 0xFFFF) int send,
-                               @ForAll @IntRange(min = 0, max = 0xFFFF) int receive) {
+    @Test
+    void relativeTimeoutsRoundUpByLessThanOneStepOnRandomInputs() throws Exception {
+        RandomInputs.check("relativeTimeoutsRoundUpByLessThanOneStep", 0xAB1L, CASES, MAX_BYTES,
+                this::relativeTimeoutsRoundUpByLessThanOneStep);
+    }
+
+    @FuzzTest
+    void timeoutPairsRoundTrip(FuzzedDataProvider data) {
+        int send = data.consumeInt(0, 0xFFFF);
+        int receive = data.consumeInt(0, 0xFFFF);
         long p = Timeout.pair(send, receive);
         assertEquals(send, Timeout.send(p));
         assertEquals(receive, Timeout.receive(p));
         assertEquals(0, p >>> 32);
     }
 
-    @Provide
-    Arbitrary<long[]> fpages() {
-        return Arbitraries.integers().between(Fpage.MIN_SIZE_LOG2, Fpage.MAX_SIZE_LOG2).flatMap(s ->
-                Arbitraries.longs().between(0, (1L << (Fpage.MAX_SIZE_LOG2 - s)) - 1).flatMap(slot ->
-                        Arbitraries.integers().between(0, 7).map(r -> new long[] {slot << s, s, r})));
+    @Test
+    void timeoutPairsRoundTripOnRandomInputs() throws Exception {
+        RandomInputs.check("timeoutPairsRoundTrip", 0xAB2L, CASES, MAX_BYTES, this::timeoutPairsRoundTrip);
     }
 
-    @Property
-    void fpagesRoundTripAndAreValid(@ForAll("fpages") long[] f) {
-        long base = f[0];
-        int s = (int) f[1];
-        int rights = (int) f[2];
+    @FuzzTest
+    void fpagesRoundTripAndAreValid(FuzzedDataProvider data) {
+        int s = data.consumeInt(Fpage.MIN_SIZE_LOG2, Fpage.MAX_SIZE_LOG2);
+        long base = data.consumeLong(0, (1L << (Fpage.MAX_SIZE_LOG2 - s)) - 1) << s;
+        int rights = data.consumeInt(0, 7);
         long fp = Fpage.of(base, s, rights);
         assertEquals(base, Fpage.base(fp));
         assertEquals(s, Fpage.sizeLog2(fp));
@@ -63,17 +71,29 @@ class AbiPropertiesTest {
         assertEquals(fp, Fpage.withRights(Fpage.withRights(fp, 0), rights));
     }
 
-    @Property
-    void aValidWordIsWhatOfMakes(@ForAll long word) {
+    @Test
+    void fpagesRoundTripAndAreValidOnRandomInputs() throws Exception {
+        RandomInputs.check("fpagesRoundTripAndAreValid", 0xAB3L, CASES, MAX_BYTES, this::fpagesRoundTripAndAreValid);
+    }
+
+    @FuzzTest
+    void aValidWordIsWhatOfMakes(FuzzedDataProvider data) {
+        long word = data.consumeLong();
         if (Fpage.isValid(word)) {
             assertEquals(word, Fpage.of(Fpage.base(word), Fpage.sizeLog2(word), Fpage.rights(word)));
         }
     }
 
-    @Property
-    void ofEitherRefusesOrMakesAValidFpage(@ForAll @LongRange(min = 0, max = 1L << 40) long page,
-                                           @ForAll @IntRange(min = 0, max = 63) int s,
-                                           @ForAll @IntRange(min = -1, max = 8) int rights) {
+    @Test
+    void aValidWordIsWhatOfMakesOnRandomInputs() throws Exception {
+        RandomInputs.check("aValidWordIsWhatOfMakes", 0xAB4L, CASES, MAX_BYTES, this::aValidWordIsWhatOfMakes);
+    }
+
+    @FuzzTest
+    void ofEitherRefusesOrMakesAValidFpage(FuzzedDataProvider data) {
+        long page = data.consumeLong(0, 1L << 40);
+        int s = data.consumeInt(0, 63);
+        int rights = data.consumeInt(-1, 8);
         long base = page << 12; // page-aligned bases, some of them beyond the 2^38-byte address space
         long fp;
         try {
@@ -85,9 +105,17 @@ class AbiPropertiesTest {
                 + ") made an fpage the kernel's check rejects: " + Fpage.toString(fp));
     }
 
-    @Property
-    void msgTagsRoundTrip(@ForAll @LongRange(min = -(1L << 47), max = (1L << 47) - 1) long label,
-                          @ForAll @IntRange(min = 0, max = 63) int u, @ForAll @IntRange(min = 0, max = 63) int t) {
+    @Test
+    void ofEitherRefusesOrMakesAValidFpageOnRandomInputs() throws Exception {
+        RandomInputs.check("ofEitherRefusesOrMakesAValidFpage", 0xAB5L, CASES, MAX_BYTES,
+                this::ofEitherRefusesOrMakesAValidFpage);
+    }
+
+    @FuzzTest
+    void msgTagsRoundTrip(FuzzedDataProvider data) {
+        long label = data.consumeLong(-(1L << 47), (1L << 47) - 1);
+        int u = data.consumeInt(0, 63);
+        int t = data.consumeInt(0, 63);
         long tag = MsgTag.make(label, u, t);
         assertEquals(label, MsgTag.label(tag));
         assertEquals(u, MsgTag.untyped(tag));
@@ -99,9 +127,15 @@ class AbiPropertiesTest {
         assertTrue(MsgTag.failed(flagged));
     }
 
-    @Property
-    void threadIdsRoundTrip(@ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long number,
-                            @ForAll @LongRange(min = 1, max = 0xFFFF_FFFFL) long version) {
+    @Test
+    void msgTagsRoundTripOnRandomInputs() throws Exception {
+        RandomInputs.check("msgTagsRoundTrip", 0xAB6L, CASES, MAX_BYTES, this::msgTagsRoundTrip);
+    }
+
+    @FuzzTest
+    void threadIdsRoundTrip(FuzzedDataProvider data) {
+        long number = data.consumeLong(0, 0xFFFF_FFFFL);
+        long version = data.consumeLong(1, 0xFFFF_FFFFL);
         long id = ThreadId.global(number, version);
         assertEquals(number, ThreadId.number(id));
         assertEquals(version, ThreadId.version(id));
@@ -110,12 +144,24 @@ class AbiPropertiesTest {
                 id == ThreadId.ANY ? "ffffffff.ffffffff" : ThreadId.toString(id));
     }
 
-    @Property
-    void ipcErrorCodesRoundTrip(@ForAll @IntRange(min = 1, max = 7) int kind, @ForAll boolean receive,
-                                @ForAll @IntRange(min = 0, max = 63) int offset) {
+    @Test
+    void threadIdsRoundTripOnRandomInputs() throws Exception {
+        RandomInputs.check("threadIdsRoundTrip", 0xAB7L, CASES, MAX_BYTES, this::threadIdsRoundTrip);
+    }
+
+    @FuzzTest
+    void ipcErrorCodesRoundTrip(FuzzedDataProvider data) {
+        int kind = data.consumeInt(1, 7);
+        boolean receive = data.consumeBoolean();
+        int offset = data.consumeInt(0, 63);
         long code = IpcError.code(kind, receive) | (long) offset << IpcError.OFFSET_SHIFT;
         assertEquals(kind, IpcError.kind(code));
         assertEquals(receive, IpcError.inReceivePhase(code));
         assertEquals(offset, IpcError.offset(code));
+    }
+
+    @Test
+    void ipcErrorCodesRoundTripOnRandomInputs() throws Exception {
+        RandomInputs.check("ipcErrorCodesRoundTrip", 0xAB8L, CASES, MAX_BYTES, this::ipcErrorCodesRoundTrip);
     }
 }

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import kola.abi.Fpage;
 import kola.abi.IpcError;
@@ -22,9 +23,7 @@ import kola.abi.Timeout;
 import kola.kernel.AddressSpaceHarness.Boss;
 import kola.kernel.AddressSpaceHarness.Reply;
 import kola.kernel.AddressSpaceHarness.Transfer;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.ShrinkingMode;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property-based tests of the recursive address-space model: random sequences of sigma0 requests,
@@ -37,6 +36,10 @@ import net.jqwik.api.ShrinkingMode;
  * <p>A second property sends random garbage as typed items (and as unmap fpages) between two
  * threads and requires that {@link Kernel#run} never throws and no invariant ever breaks (the
  * kernel checks them after every kernel entry here).
+ *
+ * <p>Every random choice of a run is read from a fuzz input ({@link Draws}): each property is a
+ * {@link FuzzTest}, and a plain test runs it over a few seeded random inputs long enough for the
+ * whole run.
  */
 class AddressSpacePropertyTest {
     static final String[] WORKERS = {"W0", "W1", "W2", "W3"};
@@ -214,11 +217,40 @@ class AddressSpacePropertyTest {
         return (effective & access) == access;
     }
 
+    /** The random choices of a run, read from a fuzz input; {@code nextInt(n)} is in [0, n) as with {@link java.util.Random}. */
+    static final class Draws {
+        final FuzzedDataProvider data;
+
+        Draws(FuzzedDataProvider data) {
+            this.data = data;
+        }
+
+        int nextInt(int bound) {
+            return data.consumeInt(0, bound - 1);
+        }
+
+        long nextLong() {
+            return data.consumeLong();
+        }
+
+        long nextLong(long bound) {
+            return data.consumeLong(0, bound - 1);
+        }
+
+        boolean nextBoolean() {
+            return data.consumeBoolean();
+        }
+
+        boolean exhausted() {
+            return data.remainingBytes() == 0;
+        }
+    }
+
     // ---- the driver -------------------------------------------------------------------------
 
     static final class Driver {
         final Boss b;
-        final Random rnd;
+        final Draws rnd;
         final Model m = new Model();
         final Deque<String> recent = new ArrayDeque<>();
         /** Whether map, grant and unmap use regions of several pages and the complete fpage, or single pages only. */
@@ -231,9 +263,9 @@ class AddressSpacePropertyTest {
             seen.merge(what, 1, Integer::sum);
         }
 
-        Driver(Boss b, long seed, boolean regions) {
+        Driver(Boss b, Draws rnd, boolean regions) {
             this.b = b;
-            this.rnd = new Random(seed);
+            this.rnd = rnd;
             this.regions = regions;
         }
 
@@ -276,7 +308,11 @@ class AddressSpacePropertyTest {
             return BASE + (rnd.nextLong(count) << s);
         }
 
-        void run(int steps) {
+        /**
+         * Runs up to {@code steps} steps, fewer if the input runs out first; with {@code varied}, the
+         * run must have done every kind of step (a check that long random inputs cover them all).
+         */
+        void run(int steps, boolean varied) {
             for (int k = 0; k < NSCRATCH; k++) {
                 b.l4.memory().load64(SCRATCH + k * 4096L);
                 Node s0 = m.node("sigma0", SCRATCH + k * 4096L);
@@ -284,7 +320,7 @@ class AddressSpacePropertyTest {
             }
             note("boss faults its scratch pages in");
             check();
-            for (step = 1; step <= steps; step++) {
+            for (step = 1; step <= steps && !rnd.exhausted(); step++) {
                 int op = rnd.nextInt(100);
                 if (op < 15) {
                     fromSigma0();
@@ -301,7 +337,8 @@ class AddressSpacePropertyTest {
                 }
                 check();
             }
-            for (String what : List.of("sigma0", "map", "grant", "unmap", "flush", "load", "store", "fault", "mapped pages")) {
+            for (String what : varied ? List.of("sigma0", "map", "grant", "unmap", "flush", "load", "store", "fault",
+                    "mapped pages") : List.<String>of()) {
                 assertTrue(seen.getOrDefault(what, 0) > 0, "the run never did: " + what + " " + seen);
             }
         }
@@ -436,25 +473,41 @@ class AddressSpacePropertyTest {
         }
     }
 
+    /** Random inputs long enough for all {@link #STEPS} steps of a run (about 10 bytes a step). */
+    static final int STEPS = 300;
+    static final int RUN_BYTES = 4000;
+
     /** Maps, grants and unmaps of regions (2^12..2^15, the complete fpage) and single pages. */
-    @Property(tries = 5, seed = "7340033", shrinking = ShrinkingMode.OFF)
-    void randomRegionsMapGrantUnmapAndAccessesAgreeWithTheModel(@ForAll long seed) {
-        drive(seed, true);
+    @FuzzTest
+    void randomRegionsMapGrantUnmapAndAccessesAgreeWithTheModel(FuzzedDataProvider data) {
+        drive(data, true, false);
+    }
+
+    @Test
+    void randomRegionsMapGrantUnmapAndAccessesAgreeWithTheModelOnRandomRuns() throws Exception {
+        RandomInputs.check("randomRegionsMapGrantUnmapAndAccessesAgreeWithTheModel", 7340033, 5, RUN_BYTES,
+                RUN_BYTES + 2000, data -> drive(data, true, true));
     }
 
     /** Single pages only (every map and unmap names one page). */
-    @Property(tries = 5, seed = "1048583", shrinking = ShrinkingMode.OFF)
-    void randomPagesMapGrantUnmapAndAccessesAgreeWithTheModel(@ForAll long seed) {
-        drive(seed, false);
+    @FuzzTest
+    void randomPagesMapGrantUnmapAndAccessesAgreeWithTheModel(FuzzedDataProvider data) {
+        drive(data, false, false);
     }
 
-    static void drive(long seed, boolean regions) {
+    @Test
+    void randomPagesMapGrantUnmapAndAccessesAgreeWithTheModelOnRandomRuns() throws Exception {
+        RandomInputs.check("randomPagesMapGrantUnmapAndAccessesAgreeWithTheModel", 1048583, 5, RUN_BYTES,
+                RUN_BYTES + 2000, data -> drive(data, false, true));
+    }
+
+    static void drive(FuzzedDataProvider data, boolean regions, boolean varied) {
         AddressSpaceHarness a = new AddressSpaceHarness(WORKERS);
         for (String w : WORKERS) {
             a.pager(w, ROOT);
         }
         a.h.unchecked(); // the driver checks after every step; per-entry checks would dominate the run time
-        a.script(b -> new Driver(b, seed, regions).run(300));
+        a.script(b -> new Driver(b, new Draws(data), regions).run(STEPS, varied));
         a.run(5_000_000);
     }
 
@@ -464,7 +517,7 @@ class AddressSpacePropertyTest {
     static final long R_REGION = 0x0700_0000L;
     static final int MESSAGES = 120;
 
-    static long garbageFpage(Random rnd, long region) {
+    static long garbageFpage(Draws rnd, long region) {
         return switch (rnd.nextInt(6)) {
             case 0 -> rnd.nextLong();
             case 1 -> Fpage.of(region + (rnd.nextInt(4) << 12), 12, rnd.nextInt(8));
@@ -475,7 +528,7 @@ class AddressSpacePropertyTest {
         };
     }
 
-    static long garbageWord0(Random rnd, long region) {
+    static long garbageWord0(Draws rnd, long region) {
         return switch (rnd.nextInt(7)) {
             case 0 -> rnd.nextLong();
             case 1 -> Items.mapWord(rnd.nextInt(4) == 0 ? rnd.nextLong() : region + rnd.nextInt(1 << 16));
@@ -487,7 +540,7 @@ class AddressSpacePropertyTest {
         };
     }
 
-    static long stringAddress(Random rnd, long region) {
+    static long stringAddress(Draws rnd, long region) {
         return rnd.nextInt(20) == 0 ? rnd.nextLong() : region + rnd.nextInt(3 << 12);
     }
 
@@ -504,9 +557,15 @@ class AddressSpacePropertyTest {
         }
     }
 
-    @Property(tries = 8, seed = "9001", shrinking = ShrinkingMode.OFF)
-    void garbageTypedItemsNeverThrowNorBreakInvariants(@ForAll long seed) {
-        Random rnd = new Random(seed);
+    @Test
+    void garbageTypedItemsNeverThrowNorBreakInvariantsOnRandomRuns() throws Exception {
+        RandomInputs.check("garbageTypedItemsNeverThrowNorBreakInvariants", 9001, 8, 8000, 10000,
+                this::garbageTypedItemsNeverThrowNorBreakInvariants);
+    }
+
+    @FuzzTest
+    void garbageTypedItemsNeverThrowNorBreakInvariants(FuzzedDataProvider data) {
+        Draws rnd = new Draws(data);
         List<String> problems = new ArrayList<>();
         int[] sent = new int[1];
         int[] received = new int[1];

@@ -7,31 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import kola.abi.ExRegs;
 import kola.abi.L4;
 import kola.abi.MsgTag;
 import kola.abi.Schedule;
 import kola.abi.ThreadId;
 import kola.abi.Timeout;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random programs of IPC and thread operations among a few threads in three spaces, with random
  * partners (good, stale, nil, any, nonexistent, interrupt ids), timeouts and tags: the kernel never
  * throws, and between any two kernel entries its thread, queue and timeout structures are consistent.
+ * A scenario is decoded from a fuzz input ({@link #scenario}); each property is a {@link FuzzTest},
+ * and a plain test runs it over seeded random inputs as well.
  */
 class KernelPropertiesTest {
     static final int WORKERS = 4;
+    /** The seed of the random scenarios every build runs. */
+    static final long RANDOM_IPC_SEED = 0x1BCL;
     static final long[] WORKER_IDS = {tid(3), tid(4), tid(5), tid(6)};
     static final long[] ID_POOL = {
         tid(3), tid(4), tid(5), tid(6), tid(3), tid(4), tid(5), tid(6), // the live ones, weighted
@@ -143,48 +144,104 @@ class KernelPropertiesTest {
     record Scenario(List<List<Op>> scripts, List<Op> rootScript, List<Integer> priorities) {
     }
 
-    static Arbitrary<Op> workerOp() {
-        Arbitrary<Integer> id = Arbitraries.integers().between(0, ID_POOL.length - 1);
-        Arbitrary<Integer> worker = Arbitraries.integers().between(0, WORKERS - 1);
-        Arbitrary<Integer> nil = Arbitraries.just(10);
-        Arbitrary<Integer> any = Arbitraries.just(11);
-        Arbitrary<Integer> dest = Arbitraries.frequencyOf(Tuple.of(3, nil), Tuple.of(5, worker), Tuple.of(2, id));
-        Arbitrary<Integer> source = Arbitraries.frequencyOf(Tuple.of(3, nil), Tuple.of(3, any), Tuple.of(3, worker),
-                Tuple.of(1, id));
-        Arbitrary<Integer> finite = Arbitraries.integers().between(2, 7);
-        Arbitrary<Integer> to = Arbitraries.frequencyOf(Tuple.of(3, finite),
-                Tuple.of(1, Arbitraries.integers().between(0, TIMEOUT_POOL.length - 1)));
-        Arbitrary<Op> ipc = Combinators.combine(dest, source, to, to, Arbitraries.integers().between(-3, 3),
-                Arbitraries.of(0, 1, 2, 8, 63, 62), Arbitraries.of(0, 0, 0, 1, 2, 10), Arbitraries.of(false, false, false, true))
-                .as(IpcOp::new);
-        Arbitrary<Op> exregs = Combinators.combine(id, Arbitraries.integers().between(0, CONTROL_POOL.length - 1),
-                Arbitraries.integers().between(0, WORKERS - 1)).as(ExRegsOp::new);
-        Arbitrary<Op> sw = id.map(SwitchOp::new);
-        Arbitrary<Op> sched = Combinators.combine(id, Arbitraries.of(-1, 0, 50, 100, 200, 300),
-                Arbitraries.of(0, 0, 100, 2000)).as(ScheduleOp::new);
-        Arbitrary<Op> work = Arbitraries.of(1, 100, 3000).map(WorkOp::new);
-        return Arbitraries.frequencyOf(
-                Tuple.of(8, ipc), Tuple.of(2, exregs), Tuple.of(1, sw),
-                Tuple.of(1, sched), Tuple.of(2, work));
+    // ---- what an input decodes to ---------------------------------------------------------
+
+    /** Index of {@link ThreadId#NIL} and {@link ThreadId#ANY} in {@link #ID_POOL}. */
+    static final int NIL = 10;
+    static final int ANY = 11;
+
+    /** A worker's step: IPC (8 in 14), ExchangeRegisters (2), ThreadSwitch (1), Schedule (1), work (2). */
+    static Op workerOp(FuzzedDataProvider d) {
+        int kind = d.consumeInt(0, 13);
+        if (kind < 8) {
+            int dest = switch (weighted(d, 3, 5, 2)) {
+                case 0 -> NIL;
+                case 1 -> worker(d);
+                default -> id(d);
+            };
+            int source = switch (weighted(d, 3, 3, 3, 1)) {
+                case 0 -> NIL;
+                case 1 -> ANY;
+                case 2 -> worker(d);
+                default -> id(d);
+            };
+            return new IpcOp(dest, source, timeout(d), timeout(d), d.consumeInt(-3, 3),
+                    d.pickValue(new int[] {0, 1, 2, 8, 63, 62}), d.pickValue(new int[] {0, 0, 0, 1, 2, 10}),
+                    d.consumeInt(0, 3) == 3);
+        }
+        if (kind < 10) {
+            return new ExRegsOp(id(d), d.consumeInt(0, CONTROL_POOL.length - 1), worker(d));
+        }
+        if (kind < 11) {
+            return new SwitchOp(id(d));
+        }
+        if (kind < 12) {
+            return new ScheduleOp(id(d), d.pickValue(new int[] {-1, 0, 50, 100, 200, 300}),
+                    d.pickValue(new int[] {0, 0, 100, 2000}));
+        }
+        return new WorkOp(d.pickValue(new int[] {1, 100, 3000}));
     }
 
-    static Arbitrary<Op> rootOp() {
-        Arbitrary<Integer> worker = Arbitraries.integers().between(0, WORKERS - 1);
-        Arbitrary<Op> lifecycle = Combinators.combine(worker, Arbitraries.of(true, false)).as(LifecycleOp::new);
-        Arbitrary<Op> sleep = Arbitraries.of(1, 2, 3).map(k -> new IpcOp(10, 8, 0, 4 + k, 0, 0, 0, false)); // closed receive from itself: a sleep
-        Arbitrary<Integer> id = Arbitraries.integers().between(0, ID_POOL.length - 1);
-        Arbitrary<Op> tc = Combinators.combine(id, id, id, id, Arbitraries.integers().between(0, UTCB_POOL.length - 1))
-                .as(ThreadControlOp::new);
-        Arbitrary<Integer> area = Arbitraries.integers().between(0, AREA_POOL.length - 1);
-        Arbitrary<Op> sc = Combinators.combine(id, area, area, Arbitraries.of(false, false, true)).as(SpaceControlOp::new);
-        return Arbitraries.oneOf(lifecycle, sleep, workerOp(), tc, sc);
+    /** A root task's step, one of five kinds alike: delete or recreate a worker, sleep, a worker's step, ThreadControl, SpaceControl. */
+    static Op rootOp(FuzzedDataProvider d) {
+        return switch (d.consumeInt(0, 4)) {
+            case 0 -> new LifecycleOp(worker(d), d.consumeBoolean());
+            case 1 -> new IpcOp(NIL, 8, 0, 4 + d.consumeInt(1, 3), 0, 0, 0, false); // closed receive from itself: a sleep
+            case 2 -> workerOp(d);
+            case 3 -> new ThreadControlOp(id(d), id(d), id(d), id(d), d.consumeInt(0, UTCB_POOL.length - 1));
+            default -> new SpaceControlOp(id(d), d.consumeInt(0, AREA_POOL.length - 1),
+                    d.consumeInt(0, AREA_POOL.length - 1), d.consumeInt(0, 2) == 2);
+        };
     }
 
-    @Provide
-    Arbitrary<Scenario> scenarios() {
-        Arbitrary<List<Op>> script = workerOp().list().ofMaxSize(12);
-        return Combinators.combine(script.list().ofSize(WORKERS), rootOp().list().ofMaxSize(8),
-                Arbitraries.of(90, 100, 100, 110).list().ofSize(WORKERS)).as(Scenario::new);
+    /** Scripts of up to 12 steps for each worker, up to 8 for the root task, and the workers' priorities. */
+    static Scenario scenario(FuzzedDataProvider d) {
+        List<List<Op>> scripts = new ArrayList<>();
+        for (int i = 0; i < WORKERS; i++) {
+            scripts.add(list(d, 12, () -> workerOp(d)));
+        }
+        List<Op> root = list(d, 8, () -> rootOp(d));
+        List<Integer> priorities = new ArrayList<>();
+        for (int i = 0; i < WORKERS; i++) {
+            priorities.add(d.pickValue(new int[] {90, 100, 100, 110}));
+        }
+        return new Scenario(scripts, root, priorities);
+    }
+
+    private static List<Op> list(FuzzedDataProvider d, int max, Supplier<Op> op) {
+        int n = d.consumeInt(0, max);
+        List<Op> ops = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ops.add(op.get());
+        }
+        return ops;
+    }
+
+    /** Which of {@code weights.length} choices, each as likely as its weight. */
+    private static int weighted(FuzzedDataProvider d, int... weights) {
+        int total = 0;
+        for (int w : weights) {
+            total += w;
+        }
+        int x = d.consumeInt(0, total - 1);
+        int i = 0;
+        while (x >= weights[i]) {
+            x -= weights[i++];
+        }
+        return i;
+    }
+
+    private static int id(FuzzedDataProvider d) {
+        return d.consumeInt(0, ID_POOL.length - 1);
+    }
+
+    private static int worker(FuzzedDataProvider d) {
+        return d.consumeInt(0, WORKERS - 1);
+    }
+
+    /** A finite timeout (3 in 4), or any of the pool. */
+    private static int timeout(FuzzedDataProvider d) {
+        return d.consumeInt(0, 3) < 3 ? d.consumeInt(2, 7) : d.consumeInt(0, TIMEOUT_POOL.length - 1);
     }
 
     static KernelHarness harness(Scenario s) {
@@ -210,9 +267,9 @@ class KernelPropertiesTest {
         return h;
     }
 
-    @Property(tries = 250)
-    void randomIpcNeverBreaksTheKernel(@ForAll("scenarios") Scenario s) {
-        KernelHarness h = harness(s);
+    @FuzzTest
+    void randomIpcNeverBreaksTheKernel(FuzzedDataProvider data) {
+        KernelHarness h = harness(scenario(data));
         long budget = 20_000;
         Kernel.RunResult r = null;
         long before = -1;
@@ -226,8 +283,14 @@ class KernelPropertiesTest {
         checkSnapshot(h.kernel);
     }
 
-    @Property(tries = 40)
-    void theSameScenarioRunsTheSameTwice(@ForAll("scenarios") Scenario s) {
+    @Test
+    void randomIpcNeverBreaksTheKernelOnRandomScenarios() throws Exception {
+        RandomInputs.check("randomIpcNeverBreaksTheKernel", RANDOM_IPC_SEED, 250, 800, this::randomIpcNeverBreaksTheKernel);
+    }
+
+    @FuzzTest
+    void theSameScenarioRunsTheSameTwice(FuzzedDataProvider data) {
+        Scenario s = scenario(data);
         KernelHarness a = harness(s);
         KernelHarness b = harness(s);
         Kernel.RunResult ra = a.run(20_000);
@@ -235,6 +298,11 @@ class KernelPropertiesTest {
         assertEquals(ra, rb);
         assertEquals(a.kernel.threads(), b.kernel.threads());
         assertEquals(a.console(), b.console());
+    }
+
+    @Test
+    void theSameScenarioRunsTheSameTwiceOnRandomScenarios() throws Exception {
+        RandomInputs.check("theSameScenarioRunsTheSameTwice", 0x5A3EL, 40, 800, this::theSameScenarioRunsTheSameTwice);
     }
 
     /** The kernel's own view, as the command line sees it. */

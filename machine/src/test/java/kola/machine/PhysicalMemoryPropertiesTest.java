@@ -2,24 +2,24 @@ package kola.machine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 class PhysicalMemoryPropertiesTest {
 
     private static final int FRAMES = 3;
     private static final int BYTES = FRAMES * PhysicalMemory.PAGE_SIZE;
+    private static final int[] SIZES = {1, 2, 4, 8};
 
     record Store(int size, int pa, long value) {
     }
 
-    @Property(tries = 200)
-    void memoryAgreesWithAByteArray(@ForAll("stores") List<Store> stores) {
+    @FuzzTest
+    void memoryAgreesWithAByteArray(FuzzedDataProvider data) {
+        List<Store> stores = stores(data);
         PhysicalMemory mem = new PhysicalMemory(BYTES);
         byte[] model = new byte[BYTES];
         for (Store s : stores) {
@@ -40,15 +40,22 @@ class PhysicalMemoryPropertiesTest {
         assertEquals(java.util.Arrays.toString(model), java.util.Arrays.toString(all));
     }
 
-    @Provide
-    Arbitrary<List<Store>> stores() {
-        Arbitrary<Integer> sizes = Arbitraries.of(1, 2, 4, 8);
-        Arbitrary<Integer> nearBoundary = Arbitraries.integers().between(1, FRAMES - 1)
-                .flatMap(f -> Arbitraries.integers().between(-9, 9).map(d -> f * PhysicalMemory.PAGE_SIZE + d));
-        Arbitrary<Integer> anywhere = Arbitraries.integers().between(0, BYTES - 1);
-        Arbitrary<Integer> addresses = Arbitraries.oneOf(nearBoundary, anywhere);
-        return Combinators.combine(sizes, addresses, Arbitraries.longs())
-                .as((size, pa, value) -> new Store(size, Math.min(pa, BYTES - size), value))
-                .list().ofMaxSize(40);
+    @Test
+    void memoryAgreesWithAByteArrayOnRandomStores() throws Exception {
+        RandomInputs.check("memoryAgreesWithAByteArray", 0x9A3L, 200, 600, this::memoryAgreesWithAByteArray);
+    }
+
+    /** Up to 40 stores of 1, 2, 4 or 8 bytes, half of them within 9 bytes of a frame boundary. */
+    static List<Store> stores(FuzzedDataProvider data) {
+        int n = data.consumeInt(0, 40);
+        List<Store> stores = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int size = data.pickValue(SIZES);
+            int pa = data.consumeBoolean()
+                    ? data.consumeInt(1, FRAMES - 1) * PhysicalMemory.PAGE_SIZE + data.consumeInt(-9, 9)
+                    : data.consumeInt(0, BYTES - 1);
+            stores.add(new Store(size, Math.min(pa, BYTES - size), data.consumeLong()));
+        }
+        return stores;
     }
 }

@@ -3,17 +3,20 @@ package kola.machine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 
+/**
+ * Random sequences of fills and flushes against a model of what the TLB may hold. Each property is
+ * a {@link FuzzTest} (its stored inputs run in every build, and it fuzzes coverage-guided with
+ * {@code fuzz/coverage.sh}); a plain test runs it over a few hundred seeded random inputs as well.
+ */
 class TlbPropertiesTest {
 
     private static final int ASIDS = 3;
@@ -45,8 +48,9 @@ class TlbPropertiesTest {
     }
 
     /** A hit is never wrong: it returns the frame last filled for that page, with the rights asked for, and never a flushed one. */
-    @Property(tries = 300)
-    void hitsAgreeWithTheModel(@ForAll("ops") List<Op> ops) {
+    @FuzzTest
+    void hitsAgreeWithTheModel(FuzzedDataProvider data) {
+        List<Op> ops = ops(data);
         Tlb tlb = new Tlb(16);
         Map<Key, Entry> model = new HashMap<>();
         for (Op op : ops) {
@@ -67,9 +71,15 @@ class TlbPropertiesTest {
         }
     }
 
+    @Test
+    void hitsAgreeWithTheModelOnRandomOps() throws Exception {
+        RandomInputs.check("hitsAgreeWithTheModel", 0x71B1L, 300, 500, this::hitsAgreeWithTheModel);
+    }
+
     /** With no more pages than one set holds, nothing is evicted, and lookup agrees with the model exactly. */
-    @Property(tries = 300)
-    void lookupEqualsTheModelWhenNothingIsEvicted(@ForAll("fewPageOps") List<Op> ops) {
+    @FuzzTest
+    void lookupEqualsTheModelWhenNothingIsEvicted(FuzzedDataProvider data) {
+        List<Op> ops = fewPageOps(data);
         Tlb tlb = new Tlb(16);
         Map<Key, Entry> model = new HashMap<>();
         for (Op op : ops) {
@@ -82,6 +92,12 @@ class TlbPropertiesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void lookupEqualsTheModelWhenNothingIsEvictedOnRandomOps() throws Exception {
+        RandomInputs.check("lookupEqualsTheModelWhenNothingIsEvicted", 0x71B2L, 300, 300,
+                this::lookupEqualsTheModelWhenNothingIsEvicted);
     }
 
     private static final List<Key> FEW_KEYS = List.of(new Key(0, 0), new Key(0, 4), new Key(0, 9), new Key(1, 8));
@@ -111,35 +127,52 @@ class TlbPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Op>> ops() {
-        Arbitrary<Integer> asids = Arbitraries.integers().between(0, ASIDS - 1);
-        Arbitrary<Long> vpns = Arbitraries.longs().between(0, VPNS - 1);
-        Arbitrary<Op> fill = Combinators.combine(asids, vpns, frames(), rights()).as(Fill::new);
-        return Arbitraries.frequencyOf(Tuple.of(3, fill), Tuple.of(2, flushes(asids, vpns))).list().ofMinSize(1).ofMaxSize(60);
+    // ---- what the inputs decode to ----------------------------------------------------------
+
+    /** 1..60 operations: fills (3 in 5) and flushes of any page of 3 ASIDs x 40 pages. */
+    static List<Op> ops(FuzzedDataProvider data) {
+        return list(data, 60, () -> data.consumeInt(0, 4) < 3
+                ? new Fill(data.consumeInt(0, ASIDS - 1), data.consumeLong(0, VPNS - 1), frame(data), rights(data))
+                : flush(data, data.consumeInt(0, ASIDS - 1), data.consumeLong(0, VPNS - 1)));
     }
 
-    @Provide
-    Arbitrary<List<Op>> fewPageOps() {
-        Arbitrary<Op> fill = Combinators.combine(Arbitraries.of(FEW_KEYS), frames(), rights())
-                .as((k, pfn, r) -> new Fill(k.asid(), k.vpn(), pfn, r));
-        Arbitrary<Op> flush = flushes(Arbitraries.integers().between(0, ASIDS - 1), Arbitraries.longs().between(0, 10));
-        return Arbitraries.frequencyOf(Tuple.of(3, fill), Tuple.of(1, flush)).list().ofMinSize(1).ofMaxSize(40);
+    /** 1..40 operations: fills of the few pages (3 in 4) and flushes of pages 0..10. */
+    static List<Op> fewPageOps(FuzzedDataProvider data) {
+        return list(data, 40, () -> {
+            if (data.consumeInt(0, 3) < 3) {
+                Key k = data.pickValue(FEW_KEYS);
+                return new Fill(k.asid(), k.vpn(), frame(data), rights(data));
+            }
+            return flush(data, data.consumeInt(0, ASIDS - 1), data.consumeLong(0, 10));
+        });
     }
 
-    private static Arbitrary<Long> frames() {
-        return Arbitraries.longs().between(0, 1 << 20);
+    private static List<Op> list(FuzzedDataProvider data, int max, Supplier<Op> op) {
+        int n = data.consumeInt(1, max);
+        List<Op> ops = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ops.add(op.get());
+        }
+        return ops;
     }
 
-    private static Arbitrary<Integer> rights() {
-        return Arbitraries.integers().between(0, RIGHTS);
+    private static long frame(FuzzedDataProvider data) {
+        return data.consumeLong(0, 1 << 20);
     }
 
-    private static Arbitrary<Op> flushes(Arbitrary<Integer> asids, Arbitrary<Long> vpns) {
-        Arbitrary<Op> flush = Combinators.combine(asids, vpns).as(Flush::new);
-        Arbitrary<Op> range = Combinators.combine(asids, vpns, Arbitraries.longs().between(0, 12)).as(FlushRange::new);
-        Arbitrary<Op> asid = asids.map(FlushAsid::new);
-        Arbitrary<Op> all = Arbitraries.just(new FlushAll());
-        return Arbitraries.frequencyOf(Tuple.of(8, flush), Tuple.of(6, range), Tuple.of(2, asid), Tuple.of(1, all));
+    private static int rights(FuzzedDataProvider data) {
+        return data.consumeInt(0, RIGHTS);
+    }
+
+    /** A flush of one page (8 in 17), of a range of 0..12 pages (6), of an ASID (2) or of everything (1). */
+    private static Op flush(FuzzedDataProvider data, int asid, long vpn) {
+        int k = data.consumeInt(0, 16);
+        if (k < 8) {
+            return new Flush(asid, vpn);
+        }
+        if (k < 14) {
+            return new FlushRange(asid, vpn, data.consumeLong(0, 12));
+        }
+        return k < 16 ? new FlushAsid(asid) : new FlushAll();
     }
 }
