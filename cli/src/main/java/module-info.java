@@ -8,5 +8,6 @@ module kola.cli {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires jdk.jfr;
+    requires java.compiler;
     opens kola.cli to info.picocli;
 }

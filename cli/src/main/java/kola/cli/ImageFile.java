@@ -21,9 +21,12 @@ import org.yaml.snakeyaml.error.YAMLException;
  * A system image described in YAML:
  *
  * <pre>
+ * programs: [Echo.java, lib/, more.jar]   # optional: sources, jars, class or source directories,
+ *                                         # relative to this file; sources are compiled on load
  * modules:
  *   - name: sigma0            # first: sigma0
- *     program: Sigma0         # a class of kola.system, or a fully qualified Program class
+ *     program: Sigma0         # a class from programs (default package too), else of kola.system,
+ *                             # else a fully qualified Program class kola can load
  *   - name: roottask          # second: the root task
  *     program: RootTask
  *   - name: uart
@@ -36,13 +39,23 @@ import org.yaml.snakeyaml.error.YAMLException;
  * </pre>
  *
  * Any mistake is an {@link IllegalArgumentException} with a one-line message naming the file and
- * the problem.
+ * the problem; sources that do not compile a {@link ProgramSources.CompileError} with javac's report.
+ *
+ * <p>When the console input is a script or a pipe ({@code echo}), every shell module (one running
+ * {@code kola.system.Shell}) gets the argument {@code echo=on}, unless its args set {@code echo}
+ * themselves: as with the default image, a transcript then shows the commands.
  */
 final class ImageFile {
     private ImageFile() {
     }
 
+    /** The image in {@code file}, its shell modules without command echo. */
     static Image load(Path file) {
+        return load(file, false);
+    }
+
+    /** The image in {@code file}; {@code echo}: its shells echo commands (input is a script or a pipe). */
+    static Image load(Path file, boolean echo) {
         String where = file.toString();
         Object root;
         try (Reader r = Files.newBufferedReader(file)) {
@@ -66,9 +79,24 @@ final class ImageFile {
             throw new IllegalArgumentException(where + ": expected a mapping with a 'modules' list");
         }
         for (Object key : top.keySet()) {
-            if (!"modules".equals(key)) {
-                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (only 'modules')");
+            if (!"modules".equals(key) && !"programs".equals(key)) {
+                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (modules, programs)");
             }
+        }
+        ProgramSources programs = ProgramSources.NONE;
+        if (top.containsKey("programs")) {
+            if (!(top.get("programs") instanceof List<?> paths) || paths.isEmpty()
+                    || !paths.stream().allMatch(p -> p instanceof String s && !s.isBlank())) {
+                throw new IllegalArgumentException(where + ": 'programs' must be a list of paths (.java files, jars, directories)");
+            }
+            Path shown = file.getParent();
+            List<Path> resolved = new ArrayList<>();
+            for (Object p : paths) {
+                Path path = Path.of((String) p);
+                // Relative to the YAML file, as the user wrote it (javac's messages name these paths).
+                resolved.add(shown == null ? path : shown.resolve(path));
+            }
+            programs = ProgramSources.load(where, resolved);
         }
         if (list.size() < 2) {
             throw new IllegalArgumentException(where + ": needs at least two modules: sigma0 and the root task");
@@ -79,7 +107,7 @@ final class ImageFile {
             if (!(list.get(i) instanceof Map<?, ?> m)) {
                 throw new IllegalArgumentException(at + ": expected a mapping with name and program");
             }
-            Image.Module module = module(at, m);
+            Image.Module module = module(at, m, programs, echo);
             for (String arg : module.args()) {
                 String pager = arg.startsWith("pager=") ? arg.substring(6) : null;
                 if (pager != null && modules.stream().noneMatch(earlier -> earlier.name().equals(pager))) {
@@ -100,7 +128,7 @@ final class ImageFile {
         return text == null ? "" : text.lines().findFirst().orElse("").strip();
     }
 
-    private static Image.Module module(String at, Map<?, ?> m) {
+    private static Image.Module module(String at, Map<?, ?> m, ProgramSources programs, boolean echo) {
         for (Object key : m.keySet()) {
             if (!List.of("name", "program", "priority", "irq", "pager", "manual", "args").contains(key)) {
                 throw new IllegalArgumentException(at + ": unknown key '" + key
@@ -148,16 +176,33 @@ final class ImageFile {
             }
             extra.forEach(a -> args.add((String) a));
         }
-        return new Image.Module(name, programFactory(at, program), priority, args);
+        ProgramSources.Classes own = programs.classes(program);
+        Supplier<Program> factory = own != null ? ProgramSources.factory(at, own) : programFactory(at, program, programs);
+        if (echo && own == null && resolvesTo(program, kola.system.Shell.class)
+                && args.stream().noneMatch(a -> a.startsWith("echo="))) {
+            args.add("echo=on");
+        }
+        return new Image.Module(name, factory, priority, args);
+    }
+
+    private static boolean resolvesTo(String program, Class<?> type) {
+        return program.equals(type.getName()) || program.equals(type.getSimpleName());
     }
 
     /** A factory making instances of the named Program class (one per address space). */
     static Supplier<Program> programFactory(String at, String className) {
+        return programFactory(at, className, ProgramSources.NONE);
+    }
+
+    private static Supplier<Program> programFactory(String at, String className, ProgramSources programs) {
         Class<?> c;
         try {
             c = Class.forName(className.contains(".") ? className : "kola.system." + className);
         } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException(at + ": unknown program '" + className + "'");
+            List<String> own = programs.classNames().stream().filter(n -> !n.contains("$")).toList();
+            throw new IllegalArgumentException(at + ": unknown program '" + className + "'"
+                    + (own.isEmpty() ? " (not a class of kola.system, nor one kola can load; name sources with 'programs')"
+                    : " (not in programs: " + String.join(", ", own) + "; nor a class of kola.system)"));
         }
         if (!Program.class.isAssignableFrom(c)) {
             throw new IllegalArgumentException(at + ": '" + className + "' is not a kola.abi.Program");

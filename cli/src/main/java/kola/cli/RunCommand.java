@@ -40,13 +40,16 @@ final class RunCommand implements Callable<Integer> {
             if (script != null) {
                 in = new FileInputStream(script.toFile());
             }
-            image = imageFile == null ? Images.defaultImage(script != null || System.console() == null)
-                    : ImageFile.load(imageFile);
+            boolean echo = script != null || System.console() == null;
+            image = imageFile == null ? Images.defaultImage(echo) : ImageFile.load(imageFile, echo);
         } catch (FileNotFoundException e) {
             System.err.println("kola: --script " + script + ": cannot read: " + Problems.why(e));
             return 2;
         } catch (IllegalArgumentException e) {
             System.err.println("kola: " + e.getMessage());
+            return 2;
+        } catch (ProgramSources.CompileError e) {
+            System.err.println(e.getMessage());
             return 2;
         }
         return boot(image, machine, traceHash, in, System.out, trace);

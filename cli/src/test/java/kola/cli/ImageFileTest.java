@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +107,24 @@ class ImageFileTest {
 
     /** Runs {@code kola ARGS} in process through picocli; returns exit code, stdout, stderr. */
     record Cli(int code, String out, String err) {
+    }
+
+    /** {@code kola run ARGS} with {@code stdin} as standard input (not a terminal). */
+    static ImageFileTest.Cli kolaRun(String image, String stdin) {
+        synchronized (ImageFileTest.class) {
+            InputStream old = System.in;
+            try {
+                System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+                return kola("run", image);
+            } finally {
+                System.setIn(old);
+            }
+        }
+    }
+
+    /** {@code kola run IMAGE} with empty standard input. */
+    static ImageFileTest.Cli kolaRun(String image) {
+        return kolaRun(image, "");
     }
 
     static synchronized Cli kola(String... args) {

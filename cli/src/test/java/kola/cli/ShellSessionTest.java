@@ -90,7 +90,7 @@ class ShellSessionTest {
     }
 
     /** The commands help must list (others may come and go). */
-    static final List<String> HELP_COMMANDS = List.of("help", "ps", "spaces", "mem", "kmem", "ipc N", "demo NAME",
+    static final List<String> HELP_COMMANDS = List.of("help", "ps", "spaces", "mem", "kmem", "ipc N", "demo NAME", "start NAME",
             "uptime", "sleep MS", "crash uart", "exit");
 
     /** {@code help}'s lines: one per command, its name then a description, every documented command there. */

@@ -11,7 +11,8 @@ import kola.abi.ThreadId;
  * The shell, on the console: it reads a command per line and runs it. Commands: {@code help},
  * {@code ps}, {@code spaces}, {@code mem}, {@code kmem} (the kernel debugger's views),
  * {@code ipc N} (N round trips to the name server, with their simulated cost), {@code demo
- * fig1|fig5|ipc} (run the demo's tasks until the demo is done, then remove them), {@code uptime}, {@code sleep MS} (through the timer
+ * fig1|fig5|ipc} (run the demo's tasks until the demo is done, then remove them), {@code start NAME}
+ * (start a boot module marked {@code manual}), {@code uptime}, {@code sleep MS} (through the timer
  * driver), {@code trace on|off} (the kernel debugger's event trace), {@code crash uart} (the UART driver throws; the root task restarts it), {@code exit}.
  * With the module argument {@code echo}, each command is echoed after the prompt, so that a
  * transcript of a scripted session reads like a terminal session.
@@ -68,6 +69,7 @@ public final class Shell implements Program {
                     kmem          kernel memory charged to each owner
                     ipc N         N round trips to the name server, with their cost
                     demo NAME     run a demo: fig1 (map/grant/unmap), fig5 (pager hierarchy), ipc
+                    start NAME    start the boot module NAME (one marked manual)
                     uptime        simulated time since boot
                     sleep MS      sleep through the timer driver
                     trace on|off  print every kernel event on the kernel console
@@ -77,6 +79,7 @@ public final class Shell implements Program {
             case "ps", "spaces", "mem", "kmem" -> w.length == 1 ? l4.kdbQuery(w[0]) + "\n" : usage(w[0]);
             case "ipc" -> ipc(l4, w);
             case "demo" -> w.length == 2 ? demo(l4, w[1]) : usage("demo fig1|fig5|ipc");
+            case "start" -> w.length == 2 ? start(l4, w[1]) : usage("start NAME");
             case "uptime" -> {
                 long us = l4.systemClock();
                 yield String.format("up %d.%06d s (simulated)%n", us / 1_000_000, us % 1_000_000);
@@ -162,6 +165,29 @@ public final class Shell implements Program {
         stop(l4, started);
         return waited == Protocol.OK ? "demo " + name + " done; its " + started.size() + " tasks are gone\n"
                 : "demo " + name + ": lost track of it; its tasks are gone\n";
+    }
+
+    /**
+     * Starts boot module {@code name} through the root task: one that is in the image, is not
+     * sigma0 or the root task, and is not running (a module marked {@code manual} that was not
+     * started yet). It runs on by itself; the shell does not wait for it.
+     */
+    private static String start(L4 l4, String name) {
+        Kip.BootModule module = l4.kernelInterface().module(name);
+        if (module == null) {
+            return "start: no module " + name + " in this image\n";
+        }
+        long running = RootTask.lookup(l4, name);
+        if (running != ThreadId.NIL) {
+            return "start: " + name + " was started already (thread " + ThreadId.toString(running) + ")\n";
+        }
+        l4.setMr(1, module.index());
+        l4.setMr(0, MsgTag.make(Protocol.ROOT_START, 1, 0));
+        long tag = l4.call(l4.kernelInterface().rootTask());
+        if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
+            return "start: cannot start " + name + " (see the kernel's messages)\n";
+        }
+        return "start: " + name + " started: thread " + ThreadId.toString(l4.mr(1)) + "\n";
     }
 
     /** Has the root task delete the tasks of {@code modules}, last first. */
