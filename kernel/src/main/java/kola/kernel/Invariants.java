@@ -59,48 +59,52 @@ final class Invariants {
 
     private static void checkSpaceNodes(Kernel k, Space s, Map<MapNode, Boolean> seen, List<String> v) {
         s.pages.forEach(n -> {
-            String where = s + " page 0x" + Long.toHexString(n.vpn << PhysicalMemory.PAGE_SHIFT);
             seen.put(n, Boolean.TRUE);
             if (n.space != s) {
-                v.add("mapping " + where + ": node belongs to " + n.space);
+                v.add("mapping " + where(s, n) + ": node belongs to " + n.space);
             }
             long pte = s.pageTable.lookup(n.vpn << PhysicalMemory.PAGE_SHIFT);
             long expected = Sv39.pte(n.pfn, PageTable.leafFlags(n.rights));
             if (pte != expected) {
-                v.add("mapping " + where + ": page-table entry 0x" + Long.toHexString(pte) + " should be 0x"
+                v.add("mapping " + where(s, n) + ": page-table entry 0x" + Long.toHexString(pte) + " should be 0x"
                         + Long.toHexString(expected));
             }
             if (n.vpn < 0 || n.vpn >= 1L << (Fpage.MAX_SIZE_LOG2 - PhysicalMemory.PAGE_SHIFT)) {
-                v.add("mapping " + where + ": outside the user address space");
+                v.add("mapping " + where(s, n) + ": outside the user address space");
             }
             if (n.rights == 0 || (n.rights & ~Fpage.RWX) != 0) {
-                v.add("mapping " + where + ": rights " + n.rights);
+                v.add("mapping " + where(s, n) + ": rights " + n.rights);
             }
             MapNode p = n.parent;
             if (p == null) {
                 if (!k.mdb.isRoot(n)) {
-                    v.add("mapping " + where + ": has no parent but is not the root of frame 0x" + Long.toHexString(n.pfn));
+                    v.add("mapping " + where(s, n) + ": has no parent but is not the root of frame 0x" + Long.toHexString(n.pfn));
                 }
             } else {
                 if ((n.rights & ~p.rights) != 0) {
-                    v.add("mapping " + where + ": rights " + Fpage.rightsString(n.rights) + " exceed its parent's "
+                    v.add("mapping " + where(s, n) + ": rights " + Fpage.rightsString(n.rights) + " exceed its parent's "
                             + Fpage.rightsString(p.rights));
                 }
                 if (p.pfn != n.pfn) {
-                    v.add("mapping " + where + ": frame differs from its parent's");
+                    v.add("mapping " + where(s, n) + ": frame differs from its parent's");
                 }
                 if (p.space.dead || p.space.pages.get(p.vpn) != p) {
-                    v.add("mapping " + where + ": parent is not in the database");
+                    v.add("mapping " + where(s, n) + ": parent is not in the database");
                 }
                 boolean listed = false;
                 for (MapNode c = p.firstChild; c != null; c = c.nextSibling) {
                     listed |= c == n;
                 }
                 if (!listed) {
-                    v.add("mapping " + where + ": missing from its parent's children");
+                    v.add("mapping " + where(s, n) + ": missing from its parent's children");
                 }
             }
         });
+    }
+
+    /** Names a mapping in a violation (made only when there is one: the check runs after every kernel entry). */
+    private static String where(Space s, MapNode n) {
+        return s + " page 0x" + Long.toHexString(n.vpn << PhysicalMemory.PAGE_SHIFT);
     }
 
     /** No deleted thread, node or space is still reachable from a live object (issue #6). */
