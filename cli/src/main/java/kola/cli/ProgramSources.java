@@ -52,6 +52,8 @@ final class ProgramSources {
 
     /** Sources that do not compile: {@link #getMessage()} is javac's report (file:line: error, the line, a caret). */
     static final class CompileError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         CompileError(String report) {
             super(report);
         }

@@ -129,8 +129,7 @@ class ProgramSourcesTest {
     void classDirectoriesJarsAndSourceDirectoriesWork() throws IOException {
         // Compile Greeter once, then give it as class files in a directory and in a jar.
         Path src = write("src/com/example/Greeter.java", GREETER);
-        Map<String, byte[]> files = ((ProgramSources.Classes) ProgramSources.load("x", List.of(src))
-                .classes("com.example.Greeter")).files();
+        Map<String, byte[]> files = ProgramSources.load("x", List.of(src)).classes("com.example.Greeter").files();
         Path classes = dir.resolve("classes");
         Path jar = dir.resolve("greeter.jar");
         try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o)) {
