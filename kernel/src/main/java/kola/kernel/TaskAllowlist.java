@@ -104,6 +104,9 @@ final class TaskAllowlist {
         "java/util/Comparator", "java/util/StringJoiner", "java/util/Iterator", "java/util/Spliterator",
         "java/util/NoSuchElementException", "java/util/ConcurrentModificationException",
         "java/util/IntSummaryStatistics", "java/util/LongSummaryStatistics",
+        // The standard charsets, for String's getBytes(Charset) and String(byte[], Charset): pure
+        // encoding and decoding (Charset itself is TYPE only: no lookup by name, no default charset).
+        "java/nio/charset/StandardCharsets",
         // Seeded pseudo-random numbers (the unseeded constructors are DENIED).
         "java/util/SplittableRandom", "java/util/Random", "java/util/random/RandomGenerator",
     };
@@ -116,6 +119,7 @@ final class TaskAllowlist {
         "java/lang/invoke/StringConcatFactory", "java/lang/invoke/ConstantBootstraps",
         "java/lang/runtime/ObjectMethods", "java/lang/runtime/SwitchBootstraps",
         "java/lang/invoke/TypeDescriptor$OfField", "java/lang/Enum$EnumDesc", "java/lang/constant/ClassDesc",
+        "java/nio/charset/Charset",
     };
 
     /** Packages all of whose public classes are allowed (but the members {@link #DENIED}). */
@@ -149,11 +153,16 @@ final class TaskAllowlist {
         }
     }
 
-    /** Whether {@code internalName} names a class of the JDK, Kola, or another reserved package (never a task's own). */
+    /**
+     * Whether {@code internalName} names a class of the JDK or of Kola's kernel, machine or ABI: never
+     * a task's own, whatever the module provides. (Kola's user-level programs in {@code kola/system}
+     * are a module's own classes when the module provides them.)
+     */
     static boolean reserved(String internalName) {
         return internalName.startsWith("java/") || internalName.startsWith("javax/") || internalName.startsWith("jdk/")
                 || internalName.startsWith("sun/") || internalName.startsWith("com/sun/")
-                || internalName.startsWith("kola/");
+                || internalName.startsWith("kola/abi/") || internalName.startsWith("kola/kernel/")
+                || internalName.startsWith("kola/machine/");
     }
 
     /** How {@code internalName} (a class, not an array) may be used, or null if it may not. */
@@ -233,8 +242,8 @@ final class TaskAllowlist {
         if (n.startsWith("sun/") || n.startsWith("jdk/") || n.startsWith("com/sun/")) {
             return "JDK internals";
         }
-        if (n.startsWith("kola/")) {
-            return "kernel and system internals";
+        if (n.startsWith("kola/kernel/") || n.startsWith("kola/machine/")) {
+            return "kernel internals";
         }
         return "not on the task allowlist";
     }

@@ -261,7 +261,7 @@ class SandboxTest {
             new Hostile("Object u = sun.misc.Unsafe.class;", "",
                     PREFIX + "run: refers to sun.misc.Unsafe (not allowed in a task: JDK internals)"),
             new Hostile("kola.kernel.Meter.charge(-1000000);", "",
-                    PREFIX + "run: refers to kola.kernel.Meter (not allowed in a task: kernel and system internals)"),
+                    PREFIX + "run: refers to kola.kernel.Meter (not allowed in a task: kernel internals)"),
             new Hostile("", "@SuppressWarnings(\"removal\") protected void finalize() { }",
                     PREFIX + "finalize: refers to finalize() (not allowed in a task: finalizers run on a host thread)"),
             new Hostile("", "static java.util.Vector<String> v;",
