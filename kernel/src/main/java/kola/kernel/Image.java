@@ -9,7 +9,8 @@ import kola.abi.Program;
  * A system image: the boot modules the kernel starts with (L4's boot loader hands the kernel
  * sigma0, the root task and further modules). Module 0 is sigma0, module 1 the root task; the
  * root task starts the rest. Each module names a program; every address space that runs it gets
- * a fresh instance from the module's factory.
+ * a fresh instance, from the module's factory or, for a module given as class files, from classes
+ * the kernel verifies, meters and defines for that space alone (a sandboxed task).
  */
 public record Image(List<Module> modules) {
 
@@ -28,17 +29,25 @@ public record Image(List<Module> modules) {
     }
 
     /**
-     * A boot module.
+     * A boot module: its program given either as a factory or as class files (exactly one of the two).
      *
      * @param name     its name, unique in the image
-     * @param program  makes one instance of the program per address space
+     * @param program  makes one instance of the program per address space; null if {@code classes} is given
+     * @param classes  the program's class files: each address space gets the classes defined by a
+     *                 class loader of its own, verified against the task allowlist and metered;
+     *                 null if {@code program} is given
      * @param priority the priority the root task should give it (0..255)
      * @param args     free-form arguments for the program, visible in the KIP
      */
-    public record Module(String name, Supplier<? extends Program> program, int priority, List<String> args) {
+    public record Module(String name, Supplier<? extends Program> program, ProgramClasses classes, int priority,
+                         List<String> args) {
         public Module {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("a module needs a name");
+            }
+            if ((program == null) == (classes == null)) {
+                throw new IllegalArgumentException("module " + name + ": give a program factory or class files, "
+                        + (program == null ? "not neither" : "not both"));
             }
             if (priority < 0 || priority > 255) {
                 throw new IllegalArgumentException("module " + name + ": priority " + priority + " outside 0..255");
@@ -46,9 +55,19 @@ public record Image(List<Module> modules) {
             args = List.copyOf(args);
         }
 
+        /** A module whose program comes from a factory. */
+        public Module(String name, Supplier<? extends Program> program, int priority, List<String> args) {
+            this(name, program, null, priority, args);
+        }
+
         /** A module with priority 100 and no arguments. */
         public Module(String name, Supplier<? extends Program> program) {
             this(name, program, 100, List.of());
+        }
+
+        /** A module whose program is given as class files, run sandboxed in each of its spaces. */
+        public static Module ofClasses(String name, ProgramClasses classes, int priority, List<String> args) {
+            return new Module(name, null, classes, priority, args);
         }
     }
 
@@ -75,6 +94,12 @@ public record Image(List<Module> modules) {
         /** Adds a module. */
         public Builder module(String name, Supplier<? extends Program> program, int priority, List<String> args) {
             modules.add(new Module(name, program, priority, args));
+            return this;
+        }
+
+        /** Adds a module given as class files. */
+        public Builder module(String name, ProgramClasses classes, int priority, List<String> args) {
+            modules.add(Module.ofClasses(name, classes, priority, args));
             return this;
         }
 

@@ -585,15 +585,41 @@ public final class Kernel {
         t.faultPending = false;
         t.xferError = 0;
         t.state = Tcb.READY;
-        java.util.function.Supplier<? extends Program> factory = image.modules().get(space.module).program();
+        Image.Module module = image.modules().get(space.module);
         UserApi api = t.api;
-        t.continuation = new Continuation(SCOPE, () -> {
+        ProgramMaker maker;
+        if (module.classes() == null) {
+            java.util.function.Supplier<? extends Program> factory = module.program();
+            maker = () -> java.util.Objects.requireNonNull(factory.get(), "the module's program factory gave null");
+        } else {
+            Sandboxed prepared = sandboxed(space.module);
+            if (prepared.refusal() != null) {
+                String line = prepared.refusal();
+                maker = () -> {
+                    throw new ModuleRefused(line);
+                };
+            } else {
+                if (space.loader == null) {
+                    space.loader = new TaskClassLoader(module.name(), space.asid, prepared.classes());
+                    Module kernelModule = Kernel.class.getModule();
+                    if (kernelModule.isNamed()) {
+                        // The task's classes call the Meter (and nothing else of the kernel: the verifier saw to it).
+                        kernelModule.addExports(Kernel.class.getPackageName(), space.loader.getUnnamedModule());
+                    }
+                }
+                ClassLoader loader = space.loader;
+                String main = module.classes().mainClass();
+                maker = () -> instantiate(loader, main);
+            }
+        }
+        t.continuation = new TaskContinuation(SCOPE, () -> {
             try {
                 // The space's program is made by its first thread to run, in that thread: a
-                // constructor that throws or misbehaves is the task's failure, not the kernel's.
+                // constructor or static initializer that throws or misbehaves is the task's
+                // failure, not the kernel's.
                 Program program = space.program;
                 if (program == null) {
-                    program = java.util.Objects.requireNonNull(factory.get(), "the module's program factory gave null");
+                    program = maker.make();
                     space.program = program;
                 }
                 program.run(api);
@@ -603,7 +629,76 @@ public final class Kernel {
             }
             api.settle();
             t.trap = Trap.EXIT;
-        });
+        }, api);
+    }
+
+    /** Makes a space's program instance, in the continuation of the space's first thread. */
+    private interface ProgramMaker {
+        Program make() throws Throwable;
+    }
+
+    /** A module given as class files: its verified, metered classes, or the line that refused it. */
+    private record Sandboxed(java.util.Map<String, byte[]> classes, String refusal) {
+    }
+
+    /** Per module given as class files, once it was first started. */
+    private final java.util.Map<Integer, Sandboxed> sandboxed = new java.util.HashMap<>();
+
+    /**
+     * Module {@code index}'s classes, verified and metered once for all its spaces (kernel code
+     * reading class files: nothing of the module runs). A refused module is reported on the
+     * console once; every thread started in it then halts with the same line.
+     */
+    private Sandboxed sandboxed(int index) {
+        Sandboxed s = sandboxed.get(index);
+        if (s == null) {
+            Image.Module m = image.modules().get(index);
+            try {
+                var own = TaskVerifier.verify(m.name(), m.classes());
+                s = new Sandboxed(TaskMetering.meter(own), null);
+            } catch (TaskVerifier.Refused r) {
+                s = new Sandboxed(null, r.getMessage());
+                console.println(r.getMessage());
+            } catch (RuntimeException e) {
+                // The class files broke the class-file library (too large a method once metered, say).
+                String line = "kola: module " + m.name() + ": its classes cannot be loaded: " + Kdb.oneLine(String.valueOf(e));
+                s = new Sandboxed(null, line);
+                console.println(line);
+            }
+            sandboxed.put(index, s);
+        }
+        return s;
+    }
+
+    /** The program of a sandboxed module: its main class, initialized and constructed in the task's thread. */
+    private static Program instantiate(ClassLoader loader, String main) throws Throwable {
+        Class<?> c = Class.forName(main, true, loader);
+        if (!Program.class.isAssignableFrom(c)) {
+            throw new IllegalStateException("class " + main + " does not implement kola.abi.Program");
+        }
+        java.lang.reflect.Constructor<?> constructor;
+        try {
+            constructor = c.getConstructor();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("class " + main + " has no public constructor without parameters");
+        }
+        try {
+            return (Program) constructor.newInstance();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** A module the kernel refused to load; its text is the one line that says why. */
+    static final class ModuleRefused extends RuntimeException {
+        ModuleRefused(String line) {
+            super(line, null, false, false);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
     }
 
     /**
@@ -613,6 +708,9 @@ public final class Kernel {
      */
     private static String deathText(Throwable e) {
         try {
+            if (e instanceof ExceptionInInitializerError && e.getCause() != null) {
+                return e.getClass().getName() + ": " + e.getCause();
+            }
             return String.valueOf(e);
         } catch (Throwable broken) {
             return e.getClass().getName() + " (whose toString threw " + broken.getClass().getName() + ")";

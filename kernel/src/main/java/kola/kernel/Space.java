@@ -25,6 +25,8 @@ final class Space {
     /** The boot module whose program runs here (-1: none yet), and its instance. */
     int module = -1;
     Program program;
+    /** The loader of the module's classes when they are given as class files (one per space), else null. */
+    ClassLoader loader;
     int threads;
     /** Threads that have been activated (given a UTCB); the areas are fixed once one is. */
     int activeThreads;

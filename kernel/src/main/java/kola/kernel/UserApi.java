@@ -5,6 +5,7 @@ import kola.abi.Kip;
 import kola.abi.L4;
 import kola.abi.Memory;
 import kola.abi.ThreadId;
+import kola.machine.CostModel;
 
 /**
  * The user side of the trap: the {@link L4} a thread's program holds. Register accesses read and
@@ -53,6 +54,31 @@ final class UserApi implements L4 {
     /** Charges the memory accesses not yet on the clock: before every kernel entry. */
     void settle() {
         memory.settle();
+    }
+
+    /**
+     * Charges {@code instructions} metered instructions of this thread's code (see {@link Meter}),
+     * called in this thread's continuation; at the preemption point the thread traps to the
+     * kernel. Where the continuation is pinned (a static initializer) the preemption waits for the
+     * next metered point, and a thread that runs a whole time slice past it there is stopped with
+     * a {@link SliceOverrun}: pinned code cannot hold the CPU for ever.
+     */
+    void meter(int instructions) {
+        long cycles = instructions * CostModel.INSTRUCTION;
+        memory.settle();
+        kernel.clock.advance(cycles);
+        memory.spend(cycles);
+        long late = kernel.clock.now() - kernel.cpu.preemptAt;
+        if (late >= 0) {
+            tcb.trap = Trap.PREEMPT;
+            if (!(tcb.continuation instanceof TaskContinuation c) || !TaskContinuation.tryYield(c)) {
+                tcb.trap = Trap.NONE;
+                if (late > tcb.timeslice) {
+                    throw new SliceOverrun("thread " + ThreadId.toString(tcb.id) + " ran " + late
+                            + " cycles past its preemption point where it cannot be preempted (a static initializer)");
+                }
+            }
+        }
     }
 
     @Override

@@ -87,6 +87,14 @@ final class UserMemory implements Memory {
         }
     }
 
+    /**
+     * {@code cycles} went on the clock besides this accessor's own charges (metered instructions):
+     * the cached accesses still allowed before the preemption point are fewer by as many.
+     */
+    void spend(long cycles) {
+        budget -= (cycles + CostModel.MEMORY_ACCESS - 1) / CostModel.MEMORY_ACCESS;
+    }
+
     /** Remembers the translation the slow path just made, if it leads to a RAM frame. */
     private void remember(long va, long pa, boolean write) {
         byte[] frame = phys.frameArray(pa >>> PhysicalMemory.PAGE_SHIFT);

@@ -41,7 +41,8 @@ final class KernelHarness {
 
     private Program sigma0 = l4 -> { };
     private Program root = l4 -> { };
-    private final Map<String, java.util.function.Supplier<? extends Program>> modules = new LinkedHashMap<>();
+    /** Module programs: a factory, or {@link ProgramClasses} for a sandboxed module. */
+    private final Map<String, Object> modules = new LinkedHashMap<>();
     private final Map<String, List<String>> moduleArgs = new LinkedHashMap<>();
     private KernelConfig config = KernelConfig.defaults();
     /** The kernel's own invariant checker after every kernel entry: on, except for long-running tests. */
@@ -69,13 +70,20 @@ final class KernelHarness {
 
     /** Adds module {@code name} (index 2, 3, ... in order of the calls). */
     KernelHarness module(String name, Program p) {
-        modules.put(name, () -> p);
+        modules.put(name, (java.util.function.Supplier<Program>) () -> p);
         return this;
     }
 
     /** Adds module {@code name} whose every space gets a program from {@code factory}, with boot arguments. */
     KernelHarness module(String name, java.util.function.Supplier<? extends Program> factory, String... args) {
         modules.put(name, factory);
+        moduleArgs.put(name, List.of(args));
+        return this;
+    }
+
+    /** Adds module {@code name} given as class files: sandboxed, with a class loader per space. */
+    KernelHarness module(String name, ProgramClasses classes, String... args) {
+        modules.put(name, classes);
         moduleArgs.put(name, List.of(args));
         return this;
     }
@@ -96,7 +104,14 @@ final class KernelHarness {
         Program rt = root;
         Image.Builder b = Image.builder(() -> s0, () -> rt);
         for (var e : modules.entrySet()) {
-            b.module(e.getKey(), e.getValue(), 100, moduleArgs.getOrDefault(e.getKey(), List.of()));
+            List<String> args = moduleArgs.getOrDefault(e.getKey(), List.of());
+            if (e.getValue() instanceof ProgramClasses classes) {
+                b.module(e.getKey(), classes, 100, args);
+            } else {
+                @SuppressWarnings("unchecked")
+                var factory = (java.util.function.Supplier<? extends Program>) e.getValue();
+                b.module(e.getKey(), factory, 100, args);
+            }
         }
         return b.build();
     }

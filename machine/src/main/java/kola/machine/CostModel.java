@@ -17,6 +17,7 @@ package kola.machine;
  *   <tr><td>{@link #CONTEXT_SWITCH} switch of address space</td><td>50</td></tr>
  *   <tr><td>{@link #IPC} fixed part of the kernel IPC path</td><td>150</td></tr>
  *   <tr><td>{@link #MAP_PAGE} one mapping-database node made, moved, reduced or removed</td><td>30</td></tr>
+ *   <tr><td>{@link #INSTRUCTION} one bytecode instruction of a sandboxed task (metered per basic block)</td><td>1</td></tr>
  * </table>
  *
  * <p>{@link #CYCLES_PER_MICROSECOND} converts cycles to time: the machine runs at 1 GHz.
@@ -46,6 +47,13 @@ public final class CostModel {
 
     /** One mapping-database node made, moved, reduced or removed, with its page-table entry and TLB flush. */
     public static final long MAP_PAGE = 30;
+
+    /**
+     * One bytecode instruction of a task whose classes the kernel loaded itself (a sandboxed
+     * task): its code is metered per basic block, each block charging its instruction count times
+     * this when it is entered. One instruction per cycle, as on a simple in-order core.
+     */
+    public static final long INSTRUCTION = 1;
 
     private CostModel() {
     }

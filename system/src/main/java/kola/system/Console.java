@@ -1,6 +1,5 @@
 package kola.system;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import kola.abi.L4;
@@ -18,7 +17,7 @@ import kola.abi.ThreadId;
  */
 public final class Console implements Program {
     private static final int READER_ENTRY = 1;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private final Bytes pending = new Bytes();
     private final Deque<Long> waiting = new ArrayDeque<>();
     private boolean ended;
     /** The rest of a line that was too long is still coming: it is dropped. */
@@ -224,5 +223,29 @@ public final class Console implements Program {
             }
         }
         return null;
+    }
+
+    /** A growable byte buffer: the input that has come but is not yet a whole line. */
+    private static final class Bytes {
+        private byte[] bytes = new byte[256];
+        private int count;
+
+        void write(byte[] src, int off, int len) {
+            if (count + len > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + len));
+            }
+            for (int i = 0; i < len; i++) {
+                bytes[count + i] = src[off + i];
+            }
+            count += len;
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(bytes, count);
+        }
+
+        void reset() {
+            count = 0;
+        }
     }
 }

@@ -104,7 +104,9 @@ public final class UartDriver implements Program {
         }
         int n = Math.min(count, Words.MAX_BYTES);
         int words = Words.put(l4, buffer, 0, n);
-        System.arraycopy(buffer, n, buffer, 0, count - n);
+        for (int i = n; i < count; i++) {
+            buffer[i - n] = buffer[i];
+        }
         count -= n;
         l4.setMr(0, MsgTag.make(Protocol.OK, words, 0));
         l4.reply(reader);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import kola.kernel.ClasspathClasses;
 import kola.kernel.Image;
 import kola.kernel.Kernel;
 import kola.kernel.KernelConfig;
@@ -15,12 +16,22 @@ final class SystemHarness {
     final Kernel kernel;
 
     SystemHarness(List<DefaultImage.Entry> entries) {
-        Image.Builder b = Image.builder(entries.get(0).program(), entries.get(1).program());
-        for (DefaultImage.Entry e : entries.subList(2, entries.size())) {
-            b.module(e.name(), e.program(), e.priority(), e.args());
+        this(entries, false);
+    }
+
+    /**
+     * A harness for {@code entries}; if {@code sandboxed}, every module is given as the class files
+     * of its program (and its package), which the kernel verifies, meters and defines per space.
+     */
+    SystemHarness(List<DefaultImage.Entry> entries, boolean sandboxed) {
+        List<Image.Module> modules = new java.util.ArrayList<>();
+        for (DefaultImage.Entry e : entries) {
+            modules.add(sandboxed
+                    ? Image.Module.ofClasses(e.name(), new ClasspathClasses(e.program().get().getClass()), e.priority(), e.args())
+                    : new Image.Module(e.name(), e.program(), e.priority(), e.args()));
         }
         kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), KernelConfig.defaults(),
-                b.build(), new PrintStream(out, true, StandardCharsets.UTF_8));
+                new Image(modules), new PrintStream(out, true, StandardCharsets.UTF_8));
         kernel.setInvariantChecking(true);
     }
 
