@@ -177,8 +177,17 @@ final class ImageFile {
             extra.forEach(a -> args.add((String) a));
         }
         ProgramSources.Classes own = programs.classes(program);
-        Supplier<Program> factory = own != null ? ProgramSources.factory(at, own) : programFactory(at, program, programs);
-        if (echo && own == null && resolvesTo(program, kola.system.Shell.class)
+        if (own != null) {
+            // The image's own programs run sandboxed: verified now and when the kernel defines them per space.
+            ProgramSources.check(at, own);
+            String refused = kola.kernel.TaskVerifier.refusal(name, own);
+            if (refused != null) {
+                throw new IllegalArgumentException(at + ": " + refused.replaceFirst("^kola: ", ""));
+            }
+            return Image.Module.ofClasses(name, own, priority, args);
+        }
+        Supplier<Program> factory = programFactory(at, program, programs);
+        if (echo && resolvesTo(program, kola.system.Shell.class)
                 && args.stream().noneMatch(a -> a.startsWith("echo="))) {
             args.add("echo=on");
         }

@@ -65,12 +65,30 @@ final class ProgramSources {
             files = Map.copyOf(files);
         }
 
+        /**
+         * The class file of one of the image's classes, or else of a class of {@code kola.system}
+         * (the library programs may use: each task gets its own copy, verified like its code).
+         */
         @Override
         public byte[] classFile(String binaryName) {
             byte[] b = files.get(binaryName);
-            return b == null ? null : b.clone();
+            if (b != null) {
+                return b.clone();
+            }
+            if (!binaryName.startsWith(LIBRARY) || binaryName.indexOf('.', LIBRARY.length()) >= 0) {
+                return null;
+            }
+            try (java.io.InputStream in = kola.system.Shell.class.getResourceAsStream(
+                    "/" + binaryName.replace('.', '/') + ".class")) {
+                return in == null ? null : in.readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
+
+    /** The package of Kola's user-level library, which programs of an image may use. */
+    static final String LIBRARY = "kola.system.";
 
     /** No programs: every name resolves to nothing. */
     static final ProgramSources NONE = new ProgramSources(Map.of());
@@ -218,29 +236,13 @@ final class ProgramSources {
     }
 
     /**
-     * A factory making the module's program: every call defines the module's classes in a new
-     * class loader (whose parent sees {@code kola.abi} and {@code kola.system}) and instantiates
-     * the main class. The main class is checked now: it must implement {@link Program}, be public
-     * and have a public no-argument constructor that does not throw; else an
-     * {@link IllegalArgumentException} whose message starts with {@code at}.
+     * Checks, without running any of it, that the module's main class can be a program: it must
+     * implement {@link Program}, be public and concrete and have a public no-argument
+     * constructor; else an {@link IllegalArgumentException} whose message starts with {@code at}.
+     * (The kernel verifies the code and runs it, in the task.)
      */
-    static Supplier<Program> factory(String at, ProgramClasses code) {
-        String name = code.mainClass();
-        Constructor<? extends Program> first = constructor(at, code);
-        try {
-            first.newInstance();
-        } catch (InvocationTargetException e) {
-            throw new IllegalArgumentException(at + ": cannot make a '" + name + "': " + e.getCause());
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            throw new IllegalArgumentException(at + ": cannot make a '" + name + "': " + e);
-        }
-        return () -> {
-            try {
-                return constructor(at, code).newInstance();
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot make a " + name + ": " + e, e);
-            }
-        };
+    static void check(String at, ProgramClasses code) {
+        constructor(at, code);
     }
 
     private static Constructor<? extends Program> constructor(String at, ProgramClasses code) {
@@ -264,7 +266,7 @@ final class ProgramSources {
         }
     }
 
-    /** Defines a module's classes from their class files; everything else comes from kola's own loader. */
+    /** Defines a module's classes from their class files, for {@link #check}; everything else comes from kola's own loader. */
     static final class TaskLoader extends ClassLoader {
         private final ProgramClasses code;
 

@@ -83,9 +83,9 @@ class ExamplesTest {
     void driverReceivesTheTimerInterruptAsIpc() throws IOException {
         assertEquals(List.of(
                 "ticker: attached interrupt line 1; waiting for 3 ticks, 1 ms apart",
-                "ticker: tick 1 at 1002 µs (interrupt from 1.1)",
+                "ticker: tick 1 at 1003 µs (interrupt from 1.1)",
                 "ticker: tick 2 at 2003 µs (interrupt from 1.1)",
-                "ticker: tick 3 at 3003 µs (interrupt from 1.1)",
+                "ticker: tick 3 at 3004 µs (interrupt from 1.1)",
                 "ticker: done"), run(EXAMPLES.resolve("driver/image.yaml")));
 
         // Without irq: 1, the root task refuses the line.
