@@ -5,6 +5,8 @@
 module kola.bench {
     requires kola.kernel;
     requires kola.system;
-    requires java.management;
+    // Only for the class histogram of -Dkola.bench.histogram=true: ./kola leaves java.management out
+    // of the boot layer (docs/SECURITY.md), so that needs KOLA_JAVA_OPTS=--add-modules=java.management.
+    requires static java.management;
     exports kola.bench;
 }

@@ -295,17 +295,29 @@ public final class KernelBenchmarks {
 
     /** The top of the live-object class histogram (the DiagnosticCommand MBean's GC.class_histogram), on stderr. */
     static void printHistogram(int threads) {
-        try {
-            Object text = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
-            String[] lines = String.valueOf(text).split("\n");
-            System.err.printf(Locale.ROOT, "class histogram with %,d blocked threads alive (top 12):%n", threads);
-            for (int i = 0; i < Math.min(lines.length, 15); i++) {
-                System.err.println("  " + lines[i]);
+        if (ModuleLayer.boot().findModule("java.management").isEmpty()) {
+            System.err.println("class histogram unavailable: java.management is not in the boot layer"
+                    + " (KOLA_JAVA_OPTS=--add-modules=java.management adds it)");
+            return;
+        }
+        Histogram.print(threads);
+    }
+
+    /** Apart, so that java.management's classes are loaded only when it is there. */
+    private static final class Histogram {
+        static void print(int threads) {
+            try {
+                Object text = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                        new Object[] {new String[0]}, new String[] {String[].class.getName()});
+                String[] lines = String.valueOf(text).split("\n");
+                System.err.printf(Locale.ROOT, "class histogram with %,d blocked threads alive (top 12):%n", threads);
+                for (int i = 0; i < Math.min(lines.length, 15); i++) {
+                    System.err.println("  " + lines[i]);
+                }
+            } catch (javax.management.JMException e) {
+                System.err.println("class histogram unavailable: " + e);
             }
-        } catch (javax.management.JMException e) {
-            System.err.println("class histogram unavailable: " + e);
         }
     }
 

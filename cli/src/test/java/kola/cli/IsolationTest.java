@@ -3,11 +3,9 @@ package kola.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -57,25 +55,8 @@ class IsolationTest {
         return output;
     }
 
-    /** The command line that runs the kola command with {@code args} in a child JVM on this build's module path. */
+    /** The command line that runs the kola command with {@code args} in a child JVM, as {@code ./kola} runs it. */
     static List<String> kolaCommand(String... args) {
-        Path root = Path.of("").toAbsolutePath().getParent();
-        List<String> path = new ArrayList<>();
-        for (String m : List.of("machine", "abi", "kernel", "system", "bench", "cli")) {
-            path.add(root.resolve(m).resolve("target/classes").toString());
-        }
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String name = Path.of(entry).getFileName().toString();
-            if (name.startsWith("picocli") || name.startsWith("snakeyaml") || name.startsWith("jackson")
-                    || name.startsWith("jmh-core") || name.startsWith("jopt") || name.startsWith("commons-math")) {
-                path.add(entry);
-            }
-        }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-exports", "java.base/jdk.internal.vm=kola.kernel,kola.bench",
-                "-p", String.join(File.pathSeparator, path), "-m", "kola.cli/kola.cli.Main"));
-        command.addAll(List.of(args));
-        return command;
+        return KolaJvm.command(List.of(), args);
     }
 }
