@@ -72,13 +72,13 @@ final class Ipc {
     /** The Ipc system call of the current thread {@code self}. */
     void ipc(Tcb self, long to, long from, long timeouts) {
         clock.advance(CostModel.IPC);
-        if (self.xferError != 0) {
-            // This is the redo of a receive whose sender gave up while we faulted a buffer page in.
+        if (self.xferError != 0 && self.kernelIpc == Tcb.NO_KERNEL_IPC) {
+            // The redo of a receive whose sender gave up while we faulted a buffer page in (not
+            // the fault IPC itself, which the kernel makes on our behalf before the redo).
             long code = self.xferError;
             self.xferError = 0;
             if (to == ThreadId.NIL) {
-                fail(self, IpcError.kind(code), true);
-                cpu.reschedule();
+                fail(self, IpcError.kind(code), true); // we go on running, with the error
                 return;
             }
         }

@@ -150,6 +150,11 @@ class HostileTaskTest {
 
     /** A module "rpc": entry 0 the server, entry 1 the client, entry 2 a pager that never answers. */
     static Program rpc(List<String> log, long buffer, long xferTimeouts) {
+        return rpc(log, buffer, xferTimeouts, ThreadId.NIL);
+    }
+
+    /** Like {@link #rpc(List, long, long)}; the server first tells {@code notify} (nil: nobody) that it is about to reply. */
+    static Program rpc(List<String> log, long buffer, long xferTimeouts, long notify) {
         return l4 -> {
             switch (KernelHarness.entry(l4)) {
                 case 0 -> {
@@ -157,6 +162,10 @@ class HostileTaskTest {
                     byte[] d = data(300, 14);
                     l4.memory().write(SRC, d, 0, d.length);
                     long client = l4.waitAny();
+                    if (notify != ThreadId.NIL) {
+                        l4.setMr(0, 0);
+                        l4.send(notify);
+                    }
                     l4.setMr(0, MsgTag.make(0, 0, 2));
                     Items.putString(l4, 1, SRC, d.length);
                     l4.reply(client);
@@ -176,6 +185,7 @@ class HostileTaskTest {
                     l4.memory().read(buffer, got, 0, got.length);
                     log.add("client: " + (java.util.Arrays.equals(got, data(300, 14)) ? "got the string" : "wrong bytes"));
                 }
+                case 3 -> relay(l4, log);
                 default -> {
                     while (true) {
                         l4.waitAny(); // a pager that takes faults and never answers
@@ -183,6 +193,53 @@ class HostileTaskTest {
                 }
             }
         };
+    }
+
+    static final long RELAY = KernelHarness.tid(13);
+
+    /**
+     * Entry 3 of "rpc": a thread in the server's space that is the client's pager. Told by the
+     * server that it is about to reply, it aborts the server's transfer (which then waits for the
+     * client's fault) before the client has even begun its fault IPC; then it serves the fault
+     * with a page from sigma0.
+     */
+    static void relay(L4 l4, List<String> log) {
+        l4.receive(SERVER);
+        long r = l4.exchangeRegisters(SERVER, kola.abi.ExRegs.ABORT_SEND | kola.abi.ExRegs.DELIVER, 0, 0, 0, 0,
+                ThreadId.NIL);
+        log.add("relay: server was " + (r == SERVER && (l4.ret(kola.abi.ExRegs.OUT_CONTROL) & kola.abi.ExRegs.WAS_SENDING) != 0
+                ? "sending" : "not sending"));
+        long client = l4.waitAny();
+        long page = l4.mr(1) & -4096L;
+        l4.setBr(0, Items.acceptor(Fpage.of(page, 12, 0), false));
+        l4.setMr(1, Fpage.of(page, 12, Fpage.RWX));
+        l4.setMr(2, 0);
+        l4.setMr(0, MsgTag.make(kola.abi.KernelLabels.SIGMA0, 2, 0));
+        l4.call(KernelHarness.SIGMA0);
+        Items.putMap(l4, 1, Fpage.of(page, 12, Fpage.RWX), page);
+        l4.setMr(0, MsgTag.make(0, 0, 2));
+        l4.reply(client);
+    }
+
+    /**
+     * The transfer is aborted before the client, off to fault its buffer in, has begun its fault
+     * IPC: the client's redone receive fails with "aborted" (it used to be lost, or to wait for
+     * ever when the fault IPC swallowed the news), and the client goes on running.
+     */
+    @Test
+    void aTransferAbortedBeforeTheClientsFaultIpcFailsTheClientsRedo() {
+        List<String> log = new ArrayList<>();
+        // The server tells the relay before it replies; the relay, below it in priority, runs once it blocks.
+        AddressSpaceHarness a = new AddressSpaceHarness().module("rpc", rpc(log, DST, 0, RELAY));
+        a.script(b -> {
+            b.startTask(SERVER, "rpc", 0, KernelHarness.SIGMA0, 120);
+            a.h.startThread(b.l4, RELAY, SERVER, 1, "rpc", 3, 115);
+            b.startTask(CLIENT, "rpc", 1, RELAY, 110);
+            b.sleep(5000);
+            b.inv("after the abort");
+        }).run();
+        assertEquals(List.of("client: aborted (receive phase)", "relay: server was sending", "server: reply aborted (send phase)"),
+                log.stream().sorted().toList());
     }
 
     /** X.2 completes the transfer: the client's pager maps its buffer, and the copy goes on. */
