@@ -7,8 +7,8 @@ import kola.machine.CycleClock;
 /**
  * The meter of sandboxed tasks: the kernel rewrites every method of a task it loads itself (a
  * module given as {@link ProgramClasses}) so that it calls {@link #charge(int)} with the
- * instructions it executed, before every invoke, return, athrow and backward branch (the rule:
- * {@link TaskMetering}). The charge goes on the simulated clock
+ * instructions it executed before every invoke, return and athrow, and {@link #chargeLoop} at a
+ * backward branch when they reach the room it last reported (the rule: {@link TaskMetering}). The charge goes on the simulated clock
  * ({@link kola.machine.CostModel#INSTRUCTION} cycles an instruction) and, when the current
  * thread's time slice or another preemption point is reached, the thread traps to the kernel as
  * a memory access would: a task that computes without system calls or memory accesses is
@@ -51,6 +51,27 @@ public final class Meter {
         if (m != null && (m.room -= instructions * CostModel.INSTRUCTION) <= 0) {
             m.slow();
         }
+    }
+
+    /** The room {@link #chargeLoop} reports at most: pending counts stay far from int overflow. */
+    static final int LOOP_ROOM = 1 << 30;
+
+    /**
+     * Charges {@code instructions} instructions like {@link #charge} and returns the instructions
+     * the thread may still run before its preemption point (at most {@link #LOOP_ROOM}; 0 when it
+     * is reached and the thread could not be preempted): metered code counts its loop rounds
+     * against that in a local and calls again when the count reaches it.
+     */
+    public static int chargeLoop(int instructions) {
+        Meter m = running;
+        if (m == null) {
+            return LOOP_ROOM;
+        }
+        if ((m.room -= instructions * CostModel.INSTRUCTION) <= 0) {
+            m.slow();
+        }
+        long r = m.room;
+        return r <= 0 ? 0 : (int) Math.min(LOOP_ROOM, (r + CostModel.INSTRUCTION - 1) / CostModel.INSTRUCTION);
     }
 
     private void slow() {

@@ -33,14 +33,15 @@ import java.util.Set;
 
 /**
  * Rewrites a task's verified classes so that their code is metered (see {@link Meter}): every
- * instruction executed is charged once, and the meter is called before every invoke, return and
- * athrow and every backward branch, with the instructions executed in the method since its last
- * call (the rule: {@link Blocks}). Every loop has a backward branch, so a task that never calls
+ * instruction executed is charged once, the meter called before every invoke, return and athrow
+ * with the instructions executed in the method since its last call, and at a backward branch
+ * when those reach the room left before the preemption point (the rule: {@link Blocks}). Every loop has a backward branch, so a task that never calls
  * the kernel still reaches the meter, and the preemption point, each time round.
  */
 final class TaskMetering {
     private static final ClassDesc METER = ClassDesc.of(Meter.class.getName());
     private static final MethodTypeDesc CHARGE = MethodTypeDesc.ofDescriptor("(I)V");
+    private static final MethodTypeDesc CHARGE_LOOP = MethodTypeDesc.ofDescriptor("(I)I");
 
     private TaskMetering() {
     }
@@ -80,12 +81,17 @@ final class TaskMetering {
      * end after a branch, switch, invoke, return or athrow, and before a label something jumps to
      * (a branch or switch target, an exception handler). A run's length is added to a local
      * counter of the method (the pending instructions) when its last instruction is reached, or
-     * before the label it falls into; at a flush point, an invoke, a return, an athrow or a
-     * branch or switch with a backward target, the pending count (that run included) goes to
-     * {@link Meter#charge} and the counter is reset. The meter so sees exactly the instructions
-     * executed, each before it runs, once per loop round at least (every loop in a method has a
-     * backward branch), before every call and return: a method's straight-line code and forward
-     * branches cost an integer add each, the meter is called at the flush points alone.
+     * before the label it falls into. At an invoke, a return or an athrow the pending count (that
+     * run included) goes to {@link Meter#charge} and the counter is reset. At a branch or switch
+     * with a backward target the pending count is compared with a second local, the room: the
+     * instructions the thread may still run before its preemption point, as the meter said at the
+     * last such flush ({@link Meter#chargeLoop}); only when the pending count reaches it is it
+     * charged (and the thread preempted if the point is reached) and the room read again. An
+     * invoke sets the room to 0 (the callee, a memory access, a system call spend it), so the
+     * next backward branch asks the meter. The meter so sees exactly the instructions executed,
+     * each before it runs; a thread is preempted at the first invoke, return, athrow or backward
+     * branch at or past its preemption point, as every loop in a method has a backward branch; and
+     * a loop without calls costs an integer add and compare in locals per round.
      *
      * <p>What is not charged: instructions of a method that an exception leaves, after its last
      * flush point (the exception thrown by an instruction that is no invoke or athrow: a null,
@@ -97,6 +103,7 @@ final class TaskMetering {
         private final Set<Label> targets = new HashSet<>();
         private final Set<Label> bound = new HashSet<>();
         private int pending;
+        private int room;
         private int run;
 
         Blocks(CodeModel code) {
@@ -124,8 +131,11 @@ final class TaskMetering {
         @Override
         public void atStart(CodeBuilder b) {
             pending = b.allocateLocal(TypeKind.INT);
+            room = b.allocateLocal(TypeKind.INT);
             b.iconst_0();
             b.istore(pending);
+            b.iconst_0();
+            b.istore(room);
         }
 
         @Override
@@ -137,13 +147,13 @@ final class TaskMetering {
                     }
                     bound.add(lt.label());
                 }
-                case BranchInstruction br -> end(b, bound.contains(br.target()));
-                case TableSwitchInstruction ts -> end(b, backward(ts.defaultTarget(), ts.cases()));
-                case LookupSwitchInstruction ls -> end(b, backward(ls.defaultTarget(), ls.cases()));
-                case InvokeInstruction i -> end(b, true);
-                case InvokeDynamicInstruction i -> end(b, true);
-                case ReturnInstruction r -> end(b, true);
-                case ThrowInstruction t -> end(b, true);
+                case BranchInstruction br -> branch(b, bound.contains(br.target()));
+                case TableSwitchInstruction ts -> branch(b, backward(ts.defaultTarget(), ts.cases()));
+                case LookupSwitchInstruction ls -> branch(b, backward(ls.defaultTarget(), ls.cases()));
+                case InvokeInstruction i -> end(b);
+                case InvokeDynamicInstruction i -> end(b);
+                case ReturnInstruction r -> end(b);
+                case ThrowInstruction t -> end(b);
                 case Instruction i -> run++;
                 default -> { }
             }
@@ -162,19 +172,35 @@ final class TaskMetering {
             return false;
         }
 
-        /** The run ends with the instruction about to be emitted: count it, and flush if asked. */
-        private void end(CodeBuilder b, boolean flush) {
+        /** The run ends with the invoke, return or athrow about to be emitted: charge the pending count. */
+        private void end(CodeBuilder b) {
             run++;
-            if (flush) {
+            b.iload(pending);
+            b.loadConstant(run);
+            b.iadd();
+            b.invokestatic(METER, "charge", CHARGE);
+            b.iconst_0();
+            b.istore(pending);
+            b.iconst_0();
+            b.istore(room);
+            run = 0;
+        }
+
+        /** The run ends with the branch or switch about to be emitted; a backward one may charge. */
+        private void branch(CodeBuilder b, boolean backward) {
+            run++;
+            add(b);
+            if (backward) {
+                Label within = b.newLabel();
                 b.iload(pending);
-                b.loadConstant(run);
-                b.iadd();
-                b.invokestatic(METER, "charge", CHARGE);
+                b.iload(room);
+                b.if_icmplt(within);
+                b.iload(pending);
+                b.invokestatic(METER, "chargeLoop", CHARGE_LOOP);
+                b.istore(room);
                 b.iconst_0();
                 b.istore(pending);
-                run = 0;
-            } else {
-                add(b);
+                b.labelBinding(within);
             }
         }
 

@@ -52,13 +52,18 @@ class MeteringRuleTest {
 
     /** The instructions charged for one call of {@code name}(arg), the meter's settle included. */
     private long charged(String name, int arg) throws Exception {
+        return charged(name, arg, Long.MAX_VALUE / 2);
+    }
+
+    /** The same, the meter's room before the preemption point {@code room} cycles. */
+    private long charged(String name, int arg, long room) throws Exception {
         var own = TaskVerifier.verify("m", TaskSources.compile("p.Code", SOURCE));
         Class<?> c = new TaskClassLoader("m", 1, TaskMetering.meter(own)).loadClass("p.Code");
         Method m = c.getMethod(name, int.class);
         Meter.running = null;
         m.invoke(null, arg); // linked and initialized before it counts
         long before = clock.now();
-        meter.arm(Long.MAX_VALUE / 2);
+        meter.arm(room);
         Meter.running = meter;
         m.invoke(null, arg);
         Meter.running = null;
@@ -71,6 +76,14 @@ class MeteringRuleTest {
         // 4 entry + (n + 1) x 3 loop test + n x 11 body + 2 return.
         for (int n : new int[] {0, 1, 2, 1000}) {
             assertEquals(4 + 3 * (n + 1) + 11L * n + 2, charged("spin", n), "n = " + n);
+        }
+    }
+
+    @Test
+    void aLoopThatReachesTheRoomIsChargedTheSame() throws Exception {
+        // Past the room, every backward branch calls the meter (here no thread to preempt): same total.
+        for (long room : new long[] {1, 50, 5_000}) {
+            assertEquals(4 + 3 * 1001 + 11L * 1000 + 2, charged("spin", 1000, room), "room " + room);
         }
     }
 
