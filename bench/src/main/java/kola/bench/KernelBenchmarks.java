@@ -22,7 +22,7 @@ import java.util.function.IntFunction;
  */
 public final class KernelBenchmarks {
     /** The benchmark names, in the order {@code kola bench} runs them. */
-    public static final List<String> NAMES = List.of("memory", "pagefault", "map", "unmap", "scale", "boot");
+    public static final List<String> NAMES = List.of("memory", "pagefault", "map", "unmap", "scale", "boot", "metering");
     /** The largest blocked-thread count {@code scale} measures unless told otherwise. */
     public static final long DEFAULT_SCALE_MAX = 100_000;
     /** Rounds of the slow measurements (scale's thread creation, boot) at most. */
@@ -86,6 +86,7 @@ public final class KernelBenchmarks {
             case "unmap" -> unmap(options, progress, TREE_SIZES, MAPPINGS_PER_ROUND);
             case "scale" -> scale(options, progress, CLIENTS);
             case "boot" -> boot(options, progress, BootBench.BIG_RAM);
+            case "metering" -> metering(options, progress);
             default -> throw new IllegalArgumentException("unknown benchmark " + name + " (known: " + NAMES + ")");
         };
     }
@@ -101,6 +102,8 @@ public final class KernelBenchmarks {
             case "scale" -> "threads blocked in receive (10,000 up to " + String.format(Locale.ROOT, "%,d", o.scaleMax())
                     + "): heap and creation time per thread; IPC round trip with 1, 2, 100, 1,000, 10,000 clients";
             case "boot" -> "host time from nothing to the shell prompt, default image, 256 MiB and 64 GiB machines";
+            case "metering" -> "a CPU-bound loop (sum += i ^ (sum >>> 3)) in a sandboxed, metered task vs the same "
+                    + "class as an ordinary, unmetered task";
             default -> name;
         };
         return String.format(Locale.ROOT, "kola bench %s: %s; median of %d rounds (%d cores, %s, JDK %s, max heap %d MiB)",
@@ -176,6 +179,21 @@ public final class KernelBenchmarks {
         SideBySide.Measurement ipc = find(ms, IPC);
         return List.of(relative(find(ms, "kola-map-unmap-page"), "ns/op", ipc, Double.NaN),
                 relative(ipc, "ns/round trip", ipc, Double.NaN));
+    }
+
+    static List<Result> metering(Options o, PrintStream progress) throws Exception {
+        return progressAll(progress, meteringRows(o));
+    }
+
+    private static List<Result> meteringRows(Options o) throws Exception {
+        List<SideBySide.Measurement> ms = measure(List.of(
+                new SideBySide.Contender(MeteringBench.METERED, "the loop in a sandboxed task: class file verified, "
+                        + "metered and defined by the kernel", true, MeteringBench::meteredLoop),
+                new SideBySide.Contender(MeteringBench.UNMETERED, "the same class as an ordinary program (a factory): "
+                        + "not metered", false, MeteringBench::unmeteredLoop)), o.rounds(), null);
+        SideBySide.Measurement base = find(ms, MeteringBench.UNMETERED);
+        return List.of(relative(find(ms, MeteringBench.METERED), "ns/iteration", base, MeteringBench.TARGET),
+                relative(base, "ns/iteration", base, Double.NaN));
     }
 
     // ---- unmap: trees --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Run side-by-side benchmarks in one process.",
-                "NAME: ipc, console, irq, pagefault, memory, map, unmap, scale, boot (default: all benchmarks; "
+                "NAME: ipc, console, irq, pagefault, memory, map, unmap, scale, boot, metering (default: all benchmarks; "
                         + "scale then stops at 100,000 threads). The ipc benchmark times the Kola IPC round trip "
                         + "(0 and 8 words across spaces, 0 words within a space) next to a bare continuation "
                         + "ping-pong, virtual threads and platform threads. The console benchmark times bytes "
@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
                         + "unmap of a page), unmap (trees of 1,000 to 100,000 mappings, ns per mapping), scale (10,000 "
                         + "and 100,000 threads blocked in receive: heap and time per thread; the million only with "
                         + "--scale-max 1000000; IPC with 1 to 10,000 active clients), boot (to the shell prompt, "
-                        + "256 MiB and 64 GiB machines)."})
+                        + "256 MiB and 64 GiB machines), metering (a CPU-bound loop in a sandboxed, metered task vs the "
+                        + "same class unmetered)."})
 final class BenchCommand implements Callable<Integer> {
     static final List<String> KNOWN = java.util.stream.Stream.concat(java.util.stream.Stream.of("ipc", "console", "irq"),
             KernelBenchmarks.NAMES.stream()).toList();
@@ -157,7 +158,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** One of the kernel benchmarks: pagefault, memory, map, unmap, scale, boot ({@link KernelBenchmarks}). */
+    /** One of the kernel benchmarks: pagefault, memory, map, unmap, scale, boot, metering ({@link KernelBenchmarks}). */
     private void kernel(String name, PrintStream out) throws Exception {
         KernelBenchmarks.Options options = new KernelBenchmarks.Options(rounds, scaleMax);
         if (!json) {

@@ -176,7 +176,14 @@ public final class Kernel {
                 t.exitPending = false;
                 t.trap = Trap.EXIT;
             } else {
-                t.continuation.run();
+                Meter meter = t.api.meter;
+                meter.arm(cpu.preemptAt - clock.now());
+                Meter.running = meter;
+                try {
+                    t.continuation.run();
+                } finally {
+                    Meter.running = null;
+                }
             }
             traps++;
             handleTrap(t);

@@ -1,29 +1,97 @@
 package kola.kernel;
 
 import jdk.internal.vm.Continuation;
+import kola.machine.CostModel;
+import kola.machine.CycleClock;
 
 /**
  * The meter of sandboxed tasks: the kernel rewrites every method of a task it loads itself (a
- * module given as {@link ProgramClasses}) so that entering a basic block calls
- * {@link #charge(int)} with the block's instruction count. The charge goes on the simulated clock
+ * module given as {@link ProgramClasses}) so that it calls {@link #charge(int)} with the
+ * instructions it executed before every invoke, return and athrow, and {@link #chargeLoop} at a
+ * backward branch when they reach the room it last reported (the rule: {@link TaskMetering}). The charge goes on the simulated clock
  * ({@link kola.machine.CostModel#INSTRUCTION} cycles an instruction) and, when the current
  * thread's time slice or another preemption point is reached, the thread traps to the kernel as
  * a memory access would: a task that computes without system calls or memory accesses is
  * preempted all the same, and its computation costs simulated time.
  *
+ * <p>One meter per Kola thread, holding the cycles {@link #room left} before the preemption
+ * point; the kernel loop makes the thread it resumes {@link #running} and arms its meter
+ * ({@link #arm}) on every switch into a continuation, and clears it when the continuation yields.
+ * A charge is then a field subtract and a compare; the cycles are put on the clock in one step at
+ * the next kernel entry or slow-path memory access ({@link #settle}), and the cached memory
+ * accesses of the thread's {@link UserMemory} spend the same room, so simulated time,
+ * preemption points and traces are those of charging every instruction on the clock at once.
+ * Only when the room is used up does the charge call into the kernel ({@link UserApi#meterSlow}),
+ * and only from the thread's own continuation: a host thread that ran task code meanwhile (none
+ * can, short of a kernel bug: task code cannot make threads) is neither preempted nor given the
+ * thread's room back.
+ *
  * <p>Task code may not name this class itself (the verifier refuses it, see {@link TaskAllowlist});
- * only the calls the kernel inserts reach it. The current Kola thread is found through the
- * continuation the kernel loop runs, never through a thread-local (inside a continuation those
- * belong to the host carrier thread). Outside a Kola thread the call does nothing.
+ * only the calls the kernel inserts reach it. Outside a Kola thread's run the call does nothing.
  */
 public final class Meter {
-    private Meter() {
+    /** The meter of the thread whose continuation the kernel loop runs, or null. */
+    static Meter running;
+
+    private final UserApi api;
+    private final CycleClock clock;
+    /** Cycles left before the preemption point, counting the charges not yet on the clock. */
+    long room;
+    /** {@link #room} when it was last on the clock: the cycles charged since are {@code armed - room}. */
+    private long armed;
+
+    Meter(UserApi api, CycleClock clock) {
+        this.api = api;
+        this.clock = clock;
     }
 
     /** Charges {@code instructions} instructions to the current Kola thread; may preempt it. */
     public static void charge(int instructions) {
-        if (instructions > 0 && Continuation.getCurrentContinuation(Kernel.SCOPE) instanceof TaskContinuation c) {
-            c.api.meter(instructions);
+        Meter m = running;
+        if (m != null && (m.room -= instructions * CostModel.INSTRUCTION) <= 0) {
+            m.slow();
+        }
+    }
+
+    /** The room {@link #chargeLoop} reports at most: pending counts stay far from int overflow. */
+    static final int LOOP_ROOM = 1 << 30;
+
+    /**
+     * Charges {@code instructions} instructions like {@link #charge} and returns the instructions
+     * the thread may still run before its preemption point (at most {@link #LOOP_ROOM}; 0 when it
+     * is reached and the thread could not be preempted): metered code counts its loop rounds
+     * against that in a local and calls again when the count reaches it.
+     */
+    public static int chargeLoop(int instructions) {
+        Meter m = running;
+        if (m == null) {
+            return LOOP_ROOM;
+        }
+        if ((m.room -= instructions * CostModel.INSTRUCTION) <= 0) {
+            m.slow();
+        }
+        long r = m.room;
+        return r <= 0 ? 0 : (int) Math.min(LOOP_ROOM, (r + CostModel.INSTRUCTION - 1) / CostModel.INSTRUCTION);
+    }
+
+    private void slow() {
+        if (Continuation.getCurrentContinuation(Kernel.SCOPE) instanceof TaskContinuation c && c.api == api) {
+            api.meterSlow();
+        }
+    }
+
+    /** With nothing pending: {@code room} cycles are left before the preemption point. */
+    void arm(long room) {
+        this.room = room;
+        this.armed = room;
+    }
+
+    /** Puts the cycles charged since the last settle on the clock. */
+    void settle() {
+        long spent = armed - room;
+        if (spent != 0) {
+            clock.advance(spent);
+            armed = room;
         }
     }
 }

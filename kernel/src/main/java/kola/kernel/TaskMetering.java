@@ -13,7 +13,12 @@ import java.lang.classfile.Label;
 import java.lang.classfile.MethodTransform;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.instruction.BranchInstruction;
+import java.lang.classfile.TypeKind;
 import java.lang.classfile.instruction.ExceptionCatch;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.instruction.ReturnInstruction;
+import java.lang.classfile.instruction.ThrowInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
 import java.lang.classfile.instruction.SwitchCase;
@@ -21,7 +26,6 @@ import java.lang.classfile.instruction.TableSwitchInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,15 +33,15 @@ import java.util.Set;
 
 /**
  * Rewrites a task's verified classes so that their code is metered (see {@link Meter}): every
- * method's code is cut into blocks at its entry and at every label something jumps to (branch and
- * switch targets, exception handlers), and each block starts with a call
- * {@code Meter.charge(n)}, n the number of instructions up to the next block. Every loop goes
- * through a branch target, so a task that never calls the kernel still reaches the meter, and
- * the preemption point, each time round.
+ * instruction executed is charged once, the meter called before every invoke, return and athrow
+ * with the instructions executed in the method since its last call, and at a backward branch
+ * when those reach the room left before the preemption point (the rule: {@link Blocks}). Every loop has a backward branch, so a task that never calls
+ * the kernel still reaches the meter, and the preemption point, each time round.
  */
 final class TaskMetering {
     private static final ClassDesc METER = ClassDesc.of(Meter.class.getName());
     private static final MethodTypeDesc CHARGE = MethodTypeDesc.ofDescriptor("(I)V");
+    private static final MethodTypeDesc CHARGE_LOOP = MethodTypeDesc.ofDescriptor("(I)I");
 
     private TaskMetering() {
     }
@@ -72,36 +76,37 @@ final class TaskMetering {
         return out;
     }
 
-    /** The charge calls of one method's code. */
+    /**
+     * The metering of one method's code. Each instruction belongs to one straight-line run: runs
+     * end after a branch, switch, invoke, return or athrow, and before a label something jumps to
+     * (a branch or switch target, an exception handler). A run's length is added to a local
+     * counter of the method (the pending instructions) when its last instruction is reached, or
+     * before the label it falls into. At an invoke, a return or an athrow the pending count (that
+     * run included) goes to {@link Meter#charge} and the counter is reset. At a branch or switch
+     * with a backward target the pending count is compared with a second local, the room: the
+     * instructions the thread may still run before its preemption point, as the meter said at the
+     * last such flush ({@link Meter#chargeLoop}); only when the pending count reaches it is it
+     * charged (and the thread preempted if the point is reached) and the room read again. An
+     * invoke sets the room to 0 (the callee, a memory access, a system call spend it), so the
+     * next backward branch asks the meter. The meter so sees exactly the instructions executed,
+     * each before it runs; a thread is preempted at the first invoke, return, athrow or backward
+     * branch at or past its preemption point, as every loop in a method has a backward branch; and
+     * a loop without calls costs an integer add and compare in locals per round.
+     *
+     * <p>What is not charged: instructions of a method that an exception leaves, after its last
+     * flush point (the exception thrown by an instruction that is no invoke or athrow: a null,
+     * bounds, arithmetic or cast check, say). An exception caught in the same method keeps the
+     * pending count (locals survive into the handler), so does the caller's: it flushed at the
+     * invoke.
+     */
     private static final class Blocks implements CodeTransform {
-        private Map<Label, Integer> counts;
-        private final int entry;
+        private final Set<Label> targets = new HashSet<>();
+        private final Set<Label> bound = new HashSet<>();
+        private int pending;
+        private int room;
+        private int run;
 
         Blocks(CodeModel code) {
-            entry = count(code);
-        }
-
-        @Override
-        public void atStart(CodeBuilder b) {
-            if (entry > 0) {
-                charge(b, entry);
-            }
-        }
-
-        @Override
-        public void accept(CodeBuilder b, CodeElement e) {
-            b.with(e);
-            if (e instanceof LabelTarget lt) {
-                Integer n = counts.get(lt.label());
-                if (n != null && n > 0) {
-                    charge(b, n);
-                }
-            }
-        }
-
-        /** Fills {@link #counts}; returns the instruction count of the entry block. */
-        private int count(CodeModel code) {
-            Set<Label> targets = new HashSet<>();
             for (CodeElement e : code) {
                 switch (e) {
                     case BranchInstruction br -> targets.add(br.target());
@@ -121,27 +126,98 @@ final class TaskMetering {
                     default -> { }
                 }
             }
-            counts = new HashMap<>();
-            int entry = 0;
-            Label block = null;
-            for (CodeElement e : code) {
-                if (e instanceof LabelTarget lt && targets.contains(lt.label())) {
-                    block = lt.label();
-                    counts.put(block, 0);
-                } else if (e instanceof Instruction) {
-                    if (block == null) {
-                        entry++;
-                    } else {
-                        counts.merge(block, 1, Integer::sum);
-                    }
-                }
-            }
-            return entry;
         }
 
-        private static void charge(CodeBuilder b, int n) {
-            b.loadConstant(n);
+        @Override
+        public void atStart(CodeBuilder b) {
+            pending = b.allocateLocal(TypeKind.INT);
+            room = b.allocateLocal(TypeKind.INT);
+            b.iconst_0();
+            b.istore(pending);
+            b.iconst_0();
+            b.istore(room);
+        }
+
+        @Override
+        public void accept(CodeBuilder b, CodeElement e) {
+            switch (e) {
+                case LabelTarget lt -> {
+                    if (targets.contains(lt.label())) {
+                        add(b);
+                    }
+                    bound.add(lt.label());
+                }
+                case BranchInstruction br -> branch(b, bound.contains(br.target()));
+                case TableSwitchInstruction ts -> branch(b, backward(ts.defaultTarget(), ts.cases()));
+                case LookupSwitchInstruction ls -> branch(b, backward(ls.defaultTarget(), ls.cases()));
+                case InvokeInstruction i -> end(b);
+                case InvokeDynamicInstruction i -> end(b);
+                case ReturnInstruction r -> end(b);
+                case ThrowInstruction t -> end(b);
+                case Instruction i -> run++;
+                default -> { }
+            }
+            b.with(e);
+        }
+
+        private boolean backward(Label defaultTarget, java.util.List<SwitchCase> cases) {
+            if (bound.contains(defaultTarget)) {
+                return true;
+            }
+            for (SwitchCase c : cases) {
+                if (bound.contains(c.target())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The run ends with the invoke, return or athrow about to be emitted: charge the pending count. */
+        private void end(CodeBuilder b) {
+            run++;
+            b.iload(pending);
+            b.loadConstant(run);
+            b.iadd();
             b.invokestatic(METER, "charge", CHARGE);
+            b.iconst_0();
+            b.istore(pending);
+            b.iconst_0();
+            b.istore(room);
+            run = 0;
+        }
+
+        /** The run ends with the branch or switch about to be emitted; a backward one may charge. */
+        private void branch(CodeBuilder b, boolean backward) {
+            run++;
+            add(b);
+            if (backward) {
+                Label within = b.newLabel();
+                b.iload(pending);
+                b.iload(room);
+                b.if_icmplt(within);
+                b.iload(pending);
+                b.invokestatic(METER, "chargeLoop", CHARGE_LOOP);
+                b.istore(room);
+                b.iconst_0();
+                b.istore(pending);
+                b.labelBinding(within);
+            }
+        }
+
+        /** Adds the run so far to the pending count. */
+        private void add(CodeBuilder b) {
+            if (run == 0) {
+                return;
+            }
+            if (run <= Short.MAX_VALUE) {
+                b.iinc(pending, run);
+            } else {
+                b.iload(pending);
+                b.loadConstant(run);
+                b.iadd();
+                b.istore(pending);
+            }
+            run = 0;
         }
     }
 }

@@ -5,7 +5,6 @@ import kola.abi.Kip;
 import kola.abi.L4;
 import kola.abi.Memory;
 import kola.abi.ThreadId;
-import kola.machine.CostModel;
 
 /**
  * The user side of the trap: the {@link L4} a thread's program holds. Register accesses read and
@@ -20,11 +19,14 @@ final class UserApi implements L4 {
     private final Tcb tcb;
     private final Kernel kernel;
     private final UserMemory memory;
+    /** This thread's meter: instructions and cached memory accesses charged, the room before the preemption point. */
+    final Meter meter;
 
     UserApi(Tcb tcb, Kernel kernel) {
         this.tcb = tcb;
         this.kernel = kernel;
-        this.memory = new UserMemory(tcb, kernel, this);
+        this.meter = new Meter(this, kernel.clock);
+        this.memory = new UserMemory(tcb, kernel, this, meter);
     }
 
     /**
@@ -51,23 +53,20 @@ final class UserApi implements L4 {
         return tcb.result;
     }
 
-    /** Charges the memory accesses not yet on the clock: before every kernel entry. */
+    /** Charges the instructions and memory accesses not yet on the clock: before every kernel entry. */
     void settle() {
         memory.settle();
     }
 
     /**
-     * Charges {@code instructions} metered instructions of this thread's code (see {@link Meter}),
-     * called in this thread's continuation; at the preemption point the thread traps to the
-     * kernel. Where the continuation is pinned (a static initializer) the preemption waits for the
-     * next metered point, and a thread that runs a whole time slice past it there is stopped with
-     * a {@link SliceOverrun}: pinned code cannot hold the CPU for ever.
+     * The meter's slow path (see {@link Meter}), in this thread's continuation: the room before the
+     * preemption point is used up, so the thread traps to the kernel. Where the continuation is
+     * pinned (a static initializer) the preemption waits for the next metered point, and a thread
+     * that runs a whole time slice past it there is stopped with a {@link SliceOverrun}: pinned
+     * code cannot hold the CPU for ever.
      */
-    void meter(int instructions) {
-        long cycles = instructions * CostModel.INSTRUCTION;
+    void meterSlow() {
         memory.settle();
-        kernel.clock.advance(cycles);
-        memory.spend(cycles);
         long late = kernel.clock.now() - kernel.cpu.preemptAt;
         if (late >= 0) {
             tcb.trap = Trap.PREEMPT;
@@ -77,7 +76,10 @@ final class UserApi implements L4 {
                     throw new SliceOverrun("thread " + ThreadId.toString(tcb.id) + " ran " + late
                             + " cycles past its preemption point where it cannot be preempted (a static initializer)");
                 }
+                meter.arm(kernel.cpu.preemptAt - kernel.clock.now());
             }
+        } else {
+            meter.arm(-late);
         }
     }
 

@@ -21,9 +21,9 @@ import kola.machine.Tlb;
  * cached translation is valid until the next kernel entry — every change of kernel state (an
  * unmap, a rights change, a TLB flush or eviction, a switch to another thread) happens at one —
  * so the cached path checks one counter. Its accesses are charged exactly what a TLB hit
- * charges, but to the clock in one step at the next kernel entry ({@link #settle}), within a
- * budget that ends where the preemption point lies: simulated time, preemption points and traces
- * are those of the uncached accessor.
+ * charges, but to the thread's {@link Meter}, whose room ends where the preemption point lies,
+ * and so to the clock in one step at the next kernel entry ({@link #settle}): simulated time,
+ * preemption points and traces are those of the uncached accessor.
  */
 final class UserMemory implements Memory {
     private static final int PAGE_MASK = PhysicalMemory.PAGE_SIZE - 1;
@@ -38,14 +38,14 @@ final class UserMemory implements Memory {
     private final Tlb tlb;
     private final PhysicalMemory phys;
     private final CycleClock clock;
+    private final Meter meter;
     private long readVpn = -1;
     private byte[] readFrame;
     private long readEpoch = -1;
     private long writeVpn = -1;
     private byte[] writeFrame;
     private long writeEpoch = -1;
-    /** Cached accesses allowed before the preemption point, and those made but not yet charged. */
-    private long budget;
+    /** Cached accesses made but not yet counted as TLB hits (their cycles are on the meter). */
     private long pending;
     /**
      * The host thread that ran the kernel loop when the cache was filled (by a slow-path access
@@ -55,7 +55,8 @@ final class UserMemory implements Memory {
      */
     private Thread cacheOwner;
 
-    UserMemory(Tcb tcb, Kernel kernel, UserApi api) {
+    UserMemory(Tcb tcb, Kernel kernel, UserApi api, Meter meter) {
+        this.meter = meter;
         this.tcb = tcb;
         this.kernel = kernel;
         this.api = api;
@@ -70,29 +71,21 @@ final class UserMemory implements Memory {
         if (Thread.currentThread() != cacheOwner
                 || (va & PAGE_MASK) + size > PhysicalMemory.PAGE_SIZE
                 || (va >>> PhysicalMemory.PAGE_SHIFT) != (write ? writeVpn : readVpn)
-                || (write ? writeEpoch : readEpoch) != kernel.traps || pending >= budget) {
+                || (write ? writeEpoch : readEpoch) != kernel.traps || meter.room <= 0) {
             return null;
         }
+        meter.room -= CostModel.MEMORY_ACCESS;
         pending++;
         return write ? writeFrame : readFrame;
     }
 
-    /** Puts the cached accesses made so far on the clock (and the TLB's hit count). */
+    /** Puts the instructions and cached accesses charged so far on the clock (and the TLB's hit count). */
     void settle() {
+        meter.settle();
         if (pending != 0) {
-            clock.advance(pending * CostModel.MEMORY_ACCESS);
             tlb.countHits(pending);
-            budget -= pending;
             pending = 0;
         }
-    }
-
-    /**
-     * {@code cycles} went on the clock besides this accessor's own charges (metered instructions):
-     * the cached accesses still allowed before the preemption point are fewer by as many.
-     */
-    void spend(long cycles) {
-        budget -= (cycles + CostModel.MEMORY_ACCESS - 1) / CostModel.MEMORY_ACCESS;
     }
 
     /** Remembers the translation the slow path just made, if it leads to a RAM frame. */
@@ -124,9 +117,8 @@ final class UserMemory implements Memory {
             Space space = tcb.space;
             long pa = mmu.translate(space.asid, space.pageTable.rootPfn, va, access);
             if (pa >= 0) {
-                // Cached accesses that still fit before the preemption point, each charged what a TLB hit is.
-                long room = kernel.cpu.preemptAt - clock.now();
-                budget = room <= 0 ? 0 : (room - 1) / CostModel.MEMORY_ACCESS + 1;
+                // The walk and the access went on the clock: the meter's room starts afresh from there.
+                meter.arm(kernel.cpu.preemptAt - clock.now());
                 if (va >= 0) {
                     remember(va, pa, access == Tlb.WRITE);
                 }
