@@ -698,6 +698,8 @@ public final class Kernel {
 
     /** A module the kernel refused to load; its text is the one line that says why. */
     static final class ModuleRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         ModuleRefused(String line) {
             super(line, null, false, false);
         }

@@ -6,6 +6,8 @@ package kola.kernel;
  * the CPU back there, so the task's code is stopped instead.
  */
 final class SliceOverrun extends Error {
+    private static final long serialVersionUID = 1L;
+
     SliceOverrun(String message) {
         super(message, null, false, false);
     }

@@ -64,6 +64,8 @@ public final class TaskVerifier {
 
     /** A module that may not run as a task; the message is the one line that says why. */
     static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
         Refused(String line) {
             super(line, null, false, false);
         }
