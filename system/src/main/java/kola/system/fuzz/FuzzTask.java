@@ -865,6 +865,7 @@ public final class FuzzTask implements Program {
      */
     private void replyPair(L4 l4, FuzzWords w) throws Exception {
         long me = l4.myGlobalId();
+        l4.setUserHandle(0); // a new incarnation (ExchangeRegisters restarts threads) is in no call
         if (pairServer == ThreadId.NIL || pairServer == me) {
             pairServer = me;
             pairServe(l4, w);
@@ -884,7 +885,9 @@ public final class FuzzTask implements Program {
             l4.setMr(1, token);
             l4.setMr(0, MsgTag.make(PAIR_LABEL, 1, 0));
             pairCalls.put(me, token);
+            l4.setUserHandle(token); // names this incarnation's call for the server's check
             l4.ipc(server, server, Timeout.pair(Timeout.relative(1 + w.below(2000)), Timeout.NEVER));
+            l4.setUserHandle(0);
             pairCalls.remove(me);
             if (MsgTag.failed(l4.mr(0)) && l4.errorCode() == kola.abi.IpcError.code(kola.abi.IpcError.NO_PARTNER, false)) {
                 pairServer = me; // the server is gone: this client serves from now on
@@ -933,7 +936,7 @@ public final class FuzzTask implements Program {
                 continue;
             }
             long control = l4.ret(ExRegs.OUT_CONTROL);
-            if (control == ExRegs.WAS_RECEIVING && l4.ret(ExRegs.OUT_IP) == ip
+            if (control == ExRegs.WAS_RECEIVING && l4.ret(ExRegs.OUT_IP) == ip && l4.ret(ExRegs.OUT_USER_HANDLE) == token
                     && l4.ret(ExRegs.OUT_PAGER) == l4.kernelInterface().sigma0()) {
                 checks.report(FuzzChecks.HANG, "thread " + ThreadId.toString(from) + " still waits, 2 ms later, for the reply "
                         + ThreadId.toString(me) + " sent it (a string into a buffer page it had not touched; the reply "
