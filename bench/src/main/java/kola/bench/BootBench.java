@@ -38,12 +38,7 @@ final class BootBench {
 
     /** The default image, built as the command line builds it ({@code cli/Images.of}). */
     static Image defaultImage() {
-        List<DefaultImage.Entry> entries = DefaultImage.modules(List.of());
-        Image.Builder b = Image.builder(entries.get(0).program(), entries.get(1).program());
-        for (DefaultImage.Entry e : entries.subList(2, entries.size())) {
-            b.module(e.name(), e.program(), e.priority(), e.args());
-        }
-        return b.build();
+        return SystemImages.of(DefaultImage.modules(List.of()), true);
     }
 
     /** Boots the default image on a machine of {@code ramBytes} with the default kernel configuration. */

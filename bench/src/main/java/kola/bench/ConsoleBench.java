@@ -175,17 +175,13 @@ public final class ConsoleBench {
     /** console-shell: the default image, the shell echoing; every line is an unknown command. */
     public static Run shell(int lines, int lineBytes) {
         byte[] input = script(lines, lineBytes);
-        List<DefaultImage.Entry> entries = DefaultImage.modules(List.of("echo=on"));
-        Image.Builder b = Image.builder(entries.get(0).program(), entries.get(1).program());
-        for (DefaultImage.Entry e : entries.subList(2, entries.size())) {
-            b.module(e.name(), e.program(), e.priority(), e.args());
-        }
+        Image image = SystemImages.of(DefaultImage.modules(List.of("echo=on")), true);
         // Per line: "kola> " + the line + "unknown command: " + the line + " (try help)\n".
         long banner = "Kola shell. Type 'help' for commands.\n".length();
         long perLine = 2L * lineBytes + "kola> ".length() + "unknown command: ".length() + " (try help)".length();
         long expected = banner + lines * perLine + "kola> ".length();
         CheckingOutput out = new CheckingOutput(null, banner + perLine);
-        Run r = run("console-shell", b.build(), input, out, (long) (lines - 1) * lineBytes);
+        Run r = run("console-shell", image, input, out, (long) (lines - 1) * lineBytes);
         // (+1: a newline, should the shell ever hear of the end of its input.)
         if (out.count != expected && out.count != expected + 1) {
             throw new IllegalStateException("console-shell: " + out.count + " bytes out, expected " + expected);

@@ -84,6 +84,8 @@ public final class SideBySide {
                         n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 8, n)),
                 new Contender("kola-ipc-0w-samespace", "Kola Call/ReplyWait, 0 words, two threads of one space", true,
                         n -> KolaIpc.roundTrips(KolaIpc.Layout.SAME_SPACE, 0, n)),
+                new Contender("kola-ipc-0w-xspace-sandboxed", "as kola-ipc-0w-xspace, both tasks sandboxed (verified, metered)",
+                        true, SandboxedIpc::fresh),
                 new Contender(FLOOR, "two bare continuations resumed in turn (no kernel)", false,
                         Peers::continuationPingPong),
                 new Contender("vthread-syncqueue", "two virtual threads over SynchronousQueues", false,

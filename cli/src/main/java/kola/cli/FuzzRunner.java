@@ -117,7 +117,7 @@ final class FuzzRunner {
         }
 
         Image image(FuzzChecks checks) {
-            return Images.of(FuzzImage.modules(plan, checks));
+            return Images.trusted(FuzzImage.modules(plan, checks));
         }
 
         String describe() {

@@ -1,6 +1,7 @@
 package kola.cli;
 
 import java.util.List;
+import kola.bench.SystemImages;
 import kola.kernel.Image;
 import kola.system.DefaultImage;
 
@@ -24,11 +25,13 @@ final class Images {
         };
     }
 
+    /** Kola's own programs run sandboxed, as any task's: verified, metered, classes per space. */
     static Image of(List<DefaultImage.Entry> entries) {
-        Image.Builder b = Image.builder(entries.get(0).program(), entries.get(1).program());
-        for (var e : entries.subList(2, entries.size())) {
-            b.module(e.name(), e.program(), e.priority(), e.args());
-        }
-        return b.build();
+        return SystemImages.of(entries, true);
+    }
+
+    /** Like {@link #of(List)}, but the programs run as the host loaded them (trusted code: the fuzzer's tasks). */
+    static Image trusted(List<DefaultImage.Entry> entries) {
+        return SystemImages.of(entries, false);
     }
 }

@@ -200,12 +200,19 @@ class SandboxAttackTest {
                         "l4.kdbPrint(\"spinning\");\n        while (true) { }", "",
                         // Preempted in the bystander's first round, and again and again: the bystander finishes.
                         List.of("\nbystander: starting hostile: 0\nhostile: spinning\nbystander: round 1, sum 2999997\n")),
-                // Not reproducible: how deep the recursion gets before the JVM's stack overflows depends on
-                // JIT state (compiled frames are smaller), so its metered cost, hence the simulated time,
-                // differs from run to run (docs/SECURITY.md, "What is not isolated").
-                Arguments.of("StackOverflowError (infinite recursion)", false, "static int deeper(int n) { return deeper(n + 1) + 1; }",
+                // Reproducible: the meter ends the recursion at its stack budget, counted from the class
+                // files, long before the JVM's own stack (whose depth depends on what the JIT compiled).
+                Arguments.of("StackOverflowError (infinite recursion)", true, "static int deeper(int n) { return deeper(n + 1) + 1; }",
                         "l4.setExceptionHandler(l4.kernelInterface().rootTask());\n        deeper(0);", "",
-                        List.of(" java.lang.StackOverflowError -> exception IPC to ", "died (exception code 3); restarting it (1/3)")),
+                        List.of(" java.lang.StackOverflowError: more than 32768 words of stack -> exception IPC to ",
+                                "died (exception code 3); restarting it (1/3)")),
+                // A task that catches its overflow goes on, with its stack back where it caught it.
+                Arguments.of("StackOverflowError caught and recursion tried again", true,
+                        "static int depth;\n    static int deeper(int n) { depth = n; return deeper(n + 1) + 1; }",
+                        "for (int i = 0; i < 3; i++) {\n"
+                                + "            try { deeper(0); } catch (StackOverflowError e) { l4.kdbPrint(\"overflow at depth \" + depth); }\n"
+                                + "        }", "",
+                        List.of("\nhostile: overflow at depth 2182\nhostile: overflow at depth 2182\nhostile: overflow at depth 2182\n")),
                 Arguments.of("static field of a shared class as a channel", true, """
                         static final class Channel {
                             static int value;

@@ -41,11 +41,13 @@ import org.junit.jupiter.api.Test;
         threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class SystemBadInputTest {
 
-    /** The default image (echoing shell) plus extra modules. */
+    /** The default image (echoing shell, sandboxed as {@code kola} runs it) plus extra modules, the test's own lambdas. */
     static Image defaultPlus(DefaultImage.Entry... extra) {
-        List<DefaultImage.Entry> entries = new ArrayList<>(DefaultImage.modules(List.of("echo=on")));
-        entries.addAll(List.of(extra));
-        return Images.of(entries);
+        List<Image.Module> modules = new ArrayList<>(Images.defaultImage(true).modules());
+        for (DefaultImage.Entry e : extra) {
+            modules.add(Image.Module.of(e.name(), e.program(), e.priority(), e.args(), false));
+        }
+        return new Image(modules);
     }
 
     static DefaultImage.Entry entry(String name, int priority, List<String> args, Supplier<? extends Program> p) {

@@ -69,6 +69,19 @@ public record Image(List<Module> modules) {
         public static Module ofClasses(String name, ProgramClasses classes, int priority, List<String> args) {
             return new Module(name, null, classes, priority, args);
         }
+
+        /**
+         * A module running the program {@code program} makes: if {@code sandboxed}, from the class
+         * files of its class and package-mates, read where the host loaded them
+         * ({@link ClasspathClasses}; the factory is called once here, on the host, to learn the
+         * class, so it must be trusted code without effects); otherwise from the factory itself.
+         */
+        public static Module of(String name, Supplier<? extends Program> program, int priority, List<String> args,
+                                boolean sandboxed) {
+            return sandboxed
+                    ? ofClasses(name, new ClasspathClasses(program.get().getClass()), priority, args)
+                    : new Module(name, program, priority, args);
+        }
     }
 
     /** A builder: sigma0 and the root task first, then the other modules in order. */

@@ -619,6 +619,7 @@ public final class Kernel {
                 maker = () -> instantiate(loader, main);
             }
         }
+        api.meter.stackWords = 0; // the frames of a continuation left behind are gone with it
         t.continuation = new TaskContinuation(SCOPE, () -> {
             try {
                 // The space's program is made by its first thread to run, in that thread: a

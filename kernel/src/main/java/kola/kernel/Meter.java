@@ -74,6 +74,57 @@ public final class Meter {
         return r <= 0 ? 0 : (int) Math.min(LOOP_ROOM, (r + CostModel.INSTRUCTION - 1) / CostModel.INSTRUCTION);
     }
 
+    /**
+     * The stack a thread's metered frames may hold, in words: a call that would go beyond it
+     * throws {@link StackOverflowError} in the task, deterministically, long before the host
+     * stack under the continuation runs out (a quarter of a 1 MiB host stack, for interpreted
+     * frames, the largest). Where a task's recursion ends then depends on its class files alone,
+     * not on what the JIT compiled.
+     */
+    static final int STACK_WORDS = 32 * 1024;
+
+    /** Words of a frame besides its locals and operand stack (return address, links, method, bcp...). */
+    static final int FRAME_OVERHEAD_WORDS = 12;
+
+    /** Words of metered frames on this thread's stack. */
+    int stackWords;
+
+    /**
+     * Entering a metered method whose frame takes {@code words}: returns the thread's level of
+     * metered stack with the frame on it, or refuses the call with a {@link StackOverflowError}
+     * if that would exceed {@link #STACK_WORDS}.
+     */
+    public static int enter(int words) {
+        Meter m = running;
+        if (m == null) {
+            return 0;
+        }
+        int level = m.stackWords + words;
+        if (level > STACK_WORDS) {
+            throw new StackOverflowError("more than " + STACK_WORDS + " words of stack");
+        }
+        return m.stackWords = level;
+    }
+
+    /** A handler of a metered method caught an exception: the thread's stack is back at that method's {@code level}. */
+    public static void caught(int level) {
+        Meter m = running;
+        if (m != null) {
+            m.stackWords = level;
+        }
+    }
+
+    /** {@link #charge}, and the frame of {@code words} leaves the stack: the call metered code makes before a return. */
+    public static void chargeReturn(int instructions, int words) {
+        Meter m = running;
+        if (m != null) {
+            m.stackWords -= words;
+            if ((m.room -= instructions * CostModel.INSTRUCTION) <= 0) {
+                m.slow();
+            }
+        }
+    }
+
     private void slow() {
         if (Continuation.getCurrentContinuation(Kernel.SCOPE) instanceof TaskContinuation c && c.api == api) {
             api.meterSlow();

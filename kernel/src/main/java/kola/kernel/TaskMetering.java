@@ -42,6 +42,8 @@ final class TaskMetering {
     private static final ClassDesc METER = ClassDesc.of(Meter.class.getName());
     private static final MethodTypeDesc CHARGE = MethodTypeDesc.ofDescriptor("(I)V");
     private static final MethodTypeDesc CHARGE_LOOP = MethodTypeDesc.ofDescriptor("(I)I");
+    private static final MethodTypeDesc CHARGE_RETURN = MethodTypeDesc.ofDescriptor("(II)V");
+    private static final MethodTypeDesc ENTER = MethodTypeDesc.ofDescriptor("(I)I");
 
     private TaskMetering() {
     }
@@ -102,11 +104,18 @@ final class TaskMetering {
     private static final class Blocks implements CodeTransform {
         private final Set<Label> targets = new HashSet<>();
         private final Set<Label> bound = new HashSet<>();
+        /** The stack words the method's frame is charged ({@link Meter#enter}), from its class file alone. */
+        private final int frameWords;
         private int pending;
         private int room;
         private int run;
+        private final Set<Label> handlers = new HashSet<>();
+        private int level;
 
         Blocks(CodeModel code) {
+            frameWords = code instanceof java.lang.classfile.attribute.CodeAttribute ca
+                    ? ca.maxLocals() + ca.maxStack() + Meter.FRAME_OVERHEAD_WORDS
+                    : Meter.FRAME_OVERHEAD_WORDS;
             for (CodeElement e : code) {
                 switch (e) {
                     case BranchInstruction br -> targets.add(br.target());
@@ -122,7 +131,10 @@ final class TaskMetering {
                             targets.add(c.target());
                         }
                     }
-                    case ExceptionCatch ec -> targets.add(ec.handler());
+                    case ExceptionCatch ec -> {
+                        targets.add(ec.handler());
+                        handlers.add(ec.handler());
+                    }
                     default -> { }
                 }
             }
@@ -136,6 +148,13 @@ final class TaskMetering {
             b.istore(pending);
             b.iconst_0();
             b.istore(room);
+            // The frame's words go on the thread's metered stack, and the level it reached is kept:
+            // a return takes them off, a handler of this method puts the level back (the frames
+            // the exception left are gone); an exception no task frame catches ends the thread.
+            level = b.allocateLocal(TypeKind.INT);
+            b.loadConstant(frameWords);
+            b.invokestatic(METER, "enter", ENTER);
+            b.istore(level);
         }
 
         @Override
@@ -152,12 +171,16 @@ final class TaskMetering {
                 case LookupSwitchInstruction ls -> branch(b, backward(ls.defaultTarget(), ls.cases()));
                 case InvokeInstruction i -> end(b);
                 case InvokeDynamicInstruction i -> end(b);
-                case ReturnInstruction r -> end(b);
+                case ReturnInstruction r -> endReturn(b);
                 case ThrowInstruction t -> end(b);
                 case Instruction i -> run++;
                 default -> { }
             }
             b.with(e);
+            if (e instanceof LabelTarget lt && handlers.contains(lt.label())) {
+                b.iload(level);
+                b.invokestatic(METER, "caught", CHARGE);
+            }
         }
 
         private boolean backward(Label defaultTarget, java.util.List<SwitchCase> cases) {
@@ -183,6 +206,17 @@ final class TaskMetering {
             b.istore(pending);
             b.iconst_0();
             b.istore(room);
+            run = 0;
+        }
+
+        /** The run ends with the return about to be emitted: charge the pending count, leave the frame. */
+        private void endReturn(CodeBuilder b) {
+            run++;
+            b.iload(pending);
+            b.loadConstant(run);
+            b.iadd();
+            b.loadConstant(frameWords);
+            b.invokestatic(METER, "chargeReturn", CHARGE_RETURN);
             run = 0;
         }
 

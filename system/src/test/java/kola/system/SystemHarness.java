@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import kola.kernel.ClasspathClasses;
 import kola.kernel.Image;
 import kola.kernel.Kernel;
 import kola.kernel.KernelConfig;
@@ -26,9 +25,7 @@ final class SystemHarness {
     SystemHarness(List<DefaultImage.Entry> entries, boolean sandboxed) {
         List<Image.Module> modules = new java.util.ArrayList<>();
         for (DefaultImage.Entry e : entries) {
-            modules.add(sandboxed
-                    ? Image.Module.ofClasses(e.name(), new ClasspathClasses(e.program().get().getClass()), e.priority(), e.args())
-                    : new Image.Module(e.name(), e.program(), e.priority(), e.args()));
+            modules.add(Image.Module.of(e.name(), e.program(), e.priority(), e.args(), sandboxed));
         }
         kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), KernelConfig.defaults(),
                 new Image(modules), new PrintStream(out, true, StandardCharsets.UTF_8));
