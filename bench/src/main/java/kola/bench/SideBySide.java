@@ -85,7 +85,7 @@ public final class SideBySide {
                 new Contender("kola-ipc-0w-samespace", "Kola Call/ReplyWait, 0 words, two threads of one space", true,
                         n -> KolaIpc.roundTrips(KolaIpc.Layout.SAME_SPACE, 0, n)),
                 new Contender("kola-ipc-0w-xspace-sandboxed", "as kola-ipc-0w-xspace, both tasks sandboxed (verified, metered)",
-                        true, SandboxedIpc::fresh),
+                        true, SandboxedIpc.reused()),
                 new Contender(FLOOR, "two bare continuations resumed in turn (no kernel)", false,
                         Peers::continuationPingPong),
                 new Contender("vthread-syncqueue", "two virtual threads over SynchronousQueues", false,
@@ -124,7 +124,7 @@ public final class SideBySide {
             Contender k = contenders.get(c);
             Measurement m = new Measurement(k.name(), k.description(), k.kola(), median(perOp[c]), n[c], perOp[c]);
             if (progress != null) {
-                progress.printf(Locale.ROOT, "  %-22s %10.1f ns/op  (median of %d rounds of %,d round trips: %s)%n",
+                progress.printf(Locale.ROOT, "  %-28s %10.1f ns/op  (median of %d rounds of %,d round trips: %s)%n",
                         m.name(), m.nsPerOp(), rounds, m.roundTrips(), roundsText(perOp[c]));
             }
             out.add(m);
@@ -182,7 +182,7 @@ public final class SideBySide {
 
     /** The rows as a table, with the targets. */
     public static void printTable(List<Row> rows, PrintStream out) {
-        out.printf(Locale.ROOT, "%-22s %11s %7s  %-20s %8s %9s  %s%n", "name", "ns/op", "spread", "baseline", "ratio",
+        out.printf(Locale.ROOT, "%-28s %11s %7s  %-20s %8s %9s  %s%n", "name", "ns/op", "spread", "baseline", "ratio",
                 "target", "");
         for (Row r : rows) {
             String verdict;
@@ -191,7 +191,7 @@ public final class SideBySide {
             } else {
                 verdict = String.format(Locale.ROOT, "%s (Kola %.1fx faster)", r.met() ? "met" : "MISSED", 1 / r.ratio());
             }
-            out.printf(Locale.ROOT, "%-22s %11.1f %6.1f%%  %-20s %8.3f %9s  %s%n", r.name(), r.nsPerOp(),
+            out.printf(Locale.ROOT, "%-28s %11.1f %6.1f%%  %-20s %8.3f %9s  %s%n", r.name(), r.nsPerOp(),
                     100 * r.spread(), r.baseline(), r.ratio(), "<= " + formatTarget(r.target()), verdict);
         }
         out.println("ratio = Kola's ns over the baseline's (Kola rows: over " + FLOOR + "; peer rows: "
