@@ -37,17 +37,22 @@ final class BootBench {
     }
 
     /** The default image, built as the command line builds it ({@code cli/Images.of}). */
-    static Image defaultImage() {
-        return SystemImages.of(DefaultImage.modules(List.of()), true);
+    static Image defaultImage(boolean sandboxed) {
+        return SystemImages.of(DefaultImage.modules(List.of()), sandboxed);
     }
 
     /** Boots the default image on a machine of {@code ramBytes} with the default kernel configuration. */
     static Boot boot(long ramBytes) {
+        return boot(ramBytes, true);
+    }
+
+    /** Boots the default image, its programs sandboxed (as {@code ./kola} runs them) or as the host loaded them. */
+    static Boot boot(long ramBytes, boolean sandboxed) {
         ByteArrayOutputStream kernelConsole = new ByteArrayOutputStream();
         long start = System.nanoTime();
         PromptWatcher uart = new PromptWatcher();
         Machine machine = new Machine(new Machine.Config(ramBytes, 256, InputStream.nullInputStream(), uart));
-        Kernel kernel = new Kernel(machine, KernelConfig.defaults(), defaultImage(),
+        Kernel kernel = new Kernel(machine, KernelConfig.defaults(), defaultImage(sandboxed),
                 new PrintStream(kernelConsole, true, StandardCharsets.UTF_8));
         Kernel.RunResult r = kernel.run();
         long end = System.nanoTime();

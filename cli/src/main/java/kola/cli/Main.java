@@ -24,6 +24,8 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Tasks format with the JVM's default locale (String.format): the same on every host.
+        java.util.Locale.setDefault(java.util.Locale.ROOT);
         System.exit(commandLine().execute(args));
     }
 
