@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-2-Clause
+ *
+ * crt0 for freestanding Kola user programs (also runs under qemu-riscv64).
+ *
+ * Entry: _start, sp set by the loader (16-byte aligned, stack mapped below
+ * it).  We set gp, zero .sbss/.bss, call int main(void) and exit with its
+ * return value through ecall 93.  argc/argv on the stack are not used.
+ */
+	.section .text.start, "ax", @progbits
+	.globl	_start
+	.type	_start, @function
+_start:
+	/* gp must be loaded with relaxation off, or the assembler would
+	 * express it relative to gp itself. */
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+
+	/* zero [__bss_start, _end): bytes up to 8-alignment, then
+	 * doublewords, then the tail bytes. */
+	la	t0, __bss_start
+	la	t1, _end
+1:	bgeu	t0, t1, 4f
+	andi	t2, t0, 7
+	beqz	t2, 2f
+	sb	zero, 0(t0)
+	addi	t0, t0, 1
+	j	1b
+2:	addi	t2, t1, -8
+3:	bgtu	t0, t2, 5f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	3b
+5:	bgeu	t0, t1, 4f
+	sb	zero, 0(t0)
+	addi	t0, t0, 1
+	j	5b
+4:
+	call	main
+	/* exit(a0); never returns, but loop on it if it does */
+6:	li	a7, 93
+	ecall
+	j	6b
+	.size	_start, . - _start
