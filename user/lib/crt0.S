@@ -17,25 +17,22 @@ _start:
 	la	gp, __global_pointer$
 	.option pop
 
-	/* zero [__bss_start, _end): bytes up to 8-alignment, then
-	 * doublewords, then the tail bytes. */
+	/* zero [__bss_start, _end): the start rounded up to 8 (the bytes
+	 * skipped are alignment padding, or zeroed by the loader anyway), then
+	 * doublewords, then any tail bytes. */
 	la	t0, __bss_start
 	la	t1, _end
-1:	bgeu	t0, t1, 4f
-	andi	t2, t0, 7
-	beqz	t2, 2f
-	sb	zero, 0(t0)
-	addi	t0, t0, 1
-	j	1b
-2:	addi	t2, t1, -8
-3:	bgtu	t0, t2, 5f
+	addi	t0, t0, 7
+	andi	t0, t0, -8
+	addi	t2, t1, -8
+1:	bgtu	t0, t2, 2f
 	sd	zero, 0(t0)
 	addi	t0, t0, 8
-	j	3b
-5:	bgeu	t0, t1, 4f
+	j	1b
+2:	bgeu	t0, t1, 4f
 	sb	zero, 0(t0)
 	addi	t0, t0, 1
-	j	5b
+	j	2b
 4:
 	call	main
 	/* exit(a0); never returns, but loop on it if it does */
@@ -43,3 +40,10 @@ _start:
 	ecall
 	j	6b
 	.size	_start, . - _start
+
+	/* Every program has a .bss, so [__bss_start, _end) lies inside the
+	 * data segment: without one the linker still sets _end past the last
+	 * mapped byte. */
+	.section .bss
+	.balign	8
+	.zero	8
