@@ -3,7 +3,8 @@
  * RV64I loads and stores: LB LBU LH LHU LW LWU LD with sign/zero
  * extension, SB SH SW SD (only the low bytes are stored, the neighbouring
  * bytes are unchanged), little-endian byte order, negative and extreme
- * (-2048, +2047) offsets, rd == rs1, loads into x0.
+ * (-2048, +2047) offsets, rd == rs1, loads into x0, FENCE.
+ * Every access is naturally aligned (misaligned ones are in misaligned*).
  */
 #include "test.h"
 
@@ -121,14 +122,20 @@ TEST_BEGIN(rv64i_mem)
 	TEST_ST(73, sb, lb, 0x22, 0x22, -2048, big+2048)
 	TEST_LD(74, lb, 0x22, 0, big)
 	TEST_LD(75, lb, 0x11, 0, big+4095)
+	/* FENCE in its forms: a store before it is seen by a load after it */
+	TEST_CASE(76, a4, 0x77, la a1, sbuf2; li a2, 0x77; sd a2, 0(a1); fence; ld a4, 0(a1))
+	TEST_CASE(77, a4, 0x78, la a1, sbuf2; li a2, 0x78; sd a2, 0(a1); fence rw, rw; fence w, r; fence r, w; fence iorw, iorw; fence.tso; ld a4, 0(a1))
 
 TEST_END
 
 	.data
 	.balign 16
 tdat_b:	.byte	0x81, 0x7f, 0x00, 0xff
+	.balign 2
 tdat_h:	.half	0x8001, 0x7ffe, 0x0000, 0xffff
+	.balign 4
 tdat_w:	.word	0x80000001, 0x7ffffffe, 0, 0xffffffff
+	.balign 8
 tdat_d:	.dword	0x8000000000000001, 0x7ffffffffffffffe, 0, 0xffffffffffffffff
 	.dword	0x0123456789abcdef
 

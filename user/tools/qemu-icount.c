@@ -6,7 +6,7 @@
  * block each time the block starts executing, so a block left early by a
  * trap is counted whole (a few instructions at most per trap).
  *
- *   make -C user icount
+ *   make -C user tools
  *   qemu-riscv64 -plugin user/build/tools/qemu-icount.so -d plugin PROG
  *
  * The few API declarations it needs are written out here, so no QEMU
