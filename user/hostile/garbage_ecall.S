@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause
  *
  * garbage_ecall: ecalls whose a7 is neither exit (93) nor write (64), with
- * garbage in a0..a6: a7 = 0xdeadbeef, -1, 1000, 0x7fffffff, 4096, 0.
+ * garbage in a0..a6: a7 = 0xdeadbeef, -1, 1000, 0x7fffffff, 4096, 2000
+ * (none is a Linux system call number, even truncated to 32 bits as
+ * qemu-user does).
  * Under Kola these go to the runtime (not the kernel's exit/write path).
  * A correct system must survive them: it either returns an error in a0 and
  * resumes after the ecall, or terminates this program alone.  If it
@@ -88,6 +90,6 @@ bad:
 	.section .rodata
 	.balign	8
 numbers:
-	.dword	0xdeadbeef, -1, 1000, 0x7fffffff, 4096, 0
+	.dword	0xdeadbeef, -1, 1000, 0x7fffffff, 4096, 2000
 numbers_end:
 msg:	.asciz	"garbage_ecall: survived"

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause
  *
  * A reservation does not survive a trap: LR; ecall (write of 0 bytes);
- * SC must fail.  Kola's hart drops the reservation on every trap, so this
- * program must exit 0 under Kola.  qemu-riscv64 (qemu-user 7.2) keeps the
- * reservation across the system call, the SC succeeds and the program
- * exits 3 ("rv64a_trap: test 1 failed"); see KOLA_ONLY_LIST.
+ * SC must fail.  An implementation may drop the reservation on any trap;
+ * Kola's hart is to drop it on every trap, so under Kola this program must
+ * exit 0.  qemu-riscv64 (qemu-user 7.2) keeps the reservation across the
+ * system call, the SC succeeds and the program exits 3 ("rv64a_trap: test
+ * 1 failed"); see KOLA_ONLY_LIST.
  */
 #include "test.h"
 
