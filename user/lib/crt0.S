@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause
+ *
+ * crt0 for freestanding Kola user programs (also runs under qemu-riscv64).
+ *
+ * Entry: _start, sp set by the loader (16-byte aligned, stack mapped below
+ * it).  We set gp, zero .sbss/.bss, call int main(void) and exit with its
+ * return value through ecall 93.  argc/argv on the stack are not used.
+ */
+	.section .text.start, "ax", @progbits
+	.globl	_start
+	.type	_start, @function
+_start:
+	/* gp must be loaded with relaxation off, or the assembler would
+	 * express it relative to gp itself. */
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+
+	/* zero [__bss_start, _end): the start rounded up to 8 (the bytes
+	 * skipped are alignment padding, or zeroed by the loader anyway), then
+	 * doublewords, then any tail bytes. */
+	la	t0, __bss_start
+	la	t1, _end
+	addi	t0, t0, 7
+	andi	t0, t0, -8
+	addi	t2, t1, -8
+1:	bgtu	t0, t2, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:	bgeu	t0, t1, 4f
+	sb	zero, 0(t0)
+	addi	t0, t0, 1
+	j	2b
+4:
+	call	main
+	/* exit(a0); never returns, but loop on it if it does */
+6:	li	a7, 93
+	ecall
+	j	6b
+	.size	_start, . - _start
+
+	/* Every program has a .bss, so [__bss_start, _end) lies inside the
+	 * data segment: without one the linker still sets _end past the last
+	 * mapped byte. */
+	.section .bss
+	.balign	8
+	.zero	8
