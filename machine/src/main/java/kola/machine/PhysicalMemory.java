@@ -49,6 +49,10 @@ public final class PhysicalMemory {
     private long backedFrames;
     private long dropped;
     private DeviceRegion[] devices = new DeviceRegion[0];
+    private FrameWatcher[] watchers = new FrameWatcher[0];
+    /** One bit per frame, allocated per chunk on first use: the frame is watched ({@link #watchFrame}). */
+    private final long[][] watchBits;
+    private long watchedFrames;
 
     /**
      * Creates RAM of {@code ramBytes} bytes, all zero, with no device attached.
@@ -64,6 +68,7 @@ public final class PhysicalMemory {
         this.ramBytes = ramBytes;
         this.frames = ramBytes >>> PAGE_SHIFT;
         this.directory = new byte[(int) ((frames + CHUNK_MASK) >>> CHUNK_SHIFT)][][];
+        this.watchBits = new long[directory.length][];
     }
 
     /** Returns the size of RAM in bytes. */
@@ -138,6 +143,7 @@ public final class PhysicalMemory {
             if (frame != null) {
                 frame[(int) (pa & OFFSET_MASK)] = (byte) value;
             }
+            noteWrite(pa >>> PAGE_SHIFT);
             return;
         }
         storeDevice(pa, Byte.BYTES, value);
@@ -150,6 +156,7 @@ public final class PhysicalMemory {
             if (frame != null) {
                 SHORT.set(frame, (int) (pa & OFFSET_MASK), (short) value);
             }
+            noteWrite(pa >>> PAGE_SHIFT);
             return;
         }
         storeSlow(pa, Short.BYTES, value);
@@ -162,6 +169,7 @@ public final class PhysicalMemory {
             if (frame != null) {
                 INT.set(frame, (int) (pa & OFFSET_MASK), (int) value);
             }
+            noteWrite(pa >>> PAGE_SHIFT);
             return;
         }
         storeSlow(pa, Integer.BYTES, value);
@@ -174,6 +182,7 @@ public final class PhysicalMemory {
             if (frame != null) {
                 LONG.set(frame, (int) (pa & OFFSET_MASK), value);
             }
+            noteWrite(pa >>> PAGE_SHIFT);
             return;
         }
         storeSlow(pa, Long.BYTES, value);
@@ -223,6 +232,7 @@ public final class PhysicalMemory {
             if (frame != null) {
                 System.arraycopy(src, off, frame, inFrame, n);
             }
+            noteWrite(pfn);
             pa += n;
             off += n;
             len -= n;
@@ -243,6 +253,7 @@ public final class PhysicalMemory {
             chunk[(int) (pfn & CHUNK_MASK)] = null;
             backedFrames--;
             dropped++;
+            noteWrite(pfn);
         }
     }
 
@@ -255,9 +266,87 @@ public final class PhysicalMemory {
         return pfn >= 0 && pfn < frames ? frameOrNull(pfn) : null;
     }
 
+    /**
+     * Like {@link #frameArray} but backs an unbacked RAM frame first: for a translation cache that
+     * is about to store into the frame. Null if {@code pfn} is not a RAM frame.
+     */
+    public byte[] frameArrayForStore(long pfn) {
+        if (pfn < 0 || pfn >= frames) {
+            return null;
+        }
+        byte[] frame = frameOrNull(pfn);
+        return frame != null ? frame : backFrame(pfn);
+    }
+
     /** How many times a frame's backing was dropped ({@link #zeroFrame}). */
     public long droppedFrames() {
         return dropped;
+    }
+
+    // ---------------------------------------------------------------- watching frames for code caches
+
+    /**
+     * Hears of changes to watched frames: a cache of something derived from a frame's contents
+     * (a hart's decoded instructions) that must not outlive the contents.
+     */
+    @FunctionalInterface
+    public interface FrameWatcher {
+        /** The contents of watched frame {@code pfn} changed, or are about to; the frame is no longer watched. */
+        void frameWritten(long pfn);
+    }
+
+    /** Adds {@code watcher}, to be told of every change to a watched frame. */
+    public void addFrameWatcher(FrameWatcher watcher) {
+        Objects.requireNonNull(watcher, "watcher");
+        FrameWatcher[] all = Arrays.copyOf(watchers, watchers.length + 1);
+        all[watchers.length] = watcher;
+        watchers = all;
+    }
+
+    /**
+     * Watches RAM frame {@code pfn}: the next store into it through this class ({@code store*},
+     * {@link #write}, {@link #zeroFrame}) tells every {@link FrameWatcher} and ends the watch.
+     * Stores made directly into a {@link #frameArray} are not seen: their maker keeps its own
+     * caches coherent. While no frame is watched a store pays one field test.
+     *
+     * @throws IllegalArgumentException if {@code pfn} is not a RAM frame
+     */
+    public void watchFrame(long pfn) {
+        if (pfn < 0 || pfn >= frames) {
+            throw new IllegalArgumentException("frame " + pfn + " is not in RAM (" + frames + " frames)");
+        }
+        int c = (int) (pfn >>> CHUNK_SHIFT);
+        long[] bits = watchBits[c];
+        if (bits == null) {
+            bits = new long[CHUNK_FRAMES / Long.SIZE];
+            watchBits[c] = bits;
+        }
+        int i = (int) (pfn & CHUNK_MASK);
+        if ((bits[i >>> 6] & (1L << i)) == 0) {
+            bits[i >>> 6] |= 1L << i;
+            watchedFrames++;
+        }
+    }
+
+    /** Tells whether frame {@code pfn} is watched. */
+    public boolean isWatched(long pfn) {
+        if (pfn < 0 || pfn >= frames) {
+            return false;
+        }
+        long[] bits = watchBits[(int) (pfn >>> CHUNK_SHIFT)];
+        int i = (int) (pfn & CHUNK_MASK);
+        return bits != null && (bits[i >>> 6] & (1L << i)) != 0;
+    }
+
+    private void noteWrite(long pfn) {
+        if (watchedFrames != 0 && isWatched(pfn)) {
+            int i = (int) (pfn & CHUNK_MASK);
+            watchBits[(int) (pfn >>> CHUNK_SHIFT)][i >>> 6] &= ~(1L << i);
+            watchedFrames--;
+            for (FrameWatcher w : watchers) {
+                w.frameWritten(pfn);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- devices

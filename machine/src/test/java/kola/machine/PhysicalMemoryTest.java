@@ -281,6 +281,57 @@ class PhysicalMemoryTest {
         };
     }
 
+    @Test
+    void watchedFrameIsReportedOnceOnItsNextChange() {
+        PhysicalMemory mem = new PhysicalMemory(16L * PAGE);
+        List<Long> heard = new java.util.ArrayList<>();
+        mem.addFrameWatcher(heard::add);
+        mem.store64(3L * PAGE, 1);
+        assertEquals(List.of(), heard, "nothing is watched");
+        mem.watchFrame(3);
+        mem.watchFrame(3);
+        assertTrue(mem.isWatched(3));
+        assertFalse(mem.isWatched(4));
+        mem.store8(4L * PAGE, 1);
+        mem.store16(3L * PAGE + 2, 7);
+        assertEquals(List.of(3L), heard);
+        assertFalse(mem.isWatched(3), "a report ends the watch");
+        mem.store32(3L * PAGE, 9);
+        assertEquals(List.of(3L), heard);
+        for (int size : SIZES) {
+            mem.watchFrame(5);
+            switch (size) {
+                case 1 -> mem.store8(5L * PAGE, 0);
+                case 2 -> mem.store16(5L * PAGE, 0);
+                case 4 -> mem.store32(5L * PAGE, 0);
+                default -> mem.store64(5L * PAGE, 0);
+            }
+        }
+        mem.watchFrame(6);
+        mem.watchFrame(7);
+        mem.write(7L * PAGE - 2, new byte[] {1, 2, 3, 4}, 0, 4); // crosses from frame 6 into 7
+        mem.watchFrame(3);
+        mem.zeroFrame(3);
+        mem.watchFrame(8);
+        mem.zeroFrame(8); // not backed: nothing changes
+        assertEquals(List.of(3L, 5L, 5L, 5L, 5L, 6L, 7L, 3L), heard);
+        assertTrue(mem.isWatched(8));
+        assertThrows(IllegalArgumentException.class, () -> mem.watchFrame(16));
+        assertFalse(mem.isWatched(-1));
+    }
+
+    @Test
+    void frameArrayForStoreBacksTheFrame() {
+        PhysicalMemory mem = new PhysicalMemory(4L * PAGE);
+        assertEquals(null, mem.frameArray(2));
+        byte[] frame = mem.frameArrayForStore(2);
+        assertEquals(1, mem.backedFrames());
+        frame[5] = 9;
+        assertEquals(9, mem.load8(2L * PAGE + 5));
+        assertEquals(frame, mem.frameArrayForStore(2));
+        assertEquals(null, mem.frameArrayForStore(4));
+    }
+
     static long truncate(long value, int size) {
         return size == 8 ? value : value & ((1L << (8 * size)) - 1);
     }

@@ -1,0 +1,1091 @@
+package kola.machine.riscv;
+
+import static kola.machine.riscv.Decoder.*;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+import kola.machine.CostModel;
+import kola.machine.CycleClock;
+import kola.machine.Mmu;
+import kola.machine.PhysicalMemory;
+import kola.machine.Tlb;
+
+/**
+ * A RISC-V RV64IMAC hart in user mode (The RISC-V Instruction Set Manual, Volume I: Unprivileged
+ * ISA: RV64I, "M", "A", "C", "Zicsr" counter reads, "Zifencei"; Volume II for the exception causes
+ * and Sv39). It runs one thread's {@link HartState} in one address space until the thread traps,
+ * faults or has retired its budget, and returns the {@link Cause}.
+ *
+ * <h2>What the hart does</h2>
+ * <ul>
+ *   <li>Every fetch, load and store is a user-mode access through the space's Sv39 page table:
+ *       through a translation cache of the hart, on its miss through {@link Mmu#translate} (the
+ *       TLB, then a walk). A missing mapping, a missing right, a page without {@code U} or a
+ *       non-canonical address is a page fault (cause 12, 13 or 15) with {@link #tval()} the
+ *       faulting address; for a 32-bit instruction whose second half lies on an unusable page,
+ *       the address of that half. A page mapping neither RAM nor a device is an access fault.
+ *   <li>Misaligned loads, stores and AMOs trap (cause 4 or 6, {@code tval} the address) rather
+ *       than being emulated: the privileged specification allows either, and a trap keeps every
+ *       access inside one page. Instruction fetch needs only 2-byte alignment (C extension), so a
+ *       32-bit instruction may straddle two pages.
+ *   <li>Device registers are reached through {@link PhysicalMemory#load8} and friends, uncached.
+ *       AMOs and {@code lr}/{@code sc} on device registers are access faults, as on hardware
+ *       whose device regions do not support atomics. Code cannot be fetched from device pages.
+ *   <li>{@code cycle} and {@code time} both read the {@link CycleClock} (the machine runs at 1 GHz,
+ *       so {@code time} counts nanoseconds of simulated time); {@code instret} reads
+ *       {@link HartState#instret}. Every other CSR, and every CSR write, is an illegal instruction.
+ *   <li>{@code fence} does nothing (one hart, in order); {@code fence.i} discards the decoded code.
+ *       {@code ecall}, {@code ebreak} and illegal instructions stop with the {@code pc} of the
+ *       instruction, not retired. There is no floating point: its opcodes are illegal.
+ *   <li>An {@code lr} reservation holds an address; {@code sc} to that address with a reservation
+ *       succeeds. The reservation is dropped when {@code run} returns.
+ * </ul>
+ *
+ * <h2>Time</h2>
+ * The clock advances by {@link CostModel#INSTRUCTION} per retired instruction and
+ * {@link CostModel#MEMORY_ACCESS} per access the translation cache serves (a load, store or AMO,
+ * or a fetch entering a code page), in one step when {@code run} returns; translations that miss
+ * it are charged by the {@link Mmu} as they happen, as a TLB hit or a walk. The cache's hits are
+ * counted on the {@link Tlb} with {@link Tlb#countHits}, so they appear as TLB hits.
+ *
+ * <h2>Decoded code and its invalidation</h2>
+ * Instructions are decoded once, into an array per physical frame with one entry per 2-byte slot,
+ * and executed from there. The decoded code of a frame follows the frame's contents:
+ * <ul>
+ *   <li>a store by this hart clears the decoded entries it overlaps, at once (so even a store to
+ *       the page being executed, without {@code fence.i}, is seen by the next fetch);
+ *   <li>stores by the kernel through {@link PhysicalMemory} ({@code store*}, {@code write},
+ *       {@code zeroFrame}) are seen through {@link PhysicalMemory#watchFrame}: the hart watches
+ *       every frame it decodes from, and a watched frame's first change clears its decoded code.
+ *       The kernel need not call anything; stores made directly into a
+ *       {@link PhysicalMemory#frameArray} are not seen, and need {@link #invalidateCode};
+ *   <li>stores by another hart are seen after this hart executes {@code fence.i} (as the
+ *       specification requires of a program), or after {@link #invalidateCode}.
+ * </ul>
+ * The translation cache (virtual page to host frame, separately for reads, writes and fetches)
+ * is valid while the address space, {@link Tlb#generation()}, {@link PhysicalMemory#droppedFrames()}
+ * and {@link PhysicalMemory#backedFrames()} are unchanged since the end of the previous run;
+ * otherwise it is emptied when a run begins.
+ *
+ * <p>Not thread-safe: confined to the host thread of the kernel loop. Running allocates nothing,
+ * except the decoded-code array of a frame the first time code is fetched from it.
+ */
+public final class Hart {
+
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final int PAGE_SHIFT = PhysicalMemory.PAGE_SHIFT;
+    private static final int PAGE_MASK = PhysicalMemory.PAGE_SIZE - 1;
+    /** Decoded entries per frame: one per 2-byte slot; the array holds one more, the frame number. */
+    private static final int SLOTS = PhysicalMemory.PAGE_SIZE / 2;
+    private static final int SLOT_MASK = SLOTS - 1;
+    private static final int CODE_CHUNK_SHIFT = 12;
+
+    /** Entries of each translation cache (reads, writes, fetches): direct-mapped by virtual page. */
+    static final int TC_ENTRIES = 256;
+    private static final int TC_MASK = TC_ENTRIES - 1;
+    /** Tag of an empty entry: no virtual page number ({@code va >>> 12}) is -1. */
+    private static final long NO_PAGE = -1;
+    /** The dispatch loop's code page while it executes a page-crossing instruction from {@link #crossing}. */
+    private static final long CROSSING = -2;
+    /** Stands for an unbacked frame in the read cache: it reads as zero and is never written. */
+    private static final byte[] ZERO_PAGE = new byte[PhysicalMemory.PAGE_SIZE];
+
+    private static final int NO_FAULT = -1;
+    private static final int ENTRY_FAULT = -1;
+    private static final int ENTRY_DEVICE = -2;
+
+    private final PhysicalMemory memory;
+    private final Mmu mmu;
+    private final Tlb tlb;
+    private final CycleClock clock;
+
+    /** x0..x31, then {@link Decoder#SINK} for writes to x0. */
+    private final long[] regs = new long[64];
+
+    private final long[] readTag = new long[TC_ENTRIES];
+    private final byte[][] readFrame = new byte[TC_ENTRIES][];
+    private final long[] writeTag = new long[TC_ENTRIES];
+    private final byte[][] writeFrame = new byte[TC_ENTRIES][];
+    /** The decoded code of the frame of a write entry, or null: stores clear what they overlap. */
+    private final long[][] writeCode = new long[TC_ENTRIES][];
+    private final long[] fetchTag = new long[TC_ENTRIES];
+    private final long[][] fetchCode = new long[TC_ENTRIES][];
+
+    /**
+     * Holds, in its last slot, the page-crossing instruction being executed: that instruction is
+     * decoded anew each time, as the mapping of its second half may have changed since.
+     */
+    private final long[] crossing = new long[SLOTS + 1];
+
+    /** Decoded code by frame number, in chunks of 4096 frames; an array has {@link #SLOTS} + 1 entries. */
+    private long[][][] code;
+
+    private int asid = -1;
+    private long rootPfn = -1;
+    private long tlbGeneration = -1;
+    private long droppedFrames = -1;
+    private long backedFrames = -1;
+
+    private int fault = NO_FAULT;
+    private long tval;
+    private long devicePa;
+    /** Translation-cache hits made outside the dispatch loop's own counter during a run. */
+    private long slowHits;
+
+    /**
+     * Creates a hart that accesses {@code memory} through {@code mmu} and charges {@code clock}.
+     * It watches {@code memory} for changes to frames it decoded code from.
+     */
+    public Hart(PhysicalMemory memory, Mmu mmu, CycleClock clock) {
+        this.memory = Objects.requireNonNull(memory, "memory");
+        this.mmu = Objects.requireNonNull(mmu, "mmu");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.tlb = mmu.tlb();
+        if (mmu.memory() != memory) {
+            throw new IllegalArgumentException("the MMU must translate into the hart's physical memory");
+        }
+        this.code = newCodeDirectory();
+        flushTranslations();
+        memory.addFrameWatcher(this::frameWritten);
+    }
+
+    /**
+     * Runs {@code s} in address space {@code asid} (page table at {@code rootPfn}) until it stops,
+     * retiring at most {@code maxInstructions}.
+     *
+     * @return the {@link Cause}: {@link Cause#BUDGET} after {@code maxInstructions}, otherwise the
+     *         exception, with {@code s.pc} at the instruction that raised it
+     * @throws IllegalArgumentException if {@code maxInstructions < 1} or {@code asid < 0}
+     */
+    public int run(HartState s, int asid, long rootPfn, long maxInstructions) {
+        if (maxInstructions < 1) {
+            throw new IllegalArgumentException("maxInstructions must be at least 1, got " + maxInstructions);
+        }
+        if (asid < 0) {
+            throw new IllegalArgumentException("address-space id must be non-negative, got " + asid);
+        }
+        if (asid != this.asid || rootPfn != this.rootPfn || tlb.generation() != tlbGeneration
+                || memory.droppedFrames() != droppedFrames || memory.backedFrames() != backedFrames) {
+            flushTranslations();
+            this.asid = asid;
+            this.rootPfn = rootPfn;
+        }
+        long[] r = regs;
+        System.arraycopy(s.x, 1, r, 1, 31);
+        r[0] = 0;
+        slowHits = 0;
+        tval = 0;
+        int cause = execute(s, maxInstructions);
+        System.arraycopy(r, 1, s.x, 1, 31);
+        s.x[0] = 0;
+        s.reserved = false; // lost on every trap and every switch: each run ends in one of them
+        // Our own fills may have evicted TLB entries or backed frames: that invalidates nothing of ours.
+        tlbGeneration = tlb.generation();
+        droppedFrames = memory.droppedFrames();
+        backedFrames = memory.backedFrames();
+        return cause;
+    }
+
+    /** After a stop: the faulting virtual address, the bits of an illegal instruction, the pc of an {@code ebreak}, else 0. */
+    public long tval() {
+        return tval;
+    }
+
+    /** Discards the decoded code of frame {@code pfn}: for stores into it that {@link PhysicalMemory} did not see. */
+    public void invalidateCode(long pfn) {
+        long[] c = codeOf(pfn);
+        if (c != null) {
+            Arrays.fill(c, 0, SLOTS, 0);
+        }
+    }
+
+    /** Discards all decoded code (and the translation cache, which refers to it). */
+    public void invalidateAllCode() {
+        code = newCodeDirectory();
+        flushTranslations();
+    }
+
+    private void frameWritten(long pfn) {
+        invalidateCode(pfn);
+    }
+
+    // ---------------------------------------------------------------- the dispatch loop
+
+    private int execute(HartState s, long max) {
+        final long[] r = regs;
+        final long[] rTag = readTag;
+        final byte[][] rFrame = readFrame;
+        final long[] wTag = writeTag;
+        final byte[][] wFrame = writeFrame;
+        final long[][] wCode = writeCode;
+        long pc = s.pc;
+        long retired = 0;
+        long hits = 0;
+        long codePage = NO_PAGE;
+        long[] code = null;
+        int cause;
+        run:
+        while (true) {
+            if (retired == max) {
+                cause = Cause.BUDGET;
+                break;
+            }
+            if (pc >>> PAGE_SHIFT != codePage) {
+                long vpn = pc >>> PAGE_SHIFT;
+                int e = (int) vpn & TC_MASK;
+                if (codePage == CROSSING) {
+                    code = crossing; // once, for the instruction at pc; then back to the page's own code
+                    vpn = NO_PAGE;
+                } else if (fetchTag[e] == vpn) {
+                    code = fetchCode[e];
+                    hits++;
+                } else {
+                    code = fetchMiss(pc);
+                    if (code == null) {
+                        cause = fault;
+                        break;
+                    }
+                }
+                codePage = vpn;
+            }
+            long d = code[(int) (pc >>> 1) & SLOT_MASK];
+            {
+                int rd = (int) (d >>> 8) & 63;
+                int rs1 = (int) (d >>> 14) & 31;
+                int rs2 = (int) (d >>> 19) & 31;
+                long imm = d >> 32;
+                long next = pc + 4 - ((int) (d >>> 23) & 2);
+                switch ((int) d & 0xFF) {
+                    case OP_DECODE:
+                        decodeAt(code, pc);
+                        continue run;
+                    case OP_CROSS:
+                        crossing[SLOT_MASK] = crossing(code, pc);
+                        if (fault != NO_FAULT) {
+                            cause = fault;
+                            break run;
+                        }
+                        codePage = CROSSING;
+                        continue run;
+                    case OP_ILLEGAL:
+                        tval = imm & 0xFFFF_FFFFL;
+                        cause = Cause.ILLEGAL_INSTRUCTION;
+                        break run;
+                    case OP_LUI, OP_LI:
+                        r[rd] = imm;
+                        pc = next;
+                        break;
+                    case OP_AUIPC:
+                        r[rd] = pc + imm;
+                        pc = next;
+                        break;
+                    case OP_JAL:
+                        r[rd] = next;
+                        pc += imm;
+                        break;
+                    case OP_JALR: {
+                        long target = (r[rs1] + imm) & ~1L;
+                        r[rd] = next;
+                        pc = target;
+                        break;
+                    }
+                    case OP_BEQ:
+                        pc = r[rs1] == r[rs2] ? pc + imm : next;
+                        break;
+                    case OP_BNE:
+                        pc = r[rs1] != r[rs2] ? pc + imm : next;
+                        break;
+                    case OP_BLT:
+                        pc = r[rs1] < r[rs2] ? pc + imm : next;
+                        break;
+                    case OP_BGE:
+                        pc = r[rs1] >= r[rs2] ? pc + imm : next;
+                        break;
+                    case OP_BLTU:
+                        pc = Long.compareUnsigned(r[rs1], r[rs2]) < 0 ? pc + imm : next;
+                        break;
+                    case OP_BGEU:
+                        pc = Long.compareUnsigned(r[rs1], r[rs2]) >= 0 ? pc + imm : next;
+                        break;
+                    case OP_LB: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        long v;
+                        if (rTag[e] == vpn) {
+                            v = rFrame[e][(int) va & PAGE_MASK];
+                            hits++;
+                        } else {
+                            v = (byte) loadSlow(va, 1);
+                            if (fault != NO_FAULT) {
+                                cause = fault;
+                                break run;
+                            }
+                        }
+                        r[rd] = v;
+                        pc = next;
+                        break;
+                    }
+                    case OP_LBU: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        long v;
+                        if (rTag[e] == vpn) {
+                            v = rFrame[e][(int) va & PAGE_MASK] & 0xFF;
+                            hits++;
+                        } else {
+                            v = loadSlow(va, 1);
+                            if (fault != NO_FAULT) {
+                                cause = fault;
+                                break run;
+                            }
+                        }
+                        r[rd] = v;
+                        pc = next;
+                        break;
+                    }
+                    case OP_LH: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        long v;
+                        if (((va & 1) | (rTag[e] ^ vpn)) == 0) {
+                            v = (short) SHORT.get(rFrame[e], (int) va & PAGE_MASK);
+                            hits++;
+                        } else {
+                            v = (short) loadSlow(va, 2);
+                            if (fault != NO_FAULT) {
+                                cause = fault;
+                                break run;
+                            }
+                        }
+                        r[rd] = v;
+                        pc = next;
+                        break;
+                    }
+                    case OP_LHU: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        long v;
+                        if (((va & 1) | (rTag[e] ^ vpn)) == 0) {
+                            v = (short) SHORT.get(rFrame[e], (int) va & PAGE_MASK) & 0xFFFF;
+                            hits++;
+                        } else {
+                            v = loadSlow(va, 2);
+                            if (fault != NO_FAULT) {
+                                cause = fault;
+                                break run;
+                            }
+                        }
+                        r[rd] = v;
+                        pc = next;
+                        break;
+                    }
+                    case OP_LW: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        long v;
+                        if (((va & 3) | (rTag[e] ^ vpn)) == 0) {
+                            v = (int) INT.get(rFrame[e], (int) va & PAGE_MASK);
+                            hits++;
+                        } else {
+                            v = (int) loadSlow(va, 4);
+                            if (fault != NO_FAULT) {
+                                cause = fault;
+                                break run;
+                            }
+                        }
+                        r[rd] = v;
+                        pc = next;
+                        break;
+                    }
+                    case OP_LWU: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        long v;
+                        if (((va & 3) | (rTag[e] ^ vpn)) == 0) {
+                            v = (int) INT.get(rFrame[e], (int) va & PAGE_MASK) & 0xFFFF_FFFFL;
+                            hits++;
+                        } else {
+                            v = loadSlow(va, 4);
+                            if (fault != NO_FAULT) {
+                                cause = fault;
+                                break run;
+                            }
+                        }
+                        r[rd] = v;
+                        pc = next;
+                        break;
+                    }
+                    case OP_LD: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        long v;
+                        if (((va & 7) | (rTag[e] ^ vpn)) == 0) {
+                            v = (long) LONG.get(rFrame[e], (int) va & PAGE_MASK);
+                            hits++;
+                        } else {
+                            v = loadSlow(va, 8);
+                            if (fault != NO_FAULT) {
+                                cause = fault;
+                                break run;
+                            }
+                        }
+                        r[rd] = v;
+                        pc = next;
+                        break;
+                    }
+                    case OP_SB: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        if (wTag[e] == vpn) {
+                            int off = (int) va & PAGE_MASK;
+                            wFrame[e][off] = (byte) r[rs2];
+                            hits++;
+                            long[] c = wCode[e];
+                            if (c != null) {
+                                clearCode(c, off, 1);
+                            }
+                        } else if (!storeSlow(va, 1, r[rs2])) {
+                            cause = fault;
+                            break run;
+                        }
+                        pc = next;
+                        break;
+                    }
+                    case OP_SH: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        if (((va & 1) | (wTag[e] ^ vpn)) == 0) {
+                            int off = (int) va & PAGE_MASK;
+                            SHORT.set(wFrame[e], off, (short) r[rs2]);
+                            hits++;
+                            long[] c = wCode[e];
+                            if (c != null) {
+                                clearCode(c, off, 2);
+                            }
+                        } else if (!storeSlow(va, 2, r[rs2])) {
+                            cause = fault;
+                            break run;
+                        }
+                        pc = next;
+                        break;
+                    }
+                    case OP_SW: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        if (((va & 3) | (wTag[e] ^ vpn)) == 0) {
+                            int off = (int) va & PAGE_MASK;
+                            INT.set(wFrame[e], off, (int) r[rs2]);
+                            hits++;
+                            long[] c = wCode[e];
+                            if (c != null) {
+                                clearCode(c, off, 4);
+                            }
+                        } else if (!storeSlow(va, 4, r[rs2])) {
+                            cause = fault;
+                            break run;
+                        }
+                        pc = next;
+                        break;
+                    }
+                    case OP_SD: {
+                        long va = r[rs1] + imm;
+                        long vpn = va >>> PAGE_SHIFT;
+                        int e = (int) vpn & TC_MASK;
+                        if (((va & 7) | (wTag[e] ^ vpn)) == 0) {
+                            int off = (int) va & PAGE_MASK;
+                            LONG.set(wFrame[e], off, r[rs2]);
+                            hits++;
+                            long[] c = wCode[e];
+                            if (c != null) {
+                                clearCode(c, off, 8);
+                            }
+                        } else if (!storeSlow(va, 8, r[rs2])) {
+                            cause = fault;
+                            break run;
+                        }
+                        pc = next;
+                        break;
+                    }
+                    case OP_ADDI:
+                        r[rd] = r[rs1] + imm;
+                        pc = next;
+                        break;
+                    case OP_SLTI:
+                        r[rd] = r[rs1] < imm ? 1 : 0;
+                        pc = next;
+                        break;
+                    case OP_SLTIU:
+                        r[rd] = Long.compareUnsigned(r[rs1], imm) < 0 ? 1 : 0;
+                        pc = next;
+                        break;
+                    case OP_XORI:
+                        r[rd] = r[rs1] ^ imm;
+                        pc = next;
+                        break;
+                    case OP_ORI:
+                        r[rd] = r[rs1] | imm;
+                        pc = next;
+                        break;
+                    case OP_ANDI:
+                        r[rd] = r[rs1] & imm;
+                        pc = next;
+                        break;
+                    case OP_SLLI:
+                        r[rd] = r[rs1] << imm;
+                        pc = next;
+                        break;
+                    case OP_SRLI:
+                        r[rd] = r[rs1] >>> imm;
+                        pc = next;
+                        break;
+                    case OP_SRAI:
+                        r[rd] = r[rs1] >> imm;
+                        pc = next;
+                        break;
+                    case OP_ADD:
+                        r[rd] = r[rs1] + r[rs2];
+                        pc = next;
+                        break;
+                    case OP_SUB:
+                        r[rd] = r[rs1] - r[rs2];
+                        pc = next;
+                        break;
+                    case OP_SLL:
+                        r[rd] = r[rs1] << r[rs2]; // Java masks a long shift count to 6 bits, as RV64 does
+                        pc = next;
+                        break;
+                    case OP_SLT:
+                        r[rd] = r[rs1] < r[rs2] ? 1 : 0;
+                        pc = next;
+                        break;
+                    case OP_SLTU:
+                        r[rd] = Long.compareUnsigned(r[rs1], r[rs2]) < 0 ? 1 : 0;
+                        pc = next;
+                        break;
+                    case OP_XOR:
+                        r[rd] = r[rs1] ^ r[rs2];
+                        pc = next;
+                        break;
+                    case OP_SRL:
+                        r[rd] = r[rs1] >>> r[rs2];
+                        pc = next;
+                        break;
+                    case OP_SRA:
+                        r[rd] = r[rs1] >> r[rs2];
+                        pc = next;
+                        break;
+                    case OP_OR:
+                        r[rd] = r[rs1] | r[rs2];
+                        pc = next;
+                        break;
+                    case OP_AND:
+                        r[rd] = r[rs1] & r[rs2];
+                        pc = next;
+                        break;
+                    case OP_ADDIW:
+                        r[rd] = (int) (r[rs1] + imm);
+                        pc = next;
+                        break;
+                    case OP_SLLIW:
+                        r[rd] = (int) r[rs1] << imm;
+                        pc = next;
+                        break;
+                    case OP_SRLIW:
+                        r[rd] = (int) r[rs1] >>> imm;
+                        pc = next;
+                        break;
+                    case OP_SRAIW:
+                        r[rd] = (int) r[rs1] >> imm;
+                        pc = next;
+                        break;
+                    case OP_ADDW:
+                        r[rd] = (int) (r[rs1] + r[rs2]);
+                        pc = next;
+                        break;
+                    case OP_SUBW:
+                        r[rd] = (int) (r[rs1] - r[rs2]);
+                        pc = next;
+                        break;
+                    case OP_SLLW:
+                        r[rd] = (int) r[rs1] << (int) r[rs2]; // an int shift count is masked to 5 bits
+                        pc = next;
+                        break;
+                    case OP_SRLW:
+                        r[rd] = (int) r[rs1] >>> (int) r[rs2];
+                        pc = next;
+                        break;
+                    case OP_SRAW:
+                        r[rd] = (int) r[rs1] >> (int) r[rs2];
+                        pc = next;
+                        break;
+                    case OP_MUL:
+                        r[rd] = r[rs1] * r[rs2];
+                        pc = next;
+                        break;
+                    case OP_MULH:
+                        r[rd] = Math.multiplyHigh(r[rs1], r[rs2]);
+                        pc = next;
+                        break;
+                    case OP_MULHSU: {
+                        long a = r[rs1];
+                        long b = r[rs2];
+                        // Unsigned b is b + 2^64 when b < 0: the high word gains a.
+                        r[rd] = Math.multiplyHigh(a, b) + (b < 0 ? a : 0);
+                        pc = next;
+                        break;
+                    }
+                    case OP_MULHU:
+                        r[rd] = Math.unsignedMultiplyHigh(r[rs1], r[rs2]);
+                        pc = next;
+                        break;
+                    case OP_DIV: {
+                        long b = r[rs2];
+                        // Java's MIN_VALUE / -1 is MIN_VALUE, as RISC-V's overflow result.
+                        r[rd] = b == 0 ? -1 : r[rs1] / b;
+                        pc = next;
+                        break;
+                    }
+                    case OP_DIVU: {
+                        long b = r[rs2];
+                        r[rd] = b == 0 ? -1 : Long.divideUnsigned(r[rs1], b);
+                        pc = next;
+                        break;
+                    }
+                    case OP_REM: {
+                        long b = r[rs2];
+                        r[rd] = b == 0 ? r[rs1] : r[rs1] % b;
+                        pc = next;
+                        break;
+                    }
+                    case OP_REMU: {
+                        long b = r[rs2];
+                        r[rd] = b == 0 ? r[rs1] : Long.remainderUnsigned(r[rs1], b);
+                        pc = next;
+                        break;
+                    }
+                    case OP_MULW:
+                        r[rd] = (int) r[rs1] * (int) r[rs2];
+                        pc = next;
+                        break;
+                    case OP_DIVW: {
+                        int b = (int) r[rs2];
+                        r[rd] = b == 0 ? -1 : (int) r[rs1] / b;
+                        pc = next;
+                        break;
+                    }
+                    case OP_DIVUW: {
+                        int b = (int) r[rs2];
+                        r[rd] = b == 0 ? -1 : Integer.divideUnsigned((int) r[rs1], b);
+                        pc = next;
+                        break;
+                    }
+                    case OP_REMW: {
+                        int b = (int) r[rs2];
+                        r[rd] = b == 0 ? (int) r[rs1] : (int) r[rs1] % b;
+                        pc = next;
+                        break;
+                    }
+                    case OP_REMUW: {
+                        int b = (int) r[rs2];
+                        r[rd] = b == 0 ? (int) r[rs1] : Integer.remainderUnsigned((int) r[rs1], b);
+                        pc = next;
+                        break;
+                    }
+                    case OP_MV:
+                        r[rd] = r[rs1];
+                        pc = next;
+                        break;
+                    case OP_NOP, OP_FENCE:
+                        pc = next;
+                        break;
+                    case OP_FENCE_I:
+                        invalidateAllCode();
+                        codePage = NO_PAGE;
+                        pc = next;
+                        break;
+                    case OP_ECALL:
+                        cause = Cause.ECALL;
+                        break run;
+                    case OP_EBREAK:
+                        tval = pc;
+                        cause = Cause.BREAKPOINT;
+                        break run;
+                    case OP_CSRR:
+                        r[rd] = csr((int) imm, s, retired, hits + slowHits);
+                        pc = next;
+                        break;
+                    case OP_ATOMIC:
+                        if (!atomic(s, rd, rs1, rs2, (int) imm)) {
+                            cause = fault;
+                            break run;
+                        }
+                        pc = next;
+                        break;
+                    default:
+                        throw new AssertionError("undecodable operation " + ((int) d & 0xFF));
+                }
+            }
+            retired++;
+        }
+        s.pc = pc;
+        s.instret += retired;
+        long accesses = hits + slowHits;
+        tlb.countHits(accesses);
+        clock.advance(retired * CostModel.INSTRUCTION + accesses * CostModel.MEMORY_ACCESS);
+        return cause;
+    }
+
+    // ---------------------------------------------------------------- fetch and decode (cold)
+
+    /** Translates a fetch from a page not in the fetch cache; null with {@link #fault} set if it faults. */
+    private long[] fetchMiss(long pc) {
+        fault = NO_FAULT;
+        long pa = mmu.translate(asid, rootPfn, pc, Tlb.EXECUTE);
+        if (pa < 0) {
+            return fail(Cause.INSTRUCTION_PAGE_FAULT, pc);
+        }
+        if (!memory.isRam(pa)) {
+            return fail(Cause.INSTRUCTION_ACCESS_FAULT, pc);
+        }
+        long[] c = codeFor(pa >>> PAGE_SHIFT);
+        long vpn = pc >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        fetchTag[e] = vpn;
+        fetchCode[e] = c;
+        return c;
+    }
+
+    private long[] fail(int cause, long address) {
+        fault = cause;
+        tval = address;
+        return null;
+    }
+
+    /** Decodes the instruction at {@code pc} into its slot of {@code code}, and watches the frame. */
+    private long decodeAt(long[] code, long pc) {
+        long pfn = code[SLOTS];
+        byte[] frame = memory.frameArray(pfn);
+        int off = (int) pc & PAGE_MASK;
+        int low = frame == null ? 0 : (short) SHORT.get(frame, off) & 0xFFFF;
+        long d;
+        if (!isWide(low)) {
+            d = decode(low);
+        } else if (off == PhysicalMemory.PAGE_SIZE - 2) {
+            d = OP_CROSS; // its second half is on the next page, whose mapping may change: not cached
+        } else {
+            d = decode32(frame == null ? 0 : (int) INT.get(frame, off));
+        }
+        code[off >>> 1] = d;
+        memory.watchFrame(pfn);
+        return d;
+    }
+
+    /** Fetches and decodes the 32-bit instruction at the last slot of a page; sets {@link #fault} if its second half faults. */
+    private long crossing(long[] code, long pc) {
+        fault = NO_FAULT;
+        byte[] frame = memory.frameArray(code[SLOTS]);
+        int low = frame == null ? 0 : (short) SHORT.get(frame, PhysicalMemory.PAGE_SIZE - 2) & 0xFFFF;
+        long high = pc + 2;
+        long pa = mmu.translate(asid, rootPfn, high, Tlb.EXECUTE);
+        if (pa < 0) {
+            fail(Cause.INSTRUCTION_PAGE_FAULT, high);
+            return 0;
+        }
+        if (!memory.isRam(pa)) {
+            fail(Cause.INSTRUCTION_ACCESS_FAULT, high);
+            return 0;
+        }
+        return decode32(low | memory.load16(pa) << 16);
+    }
+
+    /** The decoded code of frame {@code pfn}, made if there is none. */
+    private long[] codeFor(long pfn) {
+        long[] c = codeOf(pfn);
+        if (c != null) {
+            return c;
+        }
+        int chunk = (int) (pfn >>> CODE_CHUNK_SHIFT);
+        if (code[chunk] == null) {
+            code[chunk] = new long[1 << CODE_CHUNK_SHIFT][];
+        }
+        c = new long[SLOTS + 1];
+        c[SLOTS] = pfn;
+        code[chunk][(int) pfn & ((1 << CODE_CHUNK_SHIFT) - 1)] = c;
+        // Write entries made before the frame held code do not know of it: refill them.
+        Arrays.fill(writeTag, NO_PAGE);
+        Arrays.fill(writeFrame, null);
+        Arrays.fill(writeCode, null);
+        return c;
+    }
+
+    /** The decoded code of frame {@code pfn}, or null. */
+    private long[] codeOf(long pfn) {
+        if (pfn < 0 || pfn >= memory.frames()) {
+            return null;
+        }
+        long[][] chunk = code[(int) (pfn >>> CODE_CHUNK_SHIFT)];
+        return chunk == null ? null : chunk[(int) pfn & ((1 << CODE_CHUNK_SHIFT) - 1)];
+    }
+
+    private long[][][] newCodeDirectory() {
+        return new long[(int) ((memory.frames() + (1 << CODE_CHUNK_SHIFT) - 1) >>> CODE_CHUNK_SHIFT)][][];
+    }
+
+    /** Clears the decoded slots that a store of {@code size} bytes at page offset {@code off} overlaps. */
+    private static void clearCode(long[] c, int off, int size) {
+        // A 32-bit instruction starting 2 bytes before the store overlaps it too.
+        for (int slot = Math.max(0, (off - 2) >> 1), last = (off + size - 1) >> 1; slot <= last; slot++) {
+            c[slot] = 0;
+        }
+    }
+
+    private void flushTranslations() {
+        Arrays.fill(readTag, NO_PAGE);
+        Arrays.fill(readFrame, null);
+        Arrays.fill(writeTag, NO_PAGE);
+        Arrays.fill(writeFrame, null);
+        Arrays.fill(writeCode, null);
+        Arrays.fill(fetchTag, NO_PAGE);
+        Arrays.fill(fetchCode, null);
+    }
+
+    // ---------------------------------------------------------------- loads and stores (slow paths)
+
+    /**
+     * The read-cache entry for a {@code size}-byte load at {@code va}, filled if need be:
+     * {@link #ENTRY_DEVICE} with {@link #devicePa} set for device registers, {@link #ENTRY_FAULT}
+     * with {@link #fault} set if the load faults.
+     */
+    private int readEntry(long va, int size) {
+        fault = NO_FAULT;
+        if ((va & (size - 1)) != 0) {
+            fail(Cause.LOAD_MISALIGNED, va);
+            return ENTRY_FAULT;
+        }
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (readTag[e] == vpn) {
+            slowHits++;
+            return e;
+        }
+        long pa = mmu.translate(asid, rootPfn, va, Tlb.READ);
+        if (pa < 0) {
+            fail(Cause.LOAD_PAGE_FAULT, va);
+            return ENTRY_FAULT;
+        }
+        if (!memory.isRam(pa)) {
+            if (memory.isDevice(pa)) {
+                devicePa = pa;
+                return ENTRY_DEVICE;
+            }
+            fail(Cause.LOAD_ACCESS_FAULT, va);
+            return ENTRY_FAULT;
+        }
+        byte[] frame = memory.frameArray(pa >>> PAGE_SHIFT);
+        readTag[e] = vpn;
+        readFrame[e] = frame == null ? ZERO_PAGE : frame;
+        return e;
+    }
+
+    /** Like {@link #readEntry} for a store or AMO: backs an unbacked frame. */
+    private int writeEntry(long va, int size) {
+        fault = NO_FAULT;
+        if ((va & (size - 1)) != 0) {
+            fail(Cause.STORE_MISALIGNED, va);
+            return ENTRY_FAULT;
+        }
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (writeTag[e] == vpn) {
+            slowHits++;
+            return e;
+        }
+        long pa = mmu.translate(asid, rootPfn, va, Tlb.WRITE);
+        if (pa < 0) {
+            fail(Cause.STORE_PAGE_FAULT, va);
+            return ENTRY_FAULT;
+        }
+        if (!memory.isRam(pa)) {
+            if (memory.isDevice(pa)) {
+                devicePa = pa;
+                return ENTRY_DEVICE;
+            }
+            fail(Cause.STORE_ACCESS_FAULT, va);
+            return ENTRY_FAULT;
+        }
+        long pfn = pa >>> PAGE_SHIFT;
+        byte[] frame = memory.frameArray(pfn);
+        if (frame == null) {
+            frame = memory.frameArrayForStore(pfn);
+            // Read entries may show this frame as the zero page: they must see the stores from now on.
+            Arrays.fill(readTag, NO_PAGE);
+            Arrays.fill(readFrame, null);
+        }
+        writeTag[e] = vpn;
+        writeFrame[e] = frame;
+        writeCode[e] = codeOf(pfn);
+        return e;
+    }
+
+    /** A load the fast path did not serve: its value zero-extended, or {@link #fault} set. */
+    private long loadSlow(long va, int size) {
+        int e = readEntry(va, size);
+        if (e == ENTRY_FAULT) {
+            return 0;
+        }
+        if (e == ENTRY_DEVICE) {
+            return switch (size) {
+                case 1 -> memory.load8(devicePa);
+                case 2 -> memory.load16(devicePa);
+                case 4 -> memory.load32(devicePa);
+                default -> memory.load64(devicePa);
+            };
+        }
+        byte[] f = readFrame[e];
+        int off = (int) va & PAGE_MASK;
+        return switch (size) {
+            case 1 -> f[off] & 0xFF;
+            case 2 -> (short) SHORT.get(f, off) & 0xFFFF;
+            case 4 -> (int) INT.get(f, off) & 0xFFFF_FFFFL;
+            default -> (long) LONG.get(f, off);
+        };
+    }
+
+    /** A store the fast path did not serve; false with {@link #fault} set if it faults. */
+    private boolean storeSlow(long va, int size, long value) {
+        int e = writeEntry(va, size);
+        if (e == ENTRY_FAULT) {
+            return false;
+        }
+        if (e == ENTRY_DEVICE) {
+            switch (size) {
+                case 1 -> memory.store8(devicePa, value);
+                case 2 -> memory.store16(devicePa, value);
+                case 4 -> memory.store32(devicePa, value);
+                default -> memory.store64(devicePa, value);
+            }
+            return true;
+        }
+        storeRam(e, (int) va & PAGE_MASK, size, value);
+        return true;
+    }
+
+    private void storeRam(int e, int off, int size, long value) {
+        byte[] f = writeFrame[e];
+        switch (size) {
+            case 1 -> f[off] = (byte) value;
+            case 2 -> SHORT.set(f, off, (short) value);
+            case 4 -> INT.set(f, off, (int) value);
+            default -> LONG.set(f, off, value);
+        }
+        long[] c = writeCode[e];
+        if (c != null) {
+            clearCode(c, off, size);
+        }
+    }
+
+    // ---------------------------------------------------------------- CSRs and atomics (cold)
+
+    private long csr(int csr, HartState s, long retired, long hits) {
+        return switch (csr) {
+            // The clock has not yet been charged for this run's instructions and cached accesses.
+            case CSR_CYCLE, CSR_TIME -> clock.now() + retired * CostModel.INSTRUCTION + hits * CostModel.MEMORY_ACCESS;
+            case CSR_INSTRET -> s.instret + retired;
+            default -> throw new AssertionError("undecodable CSR 0x" + Integer.toHexString(csr));
+        };
+    }
+
+    /**
+     * Executes {@code lr}, {@code sc} or an AMO ("A" extension); {@code op} is funct5, plus 32 for
+     * the doubleword form. False with {@link #fault} set if it faults; then nothing changed.
+     */
+    private boolean atomic(HartState s, int rd, int rs1, int rs2, int op) {
+        long[] r = regs;
+        boolean doubleword = (op & 32) != 0;
+        int size = doubleword ? 8 : 4;
+        int f5 = op & 31;
+        long va = r[rs1];
+        if (f5 == AMO_LR) {
+            int e = readEntry(va, size);
+            if (e == ENTRY_DEVICE) {
+                fail(Cause.LOAD_ACCESS_FAULT, va);
+                return false;
+            }
+            if (e == ENTRY_FAULT) {
+                return false;
+            }
+            byte[] f = readFrame[e];
+            int off = (int) va & PAGE_MASK;
+            r[rd] = doubleword ? (long) LONG.get(f, off) : (int) INT.get(f, off);
+            s.reserved = true;
+            s.reservation = va;
+            return true;
+        }
+        if (f5 == AMO_SC) {
+            if ((va & (size - 1)) != 0) {
+                fail(Cause.STORE_MISALIGNED, va);
+                return false;
+            }
+            if (!s.reserved || s.reservation != va) {
+                s.reserved = false;
+                r[rd] = 1;
+                return true;
+            }
+        }
+        int e = writeEntry(va, size);
+        if (e == ENTRY_DEVICE) {
+            fail(Cause.STORE_ACCESS_FAULT, va);
+            return false;
+        }
+        if (e == ENTRY_FAULT) {
+            return false;
+        }
+        if (f5 == AMO_SC) {
+            storeRam(e, (int) va & PAGE_MASK, size, r[rs2]);
+            s.reserved = false;
+            r[rd] = 0;
+            return true;
+        }
+        byte[] f = writeFrame[e];
+        int off = (int) va & PAGE_MASK;
+        long old = doubleword ? (long) LONG.get(f, off) : (int) INT.get(f, off);
+        long src = doubleword ? r[rs2] : (int) r[rs2];
+        long result = switch (f5) {
+            case AMO_SWAP -> src;
+            case AMO_ADD -> old + src;
+            case AMO_XOR -> old ^ src;
+            case AMO_AND -> old & src;
+            case AMO_OR -> old | src;
+            case AMO_MIN -> Math.min(old, src);
+            case AMO_MAX -> Math.max(old, src);
+            // The .W forms compare the sign-extended words as unsigned 64-bit values: the same order as 32-bit unsigned.
+            case AMO_MINU -> Long.compareUnsigned(old, src) < 0 ? old : src;
+            case AMO_MAXU -> Long.compareUnsigned(old, src) > 0 ? old : src;
+            default -> throw new AssertionError("undecodable AMO " + f5);
+        };
+        storeRam(e, off, size, result);
+        r[rd] = old;
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "Hart[asid " + asid + ", root 0x" + Long.toHexString(rootPfn) + "]";
+    }
+}
