@@ -87,6 +87,15 @@ public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase
         return null;
     }
 
+    /**
+     * A loadable segment of a RISC-V boot module, page-aligned: {@code size} bytes at virtual
+     * address {@code vaddr} of the program, held at physical address {@code paddr} (the file's
+     * bytes, then zeros up to the segment's memory size), with rights {@code rights}
+     * ({@link Fpage#R}, {@link Fpage#W}, {@link Fpage#X}).
+     */
+    public record Segment(long vaddr, long paddr, long size, int rights) {
+    }
+
     /** The boot module whose code contains instruction pointer {@code ip}, or null. */
     public BootModule moduleOf(long ip) {
         for (BootModule m : bootModules) {
@@ -105,10 +114,28 @@ public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase
      * @param ipBase   the instruction pointer of its entry 0; entry k is {@code ipBase + k}
      * @param priority the priority the image asks for
      * @param args     the image's arguments for it
+     * @param entry    a RISC-V module's entry point (its ELF header's), else 0
+     * @param segments a RISC-V module's loadable segments in memory, else empty
      */
-    public record BootModule(int index, String name, long ipBase, int priority, List<String> args) {
+    public record BootModule(int index, String name, long ipBase, int priority, List<String> args,
+                             long entry, List<Segment> segments) {
         public BootModule {
             args = List.copyOf(args);
+            segments = List.copyOf(segments);
+        }
+
+        /** A module of Java code (no machine code in memory). */
+        public BootModule(int index, String name, long ipBase, int priority, List<String> args) {
+            this(index, name, ipBase, priority, args, 0, List.of());
+        }
+
+        /**
+         * Whether the module is a RISC-V program (an ELF executable the boot loader put in memory):
+         * its {@link #segments} lie in physical memory, and a thread of a new space started at
+         * {@link #ipBase} runs it from {@link #entry}.
+         */
+        public boolean isMachineCode() {
+            return !segments.isEmpty();
         }
 
         /** The instruction pointer of entry {@code k}. */

@@ -40,10 +40,11 @@ import picocli.CommandLine.Parameters;
                         + "and 100,000 threads blocked in receive: heap and time per thread; the million only with "
                         + "--scale-max 1000000; IPC with 1 to 10,000 active clients), boot (to the shell prompt, "
                         + "256 MiB and 64 GiB machines), metering (a CPU-bound loop in a sandboxed, metered task vs the "
-                        + "same class unmetered)."})
+                        + "same class unmetered), riscv (the CPU-bound RISC-V programs of user/bench under kola exec "
+                        + "and, when installed, qemu-riscv64: MIPS and the time ratio)."})
 final class BenchCommand implements Callable<Integer> {
     static final List<String> KNOWN = java.util.stream.Stream.concat(java.util.stream.Stream.of("ipc", "console", "irq"),
-            KernelBenchmarks.NAMES.stream()).toList();
+            java.util.stream.Stream.concat(KernelBenchmarks.NAMES.stream(), java.util.stream.Stream.of("riscv"))).toList();
 
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "Benchmarks to run: ${COMPLETION-CANDIDATES}; default all.",
             completionCandidates = Known.class)
@@ -86,6 +87,10 @@ final class BenchCommand implements Callable<Integer> {
                 console(out);
             } else if (name.equals("irq")) {
                 irq(out);
+            } else if (name.equals("riscv")) {
+                if (!riscv(out, err)) {
+                    return 1;
+                }
             } else if (KernelBenchmarks.NAMES.contains(name)) {
                 kernel(name, out);
             }
@@ -186,6 +191,44 @@ final class BenchCommand implements Callable<Integer> {
             o.put("ratio", round(r.ratio(), 4));
             out.println(mapper.writeValueAsString(o));
         }
+    }
+
+    /** kola bench riscv; false (said on {@code err}) if a program is not built or gave a wrong result. */
+    private boolean riscv(PrintStream out, PrintStream err) throws Exception {
+        int n = Math.min(rounds, 3);
+        if (!json) {
+            out.printf(Locale.ROOT, "kola bench riscv: user/bench programs, median of %d runs each, kola exec in this process"
+                    + " and %s (%d cores, %s, JDK %s)%n", n, RiscvBench.onPath(RiscvBench.QEMU) ? "qemu-riscv64"
+                    : "no qemu-riscv64 (install qemu-user to compare)", Runtime.getRuntime().availableProcessors(), cpuModel(),
+                    Runtime.version());
+        }
+        List<RiscvBench.Row> rows;
+        try {
+            rows = RiscvBench.measure(java.nio.file.Path.of("user"), n, json ? null : out);
+        } catch (IllegalStateException e) {
+            err.println("kola bench riscv: " + e.getMessage());
+            return false;
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        for (RiscvBench.Row r : rows) {
+            if (json) {
+                ObjectNode o = mapper.createObjectNode();
+                o.put("name", r.name());
+                o.put("ns_per_op", round(r.nsPerInstruction(), 4));
+                o.put("baseline", RiscvBench.QEMU);
+                if (Double.isNaN(r.ratio())) {
+                    o.putNull("ratio");
+                } else {
+                    o.put("ratio", round(r.ratio(), 4));
+                }
+                o.put("mips", round(r.mips(), 1));
+                out.println(mapper.writeValueAsString(o));
+            }
+        }
+        if (!json) {
+            out.println("targets: at least 300 MIPS and at most 3x qemu-riscv64's time (ns_per_op is host ns per instruction)");
+        }
+        return true;
     }
 
     private static double round(double v, int digits) {

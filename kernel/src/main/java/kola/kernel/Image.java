@@ -29,25 +29,29 @@ public record Image(List<Module> modules) {
     }
 
     /**
-     * A boot module: its program given either as a factory or as class files (exactly one of the two).
+     * A boot module: its program given as a factory, as class files, or as a RISC-V ELF executable
+     * (exactly one of the three).
      *
      * @param name     its name, unique in the image
      * @param program  makes one instance of the program per address space; null if {@code classes} is given
      * @param classes  the program's class files: each address space gets the classes defined by a
      *                 class loader of its own, verified against the task allowlist and metered;
      *                 null if {@code program} is given
+     * @param elf      a RISC-V executable: the kernel puts its segments in memory at boot, as a boot
+     *                 loader would, and a thread started at the module's entry runs it in user mode
      * @param priority the priority the root task should give it (0..255)
      * @param args     free-form arguments for the program, visible in the KIP
      */
-    public record Module(String name, Supplier<? extends Program> program, ProgramClasses classes, int priority,
-                         List<String> args) {
+    public record Module(String name, Supplier<? extends Program> program, ProgramClasses classes,
+                         ElfProgram elf, int priority, List<String> args) {
         public Module {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("a module needs a name");
             }
-            if ((program == null) == (classes == null)) {
-                throw new IllegalArgumentException("module " + name + ": give a program factory or class files, "
-                        + (program == null ? "not neither" : "not both"));
+            int given = (program != null ? 1 : 0) + (classes != null ? 1 : 0) + (elf != null ? 1 : 0);
+            if (given != 1) {
+                throw new IllegalArgumentException("module " + name + ": give one of a program factory, class files "
+                        + "or an ELF executable, not " + (given == 0 ? "none" : given));
             }
             if (priority < 0 || priority > 255) {
                 throw new IllegalArgumentException("module " + name + ": priority " + priority + " outside 0..255");
@@ -57,7 +61,7 @@ public record Image(List<Module> modules) {
 
         /** A module whose program comes from a factory. */
         public Module(String name, Supplier<? extends Program> program, int priority, List<String> args) {
-            this(name, program, null, priority, args);
+            this(name, program, null, null, priority, args);
         }
 
         /** A module with priority 100 and no arguments. */
@@ -67,7 +71,12 @@ public record Image(List<Module> modules) {
 
         /** A module whose program is given as class files, run sandboxed in each of its spaces. */
         public static Module ofClasses(String name, ProgramClasses classes, int priority, List<String> args) {
-            return new Module(name, null, classes, priority, args);
+            return new Module(name, null, classes, null, priority, args);
+        }
+
+        /** A module whose program is a RISC-V executable, run in user mode on the machine's hart. */
+        public static Module ofElf(String name, ElfProgram elf, int priority, List<String> args) {
+            return new Module(name, null, null, elf, priority, args);
         }
 
         /**

@@ -15,6 +15,10 @@ import kola.machine.CostModel;
 import kola.machine.CycleClock;
 import kola.machine.Machine;
 import kola.machine.PhysicalMemory;
+import kola.machine.riscv.Cause;
+import kola.machine.riscv.Elf64;
+import kola.machine.riscv.Hart;
+import kola.machine.riscv.HartState;
 
 /**
  * The Kola microkernel on one simulated {@link Machine}: boot, the kernel loop, and the thread and
@@ -49,6 +53,8 @@ public final class Kernel {
     final KernelConfig config;
     final Image image;
     final CycleClock clock;
+    /** The machine's RISC-V hart: runs every RISC-V thread, in turn, as the current thread. */
+    private final Hart hart;
     final EventLog events;
     final Cpu cpu;
     final ThreadTable threads;
@@ -99,6 +105,28 @@ public final class Kernel {
         this.interrupts = new Interrupts(this);
         this.kip = buildKip(machine, config, image);
         writeKipFrame();
+        loadMachineCode();
+        this.hart = new Hart(phys, machine.mmu(), clock);
+    }
+
+    /**
+     * Puts the loadable segments of every RISC-V module where the KIP says they are, as a boot
+     * loader does: the file's bytes at their offset in the segment's pages, zeros after them.
+     */
+    private void loadMachineCode() {
+        PhysicalMemory phys = machine.memory();
+        for (Kip.BootModule b : kip.bootModules()) {
+            ElfProgram program = image.modules().get(b.index()).elf();
+            if (program == null) {
+                continue;
+            }
+            List<Elf64.Segment> segs = program.elf().segments();
+            for (int i = 0; i < segs.size(); i++) {
+                Elf64.Segment seg = segs.get(i);
+                long pa = b.segments().get(i).paddr() + (seg.vaddr() & (PhysicalMemory.PAGE_SIZE - 1));
+                phys.write(pa, program.file(), (int) seg.offset(), (int) seg.fileSize());
+            }
+        }
     }
 
     private static Kip buildKip(Machine machine, KernelConfig config, Image image) {
@@ -113,9 +141,29 @@ public final class Kernel {
             memory.add(new Kip.MemoryDescriptor(type, device.base(), device.size(), device.name()));
         }
         List<Kip.BootModule> modules = new ArrayList<>();
+        // RISC-V modules lie in memory right above the kernel's, each segment in pages of its own.
+        long next = config.kernelMemoryBytes();
         for (int i = 0; i < image.modules().size(); i++) {
             Image.Module m = image.modules().get(i);
-            modules.add(new Kip.BootModule(i, m.name(), moduleIpBase(i), m.priority(), m.args()));
+            if (m.elf() == null) {
+                modules.add(new Kip.BootModule(i, m.name(), moduleIpBase(i), m.priority(), m.args()));
+                continue;
+            }
+            long base = next;
+            if (base + m.elf().pagesBytes() > phys.ramBytes()) {
+                throw new IllegalArgumentException("boot module " + m.name() + " (" + (m.elf().pagesBytes() >> 10)
+                        + " KiB) does not fit in RAM (" + (phys.ramBytes() >> 20) + " MiB) beside kernel memory");
+            }
+            List<Kip.Segment> segments = new ArrayList<>();
+            for (Elf64.Segment seg : m.elf().elf().segments()) {
+                long first = ElfProgram.firstPage(seg);
+                long bytes = (ElfProgram.lastPage(seg) - first + 1) << PhysicalMemory.PAGE_SHIFT;
+                segments.add(new Kip.Segment(first << PhysicalMemory.PAGE_SHIFT, next, bytes, seg.flags() & Fpage.RWX));
+                next += bytes;
+            }
+            memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.BOOT_MODULE, base, next - base, m.name()));
+            modules.add(new Kip.BootModule(i, m.name(), moduleIpBase(i), m.priority(), m.args(), m.elf().elf().entry(),
+                    segments));
         }
         return new Kip(Kip.API_VERSION_X2, memory, SYSTEM_BASE, USER_BASE, config.threadNumberLimit(),
                 UTCB_SIZE_LOG2, UTCB_AREA_MIN_LOG2, KIP_AREA_SIZE_LOG2, Machine.LINES,
@@ -131,6 +179,21 @@ public final class Kernel {
     int moduleOf(long ip) {
         long index = (ip >>> 32) - 1;
         return index >= 0 && index < image.modules().size() ? (int) index : -1;
+    }
+
+    /**
+     * Whether a thread of {@code space} may be started at {@code ip}: a new space at a module's
+     * entry (which makes it that module's space); a Java module's space at an entry of its module;
+     * a RISC-V module's space at its module's entry or any user address (its own code).
+     */
+    boolean validStart(Space space, long ip) {
+        if (space.module < 0) {
+            return moduleOf(ip) >= 0;
+        }
+        if (image.modules().get(space.module).elf() != null) {
+            return moduleOf(ip) == space.module || ip >= 0 && ip < Elf64.USER_TOP;
+        }
+        return moduleOf(ip) == space.module;
     }
 
     /** Writes the KIP's fixed words into its frame: magic, API version, thread bases, clock rate. */
@@ -175,6 +238,8 @@ public final class Kernel {
             if (t.exitPending) {
                 t.exitPending = false;
                 t.trap = Trap.EXIT;
+            } else if (t.hart != null) {
+                runHart(t);
             } else {
                 Meter meter = t.api.meter;
                 meter.arm(cpu.preemptAt - clock.now());
@@ -205,6 +270,66 @@ public final class Kernel {
             }
         }
         return new RunResult(traps, clock.now(), events.count(), events.hash(), threads.count());
+    }
+
+    /**
+     * Runs RISC-V thread {@code t} on the hart until it traps, faults or reaches the preemption
+     * point (its instructions are charged on the clock as they retire), and turns the stop into
+     * the thread's trap: a page fault goes to its pager, any other exception (ecall, ebreak,
+     * illegal instruction, misaligned or access fault) to its exception handler.
+     */
+    private void runHart(Tcb t) {
+        long budget = Math.max(1, (cpu.preemptAt - clock.now()) / CostModel.INSTRUCTION);
+        long before = t.hart.instret;
+        int cause = hart.run(t.hart, t.space.asid, t.space.pageTable.rootPfn, budget);
+        machineInstructions += t.hart.instret - before;
+        switch (cause) {
+            case Cause.BUDGET -> t.trap = Trap.PREEMPT;
+            case Cause.INSTRUCTION_PAGE_FAULT, Cause.LOAD_PAGE_FAULT, Cause.STORE_PAGE_FAULT -> {
+                t.trap = Trap.PAGE_FAULT;
+                t.a0 = hart.tval();
+                t.a1 = cause == Cause.INSTRUCTION_PAGE_FAULT ? Fpage.X : cause == Cause.LOAD_PAGE_FAULT ? Fpage.R : Fpage.W;
+            }
+            default -> {
+                t.trap = Trap.MACHINE_EXCEPTION;
+                t.a0 = cause;
+                t.a1 = hart.tval();
+            }
+        }
+    }
+
+    /** RISC-V instructions retired by all threads so far. */
+    private long machineInstructions;
+
+    /** The RISC-V instructions all threads have retired so far (user mode, on the hart). */
+    public long machineInstructions() {
+        return machineInstructions;
+    }
+
+    /** Words of a RISC-V exception message: pc, cause, tval, then x1..x31. */
+    static final int MACHINE_EXCEPTION_WORDS = 3 + 31;
+
+    /**
+     * RISC-V thread {@code t} took exception {@code cause} (the RISC-V scause number) at its pc:
+     * exception IPC to its handler (label {@link KernelLabels#EXCEPTION}, MR1 pc, MR2 cause, MR3
+     * tval, MR4..MR34 x1..x31), as L4 sends an architecture exception; the handler's reply sets pc
+     * and registers and resumes the thread (see {@link #kernelIpcReplied}). Without a living
+     * handler the thread cannot go on: it dies, reported.
+     */
+    private void machineException(Tcb t, int cause, long tval) {
+        String what = Cause.name(cause) + " at pc 0x" + Long.toHexString(t.hart.pc) + " (tval 0x" + Long.toHexString(tval) + ")";
+        Tcb handler = t.exceptionHandler == ThreadId.NIL ? null : comm.destination(t, t.exceptionHandler);
+        if (!alive(handler)) {
+            fatal(t, what + ", " + (t.exceptionHandler == ThreadId.NIL ? "no exception handler"
+                    : "exception handler " + ThreadId.toString(t.exceptionHandler) + " is gone"));
+            cpu.makeReady(t);
+            return;
+        }
+        beginKernelIpc(t, Tcb.EXCEPTION_IPC, MsgTag.make(KernelLabels.EXCEPTION, MACHINE_EXCEPTION_WORDS, 0),
+                t.hart.pc, cause);
+        t.mr[3] = tval;
+        System.arraycopy(t.hart.x, 1, t.mr, 4, 31);
+        ipc.ipc(t, t.exceptionHandler, t.exceptionHandler, 0);
     }
 
     private void boot() {
@@ -296,6 +421,7 @@ public final class Kernel {
             case Trap.PREEMPT -> { }
             case Trap.EXIT -> exited(t);
             case Trap.PAGE_FAULT -> pageFault(t, t.a0, (int) t.a1);
+            case Trap.MACHINE_EXCEPTION -> machineException(t, (int) t.a0, t.a1);
             case Trap.UNMAP -> syscalls.unmap(t, t.a0);
             case Trap.KDB_PRINT -> {
                 // The object is the String the task passed (String is final: no task code runs here).
@@ -394,7 +520,8 @@ public final class Kernel {
             return;
         }
         t.faultVa = va;
-        beginKernelIpc(t, Tcb.FAULT_IPC, MsgTag.make(KernelLabels.PAGE_FAULT | access, 2, 0), va, t.startIp);
+        beginKernelIpc(t, Tcb.FAULT_IPC, MsgTag.make(KernelLabels.PAGE_FAULT | access, 2, 0), va,
+                t.hart != null ? t.hart.pc : t.startIp);
         ipc.ipc(t, t.pager, t.pager, 0);
     }
 
@@ -453,6 +580,18 @@ public final class Kernel {
         byte kind = t.kernelIpc;
         int untyped = MsgTag.untyped(t.mr[0]);
         long restartIp = t.mr[1];
+        if (kind == Tcb.EXCEPTION_IPC && t.hart != null && untyped >= 1 && !KernelLabels.isKernelLabel(label)) {
+            // The handler's reply resumes a RISC-V thread: MR1 the pc, MR4.. x1, x2, ... (as many as sent).
+            t.hart.pc = restartIp;
+            int regs = Math.min(31, untyped - 3);
+            if (regs > 0) {
+                System.arraycopy(t.mr, 4, t.hart.x, 1, regs);
+            }
+            t.ended = false;
+            t.death = null;
+            endKernelIpc(t);
+            return;
+        }
         endKernelIpc(t);
         if (KernelLabels.isKernelLabel(label)) {
             String why = label == KernelLabels.REFUSED ? "refused by " + ThreadId.toString(t.result)
@@ -593,6 +732,18 @@ public final class Kernel {
         t.xferError = 0;
         t.state = Tcb.READY;
         Image.Module module = image.modules().get(space.module);
+        if (module.elf() != null) {
+            // Machine code: a register file, no continuation. Started at the module's entry, the
+            // thread begins at the program's; any other ip is an address in its own code.
+            t.continuation = null;
+            t.hart = new HartState(ip == moduleIpBase(space.module) ? module.elf().elf().entry() : ip);
+            t.hart.x[2] = sp;
+            if (t.exceptionHandler == ThreadId.NIL) {
+                t.exceptionHandler = t.pager; // until the RISC-V UTCB binding lets a thread name its own
+            }
+            return;
+        }
+        t.hart = null;
         UserApi api = t.api;
         ProgramMaker maker;
         if (module.classes() == null) {

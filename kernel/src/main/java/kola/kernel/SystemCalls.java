@@ -257,8 +257,7 @@ final class SystemCalls {
             return error(self, KernelError.INVALID_PARAMETER);
         }
         boolean setIp = (control & ExRegs.SET_IP) != 0;
-        if (setIp && (t.utcbLocation == NO_UTCB || k.moduleOf(ip) < 0
-                || t.space.module >= 0 && k.moduleOf(ip) != t.space.module)) {
+        if (setIp && (t.utcbLocation == NO_UTCB || !k.validStart(t.space, ip))) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
         long oldControl = (t.halted ? ExRegs.WAS_HALTED : 0)

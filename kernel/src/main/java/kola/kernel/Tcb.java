@@ -116,6 +116,8 @@ final class Tcb {
     boolean exitPending;
 
     Continuation continuation;
+    /** A RISC-V thread's registers and pc (run by the kernel's hart), or null for a Java thread. */
+    kola.machine.riscv.HartState hart;
     UserApi api;
     Throwable death;
     /** What the console says of {@link #death}, made where the thread died (never by calling it in the kernel). */

@@ -20,6 +20,8 @@ final class Trap {
     static final int EXIT = 12;
     static final int KDB_ENTER = 13;
     static final int KDB_QUERY = 14;
+    /** A RISC-V thread took an exception other than a page fault: a0 the cause (scause), a1 tval. */
+    static final int MACHINE_EXCEPTION = 15;
 
     private Trap() {
     }

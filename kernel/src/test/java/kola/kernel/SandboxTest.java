@@ -366,9 +366,9 @@ class SandboxTest {
     void aModuleGivesAFactoryOrClassFilesNotBothNorNeither() {
         ProgramClasses classes = TaskSources.compile("p.Spinner", SPINNER);
         var both = assertThrows(IllegalArgumentException.class,
-                () -> new Image.Module("m", () -> l4 -> { }, classes, 100, List.of()));
-        assertEquals("module m: give a program factory or class files, not both", both.getMessage());
+                () -> new Image.Module("m", () -> l4 -> { }, classes, null, 100, List.of()));
+        assertEquals("module m: give one of a program factory, class files or an ELF executable, not 2", both.getMessage());
         var neither = assertThrows(IllegalArgumentException.class, () -> Image.Module.ofClasses("m", null, 100, List.of()));
-        assertEquals("module m: give a program factory or class files, not neither", neither.getMessage());
+        assertEquals("module m: give one of a program factory, class files or an ELF executable, not none", neither.getMessage());
     }
 }

@@ -150,13 +150,23 @@ public final class Sigma0 implements Program {
         for (int pass = 0; pass < 2; pass++) {
             long start = pass == 0 ? freeCursor : 0;
             for (long base = (start + size - 1) & -size; base + size <= ramEnd; base += size) {
-                if (owned(base, size) && free(base, size)) {
+                if (owned(base, size) && free(base, size) && !bootModule(base, size)) {
                     freeCursor = base + size;
                     return base;
                 }
             }
         }
         return -1;
+    }
+
+    /** Whether the region overlaps a boot module's memory: given out only when asked for by address. */
+    private boolean bootModule(long base, long size) {
+        for (Kip.MemoryDescriptor d : memory) {
+            if (d.type() == Kip.MemoryDescriptor.Type.BOOT_MODULE && base < d.base() + d.size() && d.base() < base + size) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean free(long base, long size) {

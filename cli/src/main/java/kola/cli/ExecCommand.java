@@ -1,0 +1,125 @@
+package kola.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import kola.bench.SystemImages;
+import kola.kernel.ElfProgram;
+import kola.kernel.Image;
+import kola.kernel.Kernel;
+import kola.machine.Machine;
+import kola.system.DefaultImage;
+import kola.system.ExecRuntime;
+import kola.system.Sigma0;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kola exec FILE.elf}: boots a minimal system (sigma0 and {@link ExecRuntime} as the root
+ * task) and runs one freestanding RISC-V program as a task, as {@code qemu-riscv64 FILE} runs it:
+ * what it writes to fd 1 and 2 goes to standard output, and its exit status becomes kola's. An
+ * exception the runtime cannot resolve ends the run with one line on standard error saying where,
+ * and status 128 + the RISC-V cause.
+ */
+@Command(name = "exec", mixinStandardHelpOptions = true,
+        description = "Run one freestanding RISC-V ELF program as a Kola task (like qemu-riscv64 FILE); "
+                + "its exit status is kola's.")
+final class ExecCommand implements Callable<Integer> {
+    /** Where the runtime says how the run ended (its kernel-console line). */
+    private static final Pattern EXIT = Pattern.compile("(?m)^exec: exit (\\d+)$");
+
+    @CommandLine.Mixin
+    MachineOptions machine = new MachineOptions();
+
+    @CommandLine.Parameters(index = "0", paramLabel = "FILE.elf", description = "A RISC-V (RV64IMAC) ELF executable.")
+    Path file;
+
+    @CommandLine.Parameters(index = "1..*", paramLabel = "ARGS", description = "The module's arguments (in the KIP).")
+    List<String> args = List.of();
+
+    @Option(names = "--trace-hash", description = "Print the hash of the kernel event stream at the end (on standard error).")
+    boolean traceHash;
+
+    @Override
+    public Integer call() {
+        ElfProgram program;
+        try {
+            program = ElfProgram.read(file);
+        } catch (IOException e) {
+            System.err.println("kola: " + file + ": cannot read: " + Problems.why(e));
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println("kola: " + file + ": " + e.getMessage());
+            return 2;
+        }
+        return run(program, name(file), args, machine, traceHash, System.out, System.err);
+    }
+
+    private static String name(Path file) {
+        String n = file.getFileName().toString();
+        return n.endsWith(".elf") ? n.substring(0, n.length() - 4) : n;
+    }
+
+    /** The image of {@code kola exec}: sigma0, the runtime, the program. */
+    static Image image(ElfProgram program, String name, List<String> args) {
+        List<Image.Module> modules = new java.util.ArrayList<>(SystemImages.of(List.of(
+                new DefaultImage.Entry("sigma0", Sigma0::new, 255),
+                new DefaultImage.Entry("exec", ExecRuntime::new, 255)), true).modules());
+        modules.add(Image.Module.ofElf(name.isBlank() || name.equals("sigma0") || name.equals("exec") ? "program" : name,
+                program, 100, args));
+        return new Image(modules);
+    }
+
+    /** How a run ended: the program's status (null if the runtime said none), what the kernel console said, the instructions retired. */
+    record Outcome(Integer status, List<String> said, long instructions, Kernel.RunResult result) {
+    }
+
+    /**
+     * Runs {@code program}, its output to {@code out}.
+     *
+     * @throws IllegalArgumentException with a one-line message if the machine or kernel cannot be made so
+     */
+    static Outcome execute(ElfProgram program, String name, List<String> args, MachineOptions options, PrintStream out) {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Machine m = new Machine(options.machineConfig(null, out));
+        Kernel kernel = new Kernel(m, options.kernelConfig(), image(program, name, args),
+                new PrintStream(console, true, StandardCharsets.UTF_8));
+        Kernel.RunResult r = kernel.run();
+        m.uart().flush();
+        out.flush();
+        String said = console.toString(StandardCharsets.UTF_8);
+        Matcher exit = EXIT.matcher(said);
+        List<String> lines = said.lines()
+                .filter(l -> !l.isEmpty() && !l.startsWith("kernel: Kola,") && !EXIT.matcher(l).matches())
+                .toList();
+        return new Outcome(exit.find() ? Integer.valueOf(exit.group(1)) : null, lines, kernel.machineInstructions(), r);
+    }
+
+    /** Runs {@code program}; its output to {@code out}, the runtime's and kernel's words to {@code err}; returns its status. */
+    static int run(ElfProgram program, String name, List<String> args, MachineOptions options, boolean traceHash,
+                   PrintStream out, PrintStream err) {
+        Outcome o;
+        try {
+            o = execute(program, name, args, options, out);
+        } catch (IllegalArgumentException e) {
+            err.println("kola: " + e.getMessage());
+            return 2;
+        }
+        o.said().forEach(err::println);
+        if (traceHash) {
+            err.printf("trace-hash: %016x (%d events)%n", o.result().eventHash(), o.result().events());
+        }
+        if (o.status() == null) {
+            err.println("kola: the program's run ended without an exit status");
+            return 1;
+        }
+        return o.status();
+    }
+}
