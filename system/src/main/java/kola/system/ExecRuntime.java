@@ -32,6 +32,8 @@ import kola.abi.ThreadId;
  * fds get -9, EBADF) by the UART's data register; any other number returns -38 (ENOSYS), as Linux
  * does. The reply moves pc past the {@code ecall} and sets a0.</li>
  * <li>Any other exception (illegal instruction, ebreak, misaligned access...) ends the run.</li>
+ * <li>An <b>echo</b> service for programs that test their L4 IPC: a message with label
+ * {@link #ECHO} and untyped words gets a reply with the same label and each word plus one.</li>
  * </ul>
  *
  * The run ends with one line on the kernel console, {@code exec: exit N} (the program's status, or
@@ -50,6 +52,8 @@ public final class ExecRuntime implements Program {
     private static final long WINDOW_BASE = 0x1_0000_0000L;
     private static final long UART_VA = 0x2000_0000L;
     private static final int ECALL = 8;
+    /** The label of an echo request: the reply carries the same label and every word plus one. */
+    public static final long ECHO = 0xEC0;
     private static final int SYS_WRITE = 64;
     private static final int SYS_EXIT = 93;
     private static final long ENOSYS = -38;
@@ -94,6 +98,14 @@ public final class ExecRuntime implements Program {
                 end = pageFault(l4, l4.mr(1), l4.mr(2), (int) (label & Fpage.RWX));
             } else if (label == KernelLabels.EXCEPTION && MsgTag.untyped(tag) == 34) {
                 end = exception(l4);
+            } else if (label == ECHO && MsgTag.typed(tag) == 0) {
+                // The echo service, for programs that test their IPC: every word back, plus one.
+                int u = MsgTag.untyped(tag);
+                for (int i = 1; i <= u; i++) {
+                    l4.setMr(i, l4.mr(i) + 1);
+                }
+                l4.setMr(0, MsgTag.make(ECHO, u, 0));
+                end = null;
             } else if (label == KernelLabels.EXCEPTION) {
                 end = "exec: " + program.name() + " died (exception code " + l4.mr(2) + ")";
                 exitStatus = EXCEPTION_STATUS;
