@@ -72,6 +72,13 @@ class ExecTest {
         assertEquals(new Run(0, "hello from RISC-V\n", ""), r);
     }
 
+    /** The L4 system-call binding, from a RISC-V program (user/l4/l4calls.c: each check in its comments). */
+    @Test
+    void theL4SystemCallsWorkFromRiscv() throws IOException {
+        Run r = exec(USER.resolve("build/l4/l4calls"));
+        assertEquals(new Run(0, "l4calls: ok\n", "l4calls: KDB_PrintChar works\n"), r);
+    }
+
     @Test
     void everyIsaTestExitsZero() throws IOException {
         List<String> failed = new ArrayList<>();

@@ -248,9 +248,9 @@ final class Invariants {
             }
         }
         walk(phys, s.pageTable.rootPfn, Sv39.LEVELS - 1, 0, (va, pte) -> {
-            boolean kip = !Fpage.isNil(s.kipArea) && va == Fpage.base(s.kipArea) && Sv39.pfn(pte) == k.kipFrame;
+            boolean kernelPage = s.isKernelPage(va, Sv39.pfn(pte), k.kipFrame);
             MapNode n = s.pages.get(va >>> PhysicalMemory.PAGE_SHIFT);
-            if (!kip && n == null) {
+            if (!kernelPage && n == null) {
                 v.add("page table of " + s + ": leaf at 0x" + Long.toHexString(va) + " has no mapping node");
             }
         });
@@ -296,7 +296,7 @@ final class Invariants {
                 return;
             }
             long va = vpn << PhysicalMemory.PAGE_SHIFT;
-            if (!Fpage.isNil(s.kipArea) && va == Fpage.base(s.kipArea) && pfn == k.kipFrame) {
+            if (s.isKernelPage(va, pfn, k.kipFrame)) {
                 return;
             }
             MapNode n = s.pages.get(vpn);

@@ -55,6 +55,8 @@ public final class Kernel {
     final CycleClock clock;
     /** The machine's RISC-V hart: runs every RISC-V thread, in turn, as the current thread. */
     private final Hart hart;
+    /** The L4 system calls of RISC-V threads. */
+    private final RiscvBinding binding = new RiscvBinding(this);
     final EventLog events;
     final Cpu cpu;
     final ThreadTable threads;
@@ -279,10 +281,17 @@ public final class Kernel {
      * illegal instruction, misaligned or access fault) to its exception handler.
      */
     private void runHart(Tcb t) {
+        if (t.hartCall != 0 && binding.resume(t)) {
+            return; // the system call goes on
+        }
         long budget = Math.max(1, (cpu.preemptAt - clock.now()) / CostModel.INSTRUCTION);
         long before = t.hart.instret;
         int cause = hart.run(t.hart, t.space.asid, t.space.pageTable.rootPfn, budget);
         machineInstructions += t.hart.instret - before;
+        binding.syncIn(t);
+        if (cause == Cause.ECALL && binding.enter(t)) {
+            return;
+        }
         switch (cause) {
             case Cause.BUDGET -> t.trap = Trap.PREEMPT;
             case Cause.INSTRUCTION_PAGE_FAULT, Cause.LOAD_PAGE_FAULT, Cause.STORE_PAGE_FAULT -> {
@@ -304,6 +313,22 @@ public final class Kernel {
     /** The RISC-V instructions all threads have retired so far (user mode, on the hart). */
     public long machineInstructions() {
         return machineInstructions;
+    }
+
+    /** A RISC-V thread's KDB_PrintChar: its characters make lines on the console, as a Java thread's kdbPrint. */
+    private void kdbPrintChar(Tcb t, int c) {
+        if (t.kdbLine == null) {
+            t.kdbLine = new StringBuilder();
+        }
+        if (c != '\n') {
+            t.kdbLine.append(c >= 0x20 && c < 0x7F ? (char) c : '?');
+        }
+        if (c == '\n' || t.kdbLine.length() >= Kdb.MAX_LINE) {
+            for (String line : Kdb.taskLines(t.space, t.kdbLine.toString())) {
+                console.println(line);
+            }
+            t.kdbLine.setLength(0);
+        }
     }
 
     /** Words of a RISC-V exception message: pc, cause, tval, then x1..x31. */
@@ -422,6 +447,7 @@ public final class Kernel {
             case Trap.EXIT -> exited(t);
             case Trap.PAGE_FAULT -> pageFault(t, t.a0, (int) t.a1);
             case Trap.MACHINE_EXCEPTION -> machineException(t, (int) t.a0, t.a1);
+            case Trap.KDB_PRINT_CHAR -> kdbPrintChar(t, (int) (t.a0 & 0xFF));
             case Trap.UNMAP -> syscalls.unmap(t, t.a0);
             case Trap.KDB_PRINT -> {
                 // The object is the String the task passed (String is final: no task code runs here).
@@ -739,7 +765,12 @@ public final class Kernel {
             t.hart = new HartState(ip == moduleIpBase(space.module) ? module.elf().elf().entry() : ip);
             t.hart.x[2] = sp;
             if (t.exceptionHandler == ThreadId.NIL) {
-                t.exceptionHandler = t.pager; // until the RISC-V UTCB binding lets a thread name its own
+                // A new thread's handler: its pager, until the thread names another in its UTCB
+                // (a program's loader then serves both, as kola exec's runtime does).
+                t.exceptionHandler = t.pager;
+            }
+            if (!binding.start(t)) {
+                fatal(t, "no kernel memory for its UTCB");
             }
             return;
         }
@@ -906,6 +937,10 @@ public final class Kernel {
         s.dead = true;
         mdb.removeAll(s);
         machine.tlb().flushAsid(s.asid);
+        for (long pfn : s.utcbPages.values()) {
+            kmem.freeFrame(s, pfn);
+        }
+        s.utcbPages.clear();
         s.pageTable.destroy();
         kmem.release(s.owner, KernelObject.SPACE, Space.BYTES);
         spaces.remove(s);

@@ -18,6 +18,8 @@ final class Space {
     /** The KIP area and UTCB area (fpages), nil until SpaceControl sets them. */
     long kipArea = Fpage.NIL;
     long utcbArea = Fpage.NIL;
+    /** The kernel's frames that hold the UTCBs of RISC-V threads, by page number in the UTCB area. */
+    final java.util.Map<Long, Long> utcbPages = new java.util.HashMap<>();
     /** Sigma0's and the root task's spaces may use the privileged system calls. */
     boolean privileged;
     /** May use the whole kernel debugger (every space's threads and mappings, the trace); others see their own space. */
@@ -63,6 +65,12 @@ final class Space {
 
     void releaseUtcb(long location) {
         utcbs.clear(utcbSlot(location));
+    }
+
+    /** Whether the leaf {@code va -> pfn} is one the kernel maps itself: the KIP or a RISC-V thread's UTCB page. */
+    boolean isKernelPage(long va, long pfn, long kipFrame) {
+        Long utcb = utcbPages.get(va >>> 12);
+        return !Fpage.isNil(kipArea) && va == Fpage.base(kipArea) && pfn == kipFrame || utcb != null && utcb == pfn;
     }
 
     /** Whether {@code va} lies in the KIP or UTCB area, where nothing can be mapped. */

@@ -118,6 +118,17 @@ final class Tcb {
     Continuation continuation;
     /** A RISC-V thread's registers and pc (run by the kernel's hart), or null for a Java thread. */
     kola.machine.riscv.HartState hart;
+    /** A RISC-V thread's system call in progress (its trap), 0 if none ({@link RiscvBinding}). */
+    int hartCall;
+    /** The IPC of a RISC-V thread is to be redone after its string-copy fault: with {@code redo0..2}. */
+    boolean hartRedo;
+    long redo0;
+    long redo1;
+    long redo2;
+    /** What the kernel last wrote into a RISC-V thread's UTCB control words, or null. */
+    long[] utcbWritten;
+    /** A RISC-V thread's kernel-debugger line, put together character by character. */
+    StringBuilder kdbLine;
     UserApi api;
     Throwable death;
     /** What the console says of {@link #death}, made where the thread died (never by calling it in the kernel). */

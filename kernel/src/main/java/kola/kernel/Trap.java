@@ -22,6 +22,8 @@ final class Trap {
     static final int KDB_QUERY = 14;
     /** A RISC-V thread took an exception other than a page fault: a0 the cause (scause), a1 tval. */
     static final int MACHINE_EXCEPTION = 15;
+    /** A RISC-V thread's KDB_PrintChar: a0 the character. */
+    static final int KDB_PRINT_CHAR = 16;
 
     private Trap() {
     }

@@ -1,0 +1,253 @@
+package kola.kernel;
+
+import kola.abi.Fpage;
+import kola.abi.MsgTag;
+import kola.machine.PhysicalMemory;
+import kola.machine.riscv.HartState;
+
+/**
+ * The L4 system calls of a RISC-V thread (docs/ABI-RISCV.md): an {@code ecall} with a negative
+ * call number in a7 and the arguments in a0..a6, the message, buffer and thread-control
+ * registers in the thread's UTCB, which lives in the thread's own memory at the address in
+ * {@code tp}. Modelled on L4Ka::Pistachio's register-rich bindings (mips64, powerpc64): the
+ * kernel reads the UTCB words a call needs when the call enters and writes the results back
+ * when it returns, and the call itself is the one the Java personality makes (same trap, same
+ * code in {@link Ipc} and {@link SystemCalls}).
+ *
+ * <p>Every word is hostile: each UTCB word is read once, into the thread control block, and
+ * checked where it is used, as a Java thread's registers are. The UTCB page is the kernel's
+ * (allocated from kernel memory when the thread starts, mapped read-write into the UTCB area,
+ * where nothing else can be mapped), so reading and writing it cannot fault.
+ *
+ * <p>The thread-control words the thread may write (UserDefinedHandle, Pager, ExceptionHandler,
+ * XferTimeouts) are taken into the thread control block at every kernel entry from the hart if
+ * they differ from what the kernel last wrote there, and written back at every return to user
+ * mode: a change made by the thread and one made by ExchangeRegisters from another thread both
+ * reach the other side. Message registers are written back only when a system call returns, so
+ * a message the thread is composing survives a page fault or a preemption.
+ */
+final class RiscvBinding {
+    /** Call numbers (a7). */
+    static final long IPC = -1;
+    static final long LIPC = -2;
+    static final long UNMAP = -3;
+    static final long EXCHANGE_REGISTERS = -4;
+    static final long THREAD_CONTROL = -5;
+    static final long SPACE_CONTROL = -6;
+    static final long SCHEDULE = -7;
+    static final long THREAD_SWITCH = -8;
+    static final long SYSTEM_CLOCK = -9;
+    static final long KDB_PRINT_CHAR = -10;
+    static final long KDB_ENTER = -11;
+
+    /** The trap of call number -i, at index i. */
+    private static final int[] TRAPS = {Trap.NONE, Trap.IPC, Trap.IPC, Trap.UNMAP, Trap.EXCHANGE_REGISTERS,
+        Trap.THREAD_CONTROL, Trap.SPACE_CONTROL, Trap.SCHEDULE, Trap.THREAD_SWITCH, Trap.SYSTEM_CLOCK,
+        Trap.KDB_PRINT_CHAR, Trap.KDB_ENTER};
+
+    /** UTCB word offsets (bytes = word * 8). */
+    static final int MY_GLOBAL_ID = 0;
+    static final int PROCESSOR_NO = 1;
+    static final int USER_DEFINED_HANDLE = 2;
+    static final int PAGER = 3;
+    static final int EXCEPTION_HANDLER = 4;
+    static final int FLAGS = 5;
+    static final int XFER_TIMEOUTS = 6;
+    static final int ERROR_CODE = 7;
+    static final int INTENDED_RECEIVER = 8;
+    static final int ACTUAL_SENDER = 9;
+    static final int MR0 = 16;
+    static final int BR0 = MR0 + MsgTag.MESSAGE_REGISTERS;
+    /** The words the UTCB holds: thread-control words, 64 MRs, 33 BRs (913 bytes of its 1 KiB). */
+    static final int WORDS = BR0 + Tcb.BUFFER_REGISTERS;
+
+    /** Registers: a0 is x10, a7 x17, tp x4. */
+    private static final int A0 = 10;
+    private static final int A7 = 17;
+    private static final int TP = 4;
+    private static final int ECALL_BYTES = 4;
+
+    private final Kernel k;
+
+    RiscvBinding(Kernel k) {
+        this.k = k;
+    }
+
+    /**
+     * The thread is (re)started on the hart: its UTCB page is backed and mapped, its words
+     * written, and tp holds its address. False if kernel memory could not back the page.
+     */
+    boolean start(Tcb t) {
+        Space s = t.space;
+        long vpn = t.utcbLocation >>> PhysicalMemory.PAGE_SHIFT;
+        if (!s.utcbPages.containsKey(vpn)) {
+            long pfn = k.kmem.allocateFrame(s);
+            if (pfn < 0) {
+                return false;
+            }
+            k.machine.memory().zeroFrame(pfn);
+            if (!s.pageTable.map(vpn << PhysicalMemory.PAGE_SHIFT, pfn, Fpage.R | Fpage.W)) {
+                k.kmem.freeFrame(s, pfn);
+                return false;
+            }
+            s.utcbPages.put(vpn, pfn);
+        }
+        for (int i = 0; i < WORDS; i++) {
+            store(t, i, 0);
+        }
+        t.hart.x[TP] = t.utcbLocation;
+        t.hartCall = 0;
+        t.hartRedo = false;
+        t.utcbWritten = null;
+        syncOut(t);
+        return true;
+    }
+
+    /**
+     * The ecall of {@code t} (pc on it) asks for a system call: decodes it into the trap registers,
+     * moves pc past the ecall and returns true; false if a7 is no Kola call (the ecall is then an
+     * exception for the thread's handler).
+     */
+    boolean enter(Tcb t) {
+        HartState h = t.hart;
+        long call = h.x[A7];
+        int trap = call >= KDB_ENTER && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
+        if (trap == Trap.NONE) {
+            return false;
+        }
+        h.pc += ECALL_BYTES;
+        t.a0 = h.x[A0];
+        t.a1 = h.x[A0 + 1];
+        t.a2 = h.x[A0 + 2];
+        t.a3 = h.x[A0 + 3];
+        t.a4 = h.x[A0 + 4];
+        t.a5 = h.x[A0 + 5];
+        t.a6 = h.x[A0 + 6];
+        if (trap == Trap.IPC || trap == Trap.UNMAP) {
+            // The message: MR0 first, then the words it counts (read once; Ipc checks u + t).
+            long tag = load(t, MR0);
+            t.mr[0] = tag;
+            int words = Math.min(MsgTag.MESSAGE_REGISTERS - 1, MsgTag.untyped(tag) + MsgTag.typed(tag));
+            if (trap == Trap.UNMAP) {
+                words = (int) Math.min(MsgTag.MESSAGE_REGISTERS - 1, t.a0 & 0x3F);
+            }
+            for (int i = 1; i <= words; i++) {
+                t.mr[i] = load(t, MR0 + i);
+            }
+            for (int i = 0; i < Tcb.BUFFER_REGISTERS; i++) {
+                t.setBr(i, load(t, BR0 + i));
+            }
+        }
+        if (trap == Trap.KDB_ENTER) {
+            t.trapObject = "RISC-V KDB_Enter";
+        }
+        t.trap = trap;
+        t.hartCall = trap;
+        return true;
+    }
+
+    /**
+     * Before {@code t} runs on the hart again: if its system call must go on (a string copy of its
+     * IPC needs a page of its own first) sets the trap that does so and returns true; otherwise
+     * writes a finished call's results back (registers, message and thread-control words) and
+     * returns false.
+     */
+    boolean resume(Tcb t) {
+        if (t.hartCall == Trap.IPC && t.faultPending) {
+            // As the Java binding does: fault the page in, then redo the IPC from the phase it was in.
+            t.faultPending = false;
+            t.redo0 = t.a0;
+            t.redo1 = t.a1;
+            t.redo2 = t.a2;
+            t.a0 = t.faultVa;
+            t.a1 = t.faultAccess;
+            t.trap = Trap.PAGE_FAULT;
+            t.hartRedo = true;
+            return true;
+        }
+        if (t.hartRedo) {
+            t.hartRedo = false;
+            t.a0 = t.redo0;
+            t.a1 = t.redo1;
+            t.a2 = t.redo2;
+            t.trap = Trap.IPC;
+            return true;
+        }
+        int call = t.hartCall;
+        t.hartCall = 0;
+        HartState h = t.hart;
+        h.x[A0] = t.result;
+        switch (call) {
+            case Trap.IPC -> {
+                long tag = t.mr[0];
+                int words = Math.min(MsgTag.MESSAGE_REGISTERS - 1, MsgTag.untyped(tag) + MsgTag.typed(tag));
+                for (int i = 0; i <= words; i++) {
+                    store(t, MR0 + i, t.mr[i]);
+                }
+            }
+            case Trap.EXCHANGE_REGISTERS -> {
+                for (int i = 1; i <= 6; i++) {
+                    h.x[A0 + i] = t.ret(i - 1);
+                }
+            }
+            case Trap.SYSTEM_CLOCK -> h.x[A0 + 1] = t.ret(0);
+            default -> { }
+        }
+        syncOut(t);
+        return false;
+    }
+
+    /** At a kernel entry from the hart: takes the thread-control words the thread wrote itself. */
+    void syncIn(Tcb t) {
+        long[] w = t.utcbWritten;
+        if (w == null) {
+            return;
+        }
+        long v = load(t, USER_DEFINED_HANDLE);
+        if (v != w[0]) {
+            t.userHandle = v;
+        }
+        v = load(t, PAGER);
+        if (v != w[1]) {
+            t.pager = v;
+        }
+        v = load(t, EXCEPTION_HANDLER);
+        if (v != w[2]) {
+            t.exceptionHandler = v;
+        }
+        v = load(t, XFER_TIMEOUTS);
+        if (v != w[3]) {
+            t.xferTimeouts = v;
+        }
+    }
+
+    /** At a return to user mode: the thread-control words, as the kernel has them. */
+    void syncOut(Tcb t) {
+        if (t.utcbWritten == null) {
+            t.utcbWritten = new long[4];
+        }
+        long[] w = t.utcbWritten;
+        store(t, MY_GLOBAL_ID, t.id);
+        store(t, PROCESSOR_NO, 0);
+        store(t, USER_DEFINED_HANDLE, w[0] = t.userHandle);
+        store(t, PAGER, w[1] = t.pager);
+        store(t, EXCEPTION_HANDLER, w[2] = t.exceptionHandler);
+        store(t, XFER_TIMEOUTS, w[3] = t.xferTimeouts);
+        store(t, ERROR_CODE, t.errorCode);
+    }
+
+    /** The physical address of UTCB word {@code word}: the UTCB page is the kernel's, found without a walk. */
+    private static long address(Tcb t, int word) {
+        long location = t.utcbLocation;
+        long pfn = t.space.utcbPages.get(location >>> PhysicalMemory.PAGE_SHIFT);
+        return (pfn << PhysicalMemory.PAGE_SHIFT) + (location & (PhysicalMemory.PAGE_SIZE - 1)) + (long) word * 8;
+    }
+
+    private long load(Tcb t, int word) {
+        return k.machine.memory().load64(address(t, word));
+    }
+
+    private void store(Tcb t, int word, long value) {
+        k.machine.memory().store64(address(t, word), value);
+    }
+}
