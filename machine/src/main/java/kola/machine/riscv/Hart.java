@@ -70,8 +70,17 @@ import kola.machine.Tlb;
  * and {@link PhysicalMemory#backedFrames()} are unchanged since the end of the previous run;
  * otherwise it is emptied when a run begins.
  *
+ * <h2>Compiled blocks</h2>
+ * An instruction slot interpreted often enough starts a block: the straight-line code from it to its
+ * first jump or branch (at most to the page end), compiled to JVM bytecode in a hidden class
+ * ({@link BlockCompiler}). A block runs only when the remaining budget covers all of it, so budget
+ * stops stay exact; a fault inside it stops at the faulting instruction as the interpreter does;
+ * a store into a block's instructions (by this hart, the kernel or {@code fence.i}) discards the
+ * page's blocks, and a running block leaves right after such a store.
+ *
  * <p>Not thread-safe: confined to the host thread of the kernel loop. Running allocates nothing,
- * except the decoded-code array of a frame the first time code is fetched from it.
+ * except the decoded-code array of a frame the first time code is fetched from it and the
+ * compiled blocks.
  */
 public final class Hart {
 
