@@ -70,8 +70,17 @@ import kola.machine.Tlb;
  * and {@link PhysicalMemory#backedFrames()} are unchanged since the end of the previous run;
  * otherwise it is emptied when a run begins.
  *
+ * <h2>Compiled blocks</h2>
+ * An instruction slot interpreted often enough starts a block: the straight-line code from it to its
+ * first jump or branch (at most to the page end), compiled to JVM bytecode in a hidden class
+ * ({@link BlockCompiler}). A block runs only when the remaining budget covers all of it, so budget
+ * stops stay exact; a fault inside it stops at the faulting instruction as the interpreter does;
+ * a store into a block's instructions (by this hart, the kernel or {@code fence.i}) discards the
+ * page's blocks, and a running block leaves right after such a store.
+ *
  * <p>Not thread-safe: confined to the host thread of the kernel loop. Running allocates nothing,
- * except the decoded-code array of a frame the first time code is fetched from it.
+ * except the decoded-code array of a frame the first time code is fetched from it and the
+ * compiled blocks.
  */
 public final class Hart {
 
@@ -113,18 +122,20 @@ public final class Hart {
     private final long[] writeTag = new long[TC_ENTRIES];
     private final byte[][] writeFrame = new byte[TC_ENTRIES][];
     /** The decoded code of the frame of a write entry, or null: stores clear what they overlap. */
-    private final long[][] writeCode = new long[TC_ENTRIES][];
+    private final CodePage[] writeCode = new CodePage[TC_ENTRIES];
     private final long[] fetchTag = new long[TC_ENTRIES];
-    private final long[][] fetchCode = new long[TC_ENTRIES][];
+    private final CodePage[] fetchCode = new CodePage[TC_ENTRIES];
 
     /**
      * Holds, in its last slot, the page-crossing instruction being executed: that instruction is
      * decoded anew each time, as the mapping of its second half may have changed since.
      */
     private final long[] crossing = new long[SLOTS + 1];
+    /** The code page of {@link #crossing}: never compiled. */
+    private final CodePage crossingPage = new CodePage(crossing, false);
 
     /** Decoded code by frame number, in chunks of 4096 frames; an array has {@link #SLOTS} + 1 entries. */
-    private long[][][] code;
+    private CodePage[][] code;
 
     private int asid = -1;
     private long rootPfn = -1;
@@ -136,7 +147,16 @@ public final class Hart {
     private long tval;
     private long devicePa;
     /** Translation-cache hits made outside the dispatch loop's own counter during a run. */
-    private long slowHits;
+    long slowHits;
+
+    /** False to interpret only (for tests that compare the two). */
+    boolean compileBlocks = true;
+    /** Instructions retired by a block that left early (its returned pc has bit 0 set). */
+    int exitRetired;
+    /** Set by a compiled block's load when it faulted or touched a device: the block must leave. */
+    int status;
+    /** Set by a store that dropped compiled code or reached a device: a running block must leave after it. */
+    private boolean stop;
 
     /**
      * Creates a hart that accesses {@code memory} through {@code mmu} and charges {@code clock}.
@@ -181,6 +201,8 @@ public final class Hart {
         r[0] = 0;
         slowHits = 0;
         tval = 0;
+        fault = NO_FAULT;
+        status = 0;
         int cause = execute(s, maxInstructions);
         System.arraycopy(r, 1, s.x, 1, 31);
         s.x[0] = 0;
@@ -199,9 +221,10 @@ public final class Hart {
 
     /** Discards the decoded code of frame {@code pfn}: for stores into it that {@link PhysicalMemory} did not see. */
     public void invalidateCode(long pfn) {
-        long[] c = codeOf(pfn);
+        CodePage c = codeOf(pfn);
         if (c != null) {
-            Arrays.fill(c, 0, SLOTS, 0);
+            Arrays.fill(c.d, 0, SLOTS, 0);
+            c.dropBlocks();
         }
     }
 
@@ -223,12 +246,13 @@ public final class Hart {
         final byte[][] rFrame = readFrame;
         final long[] wTag = writeTag;
         final byte[][] wFrame = writeFrame;
-        final long[][] wCode = writeCode;
+        final CodePage[] wCode = writeCode;
         long pc = s.pc;
         long retired = 0;
         long hits = 0;
         long codePage = NO_PAGE;
         long[] code = null;
+        CodePage page = null;
         int cause;
         run:
         while (true) {
@@ -240,21 +264,44 @@ public final class Hart {
                 long vpn = pc >>> PAGE_SHIFT;
                 int e = (int) vpn & TC_MASK;
                 if (codePage == CROSSING) {
-                    code = crossing; // once, for the instruction at pc; then back to the page's own code
+                    page = crossingPage; // once, for the instruction at pc; then back to the page's own code
                     vpn = NO_PAGE;
                 } else if (fetchTag[e] == vpn) {
-                    code = fetchCode[e];
+                    page = fetchCode[e];
                     hits++;
                 } else {
-                    code = fetchMiss(pc);
-                    if (code == null) {
+                    page = fetchMiss(pc);
+                    if (page == null) {
                         cause = fault;
                         break;
                     }
                 }
+                code = page.d;
                 codePage = vpn;
             }
-            long d = code[(int) (pc >>> 1) & SLOT_MASK];
+            int slot = (int) (pc >>> 1) & SLOT_MASK;
+            Block[] blocks = page.blocks;
+            Block blk = blocks == null ? null : blocks[slot];
+            if (blk != null) {
+                if (max - retired >= blk.length && (pc & 1) == 0) {
+                    long npc = blk.run(this, r, pc - (slot << 1 & PAGE_MASK));
+                    if ((npc & 1) == 0) {
+                        retired += blk.length;
+                        pc = npc;
+                        continue;
+                    }
+                    retired += exitRetired;
+                    pc = npc & ~1L;
+                    if (fault != NO_FAULT) {
+                        cause = fault;
+                        break;
+                    }
+                    continue;
+                }
+            } else if (++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
+                continue;
+            }
+            long d = code[slot];
             {
                 int rd = (int) (d >>> 8) & 63;
                 int rs1 = (int) (d >>> 14) & 31;
@@ -454,7 +501,7 @@ public final class Hart {
                             int off = (int) va & PAGE_MASK;
                             wFrame[e][off] = (byte) r[rs2];
                             hits++;
-                            long[] c = wCode[e];
+                            CodePage c = wCode[e];
                             if (c != null) {
                                 clearCode(c, off, 1);
                             }
@@ -473,7 +520,7 @@ public final class Hart {
                             int off = (int) va & PAGE_MASK;
                             SHORT.set(wFrame[e], off, (short) r[rs2]);
                             hits++;
-                            long[] c = wCode[e];
+                            CodePage c = wCode[e];
                             if (c != null) {
                                 clearCode(c, off, 2);
                             }
@@ -492,7 +539,7 @@ public final class Hart {
                             int off = (int) va & PAGE_MASK;
                             INT.set(wFrame[e], off, (int) r[rs2]);
                             hits++;
-                            long[] c = wCode[e];
+                            CodePage c = wCode[e];
                             if (c != null) {
                                 clearCode(c, off, 4);
                             }
@@ -511,7 +558,7 @@ public final class Hart {
                             int off = (int) va & PAGE_MASK;
                             LONG.set(wFrame[e], off, r[rs2]);
                             hits++;
-                            long[] c = wCode[e];
+                            CodePage c = wCode[e];
                             if (c != null) {
                                 clearCode(c, off, 8);
                             }
@@ -751,10 +798,266 @@ public final class Hart {
         return cause;
     }
 
+
+    // ---------------------------------------------------------------- compiled blocks
+
+    /** Interpreted executions of an instruction slot before a block is compiled from it. */
+    private static final int HOT = 40;
+    /** Longest block, in instructions. */
+    private static final int MAX_BLOCK = 64;
+    /** Times a page's blocks may be dropped by stores into it before it is no longer compiled. */
+    private static final int MAX_DROPS = 32;
+
+    /** The decoded code of one frame, with the blocks compiled from it. */
+    static final class CodePage {
+        /** Decoded instructions by 2-byte slot; the last entry is the frame number. */
+        final long[] d;
+        final byte[] heat = new byte[SLOTS];
+        boolean compile;
+        /** Compiled blocks by start slot, or null. */
+        Block[] blocks;
+        /** Slots covered by some block, a bit each. */
+        private final long[] covered = new long[SLOTS / 64];
+        private int drops;
+
+        CodePage(long[] d, boolean compile) {
+            this.d = d;
+            this.compile = compile;
+        }
+
+        boolean covers(int first, int last) {
+            for (int s = first; s <= last; s++) {
+                if ((covered[s >>> 6] & 1L << s) != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void add(int first, int end, Block b) {
+            if (blocks == null) {
+                blocks = new Block[SLOTS];
+            }
+            blocks[first] = b;
+            for (int s = first; s < end; s++) {
+                covered[s >>> 6] |= 1L << s;
+            }
+        }
+
+        /** Drops every block; true if there were any. */
+        boolean dropBlocks() {
+            if (blocks == null) {
+                return false;
+            }
+            blocks = null;
+            Arrays.fill(covered, 0);
+            if (++drops > MAX_DROPS) {
+                compile = false;
+            }
+            return true;
+        }
+    }
+
+    /** Compiles the block starting at {@code pc} on {@code page}; false if its first instruction cannot be compiled. */
+    private boolean compileAt(CodePage page, long pc) {
+        long[] c = page.d;
+        int start = (int) pc & PAGE_MASK;
+        long[] ins = new long[MAX_BLOCK];
+        int[] offs = new int[MAX_BLOCK];
+        int n = 0;
+        int off = start;
+        while (n < MAX_BLOCK && off < PhysicalMemory.PAGE_SIZE) {
+            long d = c[off >>> 1];
+            if ((int) d == OP_DECODE) {
+                d = decodeAt(c, off);
+            }
+            int op = (int) d & 0xFF;
+            if (!BlockCompiler.compilable(op)) {
+                break;
+            }
+            ins[n] = d;
+            offs[n] = off;
+            n++;
+            off += 4 - ((int) (d >>> 23) & 2);
+            if (BlockCompiler.endsBlock(op)) {
+                break;
+            }
+        }
+        if (n == 0) {
+            return false;
+        }
+        Block b = BlockCompiler.compile(ins, offs, n, off);
+        b.length = n;
+        page.add(start >>> 1, Math.min(SLOTS, (off + 1) >>> 1), b);
+        return true;
+    }
+
+    // Loads and stores of compiled blocks: the translation-cache hit inline, the rest out of line.
+
+    static long lb(Hart h, long va) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (h.readTag[e] == vpn) {
+            h.slowHits++;
+            return h.readFrame[e][(int) va & PAGE_MASK];
+        }
+        return (byte) h.blockLoad(va, 1);
+    }
+
+    static long lbu(Hart h, long va) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (h.readTag[e] == vpn) {
+            h.slowHits++;
+            return h.readFrame[e][(int) va & PAGE_MASK] & 0xFF;
+        }
+        return h.blockLoad(va, 1);
+    }
+
+    static long lh(Hart h, long va) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (((va & 1) | (h.readTag[e] ^ vpn)) == 0) {
+            h.slowHits++;
+            return (short) SHORT.get(h.readFrame[e], (int) va & PAGE_MASK);
+        }
+        return (short) h.blockLoad(va, 2);
+    }
+
+    static long lhu(Hart h, long va) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (((va & 1) | (h.readTag[e] ^ vpn)) == 0) {
+            h.slowHits++;
+            return (short) SHORT.get(h.readFrame[e], (int) va & PAGE_MASK) & 0xFFFF;
+        }
+        return h.blockLoad(va, 2);
+    }
+
+    static long lw(Hart h, long va) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (((va & 3) | (h.readTag[e] ^ vpn)) == 0) {
+            h.slowHits++;
+            return (int) INT.get(h.readFrame[e], (int) va & PAGE_MASK);
+        }
+        return (int) h.blockLoad(va, 4);
+    }
+
+    static long lwu(Hart h, long va) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (((va & 3) | (h.readTag[e] ^ vpn)) == 0) {
+            h.slowHits++;
+            return (int) INT.get(h.readFrame[e], (int) va & PAGE_MASK) & 0xFFFF_FFFFL;
+        }
+        return h.blockLoad(va, 4);
+    }
+
+    static long ld(Hart h, long va) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (((va & 7) | (h.readTag[e] ^ vpn)) == 0) {
+            h.slowHits++;
+            return (long) LONG.get(h.readFrame[e], (int) va & PAGE_MASK);
+        }
+        return h.blockLoad(va, 8);
+    }
+
+    /** A compiled load the cache did not serve; sets {@link #status} if the block must leave. */
+    private long blockLoad(long va, int size) {
+        stop = false;
+        long v = loadSlow(va, size);
+        if (fault != NO_FAULT || stop) {
+            status = 1;
+        }
+        return v;
+    }
+
+    /** Leaves a block after load number {@code k} (at page offset {@code off}) set {@link #status}. */
+    static long loadExit(Hart h, long[] r, int rd, long value, long base, int off, int len, int k) {
+        h.status = 0;
+        if (h.fault != NO_FAULT) {
+            h.exitRetired = k;
+            return base + off | 1;
+        }
+        r[rd] = value;
+        h.exitRetired = k + 1;
+        return base + off + len | 1;
+    }
+
+    /** True if the block may go on: false after a fault or a store that dropped code or reached a device. */
+    static boolean sb(Hart h, long va, long v) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (h.writeTag[e] == vpn) {
+            int off = (int) va & PAGE_MASK;
+            h.writeFrame[e][off] = (byte) v;
+            h.slowHits++;
+            CodePage c = h.writeCode[e];
+            return c == null || !clearCode(c, off, 1);
+        }
+        return h.blockStore(va, 1, v);
+    }
+
+    static boolean sh(Hart h, long va, long v) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (((va & 1) | (h.writeTag[e] ^ vpn)) == 0) {
+            int off = (int) va & PAGE_MASK;
+            SHORT.set(h.writeFrame[e], off, (short) v);
+            h.slowHits++;
+            CodePage c = h.writeCode[e];
+            return c == null || !clearCode(c, off, 2);
+        }
+        return h.blockStore(va, 2, v);
+    }
+
+    static boolean sw(Hart h, long va, long v) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (((va & 3) | (h.writeTag[e] ^ vpn)) == 0) {
+            int off = (int) va & PAGE_MASK;
+            INT.set(h.writeFrame[e], off, (int) v);
+            h.slowHits++;
+            CodePage c = h.writeCode[e];
+            return c == null || !clearCode(c, off, 4);
+        }
+        return h.blockStore(va, 4, v);
+    }
+
+    static boolean sd(Hart h, long va, long v) {
+        long vpn = va >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        if (((va & 7) | (h.writeTag[e] ^ vpn)) == 0) {
+            int off = (int) va & PAGE_MASK;
+            LONG.set(h.writeFrame[e], off, v);
+            h.slowHits++;
+            CodePage c = h.writeCode[e];
+            return c == null || !clearCode(c, off, 8);
+        }
+        return h.blockStore(va, 8, v);
+    }
+
+    private boolean blockStore(long va, int size, long v) {
+        stop = false;
+        return storeSlow(va, size, v) && !stop;
+    }
+
+    /** Leaves a block after store number {@code k} (at page offset {@code off}) returned false. */
+    static long storeExit(Hart h, long base, int off, int len, int k) {
+        if (h.fault != NO_FAULT) {
+            h.exitRetired = k;
+            return base + off | 1;
+        }
+        h.exitRetired = k + 1;
+        return base + off + len | 1;
+    }
+
     // ---------------------------------------------------------------- fetch and decode (cold)
 
     /** Translates a fetch from a page not in the fetch cache; null with {@link #fault} set if it faults. */
-    private long[] fetchMiss(long pc) {
+    private CodePage fetchMiss(long pc) {
         fault = NO_FAULT;
         long pa = mmu.translate(asid, rootPfn, pc, Tlb.EXECUTE);
         if (pa < 0) {
@@ -763,7 +1066,7 @@ public final class Hart {
         if (!memory.isRam(pa)) {
             return fail(Cause.INSTRUCTION_ACCESS_FAULT, pc);
         }
-        long[] c = codeFor(pa >>> PAGE_SHIFT);
+        CodePage c = codeFor(pa >>> PAGE_SHIFT);
         long vpn = pc >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         fetchTag[e] = vpn;
@@ -771,7 +1074,7 @@ public final class Hart {
         return c;
     }
 
-    private long[] fail(int cause, long address) {
+    private CodePage fail(int cause, long address) {
         fault = cause;
         tval = address;
         return null;
@@ -815,17 +1118,18 @@ public final class Hart {
     }
 
     /** The decoded code of frame {@code pfn}, made if there is none. */
-    private long[] codeFor(long pfn) {
-        long[] c = codeOf(pfn);
+    private CodePage codeFor(long pfn) {
+        CodePage c = codeOf(pfn);
         if (c != null) {
             return c;
         }
         int chunk = (int) (pfn >>> CODE_CHUNK_SHIFT);
         if (code[chunk] == null) {
-            code[chunk] = new long[1 << CODE_CHUNK_SHIFT][];
+            code[chunk] = new CodePage[1 << CODE_CHUNK_SHIFT];
         }
-        c = new long[SLOTS + 1];
-        c[SLOTS] = pfn;
+        long[] d = new long[SLOTS + 1];
+        d[SLOTS] = pfn;
+        c = new CodePage(d, true);
         code[chunk][(int) pfn & ((1 << CODE_CHUNK_SHIFT) - 1)] = c;
         // Write entries made before the frame held code do not know of it: refill them.
         Arrays.fill(writeTag, NO_PAGE);
@@ -835,24 +1139,31 @@ public final class Hart {
     }
 
     /** The decoded code of frame {@code pfn}, or null. */
-    private long[] codeOf(long pfn) {
+    private CodePage codeOf(long pfn) {
         if (pfn < 0 || pfn >= memory.frames()) {
             return null;
         }
-        long[][] chunk = code[(int) (pfn >>> CODE_CHUNK_SHIFT)];
+        CodePage[] chunk = code[(int) (pfn >>> CODE_CHUNK_SHIFT)];
         return chunk == null ? null : chunk[(int) pfn & ((1 << CODE_CHUNK_SHIFT) - 1)];
     }
 
-    private long[][][] newCodeDirectory() {
-        return new long[(int) ((memory.frames() + (1 << CODE_CHUNK_SHIFT) - 1) >>> CODE_CHUNK_SHIFT)][][];
+    private CodePage[][] newCodeDirectory() {
+        return new CodePage[(int) ((memory.frames() + (1 << CODE_CHUNK_SHIFT) - 1) >>> CODE_CHUNK_SHIFT)][];
     }
 
-    /** Clears the decoded slots that a store of {@code size} bytes at page offset {@code off} overlaps. */
-    private static void clearCode(long[] c, int off, int size) {
+    /**
+     * Clears the decoded slots that a store of {@code size} bytes at page offset {@code off}
+     * overlaps; true if that dropped compiled blocks.
+     */
+    private static boolean clearCode(CodePage p, int off, int size) {
+        long[] c = p.d;
         // A 32-bit instruction starting 2 bytes before the store overlaps it too.
-        for (int slot = Math.max(0, (off - 2) >> 1), last = (off + size - 1) >> 1; slot <= last; slot++) {
+        int first = Math.max(0, (off - 2) >> 1);
+        int last = (off + size - 1) >> 1;
+        for (int slot = first; slot <= last; slot++) {
             c[slot] = 0;
         }
+        return p.blocks != null && p.covers(first, last) && p.dropBlocks();
     }
 
     private void flushTranslations() {
@@ -892,6 +1203,7 @@ public final class Hart {
         if (!memory.isRam(pa)) {
             if (memory.isDevice(pa)) {
                 devicePa = pa;
+                stop = true;
                 return ENTRY_DEVICE;
             }
             fail(Cause.LOAD_ACCESS_FAULT, va);
@@ -924,6 +1236,7 @@ public final class Hart {
         if (!memory.isRam(pa)) {
             if (memory.isDevice(pa)) {
                 devicePa = pa;
+                stop = true;
                 return ENTRY_DEVICE;
             }
             fail(Cause.STORE_ACCESS_FAULT, va);
@@ -994,9 +1307,9 @@ public final class Hart {
             case 4 -> INT.set(f, off, (int) value);
             default -> LONG.set(f, off, value);
         }
-        long[] c = writeCode[e];
-        if (c != null) {
-            clearCode(c, off, size);
+        CodePage c = writeCode[e];
+        if (c != null && clearCode(c, off, size)) {
+            stop = true;
         }
     }
 
