@@ -191,6 +191,13 @@ final class RiscvBinding {
                 }
             }
             case Trap.SYSTEM_CLOCK -> h.x[A0 + 1] = t.ret(0);
+            case Trap.UNMAP -> {
+                // The fpages, with the status bits the unmap set.
+                int k = (int) Math.min(MsgTag.MESSAGE_REGISTERS - 1, t.a0 & 0x3F);
+                for (int i = 0; i <= k; i++) {
+                    store(t, MR0 + i, t.mr[i]);
+                }
+            }
             default -> { }
         }
         syncOut(t);
