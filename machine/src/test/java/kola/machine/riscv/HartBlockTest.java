@@ -22,6 +22,7 @@ class HartBlockTest {
 
     static List<Path> programs() throws IOException {
         List<Path> out = new ArrayList<>();
+        UserPrograms.build();
         for (String d : new String[] {"isa", "bench"}) {
             Path dir = Path.of("..", "user", "build", d);
             if (Files.isDirectory(dir)) {
