@@ -264,8 +264,9 @@ final class SystemCalls {
                 | (t.state == Tcb.RECEIVING ? ExRegs.WAS_RECEIVING : 0)
                 | (t.state == Tcb.SENDING ? ExRegs.WAS_SENDING : 0);
         self.ret()[ExRegs.OUT_CONTROL] = oldControl;
-        self.ret()[ExRegs.OUT_SP] = t.startSp;
-        self.ret()[ExRegs.OUT_IP] = t.startIp;
+        // A RISC-V thread's live registers; a Java thread's entry (its code has no other ip to show).
+        self.ret()[ExRegs.OUT_SP] = t.hart != null ? t.hart.x[2] : t.startSp;
+        self.ret()[ExRegs.OUT_IP] = t.hart != null ? t.hart.pc : t.startIp;
         self.ret()[ExRegs.OUT_FLAGS] = t.flags;
         self.ret()[ExRegs.OUT_USER_HANDLE] = t.userHandle;
         self.ret()[ExRegs.OUT_PAGER] = t.pager;
