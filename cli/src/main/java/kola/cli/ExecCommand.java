@@ -87,10 +87,17 @@ final class ExecCommand implements Callable<Integer> {
      * @throws IllegalArgumentException with a one-line message if the machine or kernel cannot be made so
      */
     static Outcome execute(ElfProgram program, String name, List<String> args, MachineOptions options, PrintStream out) {
+        return execute(program, name, args, options, out, false);
+    }
+
+    /** Like {@link #execute(ElfProgram, String, List, MachineOptions, PrintStream)}; {@code checking}: the invariants after every kernel entry. */
+    static Outcome execute(ElfProgram program, String name, List<String> args, MachineOptions options, PrintStream out,
+                           boolean checking) {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Machine m = new Machine(options.machineConfig(null, out));
         Kernel kernel = new Kernel(m, options.kernelConfig(), image(program, name, args),
                 new PrintStream(console, true, StandardCharsets.UTF_8));
+        kernel.setInvariantChecking(checking);
         Kernel.RunResult r = kernel.run();
         m.uart().flush();
         out.flush();

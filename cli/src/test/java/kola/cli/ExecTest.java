@@ -55,6 +55,15 @@ class ExecTest {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** {@link #exec}, with the kernel's invariants checked after every kernel entry. */
+    static Run execChecked(Path elf) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExecCommand.Outcome o = ExecCommand.execute(ElfProgram.read(elf), elf.getFileName().toString(), List.of(),
+                new MachineOptions(), new PrintStream(out, true, StandardCharsets.UTF_8), true);
+        return new Run(o.status() == null ? -1 : o.status(), out.toString(StandardCharsets.UTF_8),
+                o.said().stream().map(l -> l + "\n").collect(java.util.stream.Collectors.joining()));
+    }
+
     static List<String[]> list(String file) throws IOException {
         List<String[]> out = new ArrayList<>();
         for (String line : Files.readAllLines(USER.resolve(file))) {
@@ -110,7 +119,7 @@ class ExecTest {
             if (p[1].equals("runs-forever")) {
                 continue; // spinTaskIsPreemptedAtEverySliceEnd
             }
-            Run r = exec(USER.resolve("build/hostile/" + p[0]));
+            Run r = execChecked(USER.resolve("build/hostile/" + p[0]));
             if (p[1].equals("fault")) {
                 assertEquals(128 + Integer.parseInt(p[2]), r.status(), p[0] + ": " + r.err());
                 assertEquals(1, r.err().lines().count(), p[0] + ": " + r.err());
@@ -118,6 +127,7 @@ class ExecTest {
             } else {
                 assertEquals(0, r.status(), p[0] + ": " + r.err());
                 assertTrue(r.out().contains(p[0] + ": survived"), p[0] + ": " + r.out());
+                assertTrue(r.err().lines().allMatch(l -> l.startsWith(p[0] + ": ")), "only the program's own kdb lines: " + r.err());
             }
         }
     }
