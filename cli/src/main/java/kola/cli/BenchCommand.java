@@ -80,6 +80,22 @@ final class BenchCommand implements Callable<Integer> {
         }
         Set<String> selected = new LinkedHashSet<>(names.isEmpty() ? KNOWN : names);
         PrintStream out = System.out;
+        if (selected.size() > 1) {
+            // Each benchmark in a JVM of its own: one's JIT history (inlining, profiles, deoptimisations)
+            // must not move another's figure.
+            List<String> jvm = ownJvm();
+            if (jvm != null) {
+                for (String name : selected) {
+                    int code = child(jvm, name);
+                    if (code != 0) {
+                        return code;
+                    }
+                }
+                return 0;
+            }
+            err.println("kola bench: cannot find this JVM's command line: running every benchmark in this one JVM, "
+                    + "one after the other (their figures may differ from runs of one benchmark alone)");
+        }
         for (String name : selected) {
             if (name.equals("ipc")) {
                 ipc(out, err);
@@ -229,6 +245,34 @@ final class BenchCommand implements Callable<Integer> {
             out.println("targets: at least 300 MIPS and at most 3x qemu-riscv64's time (ns_per_op is host ns per instruction)");
         }
         return true;
+    }
+
+    /** The java command and JVM options this process was started with, up to the main module; null if unknown. */
+    static List<String> ownJvm() {
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        if (info.command().isEmpty() || info.arguments().isEmpty()) {
+            return null;
+        }
+        List<String> args = List.of(info.arguments().get());
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if ((args.get(i).equals("-m") || args.get(i).equals("--module")) && args.get(i + 1).startsWith("kola.cli/")) {
+                List<String> jvm = new ArrayList<>();
+                jvm.add(info.command().get());
+                jvm.addAll(args.subList(0, i + 2));
+                return jvm;
+            }
+        }
+        return null;
+    }
+
+    /** Runs {@code kola bench NAME} with this command's options in a fresh JVM, its output ours; its exit code. */
+    private int child(List<String> jvm, String name) throws Exception {
+        List<String> cmd = new ArrayList<>(jvm);
+        cmd.addAll(List.of("bench", name, "--rounds", String.valueOf(rounds), "--scale-max", String.valueOf(scaleMax)));
+        if (json) {
+            cmd.add("--json");
+        }
+        return new ProcessBuilder(cmd).inheritIO().start().waitFor();
     }
 
     private static double round(double v, int digits) {
