@@ -151,6 +151,20 @@ class RiscvImageTest {
     }
 
     @Test
+    void theRiscvExampleRunsHelloTwiceForItsJavaLauncher() {
+        assertEquals(List.of(
+                "launcher: starting hello (run 1)",
+                "roottask: hello: hello from RISC-V",
+                "roottask: hello exited with status 0",
+                "launcher: hello exited",
+                "launcher: starting hello (run 2)",
+                "roottask: hello: hello from RISC-V",
+                "roottask: hello exited with status 0",
+                "launcher: hello exited",
+                "launcher: done"), ExamplesTest.run(ExamplesTest.EXAMPLES.resolve("riscv/image.yaml")));
+    }
+
+    @Test
     void anElfPathIsRelativeToTheImageFile() throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.copy(BUILD.resolve("hello/hello"), bin.resolve("hello"));

@@ -1,6 +1,5 @@
 package kola.system;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -96,7 +95,9 @@ public final class ElfPager {
         private final Map<Long, Long> pages = new HashMap<>();
         /** Those of them made for this task alone (stack, copies of writable pages): freed with it. */
         private final List<Long> own = new ArrayList<>();
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        /** What it wrote since its last newline (for {@link #kernelConsole}). */
+        private final byte[] line = new byte[MAX_LINE];
+        private int lineLength;
 
         private Task(Kip.BootModule module, long thread) {
             this.module = module;
@@ -159,8 +160,8 @@ public final class ElfPager {
                     if (b == '\n') {
                         flush(l4, task);
                     } else {
-                        task.line.write(b);
-                        if (task.line.size() >= MAX_LINE) {
+                        task.line[task.lineLength++] = b;
+                        if (task.lineLength == MAX_LINE) {
                             flush(l4, task);
                         }
                     }
@@ -169,14 +170,14 @@ public final class ElfPager {
 
             @Override
             public void end(L4 l4, Task task) {
-                if (task.line.size() > 0) {
+                if (task.lineLength > 0) {
                     flush(l4, task);
                 }
             }
 
             private void flush(L4 l4, Task task) {
-                String text = task.line.toString(StandardCharsets.UTF_8);
-                task.line.reset();
+                String text = new String(task.line, 0, task.lineLength, StandardCharsets.UTF_8);
+                task.lineLength = 0;
                 l4.kdbPrint(task.name() + ": " + (text.endsWith("\r") ? text.substring(0, text.length() - 1) : text));
             }
         };

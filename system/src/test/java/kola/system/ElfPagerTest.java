@@ -1,6 +1,7 @@
 package kola.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,10 +14,12 @@ import kola.abi.L4;
 import kola.abi.MsgTag;
 import kola.abi.Program;
 import kola.abi.ThreadId;
+import kola.kernel.ClasspathClasses;
 import kola.kernel.ElfProgram;
 import kola.kernel.Image;
 import kola.kernel.Kernel;
 import kola.kernel.KernelConfig;
+import kola.kernel.TaskVerifier;
 import kola.machine.Machine;
 import org.junit.jupiter.api.Test;
 
@@ -145,5 +148,12 @@ class ElfPagerTest {
                 "runner: done"), lines, out::toString);
         // Every instruction but the ecall retired, in each of the four counter tasks.
         assertEquals(4 * (COUNTER.length - 1), kernel.machineInstructions(), "the programs ran on the hart");
+    }
+
+    @Test
+    void itsUsersPassTheChecksOfSandboxedTasks() {
+        for (Class<?> user : List.of(RootTask.class, ExecRuntime.class)) {
+            assertNull(TaskVerifier.refusal(user.getSimpleName(), new ClasspathClasses(user)), user.getName());
+        }
     }
 }
