@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import kola.abi.Program;
+import kola.kernel.ElfProgram;
 import kola.kernel.Image;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -36,6 +37,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  *     pager: pager1           # a module started before it (default: sigma0)
  *     manual: true            # started only on request (the shell's demo)
  *     args: [echo=on]         # more arguments for the program
+ *   - name: hello
+ *     elf: ../user/build/hello/hello   # instead of program: a RISC-V ELF executable, relative to
+ *                                      # this file; the root task pages it and runs its ecalls
  * </pre>
  *
  * Any mistake is an {@link IllegalArgumentException} with a one-line message naming the file and
@@ -107,7 +111,7 @@ final class ImageFile {
             if (!(list.get(i) instanceof Map<?, ?> m)) {
                 throw new IllegalArgumentException(at + ": expected a mapping with name and program");
             }
-            Image.Module module = module(at, m, programs, echo);
+            Image.Module module = module(at, m, programs, echo, file.getParent());
             for (String arg : module.args()) {
                 String pager = arg.startsWith("pager=") ? arg.substring(6) : null;
                 if (pager != null && modules.stream().noneMatch(earlier -> earlier.name().equals(pager))) {
@@ -128,19 +132,31 @@ final class ImageFile {
         return text == null ? "" : text.lines().findFirst().orElse("").strip();
     }
 
-    private static Image.Module module(String at, Map<?, ?> m, ProgramSources programs, boolean echo) {
+    private static Image.Module module(String at, Map<?, ?> m, ProgramSources programs, boolean echo, Path dir) {
         for (Object key : m.keySet()) {
-            if (!List.of("name", "program", "priority", "irq", "pager", "manual", "args").contains(key)) {
+            if (!List.of("name", "program", "elf", "priority", "irq", "pager", "manual", "args").contains(key)) {
                 throw new IllegalArgumentException(at + ": unknown key '" + key
-                        + "' (name, program, priority, irq, pager, manual, args)");
+                        + "' (name, program, elf, priority, irq, pager, manual, args)");
             }
         }
         if (!(m.get("name") instanceof String name) || name.isBlank()) {
             throw new IllegalArgumentException(at + ": 'name' must be a non-empty string");
         }
         at = at + " (" + name + ")";
-        if (!(m.get("program") instanceof String program)) {
-            throw new IllegalArgumentException(at + ": 'program' must be a class name");
+        if (m.containsKey("program") && m.containsKey("elf")) {
+            throw new IllegalArgumentException(at + ": give 'program' (a Java class) or 'elf' (a RISC-V executable), not both");
+        }
+        ElfProgram elf = null;
+        if (m.containsKey("elf")) {
+            if (!(m.get("elf") instanceof String path) || path.isBlank()) {
+                throw new IllegalArgumentException(at + ": 'elf' must be the path of a RISC-V ELF executable");
+            }
+            if (m.containsKey("pager")) {
+                throw new IllegalArgumentException(at + ": a RISC-V module is paged by the root task: no 'pager'");
+            }
+            elf = elf(at, dir == null ? Path.of(path) : dir.resolve(path));
+        } else if (!(m.get("program") instanceof String)) {
+            throw new IllegalArgumentException(at + ": 'program' must be a class name (or 'elf' the path of a RISC-V executable)");
         }
         int priority = 100;
         if (m.containsKey("priority")) {
@@ -176,6 +192,10 @@ final class ImageFile {
             }
             extra.forEach(a -> args.add((String) a));
         }
+        if (elf != null) {
+            return Image.Module.ofElf(name, elf, priority, args);
+        }
+        String program = (String) m.get("program");
         ProgramSources.Classes own = programs.classes(program);
         if (own != null) {
             // The image's own programs run sandboxed: verified now and when the kernel defines them per space.
@@ -192,6 +212,17 @@ final class ImageFile {
             args.add("echo=on");
         }
         return new Image.Module(name, factory, priority, args);
+    }
+
+    /** The RISC-V executable at {@code path} (as the image names it, relative to the image's directory). */
+    private static ElfProgram elf(String at, Path path) {
+        try {
+            return ElfProgram.read(path);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(at + ": " + path + ": cannot read: " + Problems.why(e));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + ": " + path + ": " + oneLine(e.getMessage()));
+        }
     }
 
     private static boolean resolvesTo(String program, Class<?> type) {

@@ -102,7 +102,7 @@ class ExamplesTest {
         try (Stream<Path> s = Files.list(EXAMPLES)) {
             examples = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("driver", "echo", "pager"), examples);
+        assertEquals(List.of("driver", "echo", "pager", "riscv"), examples);
         for (String name : examples) {
             assertTrue(Files.isRegularFile(EXAMPLES.resolve(name).resolve("image.yaml")), name);
             String command = "./kola run examples/" + name + "/image.yaml";
@@ -119,6 +119,15 @@ class ExamplesTest {
         assertEquals(Files.readString(EXAMPLES.resolve("echo/Echo.java")).lines().filter(l -> !l.startsWith("/**"))
                 .map(l -> l + "\n").reduce("", String::concat), java);
         assertEquals(Files.readString(EXAMPLES.resolve("echo/image.yaml")).lines().filter(l -> !l.startsWith("#"))
+                .map(l -> l + "\n").reduce("", String::concat), yaml);
+    }
+
+    @Test
+    void readmeShowsTheRiscvExampleAsItIs() throws IOException {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        String section = readme.substring(readme.indexOf("## RISC-V programs"));
+        String yaml = section.substring(section.indexOf("```yaml\n") + 8, section.indexOf("```\n", section.indexOf("```yaml\n") + 8));
+        assertEquals(Files.readString(EXAMPLES.resolve("riscv/image.yaml")).lines().filter(l -> !l.startsWith("#"))
                 .map(l -> l + "\n").reduce("", String::concat), yaml);
     }
 }

@@ -179,6 +179,16 @@ class ImageFileTest {
                 Arguments.of("args not a list", m3 + "    program: Shell\n    args: echo=on\n", "'args' must be a list of strings"),
                 Arguments.of("blank pager", m3 + "    program: Shell\n    pager: ''\n", "'pager' must name a module"),
                 Arguments.of("duplicate module", SIGMA0_ROOT + "  - {name: sigma0, program: Shell}\n", "duplicate module name: sigma0"),
+                Arguments.of("missing elf file", m3 + "    elf: build/nothing\n",
+                        Path.of("build/nothing") + ": cannot read: no such file or directory (check the path)"),
+                Arguments.of("elf that is a directory", m3 + "    elf: .\n", ".: cannot read: is a directory (give a file, not a directory)"),
+                Arguments.of("elf that is not an ELF file", m3 + "    elf: image.yaml\n", "image.yaml: not an ELF file"),
+                Arguments.of("program and elf", m3 + "    program: Shell\n    elf: hello\n",
+                        "module 3 (x): give 'program' (a Java class) or 'elf' (a RISC-V executable), not both"),
+                Arguments.of("elf not a string", m3 + "    elf: [hello]\n", "module 3 (x): 'elf' must be the path of a RISC-V ELF executable"),
+                Arguments.of("blank elf", m3 + "    elf: ''\n", "module 3 (x): 'elf' must be the path of a RISC-V ELF executable"),
+                Arguments.of("elf with a pager", m3 + "    elf: hello\n    pager: sigma0\n",
+                        "module 3 (x): a RISC-V module is paged by the root task: no 'pager'"),
                 Arguments.of("java type tag", "modules: !!java.util.ArrayList []\n", "not valid YAML"));
     }
 

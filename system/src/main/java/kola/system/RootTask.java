@@ -34,6 +34,18 @@ import kola.abi.ThreadId;
  * exception handler: it restarts the thread at its entry, at most {@link #MAX_RESTARTS} times
  * per module, and says so on the console.</li>
  * </ul>
+ *
+ * <p>A module with machine code (a RISC-V ELF executable) is started the same way, at boot or on
+ * request, with its priority, but the root task itself is its pager and exception handler
+ * ({@link ElfPager}): it loads the program's pages as they fault, and runs its system calls. What
+ * the program writes (ecall 64) goes to the kernel console, line by line, through the root task's
+ * {@link L4#kdbPrint} as {@code roottask: NAME: text} (the UART may be another task's, a console
+ * driver's, and the root task calls no server, which could be calling it); its exit (ecall 93)
+ * ends its task: the root task deletes its thread, says {@code roottask: NAME exited with status
+ * N} and answers those who wait for the module; a fault or exception it cannot resolve ends the
+ * task with {@code roottask: NAME ended: WHAT at pc ...}. Such a module is not restarted and gets
+ * no more threads; once ended, it may be started again. It cannot have another pager
+ * ({@code pager=}).
  */
 public final class RootTask implements Program {
     /** How often a module's threads are restarted before the root task gives up on it. */
@@ -55,6 +67,8 @@ public final class RootTask implements Program {
     /** Threads waiting (ROOT_WAIT) for a module's exit: {module, thread} pairs, answered in order. */
     private final List<long[]> waiters = new ArrayList<>();
     private long nextNumber;
+    /** The pager and exception handler of the modules with machine code. */
+    private final ElfPager elf = new ElfPager(ElfPager.kernelConsole());
 
     @Override
     public void run(L4 l4) {
@@ -85,6 +99,15 @@ public final class RootTask implements Program {
         long label = MsgTag.label(tag);
         int u = MsgTag.untyped(tag);
         Kip kip = l4.kernelInterface();
+        ElfPager.Task task = elf.taskOf(client);
+        if (task != null && ElfPager.handles(tag)) {
+            ElfPager.End end = elf.serve(l4, task);
+            if (end == null) {
+                return true;
+            }
+            ended(l4, task, end);
+            return false;
+        }
         if (MsgTag.failed(tag) || MsgTag.typed(tag) != 0) {
             Drivers.error(l4, Protocol.E_BAD_ARGUMENT);
         } else if (label == KernelLabels.EXCEPTION && u == 2) {
@@ -97,7 +120,8 @@ public final class RootTask implements Program {
         } else if (label == Protocol.ROOT_NEW_THREAD && u == 1) {
             ThreadRecord r = threadsById.get(client);
             long entry = l4.mr(1);
-            long id = r == null || entry < 0 || entry > 0xFFFF ? ThreadId.NIL : newThread(l4, client, r.module(), entry);
+            long id = r == null || entry < 0 || entry > 0xFFFF || kip.bootModules().get(r.module()).isMachineCode()
+                    ? ThreadId.NIL : newThread(l4, client, r.module(), entry);
             if (id == ThreadId.NIL) {
                 Drivers.error(l4, Protocol.E_DENIED);
             } else {
@@ -180,10 +204,31 @@ public final class RootTask implements Program {
         });
         threads.sort(null);
         for (long id : threads) {
-            l4.threadControl(id, ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, -1);
+            ElfPager.Task task = elf.taskOf(id);
+            if (task != null) {
+                elf.end(l4, task);
+            } else {
+                l4.threadControl(id, ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, -1);
+            }
             threadsById.remove(id);
         }
-        answerWaiters(l4, i, Protocol.E_NOT_AVAILABLE);
+        forgetModule(l4, i, Protocol.E_NOT_AVAILABLE);
+    }
+
+    /** A RISC-V task ended (its exit or a fault): says so, deletes it, and answers those who wait for its module. */
+    private void ended(L4 l4, ElfPager.Task task, ElfPager.End end) {
+        elf.end(l4, task);
+        l4.kdbPrint(end.exited() ? task.name() + " exited with status " + end.status()
+                : task.name() + " ended: " + end.why());
+        ThreadRecord r = threadsById.remove(task.thread());
+        if (r != null) {
+            forgetModule(l4, r.module(), end.exited() ? Protocol.OK : Protocol.E_NOT_AVAILABLE);
+        }
+    }
+
+    /** Module {@code i} has no threads any more: its waiters get {@code answer}, and it may be started again. */
+    private void forgetModule(L4 l4, int i, long answer) {
+        answerWaiters(l4, i, answer);
         firstThread[i] = ThreadId.NIL;
         threadCount[i] = 0;
         restarts[i] = 0;
@@ -217,12 +262,16 @@ public final class RootTask implements Program {
                 pager = p == null || p.index() == i ? ThreadId.NIL : firstThread[p.index()];
             }
         }
+        if (m.isMachineCode() && pager != kip.sigma0()) {
+            l4.kdbPrint("cannot start " + m.name() + ": a RISC-V module is paged by the root task (no pager=)");
+            return ThreadId.NIL;
+        }
         if (pager == ThreadId.NIL) {
             l4.kdbPrint("cannot start " + m.name() + ": its pager must be a module started before it");
             return ThreadId.NIL;
         }
         long id = ThreadId.global(nextNumber++, 1);
-        String failure = Tasks.create(l4, id, pager, m.entry(0), m.priority());
+        String failure = m.isMachineCode() ? elf.start(l4, m, id) : Tasks.create(l4, id, pager, m.entry(0), m.priority());
         if (failure != null) {
             l4.kdbPrint("cannot start " + m.name() + ": " + failure);
             return ThreadId.NIL;

@@ -1,0 +1,159 @@
+package kola.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import kola.abi.Kip;
+import kola.abi.L4;
+import kola.abi.MsgTag;
+import kola.abi.Program;
+import kola.abi.ThreadId;
+import kola.kernel.ClasspathClasses;
+import kola.kernel.ElfProgram;
+import kola.kernel.Image;
+import kola.kernel.Kernel;
+import kola.kernel.KernelConfig;
+import kola.kernel.TaskVerifier;
+import kola.machine.Machine;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ElfPager} with several RISC-V tasks at once, on programs assembled here (so no cross
+ * compiler is needed): two tasks of one module each get their own copy of its writable page, and
+ * the module's page stays as the boot loader left it, so that tasks started after them (on pages
+ * the first ones left) see it unchanged; a wild store ends its task with one line.
+ */
+class ElfPagerTest {
+    /** Where the programs' code and data are. */
+    static final long TEXT = 0x10000;
+    static final long DATA = 0x11000;
+
+    /**
+     * counter: a0 = the word at DATA, plus one; stores it back; exits with it. DATA holds 41, so
+     * a task that has its own copy exits 42, and one that saw another's store would exit 43.
+     */
+    static final int[] COUNTER = {
+        0x000112B7, // lui  t0, 0x11         t0 = DATA
+        0x0002B503, // ld   a0, 0(t0)
+        0x00150513, // addi a0, a0, 1
+        0x00A2B023, // sd   a0, 0(t0)
+        0x05D00893, // addi a7, zero, 93     exit
+        0x00000073, // ecall
+    };
+
+    /** wild: a store to address 0. */
+    static final int[] WILD = {
+        0x00003023, // sd   zero, 0(zero)
+        0x05D00893, // addi a7, zero, 93
+        0x00000073, // ecall
+    };
+
+    /** A static RISC-V executable: {@code code} read-execute at {@link #TEXT}, the word {@code data} read-write at {@link #DATA}. */
+    static ElfProgram program(int[] code, long data) {
+        byte[] f = new byte[0x2000 + 8];
+        ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(0, new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1});
+        b.putShort(16, (short) 2).putShort(18, (short) 243).putInt(20, 1).putLong(24, TEXT).putLong(32, 64);
+        b.putShort(52, (short) 64).putShort(54, (short) 56).putShort(56, (short) 2);
+        // PT_LOAD, R-X, the code at file offset 0x1000; PT_LOAD, RW-, the data at 0x2000.
+        b.putInt(64, 1).putInt(68, 5).putLong(72, 0x1000).putLong(80, TEXT).putLong(88, TEXT)
+                .putLong(96, code.length * 4L).putLong(104, code.length * 4L).putLong(112, 0x1000);
+        b.putInt(120, 1).putInt(124, 6).putLong(128, 0x2000).putLong(136, DATA).putLong(144, DATA)
+                .putLong(152, 8).putLong(160, 8).putLong(168, 0x1000);
+        for (int i = 0; i < code.length; i++) {
+            b.putInt(0x1000 + 4 * i, code[i]);
+        }
+        b.putLong(0x2000, data);
+        return ElfProgram.parse(f);
+    }
+
+    /**
+     * A root task that runs module {@code counter} twice at once, two rounds, then module
+     * {@code wild}, as their pager and exception handler, and says how each task ended.
+     */
+    public static final class Runner implements Program {
+        private long next;
+
+        @Override
+        public void run(L4 l4) {
+            Kip kip = l4.kernelInterface();
+            next = kip.userBase() + 3;
+            ElfPager pager = new ElfPager(ElfPager.kernelConsole());
+            for (int round = 1; round <= 2; round++) {
+                serve(l4, pager, kip.module("counter"), kip.module("counter"));
+            }
+            serve(l4, pager, kip.module("wild"));
+            l4.kdbPrint("done");
+        }
+
+        /** Starts a task of each of {@code modules} and serves them until all have ended. */
+        private void serve(L4 l4, ElfPager pager, Kip.BootModule... modules) {
+            for (Kip.BootModule m : modules) {
+                String failure = pager.start(l4, m, ThreadId.global(next++, 1));
+                if (failure != null) {
+                    l4.kdbPrint("cannot start " + m.name() + ": " + failure);
+                    return;
+                }
+            }
+            int running = modules.length;
+            long from = l4.waitAny();
+            while (true) {
+                ElfPager.Task task = pager.taskOf(from);
+                if (task == null || !ElfPager.handles(l4.mr(0))) {
+                    l4.kdbPrint("unexpected message " + MsgTag.toString(l4.mr(0)));
+                    from = l4.waitAny();
+                    continue;
+                }
+                ElfPager.End end = pager.serve(l4, task);
+                if (end == null) {
+                    from = l4.replyWait(from);
+                    continue;
+                }
+                pager.end(l4, task);
+                l4.kdbPrint(task.name() + " " + (end.exited() ? "exit " + end.status() : "ended: " + end.why())
+                        + "; tasks left: " + pager.tasks().size());
+                if (--running == 0) {
+                    return;
+                }
+                from = l4.waitAny();
+            }
+        }
+    }
+
+    @Test
+    void everyTaskHasItsOwnCopyOfTheWritablePagesAndAWildStoreEndsOnlyItsTask() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Image image = new Image(List.of(
+                new Image.Module("sigma0", Sigma0::new, 255, List.of()),
+                new Image.Module("runner", Runner::new, 255, List.of()),
+                Image.Module.ofElf("counter", program(COUNTER, 41), 100, List.of()),
+                Image.Module.ofElf("wild", program(WILD, 0), 100, List.of())));
+        Kernel kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), KernelConfig.defaults(),
+                image, new PrintStream(out, true, StandardCharsets.UTF_8));
+        kernel.setInvariantChecking(true);
+        kernel.run(100_000);
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("runner: ")).toList();
+        assertEquals(List.of(
+                "runner: counter exit 42; tasks left: 1",
+                "runner: counter exit 42; tasks left: 0",
+                "runner: counter exit 42; tasks left: 1",
+                "runner: counter exit 42; tasks left: 0",
+                "runner: wild ended: store page fault at pc 0x10000: address 0x0 is not mapped; tasks left: 0",
+                "runner: done"), lines, out::toString);
+        // Every instruction but the ecall retired, in each of the four counter tasks.
+        assertEquals(4 * (COUNTER.length - 1), kernel.machineInstructions(), "the programs ran on the hart");
+    }
+
+    @Test
+    void itsUsersPassTheChecksOfSandboxedTasks() {
+        for (Class<?> user : List.of(RootTask.class, ExecRuntime.class)) {
+            assertNull(TaskVerifier.refusal(user.getSimpleName(), new ClasspathClasses(user)), user.getName());
+        }
+    }
+}
