@@ -43,8 +43,10 @@ final class BlockCompiler {
     private static final int XINFO = 8;
     private static final int NPC = 9;
     private static final int TMP = 11;
+    /** Memory accesses counted so far (each one a translation-cache hit unless its slow path says otherwise). */
+    private static final int ACC = 13;
     /** x1..x31 in locals REGS + 2 * x. */
-    private static final int REGS = 13;
+    private static final int REGS = 14;
 
     private BlockCompiler() {
     }
@@ -98,6 +100,8 @@ final class BlockCompiler {
         final Label[] label;
         /** Straight-line run length from each leader. */
         final int[] runLen;
+        /** Loads and stores before each instruction in the layout. */
+        final int[] memBefore;
         final java.util.List<java.util.function.Consumer<CodeBuilder>> stubs = new java.util.ArrayList<>();
         final boolean[] written = new boolean[33];
         final boolean[] used = new boolean[33];
@@ -120,6 +124,11 @@ final class BlockCompiler {
                 index[offs[i] >>> 1] = i;
             }
             leader = new boolean[n];
+            memBefore = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                int op = (int) ins[i] & 0xFF;
+                memBefore[i + 1] = memBefore[i] + (op >= OP_LB && op <= OP_SD ? 1 : 0);
+            }
             label = new Label[n];
             runLen = new int[n];
             leader[0] = true;
@@ -279,6 +288,7 @@ final class BlockCompiler {
         co.iconst_0().istore(XINFO);
         co.lconst_0().lstore(NPC);
         co.lconst_0().lstore(TMP);
+        co.iconst_0().istore(ACC);
         for (int x = 1; x < 32; x++) {
             if (g.used[x]) {
                 co.aload(R).loadConstant(x).laload().lstore(regLocal(x));
@@ -291,13 +301,20 @@ final class BlockCompiler {
                 g.lead_len = g.runLen[i];
                 int len = g.runLen[i];
                 int off = g.offs[i];
+                int mem = g.memBefore[i + len] - g.memBefore[i];
                 co.iinc(RET, len);
+                if (mem != 0) {
+                    co.iinc(ACC, mem);
+                }
                 co.iload(RET).iload(BUD);
                 Label over = co.newLabel();
                 co.if_icmpgt(over);
                 g.stubs.add(c -> {
                     c.labelBinding(over);
                     c.iinc(RET, -len);
+                    if (mem != 0) {
+                        c.iinc(ACC, -mem);
+                    }
                     pc(c, off);
                     c.lstore(NPC);
                     c.goto_(g.exitR);
@@ -332,6 +349,8 @@ final class BlockCompiler {
     }
 
     private static void spill(CodeBuilder co, Region g) {
+        co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).iload(ACC).i2l().ladd()
+                .putfield(CD_HART, "slowHits", ConstantDescs.CD_long);
         for (int x = 1; x < 32; x++) {
             if (g.written[x]) {
                 co.aload(R).loadConstant(x).lload(regLocal(x)).lastore();
@@ -402,6 +421,8 @@ final class BlockCompiler {
         int rs2 = (int) (d >>> 19) & 31;
         long imm = d >> 32;
         int len = length(d);
+        // At a load or store that leaves: the accesses of its run after it were counted too early.
+        int accFix = g.memBefore[i + 1] - g.memBefore[g.lead + runLen];
         switch (op) {
             case OP_LUI, OP_LI -> {
                 co.loadConstant(imm);
@@ -486,6 +507,7 @@ final class BlockCompiler {
                 g.stubs.add(c -> {
                     c.labelBinding(slow);
                     c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
+                    c.iinc(ACC, accFix);
                     c.loadConstant(info).istore(XINFO);
                     c.goto_(g.loadExit);
                 });
@@ -509,6 +531,7 @@ final class BlockCompiler {
                 g.stubs.add(c -> {
                     c.labelBinding(slow);
                     c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
+                    c.iinc(ACC, accFix);
                     c.loadConstant(info).istore(XINFO);
                     c.goto_(g.storeExit);
                 });

@@ -149,7 +149,11 @@ public final class Hart {
     private int fault = NO_FAULT;
     private long tval;
     private long devicePa;
-    /** Translation-cache hits made outside the dispatch loop's own counter during a run. */
+    /**
+     * Translation-cache hits made outside the dispatch loop's own counter during a run: compiled
+     * blocks add the loads and stores they executed when they leave, and their slow paths take
+     * back those that missed.
+     */
     long slowHits;
 
     /** False to interpret only (for tests that compare the two). */
@@ -942,7 +946,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (h.readTag[e] == vpn) {
-            h.slowHits++;
             return h.readFrame[e][(int) va & PAGE_MASK];
         }
         return (byte) h.blockLoad(va, 1);
@@ -952,7 +955,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (h.readTag[e] == vpn) {
-            h.slowHits++;
             return h.readFrame[e][(int) va & PAGE_MASK] & 0xFF;
         }
         return h.blockLoad(va, 1);
@@ -962,7 +964,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 1) | (h.readTag[e] ^ vpn)) == 0) {
-            h.slowHits++;
             return (short) SHORT.get(h.readFrame[e], (int) va & PAGE_MASK);
         }
         return (short) h.blockLoad(va, 2);
@@ -972,7 +973,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 1) | (h.readTag[e] ^ vpn)) == 0) {
-            h.slowHits++;
             return (short) SHORT.get(h.readFrame[e], (int) va & PAGE_MASK) & 0xFFFF;
         }
         return h.blockLoad(va, 2);
@@ -982,7 +982,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 3) | (h.readTag[e] ^ vpn)) == 0) {
-            h.slowHits++;
             return (int) INT.get(h.readFrame[e], (int) va & PAGE_MASK);
         }
         return (int) h.blockLoad(va, 4);
@@ -992,7 +991,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 3) | (h.readTag[e] ^ vpn)) == 0) {
-            h.slowHits++;
             return (int) INT.get(h.readFrame[e], (int) va & PAGE_MASK) & 0xFFFF_FFFFL;
         }
         return h.blockLoad(va, 4);
@@ -1002,7 +1000,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 7) | (h.readTag[e] ^ vpn)) == 0) {
-            h.slowHits++;
             return (long) LONG.get(h.readFrame[e], (int) va & PAGE_MASK);
         }
         return h.blockLoad(va, 8);
@@ -1010,6 +1007,7 @@ public final class Hart {
 
     /** A compiled load the cache did not serve; sets {@link #status} if the block must leave. */
     private long blockLoad(long va, int size) {
+        slowHits--; // the block counted it as a hit: readEntry counts it again if it is one
         stop = false;
         long v = loadSlow(va, size);
         if (fault != NO_FAULT || stop) {
@@ -1041,7 +1039,6 @@ public final class Hart {
         if (h.writeTag[e] == vpn) {
             int off = (int) va & PAGE_MASK;
             h.writeFrame[e][off] = (byte) v;
-            h.slowHits++;
             CodePage c = h.writeCode[e];
             return c == null || !clearCode(c, off, 1);
         }
@@ -1054,7 +1051,6 @@ public final class Hart {
         if (((va & 1) | (h.writeTag[e] ^ vpn)) == 0) {
             int off = (int) va & PAGE_MASK;
             SHORT.set(h.writeFrame[e], off, (short) v);
-            h.slowHits++;
             CodePage c = h.writeCode[e];
             return c == null || !clearCode(c, off, 2);
         }
@@ -1067,7 +1063,6 @@ public final class Hart {
         if (((va & 3) | (h.writeTag[e] ^ vpn)) == 0) {
             int off = (int) va & PAGE_MASK;
             INT.set(h.writeFrame[e], off, (int) v);
-            h.slowHits++;
             CodePage c = h.writeCode[e];
             return c == null || !clearCode(c, off, 4);
         }
@@ -1080,7 +1075,6 @@ public final class Hart {
         if (((va & 7) | (h.writeTag[e] ^ vpn)) == 0) {
             int off = (int) va & PAGE_MASK;
             LONG.set(h.writeFrame[e], off, v);
-            h.slowHits++;
             CodePage c = h.writeCode[e];
             return c == null || !clearCode(c, off, 8);
         }
@@ -1088,6 +1082,7 @@ public final class Hart {
     }
 
     private boolean blockStore(long va, int size, long v) {
+        slowHits--; // the block counted it as a hit: writeEntry counts it again if it is one
         stop = false;
         return storeSlow(va, size, v) && !stop;
     }
