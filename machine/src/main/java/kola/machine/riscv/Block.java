@@ -1,20 +1,23 @@
 package kola.machine.riscv;
 
 /**
- * A straight-line run of decoded instructions of one code page, compiled to JVM bytecode by
- * {@link BlockCompiler}: it ends at its first jump or branch, before an instruction it cannot
- * compile, or at the end of the page.
+ * A region of decoded instructions of one code page, compiled to JVM bytecode by
+ * {@link BlockCompiler}: the code reachable from its entry inside the page through
+ * straight-line code, branches and direct jumps, up to instructions it cannot compile or that
+ * were never executed. Loops inside the region run inside it.
  */
 abstract class Block {
 
-    /** Instructions it retires when it runs to its end. */
+    /** Instructions of the straight-line run at its entry: it is entered only if the budget covers them. */
     int length;
 
     /**
-     * Executes the block, its first instruction at virtual address {@code base} plus its page
-     * offset. Returns the next pc; with bit 0 set if the block left early (a fault, or a store
-     * that changed code or reached a device), and then {@link Hart#exitRetired} holds the
-     * instructions it retired and {@code pc & ~1} is the faulting or next instruction.
+     * Executes the region, its entry at virtual address {@code base} plus its page offset,
+     * retiring at most {@code budget} instructions: it enters a straight-line run only if the
+     * budget covers all of it. Returns the next pc, and leaves in {@link Hart#exitRetired} the
+     * instructions it retired; the pc has bit 0 set if the region left at a load or store that
+     * faulted, or that changed code or reached a device ({@code pc & ~1} is then the faulting or
+     * the next instruction).
      */
-    abstract long run(Hart h, long[] r, long base);
+    abstract long run(Hart h, long[] r, long base, int budget);
 }

@@ -22,13 +22,14 @@ final class BlockCompiler {
     private static final ClassDesc CD_HART = ClassDesc.of("kola.machine.riscv.Hart");
     private static final ClassDesc CD_BC = ClassDesc.of("kola.machine.riscv.BlockCompiler");
     private static final ClassDesc CD_LONGS = ConstantDescs.CD_long.arrayType();
-    private static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, CD_LONGS, ConstantDescs.CD_long);
+    private static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, CD_LONGS, ConstantDescs.CD_long,
+            ConstantDescs.CD_int);
     private static final MethodTypeDesc MT_LOAD = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, ConstantDescs.CD_long);
     private static final MethodTypeDesc MT_STORE = MethodTypeDesc.of(ConstantDescs.CD_boolean, CD_HART, ConstantDescs.CD_long, ConstantDescs.CD_long);
-    private static final MethodTypeDesc MT_LOAD_EXIT = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, CD_LONGS, ConstantDescs.CD_int,
-            ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_int, ConstantDescs.CD_int, ConstantDescs.CD_int);
+    private static final MethodTypeDesc MT_LOAD_EXIT = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, CD_LONGS,
+            ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_int, ConstantDescs.CD_int);
     private static final MethodTypeDesc MT_STORE_EXIT = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, ConstantDescs.CD_long,
-            ConstantDescs.CD_int, ConstantDescs.CD_int, ConstantDescs.CD_int);
+            ConstantDescs.CD_int, ConstantDescs.CD_int);
     private static final MethodTypeDesc MT_LL_L = MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_long);
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
 
@@ -36,7 +37,16 @@ final class BlockCompiler {
     private static final int H = 1;
     private static final int R = 2;
     private static final int BASE = 3;
-    private static final int TMP = 5;
+    private static final int BUD = 5;
+    private static final int RET = 6;
+    private static final int XR = 7;
+    private static final int XINFO = 8;
+    private static final int NPC = 9;
+    private static final int TMP = 11;
+    /** Memory accesses counted so far (each one a translation-cache hit unless its slow path says otherwise). */
+    private static final int ACC = 13;
+    /** x1..x31 in locals REGS + 2 * x. */
+    private static final int REGS = 14;
 
     private BlockCompiler() {
     }
@@ -49,7 +59,7 @@ final class BlockCompiler {
         };
     }
 
-    /** Tells whether the operation ends a block (it sets the pc). */
+    /** Tells whether the operation ends a straight-line run (it sets the pc). */
     static boolean endsBlock(int op) {
         return switch (op) {
             case OP_JAL, OP_JALR, OP_BEQ, OP_BNE, OP_BLT, OP_BGE, OP_BLTU, OP_BGEU -> true;
@@ -57,29 +67,294 @@ final class BlockCompiler {
         };
     }
 
-    /** Compiles {@code n} instructions {@code ins} at page offsets {@code offs}; {@code end} is the offset after the last. */
-    static Block compile(long[] ins, int[] offs, int n, int end) {
+    static boolean isBranch(int op) {
+        return op >= OP_BEQ && op <= OP_BGEU;
+    }
+
+    /** Tells whether the operation writes {@code rd}. */
+    private static boolean writes(int op) {
+        return switch (op) {
+            case OP_BEQ, OP_BNE, OP_BLT, OP_BGE, OP_BLTU, OP_BGEU, OP_SB, OP_SH, OP_SW, OP_SD, OP_NOP, OP_FENCE -> false;
+            default -> true;
+        };
+    }
+
+    static int length(long d) {
+        return 4 - ((int) (d >>> 23) & 2);
+    }
+
+    /** Bytecode size above which HotSpot would not compile the method (DontCompileHugeMethods). */
+    private static final int HUGE = 7900;
+
+    /**
+     * The state of one compilation: the region's instructions {@code ins} at page offsets
+     * {@code offs} (ascending), {@code n} of them, entered at index 0.
+     */
+    private static final class Region {
+        final long[] ins;
+        final int[] offs;
+        final int n;
+        /** Index of the instruction at a page offset / 2, or -1. */
+        final int[] index = new int[2048 + 2];
+        final boolean[] leader;
+        final Label[] label;
+        /** Straight-line run length from each leader. */
+        final int[] runLen;
+        /** Loads and stores before each instruction in the layout. */
+        final int[] memBefore;
+        final java.util.List<java.util.function.Consumer<CodeBuilder>> stubs = new java.util.ArrayList<>();
+        final boolean[] written = new boolean[33];
+        final boolean[] used = new boolean[33];
+        Label exitR;
+        Label exit;
+        Label loadExit;
+        Label storeExit;
+        boolean usesLoadExit;
+        boolean usesStoreExit;
+        /** Index of the leader of the run being emitted, and that run's length. */
+        int lead;
+        int lead_len;
+
+        Region(long[] ins, int[] offs, int n) {
+            this.ins = ins;
+            this.offs = offs;
+            this.n = n;
+            java.util.Arrays.fill(index, -1);
+            for (int i = 0; i < n; i++) {
+                index[offs[i] >>> 1] = i;
+            }
+            leader = new boolean[n];
+            memBefore = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                int op = (int) ins[i] & 0xFF;
+                memBefore[i + 1] = memBefore[i] + (op >= OP_LB && op <= OP_SD ? 1 : 0);
+            }
+            label = new Label[n];
+            runLen = new int[n];
+            leader[0] = true;
+            for (int i = 0; i < n; i++) {
+                long d = ins[i];
+                int op = (int) d & 0xFF;
+                int ft = offs[i] + length(d);
+                if (isBranch(op) || op == OP_JAL) {
+                    int t = at(offs[i] + (int) (d >> 32));
+                    if (t >= 0) {
+                        leader[t] = true;
+                    }
+                }
+                if (isBranch(op)) {
+                    int f = at(ft);
+                    if (f >= 0) {
+                        leader[f] = true;
+                    }
+                } else if (!endsBlock(op)) {
+                    int f = at(ft);
+                    if (f >= 0 && f != i + 1) {
+                        leader[f] = true;
+                    }
+                }
+                int rd = (int) (d >>> 8) & 63;
+                if (writes(op) && rd != SINK) {
+                    written[rd] = true;
+                    used[rd] = true;
+                }
+                used[(int) (d >>> 14) & 31] = true;
+                used[(int) (d >>> 19) & 31] = true;
+            }
+            used[0] = false;
+            for (int i = 0; i < n; i++) {
+                if (leader[i]) {
+                    int len = 1;
+                    int j = i;
+                    while (!endsBlock((int) ins[j] & 0xFF)) {
+                        int f = at(offs[j] + length(ins[j]));
+                        if (f < 0 || leader[f]) {
+                            break;
+                        }
+                        j = f;
+                        len++;
+                    }
+                    runLen[i] = len;
+                }
+            }
+        }
+
+        /** Index of the instruction at page offset {@code off}, or -1. */
+        int at(long off) {
+            return off < 0 || off >= 4096 ? -1 : index[(int) off >>> 1];
+        }
+    }
+
+    /** Instructions in the run starting at the region's entry. */
+    static int entryLength(long[] ins, int[] offs, int n) {
+        return new Region(ins, offs, n).runLen[0];
+    }
+
+    /**
+     * Compiles the region of {@code n} instructions {@code ins} at page offsets {@code offs}
+     * (ascending; the entry is {@code entry}); null if its bytecode would be too large.
+     */
+    static Block compile(long[] ins, int[] offs, int n, int entry) {
+        Key key = new Key(ins, offs, entry);
+        Block b = CACHE.get(key);
+        if (b == null) {
+            b = build(ins, offs, n, entry);
+            if (CACHE.size() >= CACHE_LIMIT) {
+                CACHE.clear();
+            }
+            CACHE.put(key, b == null ? TOO_LARGE : b);
+        }
+        return b == TOO_LARGE ? null : b;
+    }
+
+    /**
+     * Compiled regions by their instructions: harts (and later runs of a program) that execute
+     * the same code share its class, and the JIT's work on it. A block holds no state of a hart.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Key, Block> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CACHE_LIMIT = 8192;
+    private static final Block TOO_LARGE = new Block() {
+        @Override
+        long run(Hart h, long[] r, long base, int budget) {
+            throw new AssertionError();
+        }
+    };
+
+    private record Key(long[] ins, int[] offs, int entry) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.entry == entry && java.util.Arrays.equals(k.ins, ins) && java.util.Arrays.equals(k.offs, offs);
+        }
+
+        @Override
+        public int hashCode() {
+            return (java.util.Arrays.hashCode(ins) * 31 + java.util.Arrays.hashCode(offs)) * 31 + entry;
+        }
+    }
+
+    private static Block build(long[] ins, int[] offs, int n, int entry) {
+        // Lay out the entry first: the run protocol needs the entry at index 0.
+        long[] si = new long[n];
+        int[] so = new int[n];
+        int e = 0;
+        for (int i = 0; i < n; i++) {
+            if (offs[i] == entry) {
+                e = i;
+            }
+        }
+        // Rotate so that the entry comes first, the rest stays ascending from there.
+        for (int i = 0; i < n; i++) {
+            si[i] = ins[(e + i) % n];
+            so[i] = offs[(e + i) % n];
+        }
+        Region g = new Region(si, so, n);
         byte[] bytes = ClassFile.of().build(ClassDesc.of("kola.machine.riscv.CompiledBlock"), cb -> {
             cb.withSuperclass(CD_BLOCK);
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
             cb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
                     co -> co.aload(0).invokespecial(CD_BLOCK, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
-            cb.withMethodBody("run", MT_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, co -> {
-                boolean ended = false;
-                for (int k = 0; k < n && !ended; k++) {
-                    ended = emit(co, ins[k], offs[k], k);
-                }
-                if (!ended) {
-                    pc(co, end);
-                    co.lreturn();
-                }
-            });
+            cb.withMethodBody("run", MT_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, co -> emitRegion(co, g));
         });
+        int size = ClassFile.of().parse(bytes).methods().stream().filter(m -> m.methodName().equalsString("run"))
+                .findFirst().flatMap(m -> m.findAttribute(java.lang.classfile.Attributes.code()))
+                .map(c -> c.codeLength()).orElse(0);
+        if (size > HUGE) {
+            return null;
+        }
         try {
             MethodHandles.Lookup l = LOOKUP.defineHiddenClass(bytes, true);
-            return (Block) l.findConstructor(l.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
+            Block b = (Block) l.findConstructor(l.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
+            b.length = g.runLen[0];
+            return b;
         } catch (Throwable t) {
             throw new IllegalStateException("cannot define a compiled block", t);
+        }
+    }
+
+    private static int regLocal(int x) {
+        return REGS + 2 * x;
+    }
+
+    private static void emitRegion(CodeBuilder co, Region g) {
+        g.exitR = co.newLabel();
+        g.exit = co.newLabel();
+        g.loadExit = co.newLabel();
+        g.storeExit = co.newLabel();
+        for (int i = 0; i < g.n; i++) {
+            g.label[i] = co.newLabel();
+        }
+        co.iconst_0().istore(RET);
+        co.iconst_0().istore(XR);
+        co.iconst_0().istore(XINFO);
+        co.lconst_0().lstore(NPC);
+        co.lconst_0().lstore(TMP);
+        co.iconst_0().istore(ACC);
+        for (int x = 1; x < 32; x++) {
+            if (g.used[x]) {
+                co.aload(R).loadConstant(x).laload().lstore(regLocal(x));
+            }
+        }
+        for (int i = 0; i < g.n; i++) {
+            if (g.leader[i]) {
+                co.labelBinding(g.label[i]);
+                g.lead = i;
+                g.lead_len = g.runLen[i];
+                int len = g.runLen[i];
+                int off = g.offs[i];
+                int mem = g.memBefore[i + len] - g.memBefore[i];
+                co.iinc(RET, len);
+                if (mem != 0) {
+                    co.iinc(ACC, mem);
+                }
+                co.iload(RET).iload(BUD);
+                Label over = co.newLabel();
+                co.if_icmpgt(over);
+                g.stubs.add(c -> {
+                    c.labelBinding(over);
+                    c.iinc(RET, -len);
+                    if (mem != 0) {
+                        c.iinc(ACC, -mem);
+                    }
+                    pc(c, off);
+                    c.lstore(NPC);
+                    c.goto_(g.exitR);
+                });
+            }
+            emit(co, g, i);
+        }
+        for (var s : g.stubs) {
+            s.accept(co);
+        }
+        // Every exit: XR instructions retired, NPC the pc to return.
+        co.labelBinding(g.exitR);
+        co.iload(RET).istore(XR);
+        co.labelBinding(g.exit);
+        spill(co, g);
+        co.aload(H).iload(XR).putfield(CD_HART, "exitRetired", ConstantDescs.CD_int);
+        co.lload(NPC).lreturn();
+        if (g.usesLoadExit) {
+            co.labelBinding(g.loadExit);
+            spill(co, g);
+            co.aload(H).aload(R).lload(TMP).lload(BASE).iload(XINFO).iload(XR);
+            co.invokestatic(CD_HART, "loadExit", MT_LOAD_EXIT);
+            co.lreturn();
+        }
+        if (g.usesStoreExit) {
+            co.labelBinding(g.storeExit);
+            spill(co, g);
+            co.aload(H).lload(BASE).iload(XINFO).iload(XR);
+            co.invokestatic(CD_HART, "storeExit", MT_STORE_EXIT);
+            co.lreturn();
+        }
+    }
+
+    private static void spill(CodeBuilder co, Region g) {
+        co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).iload(ACC).i2l().ladd()
+                .putfield(CD_HART, "slowHits", ConstantDescs.CD_long);
+        for (int x = 1; x < 32; x++) {
+            if (g.written[x]) {
+                co.aload(R).loadConstant(x).lload(regLocal(x)).lastore();
+            }
         }
     }
 
@@ -95,49 +370,85 @@ final class BlockCompiler {
         if (x == 0) {
             co.lconst_0();
         } else {
-            co.aload(R).loadConstant(x).laload();
+            co.lload(regLocal(x));
         }
     }
 
-    private static void dst(CodeBuilder co, int rd) {
-        co.aload(R).loadConstant(rd);
+    /** Stores the long on the stack into {@code rd}. */
+    private static void set(CodeBuilder co, int rd) {
+        if (rd == SINK) {
+            co.pop2();
+        } else {
+            co.lstore(regLocal(rd));
+        }
     }
 
-    /** Emits one instruction; true if it ended the block. */
-    private static boolean emit(CodeBuilder co, long d, int off, int k) {
+    /** Leaves the region for page offset {@code off} (the current run retired in full). */
+    private static void leave(CodeBuilder co, Region g, long off) {
+        pc(co, off);
+        co.lstore(NPC);
+        co.goto_(g.exitR);
+    }
+
+    /** Goes on at page offset {@code off}: inside the region if it is there, else leaves. */
+    private static void jump(CodeBuilder co, Region g, long off) {
+        int t = g.at(off);
+        if (t >= 0) {
+            co.goto_(g.label[t]);
+        } else {
+            leave(co, g, off);
+        }
+    }
+
+    /** After instruction {@code i}: falls through to the next one, jumps to it, or leaves. */
+    private static void fallThrough(CodeBuilder co, Region g, int i, long off) {
+        int t = g.at(off);
+        if (t >= 0 && t == i + 1) {
+            return; // next in the layout
+        }
+        jump(co, g, off);
+    }
+
+    /** Emits instruction {@code i}. */
+    private static void emit(CodeBuilder co, Region g, int i) {
+        long d = g.ins[i];
+        int off = g.offs[i];
+        int k = i - g.lead; // position in its run
+        int runLen = g.lead_len;
         int op = (int) d & 0xFF;
         int rd = (int) (d >>> 8) & 63;
         int rs1 = (int) (d >>> 14) & 31;
         int rs2 = (int) (d >>> 19) & 31;
         long imm = d >> 32;
-        int len = 4 - ((int) (d >>> 23) & 2);
+        int len = length(d);
+        // At a load or store that leaves: the accesses of its run after it were counted too early.
+        int accFix = g.memBefore[i + 1] - g.memBefore[g.lead + runLen];
         switch (op) {
             case OP_LUI, OP_LI -> {
-                dst(co, rd);
                 co.loadConstant(imm);
-                co.lastore();
+                set(co, rd);
             }
             case OP_AUIPC -> {
-                dst(co, rd);
                 pc(co, off + imm);
-                co.lastore();
+                set(co, rd);
             }
             case OP_JAL -> {
-                dst(co, rd);
-                pc(co, off + len);
-                co.lastore();
-                pc(co, off + imm);
-                co.lreturn();
-                return true;
+                if (rd != SINK) {
+                    pc(co, off + len);
+                    set(co, rd);
+                }
+                jump(co, g, off + imm);
+                return;
             }
             case OP_JALR -> {
                 reg(co, rs1);
-                co.loadConstant(imm).ladd().loadConstant(~1L).land().lstore(TMP);
-                dst(co, rd);
-                pc(co, off + len);
-                co.lastore();
-                co.lload(TMP).lreturn();
-                return true;
+                co.loadConstant(imm).ladd().loadConstant(~1L).land().lstore(NPC);
+                if (rd != SINK) {
+                    pc(co, off + len);
+                    set(co, rd);
+                }
+                co.goto_(g.exitR);
+                return;
             }
             case OP_BEQ, OP_BNE, OP_BLT, OP_BGE, OP_BLTU, OP_BGEU -> {
                 boolean unsigned = op == OP_BLTU || op == OP_BGEU;
@@ -150,19 +461,27 @@ final class BlockCompiler {
                     co.loadConstant(Long.MIN_VALUE).lxor();
                 }
                 co.lcmp();
-                Label taken = co.newLabel();
+                long target = off + imm;
+                int t = g.at(target);
+                Label taken;
+                if (t >= 0) {
+                    taken = g.label[t];
+                } else {
+                    Label stub = co.newLabel();
+                    taken = stub;
+                    g.stubs.add(c -> {
+                        c.labelBinding(stub);
+                        leave(c, g, target);
+                    });
+                }
                 switch (op) {
                     case OP_BEQ -> co.ifeq(taken);
                     case OP_BNE -> co.ifne(taken);
                     case OP_BLT, OP_BLTU -> co.iflt(taken);
                     default -> co.ifge(taken);
                 }
-                pc(co, off + len);
-                co.lreturn();
-                co.labelBinding(taken);
-                pc(co, off + imm);
-                co.lreturn();
-                return true;
+                fallThrough(co, g, i, off + len);
+                return;
             }
             case OP_LB, OP_LH, OP_LW, OP_LD, OP_LBU, OP_LHU, OP_LWU -> {
                 String name = switch (op) {
@@ -179,14 +498,19 @@ final class BlockCompiler {
                 co.loadConstant(imm).ladd();
                 co.invokestatic(CD_HART, name, MT_LOAD);
                 co.lstore(TMP);
-                Label ok = co.newLabel();
-                co.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifeq(ok);
-                co.aload(H).aload(R).loadConstant(rd).lload(TMP).lload(BASE).loadConstant(off).loadConstant(len).loadConstant(k);
-                co.invokestatic(CD_HART, "loadExit", MT_LOAD_EXIT);
-                co.lreturn();
-                co.labelBinding(ok);
-                dst(co, rd);
-                co.lload(TMP).lastore();
+                Label slow = co.newLabel();
+                co.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
+                co.lload(TMP);
+                set(co, rd);
+                int info = off | len << 12 | rd << 16;
+                g.usesLoadExit = true;
+                g.stubs.add(c -> {
+                    c.labelBinding(slow);
+                    c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
+                    c.iinc(ACC, accFix);
+                    c.loadConstant(info).istore(XINFO);
+                    c.goto_(g.loadExit);
+                });
             }
             case OP_SB, OP_SH, OP_SW, OP_SD -> {
                 String name = switch (op) {
@@ -200,15 +524,19 @@ final class BlockCompiler {
                 co.loadConstant(imm).ladd();
                 reg(co, rs2);
                 co.invokestatic(CD_HART, name, MT_STORE);
-                Label ok = co.newLabel();
-                co.ifne(ok);
-                co.aload(H).lload(BASE).loadConstant(off).loadConstant(len).loadConstant(k);
-                co.invokestatic(CD_HART, "storeExit", MT_STORE_EXIT);
-                co.lreturn();
-                co.labelBinding(ok);
+                Label slow = co.newLabel();
+                co.ifeq(slow);
+                int info = off | len << 12;
+                g.usesStoreExit = true;
+                g.stubs.add(c -> {
+                    c.labelBinding(slow);
+                    c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
+                    c.iinc(ACC, accFix);
+                    c.loadConstant(info).istore(XINFO);
+                    c.goto_(g.storeExit);
+                });
             }
             case OP_ADDI, OP_XORI, OP_ORI, OP_ANDI -> {
-                dst(co, rd);
                 reg(co, rs1);
                 co.loadConstant(imm);
                 switch (op) {
@@ -217,17 +545,15 @@ final class BlockCompiler {
                     case OP_ORI -> co.lor();
                     default -> co.land();
                 }
-                co.lastore();
+                set(co, rd);
             }
             case OP_SLTI, OP_SLTIU -> {
-                dst(co, rd);
                 reg(co, rs1);
                 co.loadConstant(imm);
                 co.invokestatic(CD_BC, op == OP_SLTI ? "slt" : "sltu", MT_LL_L);
-                co.lastore();
+                set(co, rd);
             }
             case OP_SLLI, OP_SRLI, OP_SRAI -> {
-                dst(co, rd);
                 reg(co, rs1);
                 co.loadConstant((int) imm);
                 switch (op) {
@@ -235,10 +561,9 @@ final class BlockCompiler {
                     case OP_SRLI -> co.lushr();
                     default -> co.lshr();
                 }
-                co.lastore();
+                set(co, rd);
             }
             case OP_ADD, OP_SUB, OP_XOR, OP_OR, OP_AND, OP_MUL -> {
-                dst(co, rd);
                 reg(co, rs1);
                 reg(co, rs2);
                 switch (op) {
@@ -249,10 +574,9 @@ final class BlockCompiler {
                     case OP_AND -> co.land();
                     default -> co.lmul();
                 }
-                co.lastore();
+                set(co, rd);
             }
             case OP_SLL, OP_SRL, OP_SRA -> {
-                dst(co, rd);
                 reg(co, rs1);
                 reg(co, rs2);
                 co.l2i();
@@ -261,7 +585,7 @@ final class BlockCompiler {
                     case OP_SRL -> co.lushr();
                     default -> co.lshr();
                 }
-                co.lastore();
+                set(co, rd);
             }
             case OP_SLT, OP_SLTU, OP_MULH, OP_MULHSU, OP_MULHU, OP_DIV, OP_DIVU, OP_REM, OP_REMU, OP_DIVW, OP_DIVUW, OP_REMW,
                     OP_REMUW -> {
@@ -280,19 +604,17 @@ final class BlockCompiler {
                     case OP_REMW -> "remw";
                     default -> "remuw";
                 };
-                dst(co, rd);
                 reg(co, rs1);
                 reg(co, rs2);
                 co.invokestatic(CD_BC, name, MT_LL_L);
-                co.lastore();
+                set(co, rd);
             }
             case OP_ADDIW -> {
-                dst(co, rd);
                 reg(co, rs1);
-                co.loadConstant(imm).ladd().l2i().i2l().lastore();
+                co.loadConstant(imm).ladd().l2i().i2l();
+                set(co, rd);
             }
             case OP_SLLIW, OP_SRLIW, OP_SRAIW -> {
-                dst(co, rd);
                 reg(co, rs1);
                 co.l2i().loadConstant((int) imm);
                 switch (op) {
@@ -300,10 +622,10 @@ final class BlockCompiler {
                     case OP_SRLIW -> co.iushr();
                     default -> co.ishr();
                 }
-                co.i2l().lastore();
+                co.i2l();
+                set(co, rd);
             }
             case OP_ADDW, OP_SUBW -> {
-                dst(co, rd);
                 reg(co, rs1);
                 reg(co, rs2);
                 if (op == OP_ADDW) {
@@ -311,10 +633,10 @@ final class BlockCompiler {
                 } else {
                     co.lsub();
                 }
-                co.l2i().i2l().lastore();
+                co.l2i().i2l();
+                set(co, rd);
             }
             case OP_SLLW, OP_SRLW, OP_SRAW, OP_MULW -> {
-                dst(co, rd);
                 reg(co, rs1);
                 co.l2i();
                 reg(co, rs2);
@@ -325,18 +647,18 @@ final class BlockCompiler {
                     case OP_SRAW -> co.ishr();
                     default -> co.imul();
                 }
-                co.i2l().lastore();
+                co.i2l();
+                set(co, rd);
             }
             case OP_MV -> {
-                dst(co, rd);
                 reg(co, rs1);
-                co.lastore();
+                set(co, rd);
             }
             case OP_NOP, OP_FENCE -> {
             }
             default -> throw new AssertionError("not compilable: " + op);
         }
-        return false;
+        fallThrough(co, g, i, off + len);
     }
 
     // ---------------------------------------------------------------- helpers of compiled code

@@ -71,12 +71,15 @@ import kola.machine.Tlb;
  * otherwise it is emptied when a run begins.
  *
  * <h2>Compiled blocks</h2>
- * An instruction slot interpreted often enough starts a block: the straight-line code from it to its
- * first jump or branch (at most to the page end), compiled to JVM bytecode in a hidden class
- * ({@link BlockCompiler}). A block runs only when the remaining budget covers all of it, so budget
- * stops stay exact; a fault inside it stops at the faulting instruction as the interpreter does;
- * a store into a block's instructions (by this hart, the kernel or {@code fence.i}) discards the
- * page's blocks, and a running block leaves right after such a store.
+ * An instruction slot interpreted often enough starts a region: the code reachable from it inside
+ * its page, straight on and through branches and direct jumps to instructions executed before (at
+ * most {@code MAX_BLOCK} instructions), compiled to JVM bytecode in a hidden class
+ * ({@link BlockCompiler}) that keeps the registers in JVM locals; loops inside the region run
+ * inside it. It enters each straight-line run of the region only when the remaining budget
+ * covers all of it, so budget stops stay exact; a fault inside it stops at the faulting
+ * instruction as the interpreter does; a store into a region's instructions (by this hart, the
+ * kernel or {@code fence.i}) discards the page's regions, and a running region leaves right
+ * after such a store. Regions are shared, by their instructions, between harts and runs.
  *
  * <p>Not thread-safe: confined to the host thread of the kernel loop. Running allocates nothing,
  * except the decoded-code array of a frame the first time code is fetched from it and the
@@ -146,7 +149,11 @@ public final class Hart {
     private int fault = NO_FAULT;
     private long tval;
     private long devicePa;
-    /** Translation-cache hits made outside the dispatch loop's own counter during a run. */
+    /**
+     * Translation-cache hits made outside the dispatch loop's own counter during a run: compiled
+     * blocks add the loads and stores they executed when they leave, and their slow paths take
+     * back those that missed.
+     */
     long slowHits;
 
     /** False to interpret only (for tests that compare the two). */
@@ -284,13 +291,12 @@ public final class Hart {
             Block blk = blocks == null ? null : blocks[slot];
             if (blk != null) {
                 if (max - retired >= blk.length && (pc & 1) == 0) {
-                    long npc = blk.run(this, r, pc - (slot << 1 & PAGE_MASK));
+                    long npc = blk.run(this, r, pc - (slot << 1 & PAGE_MASK), (int) Math.min(max - retired, 1 << 30));
+                    retired += exitRetired;
                     if ((npc & 1) == 0) {
-                        retired += blk.length;
                         pc = npc;
                         continue;
                     }
-                    retired += exitRetired;
                     pc = npc & ~1L;
                     if (fault != NO_FAULT) {
                         cause = fault;
@@ -803,8 +809,8 @@ public final class Hart {
 
     /** Interpreted executions of an instruction slot before a block is compiled from it. */
     private static final int HOT = 40;
-    /** Longest block, in instructions. */
-    private static final int MAX_BLOCK = 64;
+    /** Largest region, in instructions. */
+    private static final int MAX_BLOCK = 128;
     /** Times a page's blocks may be dropped by stores into it before it is no longer compiled. */
     private static final int MAX_DROPS = 32;
 
@@ -834,12 +840,12 @@ public final class Hart {
             return false;
         }
 
-        void add(int first, int end, Block b) {
+        /** Marks slots {@code first} to {@code end} (exclusive) as compiled. */
+        void cover(int first, int end) {
             if (blocks == null) {
                 blocks = new Block[SLOTS];
             }
-            blocks[first] = b;
-            for (int s = first; s < end; s++) {
+            for (int s = first; s < Math.min(end, SLOTS); s++) {
                 covered[s >>> 6] |= 1L << s;
             }
         }
@@ -858,37 +864,79 @@ public final class Hart {
         }
     }
 
-    /** Compiles the block starting at {@code pc} on {@code page}; false if its first instruction cannot be compiled. */
+    /**
+     * Compiles the region entered at {@code pc} on {@code page}; false if its first instruction
+     * cannot be compiled. The region holds the instructions reachable from {@code pc} inside the
+     * page: straight on (decoding as it goes), and through branches and direct jumps to
+     * instructions already decoded (executed before), at most {@link #MAX_BLOCK} of them.
+     */
     private boolean compileAt(CodePage page, long pc) {
         long[] c = page.d;
         int start = (int) pc & PAGE_MASK;
+        boolean[] in = new boolean[SLOTS];
+        int[] work = new int[2 * MAX_BLOCK + 2];
+        int head = 0;
+        int tail = 0;
+        work[tail++] = start << 1 | 1;
         long[] ins = new long[MAX_BLOCK];
         int[] offs = new int[MAX_BLOCK];
         int n = 0;
-        int off = start;
-        while (n < MAX_BLOCK && off < PhysicalMemory.PAGE_SIZE) {
+        while (head < tail && n < MAX_BLOCK) {
+            int w = work[head++];
+            int off = w >>> 1;
+            if (off < 0 || off >= PhysicalMemory.PAGE_SIZE || in[off >>> 1]) {
+                continue;
+            }
             long d = c[off >>> 1];
             if ((int) d == OP_DECODE) {
+                if ((w & 1) == 0) {
+                    continue; // never executed: left to the interpreter
+                }
                 d = decodeAt(c, off);
             }
             int op = (int) d & 0xFF;
             if (!BlockCompiler.compilable(op)) {
-                break;
+                continue;
             }
-            ins[n] = d;
+            in[off >>> 1] = true;
             offs[n] = off;
+            ins[n] = d;
             n++;
-            off += 4 - ((int) (d >>> 23) & 2);
-            if (BlockCompiler.endsBlock(op)) {
-                break;
+            int next = off + BlockCompiler.length(d);
+            if (op == OP_JAL) {
+                work[tail++] = (int) (off + (d >> 32)) << 1;
+            } else if (BlockCompiler.isBranch(op)) {
+                work[tail++] = (int) (off + (d >> 32)) << 1;
+                work[tail++] = next << 1;
+            } else if (op != OP_JALR) {
+                work[tail++] = next << 1 | 1;
             }
         }
         if (n == 0) {
             return false;
         }
-        Block b = BlockCompiler.compile(ins, offs, n, off);
-        b.length = n;
-        page.add(start >>> 1, Math.min(SLOTS, (off + 1) >>> 1), b);
+        // Ascending page offsets.
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = (long) offs[i] << 32 | i;
+        }
+        Arrays.sort(keys);
+        long[] si = new long[n];
+        int[] so = new int[n];
+        for (int i = 0; i < n; i++) {
+            int j = (int) keys[i];
+            si[i] = ins[j];
+            so[i] = offs[j];
+        }
+        Block b = BlockCompiler.compile(si, so, n, start);
+        if (b == null) {
+            page.heat[start >>> 1] = 0;
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            page.cover(so[i] >>> 1, (so[i] + BlockCompiler.length(si[i]) + 1) >>> 1);
+        }
+        page.blocks[start >>> 1] = b;
         return true;
     }
 
@@ -898,7 +946,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (h.readTag[e] == vpn) {
-            h.slowHits++;
             return h.readFrame[e][(int) va & PAGE_MASK];
         }
         return (byte) h.blockLoad(va, 1);
@@ -908,7 +955,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (h.readTag[e] == vpn) {
-            h.slowHits++;
             return h.readFrame[e][(int) va & PAGE_MASK] & 0xFF;
         }
         return h.blockLoad(va, 1);
@@ -918,7 +964,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 1) | (h.readTag[e] ^ vpn)) == 0) {
-            h.slowHits++;
             return (short) SHORT.get(h.readFrame[e], (int) va & PAGE_MASK);
         }
         return (short) h.blockLoad(va, 2);
@@ -928,7 +973,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 1) | (h.readTag[e] ^ vpn)) == 0) {
-            h.slowHits++;
             return (short) SHORT.get(h.readFrame[e], (int) va & PAGE_MASK) & 0xFFFF;
         }
         return h.blockLoad(va, 2);
@@ -938,7 +982,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 3) | (h.readTag[e] ^ vpn)) == 0) {
-            h.slowHits++;
             return (int) INT.get(h.readFrame[e], (int) va & PAGE_MASK);
         }
         return (int) h.blockLoad(va, 4);
@@ -948,7 +991,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 3) | (h.readTag[e] ^ vpn)) == 0) {
-            h.slowHits++;
             return (int) INT.get(h.readFrame[e], (int) va & PAGE_MASK) & 0xFFFF_FFFFL;
         }
         return h.blockLoad(va, 4);
@@ -958,7 +1000,6 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 7) | (h.readTag[e] ^ vpn)) == 0) {
-            h.slowHits++;
             return (long) LONG.get(h.readFrame[e], (int) va & PAGE_MASK);
         }
         return h.blockLoad(va, 8);
@@ -966,6 +1007,7 @@ public final class Hart {
 
     /** A compiled load the cache did not serve; sets {@link #status} if the block must leave. */
     private long blockLoad(long va, int size) {
+        slowHits--; // the block counted it as a hit: readEntry counts it again if it is one
         stop = false;
         long v = loadSlow(va, size);
         if (fault != NO_FAULT || stop) {
@@ -974,16 +1016,20 @@ public final class Hart {
         return v;
     }
 
-    /** Leaves a block after load number {@code k} (at page offset {@code off}) set {@link #status}. */
-    static long loadExit(Hart h, long[] r, int rd, long value, long base, int off, int len, int k) {
+    /**
+     * Leaves a block after its load at page offset {@code info & 0xFFF} (length {@code info >>> 12 & 15},
+     * destination {@code info >>> 16}) set {@link #status}; {@code retired} instructions retired before it.
+     */
+    static long loadExit(Hart h, long[] r, long value, long base, int info, int retired) {
         h.status = 0;
+        long pc = base + (info & 0xFFF);
         if (h.fault != NO_FAULT) {
-            h.exitRetired = k;
-            return base + off | 1;
+            h.exitRetired = retired;
+            return pc | 1;
         }
-        r[rd] = value;
-        h.exitRetired = k + 1;
-        return base + off + len | 1;
+        r[info >>> 16] = value;
+        h.exitRetired = retired + 1;
+        return pc + (info >>> 12 & 15) | 1;
     }
 
     /** True if the block may go on: false after a fault or a store that dropped code or reached a device. */
@@ -993,7 +1039,6 @@ public final class Hart {
         if (h.writeTag[e] == vpn) {
             int off = (int) va & PAGE_MASK;
             h.writeFrame[e][off] = (byte) v;
-            h.slowHits++;
             CodePage c = h.writeCode[e];
             return c == null || !clearCode(c, off, 1);
         }
@@ -1006,7 +1051,6 @@ public final class Hart {
         if (((va & 1) | (h.writeTag[e] ^ vpn)) == 0) {
             int off = (int) va & PAGE_MASK;
             SHORT.set(h.writeFrame[e], off, (short) v);
-            h.slowHits++;
             CodePage c = h.writeCode[e];
             return c == null || !clearCode(c, off, 2);
         }
@@ -1019,7 +1063,6 @@ public final class Hart {
         if (((va & 3) | (h.writeTag[e] ^ vpn)) == 0) {
             int off = (int) va & PAGE_MASK;
             INT.set(h.writeFrame[e], off, (int) v);
-            h.slowHits++;
             CodePage c = h.writeCode[e];
             return c == null || !clearCode(c, off, 4);
         }
@@ -1032,7 +1075,6 @@ public final class Hart {
         if (((va & 7) | (h.writeTag[e] ^ vpn)) == 0) {
             int off = (int) va & PAGE_MASK;
             LONG.set(h.writeFrame[e], off, v);
-            h.slowHits++;
             CodePage c = h.writeCode[e];
             return c == null || !clearCode(c, off, 8);
         }
@@ -1040,18 +1082,20 @@ public final class Hart {
     }
 
     private boolean blockStore(long va, int size, long v) {
+        slowHits--; // the block counted it as a hit: writeEntry counts it again if it is one
         stop = false;
         return storeSlow(va, size, v) && !stop;
     }
 
-    /** Leaves a block after store number {@code k} (at page offset {@code off}) returned false. */
-    static long storeExit(Hart h, long base, int off, int len, int k) {
+    /** Leaves a block after its store at page offset {@code info & 0xFFF} (length {@code info >>> 12 & 15}) returned false. */
+    static long storeExit(Hart h, long base, int info, int retired) {
+        long pc = base + (info & 0xFFF);
         if (h.fault != NO_FAULT) {
-            h.exitRetired = k;
-            return base + off | 1;
+            h.exitRetired = retired;
+            return pc | 1;
         }
-        h.exitRetired = k + 1;
-        return base + off + len | 1;
+        h.exitRetired = retired + 1;
+        return pc + (info >>> 12 & 15) | 1;
     }
 
     // ---------------------------------------------------------------- fetch and decode (cold)

@@ -1,5 +1,6 @@
 package kola.machine.riscv;
 
+import static kola.machine.riscv.Asm.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import kola.machine.Sv39;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -77,5 +81,123 @@ class HartBlockTest {
                 sb.pc += 4;
             }
         }
+    }
+
+    // ---------------------------------------------------------------- hand-made regions
+
+    static final long CODE = 0x10000;
+    static final long DATA = 0x20000;
+
+    /**
+     * Runs {@code prog} at {@link #CODE} (a writable code page) with a data page at {@link #DATA},
+     * compiled and interpreted in lock step, in slices of every size from 1 to 40 and a few large
+     * ones, until it stops other than by budget; compares every stop and the data page. Returns
+     * the final state of the compiled run of the last slice size.
+     */
+    record Stop(int cause, HartState s) {
+    }
+
+    static Stop lockStep(int[] prog, Consumer<HartState> init) {
+        Stop last = null;
+        List<Long> slices = new ArrayList<>();
+        for (long k = 1; k <= 40; k++) {
+            slices.add(k);
+        }
+        slices.addAll(List.of(97L, 1000L, 100_000L));
+        for (long slice : slices) {
+            RiscvSystem a = new RiscvSystem();
+            RiscvSystem b = new RiscvSystem();
+            b.hart.compileBlocks = false;
+            HartState sa = new HartState(CODE);
+            HartState sb = new HartState(CODE);
+            for (RiscvSystem sys : new RiscvSystem[] {a, b}) {
+                sys.mapNew(CODE, Sv39.R | Sv39.W | Sv39.X);
+                sys.mapNew(DATA, Sv39.R | Sv39.W);
+                sys.poke(CODE, ElfBuilder.words(prog));
+            }
+            init.accept(sa);
+            init.accept(sb);
+            for (int round = 0; round < 1_000_000; round++) {
+                int ca = a.run(sa, slice);
+                int cb = b.run(sb, slice);
+                String where = "slice " + slice + " round " + round;
+                assertEquals(cb, ca, where);
+                assertEquals(sb.pc, sa.pc, where);
+                assertEquals(sb.instret, sa.instret, where);
+                assertArrayEquals(sb.x, sa.x, where);
+                assertEquals(b.hart.tval(), a.hart.tval(), where);
+                assertEquals(b.clock.now(), a.clock.now(), where);
+                assertArrayEquals(b.peek(DATA, RiscvSystem.PAGE), a.peek(DATA, RiscvSystem.PAGE), where);
+                if (ca != Cause.BUDGET) {
+                    last = new Stop(ca, sa);
+                    break;
+                }
+            }
+        }
+        return last;
+    }
+
+    @Test
+    void loopWithInnerBranchesRunsIntoAStoreFault() {
+        int[] prog = {
+            addi(A0, ZERO, 0),
+            lui(A1, (int) DATA),
+            addi(A2, ZERO, 3),
+            lui(A3, 0x100000),
+            andi(T0, A0, 1), // 16: loop
+            beq(T0, ZERO, 12),
+            sd(A0, A1, 0),
+            jal(ZERO, 8),
+            sw(A2, A1, 4),
+            addi(A0, A0, 1), // 36
+            addi(A1, A1, 8),
+            ld(T1, A1, -8),
+            add(A2, A2, T1),
+            blt(A0, A3, -36),
+            ecall(),
+        };
+        Stop stop = lockStep(prog, st -> { });
+        assertEquals(Cause.STORE_PAGE_FAULT, stop.cause());
+        assertEquals(DATA + RiscvSystem.PAGE, stop.s().x[A1], "the loop ran off the data page");
+    }
+
+    @Test
+    void loopThatRewritesItsOwnBodySeesTheNewInstruction() {
+        int[] prog = {
+            addi(A0, ZERO, 0),
+            lui(A1, (int) CODE),
+            addi(A4, ZERO, 100),
+            addi(A3, ZERO, 300),
+            addi(A2, A2, 1), // 16: loop, rewritten to add 5
+            addi(A0, A0, 1),
+            bne(A0, A4, 8),
+            sw(T2, A1, 16),
+            blt(A0, A3, -16), // 32
+            ecall(),
+        };
+        Stop stop = lockStep(prog, st -> st.x[T2] = addi(A2, A2, 5));
+        assertEquals(Cause.ECALL, stop.cause());
+        assertEquals(100 + 5 * 200, stop.s().x[A2], "the rewritten instruction ran from the next iteration on");
+    }
+
+    @Test
+    void callsAndReturnsInsideAPage() {
+        int[] prog = {
+            addi(A0, ZERO, 0),
+            addi(A3, ZERO, 500),
+            jal(RA, 20), // 8: call f
+            addi(A3, A3, -1),
+            bne(A3, ZERO, -8),
+            ld(T0, ZERO, 8), // 20: load fault at address 8
+            ecall(),
+            addi(A0, A0, 3), // 28: f
+            andi(T1, A0, 4),
+            beq(T1, ZERO, 8),
+            xori(A0, A0, 1),
+            jalr(ZERO, RA, 0), // 44
+        };
+        Stop stop = lockStep(prog, st -> { });
+        assertEquals(Cause.LOAD_PAGE_FAULT, stop.cause());
+        assertEquals(CODE + 20, stop.s().pc, "stopped at the faulting load");
     }
 }
