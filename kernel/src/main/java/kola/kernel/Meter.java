@@ -7,7 +7,7 @@ import kola.machine.CycleClock;
 /**
  * The meter of sandboxed tasks: the kernel rewrites every method of a task it loads itself (a
  * module given as {@link ProgramClasses}) so that it calls {@link #charge(int)} with the
- * instructions it executed before every invoke, return and athrow, and {@link #chargeLoop} at a
+ * instructions it executed before every invoke (but of a pure ABI helper), return and athrow, and {@link #chargeLoop} at a
  * backward branch when they reach the room it last reported (the rule: {@link TaskMetering}). The charge goes on the simulated clock
  * ({@link kola.machine.CostModel#INSTRUCTION} cycles an instruction) and, when the current
  * thread's time slice or another preemption point is reached, the thread traps to the kernel as

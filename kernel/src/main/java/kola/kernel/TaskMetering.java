@@ -33,7 +33,7 @@ import java.util.Set;
 
 /**
  * Rewrites a task's verified classes so that their code is metered (see {@link Meter}): every
- * instruction executed is charged once, the meter called before every invoke, return and athrow
+ * instruction executed is charged once, the meter called before every invoke (but of a pure ABI helper), return and athrow
  * with the instructions executed in the method since its last call, and at a backward branch
  * when those reach the room left before the preemption point (the rule: {@link Blocks}). Every loop has a backward branch, so a task that never calls
  * the kernel still reaches the meter, and the preemption point, each time round.
@@ -41,6 +41,9 @@ import java.util.Set;
 final class TaskMetering {
     private static final ClassDesc METER = ClassDesc.of(Meter.class.getName());
     private static final MethodTypeDesc CHARGE = MethodTypeDesc.ofDescriptor("(I)V");
+    /** The ABI classes whose static methods are pure word arithmetic (see {@code Blocks.pure}). */
+    private static final Set<String> PURE_OWNERS = Set.of("kola/abi/MsgTag", "kola/abi/ThreadId", "kola/abi/Fpage",
+            "kola/abi/Timeout");
     private static final MethodTypeDesc CHARGE_LOOP = MethodTypeDesc.ofDescriptor("(I)I");
     private static final MethodTypeDesc CHARGE_RETURN = MethodTypeDesc.ofDescriptor("(II)V");
     private static final MethodTypeDesc ENTER = MethodTypeDesc.ofDescriptor("(I)I");
@@ -84,7 +87,8 @@ final class TaskMetering {
      * (a branch or switch target, an exception handler). A run's length is added to a local
      * counter of the method (the pending instructions) when its last instruction is reached, or
      * before the label it falls into. At an invoke, a return or an athrow the pending count (that
-     * run included) goes to {@link Meter#charge} and the counter is reset. At a branch or switch
+     * run included) goes to {@link Meter#charge} and the counter is reset; a call of a pure ABI
+     * helper ({@link #PURE_OWNERS}) is just one more instruction of the run. At a branch or switch
      * with a backward target the pending count is compared with a second local, the room: the
      * instructions the thread may still run before its preemption point, as the meter said at the
      * last such flush ({@link Meter#chargeLoop}); only when the pending count reaches it is it
@@ -169,6 +173,7 @@ final class TaskMetering {
                 case BranchInstruction br -> branch(b, bound.contains(br.target()));
                 case TableSwitchInstruction ts -> branch(b, backward(ts.defaultTarget(), ts.cases()));
                 case LookupSwitchInstruction ls -> branch(b, backward(ls.defaultTarget(), ls.cases()));
+                case InvokeInstruction i when pure(i) -> run++;
                 case InvokeInstruction i -> end(b);
                 case InvokeDynamicInstruction i -> end(b);
                 case ReturnInstruction r -> endReturn(b);
@@ -181,6 +186,15 @@ final class TaskMetering {
                 b.iload(level);
                 b.invokestatic(METER, "caught", CHARGE);
             }
+        }
+
+        /**
+         * A call of a static helper of the ABI's word types (tags, thread ids, fpages, timeouts):
+         * a few arithmetic operations that neither trap nor run task code, so the instructions
+         * pending need not be charged before it; it counts as one instruction of the run.
+         */
+        private static boolean pure(InvokeInstruction i) {
+            return i.opcode() == java.lang.classfile.Opcode.INVOKESTATIC && PURE_OWNERS.contains(i.owner().asInternalName());
         }
 
         private boolean backward(Label defaultTarget, java.util.List<SwitchCase> cases) {

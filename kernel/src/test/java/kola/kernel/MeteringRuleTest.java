@@ -37,6 +37,15 @@ class MeteringRuleTest {
                         return -1;
                     }
                 }
+                // 0 lconst_0, lstore_1, iconst_0, istore_3 | 4 iload_3, iload_0, if_icmpge |
+                // 7 lload_1, iload_3, i2l, iconst_1, iconst_0, invokestatic MsgTag.make, ladd, lstore_1, iinc, goto | lload_1, lreturn
+                public static long tags(int n) {
+                    long sum = 0;
+                    for (int i = 0; i < n; i++) {
+                        sum += kola.abi.MsgTag.make(i, 1, 0);
+                    }
+                    return sum;
+                }
                 public void run(kola.abi.L4 l4) {
                 }
             }
@@ -69,6 +78,14 @@ class MeteringRuleTest {
         Meter.running = null;
         meter.settle();
         return (clock.now() - before) / kola.machine.CostModel.INSTRUCTION;
+    }
+
+    @Test
+    void aCallOfAPureAbiHelperIsOneInstructionOfItsRun() throws Exception {
+        // 4 entry + (n + 1) x 3 loop test + n x 10 body (the invokestatic one of them) + 2 return.
+        for (int n : new int[] {0, 1, 2, 1000}) {
+            assertEquals(4 + 3 * (n + 1) + 10L * n + 2, charged("tags", n), "n = " + n);
+        }
     }
 
     @Test
