@@ -53,7 +53,7 @@ final class ExecCommand implements Callable<Integer> {
         try {
             program = ElfProgram.read(file);
         } catch (IOException e) {
-            System.err.println("kola: " + file + ": cannot read: " + Problems.why(e));
+            System.err.println("kola: " + file + ": cannot read: " + Problems.whyProgram(e, file));
             return 2;
         } catch (IllegalArgumentException e) {
             System.err.println("kola: " + file + ": " + e.getMessage());

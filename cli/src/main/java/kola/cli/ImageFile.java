@@ -219,7 +219,7 @@ final class ImageFile {
         try {
             return ElfProgram.read(path);
         } catch (IOException e) {
-            throw new IllegalArgumentException(at + ": " + path + ": cannot read: " + Problems.why(e));
+            throw new IllegalArgumentException(at + ": " + path + ": cannot read: " + Problems.whyProgram(e, path));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(at + ": " + path + ": " + oneLine(e.getMessage()));
         }

@@ -15,6 +15,19 @@ final class Problems {
     }
 
     /** The reason of {@code e} (no such file, permission denied, is a directory, ...) and what to do about it. */
+    /**
+     * Why a RISC-V program at {@code path} could not be read: {@link #why}, and, for a program of
+     * {@code user/build} that is not there, how to build it.
+     */
+    static String whyProgram(IOException e, java.nio.file.Path path) {
+        String why = why(e);
+        if (e instanceof java.nio.file.NoSuchFileException && path.normalize().toString().replace('\\', '/').contains("user/build/")) {
+            return reason(e) + " (build the RISC-V programs with 'make -C user'; that needs the cross compiler: "
+                    + "apt-get install gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf)";
+        }
+        return why;
+    }
+
     static String why(IOException e) {
         String reason = reason(e);
         String hint = switch (reason) {
