@@ -17,10 +17,12 @@ _start:
 	la	gp, __global_pointer$
 	.option pop
 
-	/* zero [__bss_start, _end): the start rounded up to 8 (the bytes
-	 * skipped are alignment padding, or zeroed by the loader anyway), then
+	/* zero [start of .bss, _end): from this file's .bss, the first in the
+	 * output .bss (crt0 is linked first), not from __bss_start, which the
+	 * linker sets before aligning .bss and which may lie on a page outside
+	 * every segment (a page-aligned object in .bss, and no .data); then
 	 * doublewords, then any tail bytes. */
-	la	t0, __bss_start
+	la	t0, __crt0_bss
 	la	t1, _end
 	addi	t0, t0, 7
 	andi	t0, t0, -8
@@ -41,9 +43,10 @@ _start:
 	j	6b
 	.size	_start, . - _start
 
-	/* Every program has a .bss, so [__bss_start, _end) lies inside the
+	/* Every program has a .bss, so [__crt0_bss, _end) lies inside the
 	 * data segment: without one the linker still sets _end past the last
 	 * mapped byte. */
 	.section .bss
 	.balign	8
+__crt0_bss:
 	.zero	8

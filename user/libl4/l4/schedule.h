@@ -28,7 +28,7 @@ L4_INLINE L4_Word_t L4_Schedule(L4_ThreadId_t dest, L4_Word_t TimeControl, L4_Wo
 {
 	__L4_Regs_t r = {{dest.raw, TimeControl, ProcessorControl, PrioControl, PreemptionControl, 0, 0}};
 	__L4_Syscall(__L4_SYS_SCHEDULE, &r);
-	*old_TimeControl = ~0UL;
+	*old_TimeControl = r.a[1];
 	return r.a[0];
 }
 

@@ -12,16 +12,16 @@
 #include <l4/vregs.h>
 
 /*
- * SpaceControl (privileged): 1 on success, 0 on failure (L4_ErrorCode). Kola's RISC-V binding
- * returns only a0: the old control word does not come back; *old_Control is set to ~0 ("not
- * known"). Kola has no control bits (control must be 0) and no redirector (nil or anythread).
+ * SpaceControl (privileged): 1 on success, 0 on failure (L4_ErrorCode); the old control word in
+ * *old_Control (always 0: Kola has no control bits yet; control must be 0) and no redirector
+ * (nil or anythread).
  */
 L4_INLINE L4_Word_t L4_SpaceControl(L4_ThreadId_t SpaceSpecifier, L4_Word_t control, L4_Fpage_t KernelInterfacePageArea,
 				    L4_Fpage_t UtcbArea, L4_ThreadId_t Redirector, L4_Word_t *old_Control)
 {
 	__L4_Regs_t r = {{SpaceSpecifier.raw, control, KernelInterfacePageArea.raw, UtcbArea.raw, Redirector.raw, 0, 0}};
 	__L4_Syscall(__L4_SYS_SPACE_CONTROL, &r);
-	*old_Control = ~0UL;
+	*old_Control = r.a[1];
 	return r.a[0];
 }
 

@@ -190,7 +190,11 @@ final class RiscvBinding {
                     h.x[A0 + i] = t.ret(i - 1);
                 }
             }
-            case Trap.SYSTEM_CLOCK -> h.x[A0 + 1] = t.ret(0);
+            case Trap.SYSTEM_CLOCK, Trap.SPACE_CONTROL -> h.x[A0 + 1] = t.ret(0);
+            case Trap.SCHEDULE -> {
+                h.x[A0 + 1] = t.ret(0);
+                h.x[A0 + 2] = t.ret(1);
+            }
             case Trap.UNMAP -> {
                 // The fpages, with the status bits the unmap set.
                 int k = (int) Math.min(MsgTag.MESSAGE_REGISTERS - 1, t.a0 & 0x3F);
