@@ -2,7 +2,8 @@
  *
  * The L4 system-call binding of docs/ABI-RISCV.md, used directly (no library yet): the UTCB
  * at tp, SystemClock, an IPC call to the exec runtime's echo service, ThreadControl refused to
- * an unprivileged task (a thousand times: a fork bomb that never gets a thread), an unknown
+ * an unprivileged task (a thousand times: a fork bomb that never gets a thread), a request the
+ * runtime does not serve (answered with an error, not left waiting), an unknown
  * negative call number handled by the runtime, KDB_PrintChar. Exits 0 if every check held,
  * otherwise (check << 1) | 1.
  */
@@ -79,6 +80,12 @@ int main(void)
 	CHECK(5, (unsigned long)r.a0 == pager);
 	CHECK(6, u[UTCB_MR0] == (ECHO_LABEL << 16 | 3));
 	CHECK(7, u[UTCB_MR0 + 1] == 11 && u[UTCB_MR0 + 2] == 21 && u[UTCB_MR0 + 3] == 31);
+
+	/* A request the runtime does not serve gets its error reply (label 0xE77, MR1 1), not silence. */
+	u[UTCB_MR0] = 0x123UL << 16 | 1;
+	u[UTCB_MR0 + 1] = 7;
+	r = l4_call(L4_IPC, (long)pager, (long)pager, 0, 0, 0);
+	CHECK(10, (unsigned long)r.a0 == pager && u[UTCB_MR0] == (0xE77UL << 16 | 1) && u[UTCB_MR0 + 1] == 1);
 
 	/* A fork bomb: ThreadControl is the root task's; every attempt is refused, nothing is made. */
 	for (int i = 0; i < 1000; i++) {

@@ -2,6 +2,7 @@ package kola.system;
 
 import kola.abi.Kip;
 import kola.abi.L4;
+import kola.abi.MsgTag;
 import kola.abi.Program;
 import kola.abi.ThreadId;
 
@@ -66,8 +67,15 @@ public final class ExecRuntime implements Program {
         long from = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
-            if (from != id || !ElfPager.handles(tag)) {
+            if (from != id || MsgTag.failed(tag)) {
                 from = l4.waitAny();
+                continue;
+            }
+            if (!ElfPager.handles(tag)) {
+                // A request this runtime does not serve gets an error, so a caller does not wait for ever.
+                l4.setMr(1, Protocol.E_UNKNOWN_REQUEST);
+                l4.setMr(0, MsgTag.make(Protocol.ERROR, 1, 0));
+                from = l4.replyWait(id);
                 continue;
             }
             ElfPager.End end = pager.serve(l4, task);
