@@ -47,30 +47,6 @@ final class BlockCompiler {
     private static final int ACC = 13;
     /** x1..x31 in locals REGS + 2 * x. */
     private static final int REGS = 14;
-    /** {@link Hart#fills} when the frames in the sites' locals were taken. */
-    private static final int FE = REGS + 64;
-    /** The site whose slow path found the translation cache changed (to go on after it). */
-    private static final int RIDX = FE + 1;
-    /** The virtual address of the load or store being executed. */
-    private static final int VA = RIDX + 1;
-    /**
-     * Each load or store (site) keeps the page of its last access in locals: at SITES + 3 * k
-     * the page's address (-1: none), at + 2 its frame.
-     */
-    private static final int E = VA + 2;
-    private static final int SITES = E + 1;
-    /** Most sites of a region: more locals make C1 give up on it. */
-    private static final int MAX_SITES = 8;
-    /** Largest region with sites: C2 makes larger ones (with many loops) slower with them. */
-    private static final int MAX_SITE_REGION = Integer.getInteger("kola.sreg", 64);
-    private static final ClassDesc CD_FRAMES = ConstantDescs.CD_byte.arrayType(2);
-    private static final ClassDesc CD_CODES = ClassDesc.of("kola.machine.riscv.Hart$CodePage").arrayType();
-    private static final MethodTypeDesc MT_PAGE = MethodTypeDesc.of(ConstantDescs.CD_byte.arrayType(), CD_HART, ConstantDescs.CD_long,
-            ConstantDescs.CD_int);
-    private static final MethodTypeDesc MT_FRAME_LOAD = MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_byte.arrayType(),
-            ConstantDescs.CD_int);
-    private static final MethodTypeDesc MT_FRAME_STORE = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_byte.arrayType(),
-            ConstantDescs.CD_int, ConstantDescs.CD_long);
 
     private BlockCompiler() {
     }
@@ -129,11 +105,6 @@ final class BlockCompiler {
         final java.util.List<java.util.function.Consumer<CodeBuilder>> stubs = new java.util.ArrayList<>();
         final boolean[] written = new boolean[33];
         final boolean[] used = new boolean[33];
-        /** Site number of each instruction (loads and stores), and the label after each site. */
-        final int[] site;
-        final int sites;
-        final Label[] after;
-        Label resetSites;
         Label exitR;
         Label exit;
         Label loadExit;
@@ -159,34 +130,6 @@ final class BlockCompiler {
                 memBefore[i + 1] = memBefore[i] + (op >= OP_LB && op <= OP_SD ? 1 : 0);
             }
             label = new Label[n];
-            site = new int[n];
-            java.util.Arrays.fill(site, -1);
-            // Sites: the loads and stores of the region's loops, the smallest loops first.
-            java.util.List<int[]> loops = new java.util.ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int op = (int) ins[i] & 0xFF;
-                if (isBranch(op) || op == OP_JAL) {
-                    long t = offs[i] + (ins[i] >> 32);
-                    if (t <= offs[i] && at(t) >= 0) {
-                        loops.add(new int[] {(int) t, offs[i]});
-                    }
-                }
-            }
-            loops.sort(java.util.Comparator.comparingInt(l -> l[1] - l[0]));
-            int k = 0;
-            if (n > MAX_SITE_REGION) {
-                loops.clear();
-            }
-            for (int[] l : loops) {
-                for (int i = 0; i < n && k < MAX_SITES; i++) {
-                    int op = (int) ins[i] & 0xFF;
-                    if (op >= OP_LB && op <= OP_SD && site[i] < 0 && offs[i] >= l[0] && offs[i] <= l[1]) {
-                        site[i] = k++;
-                    }
-                }
-            }
-            sites = k;
-            after = new Label[k];
             runLen = new int[n];
             leader[0] = true;
             for (int i = 0; i < n; i++) {
@@ -340,15 +283,6 @@ final class BlockCompiler {
         for (int i = 0; i < g.n; i++) {
             g.label[i] = co.newLabel();
         }
-        g.resetSites = co.newLabel();
-        for (int k = 0; k < g.sites; k++) {
-            g.after[k] = co.newLabel();
-            co.loadConstant(-1L).lstore(SITES + 3 * k);
-            co.aconst_null().astore(SITES + 3 * k + 2);
-        }
-        co.aload(H).getfield(CD_HART, "fills", ConstantDescs.CD_int).istore(FE);
-        co.iconst_0().istore(RIDX);
-        co.lconst_0().lstore(VA);
         co.iconst_0().istore(RET);
         co.iconst_0().istore(XR);
         co.iconst_0().istore(XINFO);
@@ -391,20 +325,6 @@ final class BlockCompiler {
         for (var s : g.stubs) {
             s.accept(co);
         }
-        if (g.sites > 0) {
-            // A slow path changed the translation cache: the sites' pages are taken anew.
-            co.labelBinding(g.resetSites);
-            co.aload(H).getfield(CD_HART, "fills", ConstantDescs.CD_int).istore(FE);
-            for (int k = 0; k < g.sites; k++) {
-                co.loadConstant(-1L).lstore(SITES + 3 * k);
-            }
-            co.iload(RIDX);
-            java.util.List<java.lang.classfile.instruction.SwitchCase> cases = new java.util.ArrayList<>();
-            for (int k = 0; k < g.sites; k++) {
-                cases.add(java.lang.classfile.instruction.SwitchCase.of(k, g.after[k]));
-            }
-            co.tableswitch(0, g.sites - 1, g.after[0], cases);
-        }
         // Every exit: XR instructions retired, NPC the pc to return.
         co.labelBinding(g.exitR);
         co.iload(RET).istore(XR);
@@ -436,23 +356,6 @@ final class BlockCompiler {
                 co.aload(R).loadConstant(x).lload(regLocal(x)).lastore();
             }
         }
-    }
-
-    /**
-     * Looks the access at {@link #VA} up in the hart's translation cache: leaves the frame on the
-     * stack, or goes to {@code slow} if it is misaligned, missed, or (a store) the frame holds code.
-     */
-    private static void lookup(CodeBuilder c, int size, Label slow, boolean write) {
-        if (size > 1) {
-            c.lload(VA).loadConstant((long) (size - 1)).land().lconst_0().lcmp().ifne(slow);
-        }
-        c.lload(VA).loadConstant(12).lushr().lstore(TMP);
-        c.lload(TMP).l2i().loadConstant(255).iand().istore(E);
-        c.aload(H).getfield(CD_HART, write ? "writeTag" : "readTag", CD_LONGS).iload(E).laload().lload(TMP).lcmp().ifne(slow);
-        if (write) {
-            c.aload(H).getfield(CD_HART, "writeCode", CD_CODES).iload(E).aaload().ifnonnull(slow);
-        }
-        c.aload(H).getfield(CD_HART, write ? "writeFrame" : "readFrame", CD_FRAMES).iload(E).aaload();
     }
 
     private static void pc(CodeBuilder co, long off) {
@@ -590,58 +493,15 @@ final class BlockCompiler {
                     case OP_LHU -> "lhu";
                     default -> "lwu";
                 };
-                int size = switch (op) {
-                    case OP_LB, OP_LBU -> 1;
-                    case OP_LH, OP_LHU -> 2;
-                    case OP_LW, OP_LWU -> 4;
-                    default -> 8;
-                };
-                int sk = g.site[i];
-                Label slow = co.newLabel();
-                if (sk < 0) {
-                    co.aload(H);
-                    reg(co, rs1);
-                    co.loadConstant(imm).ladd();
-                    co.invokestatic(CD_HART, name, MT_LOAD);
-                    co.lstore(TMP);
-                    co.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
-                    co.lload(TMP);
-                    set(co, rd);
-                } else {
-                int vl = SITES + 3 * sk;
-                Label hit = co.newLabel();
-                Label miss = co.newLabel();
-                Label slowp = co.newLabel();
-                Label done = g.after[sk];
+                co.aload(H);
                 reg(co, rs1);
-                co.loadConstant(imm).ladd().lstore(VA);
-                co.lload(VA).loadConstant(-4096L | (size - 1)).land().lload(vl).lcmp().ifne(miss);
-                co.labelBinding(hit);
-                co.aload(vl + 2).lload(VA).l2i().loadConstant(4095).iand();
-                switch (op) {
-                    case OP_LB -> co.baload().i2l();
-                    case OP_LBU -> co.baload().loadConstant(255).iand().i2l();
-                    case OP_LH -> co.invokestatic(CD_HART, "frameLH", MT_FRAME_LOAD);
-                    case OP_LHU -> co.invokestatic(CD_HART, "frameLHU", MT_FRAME_LOAD);
-                    case OP_LW -> co.invokestatic(CD_HART, "frameLW", MT_FRAME_LOAD);
-                    case OP_LWU -> co.invokestatic(CD_HART, "frameLWU", MT_FRAME_LOAD);
-                    default -> co.invokestatic(CD_HART, "frameLD", MT_FRAME_LOAD);
-                }
+                co.loadConstant(imm).ladd();
+                co.invokestatic(CD_HART, name, MT_LOAD);
+                co.lstore(TMP);
+                Label slow = co.newLabel();
+                co.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
+                co.lload(TMP);
                 set(co, rd);
-                co.labelBinding(done);
-                g.stubs.add(c -> {
-                    c.labelBinding(miss);
-                    lookup(c, size, slowp, false);
-                    c.astore(vl + 2).lload(VA).loadConstant(-4096L).land().lstore(vl).goto_(hit);
-                    c.labelBinding(slowp);
-                    c.aload(H).lload(VA).invokestatic(CD_HART, name, MT_LOAD).lstore(TMP);
-                    c.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
-                    c.lload(TMP);
-                    set(c, rd);
-                    c.aload(H).getfield(CD_HART, "fills", ConstantDescs.CD_int).iload(FE).if_icmpeq(done);
-                    c.loadConstant(sk).istore(RIDX).goto_(g.resetSites);
-                });
-                }
                 int info = off | len << 12 | rd << 16;
                 g.usesLoadExit = true;
                 g.stubs.add(c -> {
@@ -659,52 +519,13 @@ final class BlockCompiler {
                     case OP_SW -> "sw";
                     default -> "sd";
                 };
-                int size = switch (op) {
-                    case OP_SB -> 1;
-                    case OP_SH -> 2;
-                    case OP_SW -> 4;
-                    default -> 8;
-                };
-                int sk = g.site[i];
-                Label slow = co.newLabel();
-                if (sk < 0) {
-                    co.aload(H);
-                    reg(co, rs1);
-                    co.loadConstant(imm).ladd();
-                    reg(co, rs2);
-                    co.invokestatic(CD_HART, name, MT_STORE);
-                    co.ifeq(slow);
-                } else {
-                int vl = SITES + 3 * sk;
-                Label hit = co.newLabel();
-                Label miss = co.newLabel();
-                Label slowp = co.newLabel();
-                Label done = g.after[sk];
+                co.aload(H);
                 reg(co, rs1);
-                co.loadConstant(imm).ladd().lstore(VA);
-                co.lload(VA).loadConstant(-4096L | (size - 1)).land().lload(vl).lcmp().ifne(miss);
-                co.labelBinding(hit);
-                co.aload(vl + 2).lload(VA).l2i().loadConstant(4095).iand();
+                co.loadConstant(imm).ladd();
                 reg(co, rs2);
-                switch (op) {
-                    case OP_SB -> co.l2i().bastore();
-                    case OP_SH -> co.invokestatic(CD_HART, "frameSH", MT_FRAME_STORE);
-                    case OP_SW -> co.invokestatic(CD_HART, "frameSW", MT_FRAME_STORE);
-                    default -> co.invokestatic(CD_HART, "frameSD", MT_FRAME_STORE);
-                }
-                co.labelBinding(done);
-                g.stubs.add(c -> {
-                    c.labelBinding(miss);
-                    lookup(c, size, slowp, true);
-                    c.astore(vl + 2).lload(VA).loadConstant(-4096L).land().lstore(vl).goto_(hit);
-                    c.labelBinding(slowp);
-                    c.aload(H).lload(VA);
-                    reg(c, rs2);
-                    c.invokestatic(CD_HART, name, MT_STORE).ifeq(slow);
-                    c.aload(H).getfield(CD_HART, "fills", ConstantDescs.CD_int).iload(FE).if_icmpeq(done);
-                    c.loadConstant(sk).istore(RIDX).goto_(g.resetSites);
-                });
-                }
+                co.invokestatic(CD_HART, name, MT_STORE);
+                Label slow = co.newLabel();
+                co.ifeq(slow);
                 int info = off | len << 12;
                 g.usesStoreExit = true;
                 g.stubs.add(c -> {

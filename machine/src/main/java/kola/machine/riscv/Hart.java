@@ -120,12 +120,12 @@ public final class Hart {
     /** x0..x31, then {@link Decoder#SINK} for writes to x0. */
     private final long[] regs = new long[64];
 
-    final long[] readTag = new long[TC_ENTRIES];
-    final byte[][] readFrame = new byte[TC_ENTRIES][];
-    final long[] writeTag = new long[TC_ENTRIES];
-    final byte[][] writeFrame = new byte[TC_ENTRIES][];
+    private final long[] readTag = new long[TC_ENTRIES];
+    private final byte[][] readFrame = new byte[TC_ENTRIES][];
+    private final long[] writeTag = new long[TC_ENTRIES];
+    private final byte[][] writeFrame = new byte[TC_ENTRIES][];
     /** The decoded code of the frame of a write entry, or null: stores clear what they overlap. */
-    final CodePage[] writeCode = new CodePage[TC_ENTRIES];
+    private final CodePage[] writeCode = new CodePage[TC_ENTRIES];
     private final long[] fetchTag = new long[TC_ENTRIES];
     private final CodePage[] fetchCode = new CodePage[TC_ENTRIES];
 
@@ -1005,44 +1005,6 @@ public final class Hart {
         return h.blockLoad(va, 8);
     }
 
-    /**
-     * Translation-cache fills and flushes so far: a compiled region keeps the frames of its
-     * loads and stores in locals only while this stays the same (so its hits are the cache's).
-     */
-    int fills;
-
-    static long frameLH(byte[] f, int off) {
-        return (short) SHORT.get(f, off);
-    }
-
-    static long frameLHU(byte[] f, int off) {
-        return (short) SHORT.get(f, off) & 0xFFFF;
-    }
-
-    static long frameLW(byte[] f, int off) {
-        return (int) INT.get(f, off);
-    }
-
-    static long frameLWU(byte[] f, int off) {
-        return (int) INT.get(f, off) & 0xFFFF_FFFFL;
-    }
-
-    static long frameLD(byte[] f, int off) {
-        return (long) LONG.get(f, off);
-    }
-
-    static void frameSH(byte[] f, int off, long v) {
-        SHORT.set(f, off, (short) v);
-    }
-
-    static void frameSW(byte[] f, int off, long v) {
-        INT.set(f, off, (int) v);
-    }
-
-    static void frameSD(byte[] f, int off, long v) {
-        LONG.set(f, off, v);
-    }
-
     /** A compiled load the cache did not serve; sets {@link #status} if the block must leave. */
     private long blockLoad(long va, int size) {
         slowHits--; // the block counted it as a hit: readEntry counts it again if it is one
@@ -1214,7 +1176,6 @@ public final class Hart {
         c = new CodePage(d, true);
         code[chunk][(int) pfn & ((1 << CODE_CHUNK_SHIFT) - 1)] = c;
         // Write entries made before the frame held code do not know of it: refill them.
-        fills++;
         Arrays.fill(writeTag, NO_PAGE);
         Arrays.fill(writeFrame, null);
         Arrays.fill(writeCode, null);
@@ -1250,7 +1211,6 @@ public final class Hart {
     }
 
     private void flushTranslations() {
-        fills++;
         Arrays.fill(readTag, NO_PAGE);
         Arrays.fill(readFrame, null);
         Arrays.fill(writeTag, NO_PAGE);
@@ -1294,7 +1254,6 @@ public final class Hart {
             return ENTRY_FAULT;
         }
         byte[] frame = memory.frameArray(pa >>> PAGE_SHIFT);
-        fills++;
         readTag[e] = vpn;
         readFrame[e] = frame == null ? ZERO_PAGE : frame;
         return e;
@@ -1335,7 +1294,6 @@ public final class Hart {
             Arrays.fill(readTag, NO_PAGE);
             Arrays.fill(readFrame, null);
         }
-        fills++;
         writeTag[e] = vpn;
         writeFrame[e] = frame;
         writeCode[e] = codeOf(pfn);
