@@ -98,6 +98,11 @@ class HartBlockTest {
     }
 
     static Stop lockStep(int[] prog, Consumer<HartState> init) {
+        return lockStep(prog, init, new long[0]);
+    }
+
+    /** Like {@link #lockStep(int[], Consumer)}, with the pages {@code extra} mapped too (read and write). */
+    static Stop lockStep(int[] prog, Consumer<HartState> init, long... extra) {
         Stop last = null;
         List<Long> slices = new ArrayList<>();
         for (long k = 1; k <= 40; k++) {
@@ -113,6 +118,9 @@ class HartBlockTest {
             for (RiscvSystem sys : new RiscvSystem[] {a, b}) {
                 sys.mapNew(CODE, Sv39.R | Sv39.W | Sv39.X);
                 sys.mapNew(DATA, Sv39.R | Sv39.W);
+                for (long e : extra) {
+                    sys.mapNew(e, Sv39.R | Sv39.W);
+                }
                 sys.poke(CODE, ElfBuilder.words(prog));
             }
             init.accept(sa);
@@ -159,6 +167,32 @@ class HartBlockTest {
         Stop stop = lockStep(prog, st -> { });
         assertEquals(Cause.STORE_PAGE_FAULT, stop.cause());
         assertEquals(DATA + RiscvSystem.PAGE, stop.s().x[A1], "the loop ran off the data page");
+    }
+
+    /** A page whose translation-cache entries are those of {@link #DATA}: they evict each other. */
+    static final long ALIAS = DATA + (Hart.TC_ENTRIES << 12);
+
+    @Test
+    void loopWhoseAccessesEvictEachOthersTranslationsAgrees() {
+        int[] prog = {
+            addi(A0, ZERO, 0),
+            lui(A1, (int) DATA),
+            lui(A2, (int) ALIAS),
+            addi(A3, ZERO, 700),
+            ld(T0, A1, 0), // 16: loop
+            add(T0, T0, A0),
+            sd(T0, A2, 8),
+            ld(T1, A2, 8),
+            sd(T1, A1, 0),
+            lw(T2, A1, 4),
+            sw(T2, A1, 16),
+            addi(A0, A0, 1),
+            blt(A0, A3, -32),
+            ld(T0, ZERO, 8), // load fault at address 8
+        };
+        Stop stop = lockStep(prog, st -> { }, ALIAS);
+        assertEquals(Cause.LOAD_PAGE_FAULT, stop.cause());
+        assertEquals(700L * 699 / 2, stop.s().x[T1], "the sum of the loop's counters");
     }
 
     @Test
