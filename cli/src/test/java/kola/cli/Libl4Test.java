@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import kola.abi.Fpage;
@@ -16,7 +14,6 @@ import kola.abi.Items;
 import kola.abi.MsgTag;
 import kola.abi.ThreadId;
 import kola.abi.Timeout;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,15 +30,7 @@ class Libl4Test {
 
     @BeforeAll
     static void build() throws Exception {
-        boolean compiler = RiscvBench.onPath("riscv64-unknown-elf-gcc");
-        if (!compiler && "1".equals(System.getenv("KOLA_REQUIRE_RISCV"))) {
-            throw new AssertionError("KOLA_REQUIRE_RISCV=1 but riscv64-unknown-elf-gcc is not installed");
-        }
-        Assumptions.assumeTrue(compiler, "the RISC-V cross compiler is not installed");
-        Process make = new ProcessBuilder("make", "-s", "-C", USER.toString(), "-j2").redirectErrorStream(true).start();
-        String out = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(make.waitFor(5, TimeUnit.MINUTES));
-        assertEquals(0, make.exitValue(), out);
+        ExecTest.build();
     }
 
     @Test
