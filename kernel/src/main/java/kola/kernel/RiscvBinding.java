@@ -134,8 +134,13 @@ final class RiscvBinding {
             for (int i = 1; i <= words; i++) {
                 t.mr[i] = load(t, MR0 + i);
             }
-            for (int i = 0; i < Tcb.BUFFER_REGISTERS; i++) {
-                t.setBr(i, load(t, BR0 + i));
+            // BR0, the acceptor; the string buffers behind it only if it accepts strings (Ipc reads them only then).
+            long acceptor = load(t, BR0);
+            t.setBr(0, acceptor);
+            if (kola.abi.Items.acceptsStrings(acceptor)) {
+                for (int i = 1; i < Tcb.BUFFER_REGISTERS; i++) {
+                    t.setBr(i, load(t, BR0 + i));
+                }
             }
         }
         if (trap == Trap.KDB_ENTER) {
