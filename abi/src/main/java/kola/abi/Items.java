@@ -71,14 +71,17 @@ public final class Items {
         return word0 >>> 10;
     }
 
-    /** The acceptor word: receive window {@code window} (an fpage, nil, or complete) and whether strings are accepted. */
+    /**
+     * The acceptor word: receive window {@code window} (a memory fpage, nil, complete, or an
+     * object fpage, see {@link Comm}) and whether strings are accepted.
+     */
     public static long acceptor(long window, boolean strings) {
-        return window & ~0xFL | (strings ? 1 : 0);
+        return window & ~0x7L | (strings ? 1 : 0);
     }
 
-    /** The receive window of an acceptor, as an fpage word without rights. */
+    /** The receive window of an acceptor, as an fpage word without rights (bit 3 kept: an object window). */
     public static long window(long acceptor) {
-        return acceptor & ~0xFL;
+        return acceptor & ~0x7L;
     }
 
     /** Whether an acceptor accepts string items. */

@@ -52,6 +52,23 @@ public interface L4 {
     /** Sets XferTimeouts. */
     void setXferTimeouts(long timeouts);
 
+    /**
+     * IntendedReceiver (X.2): after a receive whose message was redirected (the tag's
+     * {@link MsgTag#REDIRECTED} flag), the global id of the thread the sender named; nil otherwise.
+     */
+    long intendedReceiver();
+
+    /**
+     * VirtualSender/ActualSender (X.2), one register: before a send with the tag's
+     * {@link MsgTag#PROPAGATED} flag, the thread to send as; after a receive of a propagated
+     * message, the thread that actually sent it. Under the virtual-threads model it is the
+     * selector under which the receiver's object space names the sender (see {@link Comm}).
+     */
+    long virtualSender();
+
+    /** Sets VirtualSender. */
+    void setVirtualSender(long id);
+
     /** The thread's pager, as the kernel knows it. */
     long pager();
 
@@ -154,6 +171,14 @@ public interface L4 {
      * count, for sub-microsecond timing, like RISC-V's cycle CSR.
      */
     long systemClock();
+
+    /**
+     * CommControl (a Kola extension; see {@link Comm}): configures communication control
+     * ({@link Comm#CHIEF}, {@link Comm#POLICY}, {@link Comm#PCLAN}, {@link Comm#PCLAN_POLICY}) or
+     * the caller's object space ({@link Comm#GATE}, {@link Comm#LOOKUP}). Returns 1 (or the value
+     * asked for) on success, 0 on failure with ErrorCode set ({@link KernelError}).
+     */
+    long commControl(int op, long a, long b, long c);
 
     /**
      * Unmap: the fpages in MR0..MR{n-1}, n - 1 in the low 6 bits of {@code control}, flush bit

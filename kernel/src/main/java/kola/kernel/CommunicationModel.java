@@ -1,25 +1,43 @@
 package kola.kernel;
 
 /**
- * The communication-control seam (DESIGN.md, "IPC"; paper section 4.1): naming and authorization
- * of IPC. Given the sender and the destination word it passed, a model answers which thread
- * receives the message (or none: the send fails with "no such partner"), and which identifier the
- * receiver sees for the sender. Models: global thread ids (plain L4) now; clans & chiefs,
- * redirectors, capabilities and the others later, each one class.
+ * The communication-control seam (docs/DESIGN.md, "Communication control"; paper section 4.1):
+ * naming and authorization of IPC. For each message a model decides a {@link Route}: deliver to
+ * a thread under some sender identity, redirect to an intermediary, or deny (the send fails with
+ * "no partner"). It also says what a closed receive waits for, and whether an intermediary may
+ * forward a message as its original sender (X.2 propagation).
  *
- * <p>Implementations sit on the IPC fast path: they allocate nothing and do O(1) work.
+ * <p>Models: {@link GlobalIds}, {@link Clans}, {@link Redirection}, {@link Redirectors},
+ * {@link Pclans}, {@link VirtualThreads}, {@link Capabilities}. Implementations sit on the IPC
+ * path: they allocate nothing; their work is O(1) or bounded by a policy chain's length.
  */
 interface CommunicationModel {
+    /** Returned by {@link #source} when a closed receive names nothing the receiver can hear from. */
+    long NO_SOURCE = 0;
 
-    /** The thread a message from {@code sender} to destination word {@code to} goes to, or null. */
-    Tcb destination(Tcb sender, long to);
+    /**
+     * Routes a message from {@code sender} to destination word {@code to}, filling {@code out};
+     * false to deny. {@code to} is any word the sender chose.
+     */
+    boolean route(Tcb sender, long to, Route out);
 
-    /** The thread a closed receive by {@code receiver} from {@code from} names, or null. */
-    Tcb source(Tcb receiver, long from);
+    /**
+     * The sender identity a closed receive by {@code receiver} from {@code from} waits for (what
+     * {@link Route#senderId} of a matching message is), or {@link #NO_SOURCE} if it can never come.
+     */
+    long source(Tcb receiver, long from);
 
-    /** The identifier under which {@code receiver} sees {@code sender}. */
-    long senderId(Tcb sender, Tcb receiver);
+    /**
+     * Whether {@code actual} may send to {@code dest} as {@code virtual} (a propagated message:
+     * the receiver sees {@code virtual} as the sender, and {@code actual} in ActualSender).
+     */
+    boolean mayPropagate(Tcb actual, Tcb virtual, Tcb dest);
 
-    /** A short name for traces and the CLI. */
+    /** Whether IPC to {@link kola.abi.Comm#REPLY} uses the reply capability (else REPLY is an ordinary word). */
+    default boolean hasReplyCapability() {
+        return false;
+    }
+
+    /** The model's name, as {@code --comm} takes it. */
     String name();
 }

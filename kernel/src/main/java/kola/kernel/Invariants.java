@@ -50,6 +50,7 @@ final class Invariants {
         checkTlb(k, v);
         checkThreads(k, v);
         checkReferences(k, v);
+        checkCapabilities(k, v);
         long charged = total + k.kmem.kernelOwned() + k.deletedSpaceCharges();
         if (charged != k.kmem.used()) {
             v.add("kernel memory: owners were charged " + charged + " bytes but the model handed out " + k.kmem.used());
@@ -102,6 +103,73 @@ final class Invariants {
         });
     }
 
+    /**
+     * Capabilities: each sits in the slot it says, in a live space; a child has its parent's
+     * rights at most and is its parent's child; each gate is referred to by as many capabilities
+     * as it counts; each space's charges for capabilities, gates and its slot table match what
+     * it holds and made.
+     */
+    private static void checkCapabilities(Kernel k, List<String> v) {
+        Map<Gate, int[]> refs = new IdentityHashMap<>();
+        Map<Space, long[]> gateBytes = new IdentityHashMap<>();
+        long nodes = 0;
+        for (Space s : k.spacesInternal()) {
+            long held = 0;
+            if (s.objects != null) {
+                for (int i = 0; i < s.objects.slots.length; i++) {
+                    CapNode n = s.objects.slots[i];
+                    if (n == null) {
+                        continue;
+                    }
+                    held++;
+                    if (n.space != s || n.slot != i) {
+                        v.add(s + " slot " + i + ": holds a capability of " + n.space + " slot " + n.slot);
+                    }
+                    if (n.parent != null && ((n.rights & ~n.parent.rights) != 0 || !n.parent.isAncestorOf(n))) {
+                        v.add(s + " slot " + i + ": rights " + n.rights + " exceed its parent's " + n.parent.rights);
+                    }
+                    if (n.parent != null && (n.parent.space.dead || n.parent.space.objects == null
+                            || n.parent.space.objects.slots[n.parent.slot] != n.parent)) {
+                        v.add(s + " slot " + i + ": derived from a capability that is gone");
+                    }
+                    if (n.rights == 0) {
+                        v.add(s + " slot " + i + ": a capability without rights");
+                    }
+                    refs.computeIfAbsent(n.gate, g -> new int[1])[0]++;
+                }
+                if (held != s.objects.used) {
+                    v.add(s + ": object space counts " + s.objects.used + " capabilities but holds " + held);
+                }
+            }
+            nodes += held;
+            long want = held * CapNode.BYTES;
+            if (s.kernelBytes[KernelObject.CAPABILITY.ordinal()] != want) {
+                v.add(s + ": charged " + s.kernelBytes[KernelObject.CAPABILITY.ordinal()] + " bytes for capabilities, holds " + want);
+            }
+            long table = s.objects == null ? 0 : ObjectSpace.BYTES;
+            if (s.kernelBytes[KernelObject.OBJECT_SPACE.ordinal()] != table) {
+                v.add(s + ": charged " + s.kernelBytes[KernelObject.OBJECT_SPACE.ordinal()] + " bytes for its object space, holds " + table);
+            }
+        }
+        for (Map.Entry<Gate, int[]> e : refs.entrySet()) {
+            Gate g = e.getKey();
+            if (g.references != e.getValue()[0]) {
+                v.add("gate " + Long.toHexString(g.label) + ": counts " + g.references + " references, has " + e.getValue()[0]);
+            }
+            gateBytes.computeIfAbsent(g.owner, o -> new long[1])[0] += Gate.BYTES;
+        }
+        for (Space s : k.spacesInternal()) {
+            long want = gateBytes.containsKey(s) ? gateBytes.get(s)[0] : 0;
+            if (s.kernelBytes[KernelObject.GATE.ordinal()] != want) {
+                v.add(s + ": charged " + s.kernelBytes[KernelObject.GATE.ordinal()] + " bytes for gates, made " + want + " that live");
+            }
+        }
+        if (nodes != k.caps.nodeCount() || refs.size() != k.caps.gateCount()) {
+            v.add("capabilities: the kernel counts " + k.caps.nodeCount() + " and " + k.caps.gateCount()
+                    + " gates; the object spaces hold " + nodes + " and " + refs.size());
+        }
+    }
+
     /** Names a mapping in a violation (made only when there is one: the check runs after every kernel entry). */
     private static String where(Space s, MapNode n) {
         return s + " page 0x" + Long.toHexString(n.vpn << PhysicalMemory.PAGE_SHIFT);
@@ -147,7 +215,7 @@ final class Invariants {
                     v.add("thread " + t + ": its ready queue does not come back to it");
                 }
             }
-            checkPartners(threads, t, v);
+            checkPartners(k, threads, t, v);
             for (Tcb s = t.sendHead; s != null; s = s.sendNext) {
                 if (!live(threads, s)) {
                     v.add("thread " + t + ": its send queue holds deleted thread " + s);
@@ -212,7 +280,7 @@ final class Invariants {
     }
 
     /** IPC partners agree on who waits for whom (issue #6): {@code t}'s send queue, receive and timeout. */
-    private static void checkPartners(ThreadTable threads, Tcb t, List<String> v) {
+    private static void checkPartners(Kernel k, ThreadTable threads, Tcb t, List<String> v) {
         Tcb prev = null;
         int steps = 0;
         for (Tcb s = t.sendHead; s != null && steps <= threads.count(); s = s.sendNext, steps++) {
@@ -220,7 +288,7 @@ final class Invariants {
                 v.add("thread " + t + ": send queue links broken at " + s);
                 break;
             }
-            if (t.state == Tcb.RECEIVING && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.id)) {
+            if (t.state == Tcb.RECEIVING && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.sendId)) {
                 v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + " while " + s
                         + " waits in its send queue");
             }
@@ -231,7 +299,11 @@ final class Invariants {
         } else if (t.sendTail != prev) {
             v.add("thread " + t + ": send queue tail is " + t.sendTail + " but its last sender is " + prev);
         }
-        if (t.state == Tcb.RECEIVING && t.waitFrom != ThreadId.ANY && threads.lookup(t.waitFrom) == null) {
+        // Under the thread-id models a closed receive names a thread that exists (its deletion
+        // releases the receiver); under the object-space models a slot may be unmapped meanwhile.
+        boolean known = t.kernelIpc == Tcb.NO_KERNEL_IPC && !(k.comm instanceof ThreadIdModel)
+                || threads.lookup(t.waitFrom) != null;
+        if (t.state == Tcb.RECEIVING && t.waitFrom != ThreadId.ANY && !known) {
             v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + ", which does not exist");
         }
         if (t.timeoutIndex >= 0 && !t.inIpc()) {

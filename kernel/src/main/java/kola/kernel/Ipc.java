@@ -1,5 +1,6 @@
 package kola.kernel;
 
+import kola.abi.Comm;
 import kola.abi.Fpage;
 import kola.abi.IpcError;
 import kola.abi.Items;
@@ -52,6 +53,8 @@ final class Ipc {
     private final CycleClock clock;
     private final Cpu cpu;
     private final CommunicationModel comm;
+    /** The route of the message being sent: filled by the model, read at once. */
+    private final Route route = new Route();
     private final EventLog events;
     /** The typed words of the message being transferred, read once from the sender's registers. */
     private final long[] items = new long[MsgTag.MESSAGE_REGISTERS];
@@ -96,11 +99,11 @@ final class Ipc {
                 fail(self, IpcError.MESSAGE_OVERFLOW, false);
                 return;
             }
-            Tcb dest = comm.destination(self, to);
-            if (dest == null) {
+            if (!route(self, to, tag)) {
                 fail(self, IpcError.NO_PARTNER, false);
                 return;
             }
+            Tcb dest = route.target;
             if (dest.interruptLine >= 0) {
                 // A message to an interrupt's pseudo-thread acknowledges the interrupt (X.2): only its handler may.
                 if (!k.interrupts.acknowledge(self, dest)) {
@@ -115,6 +118,7 @@ final class Ipc {
                 }
                 if (outcome == OK) {
                     woken = dest;
+                    called(self, from, dest);
                     self.a0 = ThreadId.NIL; // the send phase is done: a redo starts at the receive phase
                 } else if (outcome == FAILED) {
                     cpu.wakeWhileRunning(dest);
@@ -175,13 +179,16 @@ final class Ipc {
             if (from == ThreadId.ANY) {
                 sender = t.sendHead;
             } else {
-                Tcb source = comm.source(t, from);
-                // An interrupt comes only to its line's handler: waiting for any other is waiting for nothing.
-                if (source == null || source.interruptLine >= 0 && source.pager != t.id) {
+                long key = t.kernelIpc != Tcb.NO_KERNEL_IPC ? from : comm.source(t, from);
+                if (key == CommunicationModel.NO_SOURCE) {
                     fail(t, IpcError.NO_PARTNER, true);
                     return;
                 }
-                sender = source.state == Tcb.SENDING && source.partner == t ? source : null;
+                from = key;
+                sender = t.sendHead;
+                while (sender != null && sender.sendId != key) {
+                    sender = sender.sendNext;
+                }
             }
             if (sender == null) {
                 break;
@@ -189,7 +196,7 @@ final class Ipc {
             dequeueSender(t, sender);
             int outcome = transfer(sender, t);
             if (outcome == OK) {
-                senderDone(sender);
+                senderDone(sender, t);
                 return;
             }
             if (outcome == FAILED) {
@@ -222,7 +229,61 @@ final class Ipc {
     }
 
     private boolean accepts(Tcb receiver, Tcb sender) {
-        return receiver.waitFrom == ThreadId.ANY || receiver.waitFrom == sender.id;
+        return receiver.waitFrom == ThreadId.ANY || receiver.waitFrom == sender.sendId;
+    }
+
+    /**
+     * Routes {@code self}'s message to destination word {@code to} into {@link #route} and
+     * records the route on self; false: no partner. A message the kernel makes on a thread's
+     * behalf (page fault, exception) goes to the pager or handler the kernel was told, by global
+     * id, under the thread's global id, whatever the model. A propagated message (X.2) goes as
+     * its virtual sender if the model allows it; otherwise as an ordinary message.
+     */
+    private boolean route(Tcb self, long to, long tag) {
+        if (self.kernelIpc != Tcb.NO_KERNEL_IPC) {
+            Tcb dest = k.threads.lookup(to);
+            if (dest == null) {
+                return false;
+            }
+            route.deliver(dest, self.id);
+        } else if (to == kola.abi.Comm.REPLY && comm.hasReplyCapability()) {
+            Tcb caller = self.replyCaller;
+            self.replyCaller = null; // one shot, used or not
+            if (caller == null || caller.replier != self || caller.callSerial != self.replySerial
+                    || caller.state != Tcb.RECEIVING) {
+                return false;
+            }
+            route.deliver(caller, caller.waitFrom);
+        } else if (!comm.route(self, to, route)) {
+            return false;
+        }
+        if ((tag & MsgTag.PROPAGATED) != 0 && self.kernelIpc == Tcb.NO_KERNEL_IPC) {
+            Tcb virtual = k.threads.lookup(self.virtualSender);
+            if (virtual != null && virtual != self && comm.mayPropagate(self, virtual, route.target)) {
+                route.senderId = virtual.id;
+                self.sendIntended = route.intended;
+                self.sendId = route.senderId;
+                self.propagating = true;
+                return true;
+            }
+        }
+        self.propagating = false;
+        self.sendId = route.senderId;
+        self.sendIntended = route.intended;
+        return true;
+    }
+
+    /**
+     * {@code sender}'s send phase to {@code receiver} completed and it goes on to a closed receive
+     * ({@code from}): a call. The receiver holds the reply capability for it, one shot.
+     */
+    private static void called(Tcb sender, long from, Tcb receiver) {
+        if (from != ThreadId.NIL && from != ThreadId.ANY) {
+            sender.callSerial++;
+            sender.replier = receiver;
+            receiver.replyCaller = sender;
+            receiver.replySerial = sender.callSerial;
+        }
     }
 
     private void blockSending(Tcb t, Tcb dest, long micros, long from, long timeouts) {
@@ -328,8 +389,13 @@ final class Ipc {
             }
         }
         System.arraycopy(from.mr, 1, to.mr, 1, u + t);
-        to.mr[0] = tag & ~(MsgTag.PROPAGATED | MsgTag.REDIRECTED | MsgTag.CROSS_CPU | MsgTag.ERROR);
-        to.result = comm.senderId(from, to);
+        long flags = (from.sendIntended != ThreadId.NIL ? MsgTag.REDIRECTED : 0) | (from.propagating ? MsgTag.PROPAGATED : 0);
+        to.mr[0] = tag & ~(MsgTag.PROPAGATED | MsgTag.REDIRECTED | MsgTag.CROSS_CPU | MsgTag.ERROR) | flags;
+        to.result = from.sendId;
+        to.intendedReceiver = from.sendIntended;
+        if (from.propagating) {
+            to.virtualSender = from.id; // ActualSender
+        }
         to.state = Tcb.READY;
         to.waitFrom = ThreadId.NIL;
         cpu.timeouts.cancel(to);
@@ -364,7 +430,10 @@ final class Ipc {
             int type = Items.type(w0);
             if (type == Items.MAP || type == Items.GRANT) {
                 long window = Items.window(acceptor);
-                if (!Fpage.isValid(w1) || !Fpage.isComplete(window) && !Fpage.isValid(window)) {
+                boolean fits = Comm.isObjectFpage(w1)
+                        ? Comm.firstSlot(w1) >= 0 && Comm.firstSlot(window) >= 0
+                        : Fpage.isValid(w1) && (Fpage.isComplete(window) || Fpage.isValid(window));
+                if (!fits) {
                     return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
                 }
             } else if (Items.isString(w0)) {
@@ -417,6 +486,9 @@ final class Ipc {
      */
     private boolean mapItem(Tcb from, Tcb to, long acceptor, long w0, long fpage) {
         long window = Items.window(acceptor);
+        if (Comm.isObjectFpage(fpage)) {
+            return mapCapabilities(from, to, window, w0, fpage);
+        }
         long windowBase = Fpage.isComplete(window) ? 0 : Fpage.base(window);
         int w = Fpage.isComplete(window) ? Fpage.MAX_SIZE_LOG2 : Fpage.sizeLog2(window);
         int s = Fpage.sizeLog2(fpage);
@@ -435,6 +507,32 @@ final class Ipc {
         boolean grant = Items.type(w0) == Items.GRANT;
         events.record(KernelEvents.MAP, from.id, to.id, destBase | (grant ? 1 : 0));
         return k.mdb.map(from.space, srcBase, size, Fpage.rights(fpage), to.space, destBase, grant);
+    }
+
+    /**
+     * Maps or grants capabilities: the slots of the object fpage land in the receiver's object
+     * window as pages land in a memory window (the send base, in slots, picks the place when the
+     * window is larger; the window's size bounds how many). False if kernel memory ran out.
+     */
+    private boolean mapCapabilities(Tcb from, Tcb to, long window, long w0, long fpage) {
+        int s = Comm.sizeLog2(fpage);
+        int w = Comm.sizeLog2(window);
+        int first = Comm.firstSlot(fpage);
+        int windowFirst = Comm.firstSlot(window);
+        long sendBase = Items.sendBase(w0) >>> 12;
+        int dest;
+        int size;
+        if (s <= w) {
+            dest = windowFirst + (int) ((sendBase & ((1L << w) - 1)) & ~((1L << s) - 1));
+            size = s;
+        } else {
+            first += (int) ((sendBase & ((1L << s) - 1)) & ~((1L << w) - 1));
+            dest = windowFirst;
+            size = w;
+        }
+        boolean grant = Items.type(w0) == Items.GRANT;
+        events.record(KernelEvents.MAP, from.id, to.id, (long) dest << 12 | Comm.OBJECT_FPAGE | (grant ? 1 : 0));
+        return k.caps.map(from.space, first, 1 << size, Fpage.rights(fpage), to.space, dest, grant);
     }
 
     /**
@@ -507,10 +605,11 @@ final class Ipc {
     // ---- completion, failure, timeouts, cancellation ----------------------------------------
 
     /** {@code s}'s send phase completed while it was blocked: it goes on to its receive phase, or runs. */
-    private void senderDone(Tcb s) {
+    private void senderDone(Tcb s, Tcb receiver) {
         cpu.timeouts.cancel(s);
         s.a0 = ThreadId.NIL;
         long from = s.pendingFrom;
+        called(s, from, receiver);
         s.pendingFrom = ThreadId.NIL;
         s.state = s.interruptLine >= 0 ? Tcb.INACTIVE : Tcb.READY;
         if (from == ThreadId.NIL) {
@@ -599,6 +698,9 @@ final class Ipc {
      * otherwise. Returns whether it was delivered.
      */
     boolean deliverInterrupt(Tcb irq, Tcb handler) {
+        irq.sendId = irq.id;
+        irq.sendIntended = ThreadId.NIL;
+        irq.propagating = false;
         if (handler.state == Tcb.RECEIVING && accepts(handler, irq)) {
             transfer(irq, handler);
             drainWork();
@@ -644,7 +746,8 @@ final class Ipc {
         }
         for (long no = 0, end = threads.scanLimit(); no < end; no++) {
             Tcb r = threads.byNumber(no);
-            if (r != null && r != spared && r.state == Tcb.RECEIVING && r.waitFrom == t.id) {
+            if (r != null && r != spared && r.state == Tcb.RECEIVING
+                    && (r.waitFrom == t.id || r.replier == t && r.waitFrom == Comm.REPLY && comm.hasReplyCapability())) {
                 abort(r, IpcError.CANCELLED);
             }
         }

@@ -62,6 +62,10 @@ public final class Kernel {
     final ThreadTable threads;
     final KernelMemory kmem;
     final CommunicationModel comm;
+    /** The redirection and pclans policies (CommControl). */
+    final CommPolicy policy = new CommPolicy();
+    /** The object spaces and their capabilities. */
+    final CapabilitySpaces caps;
     final Ipc ipc;
     final SystemCalls syscalls;
     final MappingDatabase mdb;
@@ -100,7 +104,16 @@ public final class Kernel {
         this.threads = new ThreadTable(config.threadNumberLimit());
         this.kipFrame = 0;
         this.kmem = new CentralPool(phys, 1, poolFrames - 1);
-        this.comm = new GlobalIds(threads);
+        this.caps = new CapabilitySpaces(kmem);
+        this.comm = switch (config.comm()) {
+            case GLOBAL_IDS -> new GlobalIds(threads);
+            case CLANS -> new Clans(threads);
+            case REDIRECTION -> new Redirection(threads, policy);
+            case REDIRECTORS -> new Redirectors(threads);
+            case PCLANS -> new Pclans(threads, policy);
+            case VIRTUAL_THREADS -> new VirtualThreads();
+            case CAPABILITIES -> new Capabilities();
+        };
         this.ipc = new Ipc(this);
         this.syscalls = new SystemCalls(this);
         this.mdb = new MappingDatabase(this);
@@ -343,7 +356,7 @@ public final class Kernel {
      */
     private void machineException(Tcb t, int cause, long tval) {
         String what = Cause.name(cause) + " at pc 0x" + Long.toHexString(t.hart.pc) + " (tval 0x" + Long.toHexString(tval) + ")";
-        Tcb handler = t.exceptionHandler == ThreadId.NIL ? null : comm.destination(t, t.exceptionHandler);
+        Tcb handler = t.exceptionHandler == ThreadId.NIL ? null : threads.lookup(t.exceptionHandler);
         if (!alive(handler)) {
             fatal(t, what + ", " + (t.exceptionHandler == ThreadId.NIL ? "no exception handler"
                     : "exception handler " + ThreadId.toString(t.exceptionHandler) + " is gone"));
@@ -481,7 +494,7 @@ public final class Kernel {
         Throwable death = t.death;
         String text = death == null ? null : Kdb.oneLine(t.deathText != null ? t.deathText : death.getClass().getName());
         events.record(KernelEvents.HALT, t.id, death == null ? 0 : 1, 0);
-        Tcb handler = death == null || t.exceptionHandler == ThreadId.NIL ? null : comm.destination(t, t.exceptionHandler);
+        Tcb handler = death == null || t.exceptionHandler == ThreadId.NIL ? null : threads.lookup(t.exceptionHandler);
         // Whoever waits for t (a client in its fault, a sender, a closed receive) waits for a
         // thread whose code has ended: each is released with an error, as deletion would; but
         // for its exception handler, which waits for the message the kernel now sends it.
@@ -535,7 +548,7 @@ public final class Kernel {
                 && machine.mmu().translate(space.asid, space.pageTable.rootPfn, va, access) >= 0) {
             return;
         }
-        Tcb pager = comm.destination(t, t.pager);
+        Tcb pager = threads.lookup(t.pager);
         if (!alive(pager)) {
             fatal(t, "page fault at 0x" + Long.toHexString(va) + " (" + Fpage.rightsString(access) + "), "
                     + (t.pager == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(t.pager)
@@ -936,6 +949,8 @@ public final class Kernel {
     void deleteSpace(Space s) {
         s.dead = true;
         mdb.removeAll(s);
+        caps.removeAll(s);
+        policy.forget(s);
         machine.tlb().flushAsid(s.asid);
         for (long pfn : s.utcbPages.values()) {
             kmem.freeFrame(s, pfn);

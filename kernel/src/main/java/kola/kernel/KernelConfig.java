@@ -11,9 +11,10 @@ import kola.abi.Schedule;
  * @param timesliceMicros   the default time slice, in simulated microseconds
  * @param defaultPriority   the priority of a newly created thread (X.2 leaves it to the kernel; Pistachio uses 100)
  * @param bootPriority      the priority of sigma0 and the root task
+ * @param comm              the communication-control model (paper section 4.1)
  */
 public record KernelConfig(long kernelMemoryBytes, long threadNumberLimit, long timesliceMicros,
-                           int defaultPriority, int bootPriority) {
+                           int defaultPriority, int bootPriority, CommModel comm) {
 
     public KernelConfig {
         if (kernelMemoryBytes < 64 * 1024 || kernelMemoryBytes % 4096 != 0) {
@@ -26,6 +27,7 @@ public record KernelConfig(long kernelMemoryBytes, long threadNumberLimit, long 
         if (timesliceMicros <= 0) {
             throw new IllegalArgumentException("time slice must be positive: " + timesliceMicros);
         }
+        java.util.Objects.requireNonNull(comm, "comm");
         if (defaultPriority < 0 || defaultPriority > Schedule.MAX_PRIORITY
                 || bootPriority < 0 || bootPriority > Schedule.MAX_PRIORITY) {
             throw new IllegalArgumentException("priorities lie in 0..255");
@@ -34,21 +36,26 @@ public record KernelConfig(long kernelMemoryBytes, long threadNumberLimit, long 
 
     /** 16 MiB of kernel memory, 2^22 thread numbers, 10 ms slices, priority 100, boot tasks at 255. */
     public static KernelConfig defaults() {
-        return new KernelConfig(16L << 20, 1L << 22, 10_000, 100, Schedule.MAX_PRIORITY);
+        return new KernelConfig(16L << 20, 1L << 22, 10_000, 100, Schedule.MAX_PRIORITY, CommModel.GLOBAL_IDS);
     }
 
     /** This configuration with another kernel-memory pool size. */
     public KernelConfig withKernelMemory(long bytes) {
-        return new KernelConfig(bytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority);
+        return new KernelConfig(bytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, comm);
     }
 
     /** This configuration with another thread number limit. */
     public KernelConfig withThreadNumberLimit(long limit) {
-        return new KernelConfig(kernelMemoryBytes, limit, timesliceMicros, defaultPriority, bootPriority);
+        return new KernelConfig(kernelMemoryBytes, limit, timesliceMicros, defaultPriority, bootPriority, comm);
     }
 
     /** This configuration with another default time slice. */
     public KernelConfig withTimeslice(long micros) {
-        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, micros, defaultPriority, bootPriority);
+        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, micros, defaultPriority, bootPriority, comm);
+    }
+
+    /** This configuration with another communication model. */
+    public KernelConfig withComm(CommModel model) {
+        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, model);
     }
 }

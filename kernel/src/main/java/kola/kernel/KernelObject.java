@@ -9,5 +9,11 @@ enum KernelObject {
     /** A page-table frame (Sv39 node). */
     PAGE_TABLE,
     /** A mapping-database node. */
-    MAPPING_NODE
+    MAPPING_NODE,
+    /** An IPC gate. */
+    GATE,
+    /** A capability (an object-space slot in use). */
+    CAPABILITY,
+    /** An object space's slot table. */
+    OBJECT_SPACE
 }

@@ -6,7 +6,7 @@ package kola.kernel;
  * mapping. Sigma0's nodes are the roots. Children hold at most their parent's rights. The node
  * and the page-table entry of (space, vpn) always agree.
  */
-final class MapNode {
+final class MapNode extends Derived<MapNode> {
     /** Bytes of kernel memory a mapping node is charged at. */
     static final long BYTES = 48;
 
@@ -14,10 +14,6 @@ final class MapNode {
     long vpn;
     final long pfn;
     int rights;
-    MapNode parent;
-    MapNode firstChild;
-    MapNode nextSibling;
-    MapNode prevSibling;
 
     MapNode(Space space, long vpn, long pfn, int rights) {
         this.space = space;
@@ -26,37 +22,4 @@ final class MapNode {
         this.rights = rights;
     }
 
-    void addChild(MapNode child) {
-        child.parent = this;
-        child.prevSibling = null;
-        child.nextSibling = firstChild;
-        if (firstChild != null) {
-            firstChild.prevSibling = child;
-        }
-        firstChild = child;
-    }
-
-    void unlink() {
-        if (prevSibling != null) {
-            prevSibling.nextSibling = nextSibling;
-        } else if (parent != null) {
-            parent.firstChild = nextSibling;
-        }
-        if (nextSibling != null) {
-            nextSibling.prevSibling = prevSibling;
-        }
-        parent = null;
-        nextSibling = null;
-        prevSibling = null;
-    }
-
-    /** Whether this node is {@code other} or one of its ancestors. */
-    boolean isAncestorOf(MapNode other) {
-        for (MapNode n = other; n != null; n = n.parent) {
-            if (n == this) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

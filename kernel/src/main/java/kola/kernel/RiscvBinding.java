@@ -39,11 +39,12 @@ final class RiscvBinding {
     static final long SYSTEM_CLOCK = -9;
     static final long KDB_PRINT_CHAR = -10;
     static final long KDB_ENTER = -11;
+    static final long COMM_CONTROL = -12;
 
     /** The trap of call number -i, at index i. */
     private static final int[] TRAPS = {Trap.NONE, Trap.IPC, Trap.IPC, Trap.UNMAP, Trap.EXCHANGE_REGISTERS,
         Trap.THREAD_CONTROL, Trap.SPACE_CONTROL, Trap.SCHEDULE, Trap.THREAD_SWITCH, Trap.SYSTEM_CLOCK,
-        Trap.KDB_PRINT_CHAR, Trap.KDB_ENTER};
+        Trap.KDB_PRINT_CHAR, Trap.KDB_ENTER, Trap.COMM_CONTROL};
 
     /** UTCB word offsets (bytes = word * 8). */
     static final int MY_GLOBAL_ID = 0;
@@ -111,7 +112,7 @@ final class RiscvBinding {
     boolean enter(Tcb t) {
         HartState h = t.hart;
         long call = h.x[A7];
-        int trap = call >= KDB_ENTER && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
+        int trap = call >= COMM_CONTROL && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
         if (trap == Trap.NONE) {
             return false;
         }
@@ -235,12 +236,16 @@ final class RiscvBinding {
         if (v != w[3]) {
             t.xferTimeouts = v;
         }
+        v = load(t, ACTUAL_SENDER);
+        if (v != w[4]) {
+            t.virtualSender = v;
+        }
     }
 
     /** At a return to user mode: the thread-control words, as the kernel has them. */
     void syncOut(Tcb t) {
         if (t.utcbWritten == null) {
-            t.utcbWritten = new long[4];
+            t.utcbWritten = new long[5];
         }
         long[] w = t.utcbWritten;
         store(t, MY_GLOBAL_ID, t.id);
@@ -250,6 +255,8 @@ final class RiscvBinding {
         store(t, EXCEPTION_HANDLER, w[2] = t.exceptionHandler);
         store(t, XFER_TIMEOUTS, w[3] = t.xferTimeouts);
         store(t, ERROR_CODE, t.errorCode);
+        store(t, INTENDED_RECEIVER, t.intendedReceiver);
+        store(t, ACTUAL_SENDER, w[4] = t.virtualSender);
     }
 
     /** The physical address of UTCB word {@code word}: the UTCB page is the kernel's, found without a walk. */

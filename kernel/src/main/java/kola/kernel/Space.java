@@ -38,6 +38,15 @@ final class Space {
     /** The space charged for this descriptor and its page-table root. */
     Space owner;
 
+    // Communication control (see kola.abi.Comm): the clans chief (its space, null: none) and the
+    // thread that acts as chief for the clans this space heads; the pclan; the X.2 redirector
+    // (nil: none); the object space (null until first used).
+    Space chief;
+    long chiefThread;
+    int pclan;
+    long redirector;
+    ObjectSpace objects;
+
     /** The mapping node of each mapped page, by virtual page number. */
     final PageIndex pages = new PageIndex();
     /** UTCB slots of the UTCB area in use, by index from the area's base. */

@@ -1,5 +1,6 @@
 package kola.kernel;
 
+import kola.abi.Comm;
 import kola.abi.ExRegs;
 import kola.abi.Fpage;
 import kola.abi.IpcError;
@@ -35,6 +36,7 @@ final class SystemCalls {
             case Trap.EXCHANGE_REGISTERS -> self.result = exchangeRegisters(self, self.a0, self.a1, self.a2, self.a3,
                     self.a4, self.a5, self.a6);
             case Trap.THREAD_SWITCH -> threadSwitch(self, self.a0);
+            case Trap.COMM_CONTROL -> self.result = commControl(self, self.a0, self.a1, self.a2, self.a3);
             case Trap.SCHEDULE -> self.result = schedule(self, self.a0, self.a1, self.a2, self.a3, self.a4);
             case Trap.SYSTEM_CLOCK -> {
                 self.result = k.clock.now() / CostModel.CYCLES_PER_MICROSECOND;
@@ -184,9 +186,9 @@ final class SystemCalls {
     /**
      * SpaceControl(SpaceSpecifier, control, KipArea, UtcbArea, Redirector), privileged. Sets the
      * KIP and UTCB areas of a space none of whose threads is active yet (afterwards, as in X.2,
-     * the areas are ignored) and maps the KIP read-only at the KIP area. Kola has no control bits
-     * and no redirector yet (redirection comes with the communication models): control must be 0
-     * and the redirector nil or anythread.
+     * the areas are ignored) and maps the KIP read-only at the KIP area. Kola has no control bits:
+     * control must be 0. The redirector (X.2) is set at any time: a thread id sets it, anythread
+     * removes it, nilthread leaves it; the {@code redirectors} model consults it.
      */
     private long spaceControl(Tcb self, long spaceSpec, long control, long kipArea, long utcbArea, long redirector) {
         self.ret()[0] = 0;
@@ -197,8 +199,11 @@ final class SystemCalls {
         if (space == null) {
             return error(self, KernelError.INVALID_SPACE);
         }
-        if (control != 0 || redirector != ThreadId.NIL && redirector != ThreadId.ANY) {
+        if (control != 0 || redirector != ThreadId.NIL && redirector != ThreadId.ANY && k.threads.lookup(redirector) == null) {
             return error(self, KernelError.INVALID_PARAMETER);
+        }
+        if (redirector != ThreadId.NIL) {
+            space.redirector = redirector == ThreadId.ANY ? ThreadId.NIL : redirector;
         }
         if (space.activeThreads > 0) {
             return 1;
@@ -330,7 +335,13 @@ final class SystemCalls {
             long fpage = self.mr[i];
             k.events.record(KernelEvents.UNMAP, self.id, fpage, flush ? 1 : 0);
             int revoke = Fpage.rights(fpage);
-            if (Fpage.isComplete(fpage)) {
+            if (Comm.isObjectFpage(fpage)) {
+                int first = Comm.firstSlot(fpage);
+                if (first < 0) {
+                    continue;
+                }
+                k.caps.unmap(self.space, first, 1 << Comm.sizeLog2(fpage), revoke, flush);
+            } else if (Fpage.isComplete(fpage)) {
                 k.mdb.unmap(self.space, 0, Fpage.MAX_SIZE_LOG2, revoke, flush);
             } else if (Fpage.isValid(fpage)) {
                 k.mdb.unmap(self.space, Fpage.base(fpage), Fpage.sizeLog2(fpage), revoke, flush);
@@ -340,6 +351,114 @@ final class SystemCalls {
             self.mr[i] = Fpage.withRights(fpage, 0);
         }
         self.errorCode = KernelError.OK;
+    }
+
+    // ---- CommControl --------------------------------------------------------------------------
+
+    /**
+     * CommControl(op, a, b, c), a Kola extension (see {@link Comm}). Every argument is checked
+     * before anything changes; a refused call changes nothing and sets ErrorCode.
+     */
+    private long commControl(Tcb self, long op, long a, long b, long c) {
+        if (op < Comm.CHIEF || op > Comm.MAP) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        if (op == Comm.GATE) {
+            Tcb thread = k.threads.lookup(b);
+            if (thread == null || thread.interruptLine >= 0) {
+                return error(self, KernelError.INVALID_THREAD);
+            }
+            if (thread.space != self.space && !self.space.privileged) {
+                return error(self, KernelError.NO_PRIVILEGE);
+            }
+            int code = k.caps.createGate(self.space, a, thread, c);
+            return code == KernelError.OK ? 1 : error(self, code);
+        }
+        if (op == Comm.LOOKUP) {
+            if (Comm.slot(a) < 0) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+            CapNode cap = CapabilitySpaces.lookup(self.space, a);
+            self.errorCode = KernelError.OK;
+            return cap == null ? 0 : cap.rights;
+        }
+        if (!self.space.privileged) {
+            return error(self, KernelError.NO_PRIVILEGE);
+        }
+        switch ((int) op) {
+            case Comm.CHIEF -> {
+                Space space = spaceOf(a);
+                Tcb chief = k.threads.lookup(b);
+                if (space == null || chief == null || chief.interruptLine >= 0) {
+                    return error(self, space == null ? KernelError.INVALID_SPACE : KernelError.INVALID_THREAD);
+                }
+                if (space.activeThreads > 0 || chief.space == space || isChiefAbove(space, chief.space)) {
+                    return error(self, KernelError.INVALID_PARAMETER); // static, and no cycle
+                }
+                space.chief = chief.space;
+                chief.space.chiefThread = chief.id;
+                return 1;
+            }
+            case Comm.POLICY -> {
+                Space from = spaceOf(a);
+                Space to = spaceOf(b);
+                if (from == null || to == null) {
+                    return error(self, KernelError.INVALID_SPACE);
+                }
+                if (c != Comm.ALLOW && c != Comm.DENY && k.threads.lookup(c) == null) {
+                    return error(self, KernelError.INVALID_THREAD);
+                }
+                return k.policy.setPair(from, to, c) ? 1 : error(self, KernelError.OUT_OF_MEMORY);
+            }
+            case Comm.PCLAN -> {
+                Space space = spaceOf(a);
+                if (space == null) {
+                    return error(self, KernelError.INVALID_SPACE);
+                }
+                if (b < 0 || b >= Comm.PCLANS) {
+                    return error(self, KernelError.INVALID_PARAMETER);
+                }
+                space.pclan = (int) b;
+                return 1;
+            }
+            case Comm.MAP -> {
+                Space to = spaceOf(a);
+                int first = Comm.firstSlot(b);
+                int dest = Comm.slot(c);
+                if (to == null) {
+                    return error(self, KernelError.INVALID_SPACE);
+                }
+                if (first < 0 || dest < 0 || dest + (1L << Comm.sizeLog2(b)) > Comm.SLOTS) {
+                    return error(self, KernelError.INVALID_PARAMETER);
+                }
+                return k.caps.map(self.space, first, 1 << Comm.sizeLog2(b), kola.abi.Fpage.rights(b), to, dest, false)
+                        ? 1 : error(self, KernelError.OUT_OF_MEMORY);
+            }
+            case Comm.PCLAN_POLICY -> {
+                if (a < 0 || a >= Comm.PCLANS || b < 0 || b >= Comm.PCLANS || a == b || c == Comm.ALLOW) {
+                    return error(self, KernelError.INVALID_PARAMETER);
+                }
+                if (c != Comm.DENY && k.threads.lookup(c) == null) {
+                    return error(self, KernelError.INVALID_THREAD);
+                }
+                k.policy.setPclans((int) a, (int) b, c);
+                return 1;
+            }
+            default -> {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+        }
+    }
+
+    /** Whether {@code space} is a chief above {@code s} (so that making s its chief's would close a cycle). */
+    private boolean isChiefAbove(Space space, Space s) {
+        Space c = s.chief;
+        for (long i = 0, n = k.threads.count() + 1; i < n && c != null; i++, c = c.chief) {
+            if (c == space) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- ThreadSwitch and Schedule ----------------------------------------------------------

@@ -71,6 +71,19 @@ final class Tcb {
     Tcb sendTail;
     Tcb sendNext;
     Tcb sendPrev;
+    /** The route of this thread's message while it is queued: the identity its receiver sees, and the receiver it named if redirected. */
+    long sendId;
+    long sendIntended;
+    boolean propagating;
+    /** The thread whose reply this one awaits (its last call's receiver), and that call's number. */
+    Tcb replier;
+    long callSerial;
+    /** The reply capability: the caller of the last call this thread received, and that call's number. */
+    Tcb replyCaller;
+    long replySerial;
+    /** X.2 IntendedReceiver and VirtualSender/ActualSender. */
+    long intendedReceiver;
+    long virtualSender;
 
     // Timeouts: index in the timeout heap, or -1.
     int timeoutIndex = -1;

@@ -24,6 +24,7 @@ final class Trap {
     static final int MACHINE_EXCEPTION = 15;
     /** A RISC-V thread's KDB_PrintChar: a0 the character. */
     static final int KDB_PRINT_CHAR = 16;
+    static final int COMM_CONTROL = 17;
 
     private Trap() {
     }

@@ -239,6 +239,34 @@ final class UserApi implements L4 {
     }
 
     @Override
+    public long commControl(int op, long a, long b, long c) {
+        own();
+        tcb.a0 = op;
+        tcb.a1 = a;
+        tcb.a2 = b;
+        tcb.a3 = c;
+        return trap(Trap.COMM_CONTROL);
+    }
+
+    @Override
+    public long intendedReceiver() {
+        own();
+        return tcb.intendedReceiver;
+    }
+
+    @Override
+    public long virtualSender() {
+        own();
+        return tcb.virtualSender;
+    }
+
+    @Override
+    public void setVirtualSender(long id) {
+        own();
+        tcb.virtualSender = id;
+    }
+
+    @Override
     public long exchangeRegisters(long dest, long control, long sp, long ip, long flags, long userHandle,
                                   long pager) {
         own();

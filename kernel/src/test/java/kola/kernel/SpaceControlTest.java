@@ -190,8 +190,8 @@ class SpaceControlTest {
                 h.expectError(l4, "control " + control, KernelError.INVALID_PARAMETER, 0,
                         () -> l4.spaceControl(A, control, KIP_AREA, UTCB_AREA, NIL));
             }
-            h.expectError(l4, "redirector", KernelError.INVALID_PARAMETER, 0,
-                    () -> l4.spaceControl(A, 0, KIP_AREA, UTCB_AREA, ROOT));
+            h.expectError(l4, "redirector that is no thread", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.spaceControl(A, 0, KIP_AREA, UTCB_AREA, kola.abi.ThreadId.global(999, 7)));
             h.check(s.kipArea == Fpage.NIL && s.utcbArea == Fpage.NIL, "areas unchanged by rejected calls");
             h.check(s.pageTable.lookup(kipBase) == 0, "no KIP mapping by rejected calls");
             h.check(l4.spaceControl(A, 0, KIP_AREA, UTCB_AREA, NIL) == 1, "the good call works after all that");

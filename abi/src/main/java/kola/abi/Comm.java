@@ -1,0 +1,115 @@
+package kola.abi;
+
+/**
+ * Communication control (a Kola extension of X.2; paper section 4.1): the CommControl system
+ * call's operations, capability selectors, object fpages, and the reply capability.
+ *
+ * <p>Which of these matter depends on the kernel's communication model (chosen at boot):
+ * <ul>
+ * <li>{@code global-ids}: X.2 as written; IPC names global thread ids.</li>
+ * <li>{@code clans}: clans &amp; chiefs; {@link #CHIEF} sets a space's chief before its threads are activated.</li>
+ * <li>{@code redirection}: a per-pair policy of spaces ({@link #POLICY}).</li>
+ * <li>{@code redirectors}: each space's redirector, set with X.2 SpaceControl.</li>
+ * <li>{@code pclans}: pclan membership ({@link #PCLAN}) and a per-pair policy of pclans ({@link #PCLAN_POLICY}).</li>
+ * <li>{@code virtual-threads}: IPC names a slot of the sender's object space that refers to a
+ * thread; the sender states, in its VirtualSender register, the slot under which the receiver's
+ * object space refers to it, and the receiver sees that slot.</li>
+ * <li>{@code capabilities}: IPC names an IPC gate in the sender's object space; the receiver sees
+ * the gate's label; a server answers through the one-shot {@link #REPLY} capability.</li>
+ * </ul>
+ * The configuration operations are accepted under every model (they are per-space kernel
+ * state); only the running model consults them.
+ *
+ * <p>Object spaces hold up to {@link #SLOTS} slots. Slot {@code i} is named by the selector
+ * {@code i << 12} (as Fiasco names capabilities), so that a selector is never a global thread id;
+ * slot 0 is never used. Capabilities move by map and grant items whose fpage is an object fpage,
+ * and are revoked by Unmap of an object fpage, through a derivation tree as memory is.
+ */
+public final class Comm {
+    /** Slots per object space. */
+    public static final int SLOTS = 1024;
+    /** Bit 3 of an fpage: the fpage names object-space slots, not memory. */
+    public static final long OBJECT_FPAGE = 1L << 3;
+    /** The one-shot reply capability: the caller of the last call this thread received. */
+    public static final long REPLY = 0xFFFF_F000L;
+
+    /** Rights on a capability (in an object fpage's rwx bits): receive/wait on a notification. */
+    public static final int RECEIVE = Fpage.R;
+    /** Send through the gate (or signal a notification). */
+    public static final int SEND = Fpage.W;
+    /** Map or grant the capability onward. */
+    public static final int GRANT = Fpage.X;
+
+    /** CommControl(CHIEF, space, chief thread): the chief of a space (clans), fixed before any thread of it is activated. Privileged. */
+    public static final int CHIEF = 1;
+    /** CommControl(POLICY, source space, destination space, action): redirection's policy for the pair. Privileged. */
+    public static final int POLICY = 2;
+    /** CommControl(PCLAN, space, pclan): the pclan a space belongs to (0..{@link #PCLANS}-1). Privileged. */
+    public static final int PCLAN = 3;
+    /** CommControl(PCLAN_POLICY, source pclan, destination pclan, action): deny (nil) or an intermediary. Privileged. */
+    public static final int PCLAN_POLICY = 4;
+    /**
+     * CommControl(GATE, selector, thread, label): makes an IPC gate to {@code thread} with
+     * {@code label} in the caller's object space, with all rights. The thread must be the
+     * caller's own space's, unless the caller is privileged.
+     */
+    public static final int GATE = 5;
+    /** CommControl(LOOKUP, selector, 0, 0): the rights of the caller's slot (0: empty), read back. */
+    public static final int LOOKUP = 6;
+    /**
+     * CommControl(MAP, space, object fpage, destination selector): maps the caller's capabilities
+     * into another space's object space without IPC (as Fiasco's task map), for a distributor
+     * that must give names before any IPC can name anyone. Privileged.
+     */
+    public static final int MAP = 7;
+
+    /** Pclans per system. */
+    public static final int PCLANS = 64;
+
+    /** A policy action: IPC is allowed (no intermediary). Anything else but {@link #DENY} is the intermediary's thread id. */
+    public static final long ALLOW = ThreadId.ANY;
+    /** A policy action: IPC is refused ("no partner"). */
+    public static final long DENY = ThreadId.NIL;
+
+    private Comm() {
+    }
+
+    /** The selector of slot {@code index}. */
+    public static long selector(int index) {
+        return (long) index << 12;
+    }
+
+    /** The slot a selector names, or -1 if it names none. */
+    public static int slot(long selector) {
+        if ((selector & 0xFFF) != 0 || selector <= 0 || selector >>> 12 >= SLOTS) {
+            return -1;
+        }
+        return (int) (selector >>> 12);
+    }
+
+    /** The object fpage of {@code 2^sizeLog2} slots from slot {@code first} (aligned to its size) with {@code rights}. */
+    public static long objectFpage(int first, int sizeLog2, int rights) {
+        return selector(first) | (long) sizeLog2 << 4 | OBJECT_FPAGE | (rights & Fpage.RWX);
+    }
+
+    /** Whether {@code fpage} names object-space slots. */
+    public static boolean isObjectFpage(long fpage) {
+        return (fpage & OBJECT_FPAGE) != 0;
+    }
+
+    /** The first slot of an object fpage, or -1 if it is malformed (unaligned, or beyond the object space). */
+    public static int firstSlot(long fpage) {
+        int s = sizeLog2(fpage);
+        long first = fpage >>> 12 & 0xF_FFFF_FFFF_FFFFL;
+        if (!isObjectFpage(fpage) || (fpage & 0xC00) != 0 || s > 10 || (first & ((1L << s) - 1)) != 0
+                || first + (1L << s) > SLOTS) {
+            return -1;
+        }
+        return (int) first;
+    }
+
+    /** The log2 of an object fpage's number of slots. */
+    public static int sizeLog2(long fpage) {
+        return (int) (fpage >>> 4 & 0x3F);
+    }
+}

@@ -1,0 +1,23 @@
+package kola.kernel;
+
+/**
+ * A capability: one slot of one object space, referring to a gate with some rights, derived
+ * from its parent capability as a mapping node derives from its parent (one derivation
+ * mechanism, two kinds of object). Children hold at most their parent's rights; unmapping a
+ * capability revokes its whole subtree.
+ */
+final class CapNode extends Derived<CapNode> {
+    /** Bytes of kernel memory a capability slot is charged at. */
+    static final long BYTES = 48;
+    Space space;
+    int slot;
+    final Gate gate;
+    int rights;
+
+    CapNode(Space space, int slot, Gate gate, int rights) {
+        this.space = space;
+        this.slot = slot;
+        this.gate = gate;
+        this.rights = rights;
+    }
+}

@@ -1,0 +1,44 @@
+package kola.kernel;
+
+import kola.abi.Comm;
+
+/**
+ * Communication model {@code capabilities}: the paper's proposal (section 4.1), in the style of
+ * Fiasco.OC. IPC names a capability in the sender's own object space, never a global thread id:
+ * a task reaches only the gates it was given, and a scan of its own slots finds only those. The
+ * receiver sees the gate's label, an identity the sender cannot forge. A server answers a call
+ * through the one-shot reply capability ({@link Comm#REPLY}): it names no client, and a reply to
+ * a client that no longer waits fails at once, so no client can block it. A closed receive names
+ * a gate the receiver holds (or {@link Comm#REPLY}) and waits for the reply to its call.
+ */
+final class Capabilities implements CommunicationModel {
+    @Override
+    public boolean route(Tcb sender, long to, Route out) {
+        CapNode cap = CapabilitySpaces.lookup(sender.space, to);
+        if (cap == null || (cap.rights & Comm.SEND) == 0) {
+            return false;
+        }
+        Tcb dest = cap.gate.target();
+        return dest != null && out.deliver(dest, cap.gate.label);
+    }
+
+    @Override
+    public long source(Tcb receiver, long from) {
+        return from == Comm.REPLY || CapabilitySpaces.lookup(receiver.space, from) != null ? Comm.REPLY : NO_SOURCE;
+    }
+
+    @Override
+    public boolean mayPropagate(Tcb actual, Tcb virtual, Tcb dest) {
+        return false;
+    }
+
+    @Override
+    public boolean hasReplyCapability() {
+        return true;
+    }
+
+    @Override
+    public String name() {
+        return "capabilities";
+    }
+}

@@ -1,0 +1,233 @@
+package kola.kernel;
+
+import kola.abi.Comm;
+import kola.abi.Fpage;
+import kola.abi.KernelError;
+
+/**
+ * The object spaces of all address spaces, and the derivation tree of their capabilities: gates
+ * are made into a slot (CommControl GATE), capabilities are mapped and granted by IPC items
+ * whose fpage is an object fpage, and unmapped (revoked, with their whole subtree) by Unmap of
+ * an object fpage, exactly as memory is. Every object is charged to an account through the
+ * kernel-memory seam; a refusal is {@link KernelError#OUT_OF_MEMORY} and changes nothing.
+ */
+final class CapabilitySpaces {
+    private final KernelMemory kmem;
+    /** Capabilities in all object spaces: for invariant checks. */
+    private long nodes;
+    private long gates;
+
+    CapabilitySpaces(KernelMemory kmem) {
+        this.kmem = kmem;
+    }
+
+    long nodeCount() {
+        return nodes;
+    }
+
+    long gateCount() {
+        return gates;
+    }
+
+    /** The capability in {@code space}'s slot named by {@code selector}, or null. */
+    static CapNode lookup(Space space, long selector) {
+        int slot = Comm.slot(selector);
+        return slot < 0 || space.objects == null ? null : space.objects.slots[slot];
+    }
+
+    private boolean ensureObjects(Space space) {
+        if (space.objects == null) {
+            if (!kmem.charge(space, KernelObject.OBJECT_SPACE, ObjectSpace.BYTES)) {
+                return false;
+            }
+            space.objects = new ObjectSpace();
+        }
+        return true;
+    }
+
+    /** Makes a gate to {@code thread} with {@code label} in {@code space}'s slot; a {@link KernelError} code, or OK. */
+    int createGate(Space space, long selector, Tcb thread, long label) {
+        int slot = Comm.slot(selector);
+        if (slot < 0 || label == Comm.REPLY || label == -1 || label == 0) {
+            return KernelError.INVALID_PARAMETER;
+        }
+        if (space.objects != null && space.objects.slots[slot] != null) {
+            return KernelError.INVALID_PARAMETER;
+        }
+        if (!ensureObjects(space)) {
+            return KernelError.OUT_OF_MEMORY;
+        }
+        if (!kmem.charge(space, KernelObject.GATE, Gate.BYTES)) {
+            return KernelError.OUT_OF_MEMORY;
+        }
+        Gate g = new Gate(thread, label, space);
+        gates++;
+        if (insert(space, slot, g, Fpage.RWX, null) == null) {
+            kmem.release(space, KernelObject.GATE, Gate.BYTES);
+            gates--;
+            return KernelError.OUT_OF_MEMORY;
+        }
+        return KernelError.OK;
+    }
+
+    private CapNode insert(Space space, int slot, Gate g, int rights, CapNode parent) {
+        if (!ensureObjects(space) || !kmem.charge(space, KernelObject.CAPABILITY, CapNode.BYTES)) {
+            return null;
+        }
+        CapNode n = new CapNode(space, slot, g, rights);
+        if (parent != null) {
+            parent.addChild(n);
+        }
+        space.objects.slots[slot] = n;
+        space.objects.used++;
+        g.references++;
+        nodes++;
+        return n;
+    }
+
+    /**
+     * Maps or grants the capabilities of {@code from}'s slots [first, first + count) that carry
+     * the grant right into {@code to}'s slots from {@code dest}, with at most {@code rights}. An
+     * occupied destination slot is first unmapped (its subtree revoked), as a page is replaced.
+     * Returns false if kernel memory ran out (capabilities moved so far stay).
+     */
+    boolean map(Space from, int first, int count, int rights, Space to, int dest, boolean grant) {
+        if (from.objects == null) {
+            return true;
+        }
+        for (int i = 0; i < count; i++) {
+            CapNode src = from.objects.slots[first + i];
+            int target = dest + i;
+            if (src == null || (src.rights & Comm.GRANT) == 0 || target <= 0 || target >= Comm.SLOTS) {
+                continue;
+            }
+            CapNode old = to.objects == null ? null : to.objects.slots[target];
+            if (old == src) {
+                continue;
+            }
+            if (old != null) {
+                if (old.isAncestorOf(src)) {
+                    continue; // replacing it would revoke the source itself
+                }
+                removeSubtree(old);
+            }
+            if (grant) {
+                if (!ensureObjects(to) || !kmem.charge(to, KernelObject.CAPABILITY, CapNode.BYTES)) {
+                    return false;
+                }
+                kmem.release(from, KernelObject.CAPABILITY, CapNode.BYTES);
+                from.objects.slots[src.slot] = null;
+                from.objects.used--;
+                src.space = to;
+                src.slot = target;
+                src.rights &= rights | ~Fpage.RWX;
+                to.objects.slots[target] = src;
+                to.objects.used++;
+            } else if (insert(to, target, src.gate, src.rights & rights, src) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Unmap of object fpage slots [first, first + count) of {@code space}: revokes {@code rights}
+     * from every capability derived from them, and from the capabilities themselves if
+     * {@code flush}. A capability left without rights is removed.
+     */
+    void unmap(Space space, int first, int count, int rights, boolean flush) {
+        if (space.objects == null) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            CapNode n = space.objects.slots[first + i];
+            if (n != null) {
+                revoke(n, rights, flush);
+            }
+        }
+    }
+
+    /**
+     * Revokes {@code rights} from {@code top}'s subtree (and from top if {@code withTop}). A child
+     * holds at most its parent's rights, so a capability left without rights heads a subtree
+     * without rights: that subtree is removed. One walk, no allocation.
+     */
+    private void revoke(CapNode top, int rights, boolean withTop) {
+        for (CapNode n = top.firstChild; n != null; n = Derived.nextInSubtree(n, top)) {
+            n.rights &= ~rights;
+        }
+        if (withTop) {
+            top.rights &= ~rights;
+            if (top.rights == 0) {
+                removeSubtree(top);
+                return;
+            }
+        }
+        CapNode n = top.firstChild;
+        while (n != null) {
+            if (n.rights == 0) {
+                CapNode next = afterSubtree(n, top);
+                removeSubtree(n);
+                n = next;
+            } else {
+                n = Derived.nextInSubtree(n, top);
+            }
+        }
+    }
+
+    /** The node after {@code n}'s subtree in a pre-order walk of {@code top}'s, or null. */
+    private static CapNode afterSubtree(CapNode n, CapNode top) {
+        while (n != top) {
+            if (n.nextSibling != null) {
+                return n.nextSibling;
+            }
+            n = n.parent;
+        }
+        return null;
+    }
+
+    /** Removes {@code root} and every capability derived from it, leaves first. */
+    private void removeSubtree(CapNode root) {
+        CapNode n = root;
+        while (true) {
+            while (n.firstChild != null) {
+                n = n.firstChild;
+            }
+            CapNode parent = n.parent;
+            boolean last = n == root;
+            remove(n);
+            if (last) {
+                return;
+            }
+            n = parent;
+        }
+    }
+
+    /** Removes a capability that has no children. */
+    private void remove(CapNode n) {
+        n.unlink();
+        n.space.objects.slots[n.slot] = null;
+        n.space.objects.used--;
+        kmem.release(n.space, KernelObject.CAPABILITY, CapNode.BYTES);
+        nodes--;
+        Gate g = n.gate;
+        if (--g.references == 0) {
+            kmem.release(g.owner, KernelObject.GATE, Gate.BYTES);
+            gates--;
+        }
+    }
+
+    /** Removes every capability of a space that is being deleted, with everything derived from them, and its slot table. */
+    void removeAll(Space space) {
+        if (space.objects == null) {
+            return;
+        }
+        for (CapNode n : space.objects.slots) {
+            if (n != null && n.space == space) {
+                removeSubtree(n);
+            }
+        }
+        kmem.release(space, KernelObject.OBJECT_SPACE, ObjectSpace.BYTES);
+        space.objects = null;
+    }
+}

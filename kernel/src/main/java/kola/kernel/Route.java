@@ -1,0 +1,31 @@
+package kola.kernel;
+
+/**
+ * What a {@link CommunicationModel} decided for one message: the thread that receives it, the
+ * identity it sees the sender under, and, if the message was redirected to an intermediary, the
+ * receiver the sender named. One instance per kernel, filled in place: routing allocates nothing.
+ */
+final class Route {
+    /** The thread that receives the message. */
+    Tcb target;
+    /** The identifier the receiver sees for the sender (its result register), and that its closed receive matches. */
+    long senderId;
+    /** The global id of the receiver the sender named, when the message goes to an intermediary instead; else nil. */
+    long intended;
+
+    /** Fills the route of a message delivered to {@code to} as {@code id}, not redirected. */
+    boolean deliver(Tcb to, long id) {
+        target = to;
+        senderId = id;
+        intended = 0;
+        return true;
+    }
+
+    /** Fills the route of a message redirected to {@code intermediary}, which sees sender {@code id} and the intended receiver. */
+    boolean redirect(Tcb intermediary, long id, long intendedReceiver) {
+        target = intermediary;
+        senderId = id;
+        intended = intendedReceiver;
+        return true;
+    }
+}

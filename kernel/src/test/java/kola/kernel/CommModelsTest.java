@@ -1,0 +1,396 @@
+package kola.kernel;
+
+import static kola.kernel.KernelHarness.NEVER;
+import static kola.kernel.KernelHarness.tid;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import kola.abi.Comm;
+import kola.abi.IpcError;
+import kola.abi.Items;
+import kola.abi.KernelError;
+import kola.abi.L4;
+import kola.abi.MsgTag;
+import kola.abi.ThreadId;
+import kola.abi.Timeout;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Communication control (paper section 4.1): who can reach whom, and as whom, under each model;
+ * redirection with the intended receiver; propagation; gates, labels, reply capabilities,
+ * derivation and revocation; and the refusals of CommControl.
+ */
+class CommModelsTest {
+    static final long S = tid(3);
+    static final long C = tid(4);
+    static final long M = tid(5);
+    static final long A = tid(6);
+    static final long B = tid(7);
+    static final long ZERO = Timeout.pair(Timeout.ZERO, Timeout.ZERO);
+    static final long SEND_NEVER_RECEIVE_ZERO = Timeout.pair(Timeout.NEVER, Timeout.ZERO);
+
+    /** What the server saw: sender identity, MR1, redirected/propagated flags, intended receiver, actual sender. */
+    record Seen(long sender, long word, boolean redirected, boolean propagated, long intended, long actual) {
+    }
+
+    private static Seen receive(L4 l4) {
+        long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+        long tag = l4.mr(0);
+        return new Seen(from, l4.mr(1), (tag & MsgTag.REDIRECTED) != 0, (tag & MsgTag.PROPAGATED) != 0,
+                l4.intendedReceiver(), (tag & MsgTag.PROPAGATED) != 0 ? l4.virtualSender() : 0);
+    }
+
+    private static long send(L4 l4, long to, long word) {
+        l4.setMr(0, MsgTag.make(0, 1, 0));
+        l4.setMr(1, word);
+        l4.ipc(to, ThreadId.NIL, NEVER);
+        return (l4.mr(0) & MsgTag.ERROR) != 0 ? l4.errorCode() : 0;
+    }
+
+    /** Creates a space with thread {@code id}, not yet activated (its chief can still be set). */
+    private static void create(KernelHarness h, L4 l4, long id) {
+        h.check(l4.threadControl(id, id, l4.myGlobalId(), ThreadId.NIL, KernelHarness.NO_UTCB) == 1, "create");
+    }
+
+    private static void activate(KernelHarness h, L4 l4, long id) {
+        h.check(l4.spaceControl(id, 0, kola.abi.Kip.STANDARD_KIP_AREA, kola.abi.Kip.STANDARD_UTCB_AREA, ThreadId.NIL) == 1
+                && l4.threadControl(id, id, ThreadId.NIL, ThreadId.NIL, KernelHarness.UTCB) == 1, "activate");
+    }
+
+    /** An intermediary: receives one message and forwards it, propagated, to its intended receiver. */
+    private static Seen forward(L4 l4) {
+        Seen in = receive(l4);
+        l4.setVirtualSender(in.sender());
+        l4.setMr(0, MsgTag.make(0, 1, 0) | MsgTag.PROPAGATED);
+        l4.setMr(1, in.word());
+        l4.ipc(in.intended(), ThreadId.NIL, NEVER);
+        return in;
+    }
+
+    private static KernelHarness harness(CommModel model) {
+        return new KernelHarness().config(KernelConfig.defaults().withComm(model));
+    }
+
+    @Test
+    void globalIdsReachEveryoneAndShowTheGlobalId() {
+        KernelHarness h = harness(CommModel.GLOBAL_IDS);
+        List<Seen> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 90);
+        });
+        h.module("s", l4 -> seen.add(receive(l4)));
+        h.module("c", l4 -> h.check(send(l4, S, 7) == 0, "send"));
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of(new Seen(C, 7, false, false, 0, 0)), seen);
+    }
+
+    @Test
+    void redirectorsSendCrossSpaceIpcToTheRedirectorWhichForwardsAsTheSender() {
+        KernelHarness h = harness(CommModel.REDIRECTORS);
+        List<Seen> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, M, "m", 0, 120);
+            h.startTask(l4, S, "s", 0, 110);
+            h.check(h.createActivated(l4, C), "client");
+            h.check(l4.spaceControl(C, 0, kola.abi.Kip.STANDARD_KIP_AREA, kola.abi.Kip.STANDARD_UTCB_AREA, M) == 1, "redirector");
+            h.check(h.kernel.threads.lookup(C).space.redirector == M, "set");
+            h.check(h.startThread(l4, tid(8), C, 1, "c", 0, 90), "start client");
+        });
+        h.module("m", l4 -> seen.add(forward(l4)));
+        h.module("s", l4 -> seen.add(receive(l4)));
+        h.module("c", l4 -> h.check(send(l4, S, 9) == 0, "send"));
+        h.run();
+        h.assertNoFailures();
+        long c = tid(8);
+        assertEquals(List.of(new Seen(c, 9, true, false, S, 0), new Seen(c, 9, false, true, 0, M)), seen);
+    }
+
+    @Test
+    void redirectionPolicyAllowsDeniesOrRedirectsPerPairOfSpaces() {
+        KernelHarness h = harness(CommModel.REDIRECTION);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, M, "m", 0, 120);
+            h.startTask(l4, S, "s", 0, 110);
+            h.check(h.createActivated(l4, C), "client");
+            h.check(l4.commControl(Comm.POLICY, C, S, Comm.DENY) == 1, "deny");
+            h.check(l4.exchangeRegisters(C, kola.abi.ExRegs.SET_SP_IP | kola.abi.ExRegs.RESUME, 0,
+                    KernelHarness.ip(l4, "c", 0), 0, 0, ThreadId.NIL) == C, "start client");
+            KernelHarness.sleep(l4, 1000);
+            h.check(l4.commControl(Comm.POLICY, C, S, M) == 1, "redirect");
+        });
+        h.module("m", l4 -> seen.add(forward(l4)));
+        h.module("s", l4 -> seen.add(receive(l4)));
+        h.module("c", l4 -> {
+            seen.add(IpcError.kind(send(l4, S, 1)));
+            KernelHarness.sleep(l4, 2000);
+            seen.add(IpcError.kind(send(l4, S, 2)));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of(IpcError.NO_PARTNER, new Seen(C, 2, true, false, S, 0), new Seen(C, 2, false, true, 0, M), 0),
+                seen);
+    }
+
+    @Test
+    void pclansDenyAcrossPclansUnlessAnIntermediaryIsSet() {
+        KernelHarness h = harness(CommModel.PCLANS);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, M, "m", 0, 120);
+            h.startTask(l4, S, "s", 0, 110);
+            h.check(h.createActivated(l4, C), "client");
+            h.check(l4.commControl(Comm.PCLAN, C, 1, 0) == 1, "pclan");
+            h.expectError(l4, "allow across pclans", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.PCLAN_POLICY, 1, 0, Comm.ALLOW));
+            h.expectError(l4, "pclan out of range", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.PCLAN, C, Comm.PCLANS, 0));
+            h.check(l4.exchangeRegisters(C, kola.abi.ExRegs.SET_SP_IP | kola.abi.ExRegs.RESUME, 0,
+                    KernelHarness.ip(l4, "c", 0), 0, 0, ThreadId.NIL) == C, "start client");
+            KernelHarness.sleep(l4, 1000);
+            h.check(l4.commControl(Comm.PCLAN_POLICY, 1, 0, M) == 1, "intermediary");
+        });
+        h.module("m", l4 -> seen.add(forward(l4)));
+        h.module("s", l4 -> seen.add(receive(l4)));
+        h.module("c", l4 -> {
+            seen.add(IpcError.kind(send(l4, S, 1)));
+            KernelHarness.sleep(l4, 2000);
+            seen.add(IpcError.kind(send(l4, S, 2)));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of(IpcError.NO_PARTNER, new Seen(C, 2, true, false, S, 0), new Seen(C, 2, false, true, 0, M), 0),
+                seen);
+    }
+
+    @Test
+    void clansCrossEachBoundaryThroughItsChiefThreeIpcsInAll() {
+        // A heads {C}; B heads {S}; A and B are in the outermost clan. C -> S crosses out of C's
+        // clan and into S's: C -> A -> B -> S, three IPCs, as the paper counts.
+        KernelHarness h = harness(CommModel.CLANS);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, A, "chief", 0, 130);
+            create(h, l4, B);
+            create(h, l4, C);
+            create(h, l4, S);
+            h.check(l4.commControl(Comm.CHIEF, C, A, 0) == 1, "chief of c");
+            h.check(l4.commControl(Comm.CHIEF, S, B, 0) == 1, "chief of s");
+            h.expectError(l4, "a cycle of chiefs", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.CHIEF, B, S, 0));
+            h.expectError(l4, "a space its own chief", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.CHIEF, S, S, 0));
+            for (long t : new long[] {B, S, C}) {
+                activate(h, l4, t);
+                h.check(l4.exchangeRegisters(t, kola.abi.ExRegs.SET_SP_IP | kola.abi.ExRegs.RESUME, 0,
+                        KernelHarness.ip(l4, t == C ? "c" : t == S ? "s" : "chief", 0), 0, 0, ThreadId.NIL) == t, "start");
+            }
+            h.expectError(l4, "chief of a running space", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.CHIEF, S, A, 0));
+        });
+        h.module("chief", l4 -> seen.add(l4.myGlobalId() == A ? "A " + forward(l4) : "B " + forward(l4)));
+        h.module("s", l4 -> seen.add("S " + receive(l4)));
+        h.module("c", l4 -> h.check(send(l4, S, 5) == 0, "send"));
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("A " + new Seen(C, 5, true, false, S, 0), "B " + new Seen(C, 5, true, true, S, A),
+                "S " + new Seen(C, 5, false, true, 0, B)), seen);
+    }
+
+    @Test
+    void aThreadCannotPropagateAsAThreadOfAnotherSpaceWithoutBeingOnItsPath() {
+        KernelHarness h = harness(CommModel.GLOBAL_IDS);
+        List<Seen> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 90);
+        });
+        h.module("s", l4 -> seen.add(receive(l4)));
+        h.module("c", l4 -> {
+            l4.setVirtualSender(KernelHarness.ROOT);
+            l4.setMr(0, MsgTag.make(0, 1, 0) | MsgTag.PROPAGATED);
+            l4.setMr(1, 3);
+            l4.ipc(S, ThreadId.NIL, NEVER);
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of(new Seen(C, 3, false, false, 0, 0)), seen, "sent as itself, the p flag cleared");
+    }
+
+    /** Root makes a gate to S labelled 0x51 and maps it, send right only, into C's slot 8. */
+    private static void giveGate(KernelHarness h, L4 l4, int rights) {
+        h.check(l4.commControl(Comm.GATE, Comm.selector(1), S, 0x51) == 1, "gate to s: " + l4.errorCode());
+        h.check(l4.commControl(Comm.GATE, Comm.selector(2), C, 0x77) == 1, "gate to c");
+        l4.setMr(0, MsgTag.make(0, 0, 2));
+        Items.putMap(l4, 1, Comm.objectFpage(1, 0, rights), 0);
+        l4.ipc(Comm.selector(2), ThreadId.NIL, NEVER);
+        h.check(l4.errorCode() == 0, "map the gate: " + l4.errorCode());
+    }
+
+    private static void acceptCapabilities(L4 l4) {
+        l4.setBr(0, Items.acceptor(Comm.objectFpage(8, 0, 0), false));
+        l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+    }
+
+    @Test
+    void capabilitiesNameGatesShowLabelsAndReplyThroughTheOneShotReplyCapability() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 110);
+            giveGate(h, l4, Comm.SEND);
+        });
+        h.module("s", l4 -> {
+            long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+            seen.add("server got " + Long.toHexString(from) + " " + l4.mr(1));
+            l4.setMr(0, MsgTag.make(0, 1, 0));
+            l4.setMr(1, l4.mr(1) + 1);
+            l4.ipc(Comm.REPLY, ThreadId.NIL, ZERO);
+            seen.add("reply " + l4.errorCode());
+            l4.ipc(Comm.REPLY, ThreadId.NIL, ZERO);
+            seen.add("second reply " + IpcError.kind(l4.errorCode()));
+        });
+        h.module("c", l4 -> {
+            acceptCapabilities(l4);
+            seen.add("slot 8 rights " + l4.commControl(Comm.LOOKUP, Comm.selector(8), 0, 0));
+            seen.add("by global id " + IpcError.kind(send(l4, S, 1)));
+            int reachable = 0;
+            for (int slot = 1; slot < Comm.SLOTS; slot++) {
+                l4.setMr(0, 0);
+                l4.ipc(Comm.selector(slot), ThreadId.NIL, ZERO);
+                if (IpcError.kind(l4.errorCode()) != IpcError.NO_PARTNER) {
+                    reachable++;
+                }
+            }
+            seen.add("reachable by scanning " + reachable);
+            l4.setMr(0, MsgTag.make(0, 1, 0));
+            l4.setMr(1, 41);
+            long from = l4.ipc(Comm.selector(8), Comm.selector(8), NEVER);
+            seen.add("client got " + l4.mr(1) + " from reply " + (from == Comm.REPLY));
+        });
+        h.run();
+        h.assertNoFailures();
+        // The client outranks the server: its scan runs before the server first waits (a probe of
+        // slot 8 times out instead of failing), and the reply wakes it before the server goes on.
+        assertEquals(List.of("slot 8 rights " + Comm.SEND, "by global id " + IpcError.NO_PARTNER,
+                "reachable by scanning 1", "server got 51 41", "client got 42 from reply true", "reply 0",
+                "second reply " + IpcError.NO_PARTNER), seen);
+    }
+
+    @Test
+    void unmappingTheGateRevokesEveryCapabilityDerivedFromIt() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 110);
+            giveGate(h, l4, Comm.SEND | Comm.GRANT);
+            KernelHarness.sleep(l4, 1000);
+            seen.add("capabilities before " + h.kernel.caps.nodeCount());
+            l4.setMr(0, Comm.objectFpage(1, 0, Comm.SEND));
+            l4.unmap(0); // without the flush bit: root keeps its own, C's derived one goes (it has no rights left but GRANT)
+            seen.add("c slot 8 after " + h.kernel.threads.lookup(C).space.objects.slots[8].rights);
+            l4.setMr(0, Comm.objectFpage(1, 0, Comm.SEND | Comm.GRANT | Comm.RECEIVE));
+            l4.unmap(0x40);
+            seen.add("capabilities after " + h.kernel.caps.nodeCount() + " gates " + h.kernel.caps.gateCount());
+        });
+        h.module("s", l4 -> receive(l4));
+        h.module("c", l4 -> {
+            acceptCapabilities(l4);
+            seen.add("c sends " + send(l4, Comm.selector(8), 1));
+            KernelHarness.sleep(l4, 2000);
+            seen.add("c sends after revocation " + IpcError.kind(send(l4, Comm.selector(8), 2)));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("capabilities before 3", "c slot 8 after " + Comm.GRANT,
+                "capabilities after 1 gates 1", "c sends 0", "c sends after revocation " + IpcError.NO_PARTNER), seen);
+    }
+
+    @Test
+    void commControlRefusesBadInputAndChangesNothing() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 90);
+            h.expectError(l4, "unknown op", KernelError.INVALID_PARAMETER, 0, () -> l4.commControl(99, 0, 0, 0));
+            h.expectError(l4, "negative op", KernelError.INVALID_PARAMETER, 0, () -> l4.commControl(-Comm.GATE, 0, 0, 0));
+            h.expectError(l4, "gate in slot 0", KernelError.INVALID_PARAMETER, 0, () -> l4.commControl(Comm.GATE, 0, S, 5));
+            h.expectError(l4, "gate selector not aligned", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.GATE, Comm.selector(1) + 8, S, 5));
+            h.expectError(l4, "gate beyond the object space", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.GATE, Comm.selector(Comm.SLOTS), S, 5));
+            h.expectError(l4, "gate labelled as a reply", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.GATE, Comm.selector(1), S, Comm.REPLY));
+            h.expectError(l4, "gate labelled anythread", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.GATE, Comm.selector(1), S, -1));
+            h.expectError(l4, "gate to no thread", KernelError.INVALID_THREAD, 0,
+                    () -> l4.commControl(Comm.GATE, Comm.selector(1), tid(99), 5));
+            h.check(l4.commControl(Comm.GATE, Comm.selector(1), S, 5) == 1, "a good gate");
+            h.expectError(l4, "gate into an occupied slot", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.GATE, Comm.selector(1), C, 6));
+            h.expectError(l4, "policy for no space", KernelError.INVALID_SPACE, 0,
+                    () -> l4.commControl(Comm.POLICY, tid(99), S, Comm.DENY));
+            h.expectError(l4, "policy through no thread", KernelError.INVALID_THREAD, 0,
+                    () -> l4.commControl(Comm.POLICY, C, S, tid(99)));
+            h.expectError(l4, "lookup of a bad selector", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.LOOKUP, 123, 0, 0));
+            h.check(l4.commControl(Comm.LOOKUP, Comm.selector(1), 0, 0) == 7, "all rights on a made gate");
+        });
+        h.module("s", l4 -> { });
+        h.module("c", l4 -> {
+            h.expectError(l4, "policy by an unprivileged task", KernelError.NO_PRIVILEGE, 0,
+                    () -> l4.commControl(Comm.POLICY, C, S, Comm.DENY));
+            h.expectError(l4, "gate to another space's thread", KernelError.NO_PRIVILEGE, 0,
+                    () -> l4.commControl(Comm.GATE, Comm.selector(1), S, 5));
+            h.check(l4.commControl(Comm.GATE, Comm.selector(1), C, 5) == 1, "a gate to its own thread");
+            // A malformed object fpage in a map item is a message error for both partners.
+            l4.setMr(0, MsgTag.make(0, 0, 2));
+            Items.putMap(l4, 1, Comm.objectFpage(1, 0, Comm.SEND) | 0x400, 0);
+            l4.ipc(Comm.selector(1), ThreadId.NIL, ZERO);
+            h.check(IpcError.kind(l4.errorCode()) == IpcError.TIMEOUT || IpcError.kind(l4.errorCode()) == IpcError.MESSAGE_OVERFLOW,
+                    "malformed object fpage: " + l4.errorCode());
+        });
+        h.run();
+        h.assertNoFailures();
+    }
+
+    @Test
+    void virtualThreadsMakeTheSenderStateItsNameInTheReceiversThreadSpace() {
+        KernelHarness h = harness(CommModel.VIRTUAL_THREADS);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 110);
+            h.check(l4.commControl(Comm.GATE, Comm.selector(1), S, 1) == 1, "ref s");
+            h.check(l4.commControl(Comm.GATE, Comm.selector(2), C, 1) == 1, "ref c");
+            // c's slot 5 names s; s's slot 7 names c (the root's distribution, by privileged map).
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(5)) == 1, "map to c");
+            h.check(l4.commControl(Comm.MAP, S, Comm.objectFpage(2, 0, Comm.SEND), Comm.selector(7)) == 1, "map to s");
+            h.expectError(l4, "map into no space", KernelError.INVALID_SPACE, 0,
+                    () -> l4.commControl(Comm.MAP, tid(99), Comm.objectFpage(2, 0, Comm.SEND), Comm.selector(7)));
+            h.expectError(l4, "map of a memory fpage", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.MAP, S, kola.abi.Fpage.of(0x1000, 12, 7), Comm.selector(7)));
+            h.expectError(l4, "map to a bad selector", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.MAP, S, Comm.objectFpage(2, 0, Comm.SEND), 5));
+        });
+        h.module("s", l4 -> {
+            long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+            seen.add("s got " + (from >>> 12) + " " + l4.mr(1));
+        });
+        h.module("c", l4 -> {
+            KernelHarness.sleep(l4, 1000);
+            l4.setVirtualSender(Comm.selector(6)); // a wrong name: s's slot 6 does not name c
+            seen.add("wrong name " + IpcError.kind(send(l4, Comm.selector(5), 1)));
+            l4.setVirtualSender(Comm.selector(7));
+            seen.add("right name " + send(l4, Comm.selector(5), 2));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("wrong name " + IpcError.NO_PARTNER, "s got 7 2", "right name 0"), seen);
+    }
+}
