@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** {@code kola}: with no command, boots the default system image. */
 @Command(name = "kola", mixinStandardHelpOptions = true, version = "kola 0.1.0",
         description = "Kola: an L4-family microkernel on a simulated machine.%nWith no command, boots the default system image.",
-        subcommands = {RunCommand.class, ExecCommand.class, DemoCommand.class, BenchCommand.class, FuzzCommand.class, GraphCommand.class})
+        subcommands = {RunCommand.class, ExecCommand.class, DemoCommand.class, BenchCommand.class, FuzzCommand.class, GraphCommand.class,
+            ExperimentCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Mixin
