@@ -29,6 +29,12 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("kola: unknown demo '" + name + "' (try ipc, fig1, fig5)");
             return 2;
         }
+        try {
+            machine.requireThreadIds("demo " + name);
+        } catch (IllegalArgumentException e) {
+            System.err.println("kola: " + e.getMessage());
+            return 2;
+        }
         return RunCommand.boot(image, machine, traceHash, null, System.out, trace);
     }
 }

@@ -1,6 +1,7 @@
 package kola.cli;
 
 import kola.abi.Fpage;
+import kola.kernel.CommModel;
 import kola.kernel.KernelConfig;
 import kola.machine.Machine;
 import picocli.CommandLine.Option;
@@ -25,6 +26,35 @@ final class MachineOptions {
             converter = SizeConverter.class)
     long kernelMemory = 16L << 20;
 
+    @Option(names = "--comm", paramLabel = "MODEL", converter = CommConverter.class,
+            description = "Communication control model: global-ids (default), clans, redirection, redirectors, pclans, "
+                    + "virtual-threads, capabilities (paper section 4.1; see docs/EXPERIMENTS.md).")
+    CommModel comm = CommModel.GLOBAL_IDS;
+
+    /** Picocli's converter for {@code --comm}: a bad name gets the list of models. */
+    static final class CommConverter implements picocli.CommandLine.ITypeConverter<CommModel> {
+        @Override
+        public CommModel convert(String value) {
+            try {
+                return CommModel.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Refuses a model that names IPC partners by object-space slot for {@code what}, whose
+     * programs name partners by global thread id (Kola's own system programs do).
+     */
+    void requireThreadIds(String what) {
+        if (comm == CommModel.VIRTUAL_THREADS || comm == CommModel.CAPABILITIES) {
+            throw new IllegalArgumentException("--comm " + comm.label() + ": " + what + " names IPC partners by global "
+                    + "thread id; this model takes images whose programs use object-space slots (a YAML image of "
+                    + "your own, or ./kola experiment comm)");
+        }
+    }
+
     Machine.Config machineConfig() {
         return machineConfig(null, System.out);
     }
@@ -41,7 +71,7 @@ final class MachineOptions {
 
     KernelConfig kernelConfig() {
         check();
-        return KernelConfig.defaults().withKernelMemory(kernelMemory);
+        return KernelConfig.defaults().withKernelMemory(kernelMemory).withComm(comm);
     }
 
     /** Refuses sizes the machine or kernel cannot take, naming the option and the limit. */

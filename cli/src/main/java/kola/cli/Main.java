@@ -21,6 +21,12 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            machine.requireThreadIds("the default system");
+        } catch (IllegalArgumentException e) {
+            System.err.println("kola: " + e.getMessage());
+            return 2;
+        }
         return RunCommand.boot(Images.defaultImage(System.console() == null), machine, false, Stdin.open(), System.out);
     }
 

@@ -41,6 +41,9 @@ final class RunCommand implements Callable<Integer> {
                 in = new FileInputStream(script.toFile());
             }
             boolean echo = script != null || System.console() == null;
+            if (imageFile == null) {
+                machine.requireThreadIds("the default system");
+            }
             image = imageFile == null ? Images.defaultImage(echo) : ImageFile.load(imageFile, echo);
         } catch (FileNotFoundException e) {
             System.err.println("kola: --script " + script + ": cannot read: " + Problems.why(e));

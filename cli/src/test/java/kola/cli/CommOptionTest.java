@@ -1,0 +1,74 @@
+package kola.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** {@code --comm MODEL} and {@code kola experiment comm}: the choices, the refusals, the JSON rows. */
+class CommOptionTest {
+    @Test
+    void anUnknownModelIsOneLineNamingTheChoices() {
+        ImageFileTest.Cli r = ImageFileTest.kola("demo", "ipc", "--comm", "telepathy");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("unknown communication model 'telepathy'") && r.err().contains("capabilities"), r.err());
+    }
+
+    @Test
+    void objectSpaceModelsRefuseTheBuiltInSystemsWhichNameThreadsById() {
+        for (List<String> args : List.of(List.of("run", "--comm", "capabilities"), List.of("demo", "fig5", "--comm", "virtual-threads"))) {
+            ImageFileTest.Cli r = ImageFileTest.kola(args.toArray(String[]::new));
+            assertEquals(2, r.code(), args.toString());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("names IPC partners by global thread id"), r.err());
+        }
+    }
+
+    @Test
+    void theDemoRunsUnderTheThreadIdModelsWithTheSameTrace() {
+        String hash = null;
+        for (String model : List.of("global-ids", "clans", "redirection", "redirectors", "pclans")) {
+            ImageFileTest.Cli r = ImageFileTest.kola("demo", "ipc", "--trace-hash", "--comm", model);
+            assertEquals(0, r.code(), model + ": " + r.err());
+            String h = r.out().lines().filter(l -> l.startsWith("trace-hash:")).findFirst().orElseThrow();
+            // No chief, policy, pclan or redirector is set: every model delivers exactly as global ids do.
+            if (hash == null) {
+                hash = h;
+            }
+            assertEquals(hash, h, model);
+        }
+    }
+
+    @Test
+    void theExperimentPrintsOneJsonRowPerModelAndMetric() throws Exception {
+        ImageFileTest.Cli r = ImageFileTest.kola("experiment", "comm", "--json", "--messages", "20");
+        assertEquals(0, r.code(), r.err());
+        ObjectMapper json = new ObjectMapper();
+        Set<String> seen = new HashSet<>();
+        for (String line : r.out().lines().toList()) {
+            JsonNode row = json.readTree(line);
+            assertEquals("comm", row.get("experiment").asText());
+            seen.add(row.get("model").asText() + "/" + row.get("metric").asText());
+            if (row.get("metric").asText().equals("ipcs-per-message")) {
+                double want = switch (row.get("model").asText()) {
+                    case "clans" -> 3;
+                    case "redirection", "redirectors", "pclans" -> 2;
+                    default -> 1;
+                };
+                assertEquals(want, row.get("value").asDouble(), line);
+            }
+        }
+        assertEquals(7 * 5, seen.size(), r.out());
+        ImageFileTest.Cli bad = ImageFileTest.kola("experiment", "kmem");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("unknown experiment 'kmem'"), bad.err());
+        ImageFileTest.Cli none = ImageFileTest.kola("experiment", "comm", "--messages", "0");
+        assertEquals(2, none.code());
+    }
+}
