@@ -62,6 +62,21 @@ public final class Comm {
      * that must give names before any IPC can name anyone. Privileged.
      */
     public static final int MAP = 7;
+    /**
+     * CommControl(NOTIFICATION, selector, 0, 0): makes a notification in the caller's slot, with
+     * all rights. A send through it ORs MR1 (1 if the message is empty) into its word and never
+     * blocks; a closed receive from it takes the word (MR1; the result is the selector) and clears
+     * it, or waits until a bit is set.
+     */
+    public static final int NOTIFICATION = 8;
+    /**
+     * CommControl(IRQ_BIND, line, selector, bits): binds interrupt line {@code line} to the
+     * notification in the caller's slot (selector 0 unbinds and masks the line): when the line
+     * fires, the kernel masks it and ORs {@code bits} (not 0) into the notification. Privileged.
+     */
+    public static final int IRQ_BIND = 9;
+    /** CommControl(IRQ_ACK, line, selector, 0): unmasks a line bound to the notification the caller's slot names with the receive right. */
+    public static final int IRQ_ACK = 10;
 
     /** Pclans per system. */
     public static final int PCLANS = 64;

@@ -1,7 +1,7 @@
 package kola.kernel;
 
 /**
- * A capability: one slot of one object space, referring to a gate with some rights, derived
+ * A capability: one slot of one object space, referring to a kernel object (a gate or a notification) with some rights, derived
  * from its parent capability as a mapping node derives from its parent (one derivation
  * mechanism, two kinds of object). Children hold at most their parent's rights; unmapping a
  * capability revokes its whole subtree.
@@ -11,13 +11,13 @@ final class CapNode extends Derived<CapNode> {
     static final long BYTES = 48;
     Space space;
     int slot;
-    final Gate gate;
+    final KObject object;
     int rights;
 
-    CapNode(Space space, int slot, Gate gate, int rights) {
+    CapNode(Space space, int slot, KObject object, int rights) {
         this.space = space;
         this.slot = slot;
-        this.gate = gate;
+        this.object = object;
         this.rights = rights;
     }
 }

@@ -18,13 +18,24 @@ final class Capabilities implements CommunicationModel {
         if (cap == null || (cap.rights & Comm.SEND) == 0) {
             return false;
         }
-        Tcb dest = cap.gate.target();
-        return dest != null && out.deliver(dest, cap.gate.label);
+        if (cap.object instanceof Notification n) {
+            return out.signal(n);
+        }
+        Gate gate = (Gate) cap.object;
+        Tcb dest = gate.target();
+        return dest != null && out.deliver(dest, gate.label);
     }
 
     @Override
     public long source(Tcb receiver, long from) {
-        return from == Comm.REPLY || CapabilitySpaces.lookup(receiver.space, from) != null ? Comm.REPLY : NO_SOURCE;
+        CapNode cap = CapabilitySpaces.lookup(receiver.space, from);
+        return from == Comm.REPLY || cap != null && cap.object instanceof Gate ? Comm.REPLY : NO_SOURCE;
+    }
+
+    @Override
+    public Notification notification(Tcb receiver, long from) {
+        CapNode cap = CapabilitySpaces.lookup(receiver.space, from);
+        return cap != null && cap.object instanceof Notification n && (cap.rights & Comm.RECEIVE) != 0 ? n : null;
     }
 
     @Override

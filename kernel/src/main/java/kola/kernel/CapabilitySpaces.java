@@ -13,20 +13,23 @@ import kola.abi.KernelError;
  */
 final class CapabilitySpaces {
     private final KernelMemory kmem;
-    /** Capabilities in all object spaces: for invariant checks. */
+    /** Called when a notification's last capability goes: its waiters must be released. */
+    private final java.util.function.Consumer<Notification> gone;
+    /** Capabilities in all object spaces, and the objects they name: for invariant checks. */
     private long nodes;
-    private long gates;
+    private long objects;
 
-    CapabilitySpaces(KernelMemory kmem) {
+    CapabilitySpaces(KernelMemory kmem, java.util.function.Consumer<Notification> gone) {
         this.kmem = kmem;
+        this.gone = gone;
     }
 
     long nodeCount() {
         return nodes;
     }
 
-    long gateCount() {
-        return gates;
+    long objectCount() {
+        return objects;
     }
 
     /** The capability in {@code space}'s slot named by {@code selector}, or null. */
@@ -47,30 +50,39 @@ final class CapabilitySpaces {
 
     /** Makes a gate to {@code thread} with {@code label} in {@code space}'s slot; a {@link KernelError} code, or OK. */
     int createGate(Space space, long selector, Tcb thread, long label) {
-        int slot = Comm.slot(selector);
-        if (slot < 0 || label == Comm.REPLY || label == -1 || label == 0) {
+        if (label == Comm.REPLY || label == -1 || label == 0) {
             return KernelError.INVALID_PARAMETER;
         }
-        if (space.objects != null && space.objects.slots[slot] != null) {
+        return create(space, selector, new Gate(thread, label, space));
+    }
+
+    /** Makes a notification in {@code space}'s slot; a {@link KernelError} code, or OK. */
+    int createNotification(Space space, long selector) {
+        return create(space, selector, new Notification(space));
+    }
+
+    /** Puts a new object, with all rights, in an empty slot; charges it and the capability, or changes nothing. */
+    private int create(Space space, long selector, KObject o) {
+        int slot = Comm.slot(selector);
+        if (slot < 0 || space.objects != null && space.objects.slots[slot] != null) {
             return KernelError.INVALID_PARAMETER;
         }
         if (!ensureObjects(space)) {
             return KernelError.OUT_OF_MEMORY;
         }
-        if (!kmem.charge(space, KernelObject.GATE, Gate.BYTES)) {
+        if (!kmem.charge(space, o.kind, o.bytes)) {
             return KernelError.OUT_OF_MEMORY;
         }
-        Gate g = new Gate(thread, label, space);
-        gates++;
-        if (insert(space, slot, g, Fpage.RWX, null) == null) {
-            kmem.release(space, KernelObject.GATE, Gate.BYTES);
-            gates--;
+        objects++;
+        if (insert(space, slot, o, Fpage.RWX, null) == null) {
+            kmem.release(space, o.kind, o.bytes);
+            objects--;
             return KernelError.OUT_OF_MEMORY;
         }
         return KernelError.OK;
     }
 
-    private CapNode insert(Space space, int slot, Gate g, int rights, CapNode parent) {
+    private CapNode insert(Space space, int slot, KObject g, int rights, CapNode parent) {
         if (!ensureObjects(space) || !kmem.charge(space, KernelObject.CAPABILITY, CapNode.BYTES)) {
             return null;
         }
@@ -123,7 +135,7 @@ final class CapabilitySpaces {
                 src.rights &= rights | ~Fpage.RWX;
                 to.objects.slots[target] = src;
                 to.objects.used++;
-            } else if (insert(to, target, src.gate, src.rights & rights, src) == null) {
+            } else if (insert(to, target, src.object, src.rights & rights, src) == null) {
                 return false;
             }
         }
@@ -210,10 +222,13 @@ final class CapabilitySpaces {
         n.space.objects.used--;
         kmem.release(n.space, KernelObject.CAPABILITY, CapNode.BYTES);
         nodes--;
-        Gate g = n.gate;
-        if (--g.references == 0) {
-            kmem.release(g.owner, KernelObject.GATE, Gate.BYTES);
-            gates--;
+        KObject o = n.object;
+        if (--o.references == 0) {
+            kmem.release(o.owner, o.kind, o.bytes);
+            objects--;
+            if (o instanceof Notification note) {
+                gone.accept(note);
+            }
         }
     }
 

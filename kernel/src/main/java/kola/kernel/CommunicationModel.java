@@ -33,6 +33,11 @@ interface CommunicationModel {
      */
     boolean mayPropagate(Tcb actual, Tcb virtual, Tcb dest);
 
+    /** The notification a closed receive from {@code from} waits on, or null (the receive is IPC). */
+    default Notification notification(Tcb receiver, long from) {
+        return null;
+    }
+
     /** Whether IPC to {@link kola.abi.Comm#REPLY} uses the reply capability (else REPLY is an ordinary word). */
     default boolean hasReplyCapability() {
         return false;

@@ -110,8 +110,8 @@ final class Invariants {
      * it holds and made.
      */
     private static void checkCapabilities(Kernel k, List<String> v) {
-        Map<Gate, int[]> refs = new IdentityHashMap<>();
-        Map<Space, long[]> gateBytes = new IdentityHashMap<>();
+        Map<KObject, int[]> refs = new IdentityHashMap<>();
+        Map<Space, long[]> objectBytes = new IdentityHashMap<>();
         long nodes = 0;
         for (Space s : k.spacesInternal()) {
             long held = 0;
@@ -135,7 +135,7 @@ final class Invariants {
                     if (n.rights == 0) {
                         v.add(s + " slot " + i + ": a capability without rights");
                     }
-                    refs.computeIfAbsent(n.gate, g -> new int[1])[0]++;
+                    refs.computeIfAbsent(n.object, g -> new int[1])[0]++;
                 }
                 if (held != s.objects.used) {
                     v.add(s + ": object space counts " + s.objects.used + " capabilities but holds " + held);
@@ -151,22 +151,31 @@ final class Invariants {
                 v.add(s + ": charged " + s.kernelBytes[KernelObject.OBJECT_SPACE.ordinal()] + " bytes for its object space, holds " + table);
             }
         }
-        for (Map.Entry<Gate, int[]> e : refs.entrySet()) {
-            Gate g = e.getKey();
-            if (g.references != e.getValue()[0]) {
-                v.add("gate " + Long.toHexString(g.label) + ": counts " + g.references + " references, has " + e.getValue()[0]);
+        for (Map.Entry<KObject, int[]> e : refs.entrySet()) {
+            KObject o = e.getKey();
+            if (o.references != e.getValue()[0]) {
+                v.add(o.kind + " of " + o.owner + ": counts " + o.references + " references, has " + e.getValue()[0]);
             }
-            gateBytes.computeIfAbsent(g.owner, o -> new long[1])[0] += Gate.BYTES;
+            objectBytes.computeIfAbsent(o.owner, x -> new long[KernelObject.values().length])[o.kind.ordinal()] += o.bytes;
+            if (o instanceof Notification n) {
+                for (Tcb w = n.waitHead; w != null; w = w.notifyNext) {
+                    if (w.waitingOn != n || w.state != Tcb.RECEIVING) {
+                        v.add("thread " + w + ": queued on a notification it does not wait on");
+                    }
+                }
+            }
         }
         for (Space s : k.spacesInternal()) {
-            long want = gateBytes.containsKey(s) ? gateBytes.get(s)[0] : 0;
-            if (s.kernelBytes[KernelObject.GATE.ordinal()] != want) {
-                v.add(s + ": charged " + s.kernelBytes[KernelObject.GATE.ordinal()] + " bytes for gates, made " + want + " that live");
+            for (KernelObject kind : new KernelObject[] {KernelObject.GATE, KernelObject.NOTIFICATION}) {
+                long want = objectBytes.containsKey(s) ? objectBytes.get(s)[kind.ordinal()] : 0;
+                if (s.kernelBytes[kind.ordinal()] != want) {
+                    v.add(s + ": charged " + s.kernelBytes[kind.ordinal()] + " bytes for " + kind + ", made " + want + " that live");
+                }
             }
         }
-        if (nodes != k.caps.nodeCount() || refs.size() != k.caps.gateCount()) {
-            v.add("capabilities: the kernel counts " + k.caps.nodeCount() + " and " + k.caps.gateCount()
-                    + " gates; the object spaces hold " + nodes + " and " + refs.size());
+        if (nodes != k.caps.nodeCount() || refs.size() != k.caps.objectCount()) {
+            v.add("capabilities: the kernel counts " + k.caps.nodeCount() + " and " + k.caps.objectCount()
+                    + " objects; the object spaces hold " + nodes + " and " + refs.size());
         }
     }
 

@@ -104,7 +104,11 @@ final class Ipc {
                 return;
             }
             Tcb dest = route.target;
-            if (dest.interruptLine >= 0) {
+            if (dest == null) {
+                // A signal to a notification: ORs the first word in, never blocks.
+                woken = signal(route.notification, MsgTag.untyped(tag) > 0 ? self.mr[1] : 1);
+                self.a0 = ThreadId.NIL;
+            } else if (dest.interruptLine >= 0) {
                 // A message to an interrupt's pseudo-thread acknowledges the interrupt (X.2): only its handler may.
                 if (!k.interrupts.acknowledge(self, dest)) {
                     fail(self, IpcError.NO_PARTNER, false);
@@ -139,7 +143,7 @@ final class Ipc {
                     return;
                 }
             }
-            if (woken == null && dest.interruptLine < 0) {
+            if (woken == null && dest != null && dest.interruptLine < 0) {
                 if (sendMicros == 0) {
                     fail(self, IpcError.TIMEOUT, false);
                     drainWork();
@@ -176,6 +180,11 @@ final class Ipc {
     private void receive(Tcb t, long from, long micros, long timeoutWord) {
         while (true) {
             Tcb sender;
+            Notification n = from == ThreadId.ANY || t.kernelIpc != Tcb.NO_KERNEL_IPC ? null : comm.notification(t, from);
+            if (n != null) {
+                waitNotification(t, n, from, micros, timeoutWord);
+                return;
+            }
             if (from == ThreadId.ANY) {
                 sender = t.sendHead;
             } else {
@@ -225,6 +234,54 @@ final class Ipc {
                 cpu.timeouts.add(t, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
                 cpu.updatePreemptAt();
             }
+        }
+    }
+
+    /**
+     * ORs {@code bits} into notification {@code n}. If a thread waits on it, the first one takes
+     * the bits at once (MR1, and its result is the selector it waited on) and is returned, to be
+     * woken; otherwise null.
+     */
+    Tcb signal(Notification n, long bits) {
+        n.word |= bits;
+        Tcb w = n.waitHead;
+        if (w == null || n.word == 0) {
+            return null;
+        }
+        n.remove(w);
+        collect(w, n, w.waitFrom);
+        cpu.timeouts.cancel(w);
+        w.state = Tcb.READY;
+        w.waitFrom = ThreadId.NIL;
+        clock.advance(CostModel.COPY_WORD);
+        events.record(KernelEvents.TRANSFER, 0, w.id, w.mr[0]);
+        return w;
+    }
+
+    private static void collect(Tcb t, Notification n, long selector) {
+        t.mr[0] = MsgTag.make(0, 1, 0);
+        t.mr[1] = n.word;
+        t.result = selector;
+        n.word = 0;
+    }
+
+    /** A closed receive from a notification: collects its bits, or waits for some. */
+    private void waitNotification(Tcb t, Notification n, long from, long micros, long timeoutWord) {
+        if (n.word != 0) {
+            collect(t, n, from);
+            return;
+        }
+        if (micros == 0) {
+            fail(t, IpcError.TIMEOUT, true);
+            return;
+        }
+        t.state = Tcb.RECEIVING;
+        t.waitFrom = from;
+        t.receiveTimeout = timeoutWord;
+        n.enqueue(t);
+        if (micros > 0) {
+            cpu.timeouts.add(t, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
+            cpu.updatePreemptAt();
         }
     }
 
@@ -652,6 +709,9 @@ final class Ipc {
     /** Fails {@code t}'s IPC with {@code kind} in the given phase; a blocked thread is released. */
     void fail(Tcb t, int kind, boolean receivePhase) {
         cpu.timeouts.cancel(t);
+        if (t.waitingOn != null) {
+            t.waitingOn.remove(t);
+        }
         t.errorCode = IpcError.code(kind, receivePhase);
         t.mr[0] = MsgTag.ERROR;
         t.result = ThreadId.NIL;
@@ -737,6 +797,9 @@ final class Ipc {
         if (t.inIpc()) {
             if (t.state == Tcb.SENDING) {
                 dequeueSender(t.partner, t);
+            }
+            if (t.waitingOn != null) {
+                t.waitingOn.remove(t);
             }
             cpu.timeouts.cancel(t);
             t.state = Tcb.INACTIVE;

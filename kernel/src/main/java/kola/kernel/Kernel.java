@@ -104,7 +104,7 @@ public final class Kernel {
         this.threads = new ThreadTable(config.threadNumberLimit());
         this.kipFrame = 0;
         this.kmem = new CentralPool(phys, 1, poolFrames - 1);
-        this.caps = new CapabilitySpaces(kmem);
+        this.caps = new CapabilitySpaces(kmem, this::notificationGone);
         this.comm = switch (config.comm()) {
             case GLOBAL_IDS -> new GlobalIds(threads);
             case CLANS -> new Clans(threads);
@@ -944,6 +944,14 @@ public final class Kernel {
             cpu.current = null;
             cpu.reschedule();
         }
+    }
+
+    /** A notification's last capability went: its waiters fail (cancelled), and lines bound to it are unbound. */
+    private void notificationGone(Notification n) {
+        while (n.waitHead != null) {
+            ipc.abort(n.waitHead, kola.abi.IpcError.CANCELLED);
+        }
+        interrupts.unbind(n);
     }
 
     void deleteSpace(Space s) {

@@ -15,5 +15,7 @@ enum KernelObject {
     /** A capability (an object-space slot in use). */
     CAPABILITY,
     /** An object space's slot table. */
-    OBJECT_SPACE
+    OBJECT_SPACE,
+    /** An asynchronous notification. */
+    NOTIFICATION
 }

@@ -10,6 +10,8 @@ final class Route {
     Tcb target;
     /** The identifier the receiver sees for the sender (its result register), and that its closed receive matches. */
     long senderId;
+    /** A notification the message signals instead (target null), or null. */
+    Notification notification;
     /** The global id of the receiver the sender named, when the message goes to an intermediary instead; else nil. */
     long intended;
 
@@ -18,6 +20,7 @@ final class Route {
         target = to;
         senderId = id;
         intended = 0;
+        notification = null;
         return true;
     }
 
@@ -26,6 +29,16 @@ final class Route {
         target = intermediary;
         senderId = id;
         intended = intendedReceiver;
+        notification = null;
+        return true;
+    }
+
+    /** Fills the route of a signal to notification {@code n}. */
+    boolean signal(Notification n) {
+        target = null;
+        senderId = 0;
+        intended = 0;
+        notification = n;
         return true;
     }
 }

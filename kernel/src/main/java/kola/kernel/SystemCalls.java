@@ -360,7 +360,7 @@ final class SystemCalls {
      * before anything changes; a refused call changes nothing and sets ErrorCode.
      */
     private long commControl(Tcb self, long op, long a, long b, long c) {
-        if (op < Comm.CHIEF || op > Comm.MAP) {
+        if (op < Comm.CHIEF || op > Comm.IRQ_ACK) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
         if (op == Comm.GATE) {
@@ -373,6 +373,22 @@ final class SystemCalls {
             }
             int code = k.caps.createGate(self.space, a, thread, c);
             return code == KernelError.OK ? 1 : error(self, code);
+        }
+        if (op == Comm.NOTIFICATION) {
+            int code = k.caps.createNotification(self.space, a);
+            return code == KernelError.OK ? 1 : error(self, code);
+        }
+        if (op == Comm.IRQ_ACK) {
+            CapNode cap = CapabilitySpaces.lookup(self.space, b);
+            if (a < 0 || a >= k.interrupts.count()) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+            Notification n = k.interrupts.boundTo((int) a);
+            if (n == null || cap == null || cap.object != n || (cap.rights & Comm.RECEIVE) == 0) {
+                return error(self, KernelError.NO_PRIVILEGE);
+            }
+            k.interrupts.unmask((int) a);
+            return 1;
         }
         if (op == Comm.LOOKUP) {
             if (Comm.slot(a) < 0) {
@@ -433,6 +449,21 @@ final class SystemCalls {
                 }
                 return k.caps.map(self.space, first, 1 << Comm.sizeLog2(b), kola.abi.Fpage.rights(b), to, dest, false)
                         ? 1 : error(self, KernelError.OUT_OF_MEMORY);
+            }
+            case Comm.IRQ_BIND -> {
+                if (a < 0 || a >= k.interrupts.count()) {
+                    return error(self, KernelError.INVALID_PARAMETER);
+                }
+                if (b == 0) {
+                    k.interrupts.bind((int) a, null, 0);
+                    return 1;
+                }
+                CapNode cap = CapabilitySpaces.lookup(self.space, b);
+                if (cap == null || !(cap.object instanceof Notification n) || c == 0) {
+                    return error(self, KernelError.INVALID_PARAMETER);
+                }
+                k.interrupts.bind((int) a, n, c);
+                return 1;
             }
             case Comm.PCLAN_POLICY -> {
                 if (a < 0 || a >= Comm.PCLANS || b < 0 || b >= Comm.PCLANS || a == b || c == Comm.ALLOW) {

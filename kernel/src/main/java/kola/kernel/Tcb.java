@@ -84,6 +84,9 @@ final class Tcb {
     /** X.2 IntendedReceiver and VirtualSender/ActualSender. */
     long intendedReceiver;
     long virtualSender;
+    /** The notification this thread waits on (RECEIVING), and the next waiter there. */
+    Notification waitingOn;
+    Tcb notifyNext;
 
     // Timeouts: index in the timeout heap, or -1.
     int timeoutIndex = -1;

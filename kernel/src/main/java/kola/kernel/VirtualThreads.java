@@ -17,19 +17,19 @@ final class VirtualThreads implements CommunicationModel {
         if (cap == null || (cap.rights & kola.abi.Comm.SEND) == 0) {
             return false;
         }
-        Tcb dest = cap.gate.target();
+        Tcb dest = cap.object instanceof Gate g ? g.target() : null;
         if (dest == null) {
             return false;
         }
         long name = sender.virtualSender;
         CapNode back = CapabilitySpaces.lookup(dest.space, name);
-        return back != null && back.gate.target() == sender && out.deliver(dest, name);
+        return back != null && back.object instanceof Gate g && g.target() == sender && out.deliver(dest, name);
     }
 
     @Override
     public long source(Tcb receiver, long from) {
         CapNode cap = CapabilitySpaces.lookup(receiver.space, from);
-        return cap != null && cap.gate.target() != null ? from : NO_SOURCE;
+        return cap != null && cap.object instanceof Gate g && g.target() != null ? from : NO_SOURCE;
     }
 
     @Override

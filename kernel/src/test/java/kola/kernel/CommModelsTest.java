@@ -289,26 +289,26 @@ class CommModelsTest {
             h.startTask(l4, S, "s", 0, 100);
             h.startTask(l4, C, "c", 0, 110);
             giveGate(h, l4, Comm.SEND | Comm.GRANT);
-            KernelHarness.sleep(l4, 1000);
+            sleep(l4, 1000);
             seen.add("capabilities before " + h.kernel.caps.nodeCount());
             l4.setMr(0, Comm.objectFpage(1, 0, Comm.SEND));
             l4.unmap(0); // without the flush bit: root keeps its own, C's derived one goes (it has no rights left but GRANT)
             seen.add("c slot 8 after " + h.kernel.threads.lookup(C).space.objects.slots[8].rights);
             l4.setMr(0, Comm.objectFpage(1, 0, Comm.SEND | Comm.GRANT | Comm.RECEIVE));
             l4.unmap(0x40);
-            seen.add("capabilities after " + h.kernel.caps.nodeCount() + " gates " + h.kernel.caps.gateCount());
+            seen.add("capabilities after " + h.kernel.caps.nodeCount() + " objects " + h.kernel.caps.objectCount());
         });
         h.module("s", l4 -> receive(l4));
         h.module("c", l4 -> {
             acceptCapabilities(l4);
             seen.add("c sends " + send(l4, Comm.selector(8), 1));
-            KernelHarness.sleep(l4, 2000);
+            sleep(l4, 2000);
             seen.add("c sends after revocation " + IpcError.kind(send(l4, Comm.selector(8), 2)));
         });
         h.run();
         h.assertNoFailures();
-        assertEquals(List.of("capabilities before 3", "c slot 8 after " + Comm.GRANT,
-                "capabilities after 1 gates 1", "c sends 0", "c sends after revocation " + IpcError.NO_PARTNER), seen);
+        assertEquals(List.of("c sends 0", "capabilities before 3", "c slot 8 after " + Comm.GRANT,
+                "capabilities after 1 objects 1", "c sends after revocation " + IpcError.NO_PARTNER), seen);
     }
 
     @Test
@@ -383,7 +383,7 @@ class CommModelsTest {
             seen.add("s got " + (from >>> 12) + " " + l4.mr(1));
         });
         h.module("c", l4 -> {
-            KernelHarness.sleep(l4, 1000);
+            sleep(l4, 1000);
             l4.setVirtualSender(Comm.selector(6)); // a wrong name: s's slot 6 does not name c
             seen.add("wrong name " + IpcError.kind(send(l4, Comm.selector(5), 1)));
             l4.setVirtualSender(Comm.selector(7));
@@ -392,5 +392,103 @@ class CommModelsTest {
         h.run();
         h.assertNoFailures();
         assertEquals(List.of("wrong name " + IpcError.NO_PARTNER, "s got 7 2", "right name 0"), seen);
+    }
+
+    /** Sleeps under the object-space models: a wait for a reply that never comes, with a timeout. */
+    private static void sleep(L4 l4, long micros) {
+        l4.ipc(ThreadId.NIL, Comm.REPLY, Timeout.pair(Timeout.NEVER, Timeout.relative(micros)));
+    }
+
+    private static long waitOn(L4 l4, long selector, long timeouts) {
+        long from = l4.ipc(ThreadId.NIL, selector, timeouts);
+        return (l4.mr(0) & MsgTag.ERROR) != 0 ? -IpcError.kind(l4.errorCode()) : from == selector ? l4.mr(1) : -100;
+    }
+
+    @Test
+    void notificationsCollectBitsSignalsNeverBlockAndRightsHold() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 90);
+            h.check(l4.commControl(Comm.NOTIFICATION, Comm.selector(1), 0, 0) == 1, "notification");
+            h.expectError(l4, "notification into an occupied slot", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.NOTIFICATION, Comm.selector(1), 0, 0));
+            h.check(l4.commControl(Comm.MAP, S, Comm.objectFpage(1, 0, Comm.RECEIVE), Comm.selector(3)) == 1, "to s: wait only");
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(4)) == 1, "to c: signal only");
+            // Signals before anyone waits: the bits accumulate.
+            l4.setMr(0, MsgTag.make(0, 1, 0));
+            l4.setMr(1, 1);
+            l4.ipc(Comm.selector(1), ThreadId.NIL, NEVER);
+            l4.setMr(1, 4);
+            l4.ipc(Comm.selector(1), ThreadId.NIL, NEVER);
+            seen.add("root signals " + ((l4.mr(0) & MsgTag.ERROR) == 0));
+        });
+        h.module("s", l4 -> {
+            seen.add("s collects " + waitOn(l4, Comm.selector(3), NEVER));
+            seen.add("s again, zero timeout " + waitOn(l4, Comm.selector(3), SEND_NEVER_RECEIVE_ZERO));
+            seen.add("s cannot signal " + IpcError.kind(send(l4, Comm.selector(3), 8)));
+            seen.add("s waits, c signals " + waitOn(l4, Comm.selector(3), NEVER));
+        });
+        h.module("c", l4 -> {
+            seen.add("c cannot wait " + waitOn(l4, Comm.selector(4), NEVER));
+            seen.add("c signals " + send(l4, Comm.selector(4), 0x30));
+        });
+        h.run();
+        h.assertNoFailures();
+        // The signal wakes s, which outranks c: s reports before c's send returns (it never blocked).
+        assertEquals(List.of("root signals true", "s collects 5", "s again, zero timeout " + -IpcError.TIMEOUT,
+                "s cannot signal " + IpcError.NO_PARTNER, "c cannot wait " + -IpcError.NO_PARTNER,
+                "s waits, c signals " + 0x30, "c signals 0"), seen);
+    }
+
+    @Test
+    void anInterruptBoundToANotificationSignalsItUntilAcknowledged() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        int line = kola.machine.Machine.TIMER_IRQ;
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.check(l4.commControl(Comm.NOTIFICATION, Comm.selector(1), 0, 0) == 1, "notification");
+            h.expectError(l4, "bind with no bits", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.IRQ_BIND, line, Comm.selector(1), 0));
+            h.expectError(l4, "bind a line that does not exist", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.IRQ_BIND, 999, Comm.selector(1), 1));
+            h.expectError(l4, "bind to an empty slot", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.IRQ_BIND, line, Comm.selector(2), 1));
+            h.check(l4.commControl(Comm.IRQ_BIND, line, Comm.selector(1), 0x100) == 1, "bind");
+            h.check(l4.commControl(Comm.MAP, S, Comm.objectFpage(1, 0, Comm.RECEIVE), Comm.selector(3)) == 1, "to s");
+            h.kernel.machine.timer().arm(h.kernel.clock.now() + 1000);
+        });
+        h.module("s", l4 -> {
+            h.expectError(l4, "bind by an unprivileged task", KernelError.NO_PRIVILEGE, 0,
+                    () -> l4.commControl(Comm.IRQ_BIND, line, Comm.selector(3), 1));
+            h.expectError(l4, "ack of a line bound elsewhere", KernelError.NO_PRIVILEGE, 0,
+                    () -> l4.commControl(Comm.IRQ_ACK, kola.machine.Machine.UART_IRQ, Comm.selector(3), 0));
+            seen.add("interrupt " + Long.toHexString(waitOn(l4, Comm.selector(3), NEVER)));
+            seen.add("ack " + l4.commControl(Comm.IRQ_ACK, line, Comm.selector(3), 0));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("interrupt 100", "ack 1"), seen);
+    }
+
+    @Test
+    void revokingANotificationReleasesItsWaiter() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.check(l4.commControl(Comm.NOTIFICATION, Comm.selector(1), 0, 0) == 1, "notification");
+            h.check(l4.commControl(Comm.MAP, S, Comm.objectFpage(1, 0, Comm.RECEIVE), Comm.selector(3)) == 1, "to s");
+            sleep(l4, 1000);
+            l4.setMr(0, Comm.objectFpage(1, 0, Comm.RECEIVE | Comm.SEND | Comm.GRANT));
+            l4.unmap(0x40);
+            seen.add("objects left " + h.kernel.caps.objectCount());
+        });
+        h.module("s", l4 -> seen.add("s " + waitOn(l4, Comm.selector(3), NEVER)));
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("objects left 0", "s " + -IpcError.CANCELLED), seen, "the root outranks s: it reports first");
     }
 }

@@ -1,0 +1,20 @@
+package kola.kernel;
+
+/**
+ * The header every object a capability can name shares: its kind and size (what it is charged
+ * at, through {@link KernelMemory}), the account charged (the space that made it), and how many
+ * capabilities refer to it. It lives while one does.
+ */
+abstract class KObject {
+    final KernelObject kind;
+    final long bytes;
+    final Space owner;
+    /** Capabilities that refer to the object. */
+    int references;
+
+    KObject(KernelObject kind, long bytes, Space owner) {
+        this.kind = kind;
+        this.bytes = bytes;
+        this.owner = owner;
+    }
+}
