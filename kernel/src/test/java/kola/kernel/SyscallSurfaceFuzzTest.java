@@ -12,6 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import kola.abi.Comm;
 import kola.abi.ExRegs;
 import kola.abi.Fpage;
 import kola.abi.Items;
@@ -65,6 +66,15 @@ class SyscallSurfaceFuzzTest {
         World.decode(data).run();
     }
 
+    /** Seeded random worlds under every communication model: the same cases in every build. */
+    @org.junit.jupiter.api.Test
+    void randomWorldsUnderEveryCommunicationModel() throws Exception {
+        for (CommModel model : CommModel.values()) {
+            RandomInputs.check("randomWorlds-" + model.label(), 0xC0FFEE + model.ordinal(), 12, 600, 3000,
+                    d -> World.decode(d, model).run());
+        }
+    }
+
     // ---- the pools values are drawn from ----------------------------------------------------
 
     /** Thread ids: the world's own threads first (drawn more often), then the odd ones. */
@@ -75,6 +85,8 @@ class SyscallSurfaceFuzzTest {
         ThreadId.global(Kernel.SYSTEM_BASE, 1), ThreadId.global(ThreadId.number(tid(3)), 2),
         ThreadId.global(ThreadId.number(tid(4)), 3), ThreadId.number(tid(5)) << 32, tid(50),
         ThreadId.global(KernelConfig.defaults().threadNumberLimit() + 3, 1), UTCB, UTCB + 1024,
+        Comm.selector(1), Comm.selector(2), Comm.selector(3), Comm.selector(4), Comm.REPLY, Comm.selector(Comm.SLOTS - 1),
+        Comm.selector(Comm.SLOTS), Comm.selector(1) + 8,
     };
     static final int LIVE_IDS = 13;
     static final int[] TIMEOUTS = {
@@ -119,7 +131,9 @@ class SyscallSurfaceFuzzTest {
 
     /** An fpage over any address (size-aligned), the complete or nil fpage, or any word. */
     static long fpage(FuzzedDataProvider d, int task) {
-        return switch (d.consumeInt(0, 9)) {
+        return switch (d.consumeInt(0, 11)) {
+            case 10 -> Comm.objectFpage(d.consumeInt(0, 7), d.consumeInt(0, 2), d.consumeInt(0, 7));
+            case 11 -> Comm.objectFpage(0, 10, d.consumeInt(0, 7)) | (d.consumeBoolean() ? 0x400 : 0);
             case 0 -> Fpage.COMPLETE | d.consumeInt(0, 7);
             case 1 -> Fpage.NIL;
             case 2 -> d.consumeLong();
@@ -194,6 +208,14 @@ class SyscallSurfaceFuzzTest {
             b.append(b.length() > 1 ? " " : "").append(Long.toHexString(w));
         }
         return b.append(']').toString();
+    }
+
+    /** CommControl with whatever words were drawn ({@link Comm}). */
+    record CommControlStep(int op, long a, long b, long c) implements Step {
+        @Override
+        public void run(L4 l4) {
+            l4.commControl(op, resolve(l4, a), resolve(l4, b), resolve(l4, c));
+        }
     }
 
     /** IPC: {@code to} and {@code from} as the form chose them; MR0.. and BR0.. set first. */
@@ -559,7 +581,7 @@ class SyscallSurfaceFuzzTest {
     }
 
     static Step step(FuzzedDataProvider d, int task) {
-        int kind = d.consumeInt(0, 39);
+        int kind = d.consumeInt(0, 42);
         if (kind < 14) {
             return ipc(d, task);
         }
@@ -587,6 +609,9 @@ class SyscallSurfaceFuzzTest {
                 "mappings", "", "?", "trace off"}));
             case 35, 36 -> new SleepStep(timeout(d));
             case 37 -> new SpinStep(d.pickValue(new int[] {1, 50, 2000}));
+            case 40, 41 -> new CommControlStep(d.consumeInt(0, 12) == 0 ? d.consumeInt() : d.consumeInt(Comm.CHIEF, Comm.IRQ_ACK),
+                    word(d, task), d.consumeBoolean() ? id(d) : word(d, task), d.consumeInt(0, 3) == 0 ? d.consumeLong() : id(d));
+            case 42 -> new CommControlStep(Comm.MAP, id(d), fpage(d, task), id(d));
             default -> new EndStep(d.consumeInt(0, 3));
         };
     }
@@ -603,8 +628,13 @@ class SyscallSurfaceFuzzTest {
      * Tasks 0..n-1: task i's first thread is {@code tid(3 + i)} running entry i of module "w", its
      * second (if any) {@code tid(7 + i)} running entry 4 + i; scripts[0] is the root task's.
      */
-    record World(int tasks, long[] pagers, int[] priorities, boolean[] second, int[] ends, List<List<Step>> scripts) {
+    record World(CommModel model, int tasks, long[] pagers, int[] priorities, boolean[] second, int[] ends,
+                 List<List<Step>> scripts) {
         static World decode(FuzzedDataProvider d) {
+            return decode(d, CommModel.values()[d.consumeInt(0, CommModel.values().length - 1)]);
+        }
+
+        static World decode(FuzzedDataProvider d, CommModel model) {
             int n = d.consumeInt(1, MAX_TASKS);
             long[] pagers = new long[n];
             int[] priorities = new int[n];
@@ -640,12 +670,13 @@ class SyscallSurfaceFuzzTest {
                 int actor = d.pickValue(live);
                 scripts.get(actor).add(step(d, actor == 0 ? MAX_TASKS : (actor - 1) % MAX_TASKS));
             }
-            return new World(n, pagers, priorities, second, ends, scripts);
+            return new World(model, n, pagers, priorities, second, ends, scripts);
         }
 
         /** Runs the world; what the kernel ran. */
         Kernel.RunResult run() {
             AddressSpaceHarness a = new AddressSpaceHarness();
+            a.h.config(KernelConfig.defaults().withComm(model));
             a.module("w", l4 -> program(l4, 1 + KernelHarness.entry(l4)));
             a.script(b -> {
                 L4 l4 = b.l4;
@@ -709,7 +740,7 @@ class SyscallSurfaceFuzzTest {
 
         @Override
         public String toString() {
-            StringBuilder b = new StringBuilder("world of " + tasks + " tasks: pagers ");
+            StringBuilder b = new StringBuilder(model.label() + " world of " + tasks + " tasks: pagers ");
             for (long p : pagers) {
                 b.append(ThreadId.toString(p)).append(' ');
             }
