@@ -77,6 +77,21 @@ public final class Comm {
     public static final int IRQ_BIND = 9;
     /** CommControl(IRQ_ACK, line, selector, 0): unmasks a line bound to the notification the caller's slot names with the receive right. */
     public static final int IRQ_ACK = 10;
+    /**
+     * CommControl(SAVE_REPLY, selector, 0, 0): moves the caller's reply capability (for the last
+     * call it received, whose caller still waits) into the caller's slot, as a one-shot
+     * capability: a send through it answers that call, later or from another thread it is given
+     * to, and uses it up.
+     */
+    public static final int SAVE_REPLY = 11;
+    /**
+     * CommControl(BIND_NOTIFICATION, selector, 0, 0): binds the notification in the caller's
+     * slot (receive right) to the calling thread: its open receives also return the bits, as a
+     * message from {@link #NOTIFIED} with the bits in MR1. Selector 0 unbinds.
+     */
+    public static final int BIND_NOTIFICATION = 12;
+    /** The sender an open receive reports when it took the bits of the thread's bound notification. */
+    public static final long NOTIFIED = 0xFFFF_E000L;
 
     /** Pclans per system. */
     public static final int PCLANS = 64;

@@ -56,6 +56,24 @@ final class CapabilitySpaces {
         return create(space, selector, new Gate(thread, label, space));
     }
 
+    /** Moves {@code self}'s reply capability into a new reply object in its space's slot; a {@link KernelError} code, or OK. */
+    int saveReply(Tcb self, long selector) {
+        Tcb caller = self.replyCaller;
+        if (caller == null || caller.replier != self || caller.callSerial != self.replySerial || caller.state != Tcb.RECEIVING) {
+            return KernelError.INVALID_PARAMETER;
+        }
+        int code = create(self.space, selector, new ReplyObject(caller, self, self.replySerial, self.space));
+        if (code == KernelError.OK) {
+            self.replyCaller = null;
+        }
+        return code;
+    }
+
+    /** Removes a capability and everything derived from it (a reply object, used up). */
+    void consume(CapNode cap) {
+        removeSubtree(cap);
+    }
+
     /** Makes a notification in {@code space}'s slot; a {@link KernelError} code, or OK. */
     int createNotification(Space space, long selector) {
         return create(space, selector, new Notification(space));
@@ -227,6 +245,10 @@ final class CapabilitySpaces {
             kmem.release(o.owner, o.kind, o.bytes);
             objects--;
             if (o instanceof Notification note) {
+                if (note.bound != null) {
+                    note.bound.boundNotification = null;
+                    note.bound = null;
+                }
                 gone.accept(note);
             }
         }

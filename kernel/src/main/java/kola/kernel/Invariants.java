@@ -158,6 +158,9 @@ final class Invariants {
             }
             objectBytes.computeIfAbsent(o.owner, x -> new long[KernelObject.values().length])[o.kind.ordinal()] += o.bytes;
             if (o instanceof Notification n) {
+                if (n.bound != null && (n.bound.boundNotification != n || n.bound.state == Tcb.DEAD)) {
+                    v.add("a notification of " + n.owner + " is bound to " + n.bound + ", which is not bound to it");
+                }
                 for (Tcb w = n.waitHead; w != null; w = w.notifyNext) {
                     if (w.waitingOn != n || w.state != Tcb.RECEIVING) {
                         v.add("thread " + w + ": queued on a notification it does not wait on");
@@ -166,7 +169,7 @@ final class Invariants {
             }
         }
         for (Space s : k.spacesInternal()) {
-            for (KernelObject kind : new KernelObject[] {KernelObject.GATE, KernelObject.NOTIFICATION}) {
+            for (KernelObject kind : new KernelObject[] {KernelObject.GATE, KernelObject.NOTIFICATION, KernelObject.REPLY}) {
                 long want = objectBytes.containsKey(s) ? objectBytes.get(s)[kind.ordinal()] : 0;
                 if (s.kernelBytes[kind.ordinal()] != want) {
                     v.add(s + ": charged " + s.kernelBytes[kind.ordinal()] + " bytes for " + kind + ", made " + want + " that live");

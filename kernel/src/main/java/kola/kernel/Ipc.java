@@ -187,6 +187,11 @@ final class Ipc {
             }
             if (from == ThreadId.ANY) {
                 sender = t.sendHead;
+                Notification bound = t.boundNotification;
+                if (sender == null && bound != null && bound.word != 0 && t.kernelIpc == Tcb.NO_KERNEL_IPC) {
+                    collect(t, bound, kola.abi.Comm.NOTIFIED);
+                    return;
+                }
             } else {
                 long key = t.kernelIpc != Tcb.NO_KERNEL_IPC ? from : comm.source(t, from);
                 if (key == CommunicationModel.NO_SOURCE) {
@@ -245,11 +250,20 @@ final class Ipc {
     Tcb signal(Notification n, long bits) {
         n.word |= bits;
         Tcb w = n.waitHead;
-        if (w == null || n.word == 0) {
+        if (n.word == 0) {
             return null;
         }
-        n.remove(w);
-        collect(w, n, w.waitFrom);
+        if (w == null) {
+            // A bound thread in an open receive takes the bits as a message from NOTIFIED.
+            w = n.bound;
+            if (w == null || w.state != Tcb.RECEIVING || w.waitFrom != ThreadId.ANY || w.kernelIpc != Tcb.NO_KERNEL_IPC) {
+                return null;
+            }
+            collect(w, n, kola.abi.Comm.NOTIFIED);
+        } else {
+            n.remove(w);
+            collect(w, n, w.waitFrom);
+        }
         cpu.timeouts.cancel(w);
         w.state = Tcb.READY;
         w.waitFrom = ThreadId.NIL;
@@ -311,6 +325,15 @@ final class Ipc {
                 return false;
             }
             route.deliver(caller, caller.waitFrom);
+        } else if (comm.hasReplyCapability() && CapabilitySpaces.lookup(self.space, to) instanceof CapNode cap
+                && cap.object instanceof ReplyObject reply) {
+            // A saved reply capability: one shot, used or not.
+            boolean valid = (cap.rights & kola.abi.Comm.SEND) != 0 && reply.valid();
+            k.caps.consume(cap);
+            if (!valid) {
+                return false;
+            }
+            route.deliver(reply.caller, reply.caller.waitFrom);
         } else if (!comm.route(self, to, route)) {
             return false;
         }

@@ -925,6 +925,10 @@ public final class Kernel {
     /** Deletes {@code t}: its IPC partners are released with errors, its space goes with its last thread. */
     void deleteThread(Tcb t) {
         ipc.detach(t);
+        if (t.boundNotification != null) {
+            t.boundNotification.bound = null;
+            t.boundNotification = null;
+        }
         cpu.ready.remove(t);
         cpu.timeouts.cancel(t);
         threads.remove(t);

@@ -17,5 +17,7 @@ enum KernelObject {
     /** An object space's slot table. */
     OBJECT_SPACE,
     /** An asynchronous notification. */
-    NOTIFICATION
+    NOTIFICATION,
+    /** A saved reply capability. */
+    REPLY
 }

@@ -13,6 +13,8 @@ final class Notification extends KObject {
     long word;
     Tcb waitHead;
     Tcb waitTail;
+    /** The thread it is bound to (null: none): its open receives also take the bits. */
+    Tcb bound;
 
     Notification(Space owner) {
         super(KernelObject.NOTIFICATION, BYTES, owner);

@@ -360,7 +360,7 @@ final class SystemCalls {
      * before anything changes; a refused call changes nothing and sets ErrorCode.
      */
     private long commControl(Tcb self, long op, long a, long b, long c) {
-        if (op < Comm.CHIEF || op > Comm.IRQ_ACK) {
+        if (op < Comm.CHIEF || op > Comm.BIND_NOTIFICATION) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
         if (op == Comm.GATE) {
@@ -373,6 +373,27 @@ final class SystemCalls {
             }
             int code = k.caps.createGate(self.space, a, thread, c);
             return code == KernelError.OK ? 1 : error(self, code);
+        }
+        if (op == Comm.SAVE_REPLY) {
+            int code = k.caps.saveReply(self, a);
+            return code == KernelError.OK ? 1 : error(self, code);
+        }
+        if (op == Comm.BIND_NOTIFICATION) {
+            if (a == 0) {
+                if (self.boundNotification != null) {
+                    self.boundNotification.bound = null;
+                    self.boundNotification = null;
+                }
+                return 1;
+            }
+            CapNode cap = CapabilitySpaces.lookup(self.space, a);
+            if (cap == null || !(cap.object instanceof Notification n) || (cap.rights & Comm.RECEIVE) == 0
+                    || n.bound != null && n.bound != self || self.boundNotification != null && self.boundNotification != n) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+            n.bound = self;
+            self.boundNotification = n;
+            return 1;
         }
         if (op == Comm.NOTIFICATION) {
             int code = k.caps.createNotification(self.space, a);

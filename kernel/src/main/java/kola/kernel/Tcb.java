@@ -87,6 +87,8 @@ final class Tcb {
     /** The notification this thread waits on (RECEIVING), and the next waiter there. */
     Notification waitingOn;
     Tcb notifyNext;
+    /** The notification bound to this thread, whose bits its open receives take too (null: none). */
+    Notification boundNotification;
 
     // Timeouts: index in the timeout heap, or -1.
     int timeoutIndex = -1;

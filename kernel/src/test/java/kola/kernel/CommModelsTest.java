@@ -491,4 +491,67 @@ class CommModelsTest {
         h.assertNoFailures();
         assertEquals(List.of("objects left 0", "s " + -IpcError.CANCELLED), seen, "the root outranks s: it reports first");
     }
+
+    @Test
+    void aSavedReplyCapabilityAnswersLaterOnceAndOnlyTheCallerStillWaiting() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 110);
+            giveGate(h, l4, Comm.SEND);
+        });
+        h.module("s", l4 -> {
+            h.expectError(l4, "save with no call received", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.SAVE_REPLY, Comm.selector(9), 0, 0));
+            l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+            long word = l4.mr(1);
+            h.check(l4.commControl(Comm.SAVE_REPLY, Comm.selector(9), 0, 0) == 1, "save");
+            seen.add("reply cap moved: plain reply " + IpcError.kind(send(l4, Comm.REPLY, 0)));
+            sleep(l4, 500); // the answer waits
+            seen.add("saved reply " + send(l4, Comm.selector(9), word * 10));
+            seen.add("used up: slot holds " + l4.commControl(Comm.LOOKUP, Comm.selector(9), 0, 0));
+        });
+        h.module("c", l4 -> {
+            acceptCapabilities(l4);
+            l4.setMr(0, MsgTag.make(0, 1, 0));
+            l4.setMr(1, 7);
+            l4.ipc(Comm.selector(8), Comm.selector(8), NEVER);
+            seen.add("c got " + l4.mr(1));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("reply cap moved: plain reply " + IpcError.NO_PARTNER, "c got 70", "saved reply 0",
+                "used up: slot holds 0"), seen);
+    }
+
+    @Test
+    void aBoundNotificationWakesAnOpenReceive() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 90);
+            h.check(l4.commControl(Comm.NOTIFICATION, Comm.selector(1), 0, 0) == 1, "notification");
+            h.check(l4.commControl(Comm.MAP, S, Comm.objectFpage(1, 0, Comm.RECEIVE), Comm.selector(3)) == 1, "to s");
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(4)) == 1, "to c");
+        });
+        h.module("s", l4 -> {
+            h.expectError(l4, "bind what is no notification", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.BIND_NOTIFICATION, Comm.selector(5), 0, 0));
+            h.check(l4.commControl(Comm.BIND_NOTIFICATION, Comm.selector(3), 0, 0) == 1, "bind");
+            long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+            seen.add("open receive: " + (from == Comm.NOTIFIED) + " bits " + l4.mr(1));
+            h.check(l4.commControl(Comm.BIND_NOTIFICATION, 0, 0, 0) == 1, "unbind");
+            long again = l4.ipc(ThreadId.NIL, ThreadId.ANY, SEND_NEVER_RECEIVE_ZERO);
+            seen.add("unbound: " + IpcError.kind(l4.errorCode()) + " " + (again == Comm.NOTIFIED));
+        });
+        h.module("c", l4 -> {
+            seen.add("c signals " + send(l4, Comm.selector(4), 6));
+            seen.add("c signals " + send(l4, Comm.selector(4), 1));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("open receive: true bits 6", "unbound: " + IpcError.TIMEOUT + " false", "c signals 0", "c signals 0"), seen);
+    }
 }
