@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import kola.abi.Comm;
 import kola.abi.ExRegs;
 import kola.abi.Fpage;
 import kola.abi.KernelError;
@@ -13,6 +14,7 @@ import kola.abi.MsgTag;
 import kola.abi.Program;
 import kola.abi.Schedule;
 import kola.abi.ThreadId;
+import kola.kernel.CommModel;
 import kola.kernel.Image;
 import kola.kernel.Kernel;
 import kola.kernel.KernelConfig;
@@ -43,8 +45,17 @@ public final class KolaIpc {
         /** Server and client each the first thread of its own task (address space). */
         CROSS_SPACE,
         /** Server and client two threads of one task. */
-        SAME_SPACE
+        SAME_SPACE,
+        /**
+         * As {@link #CROSS_SPACE}, under the capabilities model: the client calls an IPC gate in
+         * its object space (made by the root task, labelled with the client's id), the server
+         * answers through the reply capability.
+         */
+        CROSS_SPACE_CAPABILITY
     }
+
+    /** The client's slot that names the server's gate, under {@link Layout#CROSS_SPACE_CAPABILITY}. */
+    private static final int GATE_SLOT = 1;
 
     /** The server's thread number offset from the KIP's user base (sigma0 +0, root task +2). */
     private static final long SERVER_OFFSET = 3;
@@ -146,9 +157,10 @@ public final class KolaIpc {
         PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
         Machine machine = new Machine(new Machine.Config(64L << 20, 256, null, OutputStream.nullOutputStream()));
         Image.Builder image = Image.builder(Sigma0::new, () -> rootTask(layout, outcome));
-        Program client = l4 -> client(l4, words, warmup, n, outcome);
-        if (layout == Layout.CROSS_SPACE) {
-            image.module("ipc-server", () -> KolaIpc::server);
+        boolean caps = layout == Layout.CROSS_SPACE_CAPABILITY;
+        Program client = l4 -> client(l4, words, warmup, n, outcome, caps);
+        if (layout != Layout.SAME_SPACE) {
+            image.module("ipc-server", () -> l4 -> server(l4, caps));
             image.module("ipc-client", () -> client);
         } else {
             image.module("ipc-pair", () -> l4 -> {
@@ -156,11 +168,12 @@ public final class KolaIpc {
                 if (l4.startIp() == m.entry(1)) {
                     client.run(l4);
                 } else {
-                    server(l4);
+                    server(l4, false);
                 }
             });
         }
-        return new Kernel(machine, KernelConfig.defaults().withKernelMemory(4L << 20), image.build(), out);
+        KernelConfig config = KernelConfig.defaults().withKernelMemory(4L << 20);
+        return new Kernel(machine, caps ? config.withComm(CommModel.CAPABILITIES) : config, image.build(), out);
     }
 
     private static long serverId(Kip kip) {
@@ -178,10 +191,15 @@ public final class KolaIpc {
             long server = serverId(kip);
             long client = clientId(kip);
             String failure;
-            if (layout == Layout.CROSS_SPACE) {
+            if (layout != Layout.SAME_SPACE) {
                 failure = Tasks.create(l4, server, kip.sigma0(), kip.module("ipc-server").entry(0), PRIORITY);
                 if (failure == null) {
                     failure = Tasks.create(l4, client, kip.sigma0(), kip.module("ipc-client").entry(0), PRIORITY);
+                }
+                if (failure == null && layout == Layout.CROSS_SPACE_CAPABILITY
+                        && (l4.commControl(Comm.GATE, Comm.selector(GATE_SLOT), server, client) == 0
+                        || l4.commControl(Comm.MAP, client, Comm.objectFpage(GATE_SLOT, 0, Comm.SEND), Comm.selector(GATE_SLOT)) == 0)) {
+                    failure = "CommControl: " + KernelError.describe(l4.errorCode());
                 }
             } else {
                 Kip.BootModule pair = kip.module("ipc-pair");
@@ -211,8 +229,8 @@ public final class KolaIpc {
         return null;
     }
 
-    /** The server: answers label l with l + 1 and each word w with w + 1, by ReplyWait. */
-    private static void server(L4 l4) {
+    /** The server: answers label l with l + 1 and each word w with w + 1, by ReplyWait (through the reply capability if {@code caps}). */
+    private static void server(L4 l4, boolean caps) {
         long client = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
@@ -225,13 +243,13 @@ public final class KolaIpc {
                 l4.setMr(k, l4.mr(k) + 1);
             }
             l4.setMr(0, MsgTag.make(MsgTag.label(tag) + 1, u, 0));
-            client = l4.replyWait(client);
+            client = l4.replyWait(caps ? Comm.REPLY : client);
         }
     }
 
     /** The client: warm-up calls, then n timed calls (n < 0: forever, counting). */
-    private static void client(L4 l4, int words, long warmup, long n, Outcome outcome) {
-        long server = serverId(l4.kernelInterface());
+    private static void client(L4 l4, int words, long warmup, long n, Outcome outcome, boolean caps) {
+        long server = caps ? Comm.selector(GATE_SLOT) : serverId(l4.kernelInterface());
         if (!calls(l4, server, words, 0, warmup, outcome)) {
             return;
         }

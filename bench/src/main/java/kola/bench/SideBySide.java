@@ -41,6 +41,10 @@ public final class SideBySide {
 
     /** The Kola row the peers are compared with. */
     public static final String KOLA_REFERENCE = "kola-ipc-0w-xspace";
+    /** IPC through a capability, compared with {@link #KOLA_REFERENCE} in the same run. */
+    public static final String CAPABILITY = "kola-ipc-0w-xspace-cap";
+    /** A capability round trip costs at most this much of a global-id round trip. */
+    public static final double CAPABILITY_TARGET = 1.1;
     /** The floor the Kola rows are compared with. */
     public static final String FLOOR = "continuation-floor";
 
@@ -82,6 +86,9 @@ public final class SideBySide {
                         n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 0, n)),
                 new Contender("kola-ipc-8w-xspace", "Kola Call/ReplyWait, 8 words, two address spaces", true,
                         n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 8, n)),
+                new Contender(CAPABILITY, "as kola-ipc-0w-xspace, under the capabilities model: through an IPC gate, "
+                        + "answered through the reply capability", true,
+                        n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE_CAPABILITY, 0, n)),
                 new Contender("kola-ipc-0w-samespace", "Kola Call/ReplyWait, 0 words, two threads of one space", true,
                         n -> KolaIpc.roundTrips(KolaIpc.Layout.SAME_SPACE, 0, n)),
                 new Contender("kola-ipc-0w-xspace-sandboxed", "as kola-ipc-0w-xspace, both tasks sandboxed (verified, metered)",
@@ -164,7 +171,10 @@ public final class SideBySide {
         Measurement kola = find(ms, KOLA_REFERENCE);
         List<Row> rows = new ArrayList<>();
         for (Measurement m : ms) {
-            if (m.kola()) {
+            if (m.name().equals(CAPABILITY)) {
+                rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE, m.nsPerOp() / kola.nsPerOp(),
+                        CAPABILITY_TARGET, m.roundTrips(), spread(m)));
+            } else if (m.kola()) {
                 rows.add(new Row(m.name(), m.description(), m.nsPerOp(), FLOOR, m.nsPerOp() / floor.nsPerOp(),
                         FLOOR_TARGET, m.roundTrips(), spread(m)));
             }

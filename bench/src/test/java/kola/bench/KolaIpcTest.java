@@ -17,6 +17,13 @@ class KolaIpcTest {
         assertTrue(KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 8, 5_000) > 0);
     }
 
+    /** Every reply is checked inside (a wrong one throws): the capability layout really answers each call. */
+    @Test
+    void capabilityRoundTripsComplete() {
+        assertTrue(KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE_CAPABILITY, 0, 5_000) > 0);
+        assertTrue(KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE_CAPABILITY, 8, 5_000) > 0);
+    }
+
     @Test
     void sameSpaceRoundTripsComplete() {
         assertTrue(KolaIpc.roundTrips(KolaIpc.Layout.SAME_SPACE, 0, 5_000) > 0);
