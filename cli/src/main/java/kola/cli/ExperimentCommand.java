@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Runs one of the paper's experiments under every model and prints a table (or JSON lines).%n"
                 + "  comm   communication control (paper section 4.1): IPCs and cycles per message across a%n"
-                + "         protection boundary, threads found by scanning, Shapiro's silent client")
+                + "         protection boundary, threads found by scanning, Shapiro's silent client, a covert channel%n"
+                + "         through the thread-id space, a monitor interposed without the client's knowledge")
 final class ExperimentCommand implements Callable<Integer> {
     @Parameters(paramLabel = "EXPERIMENT", description = "comm")
     String experiment;
@@ -61,6 +62,9 @@ final class ExperimentCommand implements Callable<Integer> {
     }
 
     private static String format(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
     }
 }

@@ -64,7 +64,8 @@ class CommOptionTest {
                 assertEquals(want, row.get("value").asDouble(), line);
             }
         }
-        assertEquals(7 * 5, seen.size(), r.out());
+        // Seven metrics per model, and two more (the monitor's IPCs and cycles) where a monitor can be interposed.
+        assertEquals(7 * 7 + 6 * 2, seen.size(), r.out());
         ImageFileTest.Cli bad = ImageFileTest.kola("experiment", "kmem");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("unknown experiment 'kmem'"), bad.err());

@@ -53,6 +53,8 @@ public final class CommExperiment {
             rows.addAll(throughput(model, messages));
             rows.add(scan(model));
             rows.add(silentClient(model));
+            rows.add(covertChannel(model));
+            rows.addAll(monitor(model));
         }
         return rows;
     }
@@ -61,10 +63,12 @@ public final class CommExperiment {
 
     private static List<Row> throughput(CommModel model, int n) {
         long[] counts = new long[4]; // receipts at intermediaries, at the server, client cycles, client host ns
+        Machine machine = new Machine(Machine.Config.defaults().withUart(null, null));
+        kola.machine.CycleClock clock = machine.clock();
         Image image = Image.builder(() -> l4 -> { }, () -> l4 -> setUp(l4, model))
-                .module("task", () -> l4 -> role(l4, model, n, counts), 100, List.of())
+                .module("task", () -> l4 -> role(l4, model, n, counts, clock), 100, List.of())
                 .build();
-        Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
+        Kernel k = new Kernel(machine,
                 KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
         k.run(50_000_000);
         if (counts[1] != n) {
@@ -127,7 +131,8 @@ public final class CommExperiment {
         l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, ip, 0, 0, ThreadId.NIL);
     }
 
-    private static void role(L4 l4, CommModel model, int n, long[] counts) {
+    /** {@code clock}: the machine's, read by this trusted measuring code for exact simulated cycles. */
+    private static void role(L4 l4, CommModel model, int n, long[] counts, kola.machine.CycleClock clock) {
         int entry = (int) (l4.startIp() & 0xFFFF_FFFFL);
         boolean objects = model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
         switch (entry) {
@@ -140,7 +145,7 @@ public final class CommExperiment {
             case 1 -> { // the client
                 long to = objects ? Comm.selector(5) : S;
                 l4.setVirtualSender(Comm.selector(7));
-                long t0 = l4.systemClock();
+                long t0 = clock.now();
                 long h0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     l4.setMr(0, MsgTag.make(0, 1, 0));
@@ -148,7 +153,7 @@ public final class CommExperiment {
                     l4.ipc(to, ThreadId.NIL, NEVER);
                 }
                 counts[3] = System.nanoTime() - h0;
-                counts[2] = (l4.systemClock() - t0) * CostModel.CYCLES_PER_MICROSECOND;
+                counts[2] = clock.now() - t0;
             }
             default -> { // an intermediary: forwards every message it gets to its intended receiver, as its sender
                 while (true) {
@@ -200,6 +205,236 @@ public final class CommExperiment {
                 KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
         k.run(5_000_000);
         return new Row(model.label(), "threads-found-by-scanning", found[0], "threads");
+    }
+
+    // ---- a monitor interposed between client and server ---------------------------------------
+
+    static final int MONITOR_CALLS = 200;
+
+    /**
+     * Interposes a monitor between a client and a server without the client's knowledge: the
+     * client's program is the same as without it (it calls what it calls the server), and the
+     * server still sees the client. Thread-id models interpose by configuration: the client's
+     * redirector (redirectors), the policy of the pair (redirection), the policy of the pclan
+     * pairs (pclans; both ways, as pclans have no plain "allow"), the chiefs (clans); the monitor
+     * forwards each message, propagated, to its intended receiver. The object-space models
+     * interpose by distribution: the client's slot names the monitor, which calls the server
+     * through its own name for it and answers the client. Under global ids the client names the
+     * server itself and nothing can come between them. Rows: whether it is possible, and the
+     * IPCs and simulated cycles a round trip then takes.
+     */
+    private static List<Row> monitor(CommModel model) {
+        String m = model.label();
+        if (model == CommModel.GLOBAL_IDS) {
+            return List.of(new Row(m, "monitor-interposable", 0, "bool"));
+        }
+        boolean objects = model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
+        long[] counts = new long[3]; // IPCs received by anyone, client cycles, round trips checked
+        Machine machine = new Machine(Machine.Config.defaults().withUart(null, null));
+        kola.machine.CycleClock clock = machine.clock();
+        Image image = Image.builder(() -> l4 -> { }, () -> l4 -> {
+            for (long t : new long[] {S, C, M, A, B}) {
+                create(l4, t);
+            }
+            switch (model) {
+                case CLANS -> {
+                    l4.commControl(Comm.CHIEF, C, A, 0);
+                    l4.commControl(Comm.CHIEF, S, B, 0);
+                }
+                case REDIRECTION -> l4.commControl(Comm.POLICY, C, S, M);
+                case PCLANS -> {
+                    l4.commControl(Comm.PCLAN, C, 1, 0);
+                    l4.commControl(Comm.PCLAN_POLICY, 1, 0, M);
+                    l4.commControl(Comm.PCLAN_POLICY, 0, 1, M);
+                }
+                default -> { }
+            }
+            for (long t : new long[] {S, C, M, A, B}) {
+                activate(l4, t, model == CommModel.REDIRECTORS && t == C ? M : ThreadId.NIL);
+            }
+            if (objects) {
+                // The client's slot 5 names the monitor (it believes: the server); the monitor's
+                // slot 5 names the server and its slot 7 the client; the server's slot 7 names the
+                // monitor, under the label (capabilities) it would give the client.
+                l4.commControl(Comm.GATE, Comm.selector(1), S, 0xC);
+                l4.commControl(Comm.GATE, Comm.selector(2), M, 0xC);
+                l4.commControl(Comm.GATE, Comm.selector(3), C, 0xC);
+                l4.commControl(Comm.GATE, Comm.selector(4), M, 0x3);
+                l4.commControl(Comm.MAP, C, Comm.objectFpage(2, 0, Comm.SEND), Comm.selector(5));
+                l4.commControl(Comm.MAP, M, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(5));
+                l4.commControl(Comm.MAP, M, Comm.objectFpage(3, 0, Comm.SEND), Comm.selector(7));
+                l4.commControl(Comm.MAP, S, Comm.objectFpage(4, 0, Comm.SEND), Comm.selector(7));
+            }
+            start(l4, S, 0, 3, 150);
+            start(l4, M, 0, 4, 160);
+            start(l4, A, 0, 2, 160);
+            start(l4, B, 0, 2, 160);
+            start(l4, C, 0, 5, 140);
+        }).module("task", () -> l4 -> monitorRole(l4, model, objects, counts, clock), 100, List.of()).build();
+        Kernel k = new Kernel(machine,
+                KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
+        k.run(50_000_000);
+        if (counts[2] != MONITOR_CALLS) {
+            throw new IllegalStateException(m + ": " + counts[2] + " of " + MONITOR_CALLS + " round trips through the monitor came back right");
+        }
+        return List.of(new Row(m, "monitor-interposable", 1, "bool"),
+                new Row(m, "monitor-ipcs-per-round-trip", (double) counts[0] / MONITOR_CALLS, "ipc"),
+                new Row(m, "monitor-cycles-per-round-trip", (double) counts[1] / MONITOR_CALLS, "cycles"));
+    }
+
+    private static void monitorRole(L4 l4, CommModel model, boolean objects, long[] counts, kola.machine.CycleClock clock) {
+        int entry = (int) (l4.startIp() & 0xFFFF_FFFFL);
+        switch (entry) {
+            case 3 -> { // the server: answers w with w + 1, to whom it sees
+                long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+                while (true) {
+                    counts[0]++;
+                    l4.setMr(0, MsgTag.make(0, 1, 0));
+                    l4.setMr(1, l4.mr(1) + 1);
+                    l4.setVirtualSender(Comm.selector(5)); // its name in the space of whom it answers
+                    long to = model == CommModel.CAPABILITIES ? Comm.REPLY : from;
+                    from = l4.ipc(to, ThreadId.ANY, NEVER);
+                }
+            }
+            case 4 -> { // the monitor
+                if (!objects) {
+                    forwardCounting(l4, counts);
+                    return;
+                }
+                while (true) {
+                    long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+                    counts[0]++;
+                    long word = l4.mr(1);
+                    l4.setMr(0, MsgTag.make(0, 1, 0));
+                    l4.setMr(1, word);
+                    l4.setVirtualSender(Comm.selector(7)); // its name in the server's space
+                    l4.ipc(Comm.selector(5), Comm.selector(5), NEVER);
+                    counts[0]++;
+                    long answer = l4.mr(1);
+                    l4.setMr(0, MsgTag.make(0, 1, 0));
+                    l4.setMr(1, answer);
+                    l4.setVirtualSender(Comm.selector(5)); // its name in the client's space
+                    l4.ipc(model == CommModel.CAPABILITIES ? Comm.REPLY : from, ThreadId.NIL, ZERO);
+                }
+            }
+            case 5 -> { // the client: calls what it calls the server
+                long server = objects ? Comm.selector(5) : S;
+                l4.setVirtualSender(Comm.selector(7));
+                long t0 = clock.now();
+                for (int i = 0; i < MONITOR_CALLS; i++) {
+                    l4.setMr(0, MsgTag.make(0, 1, 0));
+                    l4.setMr(1, i);
+                    l4.ipc(server, server, NEVER);
+                    counts[0]++;
+                    if ((l4.mr(0) & MsgTag.ERROR) == 0 && l4.mr(1) == i + 1) {
+                        counts[2]++;
+                    }
+                }
+                counts[1] = clock.now() - t0;
+            }
+            default -> forwardCounting(l4, counts); // a chief
+        }
+    }
+
+    /** An intermediary of a thread-id model: forwards every message, propagated, to its intended receiver; counts them. */
+    private static void forwardCounting(L4 l4, long[] counts) {
+        while (true) {
+            long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+            counts[0]++;
+            long word = l4.mr(1);
+            l4.setVirtualSender(from);
+            l4.setMr(0, MsgTag.make(0, 1, 0) | MsgTag.PROPAGATED);
+            l4.setMr(1, word);
+            l4.ipc(l4.intendedReceiver(), ThreadId.NIL, NEVER);
+        }
+    }
+
+    // ---- a covert channel through the global thread-id space --------------------------------------
+
+    /** Bits the covert-channel sender tries to send, and the length of one bit's time slot. */
+    static final int COVERT_BITS = 64;
+    static final long SLOT_MICROS = 1000;
+    private static final long COVERT_ID = tid(40);
+    private static final long COVERT_PATTERN = 0xB5E1_9C3A_47D2_0F6EL;
+
+    /**
+     * The sender (here the root task, which may create threads; any task that can have threads
+     * made or deleted for it can do the same) makes thread number 40 exist in a slot for a 1 bit
+     * and not for a 0; the receiver, in a space of its own and given nothing, probes the id with a
+     * zero-timeout send in the middle of each slot: "no partner" reads 0, anything else 1. The
+     * channel's capacity is that of a binary symmetric channel with the receiver's error rate,
+     * in bits per simulated second.
+     */
+    private static Row covertChannel(CommModel model) {
+        long[] received = new long[1];
+        boolean objects = model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
+        Image image = Image.builder(() -> l4 -> { }, () -> l4 -> {
+            create(l4, C);
+            activate(l4, C, ThreadId.NIL);
+            start(l4, C, 0, 1, 200);
+            long t0 = l4.systemClock() + SLOT_MICROS;
+            for (int i = 0; i < COVERT_BITS; i++) {
+                sleepUntil(l4, t0 + i * SLOT_MICROS, objects);
+                if ((COVERT_PATTERN >>> i & 1) != 0) {
+                    l4.threadControl(COVERT_ID, C, l4.myGlobalId(), ThreadId.NIL, -1L); // exists, never runs
+                } else {
+                    l4.threadControl(COVERT_ID, ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, -1L); // gone
+                }
+            }
+            sleepUntil(l4, t0 + COVERT_BITS * SLOT_MICROS, objects);
+        }).module("task", () -> l4 -> {
+            long t0 = l4.systemClock() + SLOT_MICROS;
+            for (int i = 0; i < COVERT_BITS; i++) {
+                sleepUntil(l4, t0 + i * SLOT_MICROS + SLOT_MICROS / 2, objects);
+                l4.setMr(0, 0);
+                l4.ipc(objects ? Comm.selector(40) : COVERT_ID, ThreadId.NIL, ZERO);
+                boolean none = (l4.mr(0) & MsgTag.ERROR) != 0 && IpcError.kind(l4.errorCode()) == IpcError.NO_PARTNER;
+                if (!none) {
+                    received[0] |= 1L << i;
+                }
+            }
+        }, 100, List.of()).build();
+        Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
+                KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
+        k.run(5_000_000);
+        double bitsPerSlot = mutualInformation(COVERT_PATTERN, received[0], COVERT_BITS);
+        return new Row(model.label(), "covert-channel-bits-per-second",
+                Math.round(bitsPerSlot * 1_000_000.0 / SLOT_MICROS * 10) / 10.0, "bit/s");
+    }
+
+    /**
+     * The empirical mutual information, in bits per symbol, between the {@code n} bits sent and
+     * the {@code n} bits received: what the receiver learns per slot (0 if what it reads does not
+     * depend on what was sent, 1 for a perfect channel of evenly used bits).
+     */
+    static double mutualInformation(long sent, long received, int n) {
+        double[][] joint = new double[2][2];
+        for (int i = 0; i < n; i++) {
+            joint[(int) (sent >>> i & 1)][(int) (received >>> i & 1)] += 1.0 / n;
+        }
+        double info = 0;
+        for (int x = 0; x < 2; x++) {
+            for (int y = 0; y < 2; y++) {
+                double pxy = joint[x][y];
+                double px = joint[x][0] + joint[x][1];
+                double py = joint[0][y] + joint[1][y];
+                if (pxy > 0) {
+                    info += pxy * Math.log(pxy / (px * py)) / Math.log(2);
+                }
+            }
+        }
+        return info;
+    }
+
+    /**
+     * Sleeps until simulated time {@code micros}: a closed receive that nothing answers, with a
+     * timeout (from itself under the thread-id models; for a reply under the object models).
+     */
+    private static void sleepUntil(L4 l4, long micros, boolean objects) {
+        long now = l4.systemClock();
+        if (micros > now) {
+            l4.ipc(ThreadId.NIL, objects ? Comm.REPLY : l4.myGlobalId(), Timeout.pair(Timeout.NEVER, Timeout.relative(micros - now)));
+        }
     }
 
     // ---- Shapiro's attack: a client that never receives its reply -------------------------------
