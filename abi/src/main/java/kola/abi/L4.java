@@ -180,6 +180,9 @@ public interface L4 {
      */
     long commControl(int op, long a, long b, long c);
 
+    /** KmemControl (a Kola extension; see {@link Kmem}): a space's kernel-memory quota and holdings. */
+    long kmemControl(long space, long quota);
+
     /**
      * Unmap: the fpages in MR0..MR{n-1}, n - 1 in the low 6 bits of {@code control}, flush bit
      * 0x40. Each fpage comes back with its accessed/dirty status in the rwx bits.

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import kola.kernel.CommExperiment;
+import kola.kernel.KmemExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,9 +14,10 @@ import picocli.CommandLine.Parameters;
         description = "Runs one of the paper's experiments under every model and prints a table (or JSON lines).%n"
                 + "  comm   communication control (paper section 4.1): IPCs and cycles per message across a%n"
                 + "         protection boundary, threads found by scanning, Shapiro's silent client, a covert channel%n"
-                + "         through the thread-id space, a monitor interposed without the client's knowledge")
+                + "         through the thread-id space, a monitor interposed without the client's knowledge%n"
+                + "  kmem   kernel memory (paper section 4.2): a hog's denial of service under each model")
 final class ExperimentCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "EXPERIMENT", description = "comm")
+    @Parameters(paramLabel = "EXPERIMENT", description = "comm or kmem")
     String experiment;
 
     @Option(names = "--json", description = "JSON lines: {\"experiment\":...,\"model\":...,\"metric\":...,\"value\":...,\"unit\":...}")
@@ -26,19 +28,19 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!experiment.equals("comm")) {
-            System.err.println("kola experiment: unknown experiment '" + experiment + "' (one of: comm)");
+        if (!experiment.equals("comm") && !experiment.equals("kmem")) {
+            System.err.println("kola experiment: unknown experiment '" + experiment + "' (one of: comm, kmem)");
             return 2;
         }
         if (messages < 1 || messages > 1_000_000) {
             System.err.println("kola experiment: --messages " + messages + ": must be 1..1000000");
             return 2;
         }
-        List<CommExperiment.Row> rows = CommExperiment.run(messages);
+        List<CommExperiment.Row> rows = experiment.equals("comm") ? CommExperiment.run(messages) : KmemExperiment.run();
         if (json) {
             for (CommExperiment.Row r : rows) {
-                System.out.printf(Locale.ROOT, "{\"experiment\":\"comm\",\"model\":\"%s\",\"metric\":\"%s\",\"value\":%s,\"unit\":\"%s\"}%n",
-                        r.model(), r.metric(), format(r.value()), r.unit());
+                System.out.printf(Locale.ROOT, "{\"experiment\":\"%s\",\"model\":\"%s\",\"metric\":\"%s\",\"value\":%s,\"unit\":\"%s\"}%n",
+                        experiment, r.model(), r.metric(), format(r.value()), r.unit());
             }
             return 0;
         }

@@ -3,6 +3,7 @@ package kola.cli;
 import kola.abi.Fpage;
 import kola.kernel.CommModel;
 import kola.kernel.KernelConfig;
+import kola.kernel.KmemModel;
 import kola.machine.Machine;
 import picocli.CommandLine.Option;
 
@@ -30,6 +31,23 @@ final class MachineOptions {
             description = "Communication control model: global-ids (default), clans, redirection, redirectors, pclans, "
                     + "virtual-threads, capabilities (paper section 4.1; see docs/EXPERIMENTS.md).")
     CommModel comm = CommModel.GLOBAL_IDS;
+
+    @Option(names = "--kmem", paramLabel = "MODEL", converter = KmemConverter.class,
+            description = "Kernel-memory model: pool (default; L4's central pool), quota (hierarchical quotas; "
+                    + "paper section 4.2).")
+    KmemModel kmem = KmemModel.POOL;
+
+    /** Picocli's converter for {@code --kmem}. */
+    static final class KmemConverter implements picocli.CommandLine.ITypeConverter<KmemModel> {
+        @Override
+        public KmemModel convert(String value) {
+            try {
+                return KmemModel.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     /** Picocli's converter for {@code --comm}: a bad name gets the list of models. */
     static final class CommConverter implements picocli.CommandLine.ITypeConverter<CommModel> {
@@ -71,7 +89,7 @@ final class MachineOptions {
 
     KernelConfig kernelConfig() {
         check();
-        return KernelConfig.defaults().withKernelMemory(kernelMemory).withComm(comm);
+        return KernelConfig.defaults().withKernelMemory(kernelMemory).withComm(comm).withKmem(kmem);
     }
 
     /** Refuses sizes the machine or kernel cannot take, naming the option and the limit. */

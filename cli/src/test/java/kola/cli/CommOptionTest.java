@@ -66,10 +66,35 @@ class CommOptionTest {
         }
         // Seven metrics per model, and two more (the monitor's IPCs and cycles) where a monitor can be interposed.
         assertEquals(7 * 7 + 6 * 2, seen.size(), r.out());
-        ImageFileTest.Cli bad = ImageFileTest.kola("experiment", "kmem");
+        ImageFileTest.Cli bad = ImageFileTest.kola("experiment", "time");
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("unknown experiment 'kmem'"), bad.err());
+        assertTrue(bad.err().contains("unknown experiment 'time'"), bad.err());
         ImageFileTest.Cli none = ImageFileTest.kola("experiment", "comm", "--messages", "0");
         assertEquals(2, none.code());
+    }
+
+    @Test
+    void theKmemExperimentShowsTheVictimRefusedOnlyUnderThePool() throws Exception {
+        ImageFileTest.Cli r = ImageFileTest.kola("experiment", "kmem", "--json");
+        assertEquals(0, r.code(), r.err());
+        ObjectMapper json = new ObjectMapper();
+        Set<String> refused = new HashSet<>();
+        for (String line : r.out().lines().toList()) {
+            JsonNode row = json.readTree(line);
+            assertEquals("kmem", row.get("experiment").asText());
+            if (row.get("metric").asText().equals("victim-refused") && row.get("value").asInt() == 1) {
+                refused.add(row.get("model").asText());
+            }
+        }
+        assertEquals(Set.of("pool"), refused, r.out());
+    }
+
+    @Test
+    void anUnknownKernelMemoryModelIsOneLine() {
+        ImageFileTest.Cli r = ImageFileTest.kola("demo", "ipc", "--kmem", "magic");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown kernel-memory model 'magic'"), r.err());
+        ImageFileTest.Cli ok = ImageFileTest.kola("demo", "ipc", "--kmem", "quota");
+        assertEquals(0, ok.code(), ok.err());
     }
 }

@@ -54,12 +54,25 @@ final class CentralPool implements KernelMemory {
             kernelOwned += bytes;
         } else {
             owner.kernelBytes[kind.ordinal()] += bytes;
+            for (Space s = owner; s != null; s = s.owner) {
+                s.subtreeBytes += bytes; // what each space holds with the spaces below it (the quota model's measure)
+            }
         }
     }
 
     @Override
     public long refusals() {
         return refusals;
+    }
+
+    /** Counts a request another model refused on top of the pool. */
+    void refuse() {
+        refusals++;
+    }
+
+    @Override
+    public String name() {
+        return "central pool";
     }
 
     @Override

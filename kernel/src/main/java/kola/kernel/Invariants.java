@@ -51,6 +51,7 @@ final class Invariants {
         checkThreads(k, v);
         checkReferences(k, v);
         checkCapabilities(k, v);
+        checkHoldings(k, v);
         long charged = total + k.kmem.kernelOwned() + k.deletedSpaceCharges();
         if (charged != k.kmem.used()) {
             v.add("kernel memory: owners were charged " + charged + " bytes but the model handed out " + k.kmem.used());
@@ -179,6 +180,31 @@ final class Invariants {
         if (nodes != k.caps.nodeCount() || refs.size() != k.caps.objectCount()) {
             v.add("capabilities: the kernel counts " + k.caps.nodeCount() + " and " + k.caps.objectCount()
                     + " objects; the object spaces hold " + nodes + " and " + refs.size());
+        }
+    }
+
+    /**
+     * Each space holds (for the quota model) exactly what is charged to it and to the spaces it
+     * created, transitively, deleted ones included; under the quota model no quota is exceeded.
+     */
+    private static void checkHoldings(Kernel k, List<String> v) {
+        Map<Space, long[]> want = new IdentityHashMap<>();
+        List<Space> all = new ArrayList<>(k.spacesInternal());
+        all.addAll(k.retiredSpaces());
+        for (Space x : all) {
+            long bytes = x.kernelBytesTotal();
+            for (Space s = x; s != null; s = s.owner) {
+                want.computeIfAbsent(s, y -> new long[1])[0] += bytes;
+            }
+        }
+        for (Space s : k.spacesInternal()) {
+            long w = want.containsKey(s) ? want.get(s)[0] : 0;
+            if (s.subtreeBytes != w) {
+                v.add(s + ": holds " + s.subtreeBytes + " bytes with the spaces it made, but they are charged " + w);
+            }
+            if (k.kmem instanceof Quotas && s.quota >= 0 && s.subtreeBytes > s.quota) {
+                v.add(s + ": holds " + s.subtreeBytes + " bytes, over its quota of " + s.quota);
+            }
         }
     }
 

@@ -157,16 +157,18 @@ final class Kdb {
 
     private static String kmem(Kernel k) {
         long[] km = k.kernelMemory();
-        StringBuilder b = new StringBuilder(String.format("kernel memory (%s): %d of %d KiB used", "central pool",
+        StringBuilder b = new StringBuilder(String.format("kernel memory (%s): %d of %d KiB used", k.kmem.name(),
                 km[0] / 1024, km[1] / 1024));
-        b.append('\n').append(String.format("  %-12s %8s %8s %8s %8s %8s", "OWNER", "TCB", "SPACE", "PTABLE", "MAPNODE",
-                "TOTAL"));
+        b.append('\n').append(String.format("  %-12s %8s %8s %8s %8s %8s %8s %9s %9s", "OWNER", "TCB", "SPACE", "PTABLE",
+                "MAPNODE", "OBJECTS", "TOTAL", "HELD", "QUOTA"));
         List<String> rows = new ArrayList<>();
         for (Space s : k.spacesInternal()) {
             long[] by = s.kernelBytes;
-            rows.add(String.format("  %-12s %8d %8d %8d %8d %8d", s.name, by[0], by[1], by[2], by[3], s.kernelBytesTotal()));
+            long objects = s.kernelBytesTotal() - by[0] - by[1] - by[2] - by[3];
+            rows.add(String.format("  %-12s %8d %8d %8d %8d %8d %8d %9d %9s", s.name, by[0], by[1], by[2], by[3], objects,
+                    s.kernelBytesTotal(), s.subtreeBytes, s.quota < 0 ? "-" : Long.toString(s.quota)));
         }
-        rows.add(String.format("  %-12s %8s %8s %8s %8s %8d", "kernel", "", "", "", "", k.kmem.kernelOwned()));
+        rows.add(String.format("  %-12s %8s %8s %8s %8s %8s %8d", "kernel", "", "", "", "", "", k.kmem.kernelOwned()));
         rows.forEach(r -> b.append('\n').append(r));
         return b.toString();
     }

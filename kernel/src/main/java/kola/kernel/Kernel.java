@@ -103,7 +103,11 @@ public final class Kernel {
         this.cpu = new Cpu(clock, events);
         this.threads = new ThreadTable(config.threadNumberLimit());
         this.kipFrame = 0;
-        this.kmem = new CentralPool(phys, 1, poolFrames - 1);
+        CentralPool pool = new CentralPool(phys, 1, poolFrames - 1);
+        this.kmem = switch (config.kmem()) {
+            case POOL -> pool;
+            case QUOTA -> new Quotas(pool);
+        };
         this.caps = new CapabilitySpaces(kmem, this::notificationGone);
         this.comm = switch (config.comm()) {
             case GLOBAL_IDS -> new GlobalIds(threads);
@@ -1000,6 +1004,11 @@ public final class Kernel {
     }
 
     /** Kernel memory charged to deleted spaces for objects they created that still live (their threads' TCBs, say). */
+    /** Deleted spaces still charged for objects they made. */
+    List<Space> retiredSpaces() {
+        return retired;
+    }
+
     long deletedSpaceCharges() {
         long sum = 0;
         for (Space s : retired) {

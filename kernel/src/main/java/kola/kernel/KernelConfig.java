@@ -12,9 +12,10 @@ import kola.abi.Schedule;
  * @param defaultPriority   the priority of a newly created thread (X.2 leaves it to the kernel; Pistachio uses 100)
  * @param bootPriority      the priority of sigma0 and the root task
  * @param comm              the communication-control model (paper section 4.1)
+ * @param kmem              the kernel-memory model (paper section 4.2)
  */
 public record KernelConfig(long kernelMemoryBytes, long threadNumberLimit, long timesliceMicros,
-                           int defaultPriority, int bootPriority, CommModel comm) {
+                           int defaultPriority, int bootPriority, CommModel comm, KmemModel kmem) {
 
     public KernelConfig {
         if (kernelMemoryBytes < 64 * 1024 || kernelMemoryBytes % 4096 != 0) {
@@ -28,6 +29,7 @@ public record KernelConfig(long kernelMemoryBytes, long threadNumberLimit, long 
             throw new IllegalArgumentException("time slice must be positive: " + timesliceMicros);
         }
         java.util.Objects.requireNonNull(comm, "comm");
+        java.util.Objects.requireNonNull(kmem, "kmem");
         if (defaultPriority < 0 || defaultPriority > Schedule.MAX_PRIORITY
                 || bootPriority < 0 || bootPriority > Schedule.MAX_PRIORITY) {
             throw new IllegalArgumentException("priorities lie in 0..255");
@@ -36,26 +38,31 @@ public record KernelConfig(long kernelMemoryBytes, long threadNumberLimit, long 
 
     /** 16 MiB of kernel memory, 2^22 thread numbers, 10 ms slices, priority 100, boot tasks at 255. */
     public static KernelConfig defaults() {
-        return new KernelConfig(16L << 20, 1L << 22, 10_000, 100, Schedule.MAX_PRIORITY, CommModel.GLOBAL_IDS);
+        return new KernelConfig(16L << 20, 1L << 22, 10_000, 100, Schedule.MAX_PRIORITY, CommModel.GLOBAL_IDS, KmemModel.POOL);
     }
 
     /** This configuration with another kernel-memory pool size. */
     public KernelConfig withKernelMemory(long bytes) {
-        return new KernelConfig(bytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, comm);
+        return new KernelConfig(bytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, comm, kmem);
     }
 
     /** This configuration with another thread number limit. */
     public KernelConfig withThreadNumberLimit(long limit) {
-        return new KernelConfig(kernelMemoryBytes, limit, timesliceMicros, defaultPriority, bootPriority, comm);
+        return new KernelConfig(kernelMemoryBytes, limit, timesliceMicros, defaultPriority, bootPriority, comm, kmem);
     }
 
     /** This configuration with another default time slice. */
     public KernelConfig withTimeslice(long micros) {
-        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, micros, defaultPriority, bootPriority, comm);
+        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, micros, defaultPriority, bootPriority, comm, kmem);
     }
 
     /** This configuration with another communication model. */
     public KernelConfig withComm(CommModel model) {
-        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, model);
+        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, model, kmem);
+    }
+
+    /** This configuration with another kernel-memory model. */
+    public KernelConfig withKmem(KmemModel model) {
+        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, comm, model);
     }
 }

@@ -32,4 +32,15 @@ interface KernelMemory {
 
     /** Requests the model refused so far (a charge or a frame): each one some system call's or fault's out-of-memory. */
     long refusals();
+
+    /**
+     * Who pays for an object that {@code creator} makes for {@code target} (a thread in
+     * target's space): the creator (the pool: whoever asks pays) unless the model says otherwise.
+     */
+    default Space payer(Space creator, Space target) {
+        return creator;
+    }
+
+    /** The model's name, as the kernel debugger and {@code --kmem} show it. */
+    String name();
 }

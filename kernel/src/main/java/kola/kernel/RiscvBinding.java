@@ -40,11 +40,12 @@ final class RiscvBinding {
     static final long KDB_PRINT_CHAR = -10;
     static final long KDB_ENTER = -11;
     static final long COMM_CONTROL = -12;
+    static final long KMEM_CONTROL = -13;
 
     /** The trap of call number -i, at index i. */
     private static final int[] TRAPS = {Trap.NONE, Trap.IPC, Trap.IPC, Trap.UNMAP, Trap.EXCHANGE_REGISTERS,
         Trap.THREAD_CONTROL, Trap.SPACE_CONTROL, Trap.SCHEDULE, Trap.THREAD_SWITCH, Trap.SYSTEM_CLOCK,
-        Trap.KDB_PRINT_CHAR, Trap.KDB_ENTER, Trap.COMM_CONTROL};
+        Trap.KDB_PRINT_CHAR, Trap.KDB_ENTER, Trap.COMM_CONTROL, Trap.KMEM_CONTROL};
 
     /** UTCB word offsets (bytes = word * 8). */
     static final int MY_GLOBAL_ID = 0;
@@ -112,7 +113,7 @@ final class RiscvBinding {
     boolean enter(Tcb t) {
         HartState h = t.hart;
         long call = h.x[A7];
-        int trap = call >= COMM_CONTROL && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
+        int trap = call >= KMEM_CONTROL && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
         if (trap == Trap.NONE) {
             return false;
         }
@@ -197,6 +198,10 @@ final class RiscvBinding {
                 }
             }
             case Trap.SYSTEM_CLOCK, Trap.SPACE_CONTROL -> h.x[A0 + 1] = t.ret(0);
+            case Trap.KMEM_CONTROL -> {
+                h.x[A0 + 1] = t.ret(0);
+                h.x[A0 + 2] = t.ret(1);
+            }
             case Trap.SCHEDULE -> {
                 h.x[A0 + 1] = t.ret(0);
                 h.x[A0 + 2] = t.ret(1);

@@ -37,6 +37,9 @@ final class Space {
     final long[] kernelBytes = new long[KernelObject.values().length];
     /** The space charged for this descriptor and its page-table root. */
     Space owner;
+    /** The most kernel memory this space and the spaces below it may hold (-1: no limit; enforced by the quota model), and what they hold. */
+    long quota = -1;
+    long subtreeBytes;
 
     // Communication control (see kola.abi.Comm): the clans chief (its space, null: none) and the
     // thread that acts as chief for the clans this space heads; the pclan; the X.2 redirector

@@ -36,6 +36,7 @@ final class SystemCalls {
             case Trap.EXCHANGE_REGISTERS -> self.result = exchangeRegisters(self, self.a0, self.a1, self.a2, self.a3,
                     self.a4, self.a5, self.a6);
             case Trap.THREAD_SWITCH -> threadSwitch(self, self.a0);
+            case Trap.KMEM_CONTROL -> self.result = kmemControl(self, self.a0, self.a1);
             case Trap.COMM_CONTROL -> self.result = commControl(self, self.a0, self.a1, self.a2, self.a3);
             case Trap.SCHEDULE -> self.result = schedule(self, self.a0, self.a1, self.a2, self.a3, self.a4);
             case Trap.SYSTEM_CLOCK -> {
@@ -168,7 +169,7 @@ final class SystemCalls {
                 return error(self, KernelError.INVALID_UTCB);
             }
         }
-        Tcb t = k.newThread(dest, space, self.space, scheduler, pager);
+        Tcb t = k.newThread(dest, space, k.kmem.payer(self.space, space), scheduler, pager);
         if (t == null) {
             if (space.threads == 0) {
                 k.deleteSpace(space);
@@ -351,6 +352,33 @@ final class SystemCalls {
             self.mr[i] = Fpage.withRights(fpage, 0);
         }
         self.errorCode = KernelError.OK;
+    }
+
+    // ---- KmemControl --------------------------------------------------------------------------
+
+    /** KmemControl(space, quota), a Kola extension (see {@link kola.abi.Kmem}). */
+    private long kmemControl(Tcb self, long spaceSpec, long quota) {
+        long[] ret = self.ret();
+        ret[kola.abi.Kmem.OUT_HELD] = 0;
+        ret[kola.abi.Kmem.OUT_QUOTA] = 0;
+        Space space = spaceOf(spaceSpec);
+        if (space == null) {
+            return error(self, KernelError.INVALID_SPACE);
+        }
+        boolean reading = quota == kola.abi.Kmem.UNCHANGED && space == self.space;
+        if (!self.space.privileged && space.owner != self.space && !reading) {
+            return error(self, KernelError.NO_PRIVILEGE);
+        }
+        if (quota < kola.abi.Kmem.UNCHANGED || quota >= 0 && quota < space.subtreeBytes) {
+            return error(self, KernelError.INVALID_PARAMETER); // a quota below what the space holds already
+        }
+        if (quota != kola.abi.Kmem.UNCHANGED) {
+            space.quota = quota;
+        }
+        ret[kola.abi.Kmem.OUT_HELD] = space.subtreeBytes;
+        ret[kola.abi.Kmem.OUT_QUOTA] = space.quota;
+        self.errorCode = KernelError.OK;
+        return 1;
     }
 
     // ---- CommControl --------------------------------------------------------------------------

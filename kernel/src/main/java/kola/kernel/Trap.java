@@ -25,6 +25,7 @@ final class Trap {
     /** A RISC-V thread's KDB_PrintChar: a0 the character. */
     static final int KDB_PRINT_CHAR = 16;
     static final int COMM_CONTROL = 17;
+    static final int KMEM_CONTROL = 18;
 
     private Trap() {
     }

@@ -249,6 +249,14 @@ final class UserApi implements L4 {
     }
 
     @Override
+    public long kmemControl(long space, long quota) {
+        own();
+        tcb.a0 = space;
+        tcb.a1 = quota;
+        return trap(Trap.KMEM_CONTROL);
+    }
+
+    @Override
     public long intendedReceiver() {
         own();
         return tcb.intendedReceiver;

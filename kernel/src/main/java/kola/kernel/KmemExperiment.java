@@ -1,0 +1,72 @@
+package kola.kernel;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import kola.abi.Comm;
+import kola.abi.KernelError;
+import kola.abi.Kmem;
+import kola.abi.L4;
+import kola.abi.ThreadId;
+import kola.abi.Timeout;
+import kola.machine.Machine;
+
+/**
+ * The kernel-memory experiment ({@code kola experiment kmem}; paper section 4.2), under every
+ * kernel-memory model Kola has: a hog creates kernel objects (notifications in its own object
+ * space) until refused; then a victim in another task creates one. The paper predicts the victim
+ * is refused under the central pool. Under quotas the root task gave each a quota of 16 KiB above
+ * what it held at start.
+ */
+public final class KmemExperiment {
+    static final long HOG = ThreadId.global(Kernel.USER_BASE + 3, 1);
+    static final long VICTIM = ThreadId.global(Kernel.USER_BASE + 4, 1);
+    /** The central pool the experiment boots with: small, so that a hog can empty it. */
+    public static final long POOL = 128 << 10;
+    static final long QUOTA_ROOM = 16 << 10;
+
+    private KmemExperiment() {
+    }
+
+    /** Runs the experiment; rows as the communication experiment's. */
+    public static List<CommExperiment.Row> run() {
+        List<CommExperiment.Row> rows = new ArrayList<>();
+        for (KmemModel model : KmemModel.values()) {
+            long[] out = new long[3]; // hog's objects, victim refused (1/0), hog's bytes held
+            Image image = Image.builder(() -> l4 -> { }, () -> l4 -> {
+                for (long t : new long[] {HOG, VICTIM}) {
+                    l4.threadControl(t, t, l4.myGlobalId(), ThreadId.NIL, -1L);
+                    l4.spaceControl(t, 0, kola.abi.Kip.STANDARD_KIP_AREA, kola.abi.Kip.STANDARD_UTCB_AREA, ThreadId.NIL);
+                    l4.threadControl(t, t, ThreadId.NIL, ThreadId.NIL, kola.abi.Fpage.base(kola.abi.Kip.STANDARD_UTCB_AREA));
+                    l4.kmemControl(t, Kmem.UNCHANGED);
+                    l4.kmemControl(t, l4.ret(Kmem.OUT_HELD) + QUOTA_ROOM);
+                    long ip = l4.kernelInterface().module("task").entry(t == HOG ? 0 : 1);
+                    l4.schedule(t, -1, -1, t == HOG ? 100 : 90, -1);
+                    l4.exchangeRegisters(t, kola.abi.ExRegs.SET_SP_IP | kola.abi.ExRegs.RESUME, 0, ip, 0, 0, ThreadId.NIL);
+                }
+            }).module("task", () -> l4 -> {
+                if ((l4.startIp() & 0xFFFF_FFFFL) == 0) {
+                    for (int slot = 1; slot < Comm.SLOTS && l4.commControl(Comm.NOTIFICATION, Comm.selector(slot), 0, 0) == 1; slot++) {
+                        out[0]++;
+                    }
+                    l4.kmemControl(l4.myGlobalId(), Kmem.UNCHANGED);
+                    out[2] = l4.ret(Kmem.OUT_HELD);
+                    return;
+                }
+                l4.ipc(ThreadId.NIL, Comm.REPLY, Timeout.pair(Timeout.NEVER, Timeout.relative(1000)));
+                out[1] = l4.commControl(Comm.NOTIFICATION, Comm.selector(1), 0, 0) == 1 ? 0
+                        : l4.errorCode() == KernelError.OUT_OF_MEMORY ? 1 : -1;
+            }, 100, List.of()).build();
+            Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
+                    KernelConfig.defaults().withKernelMemory(POOL).withComm(CommModel.CAPABILITIES).withKmem(model), image,
+                    new PrintStream(OutputStream.nullOutputStream()));
+            k.run(5_000_000);
+            String m = model.label();
+            rows.add(new CommExperiment.Row(m, "hog-objects-before-refused", out[0], "objects"));
+            rows.add(new CommExperiment.Row(m, "hog-kernel-bytes", out[2], "bytes"));
+            rows.add(new CommExperiment.Row(m, "victim-refused", out[1], "bool"));
+        }
+        return rows;
+    }
+}
