@@ -47,6 +47,18 @@ final class BlockCompiler {
     private static final int ACC = 13;
     /** x1..x31 in locals REGS + 2 * x. */
     private static final int REGS = 14;
+    /** The hart's translation caches ({@link Hart#readTag} and friends), taken once at entry. */
+    private static final int RTAG = REGS + 64;
+    private static final int RFRAME = RTAG + 1;
+    private static final int WTAG = RFRAME + 1;
+    private static final int WFRAME = WTAG + 1;
+    /** The virtual address of the load or store being executed. */
+    private static final int VA = WFRAME + 1;
+    private static final ClassDesc CD_FRAME = ConstantDescs.CD_byte.arrayType();
+    private static final ClassDesc CD_FRAMES = CD_FRAME.arrayType();
+    private static final MethodTypeDesc MT_FRAME_LOAD = MethodTypeDesc.of(ConstantDescs.CD_long, CD_FRAME, ConstantDescs.CD_int);
+    private static final MethodTypeDesc MT_FRAME_STORE = MethodTypeDesc.of(ConstantDescs.CD_void, CD_FRAME, ConstantDescs.CD_int,
+            ConstantDescs.CD_long);
 
     private BlockCompiler() {
     }
@@ -111,6 +123,8 @@ final class BlockCompiler {
         Label storeExit;
         boolean usesLoadExit;
         boolean usesStoreExit;
+        boolean loads;
+        boolean stores;
         /** Index of the leader of the run being emitted, and that run's length. */
         int lead;
         int lead_len;
@@ -128,6 +142,8 @@ final class BlockCompiler {
             for (int i = 0; i < n; i++) {
                 int op = (int) ins[i] & 0xFF;
                 memBefore[i + 1] = memBefore[i] + (op >= OP_LB && op <= OP_SD ? 1 : 0);
+                loads |= op >= OP_LB && op <= OP_LWU;
+                stores |= op >= OP_SB && op <= OP_SD;
             }
             label = new Label[n];
             runLen = new int[n];
@@ -289,6 +305,15 @@ final class BlockCompiler {
         co.lconst_0().lstore(NPC);
         co.lconst_0().lstore(TMP);
         co.iconst_0().istore(ACC);
+        co.lconst_0().lstore(VA);
+        if (g.loads) {
+            co.aload(H).getfield(CD_HART, "readTag", CD_LONGS).astore(RTAG);
+            co.aload(H).getfield(CD_HART, "readFrame", CD_FRAMES).astore(RFRAME);
+        }
+        if (g.stores) {
+            co.aload(H).getfield(CD_HART, "writeTag", CD_LONGS).astore(WTAG);
+            co.aload(H).getfield(CD_HART, "writeFrame", CD_FRAMES).astore(WFRAME);
+        }
         for (int x = 1; x < 32; x++) {
             if (g.used[x]) {
                 co.aload(R).loadConstant(x).laload().lstore(regLocal(x));
@@ -356,6 +381,28 @@ final class BlockCompiler {
                 co.aload(R).loadConstant(x).lload(regLocal(x)).lastore();
             }
         }
+    }
+
+    private static final int PAGE_MASK = 4095;
+
+    /** Pushes the translation-cache entry of the address in {@link #VA}. */
+    private static void entry(CodeBuilder co) {
+        co.lload(VA).loadConstant(12).lushr().l2i().loadConstant(Hart.TC_ENTRIES - 1).iand();
+    }
+
+    /**
+     * Goes to {@code miss} unless the access of {@code size} bytes at {@link #VA} is aligned and
+     * its page is in the cache whose tags are in local {@code tags}.
+     */
+    private static void hit(CodeBuilder co, int tags, int size, Label miss) {
+        co.aload(tags);
+        entry(co);
+        co.laload();
+        co.lload(VA).loadConstant(12).lushr().lxor();
+        if (size > 1) {
+            co.lload(VA).loadConstant((long) (size - 1)).land().lor();
+        }
+        co.lconst_0().lcmp().ifne(miss);
     }
 
     private static void pc(CodeBuilder co, long off) {
@@ -493,18 +540,41 @@ final class BlockCompiler {
                     case OP_LHU -> "lhu";
                     default -> "lwu";
                 };
-                co.aload(H);
+                int size = switch (op) {
+                    case OP_LB, OP_LBU -> 1;
+                    case OP_LH, OP_LHU -> 2;
+                    case OP_LW, OP_LWU -> 4;
+                    default -> 8;
+                };
                 reg(co, rs1);
-                co.loadConstant(imm).ladd();
-                co.invokestatic(CD_HART, name, MT_LOAD);
-                co.lstore(TMP);
+                co.loadConstant(imm).ladd().lstore(VA);
+                Label miss = co.newLabel();
+                Label done = co.newLabel();
                 Label slow = co.newLabel();
-                co.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
-                co.lload(TMP);
+                hit(co, RTAG, size, miss);
+                co.aload(RFRAME);
+                entry(co);
+                co.aaload();
+                co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
+                switch (op) {
+                    case OP_LB -> co.baload().i2l();
+                    case OP_LBU -> co.baload().loadConstant(0xFF).iand().i2l();
+                    case OP_LH -> co.invokestatic(CD_HART, "frameLH", MT_FRAME_LOAD);
+                    case OP_LHU -> co.invokestatic(CD_HART, "frameLHU", MT_FRAME_LOAD);
+                    case OP_LW -> co.invokestatic(CD_HART, "frameLW", MT_FRAME_LOAD);
+                    case OP_LWU -> co.invokestatic(CD_HART, "frameLWU", MT_FRAME_LOAD);
+                    default -> co.invokestatic(CD_HART, "frameLD", MT_FRAME_LOAD);
+                }
+                co.labelBinding(done);
                 set(co, rd);
                 int info = off | len << 12 | rd << 16;
                 g.usesLoadExit = true;
                 g.stubs.add(c -> {
+                    // Not in the cache: the helper fills it, or faults or reaches a device (status set).
+                    c.labelBinding(miss);
+                    c.aload(H).lload(VA).invokestatic(CD_HART, name, MT_LOAD).lstore(TMP);
+                    c.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
+                    c.lload(TMP).goto_(done);
                     c.labelBinding(slow);
                     c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
                     c.iinc(ACC, accFix);
@@ -519,16 +589,39 @@ final class BlockCompiler {
                     case OP_SW -> "sw";
                     default -> "sd";
                 };
-                co.aload(H);
+                int size = switch (op) {
+                    case OP_SB -> 1;
+                    case OP_SH -> 2;
+                    case OP_SW -> 4;
+                    default -> 8;
+                };
                 reg(co, rs1);
-                co.loadConstant(imm).ladd();
-                reg(co, rs2);
-                co.invokestatic(CD_HART, name, MT_STORE);
+                co.loadConstant(imm).ladd().lstore(VA);
+                Label miss = co.newLabel();
+                Label done = co.newLabel();
                 Label slow = co.newLabel();
-                co.ifeq(slow);
+                // A frame with decoded code has its tag marked: its stores miss, and clear the code they overlap.
+                hit(co, WTAG, size, miss);
+                co.aload(WFRAME);
+                entry(co);
+                co.aaload();
+                co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
+                reg(co, rs2);
+                switch (op) {
+                    case OP_SB -> co.l2i().bastore();
+                    case OP_SH -> co.invokestatic(CD_HART, "frameSH", MT_FRAME_STORE);
+                    case OP_SW -> co.invokestatic(CD_HART, "frameSW", MT_FRAME_STORE);
+                    default -> co.invokestatic(CD_HART, "frameSD", MT_FRAME_STORE);
+                }
+                co.labelBinding(done);
                 int info = off | len << 12;
                 g.usesStoreExit = true;
                 g.stubs.add(c -> {
+                    c.labelBinding(miss);
+                    c.aload(H).lload(VA);
+                    reg(c, rs2);
+                    c.invokestatic(CD_HART, name, MT_STORE);
+                    c.ifne(done);
                     c.labelBinding(slow);
                     c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
                     c.iinc(ACC, accFix);

@@ -105,6 +105,8 @@ public final class Hart {
     private static final long NO_PAGE = -1;
     /** The dispatch loop's code page while it executes a page-crossing instruction from {@link #crossing}. */
     private static final long CROSSING = -2;
+    /** Set in a write entry's tag when its frame holds decoded code (no virtual page number has bit 63). */
+    static final long CODE_TAG = Long.MIN_VALUE;
     /** Stands for an unbacked frame in the read cache: it reads as zero and is never written. */
     private static final byte[] ZERO_PAGE = new byte[PhysicalMemory.PAGE_SIZE];
 
@@ -120,10 +122,16 @@ public final class Hart {
     /** x0..x31, then {@link Decoder#SINK} for writes to x0. */
     private final long[] regs = new long[64];
 
-    private final long[] readTag = new long[TC_ENTRIES];
-    private final byte[][] readFrame = new byte[TC_ENTRIES][];
-    private final long[] writeTag = new long[TC_ENTRIES];
-    private final byte[][] writeFrame = new byte[TC_ENTRIES][];
+    // The read and write caches are read by compiled blocks too, which test a hit inline.
+    final long[] readTag = new long[TC_ENTRIES];
+    final byte[][] readFrame = new byte[TC_ENTRIES][];
+    /**
+     * A write entry's tag is its virtual page number, or that number with {@link #CODE_TAG} set
+     * if the frame holds decoded code: such a store misses the inline test and its slow path
+     * clears the code it overlaps.
+     */
+    final long[] writeTag = new long[TC_ENTRIES];
+    final byte[][] writeFrame = new byte[TC_ENTRIES][];
     /** The decoded code of the frame of a write entry, or null: stores clear what they overlap. */
     private final CodePage[] writeCode = new CodePage[TC_ENTRIES];
     private final long[] fetchTag = new long[TC_ENTRIES];
@@ -253,7 +261,6 @@ public final class Hart {
         final byte[][] rFrame = readFrame;
         final long[] wTag = writeTag;
         final byte[][] wFrame = writeFrame;
-        final CodePage[] wCode = writeCode;
         long pc = s.pc;
         long retired = 0;
         long hits = 0;
@@ -504,13 +511,8 @@ public final class Hart {
                         long vpn = va >>> PAGE_SHIFT;
                         int e = (int) vpn & TC_MASK;
                         if (wTag[e] == vpn) {
-                            int off = (int) va & PAGE_MASK;
-                            wFrame[e][off] = (byte) r[rs2];
+                            wFrame[e][(int) va & PAGE_MASK] = (byte) r[rs2];
                             hits++;
-                            CodePage c = wCode[e];
-                            if (c != null) {
-                                clearCode(c, off, 1);
-                            }
                         } else if (!storeSlow(va, 1, r[rs2])) {
                             cause = fault;
                             break run;
@@ -523,13 +525,8 @@ public final class Hart {
                         long vpn = va >>> PAGE_SHIFT;
                         int e = (int) vpn & TC_MASK;
                         if (((va & 1) | (wTag[e] ^ vpn)) == 0) {
-                            int off = (int) va & PAGE_MASK;
-                            SHORT.set(wFrame[e], off, (short) r[rs2]);
+                            SHORT.set(wFrame[e], (int) va & PAGE_MASK, (short) r[rs2]);
                             hits++;
-                            CodePage c = wCode[e];
-                            if (c != null) {
-                                clearCode(c, off, 2);
-                            }
                         } else if (!storeSlow(va, 2, r[rs2])) {
                             cause = fault;
                             break run;
@@ -542,13 +539,8 @@ public final class Hart {
                         long vpn = va >>> PAGE_SHIFT;
                         int e = (int) vpn & TC_MASK;
                         if (((va & 3) | (wTag[e] ^ vpn)) == 0) {
-                            int off = (int) va & PAGE_MASK;
-                            INT.set(wFrame[e], off, (int) r[rs2]);
+                            INT.set(wFrame[e], (int) va & PAGE_MASK, (int) r[rs2]);
                             hits++;
-                            CodePage c = wCode[e];
-                            if (c != null) {
-                                clearCode(c, off, 4);
-                            }
                         } else if (!storeSlow(va, 4, r[rs2])) {
                             cause = fault;
                             break run;
@@ -561,13 +553,8 @@ public final class Hart {
                         long vpn = va >>> PAGE_SHIFT;
                         int e = (int) vpn & TC_MASK;
                         if (((va & 7) | (wTag[e] ^ vpn)) == 0) {
-                            int off = (int) va & PAGE_MASK;
-                            LONG.set(wFrame[e], off, r[rs2]);
+                            LONG.set(wFrame[e], (int) va & PAGE_MASK, r[rs2]);
                             hits++;
-                            CodePage c = wCode[e];
-                            if (c != null) {
-                                clearCode(c, off, 8);
-                            }
                         } else if (!storeSlow(va, 8, r[rs2])) {
                             cause = fault;
                             break run;
@@ -940,7 +927,42 @@ public final class Hart {
         return true;
     }
 
-    // Loads and stores of compiled blocks: the translation-cache hit inline, the rest out of line.
+    // Frame accesses of compiled blocks, which test the translation cache inline: small enough
+    // to be inlined everywhere ({@code off} is a page offset the block has checked for alignment).
+
+    static long frameLH(byte[] f, int off) {
+        return (short) SHORT.get(f, off);
+    }
+
+    static long frameLHU(byte[] f, int off) {
+        return (short) SHORT.get(f, off) & 0xFFFF;
+    }
+
+    static long frameLW(byte[] f, int off) {
+        return (int) INT.get(f, off);
+    }
+
+    static long frameLWU(byte[] f, int off) {
+        return (int) INT.get(f, off) & 0xFFFF_FFFFL;
+    }
+
+    static long frameLD(byte[] f, int off) {
+        return (long) LONG.get(f, off);
+    }
+
+    static void frameSH(byte[] f, int off, long v) {
+        SHORT.set(f, off, (short) v);
+    }
+
+    static void frameSW(byte[] f, int off, long v) {
+        INT.set(f, off, (int) v);
+    }
+
+    static void frameSD(byte[] f, int off, long v) {
+        LONG.set(f, off, v);
+    }
+
+    // Loads and stores of compiled blocks when their inline test missed: the cache again, then the slow path.
 
     static long lb(Hart h, long va) {
         long vpn = va >>> PAGE_SHIFT;
@@ -1037,10 +1059,8 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (h.writeTag[e] == vpn) {
-            int off = (int) va & PAGE_MASK;
-            h.writeFrame[e][off] = (byte) v;
-            CodePage c = h.writeCode[e];
-            return c == null || !clearCode(c, off, 1);
+            h.writeFrame[e][(int) va & PAGE_MASK] = (byte) v;
+            return true;
         }
         return h.blockStore(va, 1, v);
     }
@@ -1049,10 +1069,8 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 1) | (h.writeTag[e] ^ vpn)) == 0) {
-            int off = (int) va & PAGE_MASK;
-            SHORT.set(h.writeFrame[e], off, (short) v);
-            CodePage c = h.writeCode[e];
-            return c == null || !clearCode(c, off, 2);
+            SHORT.set(h.writeFrame[e], (int) va & PAGE_MASK, (short) v);
+            return true;
         }
         return h.blockStore(va, 2, v);
     }
@@ -1061,10 +1079,8 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 3) | (h.writeTag[e] ^ vpn)) == 0) {
-            int off = (int) va & PAGE_MASK;
-            INT.set(h.writeFrame[e], off, (int) v);
-            CodePage c = h.writeCode[e];
-            return c == null || !clearCode(c, off, 4);
+            INT.set(h.writeFrame[e], (int) va & PAGE_MASK, (int) v);
+            return true;
         }
         return h.blockStore(va, 4, v);
     }
@@ -1073,10 +1089,8 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 7) | (h.writeTag[e] ^ vpn)) == 0) {
-            int off = (int) va & PAGE_MASK;
-            LONG.set(h.writeFrame[e], off, v);
-            CodePage c = h.writeCode[e];
-            return c == null || !clearCode(c, off, 8);
+            LONG.set(h.writeFrame[e], (int) va & PAGE_MASK, v);
+            return true;
         }
         return h.blockStore(va, 8, v);
     }
@@ -1268,7 +1282,7 @@ public final class Hart {
         }
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
-        if (writeTag[e] == vpn) {
+        if ((writeTag[e] & ~CODE_TAG) == vpn) {
             slowHits++;
             return e;
         }
@@ -1294,9 +1308,10 @@ public final class Hart {
             Arrays.fill(readTag, NO_PAGE);
             Arrays.fill(readFrame, null);
         }
-        writeTag[e] = vpn;
+        CodePage c = codeOf(pfn);
+        writeTag[e] = c == null ? vpn : vpn | CODE_TAG;
         writeFrame[e] = frame;
-        writeCode[e] = codeOf(pfn);
+        writeCode[e] = c;
         return e;
     }
 
