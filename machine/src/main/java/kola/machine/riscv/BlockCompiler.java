@@ -342,6 +342,7 @@ final class BlockCompiler {
                     }
                     pc(c, off);
                     c.lstore(NPC);
+                    c.aload(H).iconst_1().putfield(CD_HART, "budgetExit", ConstantDescs.CD_boolean);
                     c.goto_(g.exitR);
                 });
             }
@@ -565,8 +566,9 @@ final class BlockCompiler {
                     case OP_LWU -> co.invokestatic(CD_HART, "frameLWU", MT_FRAME_LOAD);
                     default -> co.invokestatic(CD_HART, "frameLD", MT_FRAME_LOAD);
                 }
-                co.labelBinding(done);
                 set(co, rd);
+                // The miss comes back here with the stack empty: a backward branch target may be an OSR entry.
+                co.labelBinding(done);
                 int info = off | len << 12 | rd << 16;
                 g.usesLoadExit = true;
                 g.stubs.add(c -> {
@@ -574,7 +576,9 @@ final class BlockCompiler {
                     c.labelBinding(miss);
                     c.aload(H).lload(VA).invokestatic(CD_HART, name, MT_LOAD).lstore(TMP);
                     c.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
-                    c.lload(TMP).goto_(done);
+                    c.lload(TMP);
+                    set(c, rd);
+                    c.goto_(done);
                     c.labelBinding(slow);
                     c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
                     c.iinc(ACC, accFix);

@@ -168,6 +168,8 @@ public final class Hart {
     boolean compileBlocks = true;
     /** Instructions retired by a block that left early (its returned pc has bit 0 set). */
     int exitRetired;
+    /** Set by a block that left because the budget did not cover its next straight-line run. */
+    boolean budgetExit;
     /** Set by a compiled block's load when it faulted or touched a device: the block must leave. */
     int status;
     /** Set by a store that dropped compiled code or reached a device: a running block must leave after it. */
@@ -265,6 +267,11 @@ public final class Hart {
         long retired = 0;
         long hits = 0;
         long codePage = NO_PAGE;
+        // Set once a block declined or left for want of budget: the rest of the run is the slice's
+        // tail, interpreted, and its slots are not counted towards new blocks (they would start
+        // at every instruction where slices happen to end, duplicating the blocks there).
+        boolean tail = false;
+        budgetExit = false;
         long[] code = null;
         CodePage page = null;
         int cause;
@@ -302,6 +309,7 @@ public final class Hart {
                     retired += exitRetired;
                     if ((npc & 1) == 0) {
                         pc = npc;
+                        tail |= budgetExit;
                         continue;
                     }
                     pc = npc & ~1L;
@@ -311,7 +319,8 @@ public final class Hart {
                     }
                     continue;
                 }
-            } else if (++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
+                tail = true;
+            } else if (!tail && ++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
                 continue;
             }
             long d = code[slot];
