@@ -54,6 +54,17 @@ final class BlockCompiler {
     private static final int WFRAME = WTAG + 1;
     /** The virtual address of the load or store being executed. */
     private static final int VA = WFRAME + 1;
+    /**
+     * Each load or store of a loop (a site) keeps the page of its last access in locals: at
+     * SITES + 3 * k the page's virtual address (-1: none), at + 2 its frame. A site's hit is one
+     * compare; it is filled from the translation cache, and all sites are emptied after a slow path,
+     * which may have changed the cache (a store that backs a frame read so far as the zero page).
+     */
+    private static final int SITES = VA + 2;
+    /** Most sites of a region. */
+    private static final int MAX_SITES = 8;
+    /** Largest region with sites: larger ones take the JIT longer than sites save. */
+    private static final int MAX_SITE_REGION = 64;
     private static final ClassDesc CD_FRAME = ConstantDescs.CD_byte.arrayType();
     private static final ClassDesc CD_FRAMES = CD_FRAME.arrayType();
     private static final MethodTypeDesc MT_FRAME_LOAD = MethodTypeDesc.of(ConstantDescs.CD_long, CD_FRAME, ConstantDescs.CD_int);
@@ -125,6 +136,9 @@ final class BlockCompiler {
         boolean usesStoreExit;
         boolean loads;
         boolean stores;
+        /** Site number of each load and store of a loop, else -1; the number of sites. */
+        final int[] site;
+        int sites;
         /** Index of the leader of the run being emitted, and that run's length. */
         int lead;
         int lead_len;
@@ -178,6 +192,30 @@ final class BlockCompiler {
                 used[(int) (d >>> 19) & 31] = true;
             }
             used[0] = false;
+            site = new int[n];
+            java.util.Arrays.fill(site, -1);
+            if (n <= MAX_SITE_REGION) {
+                // The loads and stores of the region's loops (a backward branch or jump and its target), the smallest loops first.
+                java.util.List<int[]> loops = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    int op = (int) ins[i] & 0xFF;
+                    if (isBranch(op) || op == OP_JAL) {
+                        long t = offs[i] + (ins[i] >> 32);
+                        if (t <= offs[i] && at(t) >= 0) {
+                            loops.add(new int[] {(int) t, offs[i]});
+                        }
+                    }
+                }
+                loops.sort(java.util.Comparator.comparingInt(l -> l[1] - l[0]));
+                for (int[] l : loops) {
+                    for (int i = 0; i < n && sites < MAX_SITES; i++) {
+                        int op = (int) ins[i] & 0xFF;
+                        if (op >= OP_LB && op <= OP_SD && site[i] < 0 && offs[i] >= l[0] && offs[i] <= l[1]) {
+                            site[i] = sites++;
+                        }
+                    }
+                }
+            }
             for (int i = 0; i < n; i++) {
                 if (leader[i]) {
                     int len = 1;
@@ -306,6 +344,10 @@ final class BlockCompiler {
         co.lconst_0().lstore(TMP);
         co.iconst_0().istore(ACC);
         co.lconst_0().lstore(VA);
+        for (int k = 0; k < g.sites; k++) {
+            co.loadConstant(-1L).lstore(SITES + 3 * k);
+            co.aconst_null().astore(SITES + 3 * k + 2);
+        }
         if (g.loads) {
             co.aload(H).getfield(CD_HART, "readTag", CD_LONGS).astore(RTAG);
             co.aload(H).getfield(CD_HART, "readFrame", CD_FRAMES).astore(RFRAME);
@@ -385,6 +427,42 @@ final class BlockCompiler {
     }
 
     private static final int PAGE_MASK = 4095;
+
+    /**
+     * Pushes the frame of the access of {@code size} bytes at {@link #VA}: from site {@code sk}'s
+     * locals if its page is there (or from the translation cache if {@code sk} is -1), filling the
+     * site from the cache if the page is there; else goes to {@code miss}.
+     */
+    private static void frame(CodeBuilder co, int sk, int tags, int frames, int size, Label miss, Label fill, Region g) {
+        if (sk < 0) {
+            hit(co, tags, size, miss);
+            co.aload(frames);
+            entry(co);
+            co.aaload();
+            return;
+        }
+        int tag = SITES + 3 * sk;
+        Label hit = co.newLabel();
+        co.lload(VA).loadConstant(-(long) (PAGE_MASK + 1) | (size - 1)).land().lload(tag).lcmp().ifne(fill);
+        co.labelBinding(hit);
+        co.aload(tag + 2);
+        g.stubs.add(c -> {
+            c.labelBinding(fill);
+            hit(c, tags, size, miss);
+            c.aload(frames);
+            entry(c);
+            c.aaload().astore(tag + 2);
+            c.lload(VA).loadConstant(-(long) (PAGE_MASK + 1)).land().lstore(tag);
+            c.goto_(hit);
+        });
+    }
+
+    /** Empties every site after a slow path: it may have changed the translation cache. */
+    private static void resetSites(CodeBuilder c, Region g) {
+        for (int k = 0; k < g.sites; k++) {
+            c.loadConstant(-1L).lstore(SITES + 3 * k);
+        }
+    }
 
     /** Pushes the translation-cache entry of the address in {@link #VA}. */
     private static void entry(CodeBuilder co) {
@@ -552,10 +630,9 @@ final class BlockCompiler {
                 Label miss = co.newLabel();
                 Label done = co.newLabel();
                 Label slow = co.newLabel();
-                hit(co, RTAG, size, miss);
-                co.aload(RFRAME);
-                entry(co);
-                co.aaload();
+                Label fill = co.newLabel();
+                int sk = g.site[i];
+                frame(co, sk, RTAG, RFRAME, size, miss, fill, g);
                 co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
                 switch (op) {
                     case OP_LB -> co.baload().i2l();
@@ -576,6 +653,7 @@ final class BlockCompiler {
                     c.labelBinding(miss);
                     c.aload(H).lload(VA).invokestatic(CD_HART, name, MT_LOAD).lstore(TMP);
                     c.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
+                    resetSites(c, g);
                     c.lload(TMP);
                     set(c, rd);
                     c.goto_(done);
@@ -604,11 +682,10 @@ final class BlockCompiler {
                 Label miss = co.newLabel();
                 Label done = co.newLabel();
                 Label slow = co.newLabel();
+                Label fill = co.newLabel();
+                int sk = g.site[i];
                 // A frame with decoded code has its tag marked: its stores miss, and clear the code they overlap.
-                hit(co, WTAG, size, miss);
-                co.aload(WFRAME);
-                entry(co);
-                co.aaload();
+                frame(co, sk, WTAG, WFRAME, size, miss, fill, g);
                 co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
                 reg(co, rs2);
                 switch (op) {
@@ -625,7 +702,9 @@ final class BlockCompiler {
                     c.aload(H).lload(VA);
                     reg(c, rs2);
                     c.invokestatic(CD_HART, name, MT_STORE);
-                    c.ifne(done);
+                    c.ifeq(slow);
+                    resetSites(c, g);
+                    c.goto_(done);
                     c.labelBinding(slow);
                     c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
                     c.iinc(ACC, accFix);

@@ -319,6 +319,44 @@ class HartBlockTest {
     }
 
     /**
+     * A compiled loop that moves to a fresh page (never written: it reads as the zero page) every
+     * 64 iterations, loads from it twice and then stores into it (which gives the page a frame of
+     * its own): the next iteration's loads must see the store, not the zero page.
+     */
+    @Test
+    void loadsFromAZeroPageThenAStoreIntoItAgree() {
+        int[] prog = {
+            addi(A0, ZERO, 0),
+            addi(A3, ZERO, 300),
+            addi(A2, ZERO, 0),
+            lui(A4, (int) DATA2),
+            srli(A1, A0, 6), // 16: loop
+            slli(A1, A1, 12),
+            add(A1, A1, A4),
+            lw(T0, A1, 0),
+            lw(T1, A1, 4),
+            add(A2, A2, T0),
+            add(A2, A2, T1),
+            addi(T2, A0, 1),
+            sw(T2, A1, 4),
+            addi(A0, A0, 1),
+            blt(A0, A3, -40),
+            ecall(),
+        };
+        long[] pages = new long[5];
+        for (int k = 0; k < pages.length; k++) {
+            pages[k] = DATA2 + (long) k * RiscvSystem.PAGE;
+        }
+        Stop stop = lockStep(prog, st -> { }, pages);
+        assertEquals(Cause.ECALL, stop.cause());
+        long sum = 0;
+        for (long i = 0; i < 300; i++) {
+            sum += i % 64 == 0 ? 0 : i; // the previous iteration stored i, unless this one is the first on its page
+        }
+        assertEquals(sum, stop.s().x[A2]);
+    }
+
+    /**
      * Stores and loads in a loop on data that shares the code's page: the frame holds decoded
      * code, so every store takes the path that clears the code it overlaps (none of it here).
      */
