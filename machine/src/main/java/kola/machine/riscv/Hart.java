@@ -98,8 +98,11 @@ public final class Hart {
     private static final int SLOT_MASK = SLOTS - 1;
     private static final int CODE_CHUNK_SHIFT = 12;
 
-    /** Entries of each translation cache (reads, writes, fetches): direct-mapped by virtual page. */
-    static final int TC_ENTRIES = 256;
+    /**
+     * Entries of each translation cache (reads, writes, fetches): direct-mapped by virtual page,
+     * 16 MiB of reach. Emptying one resets only the entries filled since it was last emptied.
+     */
+    static final int TC_ENTRIES = 4096;
     private static final int TC_MASK = TC_ENTRIES - 1;
     /** Tag of an empty entry: no virtual page number ({@code va >>> 12}) is -1. */
     private static final long NO_PAGE = -1;
@@ -134,6 +137,13 @@ public final class Hart {
     final byte[][] writeFrame = new byte[TC_ENTRIES][];
     /** The decoded code of the frame of a write entry, or null: stores clear what they overlap. */
     private final CodePage[] writeCode = new CodePage[TC_ENTRIES];
+    /** The entries of each cache filled since it was last emptied (each once: it was empty then), and their number. */
+    private final int[] readFilled = new int[TC_ENTRIES];
+    private final int[] writeFilled = new int[TC_ENTRIES];
+    private final int[] fetchFilled = new int[TC_ENTRIES];
+    private int readCount;
+    private int writeCount;
+    private int fetchCount;
     private final long[] fetchTag = new long[TC_ENTRIES];
     private final CodePage[] fetchCode = new CodePage[TC_ENTRIES];
 
@@ -188,7 +198,9 @@ public final class Hart {
             throw new IllegalArgumentException("the MMU must translate into the hart's physical memory");
         }
         this.code = newCodeDirectory();
-        flushTranslations();
+        Arrays.fill(readTag, NO_PAGE);
+        Arrays.fill(writeTag, NO_PAGE);
+        Arrays.fill(fetchTag, NO_PAGE);
         memory.addFrameWatcher(this::frameWritten);
     }
 
@@ -1136,6 +1148,9 @@ public final class Hart {
         CodePage c = codeFor(pa >>> PAGE_SHIFT);
         long vpn = pc >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
+        if (fetchTag[e] == NO_PAGE) {
+            fetchFilled[fetchCount++] = e;
+        }
         fetchTag[e] = vpn;
         fetchCode[e] = c;
         return c;
@@ -1199,9 +1214,7 @@ public final class Hart {
         c = new CodePage(d, true);
         code[chunk][(int) pfn & ((1 << CODE_CHUNK_SHIFT) - 1)] = c;
         // Write entries made before the frame held code do not know of it: refill them.
-        Arrays.fill(writeTag, NO_PAGE);
-        Arrays.fill(writeFrame, null);
-        Arrays.fill(writeCode, null);
+        flushWrites();
         return c;
     }
 
@@ -1234,13 +1247,33 @@ public final class Hart {
     }
 
     private void flushTranslations() {
-        Arrays.fill(readTag, NO_PAGE);
-        Arrays.fill(readFrame, null);
-        Arrays.fill(writeTag, NO_PAGE);
-        Arrays.fill(writeFrame, null);
-        Arrays.fill(writeCode, null);
-        Arrays.fill(fetchTag, NO_PAGE);
-        Arrays.fill(fetchCode, null);
+        flushReads();
+        flushWrites();
+        for (int i = 0; i < fetchCount; i++) {
+            int e = fetchFilled[i];
+            fetchTag[e] = NO_PAGE;
+            fetchCode[e] = null;
+        }
+        fetchCount = 0;
+    }
+
+    private void flushReads() {
+        for (int i = 0; i < readCount; i++) {
+            int e = readFilled[i];
+            readTag[e] = NO_PAGE;
+            readFrame[e] = null;
+        }
+        readCount = 0;
+    }
+
+    private void flushWrites() {
+        for (int i = 0; i < writeCount; i++) {
+            int e = writeFilled[i];
+            writeTag[e] = NO_PAGE;
+            writeFrame[e] = null;
+            writeCode[e] = null;
+        }
+        writeCount = 0;
     }
 
     // ---------------------------------------------------------------- loads and stores (slow paths)
@@ -1277,6 +1310,9 @@ public final class Hart {
             return ENTRY_FAULT;
         }
         byte[] frame = memory.frameArray(pa >>> PAGE_SHIFT);
+        if (readTag[e] == NO_PAGE) {
+            readFilled[readCount++] = e;
+        }
         readTag[e] = vpn;
         readFrame[e] = frame == null ? ZERO_PAGE : frame;
         return e;
@@ -1314,10 +1350,12 @@ public final class Hart {
         if (frame == null) {
             frame = memory.frameArrayForStore(pfn);
             // Read entries may show this frame as the zero page: they must see the stores from now on.
-            Arrays.fill(readTag, NO_PAGE);
-            Arrays.fill(readFrame, null);
+            flushReads();
         }
         CodePage c = codeOf(pfn);
+        if (writeTag[e] == NO_PAGE) {
+            writeFilled[writeCount++] = e;
+        }
         writeTag[e] = c == null ? vpn : vpn | CODE_TAG;
         writeFrame[e] = frame;
         writeCode[e] = c;
