@@ -284,6 +284,10 @@ public final class Hart {
         // at every instruction where slices happen to end, duplicating the blocks there).
         boolean tail = false;
         budgetExit = false;
+        // Likewise its head: a slice that starts in the middle of a block's straight-line run
+        // interprets up to the run's end; its first instructions are not counted either (for a
+        // small budget, a sixteenth of it, so that short slices still compile).
+        long head = Math.min(MAX_BLOCK, max >>> 4);
         long[] code = null;
         CodePage page = null;
         int cause;
@@ -332,7 +336,7 @@ public final class Hart {
                     continue;
                 }
                 tail = true;
-            } else if (!tail && ++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
+            } else if (!tail && retired >= head && ++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
                 continue;
             }
             long d = code[slot];
