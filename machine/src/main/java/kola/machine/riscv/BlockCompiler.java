@@ -38,13 +38,16 @@ final class BlockCompiler {
     private static final int R = 2;
     private static final int BASE = 3;
     private static final int BUD = 5;
-    private static final int RET = 6;
-    private static final int XR = 7;
-    private static final int XINFO = 8;
+    /**
+     * Instructions retired so far in the low 32 bits, memory accesses counted so far (each one a
+     * translation-cache hit unless its slow path says otherwise) in the high 32: one add per
+     * straight-line run keeps both.
+     */
+    private static final int CNT = 6;
+    private static final int XR = 8;
+    private static final int XINFO = 13;
     private static final int NPC = 9;
     private static final int TMP = 11;
-    /** Memory accesses counted so far (each one a translation-cache hit unless its slow path says otherwise). */
-    private static final int ACC = 13;
     /** x1..x31 in locals REGS + 2 * x. */
     private static final int REGS = 14;
     /** The hart's translation caches ({@link Hart#readTag} and friends), taken once at entry. */
@@ -337,12 +340,11 @@ final class BlockCompiler {
         for (int i = 0; i < g.n; i++) {
             g.label[i] = co.newLabel();
         }
-        co.iconst_0().istore(RET);
+        co.lconst_0().lstore(CNT);
         co.iconst_0().istore(XR);
         co.iconst_0().istore(XINFO);
         co.lconst_0().lstore(NPC);
         co.lconst_0().lstore(TMP);
-        co.iconst_0().istore(ACC);
         co.lconst_0().lstore(VA);
         for (int k = 0; k < g.sites; k++) {
             co.loadConstant(-1L).lstore(SITES + 3 * k);
@@ -369,19 +371,14 @@ final class BlockCompiler {
                 int len = g.runLen[i];
                 int off = g.offs[i];
                 int mem = g.memBefore[i + len] - g.memBefore[i];
-                co.iinc(RET, len);
-                if (mem != 0) {
-                    co.iinc(ACC, mem);
-                }
-                co.iload(RET).iload(BUD);
+                long step = len | (long) mem << 32;
+                co.lload(CNT).loadConstant(step).ladd().lstore(CNT);
+                co.lload(CNT).l2i().iload(BUD);
                 Label over = co.newLabel();
                 co.if_icmpgt(over);
                 g.stubs.add(c -> {
                     c.labelBinding(over);
-                    c.iinc(RET, -len);
-                    if (mem != 0) {
-                        c.iinc(ACC, -mem);
-                    }
+                    c.lload(CNT).loadConstant(-step).ladd().lstore(CNT);
                     pc(c, off);
                     c.lstore(NPC);
                     c.aload(H).iconst_1().putfield(CD_HART, "budgetExit", ConstantDescs.CD_boolean);
@@ -395,7 +392,7 @@ final class BlockCompiler {
         }
         // Every exit: XR instructions retired, NPC the pc to return.
         co.labelBinding(g.exitR);
-        co.iload(RET).istore(XR);
+        co.lload(CNT).l2i().istore(XR);
         co.labelBinding(g.exit);
         spill(co, g);
         co.aload(H).iload(XR).putfield(CD_HART, "exitRetired", ConstantDescs.CD_int);
@@ -417,7 +414,7 @@ final class BlockCompiler {
     }
 
     private static void spill(CodeBuilder co, Region g) {
-        co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).iload(ACC).i2l().ladd()
+        co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).lload(CNT).loadConstant(32).lushr().ladd()
                 .putfield(CD_HART, "slowHits", ConstantDescs.CD_long);
         for (int x = 1; x < 32; x++) {
             if (g.written[x]) {
@@ -658,8 +655,8 @@ final class BlockCompiler {
                     set(c, rd);
                     c.goto_(done);
                     c.labelBinding(slow);
-                    c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
-                    c.iinc(ACC, accFix);
+                    c.lload(CNT).l2i().loadConstant(k - runLen).iadd().istore(XR);
+                    c.lload(CNT).loadConstant((long) accFix << 32).ladd().lstore(CNT);
                     c.loadConstant(info).istore(XINFO);
                     c.goto_(g.loadExit);
                 });
@@ -706,8 +703,8 @@ final class BlockCompiler {
                     resetSites(c, g);
                     c.goto_(done);
                     c.labelBinding(slow);
-                    c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
-                    c.iinc(ACC, accFix);
+                    c.lload(CNT).l2i().loadConstant(k - runLen).iadd().istore(XR);
+                    c.lload(CNT).loadConstant((long) accFix << 32).ladd().lstore(CNT);
                     c.loadConstant(info).istore(XINFO);
                     c.goto_(g.storeExit);
                 });
