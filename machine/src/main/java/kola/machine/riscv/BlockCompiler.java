@@ -11,9 +11,11 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 
 /**
- * Compiles a block of decoded instructions into a hidden class extending {@link Block}: every
- * register access is an access to the register array, every memory access a call of the hart's
- * static load or store helper, which serves a translation-cache hit inline.
+ * Compiles a region of decoded instructions into a hidden class extending {@link Block}: the
+ * registers it uses live in JVM locals while it runs; a load or store tests the hart's translation
+ * cache (or, in a loop, the page its last access used, kept in locals) in the region's own
+ * bytecode and reads or writes the frame there, and calls the hart's helper only on a miss; a
+ * store into a frame that holds decoded code always misses, and its helper clears that code.
  */
 final class BlockCompiler {
 

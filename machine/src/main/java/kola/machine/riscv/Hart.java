@@ -80,6 +80,9 @@ import kola.machine.Tlb;
  * instruction as the interpreter does; a store into a region's instructions (by this hart, the
  * kernel or {@code fence.i}) discards the page's regions, and a running region leaves right
  * after such a store. Regions are shared, by their instructions, between harts and runs.
+ * Instructions interpreted at the head of a run (a slice that starts inside a straight-line run)
+ * or at its tail (once a region declined or left for want of budget) do not count towards new
+ * regions: they would otherwise start one at every instruction where slices happen to begin or end.
  *
  * <p>Not thread-safe: confined to the host thread of the kernel loop. Running allocates nothing,
  * except the decoded-code array of a frame the first time code is fetched from it and the
