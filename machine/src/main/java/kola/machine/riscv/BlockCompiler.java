@@ -11,9 +11,11 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 
 /**
- * Compiles a block of decoded instructions into a hidden class extending {@link Block}: every
- * register access is an access to the register array, every memory access a call of the hart's
- * static load or store helper, which serves a translation-cache hit inline.
+ * Compiles a region of decoded instructions into a hidden class extending {@link Block}: the
+ * registers it uses live in JVM locals while it runs; a load or store tests the hart's translation
+ * cache (or, in a loop, the page its last access used, kept in locals) in the region's own
+ * bytecode and reads or writes the frame there, and calls the hart's helper only on a miss; a
+ * store into a frame that holds decoded code always misses, and its helper clears that code.
  */
 final class BlockCompiler {
 
@@ -38,15 +40,41 @@ final class BlockCompiler {
     private static final int R = 2;
     private static final int BASE = 3;
     private static final int BUD = 5;
-    private static final int RET = 6;
-    private static final int XR = 7;
-    private static final int XINFO = 8;
+    /**
+     * Instructions retired so far in the low 32 bits, memory accesses counted so far (each one a
+     * translation-cache hit unless its slow path says otherwise) in the high 32: one add per
+     * straight-line run keeps both.
+     */
+    private static final int CNT = 6;
+    private static final int XR = 8;
+    private static final int XINFO = 13;
     private static final int NPC = 9;
     private static final int TMP = 11;
-    /** Memory accesses counted so far (each one a translation-cache hit unless its slow path says otherwise). */
-    private static final int ACC = 13;
     /** x1..x31 in locals REGS + 2 * x. */
     private static final int REGS = 14;
+    /** The hart's translation caches ({@link Hart#readTag} and friends), taken once at entry. */
+    private static final int RTAG = REGS + 64;
+    private static final int RFRAME = RTAG + 1;
+    private static final int WTAG = RFRAME + 1;
+    private static final int WFRAME = WTAG + 1;
+    /** The virtual address of the load or store being executed. */
+    private static final int VA = WFRAME + 1;
+    /**
+     * Each load or store of a loop (a site) keeps the page of its last access in locals: at
+     * SITES + 3 * k the page's virtual address (-1: none), at + 2 its frame. A site's hit is one
+     * compare; it is filled from the translation cache, and all sites are emptied after a slow path,
+     * which may have changed the cache (a store that backs a frame read so far as the zero page).
+     */
+    private static final int SITES = VA + 2;
+    /** Most sites of a region. */
+    private static final int MAX_SITES = 8;
+    /** Largest region with sites: larger ones take the JIT longer than sites save. */
+    private static final int MAX_SITE_REGION = 64;
+    private static final ClassDesc CD_FRAME = ConstantDescs.CD_byte.arrayType();
+    private static final ClassDesc CD_FRAMES = CD_FRAME.arrayType();
+    private static final MethodTypeDesc MT_FRAME_LOAD = MethodTypeDesc.of(ConstantDescs.CD_long, CD_FRAME, ConstantDescs.CD_int);
+    private static final MethodTypeDesc MT_FRAME_STORE = MethodTypeDesc.of(ConstantDescs.CD_void, CD_FRAME, ConstantDescs.CD_int,
+            ConstantDescs.CD_long);
 
     private BlockCompiler() {
     }
@@ -111,6 +139,11 @@ final class BlockCompiler {
         Label storeExit;
         boolean usesLoadExit;
         boolean usesStoreExit;
+        boolean loads;
+        boolean stores;
+        /** Site number of each load and store of a loop, else -1; the number of sites. */
+        final int[] site;
+        int sites;
         /** Index of the leader of the run being emitted, and that run's length. */
         int lead;
         int lead_len;
@@ -128,6 +161,8 @@ final class BlockCompiler {
             for (int i = 0; i < n; i++) {
                 int op = (int) ins[i] & 0xFF;
                 memBefore[i + 1] = memBefore[i] + (op >= OP_LB && op <= OP_SD ? 1 : 0);
+                loads |= op >= OP_LB && op <= OP_LWU;
+                stores |= op >= OP_SB && op <= OP_SD;
             }
             label = new Label[n];
             runLen = new int[n];
@@ -162,6 +197,30 @@ final class BlockCompiler {
                 used[(int) (d >>> 19) & 31] = true;
             }
             used[0] = false;
+            site = new int[n];
+            java.util.Arrays.fill(site, -1);
+            if (n <= MAX_SITE_REGION) {
+                // The loads and stores of the region's loops (a backward branch or jump and its target), the smallest loops first.
+                java.util.List<int[]> loops = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    int op = (int) ins[i] & 0xFF;
+                    if (isBranch(op) || op == OP_JAL) {
+                        long t = offs[i] + (ins[i] >> 32);
+                        if (t <= offs[i] && at(t) >= 0) {
+                            loops.add(new int[] {(int) t, offs[i]});
+                        }
+                    }
+                }
+                loops.sort(java.util.Comparator.comparingInt(l -> l[1] - l[0]));
+                for (int[] l : loops) {
+                    for (int i = 0; i < n && sites < MAX_SITES; i++) {
+                        int op = (int) ins[i] & 0xFF;
+                        if (op >= OP_LB && op <= OP_SD && site[i] < 0 && offs[i] >= l[0] && offs[i] <= l[1]) {
+                            site[i] = sites++;
+                        }
+                    }
+                }
+            }
             for (int i = 0; i < n; i++) {
                 if (leader[i]) {
                     int len = 1;
@@ -283,12 +342,24 @@ final class BlockCompiler {
         for (int i = 0; i < g.n; i++) {
             g.label[i] = co.newLabel();
         }
-        co.iconst_0().istore(RET);
+        co.lconst_0().lstore(CNT);
         co.iconst_0().istore(XR);
         co.iconst_0().istore(XINFO);
         co.lconst_0().lstore(NPC);
         co.lconst_0().lstore(TMP);
-        co.iconst_0().istore(ACC);
+        co.lconst_0().lstore(VA);
+        for (int k = 0; k < g.sites; k++) {
+            co.loadConstant(-1L).lstore(SITES + 3 * k);
+            co.aconst_null().astore(SITES + 3 * k + 2);
+        }
+        if (g.loads) {
+            co.aload(H).getfield(CD_HART, "readTag", CD_LONGS).astore(RTAG);
+            co.aload(H).getfield(CD_HART, "readFrame", CD_FRAMES).astore(RFRAME);
+        }
+        if (g.stores) {
+            co.aload(H).getfield(CD_HART, "writeTag", CD_LONGS).astore(WTAG);
+            co.aload(H).getfield(CD_HART, "writeFrame", CD_FRAMES).astore(WFRAME);
+        }
         for (int x = 1; x < 32; x++) {
             if (g.used[x]) {
                 co.aload(R).loadConstant(x).laload().lstore(regLocal(x));
@@ -302,21 +373,17 @@ final class BlockCompiler {
                 int len = g.runLen[i];
                 int off = g.offs[i];
                 int mem = g.memBefore[i + len] - g.memBefore[i];
-                co.iinc(RET, len);
-                if (mem != 0) {
-                    co.iinc(ACC, mem);
-                }
-                co.iload(RET).iload(BUD);
+                long step = len | (long) mem << 32;
+                co.lload(CNT).loadConstant(step).ladd().lstore(CNT);
+                co.lload(CNT).l2i().iload(BUD);
                 Label over = co.newLabel();
                 co.if_icmpgt(over);
                 g.stubs.add(c -> {
                     c.labelBinding(over);
-                    c.iinc(RET, -len);
-                    if (mem != 0) {
-                        c.iinc(ACC, -mem);
-                    }
+                    c.lload(CNT).loadConstant(-step).ladd().lstore(CNT);
                     pc(c, off);
                     c.lstore(NPC);
+                    c.aload(H).iconst_1().putfield(CD_HART, "budgetExit", ConstantDescs.CD_boolean);
                     c.goto_(g.exitR);
                 });
             }
@@ -327,7 +394,7 @@ final class BlockCompiler {
         }
         // Every exit: XR instructions retired, NPC the pc to return.
         co.labelBinding(g.exitR);
-        co.iload(RET).istore(XR);
+        co.lload(CNT).l2i().istore(XR);
         co.labelBinding(g.exit);
         spill(co, g);
         co.aload(H).iload(XR).putfield(CD_HART, "exitRetired", ConstantDescs.CD_int);
@@ -349,13 +416,71 @@ final class BlockCompiler {
     }
 
     private static void spill(CodeBuilder co, Region g) {
-        co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).iload(ACC).i2l().ladd()
+        co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).lload(CNT).loadConstant(32).lushr().ladd()
                 .putfield(CD_HART, "slowHits", ConstantDescs.CD_long);
         for (int x = 1; x < 32; x++) {
             if (g.written[x]) {
                 co.aload(R).loadConstant(x).lload(regLocal(x)).lastore();
             }
         }
+    }
+
+    private static final int PAGE_MASK = 4095;
+
+    /**
+     * Pushes the frame of the access of {@code size} bytes at {@link #VA}: from site {@code sk}'s
+     * locals if its page is there (or from the translation cache if {@code sk} is -1), filling the
+     * site from the cache if the page is there; else goes to {@code miss}.
+     */
+    private static void frame(CodeBuilder co, int sk, int tags, int frames, int size, Label miss, Label fill, Region g) {
+        if (sk < 0) {
+            hit(co, tags, size, miss);
+            co.aload(frames);
+            entry(co);
+            co.aaload();
+            return;
+        }
+        int tag = SITES + 3 * sk;
+        Label hit = co.newLabel();
+        co.lload(VA).loadConstant(-(long) (PAGE_MASK + 1) | (size - 1)).land().lload(tag).lcmp().ifne(fill);
+        co.labelBinding(hit);
+        co.aload(tag + 2);
+        g.stubs.add(c -> {
+            c.labelBinding(fill);
+            hit(c, tags, size, miss);
+            c.aload(frames);
+            entry(c);
+            c.aaload().astore(tag + 2);
+            c.lload(VA).loadConstant(-(long) (PAGE_MASK + 1)).land().lstore(tag);
+            c.goto_(hit);
+        });
+    }
+
+    /** Empties every site after a slow path: it may have changed the translation cache. */
+    private static void resetSites(CodeBuilder c, Region g) {
+        for (int k = 0; k < g.sites; k++) {
+            c.loadConstant(-1L).lstore(SITES + 3 * k);
+        }
+    }
+
+    /** Pushes the translation-cache entry of the address in {@link #VA}. */
+    private static void entry(CodeBuilder co) {
+        co.lload(VA).loadConstant(12).lushr().l2i().loadConstant(Hart.TC_ENTRIES - 1).iand();
+    }
+
+    /**
+     * Goes to {@code miss} unless the access of {@code size} bytes at {@link #VA} is aligned and
+     * its page is in the cache whose tags are in local {@code tags}.
+     */
+    private static void hit(CodeBuilder co, int tags, int size, Label miss) {
+        co.aload(tags);
+        entry(co);
+        co.laload();
+        co.lload(VA).loadConstant(12).lushr().lxor();
+        if (size > 1) {
+            co.lload(VA).loadConstant((long) (size - 1)).land().lor();
+        }
+        co.lconst_0().lcmp().ifne(miss);
     }
 
     private static void pc(CodeBuilder co, long off) {
@@ -493,21 +618,47 @@ final class BlockCompiler {
                     case OP_LHU -> "lhu";
                     default -> "lwu";
                 };
-                co.aload(H);
+                int size = switch (op) {
+                    case OP_LB, OP_LBU -> 1;
+                    case OP_LH, OP_LHU -> 2;
+                    case OP_LW, OP_LWU -> 4;
+                    default -> 8;
+                };
                 reg(co, rs1);
-                co.loadConstant(imm).ladd();
-                co.invokestatic(CD_HART, name, MT_LOAD);
-                co.lstore(TMP);
+                co.loadConstant(imm).ladd().lstore(VA);
+                Label miss = co.newLabel();
+                Label done = co.newLabel();
                 Label slow = co.newLabel();
-                co.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
-                co.lload(TMP);
+                Label fill = co.newLabel();
+                int sk = g.site[i];
+                frame(co, sk, RTAG, RFRAME, size, miss, fill, g);
+                co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
+                switch (op) {
+                    case OP_LB -> co.baload().i2l();
+                    case OP_LBU -> co.baload().loadConstant(0xFF).iand().i2l();
+                    case OP_LH -> co.invokestatic(CD_HART, "frameLH", MT_FRAME_LOAD);
+                    case OP_LHU -> co.invokestatic(CD_HART, "frameLHU", MT_FRAME_LOAD);
+                    case OP_LW -> co.invokestatic(CD_HART, "frameLW", MT_FRAME_LOAD);
+                    case OP_LWU -> co.invokestatic(CD_HART, "frameLWU", MT_FRAME_LOAD);
+                    default -> co.invokestatic(CD_HART, "frameLD", MT_FRAME_LOAD);
+                }
                 set(co, rd);
+                // The miss comes back here with the stack empty: a backward branch target may be an OSR entry.
+                co.labelBinding(done);
                 int info = off | len << 12 | rd << 16;
                 g.usesLoadExit = true;
                 g.stubs.add(c -> {
+                    // Not in the cache: the helper fills it, or faults or reaches a device (status set).
+                    c.labelBinding(miss);
+                    c.aload(H).lload(VA).invokestatic(CD_HART, name, MT_LOAD).lstore(TMP);
+                    c.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
+                    resetSites(c, g);
+                    c.lload(TMP);
+                    set(c, rd);
+                    c.goto_(done);
                     c.labelBinding(slow);
-                    c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
-                    c.iinc(ACC, accFix);
+                    c.lload(CNT).l2i().loadConstant(k - runLen).iadd().istore(XR);
+                    c.lload(CNT).loadConstant((long) accFix << 32).ladd().lstore(CNT);
                     c.loadConstant(info).istore(XINFO);
                     c.goto_(g.loadExit);
                 });
@@ -519,19 +670,43 @@ final class BlockCompiler {
                     case OP_SW -> "sw";
                     default -> "sd";
                 };
-                co.aload(H);
+                int size = switch (op) {
+                    case OP_SB -> 1;
+                    case OP_SH -> 2;
+                    case OP_SW -> 4;
+                    default -> 8;
+                };
                 reg(co, rs1);
-                co.loadConstant(imm).ladd();
-                reg(co, rs2);
-                co.invokestatic(CD_HART, name, MT_STORE);
+                co.loadConstant(imm).ladd().lstore(VA);
+                Label miss = co.newLabel();
+                Label done = co.newLabel();
                 Label slow = co.newLabel();
-                co.ifeq(slow);
+                Label fill = co.newLabel();
+                int sk = g.site[i];
+                // A frame with decoded code has its tag marked: its stores miss, and clear the code they overlap.
+                frame(co, sk, WTAG, WFRAME, size, miss, fill, g);
+                co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
+                reg(co, rs2);
+                switch (op) {
+                    case OP_SB -> co.l2i().bastore();
+                    case OP_SH -> co.invokestatic(CD_HART, "frameSH", MT_FRAME_STORE);
+                    case OP_SW -> co.invokestatic(CD_HART, "frameSW", MT_FRAME_STORE);
+                    default -> co.invokestatic(CD_HART, "frameSD", MT_FRAME_STORE);
+                }
+                co.labelBinding(done);
                 int info = off | len << 12;
                 g.usesStoreExit = true;
                 g.stubs.add(c -> {
+                    c.labelBinding(miss);
+                    c.aload(H).lload(VA);
+                    reg(c, rs2);
+                    c.invokestatic(CD_HART, name, MT_STORE);
+                    c.ifeq(slow);
+                    resetSites(c, g);
+                    c.goto_(done);
                     c.labelBinding(slow);
-                    c.iload(RET).loadConstant(k - runLen).iadd().istore(XR);
-                    c.iinc(ACC, accFix);
+                    c.lload(CNT).l2i().loadConstant(k - runLen).iadd().istore(XR);
+                    c.lload(CNT).loadConstant((long) accFix << 32).ladd().lstore(CNT);
                     c.loadConstant(info).istore(XINFO);
                     c.goto_(g.storeExit);
                 });

@@ -80,6 +80,9 @@ import kola.machine.Tlb;
  * instruction as the interpreter does; a store into a region's instructions (by this hart, the
  * kernel or {@code fence.i}) discards the page's regions, and a running region leaves right
  * after such a store. Regions are shared, by their instructions, between harts and runs.
+ * Instructions interpreted at the head of a run (a slice that starts inside a straight-line run)
+ * or at its tail (once a region declined or left for want of budget) do not count towards new
+ * regions: they would otherwise start one at every instruction where slices happen to begin or end.
  *
  * <p>Not thread-safe: confined to the host thread of the kernel loop. Running allocates nothing,
  * except the decoded-code array of a frame the first time code is fetched from it and the
@@ -98,13 +101,18 @@ public final class Hart {
     private static final int SLOT_MASK = SLOTS - 1;
     private static final int CODE_CHUNK_SHIFT = 12;
 
-    /** Entries of each translation cache (reads, writes, fetches): direct-mapped by virtual page. */
-    static final int TC_ENTRIES = 256;
+    /**
+     * Entries of each translation cache (reads, writes, fetches): direct-mapped by virtual page,
+     * 16 MiB of reach. Emptying one resets only the entries filled since it was last emptied.
+     */
+    static final int TC_ENTRIES = 4096;
     private static final int TC_MASK = TC_ENTRIES - 1;
     /** Tag of an empty entry: no virtual page number ({@code va >>> 12}) is -1. */
     private static final long NO_PAGE = -1;
     /** The dispatch loop's code page while it executes a page-crossing instruction from {@link #crossing}. */
     private static final long CROSSING = -2;
+    /** Set in a write entry's tag when its frame holds decoded code (no virtual page number has bit 63). */
+    static final long CODE_TAG = Long.MIN_VALUE;
     /** Stands for an unbacked frame in the read cache: it reads as zero and is never written. */
     private static final byte[] ZERO_PAGE = new byte[PhysicalMemory.PAGE_SIZE];
 
@@ -120,12 +128,25 @@ public final class Hart {
     /** x0..x31, then {@link Decoder#SINK} for writes to x0. */
     private final long[] regs = new long[64];
 
-    private final long[] readTag = new long[TC_ENTRIES];
-    private final byte[][] readFrame = new byte[TC_ENTRIES][];
-    private final long[] writeTag = new long[TC_ENTRIES];
-    private final byte[][] writeFrame = new byte[TC_ENTRIES][];
+    // The read and write caches are read by compiled blocks too, which test a hit inline.
+    final long[] readTag = new long[TC_ENTRIES];
+    final byte[][] readFrame = new byte[TC_ENTRIES][];
+    /**
+     * A write entry's tag is its virtual page number, or that number with {@link #CODE_TAG} set
+     * if the frame holds decoded code: such a store misses the inline test and its slow path
+     * clears the code it overlaps.
+     */
+    final long[] writeTag = new long[TC_ENTRIES];
+    final byte[][] writeFrame = new byte[TC_ENTRIES][];
     /** The decoded code of the frame of a write entry, or null: stores clear what they overlap. */
     private final CodePage[] writeCode = new CodePage[TC_ENTRIES];
+    /** The entries of each cache filled since it was last emptied (each once: it was empty then), and their number. */
+    private final int[] readFilled = new int[TC_ENTRIES];
+    private final int[] writeFilled = new int[TC_ENTRIES];
+    private final int[] fetchFilled = new int[TC_ENTRIES];
+    private int readCount;
+    private int writeCount;
+    private int fetchCount;
     private final long[] fetchTag = new long[TC_ENTRIES];
     private final CodePage[] fetchCode = new CodePage[TC_ENTRIES];
 
@@ -160,6 +181,8 @@ public final class Hart {
     boolean compileBlocks = true;
     /** Instructions retired by a block that left early (its returned pc has bit 0 set). */
     int exitRetired;
+    /** Set by a block that left because the budget did not cover its next straight-line run. */
+    boolean budgetExit;
     /** Set by a compiled block's load when it faulted or touched a device: the block must leave. */
     int status;
     /** Set by a store that dropped compiled code or reached a device: a running block must leave after it. */
@@ -178,7 +201,9 @@ public final class Hart {
             throw new IllegalArgumentException("the MMU must translate into the hart's physical memory");
         }
         this.code = newCodeDirectory();
-        flushTranslations();
+        Arrays.fill(readTag, NO_PAGE);
+        Arrays.fill(writeTag, NO_PAGE);
+        Arrays.fill(fetchTag, NO_PAGE);
         memory.addFrameWatcher(this::frameWritten);
     }
 
@@ -253,11 +278,19 @@ public final class Hart {
         final byte[][] rFrame = readFrame;
         final long[] wTag = writeTag;
         final byte[][] wFrame = writeFrame;
-        final CodePage[] wCode = writeCode;
         long pc = s.pc;
         long retired = 0;
         long hits = 0;
         long codePage = NO_PAGE;
+        // Set once a block declined or left for want of budget: the rest of the run is the slice's
+        // tail, interpreted, and its slots are not counted towards new blocks (they would start
+        // at every instruction where slices happen to end, duplicating the blocks there).
+        boolean tail = false;
+        budgetExit = false;
+        // Likewise its head: a slice that starts in the middle of a block's straight-line run
+        // interprets up to the run's end; its first instructions are not counted either (for a
+        // small budget, a sixteenth of it, so that short slices still compile).
+        long head = Math.min(MAX_BLOCK, max >>> 4);
         long[] code = null;
         CodePage page = null;
         int cause;
@@ -295,6 +328,7 @@ public final class Hart {
                     retired += exitRetired;
                     if ((npc & 1) == 0) {
                         pc = npc;
+                        tail |= budgetExit;
                         continue;
                     }
                     pc = npc & ~1L;
@@ -304,7 +338,8 @@ public final class Hart {
                     }
                     continue;
                 }
-            } else if (++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
+                tail = true;
+            } else if (!tail && retired >= head && ++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
                 continue;
             }
             long d = code[slot];
@@ -504,13 +539,8 @@ public final class Hart {
                         long vpn = va >>> PAGE_SHIFT;
                         int e = (int) vpn & TC_MASK;
                         if (wTag[e] == vpn) {
-                            int off = (int) va & PAGE_MASK;
-                            wFrame[e][off] = (byte) r[rs2];
+                            wFrame[e][(int) va & PAGE_MASK] = (byte) r[rs2];
                             hits++;
-                            CodePage c = wCode[e];
-                            if (c != null) {
-                                clearCode(c, off, 1);
-                            }
                         } else if (!storeSlow(va, 1, r[rs2])) {
                             cause = fault;
                             break run;
@@ -523,13 +553,8 @@ public final class Hart {
                         long vpn = va >>> PAGE_SHIFT;
                         int e = (int) vpn & TC_MASK;
                         if (((va & 1) | (wTag[e] ^ vpn)) == 0) {
-                            int off = (int) va & PAGE_MASK;
-                            SHORT.set(wFrame[e], off, (short) r[rs2]);
+                            SHORT.set(wFrame[e], (int) va & PAGE_MASK, (short) r[rs2]);
                             hits++;
-                            CodePage c = wCode[e];
-                            if (c != null) {
-                                clearCode(c, off, 2);
-                            }
                         } else if (!storeSlow(va, 2, r[rs2])) {
                             cause = fault;
                             break run;
@@ -542,13 +567,8 @@ public final class Hart {
                         long vpn = va >>> PAGE_SHIFT;
                         int e = (int) vpn & TC_MASK;
                         if (((va & 3) | (wTag[e] ^ vpn)) == 0) {
-                            int off = (int) va & PAGE_MASK;
-                            INT.set(wFrame[e], off, (int) r[rs2]);
+                            INT.set(wFrame[e], (int) va & PAGE_MASK, (int) r[rs2]);
                             hits++;
-                            CodePage c = wCode[e];
-                            if (c != null) {
-                                clearCode(c, off, 4);
-                            }
                         } else if (!storeSlow(va, 4, r[rs2])) {
                             cause = fault;
                             break run;
@@ -561,13 +581,8 @@ public final class Hart {
                         long vpn = va >>> PAGE_SHIFT;
                         int e = (int) vpn & TC_MASK;
                         if (((va & 7) | (wTag[e] ^ vpn)) == 0) {
-                            int off = (int) va & PAGE_MASK;
-                            LONG.set(wFrame[e], off, r[rs2]);
+                            LONG.set(wFrame[e], (int) va & PAGE_MASK, r[rs2]);
                             hits++;
-                            CodePage c = wCode[e];
-                            if (c != null) {
-                                clearCode(c, off, 8);
-                            }
                         } else if (!storeSlow(va, 8, r[rs2])) {
                             cause = fault;
                             break run;
@@ -940,7 +955,42 @@ public final class Hart {
         return true;
     }
 
-    // Loads and stores of compiled blocks: the translation-cache hit inline, the rest out of line.
+    // Frame accesses of compiled blocks, which test the translation cache inline: small enough
+    // to be inlined everywhere ({@code off} is a page offset the block has checked for alignment).
+
+    static long frameLH(byte[] f, int off) {
+        return (short) SHORT.get(f, off);
+    }
+
+    static long frameLHU(byte[] f, int off) {
+        return (short) SHORT.get(f, off) & 0xFFFF;
+    }
+
+    static long frameLW(byte[] f, int off) {
+        return (int) INT.get(f, off);
+    }
+
+    static long frameLWU(byte[] f, int off) {
+        return (int) INT.get(f, off) & 0xFFFF_FFFFL;
+    }
+
+    static long frameLD(byte[] f, int off) {
+        return (long) LONG.get(f, off);
+    }
+
+    static void frameSH(byte[] f, int off, long v) {
+        SHORT.set(f, off, (short) v);
+    }
+
+    static void frameSW(byte[] f, int off, long v) {
+        INT.set(f, off, (int) v);
+    }
+
+    static void frameSD(byte[] f, int off, long v) {
+        LONG.set(f, off, v);
+    }
+
+    // Loads and stores of compiled blocks when their inline test missed: the cache again, then the slow path.
 
     static long lb(Hart h, long va) {
         long vpn = va >>> PAGE_SHIFT;
@@ -1037,10 +1087,8 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (h.writeTag[e] == vpn) {
-            int off = (int) va & PAGE_MASK;
-            h.writeFrame[e][off] = (byte) v;
-            CodePage c = h.writeCode[e];
-            return c == null || !clearCode(c, off, 1);
+            h.writeFrame[e][(int) va & PAGE_MASK] = (byte) v;
+            return true;
         }
         return h.blockStore(va, 1, v);
     }
@@ -1049,10 +1097,8 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 1) | (h.writeTag[e] ^ vpn)) == 0) {
-            int off = (int) va & PAGE_MASK;
-            SHORT.set(h.writeFrame[e], off, (short) v);
-            CodePage c = h.writeCode[e];
-            return c == null || !clearCode(c, off, 2);
+            SHORT.set(h.writeFrame[e], (int) va & PAGE_MASK, (short) v);
+            return true;
         }
         return h.blockStore(va, 2, v);
     }
@@ -1061,10 +1107,8 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 3) | (h.writeTag[e] ^ vpn)) == 0) {
-            int off = (int) va & PAGE_MASK;
-            INT.set(h.writeFrame[e], off, (int) v);
-            CodePage c = h.writeCode[e];
-            return c == null || !clearCode(c, off, 4);
+            INT.set(h.writeFrame[e], (int) va & PAGE_MASK, (int) v);
+            return true;
         }
         return h.blockStore(va, 4, v);
     }
@@ -1073,10 +1117,8 @@ public final class Hart {
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (((va & 7) | (h.writeTag[e] ^ vpn)) == 0) {
-            int off = (int) va & PAGE_MASK;
-            LONG.set(h.writeFrame[e], off, v);
-            CodePage c = h.writeCode[e];
-            return c == null || !clearCode(c, off, 8);
+            LONG.set(h.writeFrame[e], (int) va & PAGE_MASK, v);
+            return true;
         }
         return h.blockStore(va, 8, v);
     }
@@ -1113,6 +1155,9 @@ public final class Hart {
         CodePage c = codeFor(pa >>> PAGE_SHIFT);
         long vpn = pc >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
+        if (fetchTag[e] == NO_PAGE) {
+            fetchFilled[fetchCount++] = e;
+        }
         fetchTag[e] = vpn;
         fetchCode[e] = c;
         return c;
@@ -1176,9 +1221,7 @@ public final class Hart {
         c = new CodePage(d, true);
         code[chunk][(int) pfn & ((1 << CODE_CHUNK_SHIFT) - 1)] = c;
         // Write entries made before the frame held code do not know of it: refill them.
-        Arrays.fill(writeTag, NO_PAGE);
-        Arrays.fill(writeFrame, null);
-        Arrays.fill(writeCode, null);
+        flushWrites();
         return c;
     }
 
@@ -1211,13 +1254,33 @@ public final class Hart {
     }
 
     private void flushTranslations() {
-        Arrays.fill(readTag, NO_PAGE);
-        Arrays.fill(readFrame, null);
-        Arrays.fill(writeTag, NO_PAGE);
-        Arrays.fill(writeFrame, null);
-        Arrays.fill(writeCode, null);
-        Arrays.fill(fetchTag, NO_PAGE);
-        Arrays.fill(fetchCode, null);
+        flushReads();
+        flushWrites();
+        for (int i = 0; i < fetchCount; i++) {
+            int e = fetchFilled[i];
+            fetchTag[e] = NO_PAGE;
+            fetchCode[e] = null;
+        }
+        fetchCount = 0;
+    }
+
+    private void flushReads() {
+        for (int i = 0; i < readCount; i++) {
+            int e = readFilled[i];
+            readTag[e] = NO_PAGE;
+            readFrame[e] = null;
+        }
+        readCount = 0;
+    }
+
+    private void flushWrites() {
+        for (int i = 0; i < writeCount; i++) {
+            int e = writeFilled[i];
+            writeTag[e] = NO_PAGE;
+            writeFrame[e] = null;
+            writeCode[e] = null;
+        }
+        writeCount = 0;
     }
 
     // ---------------------------------------------------------------- loads and stores (slow paths)
@@ -1254,6 +1317,9 @@ public final class Hart {
             return ENTRY_FAULT;
         }
         byte[] frame = memory.frameArray(pa >>> PAGE_SHIFT);
+        if (readTag[e] == NO_PAGE) {
+            readFilled[readCount++] = e;
+        }
         readTag[e] = vpn;
         readFrame[e] = frame == null ? ZERO_PAGE : frame;
         return e;
@@ -1268,7 +1334,7 @@ public final class Hart {
         }
         long vpn = va >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
-        if (writeTag[e] == vpn) {
+        if ((writeTag[e] & ~CODE_TAG) == vpn) {
             slowHits++;
             return e;
         }
@@ -1291,12 +1357,15 @@ public final class Hart {
         if (frame == null) {
             frame = memory.frameArrayForStore(pfn);
             // Read entries may show this frame as the zero page: they must see the stores from now on.
-            Arrays.fill(readTag, NO_PAGE);
-            Arrays.fill(readFrame, null);
+            flushReads();
         }
-        writeTag[e] = vpn;
+        CodePage c = codeOf(pfn);
+        if (writeTag[e] == NO_PAGE) {
+            writeFilled[writeCount++] = e;
+        }
+        writeTag[e] = c == null ? vpn : vpn | CODE_TAG;
         writeFrame[e] = frame;
-        writeCode[e] = codeOf(pfn);
+        writeCode[e] = c;
         return e;
     }
 

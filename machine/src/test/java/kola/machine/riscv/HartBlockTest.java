@@ -234,4 +234,201 @@ class HartBlockTest {
         assertEquals(Cause.LOAD_PAGE_FAULT, stop.cause());
         assertEquals(CODE + 20, stop.s().pc, "stopped at the faulting load");
     }
+
+    // ---------------------------------------------------------------- the inline translation-cache test of compiled loads and stores
+
+    /** The page after {@link #DATA}. */
+    static final long DATA2 = DATA + RiscvSystem.PAGE;
+
+    /**
+     * Loads of every size and sign and stores of every size, in a loop whose pointer walks from
+     * the end of {@link #DATA} (never written before: it reads as the zero page until the first
+     * store backs it) into {@link #DATA2}, each iteration reading what the previous one stored;
+     * then a misaligned load.
+     */
+    @Test
+    void loadsAndStoresOfEverySizeAcrossTwoPagesAgree() {
+        int[] prog = {
+            addi(A0, ZERO, 0),
+            lui(A1, (int) DATA),
+            addi(A1, A1, 2047),
+            addi(A1, A1, 1537), // DATA + 3584
+            addi(A3, ZERO, 200), // 200 steps of 8 bytes: into DATA2 after 64
+            addi(A2, ZERO, 0),
+            ld(T0, A1, 0), // 24: loop
+            lb(T1, A1, 1),
+            add(A2, A2, T0),
+            lbu(T2, A1, 2),
+            add(A2, A2, T1),
+            lh(T0, A1, 2),
+            add(A2, A2, T2),
+            lhu(T1, A1, 4),
+            add(A2, A2, T0),
+            lw(T2, A1, 4),
+            add(A2, A2, T1),
+            lwu(T0, A1, 4),
+            add(A2, A2, T2),
+            add(A2, A2, T0),
+            slli(T1, A2, 7),
+            xor(T1, T1, A0),
+            sd(T1, A1, 8), // the next iteration's doubleword
+            sw(A2, A1, 12),
+            sh(A0, A1, 10),
+            sb(T1, A1, 9),
+            addi(A0, A0, 1),
+            addi(A1, A1, 8),
+            blt(A0, A3, -88),
+            lw(T0, A1, 1), // misaligned
+            ecall(),
+        };
+        Stop stop = lockStep(prog, st -> { }, DATA2);
+        assertEquals(Cause.LOAD_MISALIGNED, stop.cause());
+        assertEquals(DATA + 3584 + 200 * 8, stop.s().x[A1], "the loop walked into the second page");
+        assertEquals(Expected.everySize(), stop.s().x[A2], "the loop's sum");
+    }
+
+    /** What {@link #loadsAndStoresOfEverySizeAcrossTwoPagesAgree}'s loop sums, computed on a byte array. */
+    static final class Expected {
+        static long everySize() {
+            java.nio.ByteBuffer m = java.nio.ByteBuffer.allocate(2 * RiscvSystem.PAGE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long sum = 0;
+            int p = 3584;
+            for (long i = 0; i < 200; i++, p += 8) {
+                long t0 = m.getLong(p);
+                long t1 = m.get(p + 1);
+                sum += t0;
+                long t2 = m.get(p + 2) & 0xFF;
+                sum += t1;
+                t0 = m.getShort(p + 2);
+                sum += t2;
+                t1 = m.getShort(p + 4) & 0xFFFF;
+                sum += t0;
+                t2 = m.getInt(p + 4);
+                sum += t1;
+                t0 = m.getInt(p + 4) & 0xFFFF_FFFFL;
+                sum += t2;
+                sum += t0;
+                t1 = sum << 7 ^ i;
+                m.putLong(p + 8, t1);
+                m.putInt(p + 12, (int) sum);
+                m.putShort(p + 10, (short) i);
+                m.put(p + 9, (byte) t1);
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * A compiled loop that moves to a fresh page (never written: it reads as the zero page) every
+     * 64 iterations, loads from it twice and then stores into it (which gives the page a frame of
+     * its own): the next iteration's loads must see the store, not the zero page.
+     */
+    @Test
+    void loadsFromAZeroPageThenAStoreIntoItAgree() {
+        int[] prog = {
+            addi(A0, ZERO, 0),
+            addi(A3, ZERO, 300),
+            addi(A2, ZERO, 0),
+            lui(A4, (int) DATA2),
+            srli(A1, A0, 6), // 16: loop
+            slli(A1, A1, 12),
+            add(A1, A1, A4),
+            lw(T0, A1, 0),
+            lw(T1, A1, 4),
+            add(A2, A2, T0),
+            add(A2, A2, T1),
+            addi(T2, A0, 1),
+            sw(T2, A1, 4),
+            addi(A0, A0, 1),
+            blt(A0, A3, -40),
+            ecall(),
+        };
+        long[] pages = new long[5];
+        for (int k = 0; k < pages.length; k++) {
+            pages[k] = DATA2 + (long) k * RiscvSystem.PAGE;
+        }
+        Stop stop = lockStep(prog, st -> { }, pages);
+        assertEquals(Cause.ECALL, stop.cause());
+        long sum = 0;
+        for (long i = 0; i < 300; i++) {
+            sum += i % 64 == 0 ? 0 : i; // the previous iteration stored i, unless this one is the first on its page
+        }
+        assertEquals(sum, stop.s().x[A2]);
+    }
+
+    /**
+     * Stores and loads in a loop on data that shares the code's page: the frame holds decoded
+     * code, so every store takes the path that clears the code it overlaps (none of it here).
+     */
+    @Test
+    void storesIntoDataOnTheCodePageAgree() {
+        int[] prog = {
+            addi(A0, ZERO, 0),
+            lui(A1, (int) CODE),
+            addi(A3, ZERO, 300),
+            addi(A2, ZERO, 0),
+            sd(A0, A1, 512), // 16: loop
+            ld(T0, A1, 512),
+            add(A2, A2, T0),
+            sw(A2, A1, 520),
+            lw(T1, A1, 520),
+            add(A2, A2, T1),
+            addi(A0, A0, 1),
+            blt(A0, A3, -28),
+            ecall(),
+        };
+        Stop stop = lockStep(prog, st -> { });
+        assertEquals(Cause.ECALL, stop.cause());
+        long sum = 0;
+        for (long i = 0; i < 300; i++) {
+            sum += i;
+            sum += (int) sum;
+        }
+        assertEquals(sum, stop.s().x[A2]);
+    }
+
+    /**
+     * Byte stores into the immediate of an instruction of the running loop, twice (the second
+     * through the translation-cache entry the first one filled): the next iteration runs the new one.
+     */
+    @Test
+    void byteStoresIntoTheLoopsOwnInstructionAreSeen() {
+        int[] prog = {
+            addi(A0, ZERO, 0),
+            lui(A1, (int) CODE),
+            addi(A4, ZERO, 100),
+            addi(A3, ZERO, 300),
+            addi(A2, A2, 1), // 16: loop; its immediate's high byte becomes 1, then 2 (addi a2, a2, 17 and 33)
+            addi(A0, A0, 1),
+            bne(A0, A4, 16),
+            sb(T2, A1, 19),
+            addi(T2, T2, 1),
+            addi(A4, A4, 100),
+            blt(A0, A3, -24), // 40
+            ecall(),
+        };
+        Stop stop = lockStep(prog, st -> st.x[T2] = 1);
+        assertEquals(Cause.ECALL, stop.cause());
+        assertEquals(100 + 17 * 100 + 33 * 100, stop.s().x[A2]);
+    }
+
+    /** A compiled loop whose loads walk off the end of the data page: the page fault stops at the load, with its address. */
+    @Test
+    void loopThatLoadsPastItsPageFaultsAtTheLoad() {
+        int[] prog = {
+            lui(A1, (int) DATA),
+            addi(A2, ZERO, 0),
+            addi(T1, ZERO, 5),
+            sw(T1, A1, 40),
+            lw(T0, A1, 0), // 16: loop
+            add(A2, A2, T0),
+            addi(A1, A1, 4),
+            jal(ZERO, -12),
+        };
+        Stop stop = lockStep(prog, st -> { });
+        assertEquals(Cause.LOAD_PAGE_FAULT, stop.cause());
+        assertEquals(CODE + 16, stop.s().pc, "stopped at the load");
+        assertEquals(DATA + RiscvSystem.PAGE, stop.s().x[A1]);
+        assertEquals(5, stop.s().x[A2]);
+    }
 }
