@@ -314,6 +314,26 @@ static void unmap(void)
 	check(L4_Rights(two[0]) == 0 && two[1].raw == L4_FpageLog2(0x7000000000UL, 12).raw + 7 && v == 0xDA7A0009UL,
 	      "L4_FlushFpages: a valid fpage comes back with status 0, one beyond the address space unchanged");
 }
+/* Kola's extensions (l4/kola.h): an unprivileged task's own object space and kernel-memory figures. */
+static void kola_extensions(void)
+{
+	L4_Word_t held = 0, quota = 0;
+	check(L4_KolaSelector(3).raw == 0x3000UL && L4_KolaObjectFpage(4, 2, L4_KOLA_SEND).raw == 0x402AUL
+	      && L4_KolaReply.raw == 0xFFFFF000UL, "Kola selectors and object fpages: 0x3000, 0x402a, reply 0xfffff000");
+	check(L4_CommControl(L4_COMM_NOTIFICATION, L4_KolaSelector(3).raw, 0, 0) == 1
+	      && L4_CommControl(L4_COMM_LOOKUP, L4_KolaSelector(3).raw, 0, 0) == 7,
+	      "CommControl: a notification in its own slot 3, all rights");
+	check(L4_CommControl(L4_COMM_NOTIFICATION, L4_KolaSelector(3).raw, 0, 0) == 0
+	      && L4_ErrorCode() == L4_ERROR_INVALID_PARAM, "CommControl: slot 3 is taken: invalid parameter");
+	check(L4_CommControl(99, 0, 0, 0) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM,
+	      "CommControl: an unknown operation: invalid parameter");
+	check(L4_CommControl(L4_COMM_POLICY, L4_Myself().raw, L4_Myself().raw, 0) == 0
+	      && L4_ErrorCode() == L4_ERROR_NO_PRIVILEGE, "CommControl: a policy, unprivileged: no privilege");
+	check(L4_KmemControl(L4_Myself(), L4_KMEM_UNCHANGED, &held, &quota) == 1 && held > 0 && quota == L4_KMEM_UNLIMITED,
+	      "KmemControl: its own figures (kernel memory held, no quota)");
+	check(L4_KmemControl(L4_Myself(), 1UL << 20, &held, &quota) == 0 && L4_ErrorCode() == L4_ERROR_NO_PRIVILEGE,
+	      "KmemControl: its own quota, unprivileged: no privilege");
+}
 
 int main(void)
 {
@@ -325,6 +345,7 @@ int main(void)
 	privileged();
 	exchange_registers();
 	unmap();
+	kola_extensions();
 	L4_KDB_PrintString("KDB_PrintString works\n");
 	check(1, "L4_KDB_PrintString returns (its line is on the kernel console)");
 	L4_KDB_Enter("l4lib_test enters the kernel debugger");

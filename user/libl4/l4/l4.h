@@ -14,5 +14,6 @@
 #include <l4/schedule.h>
 #include <l4/space.h>
 #include <l4/kdebug.h>
+#include <l4/kola.h>
 
 #endif

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-2-Clause
+ *
+ * l4/kola.h: Kola's extensions of X.2 (kola.abi.Comm and kola.abi.Kmem; docs/DESIGN.md):
+ * communication control (CommControl, call -12) and kernel-memory quotas (KmemControl, -13).
+ *
+ * Under the capabilities model IPC names slots of the caller's object space: slot i is the
+ * selector i << 12 (never a global thread id). L4_KolaReply is the one-shot reply capability.
+ */
+#ifndef KOLA_L4_KOLA_H
+#define KOLA_L4_KOLA_H
+
+#include <l4/types.h>
+#include <l4/syscalls.h>
+
+#define __L4_SYS_COMM_CONTROL (-12L)
+#define __L4_SYS_KMEM_CONTROL (-13L)
+
+/* CommControl operations (kola.abi.Comm). */
+#define L4_COMM_CHIEF 1
+#define L4_COMM_POLICY 2
+#define L4_COMM_PCLAN 3
+#define L4_COMM_PCLAN_POLICY 4
+#define L4_COMM_GATE 5
+#define L4_COMM_LOOKUP 6
+#define L4_COMM_MAP 7
+#define L4_COMM_NOTIFICATION 8
+#define L4_COMM_IRQ_BIND 9
+#define L4_COMM_IRQ_ACK 10
+#define L4_COMM_SAVE_REPLY 11
+#define L4_COMM_BIND_NOTIFICATION 12
+
+/* Slots per object space, and rights on a capability (an object fpage's rwx bits). */
+#define L4_KOLA_SLOTS 1024
+#define L4_KOLA_RECEIVE 4UL
+#define L4_KOLA_SEND 2UL
+#define L4_KOLA_GRANT 1UL
+
+/* KmemControl: no quota; leave the quota, only read. */
+#define L4_KMEM_UNLIMITED ((L4_Word_t)-1L)
+#define L4_KMEM_UNCHANGED ((L4_Word_t)-2L)
+
+/* The selector of slot i, as a thread-id word for IPC. */
+L4_INLINE L4_ThreadId_t L4_KolaSelector(L4_Word_t slot)
+{
+	L4_ThreadId_t t;
+	t.raw = slot << 12;
+	return t;
+}
+
+/* The one-shot reply capability, and the sender an open receive reports for bound-notification bits. */
+#define L4_KolaReply (L4_KolaSelector(0xFFFFFUL))
+#define L4_KolaNotified (L4_KolaSelector(0xFFFFEUL))
+
+/* The object fpage of 2^sizeLog2 slots from slot first, with rights (bit 3 marks an object fpage). */
+L4_INLINE L4_Fpage_t L4_KolaObjectFpage(L4_Word_t first, L4_Word_t sizeLog2, L4_Word_t rights)
+{
+	L4_Fpage_t f;
+	f.raw = first << 12 | sizeLog2 << 4 | 8UL | (rights & 7UL);
+	return f;
+}
+
+/* CommControl(op, a, b, c): 1 (or the value asked for) on success, 0 on failure with L4_ErrorCode set. */
+L4_INLINE L4_Word_t L4_CommControl(L4_Word_t op, L4_Word_t a, L4_Word_t b, L4_Word_t c)
+{
+	__L4_Regs_t r = {{op, a, b, c, 0, 0, 0}};
+	__L4_Syscall(__L4_SYS_COMM_CONTROL, &r);
+	return r.a[0];
+}
+
+/*
+ * KmemControl(space, quota): 1 on success with *held = the kernel memory charged to the space and
+ * every space it created, and *quota_out = its quota; 0 on failure with L4_ErrorCode set.
+ */
+L4_INLINE L4_Word_t L4_KmemControl(L4_ThreadId_t space, L4_Word_t quota, L4_Word_t *held, L4_Word_t *quota_out)
+{
+	__L4_Regs_t r = {{space.raw, quota, 0, 0, 0, 0, 0}};
+	__L4_Syscall(__L4_SYS_KMEM_CONTROL, &r);
+	*held = r.a[1];
+	*quota_out = r.a[2];
+	return r.a[0];
+}
+
+#endif
