@@ -64,8 +64,8 @@ class CommOptionTest {
                 assertEquals(want, row.get("value").asDouble(), line);
             }
         }
-        // Seven metrics per model, and two more (the monitor's IPCs and cycles) where a monitor can be interposed.
-        assertEquals(7 * 7 + 6 * 2, seen.size(), r.out());
+        // Nine metrics per model, and two more (the monitor's IPCs and cycles) where a monitor can be interposed.
+        assertEquals(7 * 9 + 6 * 2, seen.size(), r.out());
         ImageFileTest.Cli bad = ImageFileTest.kola("experiment", "time");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("unknown experiment 'time'"), bad.err());

@@ -53,6 +53,8 @@ public final class CommExperiment {
             rows.addAll(throughput(model, messages));
             rows.add(scan(model));
             rows.add(silentClient(model));
+            rows.add(silentPager(model, false));
+            rows.add(silentPager(model, true));
             rows.add(covertChannel(model));
             rows.addAll(monitor(model));
         }
@@ -435,6 +437,73 @@ public final class CommExperiment {
         if (micros > now) {
             l4.ipc(ThreadId.NIL, objects ? Comm.REPLY : l4.myGlobalId(), Timeout.pair(Timeout.NEVER, Timeout.relative(micros - now)));
         }
+    }
+
+    // ---- Shapiro's second attack: a client whose pager never answers during a string reply -------
+
+    /**
+     * A client calls the server with a receive buffer for a string on a page it does not have;
+     * its pager takes the page fault and never answers. The server replies with an 8-byte string
+     * (from its KIP page) as the model has it. The transfer must wait for the client's page:
+     * is the server still blocked when the run ends? With {@code xferTimeout} the server first
+     * sets a send transfer timeout of 1 ms (XferTimeouts), the X.2 remedy; without it the
+     * default (never) holds.
+     */
+    private static Row silentPager(CommModel model, boolean xferTimeout) {
+        long[] blocked = {1};
+        boolean objects = model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
+        long pager = M;
+        Image image = Image.builder(() -> l4 -> { }, () -> l4 -> {
+            for (long t : new long[] {S, C, M}) {
+                create(l4, t);
+                l4.spaceControl(t, 0, kola.abi.Kip.STANDARD_KIP_AREA, kola.abi.Kip.STANDARD_UTCB_AREA, ThreadId.NIL);
+                l4.threadControl(t, t, ThreadId.NIL, t == C ? pager : ThreadId.NIL,
+                        kola.abi.Fpage.base(kola.abi.Kip.STANDARD_UTCB_AREA));
+            }
+            if (objects) {
+                l4.commControl(Comm.GATE, Comm.selector(1), S, 0x51);
+                l4.commControl(Comm.GATE, Comm.selector(2), C, 0xC);
+                l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(5));
+                l4.commControl(Comm.MAP, S, Comm.objectFpage(2, 0, Comm.SEND), Comm.selector(7));
+            }
+            start(l4, M, 0, 2, 120);
+            start(l4, S, 0, 0, 110);
+            start(l4, C, 0, 1, 100);
+        }).module("task", () -> l4 -> {
+            switch ((int) (l4.startIp() & 0xFFFF_FFFFL)) {
+                case 0 -> { // the server
+                    if (xferTimeout) {
+                        l4.setXferTimeouts(Timeout.pair(Timeout.relative(1000), Timeout.relative(1000)));
+                    }
+                    long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+                    l4.setMr(0, MsgTag.make(0, 0, 2));
+                    l4.setMr(1, kola.abi.Items.stringWord(8));
+                    l4.setMr(2, kola.abi.Fpage.base(kola.abi.Kip.STANDARD_KIP_AREA));
+                    l4.setVirtualSender(Comm.selector(5));
+                    l4.ipc(model == CommModel.CAPABILITIES ? Comm.REPLY : from, ThreadId.NIL, ZERO);
+                    blocked[0] = 0;
+                }
+                case 1 -> { // the client: a string buffer on a page it does not have
+                    long server = objects ? Comm.selector(5) : S;
+                    l4.setBr(0, kola.abi.Items.acceptor(kola.abi.Fpage.NIL, true));
+                    l4.setBr(1, kola.abi.Items.stringWord(8));
+                    l4.setBr(2, 0x5000_0000L);
+                    l4.setVirtualSender(Comm.selector(7));
+                    l4.setMr(0, 0);
+                    l4.ipc(server, server, NEVER);
+                }
+                default -> { // the pager: takes the fault, never answers, stays alive
+                    while (true) {
+                        l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+                    }
+                }
+            }
+        }, 100, List.of()).build();
+        Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
+                KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
+        k.run(5_000_000);
+        return new Row(model.label(), xferTimeout ? "server-blocked-by-silent-pager-with-xfer-timeout"
+                : "server-blocked-by-silent-pager", blocked[0], "bool");
     }
 
     // ---- Shapiro's attack: a client that never receives its reply -------------------------------

@@ -30,6 +30,9 @@ class CommExperimentTest {
             assertEquals(objects ? 0.0 : 997.2, v.get(e.getKey() + " covert-channel-bits-per-second"), e.getKey());
             assertEquals(e.getKey().equals("global-ids") ? 0.0 : 1.0, v.get(e.getKey() + " monitor-interposable"), e.getKey());
             assertEquals(monitorIpcs.get(e.getKey()), v.get(e.getKey() + " monitor-ipcs-per-round-trip"), e.getKey());
+            // Shapiro's second attack holds under every model: only a transfer timeout bounds the wait.
+            assertEquals(1.0, v.get(e.getKey() + " server-blocked-by-silent-pager"), e.getKey());
+            assertEquals(0.0, v.get(e.getKey() + " server-blocked-by-silent-pager-with-xfer-timeout"), e.getKey());
         }
         assertEquals(0.0, CommExperiment.mutualInformation(0xF0F0, 0, 16), 1e-12, "a constant reading learns nothing");
         assertEquals(1.0, CommExperiment.mutualInformation(0xF0F0, 0xF0F0, 16), 1e-12, "a perfect balanced channel: one bit per slot");
