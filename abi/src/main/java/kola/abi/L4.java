@@ -160,7 +160,7 @@ public interface L4 {
     void threadSwitch(long dest);
 
     /**
-     * Schedule: set time slice, priority of {@code dest} (the caller must be its scheduler).
+     * Schedule: set time slice, priority of {@code dest} (the caller must be its scheduler or a thread of the scheduler's address space).
      * Returns the {@link ThreadState} of dest, or {@link ThreadState#ERROR}; {@code ret(0)} is
      * the old time control, {@code ret(1)} the old priority.
      */

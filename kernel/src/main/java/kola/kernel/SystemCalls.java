@@ -568,8 +568,9 @@ final class SystemCalls {
         if (t == null) {
             return error(self, KernelError.INVALID_THREAD);
         }
-        if (t.scheduler != self.id) {
-            return error(self, KernelError.NO_PRIVILEGE);
+        Tcb scheduler = t.scheduler == self.id ? self : k.threads.lookup(t.scheduler);
+        if (scheduler == null || scheduler.space != self.space || scheduler.interruptLine >= 0) {
+            return error(self, KernelError.NO_PRIVILEGE); // X.2: only threads of the scheduler's space
         }
         long sliceMicros = 0;
         if (timeControl != Schedule.UNCHANGED) {

@@ -154,6 +154,31 @@ class ScheduleTest {
         assertEquals(90, h.info(B).priority());
     }
 
+    /** X.2: any thread of the scheduler's address space may schedule, not only the scheduler itself. */
+    @Test
+    void aThreadOfTheSchedulersSpaceMaySchedule() {
+        KernelHarness h = new KernelHarness();
+        h.root(l4 -> {
+            if (KernelHarness.entry(l4) == 1) { // a second thread of the root task's space
+                h.check(prio(l4, A, 42) != ThreadState.ERROR, "a thread of the scheduler's space schedules A: "
+                        + KernelError.describe(l4.errorCode()));
+                h.log("sibling done");
+                return;
+            }
+            h.startTask(l4, A, "a", 0, 100);
+            long ip = l4.kernelInterface().bootModules().get(1).entry(1);
+            h.check(l4.threadControl(tid(9), ROOT, ROOT, ThreadId.NIL, KernelHarness.UTCB + 1024) == 1, "sibling");
+            h.check(l4.schedule(tid(9), U, U, 200, U) != ThreadState.ERROR, "its priority");
+            h.check(l4.exchangeRegisters(tid(9), kola.abi.ExRegs.SET_SP_IP | kola.abi.ExRegs.RESUME, 0, ip, 0, 0,
+                    ThreadId.NIL) == tid(9), "start it");
+        });
+        h.module("a", l4 -> { });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("sibling done"), h.log);
+        assertEquals(42, h.info(A).priority());
+    }
+
     @Test
     void timeSliceIsSetAndReadBackAndBadControlWordsAreRejected() {
         KernelHarness h = new KernelHarness();
