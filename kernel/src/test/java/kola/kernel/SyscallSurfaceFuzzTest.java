@@ -210,6 +210,14 @@ class SyscallSurfaceFuzzTest {
         return b.append(']').toString();
     }
 
+    /** KmemControl: read or set a space's kernel-memory quota. */
+    record KmemStep(long space, long quota) implements Step {
+        @Override
+        public void run(L4 l4) {
+            l4.kmemControl(resolve(l4, space), quota);
+        }
+    }
+
     /** CommControl with whatever words were drawn ({@link Comm}). */
     record CommControlStep(int op, long a, long b, long c) implements Step {
         @Override
@@ -581,7 +589,7 @@ class SyscallSurfaceFuzzTest {
     }
 
     static Step step(FuzzedDataProvider d, int task) {
-        int kind = d.consumeInt(0, 42);
+        int kind = d.consumeInt(0, 44);
         if (kind < 14) {
             return ipc(d, task);
         }
@@ -612,6 +620,7 @@ class SyscallSurfaceFuzzTest {
             case 40, 41 -> new CommControlStep(d.consumeInt(0, 12) == 0 ? d.consumeInt() : d.consumeInt(Comm.CHIEF, Comm.IRQ_ACK),
                     word(d, task), d.consumeBoolean() ? id(d) : word(d, task), d.consumeInt(0, 3) == 0 ? d.consumeLong() : id(d));
             case 42 -> new CommControlStep(Comm.MAP, id(d), fpage(d, task), id(d));
+            case 43, 44 -> new KmemStep(id(d), d.pickValue(new long[] {-3, -2, -2, -1, 0, 4096, 20_000, 100_000, Long.MAX_VALUE}));
             default -> new EndStep(d.consumeInt(0, 3));
         };
     }
@@ -628,13 +637,14 @@ class SyscallSurfaceFuzzTest {
      * Tasks 0..n-1: task i's first thread is {@code tid(3 + i)} running entry i of module "w", its
      * second (if any) {@code tid(7 + i)} running entry 4 + i; scripts[0] is the root task's.
      */
-    record World(CommModel model, int tasks, long[] pagers, int[] priorities, boolean[] second, int[] ends,
+    record World(CommModel model, KmemModel kmem, int tasks, long[] pagers, int[] priorities, boolean[] second, int[] ends,
                  List<List<Step>> scripts) {
         static World decode(FuzzedDataProvider d) {
             return decode(d, CommModel.values()[d.consumeInt(0, CommModel.values().length - 1)]);
         }
 
         static World decode(FuzzedDataProvider d, CommModel model) {
+            KmemModel kmem = d.consumeBoolean() ? KmemModel.QUOTA : KmemModel.POOL;
             int n = d.consumeInt(1, MAX_TASKS);
             long[] pagers = new long[n];
             int[] priorities = new int[n];
@@ -670,13 +680,13 @@ class SyscallSurfaceFuzzTest {
                 int actor = d.pickValue(live);
                 scripts.get(actor).add(step(d, actor == 0 ? MAX_TASKS : (actor - 1) % MAX_TASKS));
             }
-            return new World(model, n, pagers, priorities, second, ends, scripts);
+            return new World(model, kmem, n, pagers, priorities, second, ends, scripts);
         }
 
         /** Runs the world; what the kernel ran. */
         Kernel.RunResult run() {
             AddressSpaceHarness a = new AddressSpaceHarness();
-            a.h.config(KernelConfig.defaults().withComm(model));
+            a.h.config(KernelConfig.defaults().withComm(model).withKmem(kmem));
             a.module("w", l4 -> program(l4, 1 + KernelHarness.entry(l4)));
             a.script(b -> {
                 L4 l4 = b.l4;
@@ -740,7 +750,7 @@ class SyscallSurfaceFuzzTest {
 
         @Override
         public String toString() {
-            StringBuilder b = new StringBuilder(model.label() + " world of " + tasks + " tasks: pagers ");
+            StringBuilder b = new StringBuilder(model.label() + ", " + kmem.label() + " world of " + tasks + " tasks: pagers ");
             for (long p : pagers) {
                 b.append(ThreadId.toString(p)).append(' ');
             }
