@@ -39,6 +39,8 @@ public final class Meter {
     long room;
     /** {@link #room} when it was last on the clock: the cycles charged since are {@code armed - room}. */
     private long armed;
+    /** The memory accessor of the thread, whose translation cache a resume by the kernel loop puts aside. */
+    UserMemory memory;
 
     Meter(UserApi api, CycleClock clock) {
         this.api = api;
@@ -131,8 +133,15 @@ public final class Meter {
         }
     }
 
-    /** With nothing pending: {@code room} cycles are left before the preemption point. */
+    /**
+     * With nothing pending: {@code room} cycles are left before the preemption point. Armed from
+     * outside the thread's run (the kernel loop resuming it, while no meter is {@link #running}),
+     * the thread's memory accessor puts its translation cache aside: the kernel loop ran.
+     */
     void arm(long room) {
+        if (running != this && memory != null) {
+            memory.putAside();
+        }
         this.room = room;
         this.armed = room;
     }
