@@ -60,8 +60,15 @@ final class UserMemory implements Memory {
     private long writePage = -1;
     private byte[] writeFrame;
     private long writeEpoch = -1;
-    /** Cached accesses made but not yet counted as TLB hits (their cycles are on the meter). */
-    private long pending;
+    /**
+     * Cached accesses the thread may still make before its share of the room is used up: the
+     * meter gives the accessor part of the cycles left before the preemption point ({@link
+     * Meter#arm}), so that the hit path counts down one field of its own, and the accesses made
+     * are {@code budgetArmed - budget} (charged as TLB hits at the next {@link Meter#settle}).
+     */
+    long budget;
+    /** {@link #budget} when it was last armed or settled. */
+    long budgetArmed;
     /**
      * The host thread that ran the kernel loop when the cache was filled (by a slow-path access
      * that passed {@link UserApi#own}): a host thread holding this accessor finds the cache
@@ -89,33 +96,38 @@ final class UserMemory implements Memory {
     private boolean cached(long va, int size, boolean write) {
         if (Thread.currentThread() == cacheOwner
                 && (va & PAGE_MASK) + size <= PhysicalMemory.PAGE_SIZE
-                && (va >>> PhysicalMemory.PAGE_SHIFT) == (write ? writeVpn : readVpn) && meter.room > 0) {
-            meter.room -= CostModel.MEMORY_ACCESS;
-            pending++;
+                && (va >>> PhysicalMemory.PAGE_SHIFT) == (write ? writeVpn : readVpn) && budget > 0) {
+            budget--;
             return true;
         }
         return revive(va, size, write);
     }
 
     /**
-     * The cache's full check, for an access the hit path refused: if the cache holds the page and
-     * the kernel loop has not run since it was filled (a {@link #settle} put it aside but did not
-     * leave this run), takes it back into use and charges the access as {@link #cached} does.
+     * The cache's full check, for an access the hit path refused: if the cache holds the page, the
+     * kernel loop has not run since it was filled (a {@link #settle} put it aside but did not
+     * leave this run) and the thread has room left before its preemption point (its own share
+     * may be used up: the room is shared out again), takes it back into use and charges the
+     * access as {@link #cached} does.
      */
     private boolean revive(long va, int size, boolean write) {
         if (Thread.currentThread() != cacheOwner
                 || (va & PAGE_MASK) + size > PhysicalMemory.PAGE_SIZE
                 || (va >>> PhysicalMemory.PAGE_SHIFT) != (write ? writePage : readPage)
-                || (write ? writeEpoch : readEpoch) != kernel.traps || meter.room <= 0) {
+                || (write ? writeEpoch : readEpoch) != kernel.traps
+                || meter.room + budget * CostModel.MEMORY_ACCESS <= 0) {
             return false;
+        }
+        if (budget <= 0) {
+            charged();
+            meter.arm(kernel.cpu.preemptAt - clock.now()); // the room left, shared out again
         }
         if (write) {
             writeVpn = writePage;
         } else {
             readVpn = readPage;
         }
-        meter.room -= CostModel.MEMORY_ACCESS;
-        pending++;
+        budget--;
         return true;
     }
 
@@ -136,10 +148,9 @@ final class UserMemory implements Memory {
 
     /** Puts the instructions and cached accesses charged so far on the clock (and the TLB's hit count). */
     private void charged() {
-        meter.settle();
-        if (pending != 0) {
-            tlb.countHits(pending);
-            pending = 0;
+        long hits = meter.settle();
+        if (hits != 0) {
+            tlb.countHits(hits);
         }
     }
 

@@ -73,4 +73,54 @@ class UserMemoryCacheTest {
         assertEquals(1, seen[5], "the first load after the kernel entry walked the page table");
         assertEquals(LOADS - 1, seen[6], "the other loads hit");
     }
+
+    @Test
+    void cachedLoadsSpendTheRoomToTheCycleAcrossTheAccessorsShareAndArePreemptedOnTime() {
+        long[] seen = new long[8];
+        new AddressSpaceHarness().script(b -> {
+            Kernel k = b.kernel();
+            Memory m = b.l4.memory();
+            UserApi api = (UserApi) b.l4;
+            m.store64(READ_PAGE + 16, 7);
+            b.l4.systemClock(); // a kernel entry: the thread runs from a fresh arming
+            api.settle();
+            long room = k.cpu.preemptAt - k.clock.now();
+            if (room <= 2000 || room > 100_000_000) {
+                throw new AssertionError("room before the preemption point: " + room);
+            }
+            long walks = k.machine.mmu().walks();
+            long hits = k.machine.tlb().hits();
+            long now = k.clock.now();
+            long traps = k.traps;
+            // Past the accessor's first share (half the room): it is shared out again, no kernel entry.
+            long n = room / 2 + 1000;
+            long sum = 0;
+            for (long i = 0; i < n; i++) {
+                sum += m.load64(READ_PAGE + 16);
+            }
+            api.settle();
+            seen[0] = n;
+            seen[1] = sum;
+            seen[2] = k.clock.now() - now;
+            seen[3] = k.machine.tlb().hits() - hits;
+            seen[4] = k.machine.mmu().walks() - walks;
+            seen[5] = k.traps - traps;
+            // On to the preemption point: the load that finds no room left is the one that traps.
+            long i = n;
+            while (k.traps == traps) {
+                m.load64(READ_PAGE + 16);
+                i++;
+            }
+            seen[6] = i;
+            seen[7] = room;
+        }).run();
+        long n = seen[0];
+        assertEquals(7 * n, seen[1], "every load read the value");
+        assertEquals(n * CostModel.MEMORY_ACCESS, seen[2], "every load charged as a TLB hit");
+        assertEquals(n, seen[3], "every load counted as a TLB hit");
+        assertEquals(0, seen[4], "no walk");
+        assertEquals(0, seen[5], "no kernel entry before the preemption point");
+        assertEquals(seen[7] / CostModel.MEMORY_ACCESS + 1, seen[6],
+                "the load after the one that spends the room's last cycle traps, not earlier or later");
+    }
 }
