@@ -19,7 +19,7 @@ import kola.machine.CycleClock;
  * ({@link #arm}) on every switch into a continuation, and clears it when the continuation yields.
  * A charge is then a field subtract and a compare; the cycles are put on the clock in one step at
  * the next kernel entry or slow-path memory access ({@link #settle}), and the cached memory
- * accesses of the thread's {@link UserMemory} spend the same room, so simulated time,
+ * accesses of the thread's {@link UserMemory} spend a share of the same room, so simulated time,
  * preemption points and traces are those of charging every instruction on the clock at once.
  * Only when the room is used up does the charge call into the kernel ({@link UserApi#meterSlow}),
  * and only from the thread's own continuation: a host thread that ran task code meanwhile (none
@@ -35,10 +35,18 @@ public final class Meter {
 
     private final UserApi api;
     private final CycleClock clock;
-    /** Cycles left before the preemption point, counting the charges not yet on the clock. */
+    /**
+     * Cycles left for instructions before the preemption point, counting the charges not yet on
+     * the clock: the room left is this plus the memory accessor's share ({@link #arm}).
+     */
     long room;
     /** {@link #room} when it was last on the clock: the cycles charged since are {@code armed - room}. */
     private long armed;
+    /**
+     * The memory accessor of the thread: it gets a share of the room for its cached accesses,
+     * and a resume by the kernel loop puts its translation cache aside.
+     */
+    UserMemory memory;
 
     Meter(UserApi api, CycleClock clock) {
         this.api = api;
@@ -131,18 +139,51 @@ public final class Meter {
         }
     }
 
-    /** With nothing pending: {@code room} cycles are left before the preemption point. */
+    /**
+     * With nothing pending: {@code room} cycles are left before the preemption point. Armed from
+     * outside the thread's run (the kernel loop resuming it, while no meter is {@link #running}),
+     * the thread's memory accessor puts its translation cache aside: the kernel loop ran.
+     *
+     * <p>The room is shared out: half of it (rounded up to whole accesses) to the memory
+     * accessor's cached accesses ({@link UserMemory#budget}), the rest to the instructions, so
+     * that each counts down a field of its own. Whichever runs out first takes the slow path, which
+     * settles both and, short of the preemption point, arms again with the room left: the thread
+     * is preempted at the same instruction or access as with one count of the room.
+     */
     void arm(long room) {
-        this.room = room;
-        this.armed = room;
+        UserMemory m = memory;
+        long accesses = 0;
+        if (m != null) {
+            if (running != this) {
+                m.putAside();
+            }
+            if (room > 0) {
+                long half = room / 2 + (room & 1);
+                accesses = half / CostModel.MEMORY_ACCESS + (half % CostModel.MEMORY_ACCESS == 0 ? 0 : 1);
+            }
+            m.budget = accesses;
+            m.budgetArmed = accesses;
+        }
+        this.room = room - accesses * CostModel.MEMORY_ACCESS;
+        this.armed = this.room;
     }
 
-    /** Puts the cycles charged since the last settle on the clock. */
-    void settle() {
-        long spent = armed - room;
+    /**
+     * Puts the cycles charged since the last settle on the clock, the instructions' and the memory
+     * accessor's cached accesses'; returns the number of those accesses (TLB hits).
+     */
+    long settle() {
+        long accesses = 0;
+        UserMemory m = memory;
+        if (m != null) {
+            accesses = m.budgetArmed - m.budget;
+            m.budgetArmed = m.budget;
+        }
+        long spent = armed - room + accesses * CostModel.MEMORY_ACCESS;
         if (spent != 0) {
             clock.advance(spent);
-            armed = room;
         }
+        armed = room;
+        return accesses;
     }
 }

@@ -18,12 +18,23 @@ import kola.machine.Tlb;
  *
  * <p>In front of the TLB sits a one-entry translation cache per direction (the last page read,
  * the last page written, each with its host frame): the software analogue of a micro-TLB. A
- * cached translation is valid until the next kernel entry — every change of kernel state (an
- * unmap, a rights change, a TLB flush or eviction, a switch to another thread) happens at one —
- * so the cached path checks one counter. Its accesses are charged exactly what a TLB hit
- * charges, but to the thread's {@link Meter}, whose room ends where the preemption point lies,
- * and so to the clock in one step at the next kernel entry ({@link #settle}): simulated time,
- * preemption points and traces are those of the uncached accessor.
+ * cached translation is valid until the kernel loop next runs — every change of kernel state (an
+ * unmap, a rights change, a TLB flush or eviction, a switch to another thread) happens there —
+ * which the kernel's trap counter tells: the cache is valid while it is the count at the fill.
+ * Its accesses are charged exactly what a TLB hit charges, but to the thread's {@link Meter},
+ * whose room ends where the preemption point lies, and so to the clock in one step at the next
+ * kernel entry ({@link #settle}): simulated time, preemption points and traces are those of the
+ * uncached accessor.
+ *
+ * <p>The hit path does not read the trap counter (two dependent loads and a null check, the
+ * largest part of its cost in a loop of loads; issue 17): every way back to the kernel loop goes
+ * through {@link #settle} first (a system call, a preemption, the meter's slow path, the end of
+ * the thread), and settle puts the cache aside ({@code readVpn} and {@code writeVpn} no page), as
+ * does the kernel loop when it resumes the thread ({@link Meter#arm}). An
+ * access that misses the cache then checks the trap counter ({@link #revive}): if the kernel loop
+ * did not run after all (the meter's slow path found the preemption point not reached, or could
+ * not yield where the continuation is pinned), the translation is still valid and is taken back,
+ * so the hits and misses are exactly those of a cache checked against the counter on every access.
  */
 final class UserMemory implements Memory {
     private static final int PAGE_MASK = PhysicalMemory.PAGE_SIZE - 1;
@@ -39,14 +50,25 @@ final class UserMemory implements Memory {
     private final PhysicalMemory phys;
     private final CycleClock clock;
     private final Meter meter;
+    /** The page the hit path serves reads from: {@link #readPage} while the cache is in use, else -1 (no page). */
     private long readVpn = -1;
+    /** The page of the last read's translation, its frame, and the kernel's trap count when it was made. */
+    private long readPage = -1;
     private byte[] readFrame;
     private long readEpoch = -1;
     private long writeVpn = -1;
+    private long writePage = -1;
     private byte[] writeFrame;
     private long writeEpoch = -1;
-    /** Cached accesses made but not yet counted as TLB hits (their cycles are on the meter). */
-    private long pending;
+    /**
+     * Cached accesses the thread may still make before its share of the room is used up: the
+     * meter gives the accessor part of the cycles left before the preemption point ({@link
+     * Meter#arm}), so that the hit path counts down one field of its own, and the accesses made
+     * are {@code budgetArmed - budget} (charged as TLB hits at the next {@link Meter#settle}).
+     */
+    long budget;
+    /** {@link #budget} when it was last armed or settled. */
+    long budgetArmed;
     /**
      * The host thread that ran the kernel loop when the cache was filled (by a slow-path access
      * that passed {@link UserApi#own}): a host thread holding this accessor finds the cache
@@ -57,6 +79,7 @@ final class UserMemory implements Memory {
 
     UserMemory(Tcb tcb, Kernel kernel, UserApi api, Meter meter) {
         this.meter = meter;
+        meter.memory = this;
         this.tcb = tcb;
         this.kernel = kernel;
         this.api = api;
@@ -66,25 +89,68 @@ final class UserMemory implements Memory {
         this.clock = kernel.clock;
     }
 
-    /** The cached frame for a {@code size}-byte access at {@code va}, or null (then take the slow path). */
-    private byte[] cached(long va, int size, boolean write) {
+    /**
+     * Whether the {@code size}-byte access at {@code va} hits the cache ({@link #readFrame} or
+     * {@link #writeFrame} then holds its page), charged as a TLB hit; if not, take the slow path.
+     */
+    private boolean cached(long va, int size, boolean write) {
+        if (Thread.currentThread() == cacheOwner
+                && (va & PAGE_MASK) + size <= PhysicalMemory.PAGE_SIZE
+                && (va >>> PhysicalMemory.PAGE_SHIFT) == (write ? writeVpn : readVpn) && budget > 0) {
+            budget--;
+            return true;
+        }
+        return revive(va, size, write);
+    }
+
+    /**
+     * The cache's full check, for an access the hit path refused: if the cache holds the page, the
+     * kernel loop has not run since it was filled (a {@link #settle} put it aside but did not
+     * leave this run) and the thread has room left before its preemption point (its own share
+     * may be used up: the room is shared out again), takes it back into use and charges the
+     * access as {@link #cached} does.
+     */
+    private boolean revive(long va, int size, boolean write) {
         if (Thread.currentThread() != cacheOwner
                 || (va & PAGE_MASK) + size > PhysicalMemory.PAGE_SIZE
-                || (va >>> PhysicalMemory.PAGE_SHIFT) != (write ? writeVpn : readVpn)
-                || (write ? writeEpoch : readEpoch) != kernel.traps || meter.room <= 0) {
-            return null;
+                || (va >>> PhysicalMemory.PAGE_SHIFT) != (write ? writePage : readPage)
+                || (write ? writeEpoch : readEpoch) != kernel.traps
+                || meter.room + budget * CostModel.MEMORY_ACCESS <= 0) {
+            return false;
         }
-        meter.room -= CostModel.MEMORY_ACCESS;
-        pending++;
-        return write ? writeFrame : readFrame;
+        if (budget <= 0) {
+            charged();
+            meter.arm(kernel.cpu.preemptAt - clock.now()); // the room left, shared out again
+        }
+        if (write) {
+            writeVpn = writePage;
+        } else {
+            readVpn = readPage;
+        }
+        budget--;
+        return true;
+    }
+
+    /**
+     * Puts the instructions and cached accesses charged so far on the clock (and the TLB's hit
+     * count), before a kernel entry; and puts the cache aside, for the kernel loop may run next.
+     */
+    void settle() {
+        putAside();
+        charged();
+    }
+
+    /** Takes the cache out of the hit path ({@link #revive} may take it back). */
+    void putAside() {
+        readVpn = -1;
+        writeVpn = -1;
     }
 
     /** Puts the instructions and cached accesses charged so far on the clock (and the TLB's hit count). */
-    void settle() {
-        meter.settle();
-        if (pending != 0) {
-            tlb.countHits(pending);
-            pending = 0;
+    private void charged() {
+        long hits = meter.settle();
+        if (hits != 0) {
+            tlb.countHits(hits);
         }
     }
 
@@ -95,12 +161,15 @@ final class UserMemory implements Memory {
             return; // device memory, or a frame not backed yet: not cacheable
         }
         cacheOwner = Thread.currentThread();
+        long vpn = va >>> PhysicalMemory.PAGE_SHIFT;
         if (write) {
-            writeVpn = va >>> PhysicalMemory.PAGE_SHIFT;
+            writeVpn = vpn;
+            writePage = vpn;
             writeFrame = frame;
             writeEpoch = kernel.traps;
         } else {
-            readVpn = va >>> PhysicalMemory.PAGE_SHIFT;
+            readVpn = vpn;
+            readPage = vpn;
             readFrame = frame;
             readEpoch = kernel.traps;
         }
@@ -109,7 +178,7 @@ final class UserMemory implements Memory {
     /** The physical address of {@code va} for {@code access}, after faults are resolved. */
     private long translate(long va, int access) {
         api.own(); // before anything is charged or translated
-        settle();
+        charged(); // not a kernel entry: the other direction's translation stays in use
         while (true) {
             if (clock.now() >= kernel.cpu.preemptAt) {
                 api.trap(Trap.PREEMPT);
@@ -141,15 +210,13 @@ final class UserMemory implements Memory {
 
     @Override
     public int load8(long va) {
-        byte[] f = cached(va, 1, false);
-        return f != null ? f[offset(va)] & 0xFF : phys.load8(translate(va, Tlb.READ));
+        return cached(va, 1, false) ? readFrame[offset(va)] & 0xFF : phys.load8(translate(va, Tlb.READ));
     }
 
     @Override
     public int load16(long va) {
-        byte[] f = cached(va, 2, false);
-        if (f != null) {
-            return (short) I16.get(f, offset(va)) & 0xFFFF;
+        if (cached(va, 2, false)) {
+            return (short) I16.get(readFrame, offset(va)) & 0xFFFF;
         }
         if (crosses(va, 2)) {
             return load8(va) | load8(va + 1) << 8;
@@ -159,9 +226,8 @@ final class UserMemory implements Memory {
 
     @Override
     public long load32(long va) {
-        byte[] f = cached(va, 4, false);
-        if (f != null) {
-            return (int) I32.get(f, offset(va)) & 0xFFFF_FFFFL;
+        if (cached(va, 4, false)) {
+            return (int) I32.get(readFrame, offset(va)) & 0xFFFF_FFFFL;
         }
         if (crosses(va, 4)) {
             return load16(va) | (long) load16(va + 2) << 16;
@@ -171,9 +237,8 @@ final class UserMemory implements Memory {
 
     @Override
     public long load64(long va) {
-        byte[] f = cached(va, 8, false);
-        if (f != null) {
-            return (long) I64.get(f, offset(va));
+        if (cached(va, 8, false)) {
+            return (long) I64.get(readFrame, offset(va));
         }
         if (crosses(va, 8)) {
             return load32(va) | load32(va + 4) << 32;
@@ -183,9 +248,8 @@ final class UserMemory implements Memory {
 
     @Override
     public void store8(long va, long value) {
-        byte[] f = cached(va, 1, true);
-        if (f != null) {
-            f[offset(va)] = (byte) value;
+        if (cached(va, 1, true)) {
+            writeFrame[offset(va)] = (byte) value;
             return;
         }
         phys.store8(translate(va, Tlb.WRITE), value);
@@ -193,9 +257,8 @@ final class UserMemory implements Memory {
 
     @Override
     public void store16(long va, long value) {
-        byte[] f = cached(va, 2, true);
-        if (f != null) {
-            I16.set(f, offset(va), (short) value);
+        if (cached(va, 2, true)) {
+            I16.set(writeFrame, offset(va), (short) value);
             return;
         }
         if (crosses(va, 2)) {
@@ -208,9 +271,8 @@ final class UserMemory implements Memory {
 
     @Override
     public void store32(long va, long value) {
-        byte[] f = cached(va, 4, true);
-        if (f != null) {
-            I32.set(f, offset(va), (int) value);
+        if (cached(va, 4, true)) {
+            I32.set(writeFrame, offset(va), (int) value);
             return;
         }
         if (crosses(va, 4)) {
@@ -223,9 +285,8 @@ final class UserMemory implements Memory {
 
     @Override
     public void store64(long va, long value) {
-        byte[] f = cached(va, 8, true);
-        if (f != null) {
-            I64.set(f, offset(va), value);
+        if (cached(va, 8, true)) {
+            I64.set(writeFrame, offset(va), value);
             return;
         }
         if (crosses(va, 8)) {
