@@ -43,10 +43,8 @@ public final class Names {
     /** The first slot of saved reply capabilities. */
     public static final int SAVED_BASE = 512;
 
-    /** Which slots from {@link #SAVED_BASE} hold a saved reply (per address space: the class is loaded per space). */
-    private static final boolean[] SAVED = new boolean[Comm.SLOTS - SAVED_BASE];
-    /** Whether this privileged space has made its own gate to sigma0. */
-    private static boolean ownSigma0Gate;
+    // No static state: the slots themselves say what is free (CommControl LOOKUP), so that the
+    // helpers are right also where programs share classes (trusted factory modules).
 
     private Names() {
     }
@@ -70,12 +68,11 @@ public final class Names {
             return l4.kernelInterface().sigma0();
         }
         long sel = Comm.selector(SIGMA0_SLOT);
-        if (!ownSigma0Gate && l4.commControl(Comm.LOOKUP, sel, 0, 0) == 0) {
+        if (l4.commControl(Comm.LOOKUP, sel, 0, 0) == 0) {
             // Only a privileged task may make a gate to another space's thread; for others the
             // slot stays empty (the root task did not give one) and IPC through it finds no partner.
             l4.commControl(Comm.GATE, sel, l4.kernelInterface().sigma0(), l4.myGlobalId());
         }
-        ownSigma0Gate = true;
         return sel;
     }
 
@@ -104,14 +101,10 @@ public final class Names {
         if (!capabilities) {
             return from;
         }
-        for (int i = 0; i < SAVED.length; i++) {
-            if (!SAVED[i]) {
-                long sel = Comm.selector(SAVED_BASE + i);
-                if (l4.commControl(Comm.SAVE_REPLY, sel, 0, 0) == 0) {
-                    return ThreadId.NIL;
-                }
-                SAVED[i] = true;
-                return sel;
+        for (int i = SAVED_BASE; i < Comm.SLOTS; i++) {
+            long sel = Comm.selector(i);
+            if (l4.commControl(Comm.LOOKUP, sel, 0, 0) == 0) {
+                return l4.commControl(Comm.SAVE_REPLY, sel, 0, 0) == 0 ? ThreadId.NIL : sel;
             }
         }
         return ThreadId.NIL;
@@ -122,11 +115,7 @@ public final class Names {
         if (saved == ThreadId.NIL) {
             return l4.mr(0);
         }
-        long tag = l4.reply(saved);
-        if (capabilities) {
-            SAVED[Comm.slot(saved) - SAVED_BASE] = false; // a saved reply is used up, answered or not
-        }
-        return tag;
+        return l4.reply(saved); // a saved reply is used up, answered or not: its slot empties
     }
 
     /** Gives up a call kept by {@link #save} without answering it (its slot is emptied). */
@@ -136,7 +125,6 @@ public final class Names {
         }
         l4.setMr(0, Comm.objectFpage(Comm.slot(saved), 0, Comm.SEND | Comm.RECEIVE | Comm.GRANT));
         l4.unmap(0x40);
-        SAVED[Comm.slot(saved) - SAVED_BASE] = false;
     }
 
     /** Sleeps {@code micros} µs by waiting for a message that never comes (X.2's sleep), under either model. */
