@@ -93,6 +93,21 @@ public final class Comm {
     /** The sender an open receive reports when it took the bits of the thread's bound notification. */
     public static final long NOTIFIED = 0xFFFF_E000L;
 
+    /** The KIP's communication model ({@link Kip#commModel()}): global thread ids, X.2 as written. */
+    public static final int MODEL_GLOBAL_IDS = 0;
+    /** The KIP's communication model: clans and chiefs. */
+    public static final int MODEL_CLANS = 1;
+    /** The KIP's communication model: redirection (per-pair policy of spaces). */
+    public static final int MODEL_REDIRECTION = 2;
+    /** The KIP's communication model: redirectors. */
+    public static final int MODEL_REDIRECTORS = 3;
+    /** The KIP's communication model: pclans. */
+    public static final int MODEL_PCLANS = 4;
+    /** The KIP's communication model: virtual threads (slots of the sender's object space). */
+    public static final int MODEL_VIRTUAL_THREADS = 5;
+    /** The KIP's communication model: capabilities (IPC gates and the reply capability). */
+    public static final int MODEL_CAPABILITIES = 6;
+
     /** Pclans per system. */
     public static final int PCLANS = 64;
 

@@ -19,10 +19,19 @@ import java.util.List;
  * @param interruptLines    the number of interrupt lines (pseudo-threads 0..lines-1)
  * @param cyclesPerMicrosecond the simulated clock rate
  * @param bootModules       the boot modules of the image, in order
+ * @param commModel         Kola's addition: the kernel's communication-control model, one of
+ *                          {@link Comm#MODEL_GLOBAL_IDS} .. {@link Comm#MODEL_CAPABILITIES}, so that
+ *                          programs choose how they name their partners at run time
+ *                          ({@link #capabilities()})
+ *
+ * <p>The KIP frame's words (little-endian): offset 0x00 the magic, 0x04 the API version (in its
+ * top byte), 0x10 {@code systemBase}, 0x18 {@code userBase}, 0x20 {@code threadNumberLimit}, 0x28
+ * {@code cyclesPerMicrosecond}, 0x30 the RAM size in bytes, 0x38 {@code commModel} (Kola's
+ * addition).
  */
 public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase, long userBase,
                   long threadNumberLimit, int utcbSizeLog2, int utcbAreaMinLog2, int kipAreaSizeLog2,
-                  int interruptLines, long cyclesPerMicrosecond, List<BootModule> bootModules) {
+                  int interruptLines, long cyclesPerMicrosecond, List<BootModule> bootModules, int commModel) {
 
     /** The KIP magic, "L4µK" as in X.2 (bytes 'L', '4', 0xE6, 'K' little-endian). */
     public static final int MAGIC = 'L' | '4' << 8 | 0xE6 << 16 | 'K' << 24;
@@ -33,9 +42,31 @@ public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase
     /** The UTCB area of the boot tasks' spaces: 1 MiB, room for 1024 UTCBs of 1 KiB. */
     public static final long STANDARD_UTCB_AREA = Fpage.of(0x3F_FFE0_0000L, 20, 0);
 
+    /** The offset of {@link #commModel} in the KIP frame. */
+    public static final int COMM_MODEL_OFFSET = 0x38;
+
     public Kip {
         memory = List.copyOf(memory);
         bootModules = List.copyOf(bootModules);
+        if (commModel < Comm.MODEL_GLOBAL_IDS || commModel > Comm.MODEL_CAPABILITIES) {
+            throw new IllegalArgumentException("no communication model " + commModel);
+        }
+    }
+
+    /** A KIP of a kernel that names threads by global id ({@link Comm#MODEL_GLOBAL_IDS}). */
+    public Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase, long userBase,
+               long threadNumberLimit, int utcbSizeLog2, int utcbAreaMinLog2, int kipAreaSizeLog2,
+               int interruptLines, long cyclesPerMicrosecond, List<BootModule> bootModules) {
+        this(apiVersion, memory, systemBase, userBase, threadNumberLimit, utcbSizeLog2, utcbAreaMinLog2,
+                kipAreaSizeLog2, interruptLines, cyclesPerMicrosecond, bootModules, Comm.MODEL_GLOBAL_IDS);
+    }
+
+    /**
+     * Whether the kernel runs the capabilities model: IPC names selectors of the caller's object
+     * space (gates, {@link Comm#REPLY}), never global thread ids.
+     */
+    public boolean capabilities() {
+        return commModel == Comm.MODEL_CAPABILITIES;
     }
 
     /** The global id of sigma0: thread {@code userBase}, version 1. */

@@ -93,6 +93,7 @@ final class ExecCommand implements Callable<Integer> {
     /** Like {@link #execute(ElfProgram, String, List, MachineOptions, PrintStream)}; {@code checking}: the invariants after every kernel entry. */
     static Outcome execute(ElfProgram program, String name, List<String> args, MachineOptions options, PrintStream out,
                            boolean checking) {
+        options.userPrograms();
         options.requireThreadIds("kola exec's runtime");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Machine m = new Machine(options.machineConfig(null, out));

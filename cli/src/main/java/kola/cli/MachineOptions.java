@@ -28,9 +28,24 @@ final class MachineOptions {
     long kernelMemory = 16L << 20;
 
     @Option(names = "--comm", paramLabel = "MODEL", converter = CommConverter.class,
-            description = "Communication control model: global-ids (default), clans, redirection, redirectors, pclans, "
-                    + "virtual-threads, capabilities (paper section 4.1; see docs/EXPERIMENTS.md).")
-    CommModel comm = CommModel.GLOBAL_IDS;
+            description = "Communication control model: global-ids, clans, redirection, redirectors, pclans, "
+                    + "virtual-threads, capabilities (paper section 4.1; see docs/EXPERIMENTS.md). Default: "
+                    + "capabilities for Kola's own systems (the default system, the demos), global-ids for images "
+                    + "of your own programs and kola exec (X.2 programs name threads by global id).")
+    CommModel comm;
+
+    /** The model when {@code --comm} is not given: capabilities, unless the command runs programs of the user's ({@link #userPrograms}). */
+    private CommModel fallback = CommModel.CAPABILITIES;
+
+    /** The command runs the user's programs (a YAML image, kola exec): without {@code --comm}, global ids, which X.2 programs use. */
+    void userPrograms() {
+        fallback = CommModel.GLOBAL_IDS;
+    }
+
+    /** The model the kernel boots with. */
+    CommModel comm() {
+        return comm != null ? comm : fallback;
+    }
 
     @Option(names = "--kmem", paramLabel = "MODEL", converter = KmemConverter.class,
             description = "Kernel-memory model: pool (default; L4's central pool), quota (hierarchical quotas; "
@@ -62,14 +77,15 @@ final class MachineOptions {
     }
 
     /**
-     * Refuses a model that names IPC partners by object-space slot for {@code what}, whose
-     * programs name partners by global thread id (Kola's own system programs do).
+     * Refuses the model Kola's own system programs cannot run under, for {@code what}: they name
+     * partners by global thread id or, under capabilities, by the gates the root task gives
+     * ({@code kola.system.Names}); virtual threads' sender-stated names they do not speak.
      */
     void requireThreadIds(String what) {
-        if (comm == CommModel.VIRTUAL_THREADS || comm == CommModel.CAPABILITIES) {
+        if (comm() == CommModel.VIRTUAL_THREADS) {
             throw new IllegalArgumentException("--comm " + comm.label() + ": " + what + " names IPC partners by global "
-                    + "thread id; this model takes images whose programs use object-space slots (a YAML image of "
-                    + "your own, or ./kola experiment comm)");
+                    + "thread id or by capability; this model takes images whose programs name object-space slots "
+                    + "with a virtual sender (a YAML image of your own, or ./kola experiment comm)");
         }
     }
 
@@ -89,7 +105,7 @@ final class MachineOptions {
 
     KernelConfig kernelConfig() {
         check();
-        return KernelConfig.defaults().withKernelMemory(kernelMemory).withComm(comm).withKmem(kmem);
+        return KernelConfig.defaults().withKernelMemory(kernelMemory).withComm(comm()).withKmem(kmem);
     }
 
     /** Refuses sizes the machine or kernel cannot take, naming the option and the limit. */

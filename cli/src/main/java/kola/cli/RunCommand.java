@@ -43,6 +43,8 @@ final class RunCommand implements Callable<Integer> {
             boolean echo = script != null || System.console() == null;
             if (imageFile == null) {
                 machine.requireThreadIds("the default system");
+            } else {
+                machine.userPrograms();
             }
             image = imageFile == null ? Images.defaultImage(echo) : ImageFile.load(imageFile, echo);
         } catch (FileNotFoundException e) {

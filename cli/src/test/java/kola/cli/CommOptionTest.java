@@ -21,8 +21,8 @@ class CommOptionTest {
     }
 
     @Test
-    void objectSpaceModelsRefuseTheBuiltInSystemsWhichNameThreadsById() {
-        for (List<String> args : List.of(List.of("run", "--comm", "capabilities"), List.of("demo", "fig5", "--comm", "virtual-threads"))) {
+    void virtualThreadsRefuseTheBuiltInSystemsWhichNameThreadsByIdOrCapability() {
+        for (List<String> args : List.of(List.of("run", "--comm", "virtual-threads"), List.of("demo", "fig5", "--comm", "virtual-threads"))) {
             ImageFileTest.Cli r = ImageFileTest.kola(args.toArray(String[]::new));
             assertEquals(2, r.code(), args.toString());
             assertEquals(1, r.err().lines().count(), r.err());

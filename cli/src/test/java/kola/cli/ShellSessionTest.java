@@ -45,11 +45,18 @@ class ShellSessionTest {
             exit
             """;
 
-    /** Boots {@code image} with {@code script} as console input; returns everything printed. */
+    /** Boots {@code image} under global ids with {@code script} as console input; returns everything printed. */
     static String boot(Image image, String script) {
+        return boot(image, script, kola.kernel.CommModel.GLOBAL_IDS);
+    }
+
+    /** Boots {@code image} under communication model {@code model} with {@code script} as console input; returns everything printed. */
+    static String boot(Image image, String script, kola.kernel.CommModel model) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        int rc = RunCommand.boot(image, new MachineOptions(), false,
+        MachineOptions options = new MachineOptions();
+        options.comm = model;
+        int rc = RunCommand.boot(image, options, false,
                 new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)), out);
         out.flush();
         String text = bytes.toString(StandardCharsets.UTF_8);

@@ -6,6 +6,19 @@ import java.util.Locale;
 public enum CommModel {
     GLOBAL_IDS, CLANS, REDIRECTION, REDIRECTORS, PCLANS, VIRTUAL_THREADS, CAPABILITIES;
 
+    /** The model's word in the KIP ({@link kola.abi.Kip#commModel()}: {@code kola.abi.Comm.MODEL_*}). */
+    public int kipWord() {
+        return switch (this) {
+            case GLOBAL_IDS -> kola.abi.Comm.MODEL_GLOBAL_IDS;
+            case CLANS -> kola.abi.Comm.MODEL_CLANS;
+            case REDIRECTION -> kola.abi.Comm.MODEL_REDIRECTION;
+            case REDIRECTORS -> kola.abi.Comm.MODEL_REDIRECTORS;
+            case PCLANS -> kola.abi.Comm.MODEL_PCLANS;
+            case VIRTUAL_THREADS -> kola.abi.Comm.MODEL_VIRTUAL_THREADS;
+            case CAPABILITIES -> kola.abi.Comm.MODEL_CAPABILITIES;
+        };
+    }
+
     /** The model's name on the command line: {@code global-ids}, {@code clans}, ... */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

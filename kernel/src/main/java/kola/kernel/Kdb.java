@@ -117,7 +117,8 @@ final class Kdb {
                 continue;
             }
             b.append('\n').append(String.format("%-12s %-12s %-18s %4d  %s", ThreadId.toString(t.id()), t.space(),
-                    t.state(), t.priority(), t.waitsFor() == 0 ? "-" : ThreadId.toString(t.waitsFor())));
+                    t.state(), t.priority(), t.waitsFor() == 0 ? "-"
+                            : t.waitsFor() == kola.abi.Comm.REPLY ? "reply" : ThreadId.toString(t.waitsFor())));
         }
         return b.toString();
     }

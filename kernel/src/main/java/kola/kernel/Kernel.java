@@ -186,7 +186,7 @@ public final class Kernel {
         }
         return new Kip(Kip.API_VERSION_X2, memory, SYSTEM_BASE, USER_BASE, config.threadNumberLimit(),
                 UTCB_SIZE_LOG2, UTCB_AREA_MIN_LOG2, KIP_AREA_SIZE_LOG2, Machine.LINES,
-                CostModel.CYCLES_PER_MICROSECOND, modules);
+                CostModel.CYCLES_PER_MICROSECOND, modules, config.comm().kipWord());
     }
 
     /** The instruction pointer of module {@code index}'s entry 0: its code "lies" at (index + 1) << 32. */
@@ -226,6 +226,7 @@ public final class Kernel {
         phys.store64(base + 0x20, config.threadNumberLimit());
         phys.store64(base + 0x28, CostModel.CYCLES_PER_MICROSECOND);
         phys.store64(base + 0x30, phys.ramBytes());
+        phys.store64(base + Kip.COMM_MODEL_OFFSET, config.comm().kipWord());
     }
 
     // ---- boot and the loop ------------------------------------------------------------------
@@ -418,7 +419,9 @@ public final class Kernel {
         if (next == Long.MAX_VALUE) {
             // Only console input can still make something happen: wait for it if a driver listens
             // and the last input was taken; otherwise the system is done.
-            boolean listening = interrupts.line(Machine.UART_IRQ).pager != ThreadId.NIL;
+            // (A line bound to a notification, under capabilities, has a listener too.)
+            boolean listening = interrupts.line(Machine.UART_IRQ).pager != ThreadId.NIL
+                    || interrupts.boundTo(Machine.UART_IRQ) != null;
             machine.uart().flush(); // a prompt must be visible before we wait for its answer
             if (!listening || machine.uart().available() > 0) {
                 return false;

@@ -24,9 +24,15 @@ public final class Console implements Program {
     private boolean skipping;
     /** Only our own reader thread, the one the root task made for us, may feed input. */
     private long readerThread = ThreadId.NIL;
+    /** Capabilities: the label of the gate the reader thread calls the server through (never a thread id: version 0). */
+    private static final long READER_LABEL = 0x7EAD_0000_0000L;
+    /** Capabilities: the slot of that gate, in the console's object space (both threads'). */
+    private static final int READER_GATE = Names.OWN_BASE + 1;
+    private boolean caps;
 
     @Override
     public void run(L4 l4) {
+        caps = Names.capabilities(l4);
         long uart = RootTask.lookup(l4, "uart");
         if (uart == ThreadId.NIL) {
             l4.kdbPrint("no uart driver in this image");
@@ -37,14 +43,19 @@ public final class Console implements Program {
             return;
         }
         l4.setExceptionHandler(l4.kernelInterface().rootTask());
+        if (caps && l4.commControl(kola.abi.Comm.GATE, kola.abi.Comm.selector(READER_GATE), l4.myGlobalId(),
+                READER_LABEL) == 0) {
+            l4.kdbPrint("cannot make the reader thread's gate");
+            return;
+        }
         l4.setMr(1, READER_ENTRY);
         l4.setMr(0, MsgTag.make(Protocol.ROOT_NEW_THREAD, 1, 0));
-        long tag = l4.call(l4.kernelInterface().rootTask());
+        long tag = l4.call(Names.root(l4));
         if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
             l4.kdbPrint("cannot start the reader thread");
             return;
         }
-        readerThread = l4.mr(1);
+        readerThread = caps ? READER_LABEL : l4.mr(1);
         serve(l4, uart);
     }
 
@@ -68,7 +79,13 @@ public final class Console implements Program {
                     Drivers.ok(l4);
                 }
             } else if (label == Protocol.CONSOLE_READ_LINE) {
-                waiting.addLast(from);
+                long answer = Names.save(l4, caps, from);
+                if (answer == ThreadId.NIL) {
+                    Drivers.error(l4, Protocol.E_NOT_AVAILABLE);
+                    from = l4.replyWait(Names.replyTo(caps, from));
+                    continue;
+                }
+                waiting.addLast(answer);
                 answerReaders(l4);
                 from = l4.waitAny();
                 continue;
@@ -80,7 +97,7 @@ public final class Console implements Program {
                     ended |= bytes.length == 0;
                     pending.write(bytes, 0, bytes.length);
                     Drivers.ok(l4);
-                    l4.reply(from);
+                    l4.reply(Names.replyTo(caps, from));
                     answerReaders(l4);
                     from = l4.waitAny();
                     continue;
@@ -90,7 +107,7 @@ public final class Console implements Program {
             } else {
                 Drivers.error(l4, Protocol.E_UNKNOWN_REQUEST);
             }
-            from = l4.replyWait(from);
+            from = l4.replyWait(Names.replyTo(caps, from));
         }
     }
 
@@ -130,7 +147,7 @@ public final class Console implements Program {
                 l4.setMr(0, MsgTag.make(Protocol.OK, u, 0));
                 consume(all, nl < 0 ? all.length : nl + 1);
             }
-            l4.reply(client);
+            Names.answer(l4, caps, client);
         }
     }
 
@@ -158,7 +175,7 @@ public final class Console implements Program {
 
     /** The reader thread: what the UART driver receives goes to the server. */
     private static void reader(L4 l4, long uart) {
-        long server = RootTask.lookup(l4, "console");
+        long server = Names.capabilities(l4) ? kola.abi.Comm.selector(READER_GATE) : RootTask.lookup(l4, "console");
         while (true) {
             l4.setMr(0, MsgTag.make(Protocol.UART_READ, 0, 0));
             long tag = l4.call(uart);

@@ -39,7 +39,7 @@ public final class Drivers {
     public static boolean attachInterrupt(L4 l4, int line) {
         l4.setMr(1, line);
         l4.setMr(0, MsgTag.make(Protocol.ROOT_ATTACH_IRQ, 1, 0));
-        long tag = l4.call(l4.kernelInterface().rootTask());
+        long tag = l4.call(Names.root(l4));
         return !MsgTag.failed(tag) && MsgTag.label(tag) == Protocol.OK;
     }
 
@@ -56,17 +56,45 @@ public final class Drivers {
     /**
      * What every driver does first: names the root task its exception handler (so that it is
      * restarted when it dies), maps device {@code device}'s registers at {@code va}, and attaches
-     * the interrupt line its module's {@code irq=N} argument names. Returns the line's
-     * pseudo-thread, or nil (and says why on the console) when any step is refused.
+     * the interrupt line its module's {@code irq=N} argument names. Returns the interrupt, or null
+     * (and says why on the console) when any step is refused.
      */
-    public static long setUp(L4 l4, String device, long va) {
+    public static Interrupt setUp(L4 l4, String device, long va) {
         l4.setExceptionHandler(l4.kernelInterface().rootTask());
         int line = irqArg(l4);
         if (!mapDevice(l4, device, va) || line < 0 || !attachInterrupt(l4, line)) {
             l4.kdbPrint("cannot get the device's registers or interrupt line (module args need irq=N)");
-            return kola.abi.ThreadId.NIL;
+            return null;
         }
-        return l4.kernelInterface().interruptThread(line);
+        if (!Names.capabilities(l4)) {
+            return new Interrupt(line, l4.kernelInterface().interruptThread(line), false);
+        }
+        // The root task mapped the line's notification into our IRQ slot: bind it to this thread,
+        // so that an interrupt ends our open receive, and unmask the line (it may have been left
+        // masked by an earlier run of this driver that died before acknowledging).
+        long sel = kola.abi.Comm.selector(Names.IRQ_SLOT);
+        if (l4.commControl(kola.abi.Comm.BIND_NOTIFICATION, sel, 0, 0) == 0
+                || l4.commControl(kola.abi.Comm.IRQ_ACK, line, sel, 0) == 0) {
+            l4.kdbPrint("cannot bind the interrupt notification");
+            return null;
+        }
+        return new Interrupt(line, kola.abi.Comm.NOTIFIED, true);
+    }
+
+    /**
+     * A driver's interrupt line: {@code from} is the sender an interrupt shows as (the line's
+     * pseudo-thread; under capabilities {@link kola.abi.Comm#NOTIFIED}, from the notification
+     * bound to the driver's thread).
+     */
+    public record Interrupt(int line, long from, boolean capabilities) {
+        /** Acknowledges the interrupt (unmasks the line) and waits for the next message: an X.2 reply to the pseudo-thread, or IRQ_ACK. */
+        public long acknowledgeAndWait(L4 l4) {
+            if (!capabilities) {
+                return l4.replyWait(from);
+            }
+            l4.commControl(kola.abi.Comm.IRQ_ACK, line, kola.abi.Comm.selector(Names.IRQ_SLOT), 0);
+            return l4.waitAny();
+        }
     }
 
     /** Replies OK with no words. */

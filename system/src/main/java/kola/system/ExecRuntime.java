@@ -64,6 +64,7 @@ public final class ExecRuntime implements Program {
             return;
         }
         ElfPager.Task task = pager.taskOf(id);
+        long reply = Names.capabilities(l4) ? kola.abi.Comm.REPLY : id; // the program's faults and exceptions are calls
         long from = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
@@ -75,7 +76,7 @@ public final class ExecRuntime implements Program {
                 // A request this runtime does not serve gets an error, so a caller does not wait for ever.
                 l4.setMr(1, Protocol.E_UNKNOWN_REQUEST);
                 l4.setMr(0, MsgTag.make(Protocol.ERROR, 1, 0));
-                from = l4.replyWait(id);
+                from = l4.replyWait(reply);
                 continue;
             }
             ElfPager.End end = pager.serve(l4, task);
@@ -84,7 +85,7 @@ public final class ExecRuntime implements Program {
                 pager.end(l4, task);
                 return;
             }
-            from = l4.replyWait(id);
+            from = l4.replyWait(reply);
         }
     }
 

@@ -64,10 +64,17 @@ public final class Fig1Demo implements Program {
     private static long ask(L4 l4, long task, long label, long w1, long w2) {
         l4.setMr(1, w1);
         l4.setMr(2, w2);
-        l4.setMr(0, MsgTag.make(label, 2, 0));
+        int typed = 0;
+        if ((label == Fig1Task.MAP || label == Fig1Task.GRANT) && Names.capabilities(l4)) {
+            // Under capabilities the peer is named by a gate: ours to it, passed on (send right only).
+            kola.abi.Items.putMap(l4, 3, kola.abi.Comm.objectFpage(kola.abi.Comm.slot(w1), 0, kola.abi.Comm.SEND), 0);
+            typed = 2;
+        }
+        l4.setMr(0, MsgTag.make(label, 2, typed));
         long tag = l4.call(task);
         if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
-            l4.kdbPrint("request 0x" + Long.toHexString(label) + " to " + ThreadId.toString(task) + " failed");
+            l4.kdbPrint("request 0x" + Long.toHexString(label) + " to " + ThreadId.toString(task) + " failed"
+                    + (MsgTag.failed(tag) ? ": " + kola.abi.IpcError.describe(l4.errorCode()) : ""));
         }
         return l4.mr(1);
     }

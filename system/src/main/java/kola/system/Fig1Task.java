@@ -19,6 +19,9 @@ import kola.abi.Program;
  * <li>{@link #UNMAP} va, flush: unmap the page at va (flush: from this space too);</li>
  * <li>{@link #WRITE} va, value and {@link #READ} va: touch memory.</li>
  * </ul>
+ * Under capabilities the coordinator names the peer of {@link #MAP} and {@link #GRANT} by giving
+ * the task a gate to it with the request (a map item, into the task's {@link #PEER} slot), and
+ * {@link #ACCEPT} receives from whoever sends (a task can only wait for a reply by name).
  */
 public final class Fig1Task implements Program {
     public static final long FROM_SIGMA0 = 0x300;
@@ -28,25 +31,41 @@ public final class Fig1Task implements Program {
     public static final long UNMAP = 0x304;
     public static final long WRITE = 0x305;
     public static final long READ = 0x306;
+    /** Capabilities: the slot where the coordinator's gate to the peer of a map or grant lands. */
+    public static final int PEER = Names.OWN_BASE + 2;
 
     @Override
     public void run(L4 l4) {
+        boolean caps = Names.capabilities(l4);
+        long peerAcceptor = caps ? Items.acceptor(kola.abi.Comm.objectFpage(PEER, 0, 0), false) : 0;
+        l4.setBr(0, peerAcceptor);
         long boss = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
+            if (MsgTag.failed(tag)) {
+                boss = l4.waitAny(); // nothing was received: nobody to answer
+                continue;
+            }
             long label = MsgTag.label(tag);
             long a = l4.mr(1);
             long b = l4.mr(2);
             boolean ok = !MsgTag.failed(tag) && MsgTag.untyped(tag) >= 1;
+            if (caps && (label == MAP || label == GRANT)) {
+                a = kola.abi.Comm.selector(PEER);
+            }
             long result = 0;
             if (ok && label == FROM_SIGMA0) {
                 ok = Sigma0.requestPage(l4, Sigma0.anyPage(12), Fpage.of(a & -4096L, 12, 0));
             } else if (ok && label == ACCEPT && MsgTag.untyped(tag) == 2) {
                 l4.setMr(0, MsgTag.make(Protocol.OK, 0, 0));
-                l4.reply(boss);
+                l4.reply(Names.replyTo(caps, boss));
                 l4.setBr(0, Items.acceptor(Fpage.of(b & -4096L, 12, 0), false));
-                l4.receive(a);
-                l4.setBr(0, 0);
+                if (caps) {
+                    l4.waitAny();
+                } else {
+                    l4.receive(a);
+                }
+                l4.setBr(0, peerAcceptor);
                 boss = l4.waitAny();
                 continue;
             } else if (ok && (label == MAP || label == GRANT) && MsgTag.untyped(tag) == 2) {
@@ -70,7 +89,7 @@ public final class Fig1Task implements Program {
             }
             l4.setMr(1, ok ? result : Protocol.E_BAD_ARGUMENT);
             l4.setMr(0, MsgTag.make(ok ? Protocol.OK : Protocol.ERROR, 1, 0));
-            boss = l4.replyWait(boss);
+            boss = l4.replyWait(Names.replyTo(caps, boss));
         }
     }
 }

@@ -17,6 +17,7 @@ public final class NameServer implements Program {
 
     @Override
     public void run(L4 l4) {
+        boolean caps = Names.capabilities(l4);
         long from = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
@@ -48,7 +49,7 @@ public final class NameServer implements Program {
                     l4.setMr(0, MsgTag.make(Protocol.OK, 1, 0));
                 }
             }
-            from = l4.replyWait(from);
+            from = l4.replyWait(caps ? kola.abi.Comm.REPLY : from);
         }
     }
 

@@ -40,6 +40,7 @@ public final class Pager implements Program {
 
     @Override
     public void run(L4 l4) {
+        boolean caps = Names.capabilities(l4);
         long client = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
@@ -58,7 +59,7 @@ public final class Pager implements Program {
                 l4.setMr(1, Protocol.E_UNKNOWN_REQUEST);
                 l4.setMr(0, MsgTag.make(Protocol.ERROR, 1, 0));
             }
-            client = l4.replyWait(client);
+            client = l4.replyWait(Names.replyTo(caps, client));
         }
     }
 
@@ -84,7 +85,7 @@ public final class Pager implements Program {
      * pager by touching the page (the fault goes to that pager).
      */
     private void hold(L4 l4, long pool) {
-        if (l4.pager() == l4.kernelInterface().sigma0()) {
+        if (l4.pager() == l4.kernelInterface().sigma0()) { // the pager is named by global id under every model
             if (held.add(pool) && !Sigma0.requestPage(l4, Sigma0.anyPage(12), Fpage.of(pool, 12, 0))) {
                 held.remove(pool);
             }

@@ -26,7 +26,8 @@ public final class PingClient implements Program {
             l4.kdbPrint("no ping-server in this image");
             return;
         }
-        l4.kdbPrint("ping-server is thread " + ThreadId.toString(server));
+        l4.kdbPrint("ping-server is " + (Names.capabilities(l4) ? "the gate in slot " + kola.abi.Comm.slot(server)
+                : "thread " + ThreadId.toString(server)));
 
         l4.setMr(1, 20);
         l4.setMr(2, 22);
@@ -55,16 +56,29 @@ public final class PingClient implements Program {
         l4.send(server);
 
         long before = l4.systemClock();
+        // A closed receive from the server (under capabilities: from the gate, a wait for a reply).
         l4.ipc(ThreadId.NIL, server, Timeout.pair(Timeout.NEVER, Timeout.relative(1000)));
         long after = l4.systemClock();
         l4.kdbPrint("receive from ping-server with a 1 ms timeout -> "
                 + IpcError.describe(l4.errorCode()) + " after " + (after - before) + " µs");
 
-        long stale = ThreadId.global(ThreadId.number(server), ThreadId.version(server) + 1);
-        l4.setMr(0, MsgTag.make(PingServer.ADD, 0, 0));
-        l4.call(stale);
-        l4.kdbPrint("call to stale id " + ThreadId.toString(stale) + " -> "
-                + IpcError.describe(l4.errorCode()));
+        if (Names.capabilities(l4)) {
+            long empty = kola.abi.Comm.selector(Names.LOOKUP_BASE - 1);
+            l4.setMr(0, MsgTag.make(PingServer.ADD, 0, 0));
+            l4.call(empty);
+            l4.kdbPrint("call through empty slot " + kola.abi.Comm.slot(empty) + " -> " + IpcError.describe(l4.errorCode()));
+            long serverId = RootTask.find(l4, "ping-server").thread();
+            l4.setMr(0, MsgTag.make(PingServer.ADD, 0, 0));
+            l4.call(serverId);
+            l4.kdbPrint("call to the server's global id " + ThreadId.toString(serverId) + " -> "
+                    + IpcError.describe(l4.errorCode()) + " (capabilities: ids name no one)");
+        } else {
+            long stale = ThreadId.global(ThreadId.number(server), ThreadId.version(server) + 1);
+            l4.setMr(0, MsgTag.make(PingServer.ADD, 0, 0));
+            l4.call(stale);
+            l4.kdbPrint("call to stale id " + ThreadId.toString(stale) + " -> "
+                    + IpcError.describe(l4.errorCode()));
+        }
         l4.kdbPrint("done");
     }
 }

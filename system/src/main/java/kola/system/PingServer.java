@@ -20,6 +20,7 @@ public final class PingServer implements Program {
 
     @Override
     public void run(L4 l4) {
+        boolean caps = Names.capabilities(l4);
         long client = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
@@ -36,10 +37,14 @@ public final class PingServer implements Program {
             }
             if (label == CLOSED) {
                 l4.setMr(0, MsgTag.make(Protocol.OK, 0, 0));
-                l4.reply(client);
-                long from = l4.receive(client);
-                l4.kdbPrint("closed receive from " + ThreadId.toString(from) + " got label "
-                        + MsgTag.label(l4.mr(0)) + ", MR1 = " + l4.mr(1));
+                l4.reply(Names.replyTo(caps, client));
+                // Under capabilities a server cannot wait for one client (a closed receive names a
+                // gate it holds and waits for the reply to its own call): it receives from anyone
+                // and checks the label, which no client can forge.
+                long from = caps ? l4.waitAny() : l4.receive(client);
+                l4.kdbPrint((caps ? "receive checked by label: from " : "closed receive from ")
+                        + ThreadId.toString(from) + (caps && from != client ? " (not the client!)" : "")
+                        + " got label " + MsgTag.label(l4.mr(0)) + ", MR1 = " + l4.mr(1));
                 client = l4.waitAny();
                 continue;
             }
@@ -50,7 +55,7 @@ public final class PingServer implements Program {
                 l4.setMr(1, Protocol.E_UNKNOWN_REQUEST);
                 l4.setMr(0, MsgTag.make(Protocol.ERROR, 1, 0));
             }
-            client = l4.replyWait(client);
+            client = l4.replyWait(Names.replyTo(caps, client));
         }
     }
 }

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import kola.abi.Comm;
 import kola.abi.ExRegs;
 import kola.abi.Fpage;
+import kola.abi.Items;
 import kola.abi.KernelLabels;
 import kola.abi.Kip;
 import kola.abi.L4;
@@ -46,6 +48,16 @@ import kola.abi.ThreadId;
  * task with {@code roottask: NAME ended: WHAT at pc ...}. Such a module is not restarted and gets
  * no more threads; once ended, it may be started again. It cannot have another pager
  * ({@code pager=}).
+ *
+ * <p>Under the capabilities model ({@link Names}) the root task is also the distributor of names,
+ * and so where the communication policy lives. Every module it starts gets, in its object space,
+ * a gate to the root task and one to sigma0 (labelled with the module's first thread's global
+ * id); nothing else. A lookup ({@link Protocol#ROOT_LOOKUP}) of a started module grants the caller
+ * a new gate to that module's first thread, labelled with the caller's id (send and grant
+ * rights, so that the caller may pass it on); every module may look up every other, as under
+ * global ids. A driver's {@link Protocol#ROOT_ATTACH_IRQ} binds the line to a notification of the
+ * root task's and maps it, receive right only, into the driver's {@link Names#IRQ_SLOT}. A task
+ * reaches nothing it was not given: no global id names anyone.
  */
 public final class RootTask implements Program {
     /** How often a module's threads are restarted before the root task gives up on it. */
@@ -69,6 +81,14 @@ public final class RootTask implements Program {
     private long nextNumber;
     /** The pager and exception handler of the modules with machine code. */
     private final ElfPager elf = new ElfPager(ElfPager.kernelConsole());
+    /** Whether the kernel runs the capabilities model. */
+    private boolean caps;
+    /** The root task's scratch slot (capabilities): a gate on its way to a client. */
+    private static final int SCRATCH = Names.OWN_BASE;
+    /** The root task's notification of interrupt line n is in slot IRQ_BASE + n (capabilities). */
+    private static final int IRQ_BASE = 64;
+    /** The root task's gates for module i (to itself, to sigma0) are in slots MODULE_GATES + 2i and + 2i + 1. */
+    private static final int MODULE_GATES = 128;
 
     @Override
     public void run(L4 l4) {
@@ -79,6 +99,7 @@ public final class RootTask implements Program {
         restarts = new int[modules.size()];
         starter = new long[modules.size()];
         exited = new boolean[modules.size()];
+        caps = kip.capabilities();
         firstThread[0] = kip.sigma0();
         firstThread[1] = l4.myGlobalId();
         nextNumber = kip.userBase() + 3;
@@ -89,7 +110,7 @@ public final class RootTask implements Program {
         }
         long client = l4.waitAny();
         while (true) {
-            client = serve(l4, client) ? l4.replyWait(client) : l4.waitAny();
+            client = serve(l4, client) ? l4.replyWait(Names.replyTo(caps, client)) : l4.waitAny();
         }
     }
 
@@ -108,13 +129,21 @@ public final class RootTask implements Program {
             ended(l4, task, end);
             return false;
         }
-        if (MsgTag.failed(tag) || MsgTag.typed(tag) != 0) {
+        if (MsgTag.failed(tag)) {
+            return false; // nothing was received: nobody to answer
+        }
+        if (MsgTag.typed(tag) != 0) {
             Drivers.error(l4, Protocol.E_BAD_ARGUMENT);
         } else if (label == KernelLabels.EXCEPTION && u == 2) {
             exception(l4, client, l4.mr(2));
         } else if (label == Protocol.ROOT_LOOKUP && u == 1) {
             long index = l4.mr(1);
-            reply(l4, index >= 0 && index < firstThread.length ? firstThread[(int) index] : ThreadId.NIL);
+            long id = index >= 0 && index < firstThread.length ? firstThread[(int) index] : ThreadId.NIL;
+            if (caps && id != ThreadId.NIL) {
+                giveGate(l4, client, id);
+            } else {
+                reply(l4, id);
+            }
         } else if (label == Protocol.ROOT_ATTACH_IRQ && u == 1) {
             attach(l4, client, l4.mr(1));
         } else if (label == Protocol.ROOT_NEW_THREAD && u == 1) {
@@ -153,8 +182,13 @@ public final class RootTask implements Program {
             } else if (exited[(int) index]) {
                 Drivers.ok(l4);
             } else {
-                waiters.add(new long[] {index, client});
-                return false;
+                long saved = Names.save(l4, caps, client);
+                if (saved == ThreadId.NIL) {
+                    Drivers.error(l4, Protocol.E_NOT_AVAILABLE);
+                } else {
+                    waiters.add(new long[] {index, saved});
+                    return false;
+                }
             }
         } else if (label == Protocol.ROOT_STOP && u == 1) {
             long index = l4.mr(1);
@@ -167,8 +201,12 @@ public final class RootTask implements Program {
             }
         } else if (label == Protocol.ROOT_SHUTDOWN && u == 0) {
             for (int line : attachedLines) {
-                long irq = kip.interruptThread(line);
-                l4.threadControl(irq, irq, ThreadId.NIL, irq, -1);
+                if (caps) {
+                    l4.commControl(Comm.IRQ_BIND, line, 0, 0); // unbinds and masks the line
+                } else {
+                    long irq = kip.interruptThread(line);
+                    l4.threadControl(irq, irq, ThreadId.NIL, irq, -1);
+                }
             }
             attachedLines.clear();
             Drivers.ok(l4);
@@ -189,7 +227,7 @@ public final class RootTask implements Program {
                 } else {
                     Drivers.error(l4, answer);
                 }
-                l4.reply(w[1]);
+                Names.answer(l4, caps, w[1]);
             }
         }
     }
@@ -243,7 +281,49 @@ public final class RootTask implements Program {
      */
     public static void exit(L4 l4) {
         l4.setMr(0, MsgTag.make(Protocol.ROOT_EXIT, 0, 0));
-        l4.call(l4.kernelInterface().rootTask());
+        l4.call(Names.root(l4));
+    }
+
+    /**
+     * Capabilities: answers a lookup with a new gate to {@code thread} labelled with the client's
+     * id, granted (send and grant rights) into the client's object window; MR1 is the thread's id.
+     */
+    private void giveGate(L4 l4, long client, long thread) {
+        flush(l4, SCRATCH, 0); // a gate whose reply failed may still be here
+        if (l4.commControl(Comm.GATE, Comm.selector(SCRATCH), thread, client) == 0) {
+            Drivers.error(l4, Protocol.E_NOT_AVAILABLE);
+            return;
+        }
+        l4.setMr(1, thread);
+        Items.putGrant(l4, 2, Comm.objectFpage(SCRATCH, 0, Comm.SEND | Comm.GRANT), 0);
+        l4.setMr(0, MsgTag.make(Protocol.OK, 1, 2));
+    }
+
+    /** Capabilities: removes the root task's capabilities in slots [first, first + 2^log2) and everything derived from them. */
+    private static void flush(L4 l4, int first, int log2) {
+        l4.setMr(0, Comm.objectFpage(first, log2, Comm.SEND | Comm.RECEIVE | Comm.GRANT));
+        l4.unmap(0x40);
+    }
+
+    /**
+     * Capabilities: gives module {@code i}'s new task {@code id} its gates to the root task and to
+     * sigma0 (labelled with {@code id}), mapped from the root task's slots for the module (whose
+     * earlier gates, to a task since deleted, are revoked first). Returns null, or what failed.
+     */
+    private String giveBootGates(L4 l4, int i, long id) {
+        int first = MODULE_GATES + 2 * i;
+        if (first + 1 >= Comm.SLOTS) {
+            return "no room for its gates in the root task's object space";
+        }
+        flush(l4, first, 1);
+        Kip kip = l4.kernelInterface();
+        if (l4.commControl(Comm.GATE, Comm.selector(first), l4.myGlobalId(), id) == 0
+                || l4.commControl(Comm.GATE, Comm.selector(first + 1), kip.sigma0(), id) == 0
+                || l4.commControl(Comm.MAP, id, Comm.objectFpage(first, 1, Comm.SEND),
+                        Comm.selector(Names.ROOT_SLOT)) == 0) {
+            return "CommControl (its gates): " + kola.abi.KernelError.describe(l4.errorCode());
+        }
+        return null;
     }
 
     private static void reply(L4 l4, long word) {
@@ -276,6 +356,12 @@ public final class RootTask implements Program {
             l4.kdbPrint("cannot start " + m.name() + ": " + failure);
             return ThreadId.NIL;
         }
+        failure = caps && !m.isMachineCode() ? giveBootGates(l4, i, id) : null;
+        if (failure != null) {
+            l4.kdbPrint("cannot start " + m.name() + ": " + failure);
+            l4.threadControl(id, ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, -1);
+            return ThreadId.NIL;
+        }
         firstThread[i] = id;
         threadCount[i] = 1;
         threadsById.put(id, new ThreadRecord(i, 0));
@@ -305,8 +391,11 @@ public final class RootTask implements Program {
         Kip kip = l4.kernelInterface();
         boolean granted = r != null && line >= 0 && line < kip.interruptLines()
                 && kip.bootModules().get(r.module()).args().contains("irq=" + line);
+        if (granted && caps) {
+            granted = attachNotification(l4, client, (int) line);
+        }
         long irq = granted ? kip.interruptThread((int) line) : ThreadId.NIL;
-        if (!granted || l4.threadControl(irq, irq, ThreadId.NIL, client, -1) == 0) {
+        if (!granted || !caps && l4.threadControl(irq, irq, ThreadId.NIL, client, -1) == 0) {
             Drivers.error(l4, Protocol.E_DENIED);
             return;
         }
@@ -314,6 +403,23 @@ public final class RootTask implements Program {
             attachedLines.add((int) line);
         }
         Drivers.ok(l4);
+    }
+
+    /**
+     * Capabilities: binds interrupt line {@code line} to the root task's notification for it (made
+     * the first time) and maps that, receive right only, into the client's {@link Names#IRQ_SLOT}.
+     */
+    private static boolean attachNotification(L4 l4, long client, int line) {
+        long sel = Comm.selector(IRQ_BASE + line);
+        if (IRQ_BASE + line >= MODULE_GATES) {
+            return false;
+        }
+        if (l4.commControl(Comm.LOOKUP, sel, 0, 0) == 0 && l4.commControl(Comm.NOTIFICATION, sel, 0, 0) == 0) {
+            return false;
+        }
+        return l4.commControl(Comm.IRQ_BIND, line, sel, 1) != 0
+                && l4.commControl(Comm.MAP, client, Comm.objectFpage(IRQ_BASE + line, 0, Comm.RECEIVE),
+                        Comm.selector(Names.IRQ_SLOT)) != 0;
     }
 
     /** A supervised thread died: restart it at its entry, unless its module used up its restarts. */
@@ -334,16 +440,46 @@ public final class RootTask implements Program {
         reply(l4, m.entry((int) r.entry()));
     }
 
-    /** Asks the root task for the first thread of boot module {@code name}; nil if there is none. */
+    /**
+     * Asks the root task for boot module {@code name}; returns how to reach its first thread (its
+     * global id, or under capabilities the selector of the gate the root task granted), nil if
+     * the module has no thread.
+     */
     public static long lookup(L4 l4, String name) {
+        return find(l4, name).name();
+    }
+
+    /** What a lookup found: the name to use in IPC, and the module's first thread's global id (for display). */
+    public record Found(long name, long thread) {
+    }
+
+    private static final Found NOT_FOUND = new Found(ThreadId.NIL, ThreadId.NIL);
+
+    /** {@link #lookup}, with the thread's global id. */
+    public static Found find(L4 l4, String name) {
         Kip kip = l4.kernelInterface();
         Kip.BootModule m = kip.module(name);
         if (m == null) {
-            return ThreadId.NIL;
+            return NOT_FOUND;
+        }
+        boolean caps = kip.capabilities();
+        if (caps && !Names.hasLookupSlot(m.index())) {
+            return NOT_FOUND;
+        }
+        long acceptor = l4.br(0);
+        if (caps) {
+            l4.setBr(0, Items.acceptor(Comm.objectFpage(Names.LOOKUP_BASE + m.index(), 0, 0), false));
         }
         l4.setMr(0, MsgTag.make(Protocol.ROOT_LOOKUP, 1, 0));
         l4.setMr(1, m.index());
-        long tag = l4.call(kip.rootTask());
-        return MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK ? ThreadId.NIL : l4.mr(1);
+        long tag = l4.call(Names.root(l4));
+        if (caps) {
+            l4.setBr(0, acceptor);
+        }
+        if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK || l4.mr(1) == ThreadId.NIL
+                || caps && MsgTag.typed(tag) != 2) {
+            return NOT_FOUND;
+        }
+        return new Found(caps ? Names.lookupSelector(m.index()) : l4.mr(1), l4.mr(1));
     }
 }

@@ -51,7 +51,7 @@ public final class Shell implements Program {
             if (words[0].equals("exit")) {
                 Console.write(l4, console, "bye\n");
                 l4.setMr(0, MsgTag.make(Protocol.ROOT_SHUTDOWN, 0, 0));
-                l4.call(l4.kernelInterface().rootTask());
+                l4.call(Names.root(l4));
                 return;
             }
             Console.write(l4, console, execute(l4, words));
@@ -177,13 +177,13 @@ public final class Shell implements Program {
         if (module == null) {
             return "start: no module " + name + " in this image\n";
         }
-        long running = RootTask.lookup(l4, name);
+        long running = RootTask.find(l4, name).thread();
         if (running != ThreadId.NIL) {
             return "start: " + name + " was started already (thread " + ThreadId.toString(running) + ")\n";
         }
         l4.setMr(1, module.index());
         l4.setMr(0, MsgTag.make(Protocol.ROOT_START, 1, 0));
-        long tag = l4.call(l4.kernelInterface().rootTask());
+        long tag = l4.call(Names.root(l4));
         if (MsgTag.failed(tag) || MsgTag.label(tag) != Protocol.OK) {
             return "start: cannot start " + name + " (see the kernel's messages)\n";
         }
@@ -201,7 +201,7 @@ public final class Shell implements Program {
     private static long rootRequest(L4 l4, long label, long word) {
         l4.setMr(1, word);
         l4.setMr(0, MsgTag.make(label, 1, 0));
-        long tag = l4.call(l4.kernelInterface().rootTask());
+        long tag = l4.call(Names.root(l4));
         return MsgTag.failed(tag) ? Protocol.ERROR : MsgTag.label(tag);
     }
 

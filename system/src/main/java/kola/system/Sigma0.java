@@ -41,6 +41,7 @@ public final class Sigma0 implements Program {
     @Override
     public void run(L4 l4) {
         memory = l4.kernelInterface().memory();
+        boolean caps = Names.capabilities(l4);
         long client = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
@@ -56,7 +57,7 @@ public final class Sigma0 implements Program {
             } else {
                 refuse(l4, Protocol.E_UNKNOWN_REQUEST);
             }
-            client = l4.replyWait(client);
+            client = l4.replyWait(Names.replyTo(caps, client));
         }
     }
 
@@ -186,7 +187,7 @@ public final class Sigma0 implements Program {
 
     /** The sigma0 request of {@code l4}'s thread for {@code fpage} into receive window {@code window}; true if mapped. */
     public static boolean requestPage(L4 l4, long fpage, long window) {
-        long sigma0 = l4.kernelInterface().sigma0();
+        long sigma0 = Names.sigma0(l4);
         long acceptor = l4.br(0);
         l4.setBr(0, Items.acceptor(window, false));
         l4.setMr(1, fpage);

@@ -19,17 +19,21 @@ public final class TimerDriver implements Program {
     private static final long DEADLINE = 0x08;
     private static final long CONTROL = 0x10;
 
-    private record Sleeper(long thread, long deadline) {
+    /** A sleeper: how to answer it (its id, or its saved reply capability) and when. */
+    private record Sleeper(long answer, long deadline) {
     }
 
     private final List<Sleeper> sleepers = new ArrayList<>();
+    private boolean caps;
 
     @Override
     public void run(L4 l4) {
-        long irq = Drivers.setUp(l4, "timer", REGS);
-        if (irq == kola.abi.ThreadId.NIL) {
+        Drivers.Interrupt interrupt = Drivers.setUp(l4, "timer", REGS);
+        if (interrupt == null) {
             return;
         }
+        long irq = interrupt.from();
+        caps = interrupt.capabilities();
         long cyclesPerMicro = l4.kernelInterface().cyclesPerMicrosecond();
         long from = l4.waitAny();
         while (true) {
@@ -41,7 +45,7 @@ public final class TimerDriver implements Program {
             if (from == irq) {
                 wakeDue(l4);
                 program(l4);
-                from = l4.replyWait(irq);
+                from = interrupt.acknowledgeAndWait(l4);
                 continue;
             }
             long label = MsgTag.label(tag);
@@ -51,7 +55,13 @@ public final class TimerDriver implements Program {
                 while (i < sleepers.size() && sleepers.get(i).deadline() <= deadline) {
                     i++;
                 }
-                sleepers.add(i, new Sleeper(from, deadline));
+                long answer = Names.save(l4, caps, from);
+                if (answer == kola.abi.ThreadId.NIL) {
+                    Drivers.error(l4, Protocol.E_NOT_AVAILABLE);
+                    from = l4.replyWait(Names.replyTo(caps, from));
+                    continue;
+                }
+                sleepers.add(i, new Sleeper(answer, deadline));
                 program(l4);
                 from = l4.waitAny();
                 continue;
@@ -64,7 +74,7 @@ public final class TimerDriver implements Program {
             } else {
                 Drivers.error(l4, Protocol.E_BAD_ARGUMENT);
             }
-            from = l4.replyWait(from);
+            from = l4.replyWait(Names.replyTo(caps, from));
         }
     }
 
@@ -72,7 +82,7 @@ public final class TimerDriver implements Program {
         long now = l4.memory().load64(REGS + NOW);
         while (!sleepers.isEmpty() && sleepers.get(0).deadline() <= now) {
             Drivers.ok(l4);
-            l4.reply(sleepers.remove(0).thread());
+            Names.answer(l4, caps, sleepers.remove(0).answer());
         }
     }
 

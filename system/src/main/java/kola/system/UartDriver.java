@@ -25,15 +25,20 @@ public final class UartDriver implements Program {
     private final byte[] buffer = new byte[16 * 1024];
     private int count;
     private long reader = ThreadId.NIL;
+    /** How to answer the waiting reader: its id, or the reply capability saved for it ({@link Names#save}). */
+    private long readerReply = ThreadId.NIL;
+    private boolean caps;
     private boolean ended;
     private int starts;
 
     @Override
     public void run(L4 l4) {
-        long irq = Drivers.setUp(l4, "uart", REGS);
-        if (irq == ThreadId.NIL) {
+        Drivers.Interrupt interrupt = Drivers.setUp(l4, "uart", REGS);
+        if (interrupt == null) {
             return;
         }
+        long irq = interrupt.from();
+        caps = interrupt.capabilities();
         if (starts++ > 0) {
             l4.kdbPrint("driver restarted (start " + starts + ")");
         }
@@ -47,7 +52,7 @@ public final class UartDriver implements Program {
             if (from == irq) {
                 drain(l4);
                 answerReader(l4);
-                from = l4.replyWait(irq); // the acknowledgement unmasks the line
+                from = interrupt.acknowledgeAndWait(l4); // the acknowledgement unmasks the line
                 continue;
             }
             long label = MsgTag.label(tag);
@@ -66,6 +71,8 @@ public final class UartDriver implements Program {
                     Drivers.error(l4, Protocol.E_DENIED);
                 } else {
                     reader = from;
+                    Names.drop(l4, caps, readerReply); // a read it asked for before and gave up (capabilities)
+                    readerReply = Names.save(l4, caps, from);
                     if (count == 0 && !ended) {
                         from = l4.waitAny(); // answered when bytes come
                         continue;
@@ -76,14 +83,14 @@ public final class UartDriver implements Program {
                 }
             } else if (label == Protocol.UART_CRASH) {
                 Drivers.ok(l4);
-                l4.reply(from);
+                l4.reply(Names.replyTo(caps, from));
                 throw new IllegalStateException("uart driver crashed on request");
             } else if (label == Protocol.PING) {
                 Drivers.ok(l4);
             } else {
                 Drivers.error(l4, Protocol.E_UNKNOWN_REQUEST);
             }
-            from = l4.replyWait(from);
+            from = l4.replyWait(Names.replyTo(caps, from));
         }
     }
 
@@ -109,7 +116,8 @@ public final class UartDriver implements Program {
         }
         count -= n;
         l4.setMr(0, MsgTag.make(Protocol.OK, words, 0));
-        l4.reply(reader);
+        Names.answer(l4, caps, readerReply);
         reader = ThreadId.NIL;
+        readerReply = ThreadId.NIL;
     }
 }
