@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import kola.abi.Program;
+import kola.kernel.CommModel;
 import kola.kernel.ElfProgram;
 import kola.kernel.Image;
+import kola.kernel.KmemModel;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -24,6 +26,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  * <pre>
  * programs: [Echo.java, lib/, more.jar]   # optional: sources, jars, class or source directories,
  *                                         # relative to this file; sources are compiled on load
+ * comm: capabilities                      # optional: the communication model (default global-ids;
+ *                                         # --comm on the command line wins)
+ * kmem: quota                             # optional: the kernel-memory model (default pool; --kmem wins)
  * modules:
  *   - name: sigma0            # first: sigma0
  *     program: Sigma0         # a class from programs (default package too), else of kola.system,
@@ -51,6 +56,36 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 final class ImageFile {
     private ImageFile() {
+    }
+
+    /** The communication and kernel-memory models an image asks for ({@code comm:}, {@code kmem:}); null where it says nothing. */
+    record Models(CommModel comm, KmemModel kmem) {
+    }
+
+    /** The models the image in {@code file} asks for; the file must load ({@link #load}) first. */
+    static Models models(Path file) {
+        try (Reader r = Files.newBufferedReader(file)) {
+            Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            return root instanceof Map<?, ?> top ? models(file.toString(), top) : new Models(null, null);
+        } catch (IOException | YAMLException e) {
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static Models models(String where, Map<?, ?> top) {
+        CommModel comm = null;
+        KmemModel kmem = null;
+        try {
+            if (top.containsKey("comm")) {
+                comm = CommModel.of(String.valueOf(top.get("comm")));
+            }
+            if (top.containsKey("kmem")) {
+                kmem = KmemModel.of(String.valueOf(top.get("kmem")));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
+        }
+        return new Models(comm, kmem);
     }
 
     /** The image in {@code file}, its shell modules without command echo. */
@@ -83,10 +118,11 @@ final class ImageFile {
             throw new IllegalArgumentException(where + ": expected a mapping with a 'modules' list");
         }
         for (Object key : top.keySet()) {
-            if (!"modules".equals(key) && !"programs".equals(key)) {
-                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (modules, programs)");
+            if (!List.of("modules", "programs", "comm", "kmem").contains(key)) {
+                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (modules, programs, comm, kmem)");
             }
         }
+        models(where, top);
         ProgramSources programs = ProgramSources.NONE;
         if (top.containsKey("programs")) {
             if (!(top.get("programs") instanceof List<?> paths) || paths.isEmpty()

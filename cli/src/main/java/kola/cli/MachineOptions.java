@@ -31,7 +31,8 @@ final class MachineOptions {
             description = "Communication control model: global-ids, clans, redirection, redirectors, pclans, "
                     + "virtual-threads, capabilities (paper section 4.1; see docs/EXPERIMENTS.md). Default: "
                     + "capabilities for Kola's own systems (the default system, the demos), global-ids for images "
-                    + "of your own programs and kola exec (X.2 programs name threads by global id).")
+                    + "of your own programs and kola exec (X.2 programs name threads by global id), unless the "
+                    + "image says 'comm:'.")
     CommModel comm;
 
     /** The model when {@code --comm} is not given: capabilities, unless the command runs programs of the user's ({@link #userPrograms}). */
@@ -47,10 +48,27 @@ final class MachineOptions {
         return comm != null ? comm : fallback;
     }
 
+    /** The models an image asks for ({@code comm:}, {@code kmem:}; null: no preference); the command line's win. */
+    void imageModels(CommModel imageComm, KmemModel imageKmem) {
+        if (imageComm != null) {
+            fallback = imageComm;
+        }
+        if (imageKmem != null) {
+            kmemFallback = imageKmem;
+        }
+    }
+
+    /** The kernel-memory model the kernel boots with. */
+    KmemModel kmem() {
+        return kmem != null ? kmem : kmemFallback;
+    }
+
     @Option(names = "--kmem", paramLabel = "MODEL", converter = KmemConverter.class,
-            description = "Kernel-memory model: pool (default; L4's central pool), quota (hierarchical quotas; "
-                    + "paper section 4.2).")
-    KmemModel kmem = KmemModel.POOL;
+            description = "Kernel-memory model: pool (default, unless the image says 'kmem:'; L4's central pool), "
+                    + "quota (hierarchical quotas; paper section 4.2).")
+    KmemModel kmem;
+
+    private KmemModel kmemFallback = KmemModel.POOL;
 
     /** Picocli's converter for {@code --kmem}. */
     static final class KmemConverter implements picocli.CommandLine.ITypeConverter<KmemModel> {
@@ -105,7 +123,7 @@ final class MachineOptions {
 
     KernelConfig kernelConfig() {
         check();
-        return KernelConfig.defaults().withKernelMemory(kernelMemory).withComm(comm()).withKmem(kmem);
+        return KernelConfig.defaults().withKernelMemory(kernelMemory).withComm(comm()).withKmem(kmem());
     }
 
     /** Refuses sizes the machine or kernel cannot take, naming the option and the limit. */

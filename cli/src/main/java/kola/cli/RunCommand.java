@@ -47,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
                 machine.userPrograms();
             }
             image = imageFile == null ? Images.defaultImage(echo) : ImageFile.load(imageFile, echo);
+            if (imageFile != null) {
+                ImageFile.Models models = ImageFile.models(imageFile);
+                machine.imageModels(models.comm(), models.kmem());
+            }
         } catch (FileNotFoundException e) {
             System.err.println("kola: --script " + script + ": cannot read: " + Problems.why(e));
             return 2;

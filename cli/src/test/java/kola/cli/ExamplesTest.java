@@ -53,6 +53,22 @@ class ExamplesTest {
     }
 
     @Test
+    void capabilitiesCounterKeepsOneCountPerGateLabel() {
+        List<String> lines = run(EXAMPLES.resolve("capabilities/image.yaml"));
+        assertEquals(List.of(
+                "counter: serving under capabilities",
+                "alice: add 1 -> 1",
+                "alice: add 2 -> 3",
+                "alice: add 3 -> 6",
+                "alice: the counter by its global id: no such partner (send phase)",
+                "alice: a slot it was never given: no such partner (send phase)",
+                "bob: add 10 -> 10",
+                "bob: add 20 -> 30",
+                "bob: the counter by its global id: no such partner (send phase)",
+                "bob: a slot it was never given: no such partner (send phase)"), lines);
+    }
+
+    @Test
     void privatePagerGivesEachTaskItsOwnFrame() throws IOException {
         List<String> lines = run(EXAMPLES.resolve("pager/image.yaml"));
         assertEquals(6, lines.size(), lines::toString);
@@ -102,7 +118,7 @@ class ExamplesTest {
         try (Stream<Path> s = Files.list(EXAMPLES)) {
             examples = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("driver", "echo", "pager", "riscv"), examples);
+        assertEquals(List.of("capabilities", "driver", "echo", "pager", "riscv"), examples);
         for (String name : examples) {
             assertTrue(Files.isRegularFile(EXAMPLES.resolve(name).resolve("image.yaml")), name);
             String command = "./kola run examples/" + name + "/image.yaml";

@@ -55,6 +55,8 @@ final class Ipc {
     private final CommunicationModel comm;
     /** The route of the message being sent: filled by the model, read at once. */
     private final Route route = new Route();
+    /** Whether the model has object spaces: reply capabilities, saved replies, notifications (read once, off the thread-id path). */
+    private final boolean objectSpaces;
     private final EventLog events;
     /** The typed words of the message being transferred, read once from the sender's registers. */
     private final long[] items = new long[MsgTag.MESSAGE_REGISTERS];
@@ -69,6 +71,7 @@ final class Ipc {
         this.clock = kernel.clock;
         this.cpu = kernel.cpu;
         this.comm = kernel.comm;
+        this.objectSpaces = comm.hasReplyCapability() || comm instanceof VirtualThreads;
         this.events = kernel.events;
     }
 
@@ -180,16 +183,18 @@ final class Ipc {
     private void receive(Tcb t, long from, long micros, long timeoutWord) {
         while (true) {
             Tcb sender;
-            Notification n = from == ThreadId.ANY || t.kernelIpc != Tcb.NO_KERNEL_IPC ? null : comm.notification(t, from);
-            if (n != null) {
-                waitNotification(t, n, from, micros, timeoutWord);
-                return;
+            if (objectSpaces && from != ThreadId.ANY && t.kernelIpc == Tcb.NO_KERNEL_IPC) {
+                Notification n = comm.notification(t, from);
+                if (n != null) {
+                    waitNotification(t, n, from, micros, timeoutWord);
+                    return;
+                }
             }
             if (from == ThreadId.ANY) {
                 sender = t.sendHead;
-                Notification bound = t.boundNotification;
-                if (sender == null && bound != null && bound.word != 0 && t.kernelIpc == Tcb.NO_KERNEL_IPC) {
-                    collect(t, bound, kola.abi.Comm.NOTIFIED);
+                if (sender == null && t.boundNotification != null && t.boundNotification.word != 0
+                        && t.kernelIpc == Tcb.NO_KERNEL_IPC) {
+                    collect(t, t.boundNotification, kola.abi.Comm.NOTIFIED);
                     return;
                 }
             } else {
@@ -317,39 +322,61 @@ final class Ipc {
                 return false;
             }
             route.deliver(dest, self.id);
-        } else if (to == kola.abi.Comm.REPLY && comm.hasReplyCapability()) {
-            Tcb caller = self.replyCaller;
-            self.replyCaller = null; // one shot, used or not
+        } else if (objectSpaces && comm.hasReplyCapability() && isReply(self, to)) {
+            if (!replyRoute(self, to)) {
+                return false;
+            }
+        } else if (!comm.route(self, to, route)) {
+            return false;
+        }
+        if ((tag & MsgTag.PROPAGATED) != 0 && self.kernelIpc == Tcb.NO_KERNEL_IPC && propagate(self)) {
+            return true;
+        }
+        self.propagating = false;
+        self.sendId = route.senderId;
+        self.sendIntended = route.intended;
+        return true;
+    }
+
+    /** Whether {@code to} names the reply capability or a saved one in {@code self}'s object space. */
+    private static boolean isReply(Tcb self, long to) {
+        return to == kola.abi.Comm.REPLY
+                || CapabilitySpaces.lookup(self.space, to) instanceof CapNode cap && cap.object instanceof ReplyObject;
+    }
+
+    /** Routes a reply through the reply capability or a saved one (one shot, used or not); false if its caller no longer waits. */
+    private boolean replyRoute(Tcb self, long to) {
+        Tcb caller;
+        if (to == kola.abi.Comm.REPLY) {
+            caller = self.replyCaller;
+            self.replyCaller = null;
             if (caller == null || caller.replier != self || caller.callSerial != self.replySerial
                     || caller.state != Tcb.RECEIVING) {
                 return false;
             }
-            route.deliver(caller, caller.waitFrom);
-        } else if (comm.hasReplyCapability() && CapabilitySpaces.lookup(self.space, to) instanceof CapNode cap
-                && cap.object instanceof ReplyObject reply) {
-            // A saved reply capability: one shot, used or not.
+        } else {
+            CapNode cap = CapabilitySpaces.lookup(self.space, to);
+            ReplyObject reply = (ReplyObject) cap.object;
             boolean valid = (cap.rights & kola.abi.Comm.SEND) != 0 && reply.valid();
             k.caps.consume(cap);
             if (!valid) {
                 return false;
             }
-            route.deliver(reply.caller, reply.caller.waitFrom);
-        } else if (!comm.route(self, to, route)) {
+            caller = reply.caller;
+        }
+        route.deliver(caller, caller.waitFrom);
+        return true;
+    }
+
+    /** A propagated message (X.2): it goes as its virtual sender if the model allows it. */
+    private boolean propagate(Tcb self) {
+        Tcb virtual = k.threads.lookup(self.virtualSender);
+        if (virtual == null || virtual == self || !comm.mayPropagate(self, virtual, route.target)) {
             return false;
         }
-        if ((tag & MsgTag.PROPAGATED) != 0 && self.kernelIpc == Tcb.NO_KERNEL_IPC) {
-            Tcb virtual = k.threads.lookup(self.virtualSender);
-            if (virtual != null && virtual != self && comm.mayPropagate(self, virtual, route.target)) {
-                route.senderId = virtual.id;
-                self.sendIntended = route.intended;
-                self.sendId = route.senderId;
-                self.propagating = true;
-                return true;
-            }
-        }
-        self.propagating = false;
-        self.sendId = route.senderId;
         self.sendIntended = route.intended;
+        self.sendId = virtual.id;
+        self.propagating = true;
         return true;
     }
 
