@@ -97,4 +97,19 @@ class CommOptionTest {
         ImageFileTest.Cli ok = ImageFileTest.kola("demo", "ipc", "--kmem", "quota");
         assertEquals(0, ok.code(), ok.err());
     }
+
+    @Test
+    void anImageNamesItsModelsAndABadNameIsOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String modules = "modules:\n  - {name: sigma0, program: Sigma0}\n  - {name: roottask, program: RootTask}\n";
+        for (String bad : List.of("comm: telepathy\n", "kmem: magic\n", "comm: [capabilities]\n")) {
+            java.nio.file.Path image = java.nio.file.Files.writeString(dir.resolve("bad.yaml"), bad + modules);
+            ImageFileTest.Cli r = ImageFileTest.kola("run", image.toString());
+            assertEquals(2, r.code(), bad);
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains(image.toString()) && r.err().contains("unknown"), r.err());
+        }
+        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("good.yaml"), "comm: capabilities\nkmem: quota\n" + modules);
+        ImageFileTest.Cli r = ImageFileTest.kola("run", good.toString());
+        assertEquals(0, r.code(), r.err());
+    }
 }
