@@ -109,16 +109,22 @@ class ImageFileTest {
     record Cli(int code, String out, String err) {
     }
 
+    /**
+     * Serialises the runs that swap System.in, out and err. A lock, not a monitor: the kernel runs
+     * its tasks' continuations on this thread, and is not run while the thread holds a monitor.
+     */
+    private static final java.util.concurrent.locks.ReentrantLock STREAMS = new java.util.concurrent.locks.ReentrantLock();
+
     /** {@code kola run ARGS} with {@code stdin} as standard input (not a terminal). */
     static ImageFileTest.Cli kolaRun(String image, String stdin) {
-        synchronized (ImageFileTest.class) {
-            InputStream old = System.in;
-            try {
-                System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-                return kola("run", image);
-            } finally {
-                System.setIn(old);
-            }
+        STREAMS.lock();
+        InputStream old = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            return kola("run", image);
+        } finally {
+            System.setIn(old);
+            STREAMS.unlock();
         }
     }
 
@@ -127,7 +133,8 @@ class ImageFileTest {
         return kolaRun(image, "");
     }
 
-    static synchronized Cli kola(String... args) {
+    static Cli kola(String... args) {
+        STREAMS.lock();
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -140,6 +147,7 @@ class ImageFileTest {
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
+            STREAMS.unlock();
         }
     }
 
