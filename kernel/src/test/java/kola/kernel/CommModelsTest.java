@@ -554,4 +554,23 @@ class CommModelsTest {
         h.assertNoFailures();
         assertEquals(List.of("open receive: true bits 6", "unbound: " + IpcError.TIMEOUT + " false", "c signals 0", "c signals 0"), seen);
     }
+
+    /** The KIP says which model runs: in the task's view of it and in the frame's word 0x38. */
+    @Test
+    void theKipNamesTheModelInEverySpace() {
+        for (CommModel model : CommModel.values()) {
+            KernelHarness h = harness(model);
+            List<Long> seen = new ArrayList<>();
+            h.root(l4 -> h.startTask(l4, S, "s", 0, 100));
+            h.module("s", l4 -> {
+                seen.add((long) l4.kernelInterface().commModel());
+                seen.add(l4.memory().load64(KernelHarness.KIP_BASE + kola.abi.Kip.COMM_MODEL_OFFSET));
+                seen.add(l4.kernelInterface().capabilities() ? 1L : 0L);
+            });
+            h.run();
+            h.assertNoFailures();
+            long want = model.kipWord();
+            assertEquals(List.of(want, want, model == CommModel.CAPABILITIES ? 1L : 0L), seen, model.label());
+        }
+    }
 }
