@@ -183,20 +183,11 @@ final class Ipc {
     private void receive(Tcb t, long from, long micros, long timeoutWord) {
         while (true) {
             Tcb sender;
-            if (objectSpaces && from != ThreadId.ANY && t.kernelIpc == Tcb.NO_KERNEL_IPC) {
-                Notification n = comm.notification(t, from);
-                if (n != null) {
-                    waitNotification(t, n, from, micros, timeoutWord);
-                    return;
-                }
+            if (objectSpaces && notified(t, from, micros, timeoutWord)) {
+                return;
             }
             if (from == ThreadId.ANY) {
                 sender = t.sendHead;
-                if (sender == null && t.boundNotification != null && t.boundNotification.word != 0
-                        && t.kernelIpc == Tcb.NO_KERNEL_IPC) {
-                    collect(t, t.boundNotification, kola.abi.Comm.NOTIFIED);
-                    return;
-                }
             } else {
                 long key = t.kernelIpc != Tcb.NO_KERNEL_IPC ? from : comm.source(t, from);
                 if (key == CommunicationModel.NO_SOURCE) {
@@ -245,6 +236,32 @@ final class Ipc {
                 cpu.updatePreemptAt();
             }
         }
+    }
+
+    /**
+     * The notification side of a receive, under the object-space models (kept out of
+     * {@link #receive} so that the thread-id path stays small enough to inline): a closed
+     * receive from a notification collects its bits or waits for them; an open receive with
+     * nothing queued takes the bits of the thread's bound notification. True if it did either.
+     */
+    private boolean notified(Tcb t, long from, long micros, long timeoutWord) {
+        if (t.kernelIpc != Tcb.NO_KERNEL_IPC) {
+            return false;
+        }
+        if (from != ThreadId.ANY) {
+            Notification n = comm.notification(t, from);
+            if (n == null) {
+                return false;
+            }
+            waitNotification(t, n, from, micros, timeoutWord);
+            return true;
+        }
+        Notification bound = t.boundNotification;
+        if (t.sendHead != null || bound == null || bound.word == 0) {
+            return false;
+        }
+        collect(t, bound, kola.abi.Comm.NOTIFIED);
+        return true;
     }
 
     /**
