@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
                 + "  comm   communication control (paper section 4.1): IPCs and cycles per message across a%n"
                 + "         protection boundary, threads found by scanning, Shapiro's silent client, a covert channel%n"
                 + "         through the thread-id space, a monitor interposed without the client's knowledge%n"
-                + "  kmem   kernel memory (paper section 4.2): a hog's denial of service under each model")
+                + "  kmem   kernel memory (paper section 4.2): a hog's denial of service, and who pays for a%n"
+                + "         server's maps into a client, under each model")
 final class ExperimentCommand implements Callable<Integer> {
     @Parameters(paramLabel = "EXPERIMENT", description = "comm or kmem")
     String experiment;

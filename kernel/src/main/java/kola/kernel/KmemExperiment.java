@@ -66,7 +66,85 @@ public final class KmemExperiment {
             rows.add(new CommExperiment.Row(m, "hog-objects-before-refused", out[0], "objects"));
             rows.add(new CommExperiment.Row(m, "hog-kernel-bytes", out[2], "bytes"));
             rows.add(new CommExperiment.Row(m, "victim-refused", out[1], "bool"));
+            rows.addAll(whoPays(model));
         }
         return rows;
+    }
+
+    /** Pages the server maps into the client in the who-pays workload, one per 2 MiB region (each needs a leaf page table). */
+    static final int SERVER_PAGES = 16;
+    private static final long SERVER_WINDOW = 0x1000_0000L;
+    private static final long CLIENT_BASE = 0x4000_0000L;
+
+    /**
+     * Who pays (paper section 4.2): a server maps pages into a client, one per 2 MiB region, so
+     * each costs the client a mapping node and a page-table frame. Which account is charged,
+     * and can the server exhaust the client's kernel memory (the client then cannot make an
+     * object of its own)? Under quotas each task has 32 KiB above what it held at start.
+     */
+    private static List<CommExperiment.Row> whoPays(KmemModel model) {
+        long[] out = new long[5]; // client bytes before, after; server bytes before, after; client refused
+        long server = HOG;
+        long client = VICTIM;
+        Image image = Image.builder(() -> l4 -> {
+            // Sigma0: maps the megabyte the server asks for (MR1 its physical base) into the server's window.
+            while (true) {
+                long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+                long base = l4.mr(1);
+                l4.setMr(0, kola.abi.MsgTag.make(0, 0, 2));
+                kola.abi.Items.putMap(l4, 1, kola.abi.Fpage.of(base, 20, kola.abi.Fpage.RWX), 0);
+                l4.ipc(from, ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.ZERO));
+            }
+        }, () -> l4 -> {
+            for (long t : new long[] {server, client}) {
+                l4.threadControl(t, t, l4.myGlobalId(), ThreadId.NIL, -1L);
+                l4.spaceControl(t, 0, kola.abi.Kip.STANDARD_KIP_AREA, kola.abi.Kip.STANDARD_UTCB_AREA, ThreadId.NIL);
+                l4.threadControl(t, t, ThreadId.NIL, ThreadId.NIL, kola.abi.Fpage.base(kola.abi.Kip.STANDARD_UTCB_AREA));
+                l4.kmemControl(t, Kmem.UNCHANGED);
+                l4.kmemControl(t, l4.ret(Kmem.OUT_HELD) + 2 * QUOTA_ROOM);
+                long ip = l4.kernelInterface().module("task").entry(t == server ? 0 : 1);
+                l4.schedule(t, -1, -1, t == server ? 90 : 100, -1);
+                l4.exchangeRegisters(t, kola.abi.ExRegs.SET_SP_IP | kola.abi.ExRegs.RESUME, 0, ip, 0, 0, ThreadId.NIL);
+            }
+        }).module("task", () -> l4 -> {
+            if ((l4.startIp() & 0xFFFF_FFFFL) == 0) { // the server
+                l4.kmemControl(server, Kmem.UNCHANGED);
+                out[2] = l4.ret(Kmem.OUT_HELD);
+                l4.setBr(0, kola.abi.Items.acceptor(kola.abi.Fpage.of(SERVER_WINDOW, 20, 0), false));
+                l4.setMr(0, kola.abi.MsgTag.make(0, 1, 0));
+                l4.setMr(1, 0x0400_0000L);
+                long sigma0 = l4.kernelInterface().sigma0();
+                l4.ipc(sigma0, sigma0, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+                for (int i = 0; i < SERVER_PAGES; i++) {
+                    l4.setMr(0, kola.abi.MsgTag.make(0, 0, 2));
+                    kola.abi.Items.putMap(l4, 1, kola.abi.Fpage.of(SERVER_WINDOW + i * 4096L, 12, kola.abi.Fpage.R | kola.abi.Fpage.W),
+                            CLIENT_BASE + i * (2L << 20));
+                    l4.ipc(client, ThreadId.NIL, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+                }
+                l4.kmemControl(server, Kmem.UNCHANGED);
+                out[3] = l4.ret(Kmem.OUT_HELD);
+                return;
+            }
+            // The client: takes what the server maps, then tries to make an object of its own.
+            l4.kmemControl(client, Kmem.UNCHANGED);
+            out[0] = l4.ret(Kmem.OUT_HELD);
+            for (int i = 0; i < SERVER_PAGES; i++) {
+                l4.setBr(0, kola.abi.Items.acceptor(kola.abi.Fpage.COMPLETE, false));
+                l4.ipc(ThreadId.NIL, server, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+            }
+            l4.kmemControl(client, Kmem.UNCHANGED);
+            out[1] = l4.ret(Kmem.OUT_HELD);
+            out[4] = l4.commControl(Comm.NOTIFICATION, Comm.selector(1), 0, 0) == 1 ? 0
+                    : l4.errorCode() == KernelError.OUT_OF_MEMORY ? 1 : -1;
+        }, 100, List.of()).build();
+        Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
+                KernelConfig.defaults().withKernelMemory(POOL).withKmem(model), image,
+                new PrintStream(OutputStream.nullOutputStream()));
+        k.run(5_000_000);
+        String m = model.label();
+        return List.of(
+                new CommExperiment.Row(m, "client-bytes-from-server-maps", out[1] - out[0], "bytes"),
+                new CommExperiment.Row(m, "server-bytes-from-its-maps", out[3] - out[2], "bytes"),
+                new CommExperiment.Row(m, "client-starved-by-server", out[4], "bool"));
     }
 }
