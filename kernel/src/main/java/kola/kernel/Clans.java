@@ -35,13 +35,14 @@ final class Clans extends ThreadIdModel {
     @Override
     boolean onPath(Tcb actual, Tcb virtual, Tcb dest) {
         Space chief = actual.space;
-        return virtual.space.chief != dest.space.chief && (heads(chief, virtual.space) || heads(chief, dest.space));
+        long bound = chainBound();
+        return virtual.space.chief != dest.space.chief && (heads(chief, virtual.space, bound) || heads(chief, dest.space, bound));
     }
 
-    /** Whether {@code chief} is a chief above {@code s}. */
-    private boolean heads(Space chief, Space s) {
+    /** Whether {@code chief} is a chief above {@code s}, looking at most {@code bound} chiefs up. */
+    static boolean heads(Space chief, Space s, long bound) {
         Space c = s.chief;
-        for (long i = 0, n = chainBound(); i < n && c != null; i++, c = c.chief) {
+        for (long i = 0; i < bound && c != null; i++, c = c.chief) {
             if (c == chief) {
                 return true;
             }

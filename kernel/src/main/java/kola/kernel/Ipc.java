@@ -62,6 +62,10 @@ final class Ipc {
     private final long[] items = new long[MsgTag.MESSAGE_REGISTERS];
     /** The string buffers of the receiver, read once from its buffer registers. */
     private final long[] stringDst = new long[Tcb.BUFFER_REGISTERS];
+    /** What {@link #fit} found: the part of the send fpage that moves, where it lands, and its log2 size. */
+    private long fitSource;
+    private long fitDest;
+    private int fitSize;
     /** Senders whose send phase completed while they were blocked and that still have a receive phase. */
     private Tcb workHead;
     private Tcb workTail;
@@ -604,59 +608,44 @@ final class Ipc {
     }
 
     /**
-     * Fits the item's fpage into the receive window (L4 X.2: if s ≤ w the fpage lands at window
-     * base + (send base mod 2^w), rounded down to 2^s; if s > w the 2^w part the send base selects
-     * fills the window) and maps or grants it. False if kernel memory ran out.
+     * Fits the item's fpage, memory or object, into the receive window ({@link #fit}) and maps or
+     * grants it. False if kernel memory ran out.
      */
     private boolean mapItem(Tcb from, Tcb to, long acceptor, long w0, long fpage) {
         long window = Items.window(acceptor);
-        if (Comm.isObjectFpage(fpage)) {
-            return mapCapabilities(from, to, window, w0, fpage);
-        }
-        long windowBase = Fpage.isComplete(window) ? 0 : Fpage.base(window);
-        int w = Fpage.isComplete(window) ? Fpage.MAX_SIZE_LOG2 : Fpage.sizeLog2(window);
-        int s = Fpage.sizeLog2(fpage);
-        long sendBase = Items.sendBase(w0);
-        long srcBase = Fpage.base(fpage);
-        long destBase;
-        int size;
-        if (s <= w) {
-            destBase = windowBase + ((sendBase & ((1L << w) - 1)) & ~((1L << s) - 1));
-            size = s;
+        boolean object = Comm.isObjectFpage(fpage);
+        if (object) {
+            // Capabilities land in an object window by the same rule, slot i counted as address i << 12.
+            fit(Comm.selector(Comm.firstSlot(fpage)), Comm.sizeLog2(fpage) + 12,
+                    Comm.selector(Comm.firstSlot(window)), Comm.sizeLog2(window) + 12, Items.sendBase(w0));
         } else {
-            srcBase += (sendBase & ((1L << s) - 1)) & ~((1L << w) - 1);
-            destBase = windowBase;
-            size = w;
+            fit(Fpage.base(fpage), Fpage.sizeLog2(fpage), Fpage.isComplete(window) ? 0 : Fpage.base(window),
+                    Fpage.isComplete(window) ? Fpage.MAX_SIZE_LOG2 : Fpage.sizeLog2(window), Items.sendBase(w0));
         }
         boolean grant = Items.type(w0) == Items.GRANT;
-        events.record(KernelEvents.MAP, from.id, to.id, destBase | (grant ? 1 : 0));
-        return k.mdb.map(from.space, srcBase, size, Fpage.rights(fpage), to.space, destBase, grant);
+        events.record(KernelEvents.MAP, from.id, to.id, fitDest | (object ? Comm.OBJECT_FPAGE : 0) | (grant ? 1 : 0));
+        if (object) {
+            return k.caps.map(from.space, (int) (fitSource >>> 12), 1 << (fitSize - 12), Fpage.rights(fpage), to.space,
+                    (int) (fitDest >>> 12), grant);
+        }
+        return k.mdb.map(from.space, fitSource, fitSize, Fpage.rights(fpage), to.space, fitDest, grant);
     }
 
     /**
-     * Maps or grants capabilities: the slots of the object fpage land in the receiver's object
-     * window as pages land in a memory window (the send base, in slots, picks the place when the
-     * window is larger; the window's size bounds how many). False if kernel memory ran out.
+     * Fits a send fpage of {@code 2^s} at {@code srcBase} into a receive window of {@code 2^w} at
+     * {@code windowBase} (L4 X.2): if s ≤ w the fpage lands at window base + (send base mod 2^w),
+     * rounded down to 2^s; if s > w the 2^w part the send base selects fills the window.
      */
-    private boolean mapCapabilities(Tcb from, Tcb to, long window, long w0, long fpage) {
-        int s = Comm.sizeLog2(fpage);
-        int w = Comm.sizeLog2(window);
-        int first = Comm.firstSlot(fpage);
-        int windowFirst = Comm.firstSlot(window);
-        long sendBase = Items.sendBase(w0) >>> 12;
-        int dest;
-        int size;
+    private void fit(long srcBase, int s, long windowBase, int w, long sendBase) {
         if (s <= w) {
-            dest = windowFirst + (int) ((sendBase & ((1L << w) - 1)) & ~((1L << s) - 1));
-            size = s;
+            fitSource = srcBase;
+            fitDest = windowBase + ((sendBase & ((1L << w) - 1)) & ~((1L << s) - 1));
+            fitSize = s;
         } else {
-            first += (int) ((sendBase & ((1L << s) - 1)) & ~((1L << w) - 1));
-            dest = windowFirst;
-            size = w;
+            fitSource = srcBase + ((sendBase & ((1L << s) - 1)) & ~((1L << w) - 1));
+            fitDest = windowBase;
+            fitSize = w;
         }
-        boolean grant = Items.type(w0) == Items.GRANT;
-        events.record(KernelEvents.MAP, from.id, to.id, (long) dest << 12 | Comm.OBJECT_FPAGE | (grant ? 1 : 0));
-        return k.caps.map(from.space, first, 1 << size, Fpage.rights(fpage), to.space, dest, grant);
     }
 
     /**

@@ -8,8 +8,4 @@ final class ObjectSpace {
     static final long BYTES = 8L * Comm.SLOTS;
     final CapNode[] slots = new CapNode[Comm.SLOTS];
     int used;
-
-    CapNode get(int slot) {
-        return slot > 0 && slot < slots.length ? slots[slot] : null;
-    }
 }

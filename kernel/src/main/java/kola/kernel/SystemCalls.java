@@ -457,7 +457,7 @@ final class SystemCalls {
                 if (space == null || chief == null || chief.interruptLine >= 0) {
                     return error(self, space == null ? KernelError.INVALID_SPACE : KernelError.INVALID_THREAD);
                 }
-                if (space.activeThreads > 0 || chief.space == space || isChiefAbove(space, chief.space)) {
+                if (space.activeThreads > 0 || chief.space == space || Clans.heads(space, chief.space, k.threads.count() + 1)) {
                     return error(self, KernelError.INVALID_PARAMETER); // static, and no cycle
                 }
                 space.chief = chief.space;
@@ -528,17 +528,6 @@ final class SystemCalls {
                 return error(self, KernelError.INVALID_PARAMETER);
             }
         }
-    }
-
-    /** Whether {@code space} is a chief above {@code s} (so that making s its chief's would close a cycle). */
-    private boolean isChiefAbove(Space space, Space s) {
-        Space c = s.chief;
-        for (long i = 0, n = k.threads.count() + 1; i < n && c != null; i++, c = c.chief) {
-            if (c == space) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---- ThreadSwitch and Schedule ----------------------------------------------------------
