@@ -13,7 +13,6 @@ import kola.abi.MsgTag;
 import kola.abi.Schedule;
 import kola.abi.ThreadId;
 import kola.abi.Timeout;
-import kola.machine.CostModel;
 import kola.machine.Machine;
 
 /**
@@ -65,14 +64,12 @@ public final class CommExperiment {
 
     private static List<Row> throughput(CommModel model, int n) {
         long[] counts = new long[4]; // receipts at intermediaries, at the server, client cycles, client host ns
-        Machine machine = new Machine(Machine.Config.defaults().withUart(null, null));
+        Machine machine = machine();
         kola.machine.CycleClock clock = machine.clock();
         Image image = Image.builder(() -> l4 -> { }, () -> l4 -> setUp(l4, model))
                 .module("task", () -> l4 -> role(l4, model, n, counts, clock), 100, List.of())
                 .build();
-        Kernel k = new Kernel(machine,
-                KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
-        k.run(50_000_000);
+        run(machine, KernelConfig.defaults().withComm(model), image, 50_000_000);
         if (counts[1] != n) {
             throw new IllegalStateException(model.label() + ": the server received " + counts[1] + " of " + n + " messages");
         }
@@ -85,6 +82,24 @@ public final class CommExperiment {
 
     /** The root task: makes the server, the client and the model's intermediaries, and configures the model. */
     private static void setUp(L4 l4, CommModel model) {
+        interpose(l4, model, false);
+        if (objectSpaces(model)) {
+            nameEachOther(l4);
+        }
+        start(l4, S, 0, 150);
+        start(l4, M, 2, 160);
+        start(l4, A, 2, 160);
+        start(l4, B, 2, 160);
+        start(l4, C, 1, 140);
+    }
+
+    /**
+     * Creates the server, the client, the monitor M and the chiefs A and B, and puts the model's
+     * intermediaries between client and server: the chiefs (A over the client, B over the
+     * server), the pair's policy, the client's redirector, or the pclan policy (with
+     * {@code repliesToo}, also from the server's pclan back to the client's).
+     */
+    private static void interpose(L4 l4, CommModel model, boolean repliesToo) {
         for (long t : new long[] {S, C, M, A, B}) {
             create(l4, t);
         }
@@ -97,37 +112,53 @@ public final class CommExperiment {
             case PCLANS -> {
                 l4.commControl(Comm.PCLAN, C, 1, 0);
                 l4.commControl(Comm.PCLAN_POLICY, 1, 0, M);
+                if (repliesToo) {
+                    l4.commControl(Comm.PCLAN_POLICY, 0, 1, M);
+                }
             }
             default -> { }
         }
         for (long t : new long[] {S, C, M, A, B}) {
-            activate(l4, t, model == CommModel.REDIRECTORS && t == C ? M : ThreadId.NIL);
+            activate(l4, t, model == CommModel.REDIRECTORS && t == C ? M : ThreadId.NIL, ThreadId.NIL);
         }
-        if (model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS) {
-            // The root distributes names: c's slot 5 names s; s's slot 7 names c.
-            l4.commControl(Comm.GATE, Comm.selector(1), S, 0x51);
-            l4.commControl(Comm.GATE, Comm.selector(2), C, 0xC);
-            l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(5));
-            l4.commControl(Comm.MAP, S, Comm.objectFpage(2, 0, Comm.SEND), Comm.selector(7));
-        }
-        long ip = 0;
-        start(l4, S, ip, 0, 150);
-        start(l4, M, ip, 2, 160);
-        start(l4, A, ip, 2, 160);
-        start(l4, B, ip, 2, 160);
-        start(l4, C, ip, 1, 140);
     }
 
-    private static void create(L4 l4, long id) {
+    /** Creates thread {@code id} in a space of its own, not yet activated (a chief or pclan can still be set). */
+    static void create(L4 l4, long id) {
         l4.threadControl(id, id, l4.myGlobalId(), ThreadId.NIL, -1L);
     }
 
-    private static void activate(L4 l4, long id, long redirector) {
+    /** Gives {@code id}'s space the standard areas and {@code redirector}, and activates it with {@code pager}. */
+    static void activate(L4 l4, long id, long redirector, long pager) {
         l4.spaceControl(id, 0, Kip.STANDARD_KIP_AREA, Kip.STANDARD_UTCB_AREA, redirector);
-        l4.threadControl(id, id, ThreadId.NIL, ThreadId.NIL, kola.abi.Fpage.base(Kip.STANDARD_UTCB_AREA));
+        l4.threadControl(id, id, ThreadId.NIL, pager, kola.abi.Fpage.base(Kip.STANDARD_UTCB_AREA));
     }
 
-    private static void start(L4 l4, long id, long unused, int entry, int priority) {
+    /** The root task distributes names under the object-space models: c's slot 5 names s, s's slot 7 names c. */
+    private static void nameEachOther(L4 l4) {
+        l4.commControl(Comm.GATE, Comm.selector(1), S, 0x51);
+        l4.commControl(Comm.GATE, Comm.selector(2), C, 0xC);
+        l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(5));
+        l4.commControl(Comm.MAP, S, Comm.objectFpage(2, 0, Comm.SEND), Comm.selector(7));
+    }
+
+    /** Whether the model names partners by object-space slot. */
+    private static boolean objectSpaces(CommModel model) {
+        return model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
+    }
+
+    /** Boots {@code image} on {@code machine} with {@code config}, its console discarded, and runs it for at most {@code traps} kernel entries. */
+    static void run(Machine machine, KernelConfig config, Image image, long traps) {
+        new Kernel(machine, config, image, new PrintStream(OutputStream.nullOutputStream())).run(traps);
+    }
+
+    /** A machine for an experiment: the default one, without console. */
+    static Machine machine() {
+        return new Machine(Machine.Config.defaults().withUart(null, null));
+    }
+
+    /** Gives {@code id} its priority and starts it at entry {@code entry} of module "task". */
+    static void start(L4 l4, long id, int entry, int priority) {
         l4.schedule(id, Schedule.UNCHANGED, Schedule.UNCHANGED, priority, Schedule.UNCHANGED);
         long ip = l4.kernelInterface().module("task").entry(entry);
         l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, ip, 0, 0, ThreadId.NIL);
@@ -136,7 +167,7 @@ public final class CommExperiment {
     /** {@code clock}: the machine's, read by this trusted measuring code for exact simulated cycles. */
     private static void role(L4 l4, CommModel model, int n, long[] counts, kola.machine.CycleClock clock) {
         int entry = (int) (l4.startIp() & 0xFFFF_FFFFL);
-        boolean objects = model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
+        boolean objects = objectSpaces(model);
         switch (entry) {
             case 0 -> { // the server
                 for (int i = 0; i < n; i++) {
@@ -176,17 +207,16 @@ public final class CommExperiment {
     /** A task in its own space, given nothing, probes every name it can guess: how many live partners does it find? */
     private static Row scan(CommModel model) {
         long[] found = new long[1];
-        boolean objects = model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
+        boolean objects = objectSpaces(model);
         Image image = Image.builder(() -> l4 -> { }, () -> l4 -> {
             for (long t : new long[] {S, C, M, SCANNER}) {
                 create(l4, t);
-                activate(l4, t, ThreadId.NIL);
+                activate(l4, t, ThreadId.NIL, ThreadId.NIL);
             }
-            long ip = 0;
             for (long t : new long[] {S, C, M}) {
-                start(l4, t, ip, 0, 50);
+                start(l4, t, 0, 50);
             }
-            start(l4, SCANNER, ip, 1, 60);
+            start(l4, SCANNER, 1, 60);
         }).module("task", () -> l4 -> {
             if ((l4.startIp() & 0xFFFF_FFFFL) == 0) {
                 l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER); // a live thread that waits
@@ -203,9 +233,7 @@ public final class CommExperiment {
                 }
             }
         }, 100, List.of()).build();
-        Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
-                KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
-        k.run(5_000_000);
+        run(machine(), KernelConfig.defaults().withComm(model), image, 5_000_000);
         return new Row(model.label(), "threads-found-by-scanning", found[0], "threads");
     }
 
@@ -230,30 +258,12 @@ public final class CommExperiment {
         if (model == CommModel.GLOBAL_IDS) {
             return List.of(new Row(m, "monitor-interposable", 0, "bool"));
         }
-        boolean objects = model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
+        boolean objects = objectSpaces(model);
         long[] counts = new long[3]; // IPCs received by anyone, client cycles, round trips checked
-        Machine machine = new Machine(Machine.Config.defaults().withUart(null, null));
+        Machine machine = machine();
         kola.machine.CycleClock clock = machine.clock();
         Image image = Image.builder(() -> l4 -> { }, () -> l4 -> {
-            for (long t : new long[] {S, C, M, A, B}) {
-                create(l4, t);
-            }
-            switch (model) {
-                case CLANS -> {
-                    l4.commControl(Comm.CHIEF, C, A, 0);
-                    l4.commControl(Comm.CHIEF, S, B, 0);
-                }
-                case REDIRECTION -> l4.commControl(Comm.POLICY, C, S, M);
-                case PCLANS -> {
-                    l4.commControl(Comm.PCLAN, C, 1, 0);
-                    l4.commControl(Comm.PCLAN_POLICY, 1, 0, M);
-                    l4.commControl(Comm.PCLAN_POLICY, 0, 1, M);
-                }
-                default -> { }
-            }
-            for (long t : new long[] {S, C, M, A, B}) {
-                activate(l4, t, model == CommModel.REDIRECTORS && t == C ? M : ThreadId.NIL);
-            }
+            interpose(l4, model, true);
             if (objects) {
                 // The client's slot 5 names the monitor (it believes: the server); the monitor's
                 // slot 5 names the server and its slot 7 the client; the server's slot 7 names the
@@ -267,15 +277,13 @@ public final class CommExperiment {
                 l4.commControl(Comm.MAP, M, Comm.objectFpage(3, 0, Comm.SEND), Comm.selector(7));
                 l4.commControl(Comm.MAP, S, Comm.objectFpage(4, 0, Comm.SEND), Comm.selector(7));
             }
-            start(l4, S, 0, 3, 150);
-            start(l4, M, 0, 4, 160);
-            start(l4, A, 0, 2, 160);
-            start(l4, B, 0, 2, 160);
-            start(l4, C, 0, 5, 140);
+            start(l4, S, 3, 150);
+            start(l4, M, 4, 160);
+            start(l4, A, 2, 160);
+            start(l4, B, 2, 160);
+            start(l4, C, 5, 140);
         }).module("task", () -> l4 -> monitorRole(l4, model, objects, counts, clock), 100, List.of()).build();
-        Kernel k = new Kernel(machine,
-                KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
-        k.run(50_000_000);
+        run(machine, KernelConfig.defaults().withComm(model), image, 50_000_000);
         if (counts[2] != MONITOR_CALLS) {
             throw new IllegalStateException(m + ": " + counts[2] + " of " + MONITOR_CALLS + " round trips through the monitor came back right");
         }
@@ -369,11 +377,11 @@ public final class CommExperiment {
      */
     private static Row covertChannel(CommModel model) {
         long[] received = new long[1];
-        boolean objects = model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
+        boolean objects = objectSpaces(model);
         Image image = Image.builder(() -> l4 -> { }, () -> l4 -> {
             create(l4, C);
-            activate(l4, C, ThreadId.NIL);
-            start(l4, C, 0, 1, 200);
+            activate(l4, C, ThreadId.NIL, ThreadId.NIL);
+            start(l4, C, 1, 200);
             long t0 = l4.systemClock() + SLOT_MICROS;
             for (int i = 0; i < COVERT_BITS; i++) {
                 sleepUntil(l4, t0 + i * SLOT_MICROS, objects);
@@ -396,9 +404,7 @@ public final class CommExperiment {
                 }
             }
         }, 100, List.of()).build();
-        Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
-                KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
-        k.run(5_000_000);
+        run(machine(), KernelConfig.defaults().withComm(model), image, 5_000_000);
         double bitsPerSlot = mutualInformation(COVERT_PATTERN, received[0], COVERT_BITS);
         return new Row(model.label(), "covert-channel-bits-per-second",
                 Math.round(bitsPerSlot * 1_000_000.0 / SLOT_MICROS * 10) / 10.0, "bit/s");
@@ -451,24 +457,19 @@ public final class CommExperiment {
      */
     private static Row silentPager(CommModel model, boolean xferTimeout) {
         long[] blocked = {1};
-        boolean objects = model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
+        boolean objects = objectSpaces(model);
         long pager = M;
         Image image = Image.builder(() -> l4 -> { }, () -> l4 -> {
             for (long t : new long[] {S, C, M}) {
                 create(l4, t);
-                l4.spaceControl(t, 0, kola.abi.Kip.STANDARD_KIP_AREA, kola.abi.Kip.STANDARD_UTCB_AREA, ThreadId.NIL);
-                l4.threadControl(t, t, ThreadId.NIL, t == C ? pager : ThreadId.NIL,
-                        kola.abi.Fpage.base(kola.abi.Kip.STANDARD_UTCB_AREA));
+                activate(l4, t, ThreadId.NIL, t == C ? pager : ThreadId.NIL);
             }
             if (objects) {
-                l4.commControl(Comm.GATE, Comm.selector(1), S, 0x51);
-                l4.commControl(Comm.GATE, Comm.selector(2), C, 0xC);
-                l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(5));
-                l4.commControl(Comm.MAP, S, Comm.objectFpage(2, 0, Comm.SEND), Comm.selector(7));
+                nameEachOther(l4);
             }
-            start(l4, M, 0, 2, 120);
-            start(l4, S, 0, 0, 110);
-            start(l4, C, 0, 1, 100);
+            start(l4, M, 2, 120);
+            start(l4, S, 0, 110);
+            start(l4, C, 1, 100);
         }).module("task", () -> l4 -> {
             switch ((int) (l4.startIp() & 0xFFFF_FFFFL)) {
                 case 0 -> { // the server
@@ -499,9 +500,7 @@ public final class CommExperiment {
                 }
             }
         }, 100, List.of()).build();
-        Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
-                KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
-        k.run(5_000_000);
+        run(machine(), KernelConfig.defaults().withComm(model), image, 5_000_000);
         return new Row(model.label(), xferTimeout ? "server-blocked-by-silent-pager-with-xfer-timeout"
                 : "server-blocked-by-silent-pager", blocked[0], "bool");
     }
@@ -517,21 +516,17 @@ public final class CommExperiment {
      */
     private static Row silentClient(CommModel model) {
         long[] blocked = {1};
-        boolean objects = model == CommModel.CAPABILITIES || model == CommModel.VIRTUAL_THREADS;
+        boolean objects = objectSpaces(model);
         Image image = Image.builder(() -> l4 -> { }, () -> l4 -> {
             for (long t : new long[] {S, C}) {
                 create(l4, t);
-                activate(l4, t, ThreadId.NIL);
+                activate(l4, t, ThreadId.NIL, ThreadId.NIL);
             }
             if (objects) {
-                l4.commControl(Comm.GATE, Comm.selector(1), S, 0x51);
-                l4.commControl(Comm.GATE, Comm.selector(2), C, 0xC);
-                l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(5));
-                l4.commControl(Comm.MAP, S, Comm.objectFpage(2, 0, Comm.SEND), Comm.selector(7));
+                nameEachOther(l4);
             }
-            long ip = 0;
-            start(l4, S, ip, 0, 100);
-            start(l4, C, ip, 1, 90);
+            start(l4, S, 0, 100);
+            start(l4, C, 1, 90);
         }).module("task", () -> l4 -> {
             if ((l4.startIp() & 0xFFFF_FFFFL) == 0) {
                 long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
@@ -546,9 +541,7 @@ public final class CommExperiment {
             l4.ipc(objects ? Comm.selector(5) : S, ThreadId.NIL, NEVER); // send only: the reply never gets taken
             l4.exchangeRegisters(l4.myGlobalId(), ExRegs.HALT, 0, 0, 0, 0, ThreadId.NIL); // alive, never receiving
         }, 100, List.of()).build();
-        Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
-                KernelConfig.defaults().withComm(model), image, new PrintStream(OutputStream.nullOutputStream()));
-        k.run(5_000_000);
+        run(machine(), KernelConfig.defaults().withComm(model), image, 5_000_000);
         return new Row(model.label(), "server-blocked-by-silent-client", blocked[0], "bool");
     }
 }

@@ -1,7 +1,5 @@
 package kola.kernel;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import kola.abi.Comm;
@@ -10,7 +8,6 @@ import kola.abi.Kmem;
 import kola.abi.L4;
 import kola.abi.ThreadId;
 import kola.abi.Timeout;
-import kola.machine.Machine;
 
 /**
  * The kernel-memory experiment ({@code kola experiment kmem}; paper section 4.2), under every
@@ -35,16 +32,8 @@ public final class KmemExperiment {
         for (KmemModel model : KmemModel.values()) {
             long[] out = new long[3]; // hog's objects, victim refused (1/0), hog's bytes held
             Image image = Image.builder(() -> l4 -> { }, () -> l4 -> {
-                for (long t : new long[] {HOG, VICTIM}) {
-                    l4.threadControl(t, t, l4.myGlobalId(), ThreadId.NIL, -1L);
-                    l4.spaceControl(t, 0, kola.abi.Kip.STANDARD_KIP_AREA, kola.abi.Kip.STANDARD_UTCB_AREA, ThreadId.NIL);
-                    l4.threadControl(t, t, ThreadId.NIL, ThreadId.NIL, kola.abi.Fpage.base(kola.abi.Kip.STANDARD_UTCB_AREA));
-                    l4.kmemControl(t, Kmem.UNCHANGED);
-                    l4.kmemControl(t, l4.ret(Kmem.OUT_HELD) + QUOTA_ROOM);
-                    long ip = l4.kernelInterface().module("task").entry(t == HOG ? 0 : 1);
-                    l4.schedule(t, -1, -1, t == HOG ? 100 : 90, -1);
-                    l4.exchangeRegisters(t, kola.abi.ExRegs.SET_SP_IP | kola.abi.ExRegs.RESUME, 0, ip, 0, 0, ThreadId.NIL);
-                }
+                startWithQuota(l4, HOG, QUOTA_ROOM, 0, 100);
+                startWithQuota(l4, VICTIM, QUOTA_ROOM, 1, 90);
             }).module("task", () -> l4 -> {
                 if ((l4.startIp() & 0xFFFF_FFFFL) == 0) {
                     for (int slot = 1; slot < Comm.SLOTS && l4.commControl(Comm.NOTIFICATION, Comm.selector(slot), 0, 0) == 1; slot++) {
@@ -58,10 +47,8 @@ public final class KmemExperiment {
                 out[1] = l4.commControl(Comm.NOTIFICATION, Comm.selector(1), 0, 0) == 1 ? 0
                         : l4.errorCode() == KernelError.OUT_OF_MEMORY ? 1 : -1;
             }, 100, List.of()).build();
-            Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
-                    KernelConfig.defaults().withKernelMemory(POOL).withComm(CommModel.CAPABILITIES).withKmem(model), image,
-                    new PrintStream(OutputStream.nullOutputStream()));
-            k.run(5_000_000);
+            CommExperiment.run(CommExperiment.machine(),
+                    KernelConfig.defaults().withKernelMemory(POOL).withComm(CommModel.CAPABILITIES).withKmem(model), image, 5_000_000);
             String m = model.label();
             rows.add(new CommExperiment.Row(m, "hog-objects-before-refused", out[0], "objects"));
             rows.add(new CommExperiment.Row(m, "hog-kernel-bytes", out[2], "bytes"));
@@ -69,6 +56,15 @@ public final class KmemExperiment {
             rows.addAll(whoPays(model));
         }
         return rows;
+    }
+
+    /** Starts task {@code t} at entry {@code entry} with {@code priority}, its quota {@code room} bytes above what it holds. */
+    private static void startWithQuota(L4 l4, long t, long room, int entry, int priority) {
+        CommExperiment.create(l4, t);
+        CommExperiment.activate(l4, t, ThreadId.NIL, ThreadId.NIL);
+        l4.kmemControl(t, Kmem.UNCHANGED);
+        l4.kmemControl(t, l4.ret(Kmem.OUT_HELD) + room);
+        CommExperiment.start(l4, t, entry, priority);
     }
 
     /** Pages the server maps into the client in the who-pays workload, one per 2 MiB region (each needs a leaf page table). */
@@ -96,16 +92,8 @@ public final class KmemExperiment {
                 l4.ipc(from, ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.ZERO));
             }
         }, () -> l4 -> {
-            for (long t : new long[] {server, client}) {
-                l4.threadControl(t, t, l4.myGlobalId(), ThreadId.NIL, -1L);
-                l4.spaceControl(t, 0, kola.abi.Kip.STANDARD_KIP_AREA, kola.abi.Kip.STANDARD_UTCB_AREA, ThreadId.NIL);
-                l4.threadControl(t, t, ThreadId.NIL, ThreadId.NIL, kola.abi.Fpage.base(kola.abi.Kip.STANDARD_UTCB_AREA));
-                l4.kmemControl(t, Kmem.UNCHANGED);
-                l4.kmemControl(t, l4.ret(Kmem.OUT_HELD) + 2 * QUOTA_ROOM);
-                long ip = l4.kernelInterface().module("task").entry(t == server ? 0 : 1);
-                l4.schedule(t, -1, -1, t == server ? 90 : 100, -1);
-                l4.exchangeRegisters(t, kola.abi.ExRegs.SET_SP_IP | kola.abi.ExRegs.RESUME, 0, ip, 0, 0, ThreadId.NIL);
-            }
+            startWithQuota(l4, server, 2 * QUOTA_ROOM, 0, 90);
+            startWithQuota(l4, client, 2 * QUOTA_ROOM, 1, 100);
         }).module("task", () -> l4 -> {
             if ((l4.startIp() & 0xFFFF_FFFFL) == 0) { // the server
                 l4.kmemControl(server, Kmem.UNCHANGED);
@@ -137,10 +125,8 @@ public final class KmemExperiment {
             out[4] = l4.commControl(Comm.NOTIFICATION, Comm.selector(1), 0, 0) == 1 ? 0
                     : l4.errorCode() == KernelError.OUT_OF_MEMORY ? 1 : -1;
         }, 100, List.of()).build();
-        Kernel k = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)),
-                KernelConfig.defaults().withKernelMemory(POOL).withKmem(model), image,
-                new PrintStream(OutputStream.nullOutputStream()));
-        k.run(5_000_000);
+        CommExperiment.run(CommExperiment.machine(), KernelConfig.defaults().withKernelMemory(POOL).withKmem(model), image,
+                5_000_000);
         String m = model.label();
         return List.of(
                 new CommExperiment.Row(m, "client-bytes-from-server-maps", out[1] - out[0], "bytes"),
