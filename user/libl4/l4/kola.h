@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause
  *
  * l4/kola.h: Kola's extensions of X.2 (kola.abi.Comm and kola.abi.Kmem; docs/DESIGN.md):
- * communication control (CommControl, call -12) and kernel-memory quotas (KmemControl, -13).
+ * communication control (CommControl, call -12) and kernel memory (KmemControl, -13: quotas,
+ * retyping held pages into kernel objects under the precise model, lending them under lend).
  *
  * Under the capabilities model IPC names slots of the caller's object space: slot i is the
  * selector i << 12 (never a global thread id). L4_KolaReply is the one-shot reply capability.
@@ -38,6 +39,26 @@
 /* KmemControl: no quota; leave the quota, only read. */
 #define L4_KMEM_UNLIMITED ((L4_Word_t)-1L)
 #define L4_KMEM_UNCHANGED ((L4_Word_t)-2L)
+
+/* KmemControl operations (a3) and the kernel-memory models the KIP names (word 0x40). */
+#define L4_KMEM_QUOTA 0
+#define L4_KMEM_RETYPE 1
+#define L4_KMEM_LEND 2
+#define L4_KMEM_MODEL_POOL 0
+#define L4_KMEM_MODEL_QUOTA 1
+#define L4_KMEM_MODEL_LEND 2
+#define L4_KMEM_MODEL_PRECISE 3
+
+/* Kinds of kernel object a retyped page holds. */
+#define L4_KMEM_TCB 1
+#define L4_KMEM_SPACE 2
+#define L4_KMEM_PAGE_TABLE 3
+#define L4_KMEM_MAPPING_NODE 4
+#define L4_KMEM_GATE 5
+#define L4_KMEM_CAPABILITY 6
+#define L4_KMEM_OBJECT_SPACE 7
+#define L4_KMEM_NOTIFICATION 8
+#define L4_KMEM_REPLY 9
 
 /* The selector of slot i, as a thread-id word for IPC. */
 L4_INLINE L4_ThreadId_t L4_KolaSelector(L4_Word_t slot)
@@ -77,6 +98,28 @@ L4_INLINE L4_Word_t L4_KmemControl(L4_ThreadId_t space, L4_Word_t quota, L4_Word
 	__L4_Syscall(__L4_SYS_KMEM_CONTROL, &r);
 	*held = r.a[1];
 	*quota_out = r.a[2];
+	return r.a[0];
+}
+
+/*
+ * KmemControl RETYPE(fpage, kind, account) (precise model): the pages of fpage, held writable and
+ * not mapped on, become kernel memory for objects of kind of account's space. 1 on success with
+ * *pages = the pages retyped; 0 on failure with L4_ErrorCode set.
+ */
+L4_INLINE L4_Word_t L4_KmemRetype(L4_Fpage_t fpage, L4_Word_t kind, L4_ThreadId_t account, L4_Word_t *pages)
+{
+	__L4_Regs_t r = {{fpage.raw, kind, account.raw, L4_KMEM_RETYPE, 0, 0, 0}};
+	__L4_Syscall(__L4_SYS_KMEM_CONTROL, &r);
+	*pages = r.a[1];
+	return r.a[0];
+}
+
+/* KmemControl LEND(fpage, account) (lend model): as L4_KmemRetype, for objects of any kind, pinned. */
+L4_INLINE L4_Word_t L4_KmemLend(L4_Fpage_t fpage, L4_ThreadId_t account, L4_Word_t *pages)
+{
+	__L4_Regs_t r = {{fpage.raw, account.raw, 0, L4_KMEM_LEND, 0, 0, 0}};
+	__L4_Syscall(__L4_SYS_KMEM_CONTROL, &r);
+	*pages = r.a[1];
 	return r.a[0];
 }
 

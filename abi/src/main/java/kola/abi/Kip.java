@@ -23,15 +23,19 @@ import java.util.List;
  *                          {@link Comm#MODEL_GLOBAL_IDS} .. {@link Comm#MODEL_CAPABILITIES}, so that
  *                          programs choose how they name their partners at run time
  *                          ({@link #capabilities()})
+ * @param kmemModel         Kola's addition: the kernel-memory model, one of {@link Kmem#MODEL_POOL}
+ *                          .. {@link Kmem#MODEL_PRECISE}, so that programs know which KmemControl
+ *                          operations they can use
  *
  * <p>The KIP frame's words (little-endian): offset 0x00 the magic, 0x04 the API version (in its
  * top byte), 0x10 {@code systemBase}, 0x18 {@code userBase}, 0x20 {@code threadNumberLimit}, 0x28
- * {@code cyclesPerMicrosecond}, 0x30 the RAM size in bytes, 0x38 {@code commModel} (Kola's
- * addition).
+ * {@code cyclesPerMicrosecond}, 0x30 the RAM size in bytes, 0x38 {@code commModel} and 0x40
+ * {@code kmemModel} (Kola's additions).
  */
 public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase, long userBase,
                   long threadNumberLimit, int utcbSizeLog2, int utcbAreaMinLog2, int kipAreaSizeLog2,
-                  int interruptLines, long cyclesPerMicrosecond, List<BootModule> bootModules, int commModel) {
+                  int interruptLines, long cyclesPerMicrosecond, List<BootModule> bootModules, int commModel,
+                  int kmemModel) {
 
     /** The KIP magic, "L4µK" as in X.2 (bytes 'L', '4', 0xE6, 'K' little-endian). */
     public static final int MAGIC = 'L' | '4' << 8 | 0xE6 << 16 | 'K' << 24;
@@ -44,6 +48,8 @@ public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase
 
     /** The offset of {@link #commModel} in the KIP frame. */
     public static final int COMM_MODEL_OFFSET = 0x38;
+    /** The offset of {@link #kmemModel} in the KIP frame. */
+    public static final int KMEM_MODEL_OFFSET = 0x40;
 
     public Kip {
         memory = List.copyOf(memory);
@@ -51,14 +57,17 @@ public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase
         if (commModel < Comm.MODEL_GLOBAL_IDS || commModel > Comm.MODEL_CAPABILITIES) {
             throw new IllegalArgumentException("no communication model " + commModel);
         }
+        if (kmemModel < Kmem.MODEL_POOL || kmemModel > Kmem.MODEL_PRECISE) {
+            throw new IllegalArgumentException("no kernel-memory model " + kmemModel);
+        }
     }
 
-    /** A KIP of a kernel that names threads by global id ({@link Comm#MODEL_GLOBAL_IDS}). */
+    /** A KIP of a kernel that names threads by global id ({@link Comm#MODEL_GLOBAL_IDS}) and has the central pool. */
     public Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase, long userBase,
                long threadNumberLimit, int utcbSizeLog2, int utcbAreaMinLog2, int kipAreaSizeLog2,
                int interruptLines, long cyclesPerMicrosecond, List<BootModule> bootModules) {
         this(apiVersion, memory, systemBase, userBase, threadNumberLimit, utcbSizeLog2, utcbAreaMinLog2,
-                kipAreaSizeLog2, interruptLines, cyclesPerMicrosecond, bootModules, Comm.MODEL_GLOBAL_IDS);
+                kipAreaSizeLog2, interruptLines, cyclesPerMicrosecond, bootModules, Comm.MODEL_GLOBAL_IDS, Kmem.MODEL_POOL);
     }
 
     /**

@@ -180,8 +180,13 @@ public interface L4 {
      */
     long commControl(int op, long a, long b, long c);
 
-    /** KmemControl (a Kola extension; see {@link Kmem}): a space's kernel-memory quota and holdings. */
-    long kmemControl(long space, long quota);
+    /** KmemControl (a Kola extension; see {@link Kmem}): operation {@code op} of the kernel-memory model. */
+    long kmemControl(int op, long a, long b, long c);
+
+    /** KmemControl {@link Kmem#QUOTA}: a space's kernel-memory quota and holdings. */
+    default long kmemControl(long space, long quota) {
+        return kmemControl(Kmem.QUOTA, space, quota, 0);
+    }
 
     /**
      * Unmap: the fpages in MR0..MR{n-1}, n - 1 in the low 6 bits of {@code control}, flush bit

@@ -13,6 +13,8 @@ final class CapNode extends Derived<CapNode> {
     int slot;
     final KObject object;
     int rights;
+    /** Where the kernel memory of this capability lives. */
+    KernelFrame frame;
 
     CapNode(Space space, int slot, KObject object, int rights) {
         this.space = space;

@@ -40,10 +40,13 @@ final class CapabilitySpaces {
 
     private boolean ensureObjects(Space space) {
         if (space.objects == null) {
-            if (!kmem.charge(space, KernelObject.OBJECT_SPACE, ObjectSpace.BYTES)) {
+            KernelFrame f = kmem.charge(space, KernelObject.OBJECT_SPACE, ObjectSpace.BYTES);
+            if (f == null) {
                 return false;
             }
-            space.objects = new ObjectSpace();
+            space.objects = new ObjectSpace(space);
+            space.objects.frame = f;
+            f.hold(space.objects);
         }
         return true;
     }
@@ -88,12 +91,15 @@ final class CapabilitySpaces {
         if (!ensureObjects(space)) {
             return KernelError.OUT_OF_MEMORY;
         }
-        if (!kmem.charge(space, o.kind, o.bytes)) {
+        KernelFrame f = kmem.charge(space, o.kind, o.bytes);
+        if (f == null) {
             return KernelError.OUT_OF_MEMORY;
         }
+        o.frame = f;
+        f.hold(o);
         objects++;
         if (insert(space, slot, o, Fpage.RWX, null) == null) {
-            kmem.release(space, o.kind, o.bytes);
+            kmem.release(f, space, o.kind, o.bytes, o);
             objects--;
             return KernelError.OUT_OF_MEMORY;
         }
@@ -101,10 +107,13 @@ final class CapabilitySpaces {
     }
 
     private CapNode insert(Space space, int slot, KObject g, int rights, CapNode parent) {
-        if (!ensureObjects(space) || !kmem.charge(space, KernelObject.CAPABILITY, CapNode.BYTES)) {
+        KernelFrame f = ensureObjects(space) ? kmem.charge(space, KernelObject.CAPABILITY, CapNode.BYTES) : null;
+        if (f == null) {
             return null;
         }
         CapNode n = new CapNode(space, slot, g, rights);
+        n.frame = f;
+        f.hold(n);
         if (parent != null) {
             parent.addChild(n);
         }
@@ -142,10 +151,13 @@ final class CapabilitySpaces {
                 removeSubtree(old);
             }
             if (grant) {
-                if (!ensureObjects(to) || !kmem.charge(to, KernelObject.CAPABILITY, CapNode.BYTES)) {
+                KernelFrame f = ensureObjects(to) ? kmem.charge(to, KernelObject.CAPABILITY, CapNode.BYTES) : null;
+                if (f == null) {
                     return false;
                 }
-                kmem.release(from, KernelObject.CAPABILITY, CapNode.BYTES);
+                kmem.release(src.frame, from, KernelObject.CAPABILITY, CapNode.BYTES, src);
+                src.frame = f;
+                f.hold(src);
                 from.objects.slots[src.slot] = null;
                 from.objects.used--;
                 src.space = to;
@@ -217,7 +229,7 @@ final class CapabilitySpaces {
     }
 
     /** Removes {@code root} and every capability derived from it, leaves first. */
-    private void removeSubtree(CapNode root) {
+    void removeSubtree(CapNode root) {
         CapNode n = root;
         while (true) {
             while (n.firstChild != null) {
@@ -238,11 +250,11 @@ final class CapabilitySpaces {
         n.unlink();
         n.space.objects.slots[n.slot] = null;
         n.space.objects.used--;
-        kmem.release(n.space, KernelObject.CAPABILITY, CapNode.BYTES);
+        kmem.release(n.frame, n.space, KernelObject.CAPABILITY, CapNode.BYTES, n);
         nodes--;
         KObject o = n.object;
         if (--o.references == 0) {
-            kmem.release(o.owner, o.kind, o.bytes);
+            kmem.release(o.frame, o.owner, o.kind, o.bytes, o);
             objects--;
             if (o instanceof Notification note) {
                 if (note.bound != null) {
@@ -251,6 +263,24 @@ final class CapabilitySpaces {
                 }
                 gone.accept(note);
             }
+        }
+    }
+
+    /**
+     * Destroys object {@code o}: every capability that names it goes, with what derives from it,
+     * in every space of {@code spaces}; the last one releases the object.
+     */
+    void destroy(KObject o, java.util.List<Space> spaces) {
+        for (Space s : spaces) {
+            for (int i = 0; s.objects != null && i < s.objects.slots.length && o.references > 0; i++) {
+                CapNode n = s.objects.slots[i];
+                if (n != null && n.object == o) {
+                    removeSubtree(n);
+                }
+            }
+        }
+        if (o.references > 0) {
+            throw new IllegalStateException(o + " is still named by " + o.references + " capabilities of no live space");
         }
     }
 
@@ -264,7 +294,7 @@ final class CapabilitySpaces {
                 removeSubtree(n);
             }
         }
-        kmem.release(space, KernelObject.OBJECT_SPACE, ObjectSpace.BYTES);
+        kmem.release(space.objects.frame, space, KernelObject.OBJECT_SPACE, ObjectSpace.BYTES, space.objects);
         space.objects = null;
     }
 }

@@ -33,30 +33,36 @@ final class CentralPool implements KernelMemory {
     }
 
     @Override
-    public boolean charge(Space owner, KernelObject kind, long bytes) {
+    public KernelFrame charge(Space owner, KernelObject kind, long bytes) {
         if (used + bytes > capacity) {
             refusals++;
-            return false;
+            return null;
         }
         used += bytes;
         account(owner, kind, bytes);
-        return true;
+        return KernelFrame.POOL;
     }
 
     @Override
-    public void release(Space owner, KernelObject kind, long bytes) {
+    public void release(KernelFrame where, Space owner, KernelObject kind, long bytes, Object o) {
         used -= bytes;
         account(owner, kind, -bytes);
     }
 
+    /** Books {@code bytes} (negative: returned) to {@code owner}, or to the kernel itself. */
     private void account(Space owner, KernelObject kind, long bytes) {
         if (owner == null) {
             kernelOwned += bytes;
         } else {
-            owner.kernelBytes[kind.ordinal()] += bytes;
-            for (Space s = owner; s != null; s = s.owner) {
-                s.subtreeBytes += bytes; // what each space holds with the spaces below it (the quota model's measure)
-            }
+            book(owner, kind, bytes);
+        }
+    }
+
+    /** Books {@code bytes} (negative: returned) of a {@code kind} object to {@code owner} and every space above it. */
+    static void book(Space owner, KernelObject kind, long bytes) {
+        owner.kernelBytes[kind.ordinal()] += bytes;
+        for (Space s = owner; s != null; s = s.owner) {
+            s.subtreeBytes += bytes; // what each space holds with the spaces below it (the quota model's measure)
         }
     }
 
@@ -86,7 +92,7 @@ final class CentralPool implements KernelMemory {
             refusals++;
             return -1;
         }
-        if (!charge(owner, KernelObject.PAGE_TABLE, PhysicalMemory.PAGE_SIZE)) {
+        if (charge(owner, KernelObject.PAGE_TABLE, PhysicalMemory.PAGE_SIZE) == null) {
             if (pfn != nextFrame) {
                 freeCount++;
             }
@@ -107,7 +113,7 @@ final class CentralPool implements KernelMemory {
             freeFrames = java.util.Arrays.copyOf(freeFrames, freeCount * 2);
         }
         freeFrames[freeCount++] = pfn;
-        release(owner, KernelObject.PAGE_TABLE, PhysicalMemory.PAGE_SIZE);
+        release(KernelFrame.POOL, owner, KernelObject.PAGE_TABLE, PhysicalMemory.PAGE_SIZE, null);
     }
 
     @Override

@@ -24,7 +24,11 @@ import kola.machine.Tlb;
  * <li>threads: the current thread is runnable and unqueued, every queued thread runnable, every
  * sender in its partner's send queue and every queued sender sending to that partner, no
  * deleted thread reachable from a queue;</li>
- * <li>kernel memory: what the owners were charged adds up to what the model handed out.</li>
+ * <li>kernel memory: what the owners were charged adds up to what the model handed out; under
+ * precise and lend, no page-table entry or TLB entry maps a frame the kernel was given, every
+ * object lives in the frame it names and that frame lists it, a frame's bytes are its objects',
+ * and a precise frame is still held by the mapping it was given through (revocation left no
+ * object behind).</li>
  * <li>no deleted object is still referenced: the current thread, every member of a ready queue,
  * of a send queue and of the timeout queue is a live thread of the thread table; every child of a
  * mapping node is in the database; the database holds no node outside the spaces' indexes; each
@@ -52,6 +56,9 @@ final class Invariants {
         checkReferences(k, v);
         checkCapabilities(k, v);
         checkHoldings(k, v);
+        if (k.frames != null) {
+            checkKernelFrames(k, v);
+        }
         long charged = total + k.kmem.kernelOwned() + k.deletedSpaceCharges();
         if (charged != k.kmem.used()) {
             v.add("kernel memory: owners were charged " + charged + " bytes but the model handed out " + k.kmem.used());
@@ -66,7 +73,8 @@ final class Invariants {
                 v.add("mapping " + where(s, n) + ": node belongs to " + n.space);
             }
             long pte = s.pageTable.lookup(n.vpn << PhysicalMemory.PAGE_SHIFT);
-            long expected = Sv39.pte(n.pfn, PageTable.leafFlags(n.rights));
+            long expected = k.frames != null && k.frames.frame(n.pfn) != null ? 0 // the kernel has the frame
+                    : Sv39.pte(n.pfn, PageTable.leafFlags(n.rights));
             if (pte != expected) {
                 v.add("mapping " + where(s, n) + ": page-table entry 0x" + Long.toHexString(pte) + " should be 0x"
                         + Long.toHexString(expected));
@@ -411,11 +419,143 @@ final class Invariants {
             }
             MapNode n = s.pages.get(vpn);
             int rwx = rights & Fpage.RWX;
+            if (k.frames != null && k.frames.frame(pfn) != null) {
+                v.add("TLB: entry " + s + " page 0x" + Long.toHexString(va) + " reaches frame 0x" + Long.toHexString(pfn)
+                        + ", which the kernel has");
+                return;
+            }
             if (n == null || n.pfn != pfn || (rwx & ~PageTable.effectiveRights(n.rights)) != 0) {
                 v.add("TLB: entry " + s + " page 0x" + Long.toHexString(va) + " -> frame 0x" + Long.toHexString(pfn)
                         + " " + Fpage.rightsString(rwx) + " outlived its mapping");
             }
         });
+    }
+
+    /** The bytes an object carved from a kernel frame is charged at. */
+    private static long bytesOf(Object o) {
+        return switch (o) {
+            case Tcb t -> Tcb.BYTES;
+            case Space s -> Space.BYTES;
+            case MapNode n -> MapNode.BYTES;
+            case CapNode c -> CapNode.BYTES;
+            case KObject obj -> obj.bytes;
+            case ObjectSpace os -> ObjectSpace.BYTES;
+            default -> -1;
+        };
+    }
+
+    private static KernelFrame frameOf(Object o) {
+        return switch (o) {
+            case Tcb t -> t.frame;
+            case Space s -> s.frame;
+            case MapNode n -> n.frame;
+            case CapNode c -> c.frame;
+            case KObject obj -> obj.frame;
+            case ObjectSpace os -> os.frame;
+            default -> null;
+        };
+    }
+
+    /** Whether {@code o} is still a live kernel object (reachable from the kernel's tables). */
+    private static boolean live(Kernel k, Object o) {
+        return switch (o) {
+            case Tcb t -> k.threads.lookup(t.id) == t;
+            case Space s -> !s.dead;
+            case MapNode n -> !n.space.dead && n.space.pages.get(n.vpn) == n;
+            case CapNode c -> !c.space.dead && c.space.objects != null && c.space.objects.slots[c.slot] == c;
+            case KObject obj -> obj.references > 0;
+            case ObjectSpace os -> !os.space.dead && os.space.objects == os;
+            default -> false;
+        };
+    }
+
+    private static void checkKernelFrames(Kernel k, List<String> v) {
+        KernelFrames frames = k.frames;
+        for (KernelFrame f : frames.frames()) {
+            if (frames.frame(f.pfn) != f) {
+                v.add(f + ": not indexed by its frame number");
+            }
+            if (f.dying) {
+                v.add(f + ": revoked, but its objects were not destroyed");
+            }
+            if (f.revocable && (f.node == null || f.node.pfn != f.pfn || f.node.space.dead
+                    || f.node.space.pages.get(f.node.vpn) != f.node)) {
+                v.add(f + ": the kernel keeps it, but no mapping holds it for the kernel");
+            }
+            boolean listed = false;
+            for (KernelFrame g = f.account.frames; g != null; g = g.next) {
+                listed |= g == f;
+            }
+            if (!listed) {
+                v.add(f + ": missing from its account's frames");
+            }
+            long bytes = f.table != null ? PhysicalMemory.PAGE_SIZE : 0;
+            if (f.table != null && (f.count != 0 || f.table.dead)) {
+                v.add(f + ": a page-table node of " + f.table + (f.table.dead ? ", which is gone" : " that also holds objects"));
+            }
+            for (int i = 0; i < f.count; i++) {
+                Object o = f.objects[i];
+                bytes += bytesOf(o);
+                if (frameOf(o) != f) {
+                    v.add(f + ": lists " + o + ", which lives in " + frameOf(o));
+                }
+                if (!live(k, o)) {
+                    v.add(f + ": lists " + o + ", which is gone");
+                }
+                if (f.kind != null && bytesOf(o) >= 0 && kindOf(o) != f.kind) {
+                    v.add(f + ": holds " + o + ", not of its kind");
+                }
+            }
+            if (bytes != f.used || f.used > PhysicalMemory.PAGE_SIZE) {
+                v.add(f + ": " + f.used + " bytes used, its objects take " + bytes);
+            }
+        }
+        for (long no = 0; no < k.threads.scanLimit(); no++) {
+            Tcb t = k.threads.byNumber(no);
+            if (t != null && t.interruptLine < 0) { // (interrupt pseudo-threads are the kernel's own, never charged)
+                checkPlaced(frames, t, t.frame, v);
+            }
+        }
+        for (Space s : k.spacesInternal()) {
+            checkPlaced(frames, s, s.frame, v);
+            s.pages.forEach(n -> checkPlaced(frames, n, n.frame, v));
+            if (s.objects != null) {
+                checkPlaced(frames, s.objects, s.objects.frame, v);
+                for (CapNode c : s.objects.slots) {
+                    if (c != null) {
+                        checkPlaced(frames, c, c.frame, v);
+                        checkPlaced(frames, c.object, c.object.frame, v);
+                    }
+                }
+            }
+        }
+    }
+
+    private static KernelObject kindOf(Object o) {
+        return switch (o) {
+            case Tcb t -> KernelObject.TCB;
+            case Space s -> KernelObject.SPACE;
+            case MapNode n -> KernelObject.MAPPING_NODE;
+            case CapNode c -> KernelObject.CAPABILITY;
+            case KObject obj -> obj.kind;
+            case ObjectSpace os -> KernelObject.OBJECT_SPACE;
+            default -> null;
+        };
+    }
+
+    /** A live object names the pool or a frame the kernel has that lists it. */
+    private static void checkPlaced(KernelFrames frames, Object o, KernelFrame f, List<String> v) {
+        if (f == null) {
+            v.add(o + ": lives nowhere in kernel memory");
+        } else if (f != KernelFrame.POOL) {
+            boolean listed = false;
+            for (int i = 0; i < f.count && !listed; i++) {
+                listed = f.objects[i] == o;
+            }
+            if (frames.frame(f.pfn) != f || !listed) {
+                v.add(o + ": names " + f + ", which " + (frames.frame(f.pfn) != f ? "the kernel no longer has" : "does not list it"));
+            }
+        }
     }
 
     private static void checkThreads(Kernel k, List<String> v) {

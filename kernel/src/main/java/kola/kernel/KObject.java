@@ -11,6 +11,8 @@ abstract class KObject {
     final Space owner;
     /** Capabilities that refer to the object. */
     int references;
+    /** Where the kernel memory of this object lives. */
+    KernelFrame frame;
 
     KObject(KernelObject kind, long bytes, Space owner) {
         this.kind = kind;

@@ -61,6 +61,8 @@ public final class Kernel {
     final Cpu cpu;
     final ThreadTable threads;
     final KernelMemory kmem;
+    /** The kernel-memory model when it is precise or lend (frames tasks gave), else null. */
+    final KernelFrames frames;
     final CommunicationModel comm;
     /** The redirection and pclans policies (CommControl). */
     final CommPolicy policy = new CommPolicy();
@@ -104,9 +106,15 @@ public final class Kernel {
         this.threads = new ThreadTable(config.threadNumberLimit());
         this.kipFrame = 0;
         CentralPool pool = new CentralPool(phys, 1, poolFrames - 1);
+        this.frames = switch (config.kmem()) {
+            case PRECISE -> new KernelFrames(this, pool, true);
+            case LEND -> new KernelFrames(this, pool, false);
+            default -> null;
+        };
         this.kmem = switch (config.kmem()) {
             case POOL -> pool;
             case QUOTA -> new Quotas(pool);
+            case PRECISE, LEND -> frames;
         };
         this.caps = new CapabilitySpaces(kmem, this::notificationGone);
         this.comm = switch (config.comm()) {
@@ -186,7 +194,7 @@ public final class Kernel {
         }
         return new Kip(Kip.API_VERSION_X2, memory, SYSTEM_BASE, USER_BASE, config.threadNumberLimit(),
                 UTCB_SIZE_LOG2, UTCB_AREA_MIN_LOG2, KIP_AREA_SIZE_LOG2, Machine.LINES,
-                CostModel.CYCLES_PER_MICROSECOND, modules, config.comm().kipWord());
+                CostModel.CYCLES_PER_MICROSECOND, modules, config.comm().kipWord(), config.kmem().ordinal());
     }
 
     /** The instruction pointer of module {@code index}'s entry 0: its code "lies" at (index + 1) << 32. */
@@ -227,6 +235,7 @@ public final class Kernel {
         phys.store64(base + 0x28, CostModel.CYCLES_PER_MICROSECOND);
         phys.store64(base + 0x30, phys.ramBytes());
         phys.store64(base + Kip.COMM_MODEL_OFFSET, config.comm().kipWord());
+        phys.store64(base + Kip.KMEM_MODEL_OFFSET, config.kmem().ordinal()); // (the order of Kmem.MODEL_*)
     }
 
     // ---- boot and the loop ------------------------------------------------------------------
@@ -272,6 +281,9 @@ public final class Kernel {
             }
             traps++;
             handleTrap(t);
+            if (frames != null && frames.revocationsPending()) {
+                frames.destroyRevoked(); // (objects of frames whose holders lost them in this entry)
+            }
             Tcb c = cpu.current;
             if (c != null && !c.runnable()) {
                 cpu.reschedule();
@@ -710,16 +722,19 @@ public final class Kernel {
 
     /** A new, empty address space charged to {@code owner}; null if kernel memory is exhausted. */
     Space newSpace(String name, Space owner) {
-        if (!kmem.charge(owner, KernelObject.SPACE, Space.BYTES)) {
+        KernelFrame f = kmem.charge(owner, KernelObject.SPACE, Space.BYTES);
+        if (f == null) {
             return null;
         }
         Space s = new Space(nextAsid++, name);
         s.owner = owner;
         long root = kmem.allocateFrame(s);
         if (root < 0) {
-            kmem.release(owner, KernelObject.SPACE, Space.BYTES);
+            kmem.release(f, owner, KernelObject.SPACE, Space.BYTES, null);
             return null;
         }
+        s.frame = f;
+        f.hold(s);
         s.pageTable = new PageTable(machine.memory(), kmem, s, root);
         spaces.add(s);
         events.record(KernelEvents.SPACE_CREATE, s.asid, 0, 0);
@@ -728,10 +743,13 @@ public final class Kernel {
 
     /** A new inactive thread; the caller checked the id and charged nothing yet. Null if out of memory. */
     Tcb newThread(long id, Space space, Space owner, long scheduler, long pager) {
-        if (!kmem.charge(owner, KernelObject.TCB, Tcb.BYTES)) {
+        KernelFrame f = kmem.charge(owner, KernelObject.TCB, Tcb.BYTES);
+        if (f == null) {
             return null;
         }
         Tcb t = new Tcb(ThreadId.number(id));
+        t.frame = f;
+        f.hold(t);
         t.id = id;
         t.space = space;
         t.owner = owner;
@@ -946,7 +964,7 @@ public final class Kernel {
             space.releaseUtcb(t.utcbLocation);
             space.activeThreads--;
         }
-        kmem.release(t.owner, KernelObject.TCB, Tcb.BYTES);
+        kmem.release(t.frame, t.owner, KernelObject.TCB, Tcb.BYTES, t);
         events.record(KernelEvents.THREAD_DELETE, t.id, space.asid, 0);
         if (--space.threads == 0) {
             deleteSpace(space);
@@ -955,6 +973,79 @@ public final class Kernel {
             cpu.current = null;
             cpu.reschedule();
         }
+    }
+
+    /**
+     * Destroys {@code o}, a kernel object whose frame was revoked (precise), the way its own
+     * deletion goes: a thread is deleted, a space loses its threads (and goes with the last), a
+     * mapping or capability is removed with everything derived from it, a gate, notification or
+     * reply object loses every capability that names it, an object space all its capabilities.
+     * Each of these releases the object from its frame.
+     */
+    void destroyKernelObject(Object o) {
+        switch (o) {
+            case Tcb t -> deleteThread(t);
+            case Space s -> deleteThreadsOf(s);
+            case MapNode n -> mdb.removeSubtree(n);
+            case CapNode c -> caps.removeSubtree(c);
+            case KObject obj -> caps.destroy(obj, spaces);
+            case ObjectSpace os -> caps.removeAll(os.space);
+            default -> throw new IllegalStateException("not a kernel object: " + o);
+        }
+    }
+
+    /** Deletes every thread of {@code s}; the space goes with the last. */
+    private void deleteThreadsOf(Space s) {
+        for (long no = 0; no < threads.scanLimit() && !s.dead; no++) {
+            Tcb t = threads.byNumber(no);
+            if (t != null && t.space == s) {
+                deleteThread(t);
+            }
+        }
+        if (!s.dead) {
+            deleteSpace(s); // (a space without threads: it was being made)
+        }
+    }
+
+    /**
+     * Frame {@code pfn}, a node of {@code s}'s page table, was revoked (precise): every mapping of
+     * s below it goes, then the node with the nodes below it. The root, or a node above the KIP or
+     * a UTCB page (which the kernel maps itself and a space cannot run without), takes the whole
+     * space: its threads are deleted.
+     */
+    void destroyPageTableFrame(Space s, long pfn) {
+        PageTable.Slot at = s.pageTable.locate(pfn);
+        if (at == null || coversKernelPages(s, at.base(), at.size())) {
+            deleteThreadsOf(s);
+            return;
+        }
+        long first = at.base() >>> PhysicalMemory.PAGE_SHIFT;
+        long pages = at.size() >>> PhysicalMemory.PAGE_SHIFT;
+        java.util.ArrayList<MapNode> below = new java.util.ArrayList<>();
+        s.pages.forEach(n -> {
+            if (n.vpn >= first && n.vpn - first < pages) {
+                below.add(n);
+            }
+        });
+        for (MapNode n : below) {
+            if (n.space == s && s.pages.get(n.vpn) == n) {
+                mdb.removeSubtree(n);
+            }
+        }
+        s.pageTable.detach(at);
+        machine.tlb().flushAsid(s.asid);
+    }
+
+    private boolean coversKernelPages(Space s, long base, long size) {
+        if (!Fpage.isNil(s.kipArea) && Fpage.base(s.kipArea) - base < size) {
+            return true;
+        }
+        for (long vpn : s.utcbPages.keySet()) {
+            if ((vpn << PhysicalMemory.PAGE_SHIFT) - base < size) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A notification's last capability went: its waiters fail (cancelled), and lines bound to it are unbound. */
@@ -976,10 +1067,13 @@ public final class Kernel {
         }
         s.utcbPages.clear();
         s.pageTable.destroy();
-        kmem.release(s.owner, KernelObject.SPACE, Space.BYTES);
+        kmem.release(s.frame, s.owner, KernelObject.SPACE, Space.BYTES, s);
         spaces.remove(s);
         if (s.kernelBytesTotal() != 0) {
             retired.add(s);
+        }
+        if (frames != null) {
+            frames.accountDied(s);
         }
         events.record(KernelEvents.SPACE_DELETE, s.asid, 0, 0);
     }

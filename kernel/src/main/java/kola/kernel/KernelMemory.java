@@ -9,14 +9,23 @@ package kola.kernel;
  */
 interface KernelMemory {
 
-    /** Charges {@code bytes} of a kernel object to {@code owner}; false if the model refuses. */
-    boolean charge(Space owner, KernelObject kind, long bytes);
+    /**
+     * Charges {@code bytes} of a kernel object of {@code kind} to {@code owner}: the frame the
+     * object lives in ({@link KernelFrame#POOL} for the central pool), null if the model refuses.
+     * The caller lists the object in the frame ({@link KernelFrame#hold}) once it is made.
+     */
+    KernelFrame charge(Space owner, KernelObject kind, long bytes);
 
-    /** Returns what {@link #charge} took. */
-    void release(Space owner, KernelObject kind, long bytes);
+    /** Returns what {@link #charge} took; {@code o} is the object, or null if it was never made. */
+    void release(KernelFrame where, Space owner, KernelObject kind, long bytes, Object o);
 
-    /** Allocates a zeroed physical frame for a page table of {@code owner}; -1 if refused. */
+    /** Allocates a zeroed physical frame for a page-table node of {@code owner}; -1 if refused. */
     long allocateFrame(Space owner);
+
+    /** Allocates a zeroed physical frame for a RISC-V thread's UTCB page in {@code owner}; -1 if refused. */
+    default long allocateUtcbFrame(Space owner) {
+        return allocateFrame(owner);
+    }
 
     /** Frees a frame {@link #allocateFrame} returned. */
     void freeFrame(Space owner, long pfn);

@@ -14,6 +14,8 @@ final class MapNode extends Derived<MapNode> {
     long vpn;
     final long pfn;
     int rights;
+    /** Where the kernel memory of this node lives. */
+    KernelFrame frame;
 
     MapNode(Space space, long vpn, long pfn, int rights) {
         this.space = space;

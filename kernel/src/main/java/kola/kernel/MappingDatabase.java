@@ -53,9 +53,45 @@ final class MappingDatabase {
             return false;
         }
         if (pa < phys.ramBytes()) {
-            return pa >= k.config.kernelMemoryBytes();
+            return pa >= k.config.kernelMemoryBytes() && !isKernelFrame(pfn);
         }
         return phys.isDevice(pa) && pfn != k.machine.picBase() >>> PhysicalMemory.PAGE_SHIFT;
+    }
+
+    /** Whether a task gave frame {@code pfn} to the kernel for its objects (precise, lend): no page-table entry may map it. */
+    private boolean isKernelFrame(long pfn) {
+        return k.frames != null && k.frames.frame(pfn) != null;
+    }
+
+    /** Takes away every page-table entry of frame {@code pfn}, in every space: the kernel has it now. The nodes stay. */
+    void hide(long pfn) {
+        MapNode root = roots.get(pfn);
+        for (MapNode n = root; n != null; n = Derived.nextInSubtree(n, root)) {
+            n.space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+        }
+    }
+
+    /**
+     * Gives the mappings of frame {@code pfn} their page-table entries back: the kernel returned
+     * it. A mapping whose entry cannot be made (its space's kernel memory ran out for a page-table
+     * node) goes, with what derives from it.
+     */
+    void reveal(long pfn) {
+        MapNode root = roots.get(pfn);
+        MapNode n = root;
+        while (n != null) {
+            if (n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, pfn, n.rights)) {
+                tlb.flush(n.space.asid, n.vpn);
+                n = Derived.nextInSubtree(n, root);
+            } else {
+                MapNode next = successorSkipping(n, root);
+                if (n == root) {
+                    next = null;
+                }
+                removeSubtree(n);
+                n = next;
+            }
+        }
     }
 
     /**
@@ -72,15 +108,18 @@ final class MappingDatabase {
 
     /** Creates a node and its page-table entry; null if kernel memory is exhausted. */
     private MapNode insert(Space space, long vpn, long pfn, int rights, MapNode parent) {
-        if (!k.kmem.charge(space, KernelObject.MAPPING_NODE, MapNode.BYTES)) {
+        KernelFrame f = k.kmem.charge(space, KernelObject.MAPPING_NODE, MapNode.BYTES);
+        if (f == null) {
             return null;
         }
         if (!space.pageTable.map(vpn << PhysicalMemory.PAGE_SHIFT, pfn, rights)) {
-            k.kmem.release(space, KernelObject.MAPPING_NODE, MapNode.BYTES);
+            k.kmem.release(f, space, KernelObject.MAPPING_NODE, MapNode.BYTES, null);
             return null;
         }
         tlb.flush(space.asid, vpn);
         MapNode n = new MapNode(space, vpn, pfn, rights);
+        n.frame = f;
+        f.hold(n);
         if (parent == null) {
             roots.put(pfn, n);
         } else {
@@ -153,8 +192,8 @@ final class MappingDatabase {
     private boolean mapPage(MapNode src, int rights, Space to, long destVpn, boolean grant) {
         int r = src.rights & rights;
         long va = destVpn << PhysicalMemory.PAGE_SHIFT;
-        if (r == 0 || to.isKernelArea(va)) {
-            return true;
+        if (r == 0 || to.isKernelArea(va) || isKernelFrame(src.pfn)) {
+            return true; // (a frame the kernel has is not memory its holders can pass on)
         }
         clock.advance(CostModel.MAP_PAGE);
         MapNode existing = to.pages.get(destVpn);
@@ -174,17 +213,20 @@ final class MappingDatabase {
         if (!grant) {
             return insert(to, destVpn, src.pfn, r, src) != null;
         }
-        if (!k.kmem.charge(to, KernelObject.MAPPING_NODE, MapNode.BYTES)) {
+        KernelFrame f = k.kmem.charge(to, KernelObject.MAPPING_NODE, MapNode.BYTES);
+        if (f == null) {
             return false;
         }
         if (!to.pageTable.map(va, src.pfn, r)) {
-            k.kmem.release(to, KernelObject.MAPPING_NODE, MapNode.BYTES);
+            k.kmem.release(f, to, KernelObject.MAPPING_NODE, MapNode.BYTES, null);
             return false;
         }
         Space from = src.space;
         from.pages.remove(src.vpn);
         from.pageTable.unmap(src.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
-        k.kmem.release(from, KernelObject.MAPPING_NODE, MapNode.BYTES);
+        k.kmem.release(src.frame, from, KernelObject.MAPPING_NODE, MapNode.BYTES, src);
+        src.frame = f;
+        f.hold(src);
         src.space = to;
         src.vpn = destVpn;
         to.pages.put(destVpn, src);
@@ -244,6 +286,9 @@ final class MappingDatabase {
         while (n != null) {
             clock.advance(CostModel.MAP_PAGE);
             int r = n.rights & ~revoke;
+            if (r != n.rights && isKernelFrame(n.pfn) && k.frames.frame(n.pfn).node == n) {
+                r = 0; // the kernel's hold on a frame is all or nothing: taking any right revokes it
+            }
             MapNode next;
             if (r == 0) {
                 next = successorSkipping(n, top);
@@ -271,8 +316,10 @@ final class MappingDatabase {
 
     private void setRights(MapNode n, int rights) {
         n.rights = rights;
-        n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, rights);
-        tlb.flush(n.space.asid, n.vpn);
+        if (!isKernelFrame(n.pfn)) {
+            n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, rights);
+            tlb.flush(n.space.asid, n.vpn);
+        }
     }
 
     /** Removes {@code top} and every node below it, leaves first, with their page-table and TLB entries. */
@@ -296,12 +343,15 @@ final class MappingDatabase {
         Space space = n.space;
         space.pages.remove(n.vpn);
         space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
-        k.kmem.release(space, KernelObject.MAPPING_NODE, MapNode.BYTES);
+        k.kmem.release(n.frame, space, KernelObject.MAPPING_NODE, MapNode.BYTES, n);
         if (n.parent == null && roots.get(n.pfn) == n) {
             roots.remove(n.pfn);
         }
         n.unlink();
         nodes--;
+        if (k.frames != null) {
+            k.frames.mappingRemoved(n);
+        }
     }
 
     /** Removes every mapping of a space that is being deleted, with everything derived from it. */

@@ -88,6 +88,44 @@ final class PageTable {
         tlb.flush(space.asid, va >>> PhysicalMemory.PAGE_SHIFT);
     }
 
+    /** Where a page-table node hangs: the entry that points to it, its level, and the addresses it covers. */
+    record Slot(long entry, int level, long base, long size) {
+    }
+
+    /** Where node frame {@code pfn} hangs in this table; null if it is the root or not a node of this table. */
+    Slot locate(long pfn) {
+        return locate(rootPfn, Sv39.LEVELS - 1, 0, pfn);
+    }
+
+    private Slot locate(long table, int level, long base, long pfn) {
+        long span = 1L << (PhysicalMemory.PAGE_SHIFT + 9 * level); // what one entry of this table covers
+        for (int i = 0; i < ENTRIES; i++) {
+            long entry = (table << PhysicalMemory.PAGE_SHIFT) + (long) i * PTE_BYTES;
+            long pte = memory.load64(entry);
+            if ((pte & Sv39.V) == 0 || Sv39.isLeaf(pte)) {
+                continue;
+            }
+            long child = Sv39.pfn(pte);
+            if (child == pfn) {
+                return new Slot(entry, level - 1, base + i * span, span);
+            }
+            if (level > 1) {
+                Slot s = locate(child, level - 1, base + i * span, pfn);
+                if (s != null) {
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Unhooks the node at {@code slot} and frees it with every node below it; the caller removed the leaves under it and flushes the TLB. */
+    void detach(Slot slot) {
+        long child = Sv39.pfn(memory.load64(slot.entry()));
+        memory.store64(slot.entry(), 0);
+        free(child, slot.level());
+    }
+
     /** Frees every node frame, root included. */
     void destroy() {
         free(rootPfn, Sv39.LEVELS - 1);

@@ -18,7 +18,7 @@ final class Quotas implements KernelMemory {
     }
 
     /** Whether {@code bytes} more fit the quotas of {@code owner} and every space above it. */
-    private static boolean fits(Space owner, long bytes) {
+    static boolean fits(Space owner, long bytes) {
         for (Space s = owner; s != null; s = s.owner) {
             if (s.quota >= 0 && s.subtreeBytes + bytes > s.quota) {
                 return false;
@@ -28,17 +28,17 @@ final class Quotas implements KernelMemory {
     }
 
     @Override
-    public boolean charge(Space owner, KernelObject kind, long bytes) {
+    public KernelFrame charge(Space owner, KernelObject kind, long bytes) {
         if (!fits(owner, bytes)) {
             pool.refuse();
-            return false;
+            return null;
         }
         return pool.charge(owner, kind, bytes);
     }
 
     @Override
-    public void release(Space owner, KernelObject kind, long bytes) {
-        pool.release(owner, kind, bytes);
+    public void release(KernelFrame where, Space owner, KernelObject kind, long bytes, Object o) {
+        pool.release(where, owner, kind, bytes, o);
     }
 
     @Override

@@ -83,7 +83,7 @@ final class RiscvBinding {
         Space s = t.space;
         long vpn = t.utcbLocation >>> PhysicalMemory.PAGE_SHIFT;
         if (!s.utcbPages.containsKey(vpn)) {
-            long pfn = k.kmem.allocateFrame(s);
+            long pfn = k.kmem.allocateUtcbFrame(s);
             if (pfn < 0) {
                 return false;
             }

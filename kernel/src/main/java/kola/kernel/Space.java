@@ -37,6 +37,10 @@ final class Space {
     final long[] kernelBytes = new long[KernelObject.values().length];
     /** The space charged for this descriptor and its page-table root. */
     Space owner;
+    /** Where the kernel memory of this descriptor lives. */
+    KernelFrame frame;
+    /** The kernel frames given for this space's account (precise, lend), newest first. */
+    KernelFrame frames;
     /** The most kernel memory this space and the spaces below it may hold (-1: no limit; enforced by the quota model), and what they hold. */
     long quota = -1;
     long subtreeBytes;

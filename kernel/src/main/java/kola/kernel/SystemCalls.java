@@ -10,6 +10,7 @@ import kola.abi.ThreadId;
 import kola.abi.ThreadState;
 import kola.abi.Timeout;
 import kola.machine.CostModel;
+import kola.machine.PhysicalMemory;
 
 /**
  * The system calls other than Ipc (L4 X.2: ThreadControl, SpaceControl, ExchangeRegisters,
@@ -36,7 +37,7 @@ final class SystemCalls {
             case Trap.EXCHANGE_REGISTERS -> self.result = exchangeRegisters(self, self.a0, self.a1, self.a2, self.a3,
                     self.a4, self.a5, self.a6);
             case Trap.THREAD_SWITCH -> threadSwitch(self, self.a0);
-            case Trap.KMEM_CONTROL -> self.result = kmemControl(self, self.a0, self.a1);
+            case Trap.KMEM_CONTROL -> self.result = kmemControl(self, self.a3, self.a0, self.a1, self.a2);
             case Trap.COMM_CONTROL -> self.result = commControl(self, self.a0, self.a1, self.a2, self.a3);
             case Trap.SCHEDULE -> self.result = schedule(self, self.a0, self.a1, self.a2, self.a3, self.a4);
             case Trap.SYSTEM_CLOCK -> {
@@ -357,10 +358,71 @@ final class SystemCalls {
     // ---- KmemControl --------------------------------------------------------------------------
 
     /** KmemControl(space, quota), a Kola extension (see {@link kola.abi.Kmem}). */
-    private long kmemControl(Tcb self, long spaceSpec, long quota) {
+    private long kmemControl(Tcb self, long op, long a, long b, long c) {
         long[] ret = self.ret();
         ret[kola.abi.Kmem.OUT_HELD] = 0;
         ret[kola.abi.Kmem.OUT_QUOTA] = 0;
+        if (op == kola.abi.Kmem.QUOTA) {
+            return quota(self, a, b);
+        }
+        if (op == kola.abi.Kmem.RETYPE || op == kola.abi.Kmem.LEND) {
+            return giveFrames(self, a, op == kola.abi.Kmem.RETYPE ? b : 0, op == kola.abi.Kmem.RETYPE ? c : b,
+                    op == kola.abi.Kmem.LEND);
+        }
+        return error(self, KernelError.INVALID_PARAMETER);
+    }
+
+    /**
+     * KmemControl RETYPE and LEND (see {@link kola.abi.Kmem}): every page of {@code fpage} is
+     * checked before any is given, so that a refused call changes nothing.
+     */
+    private long giveFrames(Tcb self, long fpage, long kindCode, long accountSpec, boolean lend) {
+        KernelFrames frames = k.frames;
+        if (frames == null || frames.precise() == lend) {
+            return error(self, KernelError.INVALID_PARAMETER); // the model the kernel runs has no such operation
+        }
+        Space account = spaceOf(accountSpec);
+        if (account == null) {
+            return error(self, KernelError.INVALID_SPACE);
+        }
+        if (account != self.space && account.owner != self.space && !self.space.privileged) {
+            return error(self, KernelError.NO_PRIVILEGE);
+        }
+        KernelObject kind = null;
+        if (!lend) {
+            if (kindCode < kola.abi.Kmem.TCB || kindCode > kola.abi.Kmem.REPLY) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+            kind = KernelObject.values()[(int) kindCode - 1];
+        }
+        int sizeLog2 = Fpage.sizeLog2(fpage);
+        if (Fpage.isNil(fpage) || Comm.isObjectFpage(fpage) || Fpage.isComplete(fpage)
+                || sizeLog2 < Fpage.MIN_SIZE_LOG2 || sizeLog2 > kola.abi.Kmem.MAX_SIZE_LOG2) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        int pages = 1 << (sizeLog2 - Fpage.MIN_SIZE_LOG2);
+        long first = Fpage.base(fpage) >>> PhysicalMemory.PAGE_SHIFT;
+        MapNode[] held = new MapNode[pages];
+        java.util.HashSet<Long> frameNumbers = new java.util.HashSet<>();
+        long ramFrames = k.machine.memory().ramBytes() >>> PhysicalMemory.PAGE_SHIFT;
+        for (int i = 0; i < pages; i++) {
+            MapNode n = k.mdb.node(self.space, first + i);
+            if (n == null || (n.rights & Fpage.W) == 0 || n.firstChild != null || n.pfn >= ramFrames
+                    || frames.frame(n.pfn) != null || !frameNumbers.add(n.pfn)) {
+                return error(self, KernelError.INVALID_PARAMETER); // not held, read-only, passed on, device memory, or given already
+            }
+            held[i] = n;
+        }
+        for (MapNode n : held) {
+            frames.give(n, account, kind);
+        }
+        self.ret()[kola.abi.Kmem.OUT_PAGES] = pages;
+        self.errorCode = KernelError.OK;
+        return 1;
+    }
+
+    private long quota(Tcb self, long spaceSpec, long quota) {
+        long[] ret = self.ret();
         Space space = spaceOf(spaceSpec);
         if (space == null) {
             return error(self, KernelError.INVALID_SPACE);

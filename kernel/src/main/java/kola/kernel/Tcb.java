@@ -23,6 +23,8 @@ final class Tcb {
 
     /** Bytes of kernel memory a TCB is charged at (the size of a Pistachio TCB on 64-bit). */
     static final long BYTES = 1024;
+    /** Where the kernel memory of this control block lives. */
+    KernelFrame frame;
     /** UTCB return registers (results of system calls with several results). */
     static final int RET_REGISTERS = 8;
     /** Buffer registers BR0..BR32. */

@@ -249,10 +249,12 @@ final class UserApi implements L4 {
     }
 
     @Override
-    public long kmemControl(long space, long quota) {
+    public long kmemControl(int op, long a, long b, long c) {
         own();
-        tcb.a0 = space;
-        tcb.a1 = quota;
+        tcb.a0 = a;
+        tcb.a1 = b;
+        tcb.a2 = c;
+        tcb.a3 = op;
         return trap(Trap.KMEM_CONTROL);
     }
 
