@@ -44,10 +44,17 @@
 #define L4_KMEM_QUOTA 0
 #define L4_KMEM_RETYPE 1
 #define L4_KMEM_LEND 2
+#define L4_KMEM_KPAGER 3
+#define L4_KMEM_EVICT 4
+#define L4_KMEM_RESTORE 5
 #define L4_KMEM_MODEL_POOL 0
 #define L4_KMEM_MODEL_QUOTA 1
 #define L4_KMEM_MODEL_LEND 2
-#define L4_KMEM_MODEL_PRECISE 3
+#define L4_KMEM_MODEL_KPAGER 3
+#define L4_KMEM_MODEL_PRECISE 4
+
+/* The label of a kernel-memory fault (kpager model): MR1 a thread of the account, MR2 its number. */
+#define L4_KMEM_FAULT_LABEL ((L4_Word_t)(-9L << 4))
 
 /* Kinds of kernel object a retyped page holds. */
 #define L4_KMEM_TCB 1

@@ -24,6 +24,9 @@ public final class KernelLabels {
      */
     public static final long REFUSED = -8L << 4;
 
+    /** Kernel-memory fault (Kola, kpager model): MR1 a thread of the account that ran short, MR2 the bytes it needed. */
+    public static final long KMEM_FAULT = -9L << 4;
+
     /** Exception code: a {@code RuntimeException} (or other unchecked exception) escaped. */
     public static final long EXC_RUNTIME = 1;
     /** Exception code: a checked exception escaped. */

@@ -20,9 +20,24 @@ package kola.abi;
  * touch the pages any more. Whoever removes the caller's mapping of a page (its pager by unmap,
  * the caller by flushing it, the caller's death) destroys exactly the objects made from it; the
  * page then comes back, zeroed. ret(0) = the pages retyped.</li>
- * <li>{@link #LEND}{@code (fpage, account)} (model {@code lend}): as RETYPE, for objects of any
- * kind, but the pages stay with the kernel until the account's space is gone and nothing lives
- * in them; unmapping them does not take them back.</li>
+ * <li>{@link #LEND}{@code (fpage, account)} (models {@code lend}, {@code kpager}): as RETYPE, for
+ * objects of any kind, but the pages stay with the kernel until the account's space is gone and
+ * nothing lives in them; unmapping them does not take them back. Under kpager the account's
+ * kpager may lend for it too.</li>
+ * <li>{@link #KPAGER}{@code (space, kpager)} (model {@code kpager}): the space's kpager (nil:
+ * none). When a space with a kpager runs short, the thread whose operation needed the memory
+ * sends the kpager a kernel-memory fault ({@link KernelLabels#KMEM_FAULT}, MR1 a thread of the
+ * account) and redoes the operation when the kpager replies (having lent pages); a reply with a
+ * kernel label refuses (the operation fails out of memory). The creator or a privileged task
+ * sets it.</li>
+ * <li>{@link #EVICT}{@code (fpage)} (model {@code kpager}): the kpager takes back pages it lent:
+ * page-table nodes are dropped (the kernel rebuilds them from the mapping database on the next
+ * fault), mappings are exported into the page, authenticated with a key the kernel made at boot;
+ * a page holding anything else is refused. ret(0) the pages, ret(1) the mappings exported.</li>
+ * <li>{@link #RESTORE}{@code (fpage)} (model {@code kpager}): the kpager gives such pages back:
+ * each must hold an export the kernel made and not yet took back (else the call is refused); the
+ * page becomes the account's kernel memory again and each exported mapping whose parent still
+ * holds it unchanged is made again. ret(1) the mappings restored.</li>
  * </ul>
  *
  * <p>Under {@code precise} and {@code lend}, a space's objects come from its own pages once it has
@@ -36,15 +51,25 @@ public final class Kmem {
     public static final int MODEL_QUOTA = 1;
     /** Lend-to-kernel. */
     public static final int MODEL_LEND = 2;
+    /** Kernel-memory faults to a user-level kpager. */
+    public static final int MODEL_KPAGER = 3;
     /** Precise: retyped, revocable kernel memory. */
-    public static final int MODEL_PRECISE = 3;
+    public static final int MODEL_PRECISE = 4;
 
     /** Operation: set or read a quota. */
     public static final int QUOTA = 0;
     /** Operation: retype held pages into kernel objects of one kind (precise). */
     public static final int RETYPE = 1;
-    /** Operation: lend held pages to the kernel (lend). */
+    /** Operation: lend held pages to the kernel (lend; kpager: the account's kpager supplies pages). */
     public static final int LEND = 2;
+    /** Operation: set a space's kpager (kpager). */
+    public static final int KPAGER = 3;
+    /** Operation: a kpager takes pages it lent back; what they held is rebuilt or exported (kpager). */
+    public static final int EVICT = 4;
+    /** Operation: a kpager gives evicted pages back with what was exported in them (kpager). */
+    public static final int RESTORE = 5;
+    /** ret(i) of EVICT and RESTORE: the mappings exported or restored. */
+    public static final int OUT_MAPPINGS = 1;
 
     /** Kinds of kernel object (RETYPE): thread control blocks. */
     public static final int TCB = 1;

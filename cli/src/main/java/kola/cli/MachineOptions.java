@@ -64,11 +64,12 @@ final class MachineOptions {
     }
 
     @Option(names = "--kmem", paramLabel = "MODEL", converter = KmemConverter.class,
-            description = "Kernel-memory model: pool (default, unless the image says 'kmem:'; L4's central pool), "
-                    + "quota (hierarchical quotas; paper section 4.2).")
+            description = "Kernel-memory model (paper section 4.2): precise (default, unless the image says 'kmem:'; "
+                    + "tasks retype pages they hold into kernel objects, revoking a page destroys exactly its objects), "
+                    + "pool (L4's central pool), quota (hierarchical quotas), lend (tasks lend pages to the kernel, pinned).")
     KmemModel kmem;
 
-    private KmemModel kmemFallback = KmemModel.POOL;
+    private KmemModel kmemFallback = KmemModel.PRECISE;
 
     /** Picocli's converter for {@code --kmem}. */
     static final class KmemConverter implements picocli.CommandLine.ITypeConverter<KmemModel> {

@@ -261,7 +261,7 @@ class ShellSessionTest {
         }
 
         c.expect("kola> kmem");
-        Matcher km = c.expectMatch("kernel memory \\(central pool\\): (\\d+) of (\\d+) KiB used");
+        Matcher km = c.expectMatch("kernel memory \\(precise\\): (\\d+) of (\\d+) KiB used");
         assertTrue(Long.parseLong(km.group(1)) > 0 && Long.parseLong(km.group(1)) < Long.parseLong(km.group(2)));
         c.expectMatch("\\s+OWNER\\s+TCB\\s+SPACE\\s+PTABLE\\s+MAPNODE\\s+OBJECTS\\s+TOTAL\\s+HELD\\s+QUOTA");
         List<String> owners = c.until("kola> ").stream().map(l -> l.trim().split("\\s+")[0]).toList();

@@ -594,6 +594,14 @@ final class Ipc {
         }
         for (int j = 0; j < t; j += Items.WORDS) {
             if (!Items.isString(words[j]) && !mapItem(from, to, acceptor, words[j], words[j + 1])) {
+                if (k.kmemFault(from)) {
+                    // (kpager model) The receiver's account ran short: the sender faults to its
+                    // kpager and sends again; what was mapped so far stays, and is mapped again.
+                    if (from != cpu.current) {
+                        leaveForFault(from);
+                    }
+                    return FAULTED;
+                }
                 return itemError(from, to, IpcError.MESSAGE_OVERFLOW, u + 1 + j);
             }
         }

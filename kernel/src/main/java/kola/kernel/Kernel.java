@@ -107,14 +107,15 @@ public final class Kernel {
         this.kipFrame = 0;
         CentralPool pool = new CentralPool(phys, 1, poolFrames - 1);
         this.frames = switch (config.kmem()) {
-            case PRECISE -> new KernelFrames(this, pool, true);
-            case LEND -> new KernelFrames(this, pool, false);
+            case PRECISE -> new KernelFrames(this, pool, KernelFrames.Mode.PRECISE);
+            case LEND -> new KernelFrames(this, pool, KernelFrames.Mode.LEND);
+            case KPAGER -> new KernelFrames(this, pool, KernelFrames.Mode.KPAGER);
             default -> null;
         };
         this.kmem = switch (config.kmem()) {
             case POOL -> pool;
             case QUOTA -> new Quotas(pool);
-            case PRECISE, LEND -> frames;
+            case PRECISE, LEND, KPAGER -> frames;
         };
         this.caps = new CapabilitySpaces(kmem, this::notificationGone);
         this.comm = switch (config.comm()) {
@@ -281,8 +282,11 @@ public final class Kernel {
             }
             traps++;
             handleTrap(t);
-            if (frames != null && frames.revocationsPending()) {
-                frames.destroyRevoked(); // (objects of frames whose holders lost them in this entry)
+            if (frames != null) {
+                if (frames.revocationsPending()) {
+                    frames.destroyRevoked(); // (objects of frames whose holders lost them in this entry)
+                }
+                frames.takeShortage(); // (a shortage no operation turned into a fault is forgotten)
             }
             Tcb c = cpu.current;
             if (c != null && !c.runnable()) {
@@ -558,8 +562,15 @@ public final class Kernel {
      * A thread without a living pager is halted and the event reported.
      */
     private void pageFault(Tcb t, long va, int access) {
+        if (access == Tcb.KMEM_FAULT) {
+            kmemFaultIpc(t);
+            return;
+        }
         events.record(KernelEvents.FAULT, t.id, va, access);
         Space space = t.space;
+        if (frames != null && rebuild(t, space, va, access)) {
+            return;
+        }
         if (machine.mmu().translate(space.asid, space.pageTable.rootPfn, va, access) >= 0) {
             return; // mapped meanwhile (a transfer fault its partner resolved, say)
         }
@@ -581,6 +592,72 @@ public final class Kernel {
         beginKernelIpc(t, Tcb.FAULT_IPC, MsgTag.make(KernelLabels.PAGE_FAULT | access, 2, 0), va,
                 t.hart != null ? t.hart.pc : t.startIp);
         ipc.ipc(t, t.pager, t.pager, 0);
+    }
+
+    /**
+     * Whether the operation {@code t} is in, which an account's shortage refused, becomes a
+     * kernel-memory fault instead (kpager model): the account has a live kpager that is not t
+     * and did not just refuse t. If so t is marked to fault and redo the operation.
+     */
+    boolean kmemFault(Tcb t) {
+        Space a = frames == null ? null : frames.takeShortage();
+        if (a == null) {
+            return false;
+        }
+        if (t.kmemRefused) {
+            t.kmemRefused = false;
+            return false;
+        }
+        Tcb kpager = threads.lookup(a.kpager);
+        if (!alive(kpager) || kpager == t) {
+            return false;
+        }
+        t.faultPending = true;
+        t.faultVa = 0;
+        t.faultAccess = Tcb.KMEM_FAULT;
+        t.kmemAccount = a;
+        return true;
+    }
+
+    /** Sends {@code t}'s kernel-memory fault to its account's kpager; the reply lets t redo its operation. */
+    private void kmemFaultIpc(Tcb t) {
+        Space a = t.kmemAccount;
+        t.kmemAccount = null;
+        Tcb kpager = a == null || a.dead ? null : threads.lookup(a.kpager);
+        if (!alive(kpager) || kpager == t) {
+            return; // (the redo fails out of memory, or finds memory)
+        }
+        long name = ThreadId.NIL;
+        for (long no = 0; no < threads.scanLimit() && name == ThreadId.NIL; no++) {
+            Tcb x = threads.byNumber(no);
+            name = x != null && x.space == a ? x.id : ThreadId.NIL;
+        }
+        events.record(KernelEvents.FAULT, t.id, -1, Tcb.KMEM_FAULT);
+        beginKernelIpc(t, Tcb.KMEM_IPC, MsgTag.make(KernelLabels.KMEM_FAULT, 2, 0), name, a.asid);
+        ipc.ipc(t, kpager.id, kpager.id, 0);
+    }
+
+    /**
+     * A fault on a page {@code space} holds whose page-table path a kpager evicted: the kernel
+     * makes the entry again from the mapping database (true), faulting to the kpager first if the
+     * page-table nodes do not fit. False: a fault for the pager.
+     */
+    private boolean rebuild(Tcb t, Space space, long va, int access) {
+        MapNode n = va >= 0 ? space.pages.get(va >>> PhysicalMemory.PAGE_SHIFT) : null;
+        if (n == null || frames.frame(n.pfn) != null || (access & ~PageTable.effectiveRights(n.rights)) != 0
+                || space.pageTable.lookup(va) != 0) {
+            return false;
+        }
+        if (space.pageTable.map(va & -PhysicalMemory.PAGE_SIZE, n.pfn, n.rights)) {
+            machine.tlb().flush(space.asid, n.vpn);
+            return true;
+        }
+        if (kmemFault(t)) {
+            t.faultPending = false; // (faulting now, from this fault: the access is retried after it)
+            kmemFaultIpc(t);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -636,6 +713,11 @@ public final class Kernel {
      */
     void kernelIpcReplied(Tcb t, long label) {
         byte kind = t.kernelIpc;
+        if (kind == Tcb.KMEM_IPC) {
+            endKernelIpc(t);
+            t.kmemRefused = KernelLabels.isKernelLabel(label); // a refusal: the redo fails out of memory
+            return;
+        }
         int untyped = MsgTag.untyped(t.mr[0]);
         long restartIp = t.mr[1];
         if (kind == Tcb.EXCEPTION_IPC && t.hart != null && untyped >= 1 && !KernelLabels.isKernelLabel(label)) {
@@ -675,6 +757,11 @@ public final class Kernel {
     /** A kernel-made IPC of {@code t} failed (no pager, pager gone, cancelled): t halts, reported. */
     void kernelIpcFailed(Tcb t) {
         byte kind = t.kernelIpc;
+        if (kind == Tcb.KMEM_IPC) {
+            endKernelIpc(t);
+            t.kmemRefused = true;
+            return;
+        }
         long code = t.errorCode;
         long address = t.mr[1]; // a failed IPC leaves MR1, the fault address, as it was
         endKernelIpc(t);
@@ -1036,7 +1123,7 @@ public final class Kernel {
         machine.tlb().flushAsid(s.asid);
     }
 
-    private boolean coversKernelPages(Space s, long base, long size) {
+    boolean coversKernelPages(Space s, long base, long size) {
         if (!Fpage.isNil(s.kipArea) && Fpage.base(s.kipArea) - base < size) {
             return true;
         }

@@ -38,7 +38,7 @@ public record KernelConfig(long kernelMemoryBytes, long threadNumberLimit, long 
 
     /** 16 MiB of kernel memory, 2^22 thread numbers, 10 ms slices, priority 100, boot tasks at 255. */
     public static KernelConfig defaults() {
-        return new KernelConfig(16L << 20, 1L << 22, 10_000, 100, Schedule.MAX_PRIORITY, CommModel.GLOBAL_IDS, KmemModel.POOL);
+        return new KernelConfig(16L << 20, 1L << 22, 10_000, 100, Schedule.MAX_PRIORITY, CommModel.GLOBAL_IDS, KmemModel.PRECISE);
     }
 
     /** This configuration with another kernel-memory pool size. */

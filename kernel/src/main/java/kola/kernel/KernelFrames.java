@@ -26,11 +26,22 @@ import kola.machine.PhysicalMemory;
  * <li>{@code lend}: the frame is pinned. Losing the lender's mapping does not take it from the
  * kernel; it goes back when its account is gone and nothing lives in it any more. An account
  * therefore keeps its peak, not its current, kernel memory (the paper's objection).</li>
+ * <li>{@code kpager}: frames are lent as under lend, by the account's kpager when the account
+ * runs short: the shortage is noted here ({@link #takeShortage}) and the kernel turns it into a
+ * kernel-memory fault of the thread whose operation needed the memory. The kpager can take a
+ * frame back ({@link #evict}): page-table nodes are dropped and rebuilt from the mapping
+ * database on the next fault; mappings are exported into the frame, authenticated with a key
+ * made at boot (HMAC-SHA256), and made again when the kpager gives the frame back
+ * ({@link #restore}) if their parent still holds them unchanged.</li>
  * </ul>
  */
 final class KernelFrames implements KernelMemory {
     private final Kernel k;
     private final CentralPool pool;
+    /** The three models this class makes. */
+    enum Mode { LEND, KPAGER, PRECISE }
+
+    private final Mode mode;
     private final boolean precise;
     /** Every frame the kernel was given, by frame number. */
     private final Map<Long, KernelFrame> byPfn = new HashMap<>();
@@ -41,14 +52,32 @@ final class KernelFrames implements KernelMemory {
     /** Objects destroyed by revocation so far. */
     private long destroyed;
 
-    KernelFrames(Kernel k, CentralPool pool, boolean precise) {
+    /** An account with a live kpager that ran short in this kernel entry, or null. */
+    private Space shortage;
+
+    KernelFrames(Kernel k, CentralPool pool, Mode mode) {
         this.k = k;
         this.pool = pool;
-        this.precise = precise;
+        this.mode = mode;
+        this.precise = mode == Mode.PRECISE;
     }
 
-    boolean precise() {
-        return precise;
+    Mode mode() {
+        return mode;
+    }
+
+    /** The account that ran short (and has a kpager) since the last call, or null; forgets it. */
+    Space takeShortage() {
+        Space s = shortage;
+        shortage = null;
+        return s;
+    }
+
+    private void refuse(Space account) {
+        pool.refuse();
+        if (mode == Mode.KPAGER && account != null && !account.dead && account.kpager != kola.abi.ThreadId.NIL) {
+            shortage = account;
+        }
     }
 
     /** The kernel frame {@code pfn} is, or null; cheap when the kernel has none. */
@@ -73,9 +102,15 @@ final class KernelFrames implements KernelMemory {
         return f.kind == kind || f.kind == null;
     }
 
-    /** The account whose frames pay for {@code owner}'s objects of {@code kind}: owner or the nearest creator with such frames; null: the pool. */
+    /**
+     * The account whose frames pay for {@code owner}'s objects of {@code kind}: owner or the
+     * nearest creator with such frames (under kpager: or with a kpager); null: the pool.
+     */
     private Space payingAccount(Space owner, KernelObject kind) {
         for (Space a = owner; a != null; a = a.owner) {
+            if (mode == Mode.KPAGER && a.kpager != kola.abi.ThreadId.NIL) {
+                return a;
+            }
             for (KernelFrame f = a.frames; f != null; f = f.next) {
                 if (serves(f, kind)) {
                     return a;
@@ -99,7 +134,7 @@ final class KernelFrames implements KernelMemory {
                 return f;
             }
         }
-        pool.refuse();
+        refuse(a);
         return null;
     }
 
@@ -134,7 +169,7 @@ final class KernelFrames implements KernelMemory {
                 return f.pfn;
             }
         }
-        pool.refuse();
+        refuse(a);
         return -1;
     }
 
@@ -232,19 +267,7 @@ final class KernelFrames implements KernelMemory {
         if (!f.empty() || f.dying || !(f.account.dead || f.revocable && f.node == null)) {
             return;
         }
-        byPfn.remove(f.pfn);
-        Space a = f.account;
-        if (a.frames == f) {
-            a.frames = f.next;
-        } else {
-            for (KernelFrame p = a.frames; p != null; p = p.next) {
-                if (p.next == f) {
-                    p.next = f.next;
-                    break;
-                }
-            }
-        }
-        f.next = null;
+        release(f);
         k.machine.memory().zeroFrame(f.pfn);
         k.mdb.reveal(f.pfn);
     }
@@ -276,6 +299,188 @@ final class KernelFrames implements KernelMemory {
 
     @Override
     public String name() {
-        return precise ? "precise" : "lend";
+        return mode.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    // ---- kpager: eviction and restoration ----------------------------------------------------
+
+    /** The first word of an export, "KOLAKMEM". */
+    static final long EXPORT_MAGIC = 0x4B4F4C414B4D454DL;
+    /** Words of an export's header (magic, id, account, count) and of one exported mapping. */
+    private static final int HEADER_WORDS = 4;
+    private static final int ENTRY_WORDS = 5;
+    private static final int MAC_BYTES = 32;
+    /** The key the exports are authenticated with: made at boot, never leaves the kernel. */
+    private javax.crypto.spec.SecretKeySpec exportKey;
+    /** Exports handed out and not yet restored, by id: a restored or forged one is refused. */
+    private final java.util.HashSet<Long> outstanding = new java.util.HashSet<>();
+    private long nextExport = 1;
+
+    private javax.crypto.Mac mac() {
+        try {
+            if (exportKey == null) {
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                exportKey = new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256");
+            }
+            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+            m.init(exportKey);
+            return m;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no HmacSHA256", e); // every JDK has it
+        }
+    }
+
+    /** The authentication code of the export's first {@code words} words in frame {@code pfn}. */
+    private byte[] tag(long pfn, int words) {
+        javax.crypto.Mac m = mac();
+        PhysicalMemory phys = k.machine.memory();
+        long base = pfn << PhysicalMemory.PAGE_SHIFT;
+        byte[] word = new byte[8];
+        for (int i = 0; i < words; i++) {
+            long w = phys.load64(base + 8L * i);
+            for (int b = 0; b < 8; b++) {
+                word[b] = (byte) (w >>> (8 * b));
+            }
+            m.update(word);
+        }
+        return m.doFinal();
+    }
+
+    /** Whether frame {@code f}, lent through {@code n}, can be evicted: a page-table node the kernel can rebuild, or leaf mappings only. */
+    boolean evictable(KernelFrame f, MapNode n) {
+        if (mode != Mode.KPAGER || f.node != n || f.dying) {
+            return false;
+        }
+        if (f.table != null) {
+            PageTable.Slot at = f.table.pageTable.locate(f.pfn);
+            return at != null && !k.coversKernelPages(f.table, at.base(), at.size());
+        }
+        for (int i = 0; i < f.count; i++) {
+            if (!(f.objects[i] instanceof MapNode m) || m.firstChild != null || frame(m.pfn) != null) {
+                return false;
+            }
+        }
+        return (long) HEADER_WORDS * 8 + (long) f.count * ENTRY_WORDS * 8 + MAC_BYTES <= PhysicalMemory.PAGE_SIZE;
+    }
+
+    /**
+     * Takes frame {@code f} from the kernel (the caller checked {@link #evictable}): a page-table
+     * node is dropped (its mappings stay in the database, without entries until the next fault
+     * rebuilds them); each mapping is exported and removed. The frame goes back to its lender
+     * holding the export. Returns the mappings exported.
+     */
+    int evict(KernelFrame f) {
+        if (f.table != null) {
+            Space s = f.table;
+            s.pageTable.detach(s.pageTable.locate(f.pfn));
+            k.machine.tlb().flushAsid(s.asid);
+        }
+        int count = f.count;
+        long[] words = new long[HEADER_WORDS + count * ENTRY_WORDS];
+        words[0] = EXPORT_MAGIC;
+        words[1] = nextExport++;
+        words[2] = f.account.asid;
+        words[3] = count;
+        for (int i = 0; i < count; i++) {
+            MapNode m = (MapNode) f.objects[i];
+            MapNode parent = m.parent;
+            int at = HEADER_WORDS + i * ENTRY_WORDS;
+            words[at] = (long) m.space.asid << 32 | (parent == null ? 0xFFFF_FFFFL : parent.space.asid);
+            words[at + 1] = m.vpn;
+            words[at + 2] = m.pfn << 3 | m.rights;
+            words[at + 3] = parent == null ? -1 : parent.vpn;
+            words[at + 4] = parent == null ? -1 : parent.serial;
+        }
+        while (f.count > 0) {
+            k.mdb.removeSubtree((MapNode) f.objects[f.count - 1]);
+        }
+        release(f);
+        PhysicalMemory phys = k.machine.memory();
+        long base = f.pfn << PhysicalMemory.PAGE_SHIFT;
+        phys.zeroFrame(f.pfn);
+        for (int i = 0; i < words.length; i++) {
+            phys.store64(base + 8L * i, words[i]);
+        }
+        byte[] code = tag(f.pfn, words.length);
+        for (int i = 0; i < MAC_BYTES; i++) {
+            phys.store8(base + 8L * words.length + i, code[i]);
+        }
+        outstanding.add(words[1]);
+        k.mdb.reveal(f.pfn);
+        return count;
+    }
+
+    /** The account an export in frame {@code pfn} names, if it is one the kernel made and has not taken back; else null. */
+    Space exportAccount(long pfn) {
+        PhysicalMemory phys = k.machine.memory();
+        long base = pfn << PhysicalMemory.PAGE_SHIFT;
+        long count = phys.load64(base + 24);
+        if (phys.load64(base) != EXPORT_MAGIC || count < 0
+                || HEADER_WORDS * 8 + count * ENTRY_WORDS * 8 + MAC_BYTES > PhysicalMemory.PAGE_SIZE
+                || !outstanding.contains(phys.load64(base + 8))) {
+            return null;
+        }
+        int words = HEADER_WORDS + (int) count * ENTRY_WORDS;
+        byte[] code = tag(pfn, words);
+        int diff = 0;
+        for (int i = 0; i < MAC_BYTES; i++) {
+            diff |= code[i] ^ (byte) phys.load8(base + 8L * words + i);
+        }
+        if (diff != 0) {
+            return null;
+        }
+        long asid = phys.load64(base + 16);
+        for (Space s : k.spacesInternal()) {
+            if (s.asid == asid) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes back frame {@code n.pfn}, which holds a valid export for {@code account} (the caller
+     * checked it with {@link #exportAccount}): the frame is the account's kernel memory again,
+     * and every exported mapping whose parent still holds the frame unchanged is made again.
+     * Returns the mappings restored.
+     */
+    int restore(MapNode n, Space account) {
+        PhysicalMemory phys = k.machine.memory();
+        long base = n.pfn << PhysicalMemory.PAGE_SHIFT;
+        int count = (int) phys.load64(base + 24);
+        long[] words = new long[HEADER_WORDS + count * ENTRY_WORDS];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = phys.load64(base + 8L * i);
+        }
+        outstanding.remove(words[1]);
+        give(n, account, null);
+        int restored = 0;
+        for (int i = 0; i < count; i++) {
+            int at = HEADER_WORDS + i * ENTRY_WORDS;
+            if (k.mdb.restore((int) (words[at] >>> 32), words[at + 1], words[at + 2] >>> 3, (int) (words[at + 2] & 7),
+                    (int) words[at], words[at + 3], words[at + 4])) {
+                restored++;
+            }
+        }
+        takeShortage(); // a mapping that did not fit is not restored; nobody faults for it
+        return restored;
+    }
+
+    /** Removes the empty frame {@code f} from the kernel's frames and its account's list. */
+    private void release(KernelFrame f) {
+        byPfn.remove(f.pfn);
+        Space a = f.account;
+        if (a.frames == f) {
+            a.frames = f.next;
+        } else {
+            for (KernelFrame p = a.frames; p != null; p = p.next) {
+                if (p.next == f) {
+                    p.next = f.next;
+                    break;
+                }
+            }
+        }
+        f.next = null;
     }
 }

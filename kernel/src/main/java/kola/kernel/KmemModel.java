@@ -10,10 +10,12 @@ public enum KmemModel {
     QUOTA,
     /** Lend-to-kernel: a task lends frames it holds; its objects come from them; they go back when it is gone. */
     LEND,
+    /** Kpager: a shortage is a fault IPC to the account's kpager, which lends frames and can evict them again. */
+    KPAGER,
     /** Precise: a task retypes frames it holds into objects of a stated kind; revoking a frame destroys exactly its objects. */
     PRECISE;
 
-    /** The model's name on the command line: {@code pool}, {@code quota}, {@code lend}, {@code precise}. */
+    /** The model's name on the command line: {@code pool}, {@code quota}, {@code lend}, {@code kpager}, {@code precise}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -25,6 +27,6 @@ public enum KmemModel {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown kernel-memory model '" + label + "' (one of pool, quota, lend, precise)");
+        throw new IllegalArgumentException("unknown kernel-memory model '" + label + "' (one of pool, quota, lend, kpager, precise)");
     }
 }

@@ -29,6 +29,8 @@ final class MappingDatabase {
     private final PageIndex roots = new PageIndex();
     /** Nodes created (roots and children) minus nodes removed: for invariant checks. */
     private long nodes;
+    /** The next {@link MapNode#serial}. */
+    private long serials = 1;
 
     MappingDatabase(Kernel kernel) {
         this.k = kernel;
@@ -118,6 +120,7 @@ final class MappingDatabase {
         }
         tlb.flush(space.asid, vpn);
         MapNode n = new MapNode(space, vpn, pfn, rights);
+        n.serial = serials++;
         n.frame = f;
         f.hold(n);
         if (parent == null) {
@@ -229,6 +232,7 @@ final class MappingDatabase {
         f.hold(src);
         src.space = to;
         src.vpn = destVpn;
+        src.serial = serials++;
         to.pages.put(destVpn, src);
         tlb.flush(to.asid, destVpn);
         src.rights = r;
@@ -272,6 +276,7 @@ final class MappingDatabase {
 
     /** Takes {@code revoke} from every node strictly below {@code top}. */
     private void revokeBelow(MapNode top, int revoke) {
+        top.serial = serials++; // (its exported children are revoked too)
         MapNode c = top.firstChild;
         while (c != null) {
             MapNode next = c.nextSibling;
@@ -297,6 +302,7 @@ final class MappingDatabase {
                 if (r != n.rights) {
                     setRights(n, r);
                 }
+                n.serial = serials++;
                 next = n.firstChild != null ? n.firstChild : successorSkipping(n, top);
             }
             n = next;
@@ -316,6 +322,7 @@ final class MappingDatabase {
 
     private void setRights(MapNode n, int rights) {
         n.rights = rights;
+        n.serial = serials++;
         if (!isKernelFrame(n.pfn)) {
             n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, rights);
             tlb.flush(n.space.asid, n.vpn);
@@ -352,6 +359,46 @@ final class MappingDatabase {
         if (k.frames != null) {
             k.frames.mappingRemoved(n);
         }
+    }
+
+    /**
+     * Makes again a mapping a kpager's export held (the export is authentic): {@code vpn} of the
+     * space {@code asid} to frame {@code pfn} with {@code rights}, derived from page
+     * {@code parentVpn} of space {@code parentAsid}, if that parent still holds the frame, at
+     * least those rights, under the same version, the page is free and kernel memory suffices.
+     */
+    boolean restore(int asid, long vpn, long pfn, int rights, int parentAsid, long parentVpn, long parentSerial) {
+        Space s = null;
+        Space ps = null;
+        for (Space x : k.spacesInternal()) {
+            s = x.asid == asid ? x : s;
+            ps = x.asid == parentAsid ? x : ps;
+        }
+        if (s == null || ps == null || rights == 0 || s.pages.get(vpn) != null || s.isKernelArea(vpn << PhysicalMemory.PAGE_SHIFT)
+                || isKernelFrame(pfn)) {
+            return false;
+        }
+        MapNode p = ps.pages.get(parentVpn);
+        if (p == null || p.serial != parentSerial || p.pfn != pfn || (rights & ~p.rights) != 0) {
+            return false;
+        }
+        KernelFrame f = k.kmem.charge(s, KernelObject.MAPPING_NODE, MapNode.BYTES);
+        if (f == null) {
+            return false;
+        }
+        // Its page-table entry now if the nodes on its path are there or fit; otherwise the next
+        // fault makes it, as for a path the kpager evicted.
+        if (s.pageTable.map(vpn << PhysicalMemory.PAGE_SHIFT, pfn, rights)) {
+            tlb.flush(s.asid, vpn);
+        }
+        MapNode n = new MapNode(s, vpn, pfn, rights);
+        n.serial = serials++;
+        n.frame = f;
+        f.hold(n);
+        p.addChild(n);
+        s.pages.put(vpn, n);
+        nodes++;
+        return true;
     }
 
     /** Removes every mapping of a space that is being deleted, with everything derived from it. */

@@ -61,6 +61,19 @@ final class PageTable {
         return true;
     }
 
+    /** Whether the last-level node on {@code va}'s path exists (a kpager may have evicted a node on it). */
+    boolean hasLeafTable(long va) {
+        long table = rootPfn;
+        for (int level = Sv39.LEVELS - 1; level > 0; level--) {
+            long pte = memory.load64(entryAddress(table, va, level));
+            if ((pte & Sv39.V) == 0) {
+                return false;
+            }
+            table = Sv39.pfn(pte);
+        }
+        return true;
+    }
+
     /** The leaf entry for {@code va}, or 0 if none. */
     long lookup(long va) {
         long table = rootPfn;

@@ -160,12 +160,16 @@ final class RiscvBinding {
      * returns false.
      */
     boolean resume(Tcb t) {
-        if (t.hartCall == Trap.IPC && t.faultPending) {
-            // As the Java binding does: fault the page in, then redo the IPC from the phase it was in.
+        if (t.faultPending) {
+            // As the Java binding does: fault the page (or the kernel memory) in, then redo the
+            // call (an IPC from the phase it was in).
             t.faultPending = false;
             t.redo0 = t.a0;
             t.redo1 = t.a1;
             t.redo2 = t.a2;
+            t.redo3 = t.a3;
+            t.redo4 = t.a4;
+            t.redo5 = t.a5;
             t.a0 = t.faultVa;
             t.a1 = t.faultAccess;
             t.trap = Trap.PAGE_FAULT;
@@ -177,7 +181,10 @@ final class RiscvBinding {
             t.a0 = t.redo0;
             t.a1 = t.redo1;
             t.a2 = t.redo2;
-            t.trap = Trap.IPC;
+            t.a3 = t.redo3;
+            t.a4 = t.redo4;
+            t.a5 = t.redo5;
+            t.trap = t.hartCall;
             return true;
         }
         int call = t.hartCall;

@@ -52,6 +52,8 @@ final class Space {
     long chiefThread;
     int pclan;
     long redirector;
+    /** The thread kernel-memory faults of this account go to (kpager model; nil: none). */
+    long kpager = kola.abi.ThreadId.NIL;
     ObjectSpace objects;
 
     /** The mapping node of each mapped page, by virtual page number. */

@@ -46,6 +46,9 @@ final class SystemCalls {
             }
             default -> throw new IllegalStateException("unknown trap " + trap + " from " + self);
         }
+        if (self.result == 0 && self.errorCode == KernelError.OUT_OF_MEMORY && trap != Trap.IPC && k.kmemFault(self)) {
+            self.errorCode = KernelError.OK; // (the call is redone after the kpager's reply)
+        }
         Cpu cpu = k.cpu;
         if (cpu.current == null || cpu.current == self && !self.runnable()) {
             cpu.reschedule();
@@ -369,7 +372,88 @@ final class SystemCalls {
             return giveFrames(self, a, op == kola.abi.Kmem.RETYPE ? b : 0, op == kola.abi.Kmem.RETYPE ? c : b,
                     op == kola.abi.Kmem.LEND);
         }
-        return error(self, KernelError.INVALID_PARAMETER);
+        if (k.frames == null || k.frames.mode() != KernelFrames.Mode.KPAGER) {
+            return error(self, KernelError.INVALID_PARAMETER); // the model the kernel runs has no such operation
+        }
+        return switch ((int) Math.max(-1, Math.min(op, 99))) {
+            case kola.abi.Kmem.KPAGER -> setKpager(self, a, b);
+            case kola.abi.Kmem.EVICT, kola.abi.Kmem.RESTORE -> evictOrRestore(self, a, op == kola.abi.Kmem.RESTORE);
+            default -> error(self, KernelError.INVALID_PARAMETER);
+        };
+    }
+
+    /** KmemControl KPAGER(space, kpager): by the space's creator or a privileged task; the kpager a live user thread or nil. */
+    private long setKpager(Tcb self, long spaceSpec, long kpager) {
+        Space space = spaceOf(spaceSpec);
+        if (space == null) {
+            return error(self, KernelError.INVALID_SPACE);
+        }
+        if (!self.space.privileged && space.owner != self.space) {
+            return error(self, KernelError.NO_PRIVILEGE);
+        }
+        if (kpager != ThreadId.NIL && (!isUserThreadId(kpager) || k.threads.lookup(kpager) == null)) {
+            return error(self, KernelError.INVALID_THREAD);
+        }
+        space.kpager = kpager;
+        self.errorCode = KernelError.OK;
+        return 1;
+    }
+
+    /**
+     * KmemControl EVICT(fpage) and RESTORE(fpage) (kpager model): every page is checked before
+     * any is changed. EVICT: pages the caller lent, each evictable; RESTORE: pages the caller
+     * holds writable, not mapped on, each with an export the kernel made for an account whose
+     * kpager is in the caller's space (or the caller is privileged).
+     */
+    private long evictOrRestore(Tcb self, long fpage, boolean restore) {
+        KernelFrames frames = k.frames;
+        int sizeLog2 = Fpage.sizeLog2(fpage);
+        if (Fpage.isNil(fpage) || Comm.isObjectFpage(fpage) || Fpage.isComplete(fpage)
+                || sizeLog2 < Fpage.MIN_SIZE_LOG2 || sizeLog2 > kola.abi.Kmem.MAX_SIZE_LOG2) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        int pages = 1 << (sizeLog2 - Fpage.MIN_SIZE_LOG2);
+        long first = Fpage.base(fpage) >>> PhysicalMemory.PAGE_SHIFT;
+        MapNode[] held = new MapNode[pages];
+        Space[] accounts = new Space[pages];
+        java.util.HashSet<Long> frameNumbers = new java.util.HashSet<>();
+        for (int i = 0; i < pages; i++) {
+            MapNode n = self.space.pages.get(first + i);
+            if (n == null || !frameNumbers.add(n.pfn)) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+            if (restore) {
+                Space account = (n.rights & Fpage.W) == 0 || n.firstChild != null || frames.frame(n.pfn) != null ? null
+                        : frames.exportAccount(n.pfn);
+                if (account == null) {
+                    return error(self, KernelError.INVALID_PARAMETER); // no export of ours (forged, restored already, changed)
+                }
+                if (!self.space.privileged && !inSpace(account.kpager, self.space)) {
+                    return error(self, KernelError.NO_PRIVILEGE);
+                }
+                accounts[i] = account;
+            } else {
+                KernelFrame f = frames.frame(n.pfn);
+                if (f == null || !frames.evictable(f, n)) {
+                    return error(self, KernelError.INVALID_PARAMETER); // not lent through this page, or holds what cannot be exported
+                }
+            }
+            held[i] = n;
+        }
+        int mappings = 0;
+        for (int i = 0; i < pages; i++) {
+            mappings += restore ? frames.restore(held[i], accounts[i]) : frames.evict(frames.frame(held[i].pfn));
+        }
+        self.ret()[kola.abi.Kmem.OUT_PAGES] = pages;
+        self.ret()[kola.abi.Kmem.OUT_MAPPINGS] = mappings;
+        self.errorCode = KernelError.OK;
+        return 1;
+    }
+
+    /** Whether thread {@code id} lives and is in {@code space}. */
+    private boolean inSpace(long id, Space space) {
+        Tcb t = id == ThreadId.NIL ? null : k.threads.lookup(id);
+        return t != null && t.space == space;
     }
 
     /**
@@ -378,14 +462,15 @@ final class SystemCalls {
      */
     private long giveFrames(Tcb self, long fpage, long kindCode, long accountSpec, boolean lend) {
         KernelFrames frames = k.frames;
-        if (frames == null || frames.precise() == lend) {
+        if (frames == null || (frames.mode() == KernelFrames.Mode.PRECISE) == lend) {
             return error(self, KernelError.INVALID_PARAMETER); // the model the kernel runs has no such operation
         }
         Space account = spaceOf(accountSpec);
         if (account == null) {
             return error(self, KernelError.INVALID_SPACE);
         }
-        if (account != self.space && account.owner != self.space && !self.space.privileged) {
+        if (account != self.space && account.owner != self.space && !self.space.privileged
+                && !inSpace(account.kpager, self.space)) {
             return error(self, KernelError.NO_PRIVILEGE);
         }
         KernelObject kind = null;

@@ -114,15 +114,28 @@ final class Tcb {
     static final byte NO_KERNEL_IPC = 0;
     static final byte FAULT_IPC = 1;
     static final byte EXCEPTION_IPC = 2;
+    /** A kernel-memory fault to the kpager of an account that ran short (kpager model). */
+    static final byte KMEM_IPC = 3;
     byte kernelIpc = NO_KERNEL_IPC;
     long savedMr0;
     long savedMr1;
     long savedMr2;
     long savedBr0;
-    /** A string copy of this thread's IPC needs a page of its space: fault it in, then redo the IPC. */
+    /**
+     * This thread's system call cannot go on before a fault is resolved: a string copy of its IPC
+     * needs a page of its space, or (kpager model) an account ran short of kernel memory. The
+     * binding faults ({@link Trap#PAGE_FAULT} with {@link #faultVa}, {@link #faultAccess}), then
+     * redoes the call.
+     */
     boolean faultPending;
     long faultVa;
     int faultAccess;
+    /** {@link #faultAccess} of a kernel-memory fault: the account is {@link #kmemAccount}. */
+    static final int KMEM_FAULT = 8;
+    /** The account whose kpager the pending kernel-memory fault goes to. */
+    Space kmemAccount;
+    /** The kpager refused (or its IPC failed): the redo fails with out-of-memory instead of faulting again. */
+    boolean kmemRefused;
     /** The receive timeout word of a blocked receive, to restart it after a transfer fault. */
     long receiveTimeout;
     /** XferTimeouts (UTCB): send transfer timeout in bits 16..31, receive in 0..15; 0 is never/never. */
@@ -140,11 +153,14 @@ final class Tcb {
     kola.machine.riscv.HartState hart;
     /** A RISC-V thread's system call in progress (its trap), 0 if none ({@link RiscvBinding}). */
     int hartCall;
-    /** The IPC of a RISC-V thread is to be redone after its string-copy fault: with {@code redo0..2}. */
+    /** The system call of a RISC-V thread is to be redone after its fault: with {@code redo0..5}. */
     boolean hartRedo;
     long redo0;
     long redo1;
     long redo2;
+    long redo3;
+    long redo4;
+    long redo5;
     /** What the kernel last wrote into a RISC-V thread's UTCB control words, or null. */
     long[] utcbWritten;
     /** A RISC-V thread's kernel-debugger line, put together character by character. */

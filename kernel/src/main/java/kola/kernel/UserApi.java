@@ -50,6 +50,30 @@ final class UserApi implements L4 {
         memory.settle();
         tcb.trap = trap;
         Continuation.yield(Kernel.SCOPE);
+        while (tcb.faultPending) {
+            // The call needs a fault resolved first (a page a string copy needs, kernel memory an
+            // account ran short of): fault like an access, then redo the call with the arguments
+            // the kernel left in a0..a5 (an IPC's from the phase it was in).
+            tcb.faultPending = false;
+            long a0 = tcb.a0;
+            long a1 = tcb.a1;
+            long a2 = tcb.a2;
+            long a3 = tcb.a3;
+            long a4 = tcb.a4;
+            long a5 = tcb.a5;
+            tcb.a0 = tcb.faultVa;
+            tcb.a1 = tcb.faultAccess;
+            tcb.trap = Trap.PAGE_FAULT;
+            Continuation.yield(Kernel.SCOPE);
+            tcb.a0 = a0;
+            tcb.a1 = a1;
+            tcb.a2 = a2;
+            tcb.a3 = a3;
+            tcb.a4 = a4;
+            tcb.a5 = a5;
+            tcb.trap = trap;
+            Continuation.yield(Kernel.SCOPE);
+        }
         return tcb.result;
     }
 
@@ -197,23 +221,7 @@ final class UserApi implements L4 {
         tcb.a0 = to;
         tcb.a1 = fromSpecifier;
         tcb.a2 = timeouts;
-        long result = trap(Trap.IPC);
-        while (tcb.faultPending) {
-            // A string copy needs a page of this space: fault it in like an access, then redo the
-            // IPC from the phase it was in (the kernel left the arguments for that in a0..a2).
-            tcb.faultPending = false;
-            long a0 = tcb.a0;
-            long a1 = tcb.a1;
-            long a2 = tcb.a2;
-            tcb.a0 = tcb.faultVa;
-            tcb.a1 = tcb.faultAccess;
-            trap(Trap.PAGE_FAULT);
-            tcb.a0 = a0;
-            tcb.a1 = a1;
-            tcb.a2 = a2;
-            result = trap(Trap.IPC);
-        }
-        return result;
+        return trap(Trap.IPC);
     }
 
     @Override

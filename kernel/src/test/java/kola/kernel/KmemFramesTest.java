@@ -42,7 +42,7 @@ class KmemFramesTest {
      * label 2 takes MR1 from everyone it was mapped to. Under capabilities it answers through the
      * reply capability (the root task calls it through a gate).
      */
-    private static void sigma0(L4 l4) {
+    static void sigma0(L4 l4) {
         boolean caps = l4.kernelInterface().capabilities();
         long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
         while (true) {
