@@ -22,8 +22,9 @@ package kola.abi;
  * page then comes back, zeroed. ret(0) = the pages retyped.</li>
  * <li>{@link #LEND}{@code (fpage, account)} (models {@code lend}, {@code kpager}): as RETYPE, for
  * objects of any kind, but the pages stay with the kernel until the account's space is gone and
- * nothing lives in them; unmapping them does not take them back. Under kpager the account's
- * kpager may lend for it too.</li>
+ * nothing lives in them; unmapping them does not take them back. Under lend any task may lend
+ * for any account (a pinned page can only help it, as a pager lends for its client); under
+ * kpager the account's kpager may lend for it too.</li>
  * <li>{@link #KPAGER}{@code (space, kpager)} (model {@code kpager}): the space's kpager (nil:
  * none). When a space with a kpager runs short, the thread whose operation needed the memory
  * sends the kpager a kernel-memory fault ({@link KernelLabels#KMEM_FAULT}, MR1 a thread of the

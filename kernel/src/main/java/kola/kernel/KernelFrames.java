@@ -49,7 +49,7 @@ final class KernelFrames implements KernelMemory {
     private final ArrayDeque<KernelFrame> dying = new ArrayDeque<>();
     /** Bytes of objects living in frames. */
     private long frameBytes;
-    /** Objects destroyed by revocation so far. */
+    /** Objects that lived in frames when they were revoked, so far: what revocation destroyed. */
     private long destroyed;
 
     /** An account with a live kpager that ran short in this kernel entry, or null. */
@@ -218,6 +218,7 @@ final class KernelFrames implements KernelMemory {
         if (f.revocable && !f.dying) {
             f.dying = true;
             dying.add(f);
+            destroyed += f.count + (f.table != null ? 1 : 0);
         }
     }
 
@@ -237,12 +238,11 @@ final class KernelFrames implements KernelMemory {
         while ((f = dying.poll()) != null) {
             if (f.table != null) {
                 k.destroyPageTableFrame(f.table, f.pfn);
-                destroyed++;
             }
             while (f.count > 0) {
                 Object o = f.objects[f.count - 1];
+                k.clock.advance(kola.machine.CostModel.MAP_PAGE); // (unlinking an object costs what removing a mapping does)
                 k.destroyKernelObject(o);
-                destroyed++;
                 if (f.count > 0 && f.objects[f.count - 1] == o) {
                     throw new IllegalStateException("destroying " + o + " left it in " + f);
                 }

@@ -469,8 +469,9 @@ final class SystemCalls {
         if (account == null) {
             return error(self, KernelError.INVALID_SPACE);
         }
+        boolean gift = lend && frames.mode() == KernelFrames.Mode.LEND; // (pinned: a lent page can only help its account)
         if (account != self.space && account.owner != self.space && !self.space.privileged
-                && !inSpace(account.kpager, self.space)) {
+                && !inSpace(account.kpager, self.space) && !gift) {
             return error(self, KernelError.NO_PRIVILEGE);
         }
         KernelObject kind = null;

@@ -34,64 +34,16 @@ class KmemFramesTest {
     static final long PAGE = PhysicalMemory.PAGE_SIZE;
     private static final long NEVER = Timeout.pair(Timeout.NEVER, Timeout.NEVER);
 
-    /** The root task's slot of its gate to sigma0, under the capabilities model. */
-    static final int SIGMA0_GATE = 60;
-
-    /**
-     * Sigma0 for these tests: label 1 maps the fpage MR1 (physical base) to the sender at MR2;
-     * label 2 takes MR1 from everyone it was mapped to. Under capabilities it answers through the
-     * reply capability (the root task calls it through a gate).
-     */
     static void sigma0(L4 l4) {
-        boolean caps = l4.kernelInterface().capabilities();
-        long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
-        while (true) {
-            long label = MsgTag.label(l4.mr(0));
-            long fpage = l4.mr(1);
-            long at = l4.mr(2);
-            if (label == 2) {
-                l4.setMr(0, fpage);
-                l4.unmap(0); // not flushing its own: what it mapped to others goes
-                l4.setMr(0, MsgTag.make(0, 0, 0));
-            } else {
-                l4.setMr(0, MsgTag.make(0, 0, 2));
-                Items.putMap(l4, 1, fpage, at);
-            }
-            from = l4.ipc(caps ? Comm.REPLY : from, ThreadId.ANY, NEVER);
-        }
+        KmemExperiment.sigma0(l4);
     }
 
-    /** Calls sigma0 with the message in the MRs: by its id, or under capabilities through a gate the (privileged) root task makes once. */
-    private static void callSigma0(L4 l4) {
-        long sigma0 = l4.kernelInterface().sigma0();
-        if (!l4.kernelInterface().capabilities()) {
-            l4.ipc(sigma0, sigma0, NEVER);
-            return;
-        }
-        long[] mrs = {l4.mr(0), l4.mr(1), l4.mr(2)};
-        if (l4.commControl(Comm.LOOKUP, Comm.selector(SIGMA0_GATE), 0, 0) == 0) {
-            l4.commControl(Comm.GATE, Comm.selector(SIGMA0_GATE), sigma0, 0x50);
-        }
-        for (int i = 0; i < mrs.length; i++) {
-            l4.setMr(i, mrs[i]);
-        }
-        l4.ipc(Comm.selector(SIGMA0_GATE), Comm.REPLY, NEVER);
-    }
-
-    /** Asks sigma0 for {@code pages} pages at physical {@code phys}, into the caller at {@code va}. */
     static void memory(L4 l4, long phys, int sizeLog2, long va) {
-        l4.setBr(0, Items.acceptor(Fpage.COMPLETE, false));
-        l4.setMr(0, MsgTag.make(1, 2, 0));
-        l4.setMr(1, Fpage.of(phys, sizeLog2, Fpage.RWX));
-        l4.setMr(2, va);
-        callSigma0(l4);
+        KmemExperiment.memory(l4, phys, sizeLog2, va);
     }
 
-    /** Makes sigma0 revoke what it mapped of the physical fpage. */
     static void revokeFromSigma0(L4 l4, long phys, int sizeLog2) {
-        l4.setMr(0, MsgTag.make(2, 1, 0));
-        l4.setMr(1, Fpage.of(phys, sizeLog2, Fpage.RWX));
-        callSigma0(l4);
+        KmemExperiment.revokeFromSigma0(l4, phys, sizeLog2);
     }
 
     /** A harness with {@code model}, naming threads by global id. */

@@ -18,6 +18,7 @@ import kola.abi.Fpage;
 import kola.abi.Items;
 import kola.abi.Kip;
 import kola.abi.KernelLabels;
+import kola.abi.Kmem;
 import kola.abi.L4;
 import kola.abi.MsgTag;
 import kola.abi.Schedule;
@@ -72,6 +73,15 @@ class SyscallSurfaceFuzzTest {
         for (CommModel model : CommModel.values()) {
             RandomInputs.check("randomWorlds-" + model.label(), 0xC0FFEE + model.ordinal(), 12, 600, 3000,
                     d -> World.decode(d, model).run());
+        }
+    }
+
+    /** Seeded random worlds under every kernel-memory model (KmemControl's operations drawn with the rest). */
+    @org.junit.jupiter.api.Test
+    void randomWorldsUnderEveryKernelMemoryModel() throws Exception {
+        for (KmemModel kmem : KmemModel.values()) {
+            RandomInputs.check("randomWorlds-kmem-" + kmem.label(), 0x4B4D454DL + kmem.ordinal(), 12, 600, 3000,
+                    d -> World.decode(d, CommModel.values()[d.consumeInt(0, CommModel.values().length - 1)], kmem).run());
         }
     }
 
@@ -210,11 +220,11 @@ class SyscallSurfaceFuzzTest {
         return b.append(']').toString();
     }
 
-    /** KmemControl: read or set a space's kernel-memory quota. */
-    record KmemStep(long space, long quota) implements Step {
+    /** KmemControl with whatever words were drawn ({@link Kmem}): quotas, retyping, lending, kpagers, eviction. */
+    record KmemStep(int op, long a, long b, long c) implements Step {
         @Override
         public void run(L4 l4) {
-            l4.kmemControl(resolve(l4, space), quota);
+            l4.kmemControl(op, resolve(l4, a), resolve(l4, b), resolve(l4, c));
         }
     }
 
@@ -620,7 +630,15 @@ class SyscallSurfaceFuzzTest {
             case 40, 41 -> new CommControlStep(d.consumeInt(0, 12) == 0 ? d.consumeInt() : d.consumeInt(Comm.CHIEF, Comm.IRQ_ACK),
                     word(d, task), d.consumeBoolean() ? id(d) : word(d, task), d.consumeInt(0, 3) == 0 ? d.consumeLong() : id(d));
             case 42 -> new CommControlStep(Comm.MAP, id(d), fpage(d, task), id(d));
-            case 43, 44 -> new KmemStep(id(d), d.pickValue(new long[] {-3, -2, -2, -1, 0, 4096, 20_000, 100_000, Long.MAX_VALUE}));
+            case 43 -> new KmemStep(Kmem.QUOTA, id(d), d.pickValue(new long[] {-3, -2, -2, -1, 0, 4096, 20_000, 100_000, Long.MAX_VALUE}), 0);
+            case 44 -> switch (d.consumeInt(0, 5)) {
+                case 0 -> new KmemStep(Kmem.RETYPE, fpage(d, task), d.consumeInt(0, 10), id(d));
+                case 1 -> new KmemStep(Kmem.LEND, fpage(d, task), id(d), 0);
+                case 2 -> new KmemStep(Kmem.KPAGER, id(d), d.consumeBoolean() ? ThreadId.NIL : id(d), 0);
+                case 3 -> new KmemStep(Kmem.EVICT, fpage(d, task), 0, 0);
+                case 4 -> new KmemStep(Kmem.RESTORE, fpage(d, task), 0, 0);
+                default -> new KmemStep(d.consumeInt(), d.consumeLong(), d.consumeLong(), d.consumeLong());
+            };
             default -> new EndStep(d.consumeInt(0, 3));
         };
     }
@@ -644,7 +662,10 @@ class SyscallSurfaceFuzzTest {
         }
 
         static World decode(FuzzedDataProvider d, CommModel model) {
-            KmemModel kmem = d.consumeBoolean() ? KmemModel.QUOTA : KmemModel.POOL;
+            return decode(d, model, KmemModel.values()[d.consumeInt(0, KmemModel.values().length - 1)]);
+        }
+
+        static World decode(FuzzedDataProvider d, CommModel model, KmemModel kmem) {
             int n = d.consumeInt(1, MAX_TASKS);
             long[] pagers = new long[n];
             int[] priorities = new int[n];
