@@ -28,7 +28,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  *                                         # relative to this file; sources are compiled on load
  * comm: capabilities                      # optional: the communication model (default global-ids;
  *                                         # --comm on the command line wins)
- * kmem: quota                             # optional: the kernel-memory model (default pool; --kmem wins)
+ * kmem: quota                             # optional: the kernel-memory model (default precise; --kmem wins)
  * modules:
  *   - name: sigma0            # first: sigma0
  *     program: Sigma0         # a class from programs (default package too), else of kola.system,

@@ -218,7 +218,9 @@ final class KernelFrames implements KernelMemory {
         if (f.revocable && !f.dying) {
             f.dying = true;
             dying.add(f);
-            destroyed += f.count + (f.table != null ? 1 : 0);
+            long objects = f.count + (f.table != null ? 1 : 0);
+            destroyed += objects;
+            k.clock.advance(objects * kola.machine.CostModel.MAP_PAGE); // (destroying an object costs what removing a mapping does)
         }
     }
 
@@ -241,7 +243,6 @@ final class KernelFrames implements KernelMemory {
             }
             while (f.count > 0) {
                 Object o = f.objects[f.count - 1];
-                k.clock.advance(kola.machine.CostModel.MAP_PAGE); // (unlinking an object costs what removing a mapping does)
                 k.destroyKernelObject(o);
                 if (f.count > 0 && f.objects[f.count - 1] == o) {
                     throw new IllegalStateException("destroying " + o + " left it in " + f);
