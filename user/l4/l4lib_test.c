@@ -315,6 +315,8 @@ static void unmap(void)
 	      "L4_FlushFpages: a valid fpage comes back with status 0, one beyond the address space unchanged");
 }
 /* Kola's extensions (l4/kola.h): an unprivileged task's own object space and kernel-memory figures. */
+static void kernel_memory(void);
+
 static void kola_extensions(void)
 {
 	L4_Word_t held = 0, quota = 0;
@@ -333,6 +335,28 @@ static void kola_extensions(void)
 	      "KmemControl: its own figures (kernel memory held, no quota)");
 	check(L4_KmemControl(L4_Myself(), 1UL << 20, &held, &quota) == 0 && L4_ErrorCode() == L4_ERROR_NO_PRIVILEGE,
 	      "KmemControl: its own quota, unprivileged: no privilege");
+	kernel_memory();
+}
+
+/* A page of its own to retype: touched once (so its pager maps it), never again after. */
+static char kpage[4096] __attribute__((aligned(4096)));
+
+static void kernel_memory(void)
+{
+	L4_Word_t pages = 0, held = 0, quota = 0, before = 0;
+	check(L4_KmemRetype(L4_Nilpage, L4_KMEM_NOTIFICATION, L4_Myself(), &pages) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM,
+	      "KmemControl RETYPE of the nil fpage: invalid parameter");
+	check(L4_KmemLend(L4_Fpage((L4_Word_t)kpage, 4096), L4_Myself(), &pages) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM,
+	      "KmemControl LEND under precise: invalid parameter");
+	kpage[0] = 1;
+	L4_KmemControl(L4_Myself(), L4_KMEM_UNCHANGED, &before, &quota);
+	check(L4_KmemRetype(L4_Fpage((L4_Word_t)kpage, 4096), L4_KMEM_NOTIFICATION, L4_Myself(), &pages) == 1 && pages == 1,
+	      "KmemControl RETYPE: a page of its own into notifications");
+	check(L4_CommControl(L4_COMM_NOTIFICATION, L4_KolaSelector(4).raw, 0, 0) == 1
+	      && L4_KmemControl(L4_Myself(), L4_KMEM_UNCHANGED, &held, &quota) == 1 && held > before,
+	      "a notification made from the retyped page, charged to itself");
+	check(L4_KmemRetype(L4_Fpage((L4_Word_t)kpage, 4096), L4_KMEM_NOTIFICATION, L4_Myself(), &pages) == 0
+	      && L4_ErrorCode() == L4_ERROR_INVALID_PARAM, "KmemControl RETYPE of a page retyped already: invalid parameter");
 }
 
 int main(void)
