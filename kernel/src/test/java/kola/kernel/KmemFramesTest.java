@@ -195,6 +195,30 @@ class KmemFramesTest {
     }
 
     @Test
+    void aThreadThatRevokesThePageItsOwnControlBlockLivesInIsDestroyedAtTheEndOfThatVeryCall() {
+        KernelHarness h = harness(KmemModel.PRECISE);
+        h.root(l4 -> {
+            if (KernelHarness.entry(l4) == 1) {
+                // The second thread of the root task's space, whose control block is in page 0: it flushes page 0.
+                l4.setMr(0, page(0));
+                l4.unmap(0x40);
+                h.log("the revoking thread ran on"); // never: it was destroyed at the end of its own kernel entry
+                return;
+            }
+            memory(l4, PHYS, 12, WINDOW);
+            long me = l4.myGlobalId();
+            h.check(l4.kmemControl(Kmem.RETYPE, page(0), Kmem.TCB, me) == 1, "the root task's own TCBs");
+            h.check(h.startThread(l4, tid(10), me, 1, "roottask", 1, 255), "a second thread, from that page");
+            sleep(l4, 1000);
+            h.log("root: its second thread " + (h.kernel.threads.lookup(tid(10)) == null ? "gone" : "alive"));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("root: its second thread gone"), h.log);
+        assertEquals(List.of(), h.kernel.checkInvariants());
+    }
+
+    @Test
     void lentPagesArePinnedAndGoBackWhenTheAccountIsGone() {
         KernelHarness h = harness(KmemModel.LEND, CommModel.CAPABILITIES);
         List<String> seen = new ArrayList<>();
