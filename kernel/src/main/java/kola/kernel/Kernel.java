@@ -101,6 +101,10 @@ public final class Kernel {
                     + " bytes) must be at most half of RAM (" + phys.ramBytes() + " bytes)");
         }
         this.cpu = new Cpu(clock, events);
+        this.cpu.flusher = () -> {
+            machine.tlb().flushAll();
+            return Cpu.TLB_FLUSH;
+        };
         this.threads = new ThreadTable(config.threadNumberLimit());
         this.kipFrame = 0;
         CentralPool pool = new CentralPool(phys, 1, poolFrames - 1);
@@ -271,6 +275,7 @@ public final class Kernel {
                 }
             }
             traps++;
+            Tcb preempted = t.trap == Trap.PREEMPT ? t : null;
             handleTrap(t);
             Tcb c = cpu.current;
             if (c != null && !c.runnable()) {
@@ -283,7 +288,7 @@ public final class Kernel {
                 cpu.updatePreemptAt();
             }
             if (clock.now() >= cpu.preemptAt) {
-                preemptionPoint();
+                preemptionPoint(preempted);
             }
             if (checking) {
                 checkNow();
@@ -415,7 +420,10 @@ public final class Kernel {
      */
     private boolean idle() {
         cpu.deviceDeadline = machine.nextDeviceDeadline();
-        long next = Math.min(cpu.timeouts.earliest(), cpu.deviceDeadline);
+        long next = Math.min(Math.min(cpu.timeouts.earliest(), cpu.deviceDeadline), cpu.refillAt);
+        if (cpu.hasDomainSchedule() && cpu.ready.anyReady()) {
+            next = Math.min(next, cpu.domainEnd); // threads of other domains wait for their slots
+        }
         if (next == Long.MAX_VALUE) {
             // Only console input can still make something happen: wait for it if a driver listens
             // and the last input was taken; otherwise the system is done.
@@ -437,14 +445,24 @@ public final class Kernel {
             next = clock.now();
         }
         clock.advanceTo(next);
-        preemptionPoint();
+        preemptionPoint(null);
         if (cpu.current == null) {
             cpu.reschedule();
         }
         return true;
     }
 
-    private void preemptionPoint() {
+    /**
+     * A preemption point, reached by {@code preempted} (stopped by the preemption point in user
+     * code) or by none. If its budget ran out on a context a caller lent it, it sends a timeout fault.
+     */
+    private void preemptionPoint(Tcb preempted) {
+        if (preempted != null && preempted == cpu.current) {
+            cpu.account();
+            if (preempted.sc != null && preempted.sc.depleted && preempted.donor != null) {
+                timeoutFault(preempted);
+            }
+        }
         machine.timer().poll();
         machine.uart().raiseIfPending();
         interrupts.deliverPending();
@@ -452,6 +470,22 @@ public final class Kernel {
         ipc.fireTimeouts();
         cpu.preemptionPoint();
         cpu.updatePreemptAt();
+    }
+
+    /**
+     * {@code t} ran out of the budget its caller lent it, stopped in user code: a timeout fault
+     * to its timeout-fault handler (label {@link KernelLabels#TIMEOUT_FAULT}, MR1 the caller,
+     * MR2 the context), whose reply lets it go on when the budget is refilled. Without a living
+     * handler it just waits for the refill.
+     */
+    private void timeoutFault(Tcb t) {
+        Tcb handler = t.timeoutHandler == ThreadId.NIL ? null : threads.lookup(t.timeoutHandler);
+        if (!alive(handler) || handler == t || t.kernelIpc != Tcb.NO_KERNEL_IPC || t.hartCall != 0) {
+            return;
+        }
+        t.savedErrorCode = t.errorCode;
+        beginKernelIpc(t, Tcb.TIMEOUT_IPC, MsgTag.make(KernelLabels.TIMEOUT_FAULT, 2, 0), t.donor.id, t.sc.id);
+        ipc.ipc(t, t.timeoutHandler, t.timeoutHandler, 0);
     }
 
     private void handleTrap(Tcb t) {
@@ -624,6 +658,11 @@ public final class Kernel {
      */
     void kernelIpcReplied(Tcb t, long label) {
         byte kind = t.kernelIpc;
+        if (kind == Tcb.TIMEOUT_IPC) {
+            endKernelIpc(t); // it goes on where it stopped, when its budget is back
+            t.errorCode = t.savedErrorCode;
+            return;
+        }
         int untyped = MsgTag.untyped(t.mr[0]);
         long restartIp = t.mr[1];
         if (kind == Tcb.EXCEPTION_IPC && t.hart != null && untyped >= 1 && !KernelLabels.isKernelLabel(label)) {
@@ -663,6 +702,11 @@ public final class Kernel {
     /** A kernel-made IPC of {@code t} failed (no pager, pager gone, cancelled): t halts, reported. */
     void kernelIpcFailed(Tcb t) {
         byte kind = t.kernelIpc;
+        if (kind == Tcb.TIMEOUT_IPC) {
+            endKernelIpc(t); // no one heard: it waits for the refill
+            t.errorCode = t.savedErrorCode;
+            return;
+        }
         long code = t.errorCode;
         long address = t.mr[1]; // a failed IPC leaves MR1, the fault address, as it was
         endKernelIpc(t);
@@ -931,7 +975,21 @@ public final class Kernel {
 
     /** Deletes {@code t}: its IPC partners are released with errors, its space goes with its last thread. */
     void deleteThread(Tcb t) {
+        if (t.lentTo != null) {
+            ipc.takeBack(t);
+        }
         ipc.detach(t);
+        SchedContext home = t.homeSc;
+        if (home != null) {
+            cpu.account();
+            home.home = null;
+            home.holder = null;
+            t.homeSc = null;
+        }
+        if (t.donor != null) {
+            ipc.takeBack(t.donor); // it died on a lent context: back to the lender
+        }
+        t.sc = null;
         if (t.boundNotification != null) {
             t.boundNotification.bound = null;
             t.boundNotification = null;

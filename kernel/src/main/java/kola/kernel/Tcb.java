@@ -60,6 +60,22 @@ final class Tcb {
     Tcb readyNext;
     Tcb readyPrev;
     boolean queued;
+    /** The domain the thread runs in (SchedControl DOMAIN; 0 unless set). */
+    int domain;
+    /** The scheduling context the thread runs on now: its own, or one lent to it (null: none, unlimited unless passive). */
+    SchedContext sc;
+    /** The scheduling context bound to the thread (SchedControl BIND), or null. */
+    SchedContext homeSc;
+    /** A passive thread runs only on a scheduling context lent to it by a caller. */
+    boolean passive;
+    /** The caller whose scheduling context this thread runs on (lent by its call), or null. */
+    Tcb donor;
+    /** The passive server this thread lent the context it ran on to (by its call), or null. */
+    Tcb lentTo;
+    /** Where this thread's timeout faults go (nil: nowhere; it waits for the refill). */
+    long timeoutHandler;
+    /** ErrorCode while a timeout fault is out (the fault stops the thread between two of its own calls). */
+    long savedErrorCode;
 
     // IPC. partner: the thread this one sends to (SENDING). waitFrom: whom it receives from.
     Tcb partner;
@@ -112,6 +128,7 @@ final class Tcb {
     static final byte NO_KERNEL_IPC = 0;
     static final byte FAULT_IPC = 1;
     static final byte EXCEPTION_IPC = 2;
+    static final byte TIMEOUT_IPC = 3;
     byte kernelIpc = NO_KERNEL_IPC;
     long savedMr0;
     long savedMr1;
@@ -189,8 +206,9 @@ final class Tcb {
         return ret == null ? 0 : ret[i];
     }
 
+    /** Ready, not halted, a real thread, and with budget: its context's, or unlimited if it has none and is not passive. */
     boolean runnable() {
-        return state == READY && !halted && interruptLine < 0;
+        return state == READY && !halted && interruptLine < 0 && (sc == null ? !passive : !sc.depleted);
     }
 
     /** Whether this thread waits for an IPC (either phase). */
