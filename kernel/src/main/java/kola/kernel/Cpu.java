@@ -187,6 +187,7 @@ final class Cpu {
         slotStart = clock.now();
         ready.active = none ? 0 : domains[0];
         domainEnd = none ? Long.MAX_VALUE : slotStart + lengths[0] - this.pad;
+        events.record(KernelEvents.DOMAIN, ready.active, 0, 0);
         leaveIfOtherDomain();
     }
 

@@ -275,7 +275,6 @@ public final class Kernel {
                 }
             }
             traps++;
-            Tcb preempted = t.trap == Trap.PREEMPT ? t : null;
             handleTrap(t);
             Tcb c = cpu.current;
             if (c != null && !c.runnable()) {
@@ -288,7 +287,7 @@ public final class Kernel {
                 cpu.updatePreemptAt();
             }
             if (clock.now() >= cpu.preemptAt) {
-                preemptionPoint(preempted);
+                preemptionPoint(t);
             }
             if (checking) {
                 checkNow();
@@ -453,14 +452,14 @@ public final class Kernel {
     }
 
     /**
-     * A preemption point, reached by {@code preempted} (stopped by the preemption point in user
-     * code) or by none. If its budget ran out on a context a caller lent it, it sends a timeout fault.
+     * A preemption point, reached after a kernel entry of {@code ran} (or none, when idle). If
+     * ran is still the current thread and the budget a caller lent it ran out, it sends a timeout fault.
      */
-    private void preemptionPoint(Tcb preempted) {
-        if (preempted != null && preempted == cpu.current) {
+    private void preemptionPoint(Tcb ran) {
+        if (ran != null && ran == cpu.current) {
             cpu.account();
-            if (preempted.sc != null && preempted.sc.depleted && preempted.donor != null) {
-                timeoutFault(preempted);
+            if (ran.sc != null && ran.sc.depleted && ran.donor != null) {
+                timeoutFault(ran);
             }
         }
         machine.timer().poll();
@@ -480,10 +479,12 @@ public final class Kernel {
      */
     private void timeoutFault(Tcb t) {
         Tcb handler = t.timeoutHandler == ThreadId.NIL ? null : threads.lookup(t.timeoutHandler);
-        if (!alive(handler) || handler == t || t.kernelIpc != Tcb.NO_KERNEL_IPC || t.hartCall != 0) {
+        if (!alive(handler) || handler == t || t.kernelIpc != Tcb.NO_KERNEL_IPC || t.faultPending || t.hartRedo) {
             return;
         }
+        // It stopped between two of its own calls, or just after one: the fault keeps that call's results.
         t.savedErrorCode = t.errorCode;
+        t.savedResult = t.result;
         beginKernelIpc(t, Tcb.TIMEOUT_IPC, MsgTag.make(KernelLabels.TIMEOUT_FAULT, 2, 0), t.donor.id, t.sc.id);
         ipc.ipc(t, t.timeoutHandler, t.timeoutHandler, 0);
     }
@@ -661,6 +662,7 @@ public final class Kernel {
         if (kind == Tcb.TIMEOUT_IPC) {
             endKernelIpc(t); // it goes on where it stopped, when its budget is back
             t.errorCode = t.savedErrorCode;
+            t.result = t.savedResult;
             return;
         }
         int untyped = MsgTag.untyped(t.mr[0]);
@@ -705,6 +707,7 @@ public final class Kernel {
         if (kind == Tcb.TIMEOUT_IPC) {
             endKernelIpc(t); // no one heard: it waits for the refill
             t.errorCode = t.savedErrorCode;
+            t.result = t.savedResult;
             return;
         }
         long code = t.errorCode;

@@ -74,8 +74,9 @@ final class Tcb {
     Tcb lentTo;
     /** Where this thread's timeout faults go (nil: nowhere; it waits for the refill). */
     long timeoutHandler;
-    /** ErrorCode while a timeout fault is out (the fault stops the thread between two of its own calls). */
+    /** ErrorCode and the result word while a timeout fault is out (the fault comes between two of the thread's own calls). */
     long savedErrorCode;
+    long savedResult;
 
     // IPC. partner: the thread this one sends to (SENDING). waitFrom: whom it receives from.
     Tcb partner;
