@@ -13,6 +13,7 @@ import kola.bench.SystemImages;
 import kola.kernel.ElfProgram;
 import kola.kernel.Image;
 import kola.kernel.Kernel;
+import kola.machine.Cache;
 import kola.machine.Machine;
 import kola.system.DefaultImage;
 import kola.system.ExecRuntime;
@@ -77,8 +78,8 @@ final class ExecCommand implements Callable<Integer> {
         return new Image(modules);
     }
 
-    /** How a run ended: the program's status (null if the runtime said none), what the kernel console said, the instructions retired. */
-    record Outcome(Integer status, List<String> said, long instructions, Kernel.RunResult result) {
+    /** How a run ended: the program's status (null if the runtime said none), what the kernel console said, the instructions retired, the memory cache (null: none). */
+    record Outcome(Integer status, List<String> said, long instructions, Kernel.RunResult result, Cache cache) {
     }
 
     /**
@@ -108,7 +109,8 @@ final class ExecCommand implements Callable<Integer> {
         List<String> lines = said.lines()
                 .filter(l -> !l.isEmpty() && !l.startsWith("kernel: Kola,") && !EXIT.matcher(l).matches())
                 .toList();
-        return new Outcome(exit.find() ? Integer.valueOf(exit.group(1)) : null, lines, kernel.machineInstructions(), r);
+        return new Outcome(exit.find() ? Integer.valueOf(exit.group(1)) : null, lines, kernel.machineInstructions(), r,
+                m.cache());
     }
 
     /** Runs {@code program}; its output to {@code out}, the runtime's and kernel's words to {@code err}; returns its status. */
@@ -122,6 +124,9 @@ final class ExecCommand implements Callable<Integer> {
             return 2;
         }
         o.said().forEach(err::println);
+        if (o.cache() != null) {
+            err.println(cacheLine(o.cache(), o.result().cycles()));
+        }
         if (traceHash) {
             err.printf("trace-hash: %016x (%d events)%n", o.result().eventHash(), o.result().events());
         }
@@ -130,5 +135,11 @@ final class ExecCommand implements Callable<Integer> {
             return 1;
         }
         return o.status();
+    }
+
+    /** The line {@code --cache} adds to a run's report: the cache's geometry and counts, and the simulated cycles. */
+    static String cacheLine(Cache cache, long cycles) {
+        return String.format("cache %s: %d hits, %d misses, %d lines valid; %d cycles simulated", cache.geometry(),
+                cache.hits(), cache.misses(), cache.validLines(), cycles);
     }
 }

@@ -780,6 +780,10 @@ final class Ipc {
             phys.read(pa, buffer, 0, chunk);
             phys.write(pb, buffer, 0, chunk);
             clock.advance((chunk + 7) / 8 * CostModel.COPY_WORD);
+            if (mmu.cache() != null) {
+                // The translations accessed the first line of each side; the copy touches the rest.
+                clock.advance(mmu.cache().accessRest(pa, chunk) + mmu.cache().accessRest(pb, chunk));
+            }
             src += chunk;
             dst += chunk;
             length -= chunk;

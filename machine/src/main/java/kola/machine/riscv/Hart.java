@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
+import kola.machine.Cache;
 import kola.machine.CostModel;
 import kola.machine.CycleClock;
 import kola.machine.Mmu;
@@ -50,6 +51,15 @@ import kola.machine.Tlb;
  * or a fetch entering a code page), in one step when {@code run} returns; translations that miss
  * it are charged by the {@link Mmu} as they happen, as a TLB hit or a walk. The cache's hits are
  * counted on the {@link Tlb} with {@link Tlb#countHits}, so they appear as TLB hits.
+ *
+ * <h2>With a memory cache</h2>
+ * When the machine has a {@link Cache} ({@link Mmu#cache}), every access must reach it at its
+ * physical address, so nothing is served from the translation caches: each load, store and AMO
+ * is translated by the {@link Mmu}, which accesses the cache and charges a hit or a miss in place
+ * of {@link CostModel#MEMORY_ACCESS}; a fetch is translated and accessed once per cache line the
+ * {@code pc} enters (a one-line fetch buffer: the instructions after it in the same line cost no
+ * further access). Nothing is compiled, so every instruction is interpreted; the simulated time
+ * is then exact per access, at the interpreter's speed.
  *
  * <h2>Decoded code and its invalidation</h2>
  * Instructions are decoded once, into an array per physical frame with one entry per 2-byte slot,
@@ -124,6 +134,13 @@ public final class Hart {
     private final Mmu mmu;
     private final Tlb tlb;
     private final CycleClock clock;
+    /** The machine's memory cache, or null: with one, every access goes through the {@link Mmu} (see the class comment). */
+    private final Cache cache;
+    /**
+     * log2 of the unit in which the dispatch loop fetches: a page without a cache (the fetch
+     * cache serves the page), a cache line with one (each line entered is one cache access).
+     */
+    private final int fetchShift;
 
     /** x0..x31, then {@link Decoder#SINK} for writes to x0. */
     private final long[] regs = new long[64];
@@ -197,6 +214,9 @@ public final class Hart {
         this.mmu = Objects.requireNonNull(mmu, "mmu");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.tlb = mmu.tlb();
+        this.cache = mmu.cache();
+        this.fetchShift = cache == null ? PAGE_SHIFT : Integer.numberOfTrailingZeros(cache.lineBytes());
+        this.compileBlocks = cache == null;
         if (mmu.memory() != memory) {
             throw new IllegalArgumentException("the MMU must translate into the hart's physical memory");
         }
@@ -300,12 +320,13 @@ public final class Hart {
                 cause = Cause.BUDGET;
                 break;
             }
-            if (pc >>> PAGE_SHIFT != codePage) {
+            long unit = pc >>> fetchShift; // the page, or with a cache the line
+            if (unit != codePage) {
                 long vpn = pc >>> PAGE_SHIFT;
                 int e = (int) vpn & TC_MASK;
                 if (codePage == CROSSING) {
                     page = crossingPage; // once, for the instruction at pc; then back to the page's own code
-                    vpn = NO_PAGE;
+                    unit = NO_PAGE;
                 } else if (fetchTag[e] == vpn) {
                     page = fetchCode[e];
                     hits++;
@@ -317,7 +338,7 @@ public final class Hart {
                     }
                 }
                 code = page.d;
-                codePage = vpn;
+                codePage = unit;
             }
             int slot = (int) (pc >>> 1) & SLOT_MASK;
             Block[] blocks = page.blocks;
@@ -1153,6 +1174,9 @@ public final class Hart {
             return fail(Cause.INSTRUCTION_ACCESS_FAULT, pc);
         }
         CodePage c = codeFor(pa >>> PAGE_SHIFT);
+        if (cache != null) {
+            return c; // not kept: the next line entered is translated and accessed anew
+        }
         long vpn = pc >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (fetchTag[e] == NO_PAGE) {
@@ -1317,6 +1341,11 @@ public final class Hart {
             return ENTRY_FAULT;
         }
         byte[] frame = memory.frameArray(pa >>> PAGE_SHIFT);
+        if (cache != null) {
+            // For this access only: the tag stays empty, so the next access is translated and accessed anew.
+            readFrame[e] = frame == null ? ZERO_PAGE : frame;
+            return e;
+        }
         if (readTag[e] == NO_PAGE) {
             readFilled[readCount++] = e;
         }
@@ -1360,6 +1389,12 @@ public final class Hart {
             flushReads();
         }
         CodePage c = codeOf(pfn);
+        if (cache != null) {
+            // For this access only, as in readEntry.
+            writeFrame[e] = frame;
+            writeCode[e] = c;
+            return e;
+        }
         if (writeTag[e] == NO_PAGE) {
             writeFilled[writeCount++] = e;
         }
