@@ -15,9 +15,6 @@ import kola.machine.CycleClock;
  * look.
  */
 final class Cpu {
-    /** What a flush of the whole TLB costs the domain switch that does it (cycles; sfence.vma of every entry). */
-    static final long TLB_FLUSH = 100;
-
     final ReadyQueues ready = new ReadyQueues();
     final TimeoutQueue timeouts = new TimeoutQueue();
     private final CycleClock clock;

@@ -102,8 +102,9 @@ public final class Kernel {
         }
         this.cpu = new Cpu(clock, events);
         this.cpu.flusher = () -> {
-            machine.tlb().flushAll();
-            return Cpu.TLB_FLUSH;
+            long cost = machine.tlb().flushAll();
+            kola.machine.Cache cache = machine.cache();
+            return cache == null ? cost : cost + cache.flush();
         };
         this.threads = new ThreadTable(config.threadNumberLimit());
         this.kipFrame = 0;
