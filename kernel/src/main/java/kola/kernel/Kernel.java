@@ -421,8 +421,10 @@ public final class Kernel {
     private boolean idle() {
         cpu.deviceDeadline = machine.nextDeviceDeadline();
         long next = Math.min(Math.min(cpu.timeouts.earliest(), cpu.deviceDeadline), cpu.refillAt);
-        if (cpu.hasDomainSchedule() && cpu.ready.anyReady()) {
-            next = Math.min(next, cpu.domainEnd); // threads of other domains wait for their slots
+        if (cpu.hasDomainSchedule() && (next != Long.MAX_VALUE || cpu.ready.anyReady())) {
+            // Every switch at its time, idle or not (its counter-measures included): threads of
+            // other domains wait for their slots, and a pending event must find the schedule where it is.
+            next = Math.min(next, cpu.domainEnd);
         }
         if (next == Long.MAX_VALUE) {
             // Only console input can still make something happen: wait for it if a driver listens
