@@ -22,7 +22,7 @@ package kola.abi;
 public final class Sched {
     /** CREATE(id, budget µs, period µs): a new scheduling context {@code id} (1..{@link #CONTEXTS}-1), full. */
     public static final int CREATE = 0;
-    /** CONFIGURE(id, budget µs, period µs): new figures; its budget is full again from now. */
+    /** CONFIGURE(id, budget µs, period µs): new figures; its budget is full again from now (1 µs ≤ budget ≤ period ≤ {@link #MAX_MICROS}). */
     public static final int CONFIGURE = 1;
     /** BIND(id, thread): binds an unbound context to a thread that has none and is not passive. */
     public static final int BIND = 2;
@@ -30,7 +30,7 @@ public final class Sched {
     public static final int UNBIND = 3;
     /** PASSIVE(thread, 1 or 0): makes a thread without a context passive, or active again. */
     public static final int PASSIVE = 4;
-    /** TIMEOUT_HANDLER(thread, handler): where the thread's timeout faults go (nil: nowhere). */
+    /** TIMEOUT_HANDLER(thread, handler): where the thread's timeout faults go (nil: nowhere); a thread of the same domain, not itself. */
     public static final int TIMEOUT_HANDLER = 5;
     /** DELETE(id): deletes an unbound context. */
     public static final int DELETE = 6;
@@ -41,7 +41,7 @@ public final class Sched {
     /**
      * DOMAIN_SCHEDULE(n, counter-measures, pad cycles): the cyclic schedule of n slots (1..
      * {@link #MAX_SLOTS}) in MR1..MRn, each {@link #slot}(domain, length µs); it starts now with
-     * slot 0. n = 0 removes the schedule (every domain then runs as one). The counter-measures at
+     * slot 0. n = 0 removes the schedule (domain 0 then runs, and no other). The counter-measures at
      * each switch are {@link #FLUSH} and {@link #PAD} (or 0); with PAD each slot's last
      * {@code pad} cycles are kept for the switch, whose end is fixed.
      */
