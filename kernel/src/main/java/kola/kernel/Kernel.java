@@ -482,7 +482,8 @@ public final class Kernel {
      */
     private void timeoutFault(Tcb t) {
         Tcb handler = t.timeoutHandler == ThreadId.NIL ? null : threads.lookup(t.timeoutHandler);
-        if (!alive(handler) || handler == t || t.kernelIpc != Tcb.NO_KERNEL_IPC || t.faultPending || t.hartRedo) {
+        if (!alive(handler) || handler == t || handler == t.donor || t.kernelIpc != Tcb.NO_KERNEL_IPC || t.faultPending || t.hartRedo) {
+            // (The lender waits for the reply: the fault would pass for it.)
             return;
         }
         // It stopped between two of its own calls, or just after one: the fault keeps that call's results.

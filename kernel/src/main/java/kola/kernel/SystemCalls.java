@@ -589,6 +589,7 @@ final class SystemCalls {
                         cpu.wakeOrQueue(sc.holder); // full again
                     }
                 }
+                cpu.account();
             }
             case Sched.BIND -> {
                 SchedContext sc = context(a);

@@ -207,9 +207,12 @@ final class Tcb {
         return ret == null ? 0 : ret[i];
     }
 
-    /** Ready, not halted, a real thread, and with budget: its context's, or unlimited if it has none and is not passive. */
+    /**
+     * Ready, not halted, a real thread, and with budget: that of the context it holds, or
+     * unlimited if it holds none, is not passive and has not lent its own away.
+     */
     boolean runnable() {
-        return state == READY && !halted && interruptLine < 0 && (sc == null ? !passive : !sc.depleted);
+        return state == READY && !halted && interruptLine < 0 && (sc == null ? !passive && homeSc == null : !sc.depleted);
     }
 
     /** Whether this thread waits for an IPC (either phase). */

@@ -452,6 +452,61 @@ class SchedControlTest {
     }
 
     @Test
+    void aCallThatTimesOutTakesItsContextBackAndTheServerStops() {
+        KernelHarness h = new KernelHarness();
+        h.root(l4 -> {
+            h.startTask(l4, S, "server", 0, 120);
+            KernelHarness.sleep(l4, 10);
+            h.check(l4.schedControl(Sched.PASSIVE, S, 1, 0) == 1, "passive");
+            h.check(l4.schedControl(Sched.CREATE, 1, 5000, 10_000) == 1, "create");
+            h.startTask(l4, A, "client", 0, 100);
+            h.check(l4.schedControl(Sched.BIND, 1, A, 0) == 1, "bind");
+        });
+        h.module("server", l4 -> {
+            l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+            h.log("server got a call");
+            spinUntil(l4, 3000); // longer than the client waits
+            h.log("server done");
+        });
+        h.module("client", l4 -> {
+            l4.setMr(0, 0);
+            l4.ipc(S, S, kola.abi.Timeout.pair(kola.abi.Timeout.NEVER, kola.abi.Timeout.relative(500)));
+            Tcb self = h.kernel.threads.lookup(A);
+            Tcb server = h.kernel.threads.lookup(S);
+            h.log("client: " + kola.abi.IpcError.describe(l4.errorCode()) + ", runs on " + self.sc + ", server holds "
+                    + server.sc + ", lent to " + self.lentTo);
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("server got a call", "client: " + kola.abi.IpcError.describe(
+                kola.abi.IpcError.code(kola.abi.IpcError.TIMEOUT, true)) + ", runs on sc 1, server holds null, lent to null"), h.log);
+        Tcb server = h.kernel.threads.lookup(S);
+        assertEquals(Tcb.READY, server.state, "the server was stopped mid-work");
+        assertFalse(server.runnable(), "ready, but with no budget");
+    }
+
+    @Test
+    void aThreadSwitchToAThreadOfAnotherDomainYieldsInstead() {
+        KernelHarness h = new KernelHarness();
+        h.root(l4 -> {
+            h.startTask(l4, A, "t", 0, 50);
+            h.startTask(l4, B, "t", 1, 50);
+            h.check(l4.schedControl(Sched.DOMAIN, B, 1, 0) == 1, "domain");
+            l4.threadSwitch(B);
+            h.log("root after its switch");
+            l4.setMr(1, Sched.slot(0, 100));
+            l4.setMr(2, Sched.slot(1, 100));
+            h.check(l4.schedControl(Sched.DOMAIN_SCHEDULE, 2, 0, 0) == 1, "schedule");
+            h.log("root set the schedule");
+        });
+        h.module("t", l4 -> h.log("entry " + KernelHarness.entry(l4) + " in the " + cycles(l4) / 100_000 + "th 100 µs"));
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("root after its switch", "root set the schedule", "entry 0 in the 0th 100 µs", "entry 1 in the 1th 100 µs"),
+                h.log, "B runs only in domain 1's slot");
+    }
+
+    @Test
     void budgetsAndDomainsRunTheSameTwice() {
         assertSame(Boolean.TRUE, Boolean.TRUE);
         long a = determinismRun();
