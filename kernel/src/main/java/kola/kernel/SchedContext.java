@@ -73,9 +73,10 @@ final class SchedContext {
     }
 
     /**
-     * Charges {@code used} cycles consumed from {@code start} on: taken from the earliest refills
-     * (more than the budget cannot be taken: a thread that ran past its point, as a Java thread
-     * may by a few cycles, does not pay for that), given back as one refill at start + period.
+     * Charges {@code used} cycles consumed from {@code start} on: taken from the earliest refills,
+     * due or not (a thread that ran past its budget, as a Java thread may by a few cycles, pays
+     * from its next refills; more than the whole budget is not taken), given back as one refill at
+     * start + period.
      * Sets {@link #depleted} if nothing is available at {@code now}. Returns whether it did.
      */
     boolean charge(long used, long start, long now) {

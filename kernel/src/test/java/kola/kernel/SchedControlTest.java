@@ -98,6 +98,54 @@ class SchedControlTest {
         assertEquals(11_900, sc.refillTime(sc.refills() - 1), "the merged refill comes at the latest of its parts");
     }
 
+    /** Random charges never break the refill invariants, and without overruns no window of one period gets more than the budget. */
+    @Test
+    void randomChargesKeepTheRefillsWithinTheBudget() {
+        for (long seed = 1; seed <= 200; seed++) {
+            java.util.Random r = new java.util.Random(seed);
+            long budget = 1 + r.nextInt(5000);
+            long period = budget + r.nextInt(20_000);
+            SchedContext sc = new SchedContext(1, null, budget, period, 0);
+            long now = 0;
+            List<long[]> runs = new ArrayList<>(); // (start, cycles) of each charge
+            for (int i = 0; i < 300; i++) {
+                now += r.nextInt(3) == 0 ? r.nextInt(3 * (int) period) : r.nextInt(200);
+                long available = sc.available(now);
+                if (available == 0) {
+                    continue; // the thread waits for a refill
+                }
+                // Within what is available; with odd seeds, sometimes a few cycles past it (a Java thread's overrun).
+                boolean overrun = seed % 2 == 1 && r.nextInt(10) == 0;
+                long used = overrun ? available + 1 + r.nextInt(20) : 1 + r.nextInt((int) Math.min(available, Integer.MAX_VALUE));
+                long before = sc.consumed;
+                long end = now + used;
+                sc.charge(used, now, end);
+                runs.add(new long[] {now, sc.consumed - before});
+                now = end;
+                assertTrue(sc.refills() >= 1 && sc.refills() <= SchedContext.MAX_REFILLS, "seed " + seed);
+                long sum = 0;
+                for (int j = 0; j < sc.refills(); j++) {
+                    assertTrue(sc.refillAmount(j) > 0, "seed " + seed);
+                    assertTrue(j == 0 || sc.refillTime(j) >= sc.refillTime(j - 1), "seed " + seed);
+                    sum += sc.refillAmount(j);
+                }
+                assertEquals(budget, sum, "seed " + seed);
+                assertEquals(sc.available(now) == 0, sc.depleted, "seed " + seed);
+            }
+            // The sporadic-server guarantee: what was charged from any start time on, within one
+            // period, is at most the budget (an overrun is taken from later refills, which it delays).
+            for (long[] a : seed % 2 == 1 ? List.<long[]>of() : runs) {
+                long inWindow = 0;
+                for (long[] b : runs) {
+                    if (b[0] >= a[0] && b[0] < a[0] + period) {
+                        inWindow += b[1];
+                    }
+                }
+                assertTrue(inWindow <= budget, "seed " + seed + ": " + inWindow + " cycles charged in a period from " + a[0]);
+            }
+        }
+    }
+
     // ---- budgets in the kernel -------------------------------------------------------------------
 
     /** A priority-100 spinner with budget B per period P, and a priority-50 spinner without one, both until 10 ms. */
