@@ -1212,7 +1212,11 @@ public final class Kernel {
             case Tcb.RECEIVING -> "receiving";
             default -> "dead";
         };
-        return t.halted && t.state != Tcb.INACTIVE ? s + ",halted" : s;
+        s = t.halted && t.state != Tcb.INACTIVE ? s + ",halted" : s;
+        if (t.state == Tcb.READY && !t.halted && t.interruptLine < 0 && !t.runnable()) {
+            s += t.sc != null ? ",no budget" : t.passive ? ",passive" : ",context lent";
+        }
+        return t.domain != 0 ? s + ",domain " + t.domain : s;
     }
 
     /** What a run did: kernel entries, simulated cycles, kernel events and their hash, live threads. */

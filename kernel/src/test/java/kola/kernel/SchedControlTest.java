@@ -531,6 +531,7 @@ class SchedControlTest {
         Tcb server = h.kernel.threads.lookup(S);
         assertEquals(Tcb.READY, server.state, "the server was stopped mid-work");
         assertFalse(server.runnable(), "ready, but with no budget");
+        assertEquals("ready,passive", h.state(S), "what the kernel debugger's ps shows");
     }
 
     @Test
