@@ -556,6 +556,31 @@ class SchedControlTest {
     }
 
     @Test
+    void theInvariantCheckerSeesABrokenContext() {
+        KernelHarness h = new KernelHarness();
+        h.root(l4 -> {
+            h.startTask(l4, A, "idle", 0, 100);
+            h.check(l4.schedControl(Sched.CREATE, 1, 100, 1000) == 1 && l4.schedControl(Sched.BIND, 1, A, 0) == 1, "bound");
+        });
+        h.module("idle", l4 -> KernelHarness.sleep(l4, 100));
+        h.run();
+        h.assertNoFailures();
+        Kernel k = h.kernel;
+        assertEquals(List.of(), k.checkInvariants());
+        SchedContext sc = k.cpu.contexts[1];
+        sc.budget += 1; // the refills no longer add up to it
+        assertTrue(k.checkInvariants().contains("sc 1: refills add up to 100000, the budget is 100001"), k.checkInvariants().toString());
+        sc.budget -= 1;
+        Tcb a = k.threads.lookup(A);
+        a.sc = null; // bound, but holding nothing
+        assertTrue(k.checkInvariants().stream().anyMatch(v -> v.startsWith("sc 1: held by " + a)), k.checkInvariants().toString());
+        a.sc = sc;
+        Space root = k.threads.lookup(ROOT).space;
+        root.kernelBytes[KernelObject.SCHED_CONTEXT.ordinal()] = 0;
+        assertTrue(k.checkInvariants().stream().anyMatch(v -> v.contains("bytes for scheduling contexts")), k.checkInvariants().toString());
+    }
+
+    @Test
     void budgetsAndDomainsRunTheSameTwice() {
         assertSame(Boolean.TRUE, Boolean.TRUE);
         long a = determinismRun();
