@@ -402,8 +402,10 @@ final class Ipc {
     }
 
     /**
-     * {@code sender}'s send phase to {@code receiver} completed and it goes on to a closed receive
-     * ({@code from}): a call. The receiver holds the reply capability for it, one shot.
+     * {@code sender}'s send phase to {@code receiver} completed. If the receiver lent the sender
+     * the context it runs on, this is the reply: the context goes back. If the sender goes on to a
+     * closed receive ({@code from}), it is a call: the receiver holds the reply capability for
+     * it, one shot, and a passive receiver runs on the sender's context until it replies.
      */
     private void called(Tcb sender, long from, Tcb receiver) {
         if (sender.donor == receiver && receiver != null) {

@@ -475,10 +475,11 @@ public final class Kernel {
     }
 
     /**
-     * {@code t} ran out of the budget its caller lent it, stopped in user code: a timeout fault
-     * to its timeout-fault handler (label {@link KernelLabels#TIMEOUT_FAULT}, MR1 the caller,
-     * MR2 the context), whose reply lets it go on when the budget is refilled. Without a living
-     * handler it just waits for the refill.
+     * {@code t}, the current thread, ran out of the budget its caller lent it (found at the
+     * preemption point after its kernel entry): a timeout fault to its timeout-fault handler
+     * (label {@link KernelLabels#TIMEOUT_FAULT}, MR1 the caller, MR2 the context), whose reply
+     * lets it go on when the budget is refilled. Without a living handler, or with the lender as
+     * handler, it just waits for the refill.
      */
     private void timeoutFault(Tcb t) {
         Tcb handler = t.timeoutHandler == ThreadId.NIL ? null : threads.lookup(t.timeoutHandler);
@@ -705,7 +706,10 @@ public final class Kernel {
         }
     }
 
-    /** A kernel-made IPC of {@code t} failed (no pager, pager gone, cancelled): t halts, reported. */
+    /**
+     * A kernel-made IPC of {@code t} failed (no pager, pager gone, cancelled): t halts, reported;
+     * but a timeout fault that failed only leaves t waiting for its refill.
+     */
     void kernelIpcFailed(Tcb t) {
         byte kind = t.kernelIpc;
         if (kind == Tcb.TIMEOUT_IPC) {
