@@ -102,4 +102,68 @@ class CacheInterferenceTest {
         long[] second = run(GEOMETRY);
         assertEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(second));
     }
+
+    @Test
+    void anIpcStringCopyAccessesEveryLineOfSourceAndDestination() {
+        byte[] d = StringItemTest.data(StringItemTest.LEN, 5);
+        long src = StringItemTest.SRC; // 0x0400_0F00: 400 bytes, seven lines over two pages
+        long dst = StringItemTest.DST; // 0x0500_0F80: seven lines over two pages
+        long[] seen = new long[2];
+        new AddressSpaceHarness("A", "B").machine(Machine.Config.defaults().withUart(null, null).withCache(new Cache.Geometry(256, 4, 64)))
+                .script(b -> {
+                    StringItemTest.writeBytes(b, "A", src, d);
+                    StringItemTest.writeBytes(b, "B", dst, new byte[StringItemTest.LEN]);
+                    Cache cache = b.kernel().machine.cache();
+                    cache.flush();
+                    cache.resetCounters();
+                    AddressSpaceHarness.Transfer t = b.transfer("A", "B", StringItemTest.buffer(dst, StringItemTest.LEN),
+                            kola.abi.MsgTag.make(0x33, 0, 2), kola.abi.Items.stringWord(StringItemTest.LEN), src);
+                    assertEquals(true, t.ok(), t.toString());
+                    seen[0] = cache.misses();
+                    for (long line = src & ~63L; line < src + StringItemTest.LEN; line += 64) {
+                        assertEquals(true, cache.holds(line), "source line 0x" + Long.toHexString(line));
+                    }
+                    for (long line = dst & ~63L; line < dst + StringItemTest.LEN; line += 64) {
+                        assertEquals(true, cache.holds(line), "destination line 0x" + Long.toHexString(line));
+                    }
+                    seen[1] = cache.validLines();
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(d, StringItemTest.readBytes(b, "B", dst, StringItemTest.LEN));
+                }).run();
+        assertEquals(14, seen[0], "seven lines each side, each once");
+        assertEquals(14, seen[1]);
+    }
+
+    @Test
+    void aJavaTasksAccessesReachTheCacheOneLineEachAndBlockTransfersEveryLine() {
+        long[] seen = new long[8];
+        new AddressSpaceHarness().machine(Machine.Config.defaults().withUart(null, null).withCache(GEOMETRY)).script(b -> {
+            Kernel k = b.kernel();
+            Memory m = b.l4.memory();
+            Cache cache = k.machine.cache();
+            m.store64(BUFFER, 1); // faults the page in
+            cache.flush();
+            cache.resetCounters();
+            m.write(BUFFER + 32, new byte[256], 0, 256); // 0x20..0x11F: lines 0, 1, 2, 3 and 4
+            seen[0] = cache.misses();
+            byte[] back = new byte[256];
+            m.read(BUFFER + 32, back, 0, 256);
+            seen[1] = cache.hits();
+            long t = k.clock.now();
+            m.load64(BUFFER + 64 * 7); // a new line
+            seen[2] = k.clock.now() - t;
+            t = k.clock.now();
+            m.load32(BUFFER + 64 * 7 + 4);
+            seen[3] = k.clock.now() - t;
+            long misses = cache.misses();
+            m.load64(BUFFER + 64 * 9 - 4); // straddles lines 8 and 9: counted on line 8 only
+            seen[4] = cache.misses() - misses;
+            seen[5] = cache.holds(BUFFER + 64 * 9) ? 1 : 0;
+        }).run();
+        assertEquals(5, seen[0], "a 256-byte write over five lines");
+        assertEquals(5, seen[1], "read back: five hits");
+        assertEquals(CostModel.CACHE_MISS, seen[2]);
+        assertEquals(CostModel.CACHE_HIT, seen[3]);
+        assertEquals(1, seen[4]);
+        assertEquals(0, seen[5]);
+    }
 }

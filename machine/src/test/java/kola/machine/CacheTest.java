@@ -176,6 +176,35 @@ class CacheTest {
         assertEquals(first[1] - first[2], first[3], "every miss filled an empty line or evicted one");
     }
 
+    @Test
+    void everyAccessHitsExactlyWhenAPlainLruModelHits() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Random r = new Random(seed);
+            int sets = 1 << r.nextInt(5);
+            int ways = 1 << r.nextInt(4);
+            int line = 8 << r.nextInt(4);
+            Cache c = new Cache(sets, ways, line);
+            // The model: per set, the lines present from least to most recently used.
+            java.util.List<java.util.LinkedHashSet<Long>> model = new java.util.ArrayList<>();
+            for (int i = 0; i < sets; i++) {
+                model.add(new java.util.LinkedHashSet<>());
+            }
+            int span = sets * ways * line * 3; // three times the capacity: hits and evictions both
+            for (int i = 0; i < 5000; i++) {
+                long pa = r.nextInt(span);
+                long lineNumber = pa / line;
+                java.util.LinkedHashSet<Long> set = model.get((int) (lineNumber % sets));
+                boolean hit = set.remove(lineNumber);
+                if (!hit && set.size() == ways) {
+                    set.remove(set.iterator().next());
+                }
+                set.add(lineNumber);
+                assertEquals(hit ? HIT : MISS, c.access(pa), "seed " + seed + " access " + i);
+            }
+            assertEquals(model.stream().mapToInt(java.util.Set::size).sum(), c.validLines());
+        }
+    }
+
     private static long[] randomRun(long seed) {
         Random r = new Random(seed);
         Cache c = new Cache(64, 2, 32);

@@ -120,4 +120,33 @@ class HartCacheTest {
         Run second = run(b);
         assertEquals(first, second);
     }
+
+    @Test
+    void withACacheASliceEndsAtItsCycleBudgetWhateverItsMisses() {
+        long slice = 1000;
+        // The most one instruction can cost: itself, a fetch and a data access each walking and missing.
+        long mostPerInstruction = CostModel.INSTRUCTION + 2 * (3 * CostModel.PAGE_WALK_LEVEL + CostModel.CACHE_MISS);
+        RiscvSystem sys = new RiscvSystem(64L << 20, new Cache(16, 2, 64));
+        HartState s = sys.load(program());
+        int slices = 0;
+        while (true) {
+            long t0 = sys.clock.now();
+            long i0 = s.instret;
+            int cause = sys.run(s, slice);
+            long spent = sys.clock.now() - t0;
+            if (cause == Cause.ECALL) {
+                break;
+            }
+            assertEquals(Cause.BUDGET, cause);
+            slices++;
+            assertTrue(spent >= slice && spent < slice + mostPerInstruction, "slice " + slices + " took " + spent);
+            assertTrue(s.instret - i0 < slice / 5, "misses cost cycles: far fewer instructions than the budget");
+        }
+        assertEquals(PASSES * PASS_SUM, s.x[A0], "the program ran to its end across the slices");
+        assertTrue(slices > 40, "slices: " + slices);
+        RiscvSystem plain = new RiscvSystem(64L << 20);
+        HartState p = plain.load(program());
+        assertEquals(Cause.BUDGET, plain.run(p, slice));
+        assertEquals(slice, p.instret, "without a cache the budget is instructions");
+    }
 }
