@@ -335,6 +335,16 @@ static void kola_extensions(void)
 	      "KmemControl: its own figures (kernel memory held, no quota)");
 	check(L4_KmemControl(L4_Myself(), 1UL << 20, &held, &quota) == 0 && L4_ErrorCode() == L4_ERROR_NO_PRIVILEGE,
 	      "KmemControl: its own quota, unprivileged: no privilege");
+	L4_Word_t out[3] = {7, 7, 7};
+	check(L4_SchedControl(L4_SCHED_CREATE, 1, 100, 1000, out) == 0 && L4_ErrorCode() == L4_ERROR_NO_PRIVILEGE
+	      && out[0] == 0 && out[1] == 0 && out[2] == 0, "SchedControl: a scheduling context, unprivileged: no privilege");
+	check(L4_SchedControl(L4_SCHED_QUERY, 1, 0, 0, out) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM,
+	      "SchedControl: query a context that does not exist: invalid parameter");
+	check(L4_SchedControl(42, 0, 0, 0, 0) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM,
+	      "SchedControl: an unknown operation: invalid parameter");
+	L4_LoadMR(1, L4_SchedSlot(0, 100));
+	check(L4_SchedControl(L4_SCHED_DOMAIN_SCHEDULE, 1, 0, 0, 0) == 0 && L4_ErrorCode() == L4_ERROR_NO_PRIVILEGE,
+	      "SchedControl: a domain schedule, unprivileged: no privilege");
 	kernel_memory();
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause
  *
- * l4/kola.h: Kola's extensions of X.2 (kola.abi.Comm and kola.abi.Kmem; docs/DESIGN.md):
- * communication control (CommControl, call -12) and kernel memory (KmemControl, -13: quotas,
- * retyping held pages into kernel objects under the precise model, lending them under lend).
+ * l4/kola.h: Kola's extensions of X.2 (kola.abi.Comm, kola.abi.Kmem and kola.abi.Sched;
+ * docs/DESIGN.md): communication control (CommControl, call -12), kernel memory (KmemControl,
+ * -13: quotas, retyping held pages into kernel objects under the precise model, lending them
+ * under lend, kpagers), and scheduling contexts, passive threads and domains (SchedControl, -14).
  *
  * Under the capabilities model IPC names slots of the caller's object space: slot i is the
  * selector i << 12 (never a global thread id). L4_KolaReply is the one-shot reply capability.
@@ -15,6 +16,7 @@
 
 #define __L4_SYS_COMM_CONTROL (-12L)
 #define __L4_SYS_KMEM_CONTROL (-13L)
+#define __L4_SYS_SCHED_CONTROL (-14L)
 
 /* CommControl operations (kola.abi.Comm). */
 #define L4_COMM_CHIEF 1
@@ -127,6 +129,40 @@ L4_INLINE L4_Word_t L4_KmemLend(L4_Fpage_t fpage, L4_ThreadId_t account, L4_Word
 	__L4_Regs_t r = {{fpage.raw, account.raw, 0, L4_KMEM_LEND, 0, 0, 0}};
 	__L4_Syscall(__L4_SYS_KMEM_CONTROL, &r);
 	*pages = r.a[1];
+	return r.a[0];
+}
+
+/* SchedControl operations (kola.abi.Sched). */
+#define L4_SCHED_CREATE 0
+#define L4_SCHED_CONFIGURE 1
+#define L4_SCHED_BIND 2
+#define L4_SCHED_UNBIND 3
+#define L4_SCHED_PASSIVE 4
+#define L4_SCHED_TIMEOUT_HANDLER 5
+#define L4_SCHED_DELETE 6
+#define L4_SCHED_QUERY 7
+#define L4_SCHED_DOMAIN 8
+#define L4_SCHED_DOMAIN_SCHEDULE 9
+/* Domain-switch counter-measures; a slot word of a domain schedule (in MR1..MRn). */
+#define L4_SCHED_FLUSH 1UL
+#define L4_SCHED_PAD 2UL
+#define L4_SchedSlot(domain, micros) (((L4_Word_t)(domain) << 32) | ((L4_Word_t)(micros) & 0xFFFFFFFFUL))
+/* The label of a timeout fault (MR1 the caller whose context ran out, MR2 the context). */
+#define L4_KOLA_TIMEOUT_FAULT_LABEL ((L4_Word_t)(-7L << 4))
+
+/*
+ * SchedControl(op, a, b, c): 1 on success, 0 on failure with L4_ErrorCode set; out[0..2] receive
+ * QUERY's budget available (cycles), cycles consumed and bound thread (0 otherwise). out may be 0.
+ */
+L4_INLINE L4_Word_t L4_SchedControl(L4_Word_t op, L4_Word_t a, L4_Word_t b, L4_Word_t c, L4_Word_t *out)
+{
+	__L4_Regs_t r = {{op, a, b, c, 0, 0, 0}};
+	__L4_Syscall(__L4_SYS_SCHED_CONTROL, &r);
+	if (out) {
+		out[0] = r.a[1];
+		out[1] = r.a[2];
+		out[2] = r.a[3];
+	}
 	return r.a[0];
 }
 

@@ -14,6 +14,12 @@ public final class KernelLabels {
     public static final long PREEMPTION = -3L << 4;
     /** Exception: MR1 the instruction pointer the thread was started at, MR2 an {@code EXC_*} code. */
     public static final long EXCEPTION = -5L << 4;
+    /**
+     * Timeout fault: a thread ran out of the budget a caller lent it (see {@link Sched}); MR1 the
+     * caller whose scheduling context it was, MR2 the context's id. The handler's reply lets the
+     * thread go on when the budget is refilled.
+     */
+    public static final long TIMEOUT_FAULT = -7L << 4;
     /** Sigma0 request: MR1 the wanted fpage (base all ones: any page of that size), MR2 attributes. */
     public static final long SIGMA0 = -6L << 4;
 

@@ -189,6 +189,13 @@ public interface L4 {
     }
 
     /**
+     * SchedControl (a Kola extension; see {@link Sched}): scheduling contexts, passive threads,
+     * timeout-fault handlers, domains. Returns 1 (or the value asked for) on success, 0 on failure
+     * with ErrorCode set ({@link KernelError}).
+     */
+    long schedControl(int op, long a, long b, long c);
+
+    /**
      * Unmap: the fpages in MR0..MR{n-1}, n - 1 in the low 6 bits of {@code control}, flush bit
      * 0x40. Each fpage comes back with its accessed/dirty status in the rwx bits.
      */

@@ -13,6 +13,7 @@ import kola.bench.SystemImages;
 import kola.kernel.ElfProgram;
 import kola.kernel.Image;
 import kola.kernel.Kernel;
+import kola.machine.Cache;
 import kola.machine.Machine;
 import kola.system.DefaultImage;
 import kola.system.ExecRuntime;
@@ -47,6 +48,10 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--trace-hash", description = "Print the hash of the kernel event stream at the end (on standard error).")
     boolean traceHash;
 
+    @Option(names = "--budget", paramLabel = "B/P", description = "Run the program on a budget of B µs in every P µs "
+            + "(a scheduling context; 1 <= B <= P < 2^32).")
+    String budget;
+
     @Override
     public Integer call() {
         ElfProgram program;
@@ -59,7 +64,26 @@ final class ExecCommand implements Callable<Integer> {
             System.err.println("kola: " + file + ": " + e.getMessage());
             return 2;
         }
-        return run(program, name(file), args, machine, traceHash, System.out, System.err);
+        long[] figures = null;
+        if (budget != null) {
+            figures = budget(budget);
+            if (figures == null) {
+                System.err.println("kola: --budget " + budget + ": give B/P in µs, 1 <= B <= P < 2^32");
+                return 2;
+            }
+        }
+        return run(program, name(file), args, machine, traceHash, System.out, System.err, figures);
+    }
+
+    /** B/P as {budget, period} in µs, or null if it is not that. */
+    static long[] budget(String text) {
+        java.util.regex.Matcher m = Pattern.compile("(\\d{1,10})/(\\d{1,10})").matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        long b = Long.parseLong(m.group(1));
+        long p = Long.parseLong(m.group(2));
+        return b >= 1 && b <= p && p <= kola.abi.Sched.MAX_MICROS ? new long[] {b, p} : null;
     }
 
     private static String name(Path file) {
@@ -69,16 +93,22 @@ final class ExecCommand implements Callable<Integer> {
 
     /** The image of {@code kola exec}: sigma0, the runtime, the program. */
     static Image image(ElfProgram program, String name, List<String> args) {
+        return image(program, name, args, null);
+    }
+
+    /** Like {@link #image(ElfProgram, String, List)}; {@code budget}: {budget, period} µs the runtime binds to the program, or null. */
+    static Image image(ElfProgram program, String name, List<String> args, long[] budget) {
+        List<String> runtimeArgs = budget == null ? List.of() : List.of(ExecRuntime.BUDGET + budget[0] + "/" + budget[1]);
         List<Image.Module> modules = new java.util.ArrayList<>(SystemImages.of(List.of(
                 new DefaultImage.Entry("sigma0", Sigma0::new, 255),
-                new DefaultImage.Entry("exec", ExecRuntime::new, 255)), true).modules());
+                new DefaultImage.Entry("exec", ExecRuntime::new, 255, runtimeArgs)), true).modules());
         modules.add(Image.Module.ofElf(name.isBlank() || name.equals("sigma0") || name.equals("exec") ? "program" : name,
                 program, 100, args));
         return new Image(modules);
     }
 
-    /** How a run ended: the program's status (null if the runtime said none), what the kernel console said, the instructions retired. */
-    record Outcome(Integer status, List<String> said, long instructions, Kernel.RunResult result) {
+    /** How a run ended: the program's status (null if the runtime said none), what the kernel console said, the instructions retired, the memory cache (null: none). */
+    record Outcome(Integer status, List<String> said, long instructions, Kernel.RunResult result, Cache cache) {
     }
 
     /**
@@ -93,11 +123,17 @@ final class ExecCommand implements Callable<Integer> {
     /** Like {@link #execute(ElfProgram, String, List, MachineOptions, PrintStream)}; {@code checking}: the invariants after every kernel entry. */
     static Outcome execute(ElfProgram program, String name, List<String> args, MachineOptions options, PrintStream out,
                            boolean checking) {
+        return execute(program, name, args, options, out, checking, null);
+    }
+
+    /** Like {@link #execute(ElfProgram, String, List, MachineOptions, PrintStream, boolean)}, the program on {@code budget} (or none). */
+    static Outcome execute(ElfProgram program, String name, List<String> args, MachineOptions options, PrintStream out,
+                           boolean checking, long[] budget) {
         options.userPrograms();
         options.requireThreadIds("kola exec's runtime");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Machine m = new Machine(options.machineConfig(null, out));
-        Kernel kernel = new Kernel(m, options.kernelConfig(), image(program, name, args),
+        Kernel kernel = new Kernel(m, options.kernelConfig(), image(program, name, args, budget),
                 new PrintStream(console, true, StandardCharsets.UTF_8));
         kernel.setInvariantChecking(checking);
         Kernel.RunResult r = kernel.run();
@@ -108,20 +144,30 @@ final class ExecCommand implements Callable<Integer> {
         List<String> lines = said.lines()
                 .filter(l -> !l.isEmpty() && !l.startsWith("kernel: Kola,") && !EXIT.matcher(l).matches())
                 .toList();
-        return new Outcome(exit.find() ? Integer.valueOf(exit.group(1)) : null, lines, kernel.machineInstructions(), r);
+        return new Outcome(exit.find() ? Integer.valueOf(exit.group(1)) : null, lines, kernel.machineInstructions(), r,
+                m.cache());
     }
 
     /** Runs {@code program}; its output to {@code out}, the runtime's and kernel's words to {@code err}; returns its status. */
     static int run(ElfProgram program, String name, List<String> args, MachineOptions options, boolean traceHash,
                    PrintStream out, PrintStream err) {
+        return run(program, name, args, options, traceHash, out, err, null);
+    }
+
+    /** Like {@link #run(ElfProgram, String, List, MachineOptions, boolean, PrintStream, PrintStream)}, on {@code budget} (or none). */
+    static int run(ElfProgram program, String name, List<String> args, MachineOptions options, boolean traceHash,
+                   PrintStream out, PrintStream err, long[] budget) {
         Outcome o;
         try {
-            o = execute(program, name, args, options, out);
+            o = execute(program, name, args, options, out, false, budget);
         } catch (IllegalArgumentException e) {
             err.println("kola: " + e.getMessage());
             return 2;
         }
         o.said().forEach(err::println);
+        if (o.cache() != null) {
+            err.println(cacheLine(o.cache(), o.result().cycles()));
+        }
         if (traceHash) {
             err.printf("trace-hash: %016x (%d events)%n", o.result().eventHash(), o.result().events());
         }
@@ -130,5 +176,11 @@ final class ExecCommand implements Callable<Integer> {
             return 1;
         }
         return o.status();
+    }
+
+    /** The line {@code --cache} adds to a run's report: the cache's geometry and counts, and the simulated cycles. */
+    static String cacheLine(Cache cache, long cycles) {
+        return String.format("cache %s: %d hits, %d misses, %d lines valid; %d cycles simulated", cache.geometry(),
+                cache.hits(), cache.misses(), cache.validLines(), cycles);
     }
 }

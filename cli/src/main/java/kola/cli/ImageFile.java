@@ -13,6 +13,7 @@ import kola.kernel.CommModel;
 import kola.kernel.ElfProgram;
 import kola.kernel.Image;
 import kola.kernel.KmemModel;
+import kola.machine.Cache;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -29,6 +30,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * comm: capabilities                      # optional: the communication model (default global-ids;
  *                                         # --comm on the command line wins)
  * kmem: quota                             # optional: the kernel-memory model (default precise; --kmem wins)
+ * cache: 256x4x64                         # optional: a memory cache, SETSxWAYSxLINE (default none;
+ *                                         # --cache wins)
  * modules:
  *   - name: sigma0            # first: sigma0
  *     program: Sigma0         # a class from programs (default package too), else of kola.system,
@@ -58,15 +61,18 @@ final class ImageFile {
     private ImageFile() {
     }
 
-    /** The communication and kernel-memory models an image asks for ({@code comm:}, {@code kmem:}); null where it says nothing. */
-    record Models(CommModel comm, KmemModel kmem) {
+    /**
+     * The communication and kernel-memory models and the memory cache an image asks for
+     * ({@code comm:}, {@code kmem:}, {@code cache:}); null where it says nothing.
+     */
+    record Models(CommModel comm, KmemModel kmem, Cache.Geometry cache) {
     }
 
     /** The models the image in {@code file} asks for; the file must load ({@link #load}) first. */
     static Models models(Path file) {
         try (Reader r = Files.newBufferedReader(file)) {
             Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
-            return root instanceof Map<?, ?> top ? models(file.toString(), top) : new Models(null, null);
+            return root instanceof Map<?, ?> top ? models(file.toString(), top) : new Models(null, null, null);
         } catch (IOException | YAMLException e) {
             throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
         }
@@ -75,6 +81,7 @@ final class ImageFile {
     private static Models models(String where, Map<?, ?> top) {
         CommModel comm = null;
         KmemModel kmem = null;
+        Cache.Geometry cache = null;
         try {
             if (top.containsKey("comm")) {
                 comm = CommModel.of(String.valueOf(top.get("comm")));
@@ -82,10 +89,13 @@ final class ImageFile {
             if (top.containsKey("kmem")) {
                 kmem = KmemModel.of(String.valueOf(top.get("kmem")));
             }
+            if (top.containsKey("cache")) {
+                cache = Cache.Geometry.parse(String.valueOf(top.get("cache")));
+            }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
-        return new Models(comm, kmem);
+        return new Models(comm, kmem, cache);
     }
 
     /** The image in {@code file}, its shell modules without command echo. */
@@ -118,8 +128,8 @@ final class ImageFile {
             throw new IllegalArgumentException(where + ": expected a mapping with a 'modules' list");
         }
         for (Object key : top.keySet()) {
-            if (!List.of("modules", "programs", "comm", "kmem").contains(key)) {
-                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (modules, programs, comm, kmem)");
+            if (!List.of("modules", "programs", "comm", "kmem", "cache").contains(key)) {
+                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (modules, programs, comm, kmem, cache)");
             }
         }
         models(where, top);

@@ -4,6 +4,7 @@ import kola.abi.Fpage;
 import kola.kernel.CommModel;
 import kola.kernel.KernelConfig;
 import kola.kernel.KmemModel;
+import kola.machine.Cache;
 import kola.machine.Machine;
 import picocli.CommandLine.Option;
 
@@ -71,6 +72,36 @@ final class MachineOptions {
 
     private KmemModel kmemFallback = KmemModel.PRECISE;
 
+    @Option(names = "--cache", paramLabel = "SETSxWAYSxLINE", converter = CacheConverter.class,
+            description = "A memory cache every user access goes through, e.g. 256x4x64 (256 sets, 4 ways, "
+                    + "64-byte lines: 64K); powers of two. Default: none (each access that hits the TLB costs "
+                    + "1 cycle), unless the image says 'cache:'. See docs/DESIGN.md, \"Micro-architecture cost model\".")
+    Cache.Geometry cache;
+
+    private Cache.Geometry cacheFallback;
+
+    /** The memory cache an image asks for ({@code cache:}; null: none); the command line's wins. */
+    void imageCache(Cache.Geometry imageCache) {
+        cacheFallback = imageCache;
+    }
+
+    /** The geometry of the machine's memory cache, or null for none. */
+    Cache.Geometry cache() {
+        return cache != null ? cache : cacheFallback;
+    }
+
+    /** Picocli's converter for {@code --cache}: a bad geometry gets a one-line message naming the bad value. */
+    static final class CacheConverter implements picocli.CommandLine.ITypeConverter<Cache.Geometry> {
+        @Override
+        public Cache.Geometry convert(String value) {
+            try {
+                return Cache.Geometry.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** Picocli's converter for {@code --kmem}. */
     static final class KmemConverter implements picocli.CommandLine.ITypeConverter<KmemModel> {
         @Override
@@ -119,7 +150,7 @@ final class MachineOptions {
      */
     Machine.Config machineConfig(java.io.InputStream in, java.io.OutputStream out) {
         check();
-        return new Machine.Config(memory, 256, in, out);
+        return new Machine.Config(memory, 256, in, out, cache());
     }
 
     KernelConfig kernelConfig() {

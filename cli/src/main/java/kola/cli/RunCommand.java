@@ -50,6 +50,7 @@ final class RunCommand implements Callable<Integer> {
             if (imageFile != null) {
                 ImageFile.Models models = ImageFile.models(imageFile);
                 machine.imageModels(models.comm(), models.kmem());
+                machine.imageCache(models.cache());
             }
         } catch (FileNotFoundException e) {
             System.err.println("kola: --script " + script + ": cannot read: " + Problems.why(e));
@@ -97,6 +98,9 @@ final class RunCommand implements Callable<Integer> {
         }
         out.printf("kernel: nothing left to do after %d kernel entries, %d µs simulated%n", r.traps(),
                 r.cycles() / kola.machine.CostModel.CYCLES_PER_MICROSECOND);
+        if (m.cache() != null) {
+            out.println("kernel: " + ExecCommand.cacheLine(m.cache(), r.cycles()));
+        }
         if (traceHash) {
             out.printf("trace-hash: %016x (%d events)%n", r.eventHash(), r.events());
         }

@@ -66,9 +66,9 @@ class CommOptionTest {
         }
         // Nine metrics per model, and two more (the monitor's IPCs and cycles) where a monitor can be interposed.
         assertEquals(7 * 9 + 6 * 2, seen.size(), r.out());
-        ImageFileTest.Cli bad = ImageFileTest.kola("experiment", "time");
+        ImageFileTest.Cli bad = ImageFileTest.kola("experiment", "space");
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("unknown experiment 'time'"), bad.err());
+        assertTrue(bad.err().contains("unknown experiment 'space'"), bad.err());
         ImageFileTest.Cli none = ImageFileTest.kola("experiment", "comm", "--messages", "0");
         assertEquals(2, none.code());
     }
@@ -87,6 +87,24 @@ class CommOptionTest {
             }
         }
         assertEquals(Set.of("pool"), refused, r.out());
+    }
+
+    @Test
+    void theTimeExperimentGivesItsRowsAsJsonLines() throws Exception {
+        ImageFileTest.Cli r = ImageFileTest.kola("experiment", "time", "--json");
+        assertEquals(0, r.code(), r.err());
+        ObjectMapper json = new ObjectMapper();
+        java.util.Map<String, Double> v = new java.util.HashMap<>();
+        for (String line : r.out().lines().toList()) {
+            JsonNode row = json.readTree(line);
+            assertEquals("time", row.get("experiment").asText());
+            v.put(row.get("model").asText() + " " + row.get("metric").asText(), row.get("value").asDouble());
+        }
+        // Three schedulers by three hostile workloads by three figures; five counter-measures by five.
+        assertEquals(3 * 3 * 3 + 5 * 5, v.size(), r.out());
+        assertEquals(20.0, v.get("priorities spin-deadline-misses"));
+        assertEquals(0.0, v.get("domains spin-deadline-misses"));
+        assertEquals(0.0, v.get("flush+pad cache-channel"));
     }
 
     @Test

@@ -112,13 +112,37 @@ class ExamplesTest {
     }
 
     @Test
+    void partitionsProtectThePeriodicTaskUnderBudgetsAndDomainsOnly() throws IOException {
+        assertEquals(List.of(
+                "roottask: the hog (45.1) is under domains, the periodic task is 44.1",
+                "periodic: 10 jobs, 0 deadlines missed, latency 221..221 µs",
+                "hog: done spinning"), run(EXAMPLES.resolve("partitions/image.yaml")));
+        String yaml = Files.readString(EXAMPLES.resolve("partitions/image.yaml"));
+        String programs = "[" + EXAMPLES.resolve("partitions/Partitions.java") + ", " + EXAMPLES.resolve("partitions/Periodic.java")
+                + ", " + EXAMPLES.resolve("partitions/Hog.java") + "]";
+        Path budgets = Files.writeString(dir.resolve("budgets.yaml"), yaml.replace("[domains]", "[budgets]")
+                .replace("[Partitions.java, Periodic.java, Hog.java]", programs));
+        assertEquals("periodic: 10 jobs, 0 deadlines missed, latency 520..521 µs", run(budgets).get(1));
+        Path priorities = Files.writeString(dir.resolve("priorities.yaml"), yaml.replace("[domains]", "[priorities]")
+                .replace("[Partitions.java, Periodic.java, Hog.java]", programs));
+        assertEquals("periodic: 10 jobs, 10 deadlines missed, latency 3203..10221 µs", run(priorities).get(2));
+        // The same trace every run, domains and budgets included.
+        for (Path image : List.of(EXAMPLES.resolve("partitions/image.yaml"), budgets)) {
+            ImageFileTest.Cli a = ImageFileTest.kola("run", image.toString(), "--trace-hash");
+            ImageFileTest.Cli b = ImageFileTest.kola("run", image.toString(), "--trace-hash");
+            String hash = a.out().lines().filter(l -> l.startsWith("trace-hash:")).findFirst().orElseThrow();
+            assertEquals(hash, b.out().lines().filter(l -> l.startsWith("trace-hash:")).findFirst().orElseThrow());
+        }
+    }
+
+    @Test
     void readmeShowsOneRunCommandPerExample() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
         List<String> examples;
         try (Stream<Path> s = Files.list(EXAMPLES)) {
             examples = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("capabilities", "driver", "echo", "pager", "riscv"), examples);
+        assertEquals(List.of("capabilities", "driver", "echo", "pager", "partitions", "riscv"), examples);
         for (String name : examples) {
             assertTrue(Files.isRegularFile(EXAMPLES.resolve(name).resolve("image.yaml")), name);
             String command = "./kola run examples/" + name + "/image.yaml";

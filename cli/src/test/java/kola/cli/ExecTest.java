@@ -1,6 +1,8 @@
 package kola.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -151,6 +153,36 @@ class ExecTest {
             }
             first = now;
         }
+    }
+
+    @Test
+    void onABudgetASpinningRiscvTaskGetsItsShareExactly() throws IOException {
+        ElfProgram spin = ElfProgram.read(USER.resolve("build/hostile/spin"));
+        long[] first = null;
+        for (int run = 0; run < 2; run++) {
+            Kernel k = new Kernel(new Machine(new MachineOptions().machineConfig(null, java.io.OutputStream.nullOutputStream())),
+                    KernelConfig.defaults(), ExecCommand.image(spin, "spin", List.of(), new long[] {100, 1000}),
+                    new PrintStream(java.io.OutputStream.nullOutputStream()));
+            k.setInvariantChecking(true);
+            Kernel.RunResult r = k.run(400);
+            // The hart stops exactly at the budget's end: at most 100 µs (an instruction a cycle) in
+            // each 1000 µs begun, and all of it but the kernel entries' share.
+            long periods = r.cycles() / 1_000_000;
+            long instructions = k.machineInstructions();
+            assertTrue(instructions <= (periods + 1) * 100_000 && instructions > periods * 95_000,
+                    instructions + " instructions in " + r.cycles() + " cycles");
+            long[] now = {r.cycles(), r.eventHash(), k.machineInstructions()};
+            if (first != null) {
+                assertArrayEquals(first, now, "the same every run");
+            }
+            first = now;
+        }
+        // Refused figures are one line.
+        assertNull(ExecCommand.budget("0/1000"));
+        assertNull(ExecCommand.budget("2000/1000"));
+        assertNull(ExecCommand.budget("1/99999999999"));
+        assertNull(ExecCommand.budget("x/1"));
+        assertArrayEquals(new long[] {100, 1000}, ExecCommand.budget("100/1000"));
     }
 
     @Test

@@ -4,12 +4,15 @@ import kola.machine.CycleClock;
 
 /**
  * One simulated CPU's scheduling state: the current thread, the ready queues, the pending
- * timeouts, and the preemption point (DESIGN.md, "Execution model"; L4 X.2 "Scheduling").
+ * timeouts, the scheduling contexts, the domain schedule, and the preemption point (DESIGN.md,
+ * "Execution model" and "Scheduling"; L4 X.2 "Scheduling").
  *
- * <p>Invariants: {@link #current} is runnable and in no ready queue; every other runnable thread
- * is in exactly one ready queue; {@link #preemptAt} is the earliest of the current time slice's
- * end, the first timeout and the next device event, so that the memory accessor and the kernel
- * loop need one compare to know whether to stop and look.
+ * <p>Invariants: {@link #current} is runnable, of the active domain, and in no ready queue; every
+ * other runnable thread is in exactly one ready queue; {@link #preemptAt} is the earliest of the
+ * current time slice's end, the current thread's budget's end, the first timeout, the next
+ * refill of a depleted scheduling context, the end of the domain slot and the next device event,
+ * so that the memory accessor and the kernel loop need one compare to know whether to stop and
+ * look.
  */
 final class Cpu {
     final ReadyQueues ready = new ReadyQueues();
@@ -23,6 +26,33 @@ final class Cpu {
     /** The next device deadline, kept up to date by the kernel loop. */
     long deviceDeadline = Long.MAX_VALUE;
 
+    /** The scheduling contexts by id (null: free). */
+    final SchedContext[] contexts = new SchedContext[kola.abi.Sched.CONTEXTS];
+    /** Until when the CPU time since {@link #accountedAt} is charged to {@link #charged}, the current thread's context. */
+    private long accountedAt;
+    private SchedContext charged;
+    /** When the current thread's budget runs out (Long.MAX_VALUE: it has no context). */
+    private long budgetEnd = Long.MAX_VALUE;
+    /** The earliest refill of a depleted context (or earlier: the scan finds the true one). */
+    long refillAt = Long.MAX_VALUE;
+
+    /** The domain schedule: the slots' domains and lengths (cycles), or null for none. */
+    private int[] slotDomains;
+    private long[] slotLengths;
+    private long roundLength;
+    private int slot;
+    private long slotStart;
+    /** When the current slot's domain stops running: its end, less the pad. */
+    long domainEnd = Long.MAX_VALUE;
+    /** The counter-measures at a switch ({@link kola.abi.Sched#FLUSH}, {@link kola.abi.Sched#PAD}) and the pad in cycles. */
+    private int measures;
+    private long pad;
+    /** Flushes what a domain switch flushes (TLB, cache) and returns what it cost: set by the kernel. */
+    java.util.function.LongSupplier flusher = () -> 0;
+    /** Domain switches so far, and the cycles their counter-measures took (flushes and pads). */
+    long domainSwitches;
+    long switchCycles;
+
     Cpu(CycleClock clock, EventLog events) {
         this.clock = clock;
         this.events = events;
@@ -32,8 +62,16 @@ final class Cpu {
     void dispatch(Tcb t) {
         long now = clock.now();
         Tcb prev = current;
+        account(now);
         if (prev != null && prev != t) {
             prev.remaining -= now - dispatchedAt;
+        }
+        if (t != null && (t.domain != ready.active || !t.runnable())) {
+            // Not to run now (another domain's, or out of budget): whoever is best in the active domain.
+            if (t.runnable() && !t.queued) {
+                ready.enqueue(t);
+            }
+            t = ready.takeHighest();
         }
         while (t != null && t.remaining <= 0) {
             // Its slice is used up: a fresh one, behind the equals that are waiting (round robin),
@@ -54,12 +92,155 @@ final class Cpu {
         }
         current = t;
         dispatchedAt = now;
+        accountedAt = now;
+        retarget(now);
         updatePreemptAt();
     }
 
     void updatePreemptAt() {
         long sliceEnd = current == null ? Long.MAX_VALUE : dispatchedAt + current.remaining;
-        preemptAt = Math.min(sliceEnd, Math.min(timeouts.earliest(), deviceDeadline));
+        long scheduling = Math.min(budgetEnd, Math.min(refillAt, domainEnd));
+        preemptAt = Math.min(Math.min(sliceEnd, scheduling), Math.min(timeouts.earliest(), deviceDeadline));
+    }
+
+    // ---- budgets -------------------------------------------------------------------------------
+
+    /** Charges the CPU time since the last charge to the context the current thread runs on. */
+    void account() {
+        account(clock.now());
+        retarget(clock.now());
+        updatePreemptAt();
+    }
+
+    private void account(long now) {
+        long used = now - accountedAt;
+        accountedAt = now;
+        SchedContext sc = charged;
+        if (sc != null && used > 0 && !sc.deleted && sc.charge(used, now - used, now)) {
+            depleted(sc);
+        }
+    }
+
+    /** The context the current thread runs on is charged from now; its budget end is known. */
+    private void retarget(long now) {
+        charged = current == null ? null : current.sc;
+        budgetEnd = charged == null ? Long.MAX_VALUE : now + charged.available(now);
+    }
+
+    /** {@code sc} has no budget left: its holder leaves the ready queue until the refill. */
+    private void depleted(SchedContext sc) {
+        Tcb h = sc.holder;
+        events.record(KernelEvents.DEPLETED, h == null ? 0 : h.id, sc.id, 0);
+        if (h != null) {
+            ready.remove(h);
+        }
+        refillAt = Math.min(refillAt, sc.nextRefill());
+    }
+
+    /** The refills that are due: their contexts' holders are runnable again. */
+    private void refill(long now) {
+        if (refillAt > now) {
+            return;
+        }
+        long next = Long.MAX_VALUE;
+        for (SchedContext sc : contexts) {
+            if (sc == null || !sc.depleted) {
+                continue;
+            }
+            if (sc.nextRefill() <= now) {
+                sc.depleted = false;
+                Tcb h = sc.holder;
+                events.record(KernelEvents.REFILL, h == null ? 0 : h.id, sc.id, 0);
+                if (h != null && h != current) {
+                    wakeOrQueue(h);
+                }
+            } else {
+                next = Math.min(next, sc.nextRefill());
+            }
+        }
+        refillAt = next;
+    }
+
+    // ---- domains -------------------------------------------------------------------------------
+
+    /**
+     * Sets the domain schedule (null or empty: none, domain 0 runs from now on), starting now
+     * with slot 0; the current thread, if of another domain, waits for its own.
+     */
+    void setDomainSchedule(int[] domains, long[] lengths, int measures, long pad) {
+        account(clock.now());
+        boolean none = domains == null || domains.length == 0;
+        slotDomains = none ? null : domains;
+        slotLengths = none ? null : lengths;
+        roundLength = 0;
+        if (!none) {
+            for (long l : lengths) {
+                roundLength += l;
+            }
+        }
+        this.measures = none ? 0 : measures;
+        this.pad = none || (measures & kola.abi.Sched.PAD) == 0 ? 0 : pad;
+        slot = 0;
+        slotStart = clock.now();
+        ready.active = none ? 0 : domains[0];
+        domainEnd = none ? Long.MAX_VALUE : slotStart + lengths[0] - this.pad;
+        events.record(KernelEvents.DOMAIN, ready.active, 0, 0);
+        leaveIfOtherDomain();
+    }
+
+    /** If the current thread is not of the active domain, it goes back to its queue and the active domain's best runs. */
+    void leaveIfOtherDomain() {
+        Tcb t = current;
+        if (t != null && t.domain != ready.active) {
+            ready.enqueueFront(t);
+            reschedule();
+        } else {
+            updatePreemptAt();
+        }
+    }
+
+    /** Whether a domain schedule is set. */
+    boolean hasDomainSchedule() {
+        return slotDomains != null;
+    }
+
+    /**
+     * The slot ended: the current thread is put back, the counter-measures are applied (flush:
+     * its cost on the clock; pad: the clock goes to the slot's end, whenever the switch began),
+     * and the next slot's domain runs. Slots that passed entirely while the machine idled, or
+     * while the switch overran them, are skipped.
+     */
+    private void switchDomain() {
+        Tcb t = current;
+        if (t != null && t.runnable()) {
+            ready.enqueueFront(t);
+        }
+        dispatch(null);
+        long began = clock.now();
+        if ((measures & kola.abi.Sched.FLUSH) != 0) {
+            clock.advance(flusher.getAsLong());
+        }
+        long slotEnd = slotStart + slotLengths[slot];
+        if ((measures & kola.abi.Sched.PAD) != 0 && clock.now() < slotEnd) {
+            clock.advanceTo(slotEnd);
+        }
+        switchCycles += clock.now() - began;
+        domainSwitches++;
+        slotStart = slotEnd;
+        slot = (slot + 1) % slotLengths.length;
+        long now = clock.now();
+        if (now - slotStart >= roundLength) {
+            slotStart += (now - slotStart) / roundLength * roundLength;
+        }
+        while (now >= slotStart + slotLengths[slot]) {
+            slotStart += slotLengths[slot];
+            slot = (slot + 1) % slotLengths.length;
+        }
+        ready.active = slotDomains[slot];
+        domainEnd = slotStart + slotLengths[slot] - pad;
+        events.record(KernelEvents.DOMAIN, ready.active, slot, 0);
+        accountedAt = now;
+        reschedule();
     }
 
     /** Puts a thread that became runnable (and is not current) into its ready queue. */
@@ -83,7 +264,7 @@ final class Cpu {
      * than the partner is ready.
      */
     void switchDirect(Tcb partner) {
-        if (partner.runnable() && ready.highestPriority() <= partner.priority) {
+        if (partner.runnable() && partner.domain == ready.active && ready.highestPriority() <= partner.priority) {
             dispatch(partner);
         } else {
             makeReady(partner);
@@ -99,7 +280,7 @@ final class Cpu {
         if (!woken.runnable()) {
             return;
         }
-        if (current != null && woken.priority > current.priority) {
+        if (current != null && current.runnable() && woken.domain == ready.active && woken.priority > current.priority) {
             ready.enqueueFront(current);
             dispatch(woken);
         } else {
@@ -121,11 +302,22 @@ final class Cpu {
      * its queue; if a thread of higher priority is ready, it goes to the head.
      */
     void preemptionPoint() {
-        Tcb t = current;
-        if (t == null) {
+        long now = clock.now();
+        account(now);
+        refill(now);
+        if (now >= domainEnd) {
+            switchDomain();
             return;
         }
-        long now = clock.now();
+        Tcb t = current;
+        if (t == null) {
+            retarget(now);
+            return;
+        }
+        if (!t.runnable()) {
+            reschedule(); // its budget ran out
+            return;
+        }
         if (now - dispatchedAt >= t.remaining) {
             t.remaining = 0;
             if (ready.highestPriority() >= t.priority) {
@@ -141,7 +333,9 @@ final class Cpu {
             dispatchedAt = now;
             ready.enqueueFront(t);
             reschedule();
+            return;
         }
+        retarget(now);
     }
 
     /** The current thread's slice was reset: it runs its whole new slice from now. */

@@ -29,6 +29,12 @@ import kola.machine.Tlb;
  * object lives in the frame it names and that frame lists it, a frame's bytes are its objects',
  * and a precise frame is still held by the mapping it was given through (revocation left no
  * object behind).</li>
+ * <li>scheduling contexts: 1 to {@link SchedContext#MAX_REFILLS} refills, each positive, in
+ * order of time, adding up to the budget; budget within the period; depleted exactly when no
+ * refill is available (as of the last charge) and then a refill wake-up is due; home and holder
+ * agree with the threads' {@code homeSc} and {@code sc}, a lent context's holder reached from its
+ * home along the lenders' {@code lentTo}; each space charged for the contexts it made; the
+ * current thread is of the active domain.</li>
  * <li>no deleted object is still referenced: the current thread, every member of a ready queue,
  * of a send queue and of the timeout queue is a live thread of the thread table; every child of a
  * mapping node is in the database; the database holds no node outside the spaces' indexes; each
@@ -59,6 +65,7 @@ final class Invariants {
         if (k.frames != null) {
             checkKernelFrames(k, v);
         }
+        checkSchedContexts(k, v);
         long charged = total + k.kmem.kernelOwned() + k.deletedSpaceCharges();
         if (charged != k.kmem.used()) {
             v.add("kernel memory: owners were charged " + charged + " bytes but the model handed out " + k.kmem.used());
@@ -442,6 +449,7 @@ final class Invariants {
             case CapNode c -> CapNode.BYTES;
             case KObject obj -> obj.bytes;
             case ObjectSpace os -> ObjectSpace.BYTES;
+            case SchedContext sc -> SchedContext.BYTES;
             default -> -1;
         };
     }
@@ -454,6 +462,7 @@ final class Invariants {
             case CapNode c -> c.frame;
             case KObject obj -> obj.frame;
             case ObjectSpace os -> os.frame;
+            case SchedContext sc -> sc.frame;
             default -> null;
         };
     }
@@ -467,6 +476,7 @@ final class Invariants {
             case CapNode c -> !c.space.dead && c.space.objects != null && c.space.objects.slots[c.slot] == c;
             case KObject obj -> obj.references > 0;
             case ObjectSpace os -> !os.space.dead && os.space.objects == os;
+            case SchedContext sc -> !sc.deleted;
             default -> false;
         };
     }
@@ -541,6 +551,7 @@ final class Invariants {
             case CapNode c -> KernelObject.CAPABILITY;
             case KObject obj -> obj.kind;
             case ObjectSpace os -> KernelObject.OBJECT_SPACE;
+            case SchedContext sc -> KernelObject.SCHED_CONTEXT;
             default -> null;
         };
     }
@@ -557,6 +568,86 @@ final class Invariants {
             if (frames.frame(f.pfn) != f || !listed) {
                 v.add(o + ": names " + f + ", which " + (frames.frame(f.pfn) != f ? "the kernel no longer has" : "does not list it"));
             }
+        }
+    }
+
+    private static void checkSchedContexts(Kernel k, List<String> v) {
+        Cpu cpu = k.cpu;
+        Map<Space, Long> made = new IdentityHashMap<>();
+        long now = k.clock.now();
+        for (SchedContext sc : cpu.contexts) {
+            if (sc == null) {
+                continue;
+            }
+            made.merge(sc.owner, SchedContext.BYTES, Long::sum);
+            if (sc.budget <= 0 || sc.budget > sc.period) {
+                v.add(sc + ": budget " + sc.budget + " for period " + sc.period);
+            }
+            long sum = 0;
+            long last = Long.MIN_VALUE;
+            if (sc.refills() < 1 || sc.refills() > SchedContext.MAX_REFILLS) {
+                v.add(sc + ": " + sc.refills() + " refills");
+            }
+            for (int i = 0; i < sc.refills(); i++) {
+                long amount = sc.refillAmount(i);
+                if (amount <= 0 || sc.refillTime(i) < last) {
+                    v.add(sc + ": refill " + i + " of " + amount + " cycles at " + sc.refillTime(i) + " (the one before at " + last + ")");
+                }
+                last = sc.refillTime(i);
+                sum += amount;
+            }
+            if (sum != sc.budget) {
+                v.add(sc + ": refills add up to " + sum + ", the budget is " + sc.budget);
+            }
+            if (sc.depleted && cpu.refillAt > sc.nextRefill()) {
+                v.add(sc + ": depleted, but no wake-up is due at its refill " + sc.nextRefill());
+            }
+            if (!sc.depleted && sc.refills() > 0 && sc.nextRefill() > now && sc.holder == cpu.current && sc.holder != null) {
+                v.add(sc + ": its holder runs with no refill available");
+            }
+            if (sc.home != null && (sc.home.homeSc != sc || sc.home.state == Tcb.DEAD)) {
+                v.add(sc + ": bound to " + sc.home + ", which is not bound to it");
+            }
+            if (sc.holder != null) {
+                if (sc.holder.sc != sc) {
+                    v.add(sc + ": held by " + sc.holder + ", which runs on " + sc.holder.sc);
+                }
+                Tcb x = sc.home;
+                int steps = 0;
+                while (x != null && x != sc.holder && steps++ <= k.threads.count()) {
+                    x = x.lentTo;
+                }
+                if (x != sc.holder) {
+                    v.add(sc + ": held by " + sc.holder + ", not reached from its home " + sc.home + " by lending");
+                }
+            } else if (sc.home != null) {
+                v.add(sc + ": bound to " + sc.home + " but held by no one");
+            }
+        }
+        for (Space s : k.spacesInternal()) {
+            long want = made.getOrDefault(s, 0L);
+            if (s.kernelBytes[KernelObject.SCHED_CONTEXT.ordinal()] != want) {
+                v.add(s + ": charged " + s.kernelBytes[KernelObject.SCHED_CONTEXT.ordinal()] + " bytes for scheduling contexts, made " + want);
+            }
+        }
+        ThreadTable threads = k.threads;
+        for (long no = 0, end = threads.scanLimit(); no < end; no++) {
+            Tcb t = threads.byNumber(no);
+            if (t == null) {
+                continue;
+            }
+            if (t.sc != null && t.sc.holder != t || t.homeSc != null && t.homeSc.home != t) {
+                v.add("thread " + t + ": runs on " + t.sc + " (held by " + (t.sc == null ? null : t.sc.holder) + "), bound to " + t.homeSc);
+            }
+            if (t.donor != null && t.donor.lentTo != t || t.lentTo != null && t.lentTo.donor != t) {
+                v.add("thread " + t + ": lent to " + t.lentTo + " by " + t.donor + ", and they disagree");
+            }
+            if (t.sc != null && t.sc.deleted) {
+                v.add("thread " + t + ": runs on deleted " + t.sc);
+            }
+        }
+        if (cpu.current != null && cpu.current.domain != cpu.ready.active) {
+            v.add("thread " + cpu.current + ": current in domain " + cpu.current.domain + ", domain " + cpu.ready.active + " runs");
         }
     }
 

@@ -402,16 +402,89 @@ final class Ipc {
     }
 
     /**
-     * {@code sender}'s send phase to {@code receiver} completed and it goes on to a closed receive
-     * ({@code from}): a call. The receiver holds the reply capability for it, one shot.
+     * {@code sender}'s send phase to {@code receiver} completed. If the receiver lent the sender
+     * the context it runs on, this is the reply: the context goes back. If the sender goes on to a
+     * closed receive ({@code from}), it is a call: the receiver holds the reply capability for
+     * it, one shot, and a passive receiver runs on the sender's context until it replies.
      */
-    private static void called(Tcb sender, long from, Tcb receiver) {
+    private void called(Tcb sender, long from, Tcb receiver) {
+        if (sender.donor == receiver && receiver != null) {
+            giveBack(sender); // the reply to the call that lent sender its context
+        }
         if (from != ThreadId.NIL && from != ThreadId.ANY) {
             sender.callSerial++;
             sender.replier = receiver;
             receiver.replyCaller = sender;
             receiver.replySerial = sender.callSerial;
+            if (receiver.passive && receiver.sc == null && sender.sc != null && sender.kernelIpc == Tcb.NO_KERNEL_IPC) {
+                lend(sender, receiver);
+            }
         }
+    }
+
+    // ---- scheduling-context donation (DESIGN.md, "Scheduling") ---------------------------------
+
+    /** {@code caller}'s call reached passive {@code server}: the server runs on the caller's context until it replies. */
+    private void lend(Tcb caller, Tcb server) {
+        cpu.account();
+        SchedContext sc = caller.sc;
+        server.sc = sc;
+        server.donor = caller;
+        caller.lentTo = server;
+        caller.sc = null;
+        sc.holder = server;
+        cpu.ready.remove(caller); // (it waits for the reply; never queued)
+        if (!server.runnable()) {
+            cpu.ready.remove(server);
+        }
+        cpu.account();
+    }
+
+    /** {@code server} replied to the caller that lent it its context: the context goes back. */
+    private void giveBack(Tcb server) {
+        cpu.account();
+        Tcb caller = server.donor;
+        SchedContext sc = server.sc;
+        caller.sc = sc;
+        caller.lentTo = null;
+        server.sc = null;
+        server.donor = null;
+        if (sc != null) {
+            sc.holder = caller;
+        }
+        if (!server.runnable()) {
+            cpu.ready.remove(server);
+        }
+        cpu.account();
+    }
+
+    /**
+     * {@code lender}'s call ended without a reply (failed, cancelled, its server gone): the
+     * context it lent comes back to it from wherever down the chain of servers it went.
+     */
+    void takeBack(Tcb lender) {
+        cpu.account();
+        Tcb x = lender;
+        while (x.lentTo != null) {
+            x = x.lentTo;
+        }
+        SchedContext sc = x.sc;
+        while (x != lender && x != null) {
+            Tcb up = x.donor;
+            x.sc = null;
+            x.donor = null;
+            x.lentTo = null;
+            if (!x.runnable()) {
+                cpu.ready.remove(x);
+            }
+            x = up;
+        }
+        lender.lentTo = null;
+        lender.sc = sc;
+        if (sc != null) {
+            sc.holder = lender;
+        }
+        cpu.account();
     }
 
     private void blockSending(Tcb t, Tcb dest, long micros, long from, long timeouts) {
@@ -717,6 +790,10 @@ final class Ipc {
             phys.read(pa, buffer, 0, chunk);
             phys.write(pb, buffer, 0, chunk);
             clock.advance((chunk + 7) / 8 * CostModel.COPY_WORD);
+            if (mmu.cache() != null) {
+                // The translations accessed the first line of each side; the copy touches the rest.
+                clock.advance(mmu.cache().accessRest(pa, chunk) + mmu.cache().accessRest(pb, chunk));
+            }
             src += chunk;
             dst += chunk;
             length -= chunk;
@@ -772,6 +849,9 @@ final class Ipc {
 
     /** Fails {@code t}'s IPC with {@code kind} in the given phase; a blocked thread is released. */
     void fail(Tcb t, int kind, boolean receivePhase) {
+        if (t.lentTo != null) {
+            takeBack(t);
+        }
         cpu.timeouts.cancel(t);
         if (t.waitingOn != null) {
             t.waitingOn.remove(t);

@@ -103,6 +103,11 @@ public final class Kernel {
                     + " bytes) must be at most half of RAM (" + phys.ramBytes() + " bytes)");
         }
         this.cpu = new Cpu(clock, events);
+        this.cpu.flusher = () -> {
+            long cost = machine.tlb().flushAll();
+            kola.machine.Cache cache = machine.cache();
+            return cache == null ? cost : cost + cache.flush();
+        };
         this.threads = new ThreadTable(config.threadNumberLimit());
         this.kipFrame = 0;
         CentralPool pool = new CentralPool(phys, 1, poolFrames - 1);
@@ -299,7 +304,7 @@ public final class Kernel {
                 cpu.updatePreemptAt();
             }
             if (clock.now() >= cpu.preemptAt) {
-                preemptionPoint();
+                preemptionPoint(t);
             }
             if (checking) {
                 checkNow();
@@ -431,7 +436,12 @@ public final class Kernel {
      */
     private boolean idle() {
         cpu.deviceDeadline = machine.nextDeviceDeadline();
-        long next = Math.min(cpu.timeouts.earliest(), cpu.deviceDeadline);
+        long next = Math.min(Math.min(cpu.timeouts.earliest(), cpu.deviceDeadline), cpu.refillAt);
+        if (cpu.hasDomainSchedule() && (next != Long.MAX_VALUE || cpu.ready.anyReady())) {
+            // Every switch at its time, idle or not (its counter-measures included): threads of
+            // other domains wait for their slots, and a pending event must find the schedule where it is.
+            next = Math.min(next, cpu.domainEnd);
+        }
         if (next == Long.MAX_VALUE) {
             // Only console input can still make something happen: wait for it if a driver listens
             // and the last input was taken; otherwise the system is done.
@@ -453,14 +463,24 @@ public final class Kernel {
             next = clock.now();
         }
         clock.advanceTo(next);
-        preemptionPoint();
+        preemptionPoint(null);
         if (cpu.current == null) {
             cpu.reschedule();
         }
         return true;
     }
 
-    private void preemptionPoint() {
+    /**
+     * A preemption point, reached after a kernel entry of {@code ran} (or none, when idle). If
+     * ran is still the current thread and the budget a caller lent it ran out, it sends a timeout fault.
+     */
+    private void preemptionPoint(Tcb ran) {
+        if (ran != null && ran == cpu.current) {
+            cpu.account();
+            if (ran.sc != null && ran.sc.depleted && ran.donor != null) {
+                timeoutFault(ran);
+            }
+        }
         machine.timer().poll();
         machine.uart().raiseIfPending();
         interrupts.deliverPending();
@@ -468,6 +488,26 @@ public final class Kernel {
         ipc.fireTimeouts();
         cpu.preemptionPoint();
         cpu.updatePreemptAt();
+    }
+
+    /**
+     * {@code t}, the current thread, ran out of the budget its caller lent it (found at the
+     * preemption point after its kernel entry): a timeout fault to its timeout-fault handler
+     * (label {@link KernelLabels#TIMEOUT_FAULT}, MR1 the caller, MR2 the context), whose reply
+     * lets it go on when the budget is refilled. Without a living handler, or with the lender as
+     * handler, it just waits for the refill.
+     */
+    private void timeoutFault(Tcb t) {
+        Tcb handler = t.timeoutHandler == ThreadId.NIL ? null : threads.lookup(t.timeoutHandler);
+        if (!alive(handler) || handler == t || handler == t.donor || t.kernelIpc != Tcb.NO_KERNEL_IPC || t.faultPending || t.hartRedo) {
+            // (The lender waits for the reply: the fault would pass for it.)
+            return;
+        }
+        // It stopped between two of its own calls, or just after one: the fault keeps that call's results.
+        t.savedErrorCode = t.errorCode;
+        t.savedResult = t.result;
+        beginKernelIpc(t, Tcb.TIMEOUT_IPC, MsgTag.make(KernelLabels.TIMEOUT_FAULT, 2, 0), t.donor.id, t.sc.id);
+        ipc.ipc(t, t.timeoutHandler, t.timeoutHandler, 0);
     }
 
     private void handleTrap(Tcb t) {
@@ -718,6 +758,12 @@ public final class Kernel {
             t.kmemRefused = KernelLabels.isKernelLabel(label); // a refusal: the redo fails out of memory
             return;
         }
+        if (kind == Tcb.TIMEOUT_IPC) {
+            endKernelIpc(t); // it goes on where it stopped, when its budget is back
+            t.errorCode = t.savedErrorCode;
+            t.result = t.savedResult;
+            return;
+        }
         int untyped = MsgTag.untyped(t.mr[0]);
         long restartIp = t.mr[1];
         if (kind == Tcb.EXCEPTION_IPC && t.hart != null && untyped >= 1 && !KernelLabels.isKernelLabel(label)) {
@@ -754,12 +800,21 @@ public final class Kernel {
         }
     }
 
-    /** A kernel-made IPC of {@code t} failed (no pager, pager gone, cancelled): t halts, reported. */
+    /**
+     * A kernel-made IPC of {@code t} failed (no pager, pager gone, cancelled): t halts, reported;
+     * but a timeout fault that failed only leaves t waiting for its refill.
+     */
     void kernelIpcFailed(Tcb t) {
         byte kind = t.kernelIpc;
         if (kind == Tcb.KMEM_IPC) {
             endKernelIpc(t);
             t.kmemRefused = true;
+            return;
+        }
+        if (kind == Tcb.TIMEOUT_IPC) {
+            endKernelIpc(t); // no one heard: it waits for the refill
+            t.errorCode = t.savedErrorCode;
+            t.result = t.savedResult;
             return;
         }
         long code = t.errorCode;
@@ -1036,7 +1091,21 @@ public final class Kernel {
 
     /** Deletes {@code t}: its IPC partners are released with errors, its space goes with its last thread. */
     void deleteThread(Tcb t) {
+        if (t.lentTo != null) {
+            ipc.takeBack(t);
+        }
         ipc.detach(t);
+        SchedContext home = t.homeSc;
+        if (home != null) {
+            cpu.account();
+            home.home = null;
+            home.holder = null;
+            t.homeSc = null;
+        }
+        if (t.donor != null) {
+            ipc.takeBack(t.donor); // it died on a lent context: back to the lender
+        }
+        t.sc = null;
         if (t.boundNotification != null) {
             t.boundNotification.bound = null;
             t.boundNotification = null;
@@ -1328,7 +1397,11 @@ public final class Kernel {
             case Tcb.RECEIVING -> "receiving";
             default -> "dead";
         };
-        return t.halted && t.state != Tcb.INACTIVE ? s + ",halted" : s;
+        s = t.halted && t.state != Tcb.INACTIVE ? s + ",halted" : s;
+        if (t.state == Tcb.READY && !t.halted && t.interruptLine < 0 && !t.runnable()) {
+            s += t.sc != null ? ",no budget" : t.passive ? ",passive" : ",context lent";
+        }
+        return t.domain != 0 ? s + ",domain " + t.domain : s;
     }
 
     /** What a run did: kernel entries, simulated cycles, kernel events and their hash, live threads. */

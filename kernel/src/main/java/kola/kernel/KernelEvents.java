@@ -23,6 +23,9 @@ package kola.kernel;
  *   <tr><td>{@link #UNMAP}</td><td>thread</td><td>fpage</td><td>1 with flush</td></tr>
  *   <tr><td>{@link #KERNEL_IPC}</td><td>thread</td><td>tag of the kernel-made message</td><td>0</td></tr>
  *   <tr><td>{@link #INTERRUPT}</td><td>line</td><td>handler thread</td><td>0</td></tr>
+ *   <tr><td>{@link #DEPLETED}</td><td>thread running on the context (0: none)</td><td>scheduling context</td><td>0</td></tr>
+ *   <tr><td>{@link #REFILL}</td><td>thread running on the context (0: none)</td><td>scheduling context</td><td>0</td></tr>
+ *   <tr><td>{@link #DOMAIN}</td><td>domain that runs now</td><td>slot of the schedule</td><td>0</td></tr>
  * </table>
  */
 public final class KernelEvents {
@@ -41,9 +44,16 @@ public final class KernelEvents {
     public static final int UNMAP = 13;
     public static final int KERNEL_IPC = 14;
     public static final int INTERRUPT = 15;
+    /** A scheduling context's budget ran out. */
+    public static final int DEPLETED = 16;
+    /** A depleted scheduling context got budget back. */
+    public static final int REFILL = 17;
+    /** A domain switch. */
+    public static final int DOMAIN = 18;
 
     private static final String[] NAMES = {"?", "trap", "ipc", "switch", "timeout", "fault", "thread-create",
-        "thread-delete", "space-create", "space-delete", "halt", "cancel", "map", "unmap", "kernel-ipc", "interrupt"};
+        "thread-delete", "space-create", "space-delete", "halt", "cancel", "map", "unmap", "kernel-ipc", "interrupt",
+        "depleted", "refill", "domain"};
 
     private KernelEvents() {
     }

@@ -19,5 +19,7 @@ enum KernelObject {
     /** An asynchronous notification. */
     NOTIFICATION,
     /** A saved reply capability. */
-    REPLY
+    REPLY,
+    /** A scheduling context (SchedControl CREATE), charged to its creator. */
+    SCHED_CONTEXT
 }

@@ -1,14 +1,19 @@
 package kola.kernel;
 
 /**
- * The ready queues of one CPU: 256 priorities, round robin within each (L4 X.2, "Scheduling").
- * Intrusive circular lists through {@link Tcb#readyNext}; a 256-bit map of non-empty priorities
- * finds the highest in constant time. The running thread is not in a queue.
+ * The ready queues of one CPU: 256 priorities, round robin within each (L4 X.2, "Scheduling"),
+ * one set per domain (DESIGN.md, "Scheduling"). Intrusive circular lists through
+ * {@link Tcb#readyNext}; a 256-bit map of non-empty priorities finds the highest in constant
+ * time. A thread is queued in its own domain's set; the queries and {@link #takeHighest} look at
+ * the {@link #active} domain's only. The running thread is not in a queue.
  */
 final class ReadyQueues {
     static final int PRIORITIES = 256;
-    private final Tcb[] heads = new Tcb[PRIORITIES];
-    private final long[] nonEmpty = new long[PRIORITIES / 64];
+    private static final int WORDS = PRIORITIES / 64;
+    private final Tcb[] heads = new Tcb[kola.abi.Sched.DOMAINS * PRIORITIES];
+    private final long[] nonEmpty = new long[kola.abi.Sched.DOMAINS * WORDS];
+    /** The domain whose threads run now. */
+    int active;
 
     /** Appends {@code t} to the tail of its priority's queue. */
     void enqueue(Tcb t) {
@@ -22,7 +27,7 @@ final class ReadyQueues {
 
     private void insert(Tcb t, boolean front) {
         assert !t.queued : "thread " + t + " is queued twice";
-        int p = t.priority;
+        int p = t.domain * PRIORITIES + t.priority;
         Tcb head = heads[p];
         if (head == null) {
             t.readyNext = t;
@@ -47,7 +52,7 @@ final class ReadyQueues {
         if (!t.queued) {
             return;
         }
-        int p = t.priority;
+        int p = t.domain * PRIORITIES + t.priority;
         if (t.readyNext == t) {
             heads[p] = null;
             nonEmpty[p >>> 6] &= ~(1L << p);
@@ -65,18 +70,29 @@ final class ReadyQueues {
 
     /** Whether a thread of priority {@code p} is ready. */
     boolean hasReady(int p) {
-        return heads[p] != null;
+        return heads[active * PRIORITIES + p] != null;
     }
 
-    /** The highest priority with a ready thread, or -1. */
+    /** The highest priority with a ready thread (of the active domain), or -1. */
     int highestPriority() {
-        for (int w = nonEmpty.length - 1; w >= 0; w--) {
-            long bits = nonEmpty[w];
+        int base = active * WORDS;
+        for (int w = WORDS - 1; w >= 0; w--) {
+            long bits = nonEmpty[base + w];
             if (bits != 0) {
                 return w * 64 + 63 - Long.numberOfLeadingZeros(bits);
             }
         }
         return -1;
+    }
+
+    /** Whether a thread of any domain is ready. */
+    boolean anyReady() {
+        for (long bits : nonEmpty) {
+            if (bits != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Removes and returns the head of the highest non-empty queue, or null. */
@@ -85,7 +101,7 @@ final class ReadyQueues {
         if (p < 0) {
             return null;
         }
-        Tcb t = heads[p];
+        Tcb t = heads[active * PRIORITIES + p];
         remove(t);
         return t;
     }

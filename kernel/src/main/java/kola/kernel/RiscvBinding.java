@@ -41,11 +41,12 @@ final class RiscvBinding {
     static final long KDB_ENTER = -11;
     static final long COMM_CONTROL = -12;
     static final long KMEM_CONTROL = -13;
+    static final long SCHED_CONTROL = -14;
 
     /** The trap of call number -i, at index i. */
     private static final int[] TRAPS = {Trap.NONE, Trap.IPC, Trap.IPC, Trap.UNMAP, Trap.EXCHANGE_REGISTERS,
         Trap.THREAD_CONTROL, Trap.SPACE_CONTROL, Trap.SCHEDULE, Trap.THREAD_SWITCH, Trap.SYSTEM_CLOCK,
-        Trap.KDB_PRINT_CHAR, Trap.KDB_ENTER, Trap.COMM_CONTROL, Trap.KMEM_CONTROL};
+        Trap.KDB_PRINT_CHAR, Trap.KDB_ENTER, Trap.COMM_CONTROL, Trap.KMEM_CONTROL, Trap.SCHED_CONTROL};
 
     /** UTCB word offsets (bytes = word * 8). */
     static final int MY_GLOBAL_ID = 0;
@@ -113,7 +114,7 @@ final class RiscvBinding {
     boolean enter(Tcb t) {
         HartState h = t.hart;
         long call = h.x[A7];
-        int trap = call >= KMEM_CONTROL && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
+        int trap = call >= SCHED_CONTROL && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
         if (trap == Trap.NONE) {
             return false;
         }
@@ -143,6 +144,13 @@ final class RiscvBinding {
                 for (int i = 1; i < Tcb.BUFFER_REGISTERS; i++) {
                     t.setBr(i, load(t, BR0 + i));
                 }
+            }
+        }
+        if (trap == Trap.SCHED_CONTROL && t.a0 == kola.abi.Sched.DOMAIN_SCHEDULE) {
+            // The slots, MR1..MRn (read once; SchedControl checks n).
+            int words = (int) Math.min(kola.abi.Sched.MAX_SLOTS, Math.max(0, t.a1));
+            for (int i = 1; i <= words; i++) {
+                t.mr[i] = load(t, MR0 + i);
             }
         }
         if (trap == Trap.KDB_ENTER) {
@@ -212,6 +220,11 @@ final class RiscvBinding {
             case Trap.SCHEDULE -> {
                 h.x[A0 + 1] = t.ret(0);
                 h.x[A0 + 2] = t.ret(1);
+            }
+            case Trap.SCHED_CONTROL -> {
+                h.x[A0 + 1] = t.ret(0);
+                h.x[A0 + 2] = t.ret(1);
+                h.x[A0 + 3] = t.ret(2);
             }
             case Trap.UNMAP -> {
                 // The fpages, with the status bits the unmap set.

@@ -5,6 +5,7 @@ import kola.abi.ExRegs;
 import kola.abi.Fpage;
 import kola.abi.IpcError;
 import kola.abi.KernelError;
+import kola.abi.Sched;
 import kola.abi.Schedule;
 import kola.abi.ThreadId;
 import kola.abi.ThreadState;
@@ -38,6 +39,7 @@ final class SystemCalls {
                     self.a4, self.a5, self.a6);
             case Trap.THREAD_SWITCH -> threadSwitch(self, self.a0);
             case Trap.KMEM_CONTROL -> self.result = kmemControl(self, self.a3, self.a0, self.a1, self.a2);
+            case Trap.SCHED_CONTROL -> self.result = schedControl(self, self.a0, self.a1, self.a2, self.a3);
             case Trap.COMM_CONTROL -> self.result = commControl(self, self.a0, self.a1, self.a2, self.a3);
             case Trap.SCHEDULE -> self.result = schedule(self, self.a0, self.a1, self.a2, self.a3, self.a4);
             case Trap.SYSTEM_CLOCK -> {
@@ -678,13 +680,209 @@ final class SystemCalls {
         }
     }
 
+    // ---- SchedControl -------------------------------------------------------------------------
+
+    /**
+     * SchedControl(op, a, b, c), a Kola extension (see {@link kola.abi.Sched}; DESIGN.md,
+     * "Scheduling"). Every argument is checked before anything changes; a refused call changes
+     * nothing and sets ErrorCode.
+     */
+    private long schedControl(Tcb self, long op, long a, long b, long c) {
+        long[] ret = self.ret();
+        ret[0] = 0;
+        ret[1] = 0;
+        ret[2] = 0;
+        Cpu cpu = k.cpu;
+        if (op < Sched.CREATE || op > Sched.DOMAIN_SCHEDULE) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        if (op == Sched.QUERY) {
+            SchedContext sc = context(a);
+            if (sc == null) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+            if (!self.space.privileged && (sc.home == null || sc.home.space != self.space)) {
+                return error(self, KernelError.NO_PRIVILEGE);
+            }
+            cpu.account();
+            ret[Sched.OUT_AVAILABLE] = sc.available(k.clock.now());
+            ret[Sched.OUT_CONSUMED] = sc.consumed;
+            ret[Sched.OUT_BOUND] = sc.home == null ? ThreadId.NIL : sc.home.id;
+            self.errorCode = KernelError.OK;
+            return 1;
+        }
+        if (!self.space.privileged) {
+            return error(self, KernelError.NO_PRIVILEGE);
+        }
+        switch ((int) op) {
+            case Sched.CREATE, Sched.CONFIGURE -> {
+                if (a < 1 || a >= Sched.CONTEXTS) {
+                    return error(self, KernelError.INVALID_PARAMETER);
+                }
+                SchedContext sc = cpu.contexts[(int) a];
+                if ((op == Sched.CREATE) != (sc == null) || b < 1 || c < b || c > Sched.MAX_MICROS) {
+                    return error(self, KernelError.INVALID_PARAMETER); // budget 1 µs .. period, period at most MAX_MICROS
+                }
+                long budget = b * CostModel.CYCLES_PER_MICROSECOND;
+                long period = c * CostModel.CYCLES_PER_MICROSECOND;
+                cpu.account();
+                if (op == Sched.CREATE) {
+                    KernelFrame f = k.kmem.charge(self.space, KernelObject.SCHED_CONTEXT, SchedContext.BYTES);
+                    if (f == null) {
+                        return error(self, KernelError.OUT_OF_MEMORY);
+                    }
+                    SchedContext made = new SchedContext((int) a, self.space, budget, period, k.clock.now());
+                    made.frame = f;
+                    f.hold(made);
+                    cpu.contexts[(int) a] = made;
+                } else {
+                    sc.configure(budget, period, k.clock.now());
+                    if (sc.holder != null) {
+                        cpu.wakeOrQueue(sc.holder); // full again
+                    }
+                }
+                cpu.account();
+            }
+            case Sched.BIND -> {
+                SchedContext sc = context(a);
+                Tcb t = k.threads.lookup(b);
+                if (sc == null) {
+                    return error(self, KernelError.INVALID_PARAMETER);
+                }
+                if (t == null || t.interruptLine >= 0) {
+                    return error(self, KernelError.INVALID_THREAD);
+                }
+                if (sc.home != null || t.homeSc != null || t.sc != null || t.passive || t.lentTo != null) {
+                    return error(self, KernelError.INVALID_PARAMETER); // one context per thread; a passive thread has none
+                }
+                cpu.account();
+                sc.home = t;
+                sc.holder = t;
+                t.homeSc = sc;
+                t.sc = sc;
+                if (!t.runnable()) {
+                    cpu.ready.remove(t); // bound to a depleted context: it waits for the refill
+                }
+                cpu.account();
+            }
+            case Sched.UNBIND -> {
+                SchedContext sc = context(a);
+                if (sc == null || sc.home == null || sc.holder != sc.home) {
+                    return error(self, KernelError.INVALID_PARAMETER); // not bound, or lent out now
+                }
+                cpu.account();
+                Tcb t = sc.home;
+                t.homeSc = null;
+                t.sc = null;
+                sc.home = null;
+                sc.holder = null;
+                cpu.wakeOrQueue(t); // unlimited again
+                cpu.account();
+            }
+            case Sched.PASSIVE -> {
+                Tcb t = k.threads.lookup(a);
+                if (t == null || t.interruptLine >= 0) {
+                    return error(self, KernelError.INVALID_THREAD);
+                }
+                if (b != 0 && b != 1 || b == 1 && t.homeSc != null) {
+                    return error(self, KernelError.INVALID_PARAMETER); // a thread with a context of its own is not passive
+                }
+                t.passive = b == 1;
+                if (t.runnable()) {
+                    cpu.wakeOrQueue(t);
+                } else {
+                    cpu.ready.remove(t);
+                }
+            }
+            case Sched.TIMEOUT_HANDLER -> {
+                Tcb t = k.threads.lookup(a);
+                Tcb h = b == ThreadId.NIL ? null : k.threads.lookup(b);
+                if (t == null || t.interruptLine >= 0 || b != ThreadId.NIL && (h == null || h.interruptLine >= 0)) {
+                    return error(self, KernelError.INVALID_THREAD);
+                }
+                if (h != null && (h == t || h.domain != t.domain)) {
+                    return error(self, KernelError.INVALID_PARAMETER); // itself, or a partition it must not reach
+                }
+                t.timeoutHandler = b;
+            }
+            case Sched.DELETE -> {
+                SchedContext sc = context(a);
+                if (sc == null || sc.home != null) {
+                    return error(self, KernelError.INVALID_PARAMETER); // unbind it first
+                }
+                cpu.contexts[(int) a] = null;
+                sc.deleted = true;
+                k.kmem.release(sc.frame, sc.owner, KernelObject.SCHED_CONTEXT, SchedContext.BYTES, sc);
+            }
+            case Sched.DOMAIN -> {
+                Tcb t = k.threads.lookup(a);
+                if (t == null || t.interruptLine >= 0) {
+                    return error(self, KernelError.INVALID_THREAD);
+                }
+                if (b < 0 || b >= Sched.DOMAINS) {
+                    return error(self, KernelError.INVALID_PARAMETER);
+                }
+                boolean queued = t.queued;
+                cpu.ready.remove(t);
+                t.domain = (int) b;
+                if (queued) {
+                    cpu.ready.enqueue(t);
+                }
+                if (t == cpu.current) {
+                    cpu.leaveIfOtherDomain();
+                }
+            }
+            case Sched.DOMAIN_SCHEDULE -> {
+                return domainSchedule(self, a, b, c);
+            }
+            default -> {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+        }
+        self.errorCode = KernelError.OK;
+        return 1;
+    }
+
+    /** The scheduling context with id {@code id}, or null. */
+    private SchedContext context(long id) {
+        return id < 1 || id >= Sched.CONTEXTS ? null : k.cpu.contexts[(int) id];
+    }
+
+    /** SchedControl DOMAIN_SCHEDULE(n, counter-measures, pad cycles), the slots in MR1..MRn (each read once). */
+    private long domainSchedule(Tcb self, long n, long measures, long pad) {
+        if (n < 0 || n > Sched.MAX_SLOTS || (measures & ~(long) (Sched.FLUSH | Sched.PAD)) != 0) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        int[] domains = new int[(int) n];
+        long[] lengths = new long[(int) n];
+        long shortest = Long.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            long w = self.mr[i + 1];
+            long micros = w & 0xFFFF_FFFFL;
+            long domain = w >>> 32;
+            if (domain >= Sched.DOMAINS || micros < Sched.MIN_SLOT_MICROS) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+            domains[i] = (int) domain;
+            lengths[i] = micros * CostModel.CYCLES_PER_MICROSECOND;
+            shortest = Math.min(shortest, lengths[i]);
+        }
+        boolean padded = (measures & Sched.PAD) != 0;
+        if (n == 0 && (measures != 0 || pad != 0) || padded && (pad <= 0 || pad > shortest / 2) || !padded && pad != 0) {
+            return error(self, KernelError.INVALID_PARAMETER); // the pad is at most half the shortest slot
+        }
+        k.cpu.setDomainSchedule(domains, lengths, (int) measures, pad);
+        self.errorCode = KernelError.OK;
+        return 1;
+    }
+
     // ---- ThreadSwitch and Schedule ----------------------------------------------------------
 
     /** ThreadSwitch(dest): run dest now if it is ready, otherwise yield the rest of the slice. */
     private void threadSwitch(Tcb self, long dest) {
         Cpu cpu = k.cpu;
         Tcb t = dest == ThreadId.NIL ? null : k.threads.lookup(dest);
-        if (t != null && t != self && t.runnable() && t.queued) {
+        if (t != null && t != self && t.runnable() && t.queued && t.domain == cpu.ready.active) {
             cpu.ready.remove(t);
             cpu.ready.enqueue(self);
             cpu.dispatch(t);

@@ -62,6 +62,23 @@ final class Tcb {
     Tcb readyNext;
     Tcb readyPrev;
     boolean queued;
+    /** The domain the thread runs in (SchedControl DOMAIN; 0 unless set). */
+    int domain;
+    /** The scheduling context the thread runs on now: its own, or one lent to it (null: none, unlimited unless passive). */
+    SchedContext sc;
+    /** The scheduling context bound to the thread (SchedControl BIND), or null. */
+    SchedContext homeSc;
+    /** A passive thread runs only on a scheduling context lent to it by a caller. */
+    boolean passive;
+    /** The caller whose scheduling context this thread runs on (lent by its call), or null. */
+    Tcb donor;
+    /** The passive server this thread lent the context it ran on to (by its call), or null. */
+    Tcb lentTo;
+    /** Where this thread's timeout faults go (nil: nowhere; it waits for the refill). */
+    long timeoutHandler;
+    /** ErrorCode and the result word while a timeout fault is out (the fault comes between two of the thread's own calls). */
+    long savedErrorCode;
+    long savedResult;
 
     // IPC. partner: the thread this one sends to (SENDING). waitFrom: whom it receives from.
     Tcb partner;
@@ -116,6 +133,7 @@ final class Tcb {
     static final byte EXCEPTION_IPC = 2;
     /** A kernel-memory fault to the kpager of an account that ran short (kpager model). */
     static final byte KMEM_IPC = 3;
+    static final byte TIMEOUT_IPC = 4;
     byte kernelIpc = NO_KERNEL_IPC;
     long savedMr0;
     long savedMr1;
@@ -207,8 +225,12 @@ final class Tcb {
         return ret == null ? 0 : ret[i];
     }
 
+    /**
+     * Ready, not halted, a real thread, and with budget: that of the context it holds, or
+     * unlimited if it holds none, is not passive and has not lent its own away.
+     */
     boolean runnable() {
-        return state == READY && !halted && interruptLine < 0;
+        return state == READY && !halted && interruptLine < 0 && (sc == null ? !passive && homeSc == null : !sc.depleted);
     }
 
     /** Whether this thread waits for an IPC (either phase). */

@@ -26,6 +26,7 @@ final class Trap {
     static final int KDB_PRINT_CHAR = 16;
     static final int COMM_CONTROL = 17;
     static final int KMEM_CONTROL = 18;
+    static final int SCHED_CONTROL = 19;
 
     private Trap() {
     }

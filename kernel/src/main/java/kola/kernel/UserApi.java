@@ -267,6 +267,16 @@ final class UserApi implements L4 {
     }
 
     @Override
+    public long schedControl(int op, long a, long b, long c) {
+        own();
+        tcb.a0 = op;
+        tcb.a1 = a;
+        tcb.a2 = b;
+        tcb.a3 = c;
+        return trap(Trap.SCHED_CONTROL);
+    }
+
+    @Override
     public long intendedReceiver() {
         own();
         return tcb.intendedReceiver;

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import kola.abi.Memory;
+import kola.machine.Cache;
 import kola.machine.CostModel;
 import kola.machine.CycleClock;
 import kola.machine.Mmu;
@@ -35,6 +36,12 @@ import kola.machine.Tlb;
  * did not run after all (the meter's slow path found the preemption point not reached, or could
  * not yield where the continuation is pinned), the translation is still valid and is taken back,
  * so the hits and misses are exactly those of a cache checked against the counter on every access.
+ *
+ * <p>With a memory cache ({@link kola.machine.Machine#cache}; DESIGN.md, "Micro-architecture cost
+ * model") the translation cache is not used: every access is translated by the MMU, which
+ * accesses the memory cache at its physical address and charges the hit or miss. An access of
+ * up to 8 bytes counts as one access, to the line of its first byte; {@link #read} and
+ * {@link #write} access every line they touch.
  */
 final class UserMemory implements Memory {
     private static final int PAGE_MASK = PhysicalMemory.PAGE_SIZE - 1;
@@ -50,6 +57,8 @@ final class UserMemory implements Memory {
     private final PhysicalMemory phys;
     private final CycleClock clock;
     private final Meter meter;
+    /** The machine's memory cache, or null: with one, every access is translated (and so accessed) by the MMU. */
+    private final Cache cache;
     /** The page the hit path serves reads from: {@link #readPage} while the cache is in use, else -1 (no page). */
     private long readVpn = -1;
     /** The page of the last read's translation, its frame, and the kernel's trap count when it was made. */
@@ -87,6 +96,7 @@ final class UserMemory implements Memory {
         this.tlb = kernel.machine.tlb();
         this.phys = kernel.machine.memory();
         this.clock = kernel.clock;
+        this.cache = mmu.cache();
     }
 
     /**
@@ -154,8 +164,14 @@ final class UserMemory implements Memory {
         }
     }
 
-    /** Remembers the translation the slow path just made, if it leads to a RAM frame. */
+    /**
+     * Remembers the translation the slow path just made, if it leads to a RAM frame and the
+     * machine has no memory cache (which every access must reach, at its physical address).
+     */
     private void remember(long va, long pa, boolean write) {
+        if (cache != null) {
+            return;
+        }
         byte[] frame = phys.frameArray(pa >>> PhysicalMemory.PAGE_SHIFT);
         if (frame == null) {
             return; // device memory, or a frame not backed yet: not cacheable
@@ -302,7 +318,11 @@ final class UserMemory implements Memory {
         java.util.Objects.checkFromIndexSize(off, len, dst.length);
         while (len > 0) {
             int chunk = (int) Math.min(len, PhysicalMemory.PAGE_SIZE - (va & PAGE_MASK));
-            phys.read(translate(va, Tlb.READ), dst, off, chunk);
+            long pa = translate(va, Tlb.READ);
+            if (cache != null) {
+                clock.advance(cache.accessRest(pa, chunk)); // the translation accessed the first line
+            }
+            phys.read(pa, dst, off, chunk);
             va += chunk;
             off += chunk;
             len -= chunk;
@@ -314,7 +334,11 @@ final class UserMemory implements Memory {
         java.util.Objects.checkFromIndexSize(off, len, src.length);
         while (len > 0) {
             int chunk = (int) Math.min(len, PhysicalMemory.PAGE_SIZE - (va & PAGE_MASK));
-            phys.write(translate(va, Tlb.WRITE), src, off, chunk);
+            long pa = translate(va, Tlb.WRITE);
+            if (cache != null) {
+                clock.advance(cache.accessRest(pa, chunk));
+            }
+            phys.write(pa, src, off, chunk);
             va += chunk;
             off += chunk;
             len -= chunk;

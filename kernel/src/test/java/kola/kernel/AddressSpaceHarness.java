@@ -134,6 +134,12 @@ final class AddressSpaceHarness {
         return this;
     }
 
+    /** The machine to boot on. */
+    AddressSpaceHarness machine(kola.machine.Machine.Config c) {
+        h.machine(c);
+        return this;
+    }
+
     AddressSpaceHarness priority(String worker, int priority) {
         priorities.put(worker, priority);
         return this;

@@ -45,6 +45,7 @@ final class KernelHarness {
     private final Map<String, Object> modules = new LinkedHashMap<>();
     private final Map<String, List<String>> moduleArgs = new LinkedHashMap<>();
     private KernelConfig config = KernelConfig.defaults();
+    private Machine.Config machineConfig = Machine.Config.defaults().withUart(null, null);
     /** The kernel's own invariant checker after every kernel entry: on, except for long-running tests. */
     private boolean checking = true;
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -99,6 +100,12 @@ final class KernelHarness {
         return this;
     }
 
+    /** The machine to boot on (default: {@link Machine.Config#defaults()} without a UART). */
+    KernelHarness machine(Machine.Config c) {
+        machineConfig = c;
+        return this;
+    }
+
     Image image() {
         Program s0 = sigma0;
         Program rt = root;
@@ -119,7 +126,7 @@ final class KernelHarness {
     /** Builds the kernel (once) without running it. */
     Kernel kernel() {
         if (kernel == null) {
-            kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), config, image(),
+            kernel = new Kernel(new Machine(machineConfig), config, image(),
                     new PrintStream(console, true, StandardCharsets.UTF_8));
             kernel.setInvariantChecking(checking);
         }

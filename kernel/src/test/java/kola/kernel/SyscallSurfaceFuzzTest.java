@@ -228,6 +228,38 @@ class SyscallSurfaceFuzzTest {
         }
     }
 
+    /** SchedControl with whatever words were drawn ({@link kola.abi.Sched}); MR1..MR3 the slot words of a domain schedule. */
+    record SchedStep(int op, long a, long b, long c, long[] slots) implements Step {
+        @Override
+        public void run(L4 l4) {
+            for (int i = 0; i < slots.length; i++) {
+                l4.setMr(i + 1, slots[i]);
+            }
+            l4.schedControl(op, resolve(l4, a), resolve(l4, b), c);
+        }
+    }
+
+    static SchedStep sched(FuzzedDataProvider d, int task) {
+        int op = d.consumeInt(0, 12) == 0 ? d.consumeInt() : d.consumeInt(kola.abi.Sched.CREATE, kola.abi.Sched.DOMAIN_SCHEDULE);
+        long a = switch (d.consumeInt(0, 3)) {
+            case 0 -> d.consumeInt(-1, 4);
+            case 1 -> id(d);
+            case 2 -> d.consumeInt(0, 3); // a slot count
+            default -> word(d, task);
+        };
+        long b = d.pickValue(new long[] {0, 1, 2, 3, 50, 100, 1000, -1, Long.MAX_VALUE, 0x1_0000_0000L});
+        if (d.consumeBoolean()) {
+            b = id(d);
+        }
+        long c = d.pickValue(new long[] {0, 1, 100, 1000, 5000, 10_000, -1, 0xFFFF_FFFFL, 0x1_0000_0000L});
+        long[] slots = new long[3];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = d.consumeInt(0, 7) == 0 ? d.consumeLong()
+                    : kola.abi.Sched.slot(d.consumeInt(0, 2), d.pickValue(new long[] {5, 10, 50, 200, 1000}));
+        }
+        return new SchedStep(op, a, b, c, slots);
+    }
+
     /** CommControl with whatever words were drawn ({@link Comm}). */
     record CommControlStep(int op, long a, long b, long c) implements Step {
         @Override
@@ -599,7 +631,7 @@ class SyscallSurfaceFuzzTest {
     }
 
     static Step step(FuzzedDataProvider d, int task) {
-        int kind = d.consumeInt(0, 44);
+        int kind = d.consumeInt(0, 46);
         if (kind < 14) {
             return ipc(d, task);
         }
@@ -639,6 +671,7 @@ class SyscallSurfaceFuzzTest {
                 case 4 -> new KmemStep(Kmem.RESTORE, fpage(d, task), 0, 0);
                 default -> new KmemStep(d.consumeInt(), d.consumeLong(), d.consumeLong(), d.consumeLong());
             };
+            case 45, 46 -> sched(d, task);
             default -> new EndStep(d.consumeInt(0, 3));
         };
     }

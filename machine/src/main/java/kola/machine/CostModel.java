@@ -11,8 +11,13 @@ package kola.machine;
  *   <caption>Cycle charges</caption>
  *   <tr><th>event</th><th>cycles</th></tr>
  *   <tr><td>{@link #TRAP} kernel entry and exit</td><td>100</td></tr>
- *   <tr><td>{@link #MEMORY_ACCESS} load or store hitting the TLB</td><td>1</td></tr>
+ *   <tr><td>{@link #MEMORY_ACCESS} load or store hitting the TLB, with the cache off</td><td>1</td></tr>
  *   <tr><td>{@link #PAGE_WALK_LEVEL} one page-table level read on a TLB miss</td><td>20</td></tr>
+ *   <tr><td>{@link #TLB_FLUSH} invalidating the whole TLB</td><td>20</td></tr>
+ *   <tr><td>{@link #CACHE_HIT} an access hitting the {@link Cache} (cache on: instead of {@link #MEMORY_ACCESS})</td><td>1</td></tr>
+ *   <tr><td>{@link #CACHE_MISS} an access missing it: a line from memory</td><td>40</td></tr>
+ *   <tr><td>{@link #CACHE_FLUSH} fixed part of flushing the whole cache</td><td>100</td></tr>
+ *   <tr><td>{@link #CACHE_FLUSH_LINE} each valid line written back and invalidated by the flush</td><td>4</td></tr>
  *   <tr><td>{@link #COPY_WORD} one 8-byte word copied by the kernel</td><td>1</td></tr>
  *   <tr><td>{@link #CONTEXT_SWITCH} switch of address space</td><td>50</td></tr>
  *   <tr><td>{@link #IPC} fixed part of the kernel IPC path</td><td>150</td></tr>
@@ -35,6 +40,28 @@ public final class CostModel {
 
     /** One page-table level read during a walk on a TLB miss: roughly an L2 cache hit. */
     public static final long PAGE_WALK_LEVEL = 20;
+
+    /**
+     * Invalidating every TLB entry at once ({@link Tlb#flushAll}: a flash clear and the pipeline
+     * flush around it); the refills afterwards are charged as the walks they are.
+     */
+    public static final long TLB_FLUSH = 20;
+
+    /**
+     * An access that hits the machine's {@link Cache}, when it has one: it replaces
+     * {@link #MEMORY_ACCESS}, which is the same figure, so a run that always hits costs what it
+     * costs without the cache.
+     */
+    public static final long CACHE_HIT = 1;
+
+    /** An access that misses the {@link Cache}: its line is fetched from memory. */
+    public static final long CACHE_MISS = 40;
+
+    /** The fixed part of flushing the whole {@link Cache} (walking its sets, draining the write buffer). */
+    public static final long CACHE_FLUSH = 100;
+
+    /** Each valid line a {@link Cache} flush writes back and invalidates (64 bytes at 16 bytes a cycle). */
+    public static final long CACHE_FLUSH_LINE = 4;
 
     /** One 8-byte word copied by the kernel (string items, message registers): a load plus a store, pipelined. */
     public static final long COPY_WORD = 1;

@@ -4,8 +4,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * The simulated machine: RAM, cycle clock, TLB and MMU, interrupt controller, timer and UART,
- * wired together. It is the whole of the hardware the kernel sees.
+ * The simulated machine: RAM, cycle clock, TLB and MMU, optionally a memory {@link Cache},
+ * interrupt controller, timer and UART, wired together. It is the whole of the hardware the kernel sees.
  *
  * <p>Physical address map: RAM from 0 to {@code ramBytes}; device registers, one page each, from
  * {@link #deviceBase()} = {@code ramBytes} rounded up to {@value #DEVICE_ALIGNMENT} bytes:
@@ -44,31 +44,45 @@ public final class Machine {
      * @param tlbEntries TLB entries, a positive power of two
      * @param uartIn     host input of the UART, or null for none
      * @param uartOut    host output of the UART, or null to discard
+     * @param cache      the geometry of the memory cache, or null for none (DESIGN.md,
+     *                   "Micro-architecture cost model"): without one, every access that hits
+     *                   the TLB costs {@link CostModel#MEMORY_ACCESS}
      */
-    public record Config(long ramBytes, int tlbEntries, InputStream uartIn, OutputStream uartOut) {
+    public record Config(long ramBytes, int tlbEntries, InputStream uartIn, OutputStream uartOut, Cache.Geometry cache) {
+
+        /** A machine without a memory cache. */
+        public Config(long ramBytes, int tlbEntries, InputStream uartIn, OutputStream uartOut) {
+            this(ramBytes, tlbEntries, uartIn, uartOut, null);
+        }
 
         /** RAM of {@link #defaults()}: 256 MiB. */
         public static final long DEFAULT_RAM_BYTES = 256L << 20;
 
-        /** 256 MiB of RAM, a 256-entry TLB, no UART input, UART output to {@link System#out}. */
+        /** 256 MiB of RAM, a 256-entry TLB, no UART input, UART output to {@link System#out}, no memory cache. */
         public static Config defaults() {
             return new Config(DEFAULT_RAM_BYTES, Tlb.DEFAULT_ENTRIES, null, System.out);
         }
 
         /** Returns this configuration with {@code ramBytes} of RAM. */
         public Config withRamBytes(long ramBytes) {
-            return new Config(ramBytes, tlbEntries, uartIn, uartOut);
+            return new Config(ramBytes, tlbEntries, uartIn, uartOut, cache);
         }
 
         /** Returns this configuration with the UART connected to {@code in} and {@code out}. */
         public Config withUart(InputStream in, OutputStream out) {
-            return new Config(ramBytes, tlbEntries, in, out);
+            return new Config(ramBytes, tlbEntries, in, out, cache);
+        }
+
+        /** Returns this configuration with a memory cache of {@code geometry} (null: none). */
+        public Config withCache(Cache.Geometry geometry) {
+            return new Config(ramBytes, tlbEntries, uartIn, uartOut, geometry);
         }
     }
 
     private final PhysicalMemory memory;
     private final CycleClock clock;
     private final Tlb tlb;
+    private final Cache cache;
     private final Mmu mmu;
     private final InterruptController pic;
     private final Timer timer;
@@ -84,7 +98,8 @@ public final class Machine {
         memory = new PhysicalMemory(config.ramBytes());
         clock = new CycleClock();
         tlb = new Tlb(config.tlbEntries());
-        mmu = new Mmu(memory, tlb, clock);
+        cache = config.cache() == null ? null : new Cache(config.cache());
+        mmu = new Mmu(memory, tlb, clock, cache);
         pic = new InterruptController(LINES);
         timer = new Timer(clock, pic, TIMER_IRQ);
         uart = new Uart(pic, UART_IRQ, config.uartIn(), config.uartOut());
@@ -107,6 +122,14 @@ public final class Machine {
     /** Returns the TLB. */
     public Tlb tlb() {
         return tlb;
+    }
+
+    /**
+     * Returns the memory cache every user access goes through, or null if the machine has none
+     * (the default).
+     */
+    public Cache cache() {
+        return cache;
     }
 
     /** Returns the MMU. */

@@ -18,7 +18,13 @@ import java.util.Objects;
  *
  * <p>Costs ({@link CostModel}): a TLB hit charges {@link CostModel#MEMORY_ACCESS}; a walk charges
  * {@link CostModel#PAGE_WALK_LEVEL} per entry read, plus {@link CostModel#MEMORY_ACCESS} if it
- * succeeds. Translation allocates nothing.
+ * succeeds. With a {@link Cache} (DESIGN.md, "Micro-architecture cost model"), a successful
+ * translation is followed by the access it was made for: the cache is accessed at the physical
+ * address and charges a hit or a miss instead of {@link CostModel#MEMORY_ACCESS} (device
+ * registers are uncached: they still charge {@link CostModel#MEMORY_ACCESS}). The walk's own
+ * reads of the page table do not go through the cache: they cost {@link CostModel#PAGE_WALK_LEVEL}
+ * each, cached or not, so the TLB's timing and the cache's are separate channels.
+ * Translation allocates nothing.
  */
 public final class Mmu {
 
@@ -34,13 +40,28 @@ public final class Mmu {
     private final PhysicalMemory memory;
     private final Tlb tlb;
     private final CycleClock clock;
+    private final Cache cache;
     private long walks;
 
-    /** Creates an MMU over {@code memory} that caches in {@code tlb} and charges {@code clock}. */
+    /** Creates an MMU over {@code memory} that caches in {@code tlb} and charges {@code clock}, without a memory cache. */
     public Mmu(PhysicalMemory memory, Tlb tlb, CycleClock clock) {
+        this(memory, tlb, clock, null);
+    }
+
+    /**
+     * Creates an MMU over {@code memory} that caches translations in {@code tlb}, charges
+     * {@code clock}, and charges each translated access through {@code cache} (null: none).
+     */
+    public Mmu(PhysicalMemory memory, Tlb tlb, CycleClock clock, Cache cache) {
         this.memory = Objects.requireNonNull(memory, "memory");
         this.tlb = Objects.requireNonNull(tlb, "tlb");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.cache = cache;
+    }
+
+    /** Returns the memory cache that translated accesses go through, or null if there is none. */
+    public Cache cache() {
+        return cache;
     }
 
     /** Returns the TLB this MMU caches translations in. */
@@ -86,8 +107,9 @@ public final class Mmu {
         long vpn = Sv39.pageNumber(va);
         long pfn = tlb.lookup(asid, vpn, need);
         if (pfn >= 0) {
-            clock.advance(CostModel.MEMORY_ACCESS);
-            return (pfn << PhysicalMemory.PAGE_SHIFT) | (va & OFFSET_MASK);
+            long pa = (pfn << PhysicalMemory.PAGE_SHIFT) | (va & OFFSET_MASK);
+            clock.advance(cache == null ? CostModel.MEMORY_ACCESS : cached(pa));
+            return pa;
         }
         return walk(asid, rootPfn, va, vpn, need);
     }
@@ -121,8 +143,14 @@ public final class Mmu {
         }
         long pfn = leafPfn | (vpn & pagesInLeaf);
         tlb.fill(asid, vpn, pfn, rights);
-        clock.advance(CostModel.MEMORY_ACCESS);
-        return (pfn << PhysicalMemory.PAGE_SHIFT) | (va & OFFSET_MASK);
+        long pa = (pfn << PhysicalMemory.PAGE_SHIFT) | (va & OFFSET_MASK);
+        clock.advance(cache == null ? CostModel.MEMORY_ACCESS : cached(pa));
+        return pa;
+    }
+
+    /** The cost of the access at {@code pa} through the cache: device registers and holes are not cached. */
+    private long cached(long pa) {
+        return memory.isRam(pa) ? cache.access(pa) : CostModel.MEMORY_ACCESS;
     }
 
     /** Converts a leaf's Sv39 flags to the TLB's rights: L4 rwx plus {@link Tlb#USER}. */

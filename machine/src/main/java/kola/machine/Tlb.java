@@ -157,11 +157,37 @@ public final class Tlb {
         }
     }
 
-    /** Removes every entry. */
-    public void flushAll() {
+    /**
+     * Removes every entry, of every address space: what a partition switch does so that one
+     * partition's translations neither speed up nor slow down another's (paper section 3.1). The
+     * TLB's capacity is otherwise shared: all spaces' entries compete for the same sets.
+     *
+     * @return its cost, {@link CostModel#TLB_FLUSH}, for the caller to charge; the refills
+     *         afterwards cost the walks they are
+     */
+    public long flushAll() {
         flushes++;
         generation++;
         Arrays.fill(asids, INVALID);
+        return CostModel.TLB_FLUSH;
+    }
+
+    /** Returns the number of valid entries, of all address spaces. */
+    public int validEntries() {
+        int n = 0;
+        for (int asid : asids) {
+            if (asid != INVALID) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Sets the hit, miss and flush counters to zero; the entries stay. */
+    public void resetCounters() {
+        hits = 0;
+        misses = 0;
+        flushes = 0;
     }
 
     /** Returns the number of lookups that found a usable entry. */

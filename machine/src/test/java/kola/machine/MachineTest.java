@@ -34,6 +34,23 @@ class MachineTest {
     }
 
     @Test
+    void theCacheIsOffByDefaultAndOnWhenConfigured() {
+        Machine plain = new Machine(Machine.Config.defaults().withUart(null, null));
+        assertEquals(null, plain.cache());
+        assertEquals(null, plain.mmu().cache());
+        Machine.Config config = Machine.Config.defaults().withCache(new Cache.Geometry(256, 4, 64)).withRamBytes(64 * MIB)
+                .withUart(null, null);
+        assertEquals(new Cache.Geometry(256, 4, 64), config.cache(), "kept by the other with- methods");
+        Machine cached = new Machine(config);
+        assertEquals(new Cache.Geometry(256, 4, 64), cached.cache().geometry());
+        assertEquals(cached.cache(), cached.mmu().cache());
+        assertEquals(0, cached.cache().validLines());
+        assertEquals(4, cached.cache().colours());
+        assertEquals(null, new Machine(config.withCache(null).withUart(null, null)).cache());
+        assertThrows(IllegalArgumentException.class, () -> config.withCache(new Cache.Geometry(256, 3, 64)));
+    }
+
+    @Test
     void devicesSitOnePageEachAboveRamRoundedToAGibibyte() {
         Machine machine = new Machine(Machine.Config.defaults().withRamBytes(256 * MIB));
         assertEquals(GIB, machine.deviceBase());

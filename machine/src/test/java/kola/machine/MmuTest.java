@@ -218,4 +218,44 @@ class MmuTest {
         map(root, 0x1000, 0, devicePfn, USER_RWX);
         assertEquals(8 * GIB + 8, mmu.translate(0, root, 0x1008, Tlb.WRITE));
     }
+
+    @Test
+    void withACacheATranslatedAccessCostsItsHitOrMissInsteadOfTheFlatCharge() {
+        Cache cache = new Cache(64, 2, 64);
+        Mmu cached = new Mmu(mem, tlb, clock, cache);
+        assertEquals(cache, cached.cache());
+        long root = table();
+        map(root, 0x40_0000, 0, 0x1234, USER_RWX);
+        long pa = 0x1234L * PAGE + 0x40;
+        assertEquals(pa, cached.translate(1, root, 0x40_0040, Tlb.READ));
+        assertEquals(3 * CostModel.PAGE_WALK_LEVEL + CostModel.CACHE_MISS, clock.now(), "a walk, then the line from memory");
+        long t = clock.now();
+        assertEquals(pa + 8, cached.translate(1, root, 0x40_0048, Tlb.READ));
+        assertEquals(CostModel.CACHE_HIT, clock.now() - t, "a TLB hit and a cache hit, charged once");
+        t = clock.now();
+        cached.translate(1, root, 0x40_0080, Tlb.WRITE);
+        assertEquals(CostModel.CACHE_MISS, clock.now() - t, "the next line");
+        assertEquals(1, cache.hits());
+        assertEquals(2, cache.misses());
+        assertTrue(cache.holds(pa));
+        assertEquals(0, cache.accessRest(pa, 64));
+    }
+
+    @Test
+    void withACacheFaultsAndDeviceRegistersDoNotTouchIt() {
+        Cache cache = new Cache(64, 2, 64);
+        Mmu cached = new Mmu(mem, tlb, clock, cache);
+        long root = table();
+        map(root, 0x40_0000, 0, 0x1234, USER_RO);
+        long device = (4 * GIB) >>> 12; // just past RAM: not RAM, so not cached
+        map(root, 0x50_0000, 0, device, USER_RWX);
+        assertEquals(Mmu.FAULT_PROTECTION, cached.translate(1, root, 0x40_0000, Tlb.WRITE));
+        assertEquals(Mmu.FAULT_NOT_MAPPED, cached.translate(1, root, 0x60_0000, Tlb.READ));
+        assertEquals(device << 12, cached.translate(1, root, 0x50_0000, Tlb.READ));
+        long t = clock.now();
+        cached.translate(1, root, 0x50_0000, Tlb.READ);
+        assertEquals(CostModel.MEMORY_ACCESS, clock.now() - t, "uncached: the flat charge");
+        assertEquals(0, cache.hits() + cache.misses());
+        assertEquals(0, cache.validLines());
+    }
 }

@@ -115,10 +115,38 @@ class TlbTest {
         Tlb tlb = new Tlb(8);
         tlb.fill(0, 1, 1, RWX);
         tlb.fill(3, 1, 1, RWX);
-        tlb.flushAll();
+        assertEquals(2, tlb.validEntries());
+        assertEquals(CostModel.TLB_FLUSH, tlb.flushAll(), "the cost for the caller to charge");
+        assertEquals(0, tlb.validEntries());
         assertEquals(-1, tlb.lookup(0, 1, 0));
         assertEquals(-1, tlb.lookup(3, 1, 0));
         assertEquals(1, tlb.flushes());
+        tlb.resetCounters();
+        assertEquals(0, tlb.flushes());
+        assertEquals(0, tlb.misses());
+        assertEquals(0, tlb.hits());
+    }
+
+    @Test
+    void addressSpacesShareTheCapacity() {
+        Tlb tlb = new Tlb();
+        for (long vpn = 0; vpn < 64; vpn++) {
+            tlb.fill(1, vpn, vpn, RWX); // space 1's working set: a quarter of the TLB
+        }
+        for (long vpn = 0; vpn < 64; vpn++) {
+            tlb.lookup(1, vpn, 0);
+        }
+        assertEquals(64, tlb.hits(), "alone, space 1's working set fits");
+        for (long vpn = 0; vpn < 4 * Tlb.DEFAULT_ENTRIES; vpn++) {
+            tlb.fill(2, vpn, vpn, RWX); // space 2 thrashes the TLB
+        }
+        assertEquals(Tlb.DEFAULT_ENTRIES, tlb.validEntries());
+        tlb.resetCounters();
+        for (long vpn = 0; vpn < 64; vpn++) {
+            tlb.lookup(1, vpn, 0);
+        }
+        assertEquals(0, tlb.hits(), "space 2's entries took every way space 1 had");
+        assertEquals(64, tlb.misses());
     }
 
     @Test

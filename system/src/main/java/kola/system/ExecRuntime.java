@@ -42,6 +42,33 @@ public final class ExecRuntime implements Program {
     /** The label of an echo request: the reply carries the same label and every word plus one. */
     public static final long ECHO = ElfPager.ECHO;
     private static final long UART_VA = 0x2000_0000L;
+    /** The runtime's argument that puts the program on a budget: {@code budget=B/P}, µs (a scheduling context). */
+    public static final String BUDGET = "budget=";
+
+    /**
+     * With the argument {@code budget=B/P}, binds a scheduling context of B µs per P µs to the
+     * program's thread (it has not run yet: the runtime's priority is higher). Returns why not, or null.
+     */
+    private static String budget(L4 l4, Kip kip, long id) {
+        for (String arg : kip.module("exec").args()) {
+            if (arg.startsWith(BUDGET)) {
+                String bp = arg.substring(BUDGET.length());
+                int slash = bp.indexOf('/');
+                long b;
+                long p;
+                try {
+                    b = Long.parseLong(bp.substring(0, Math.max(0, slash)));
+                    p = Long.parseLong(bp.substring(slash + 1));
+                } catch (NumberFormatException e) {
+                    return "'" + arg + "' is not budget=B/P";
+                }
+                if (l4.schedControl(kola.abi.Sched.CREATE, 1, b, p) != 1 || l4.schedControl(kola.abi.Sched.BIND, 1, id, 0) != 1) {
+                    return kola.abi.KernelError.describe(l4.errorCode());
+                }
+            }
+        }
+        return null;
+    }
 
     @Override
     public void run(L4 l4) {
@@ -61,6 +88,11 @@ public final class ExecRuntime implements Program {
         String failure = pager.start(l4, program, id);
         if (failure != null) {
             finish(l4, "cannot start " + program.name() + ": " + failure, 127);
+            return;
+        }
+        String budgetFailure = budget(l4, kip, id);
+        if (budgetFailure != null) {
+            finish(l4, "cannot put " + program.name() + " on its budget: " + budgetFailure, 127);
             return;
         }
         ElfPager.Task task = pager.taskOf(id);

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
+import kola.machine.Cache;
 import kola.machine.CostModel;
 import kola.machine.CycleClock;
 import kola.machine.Mmu;
@@ -50,6 +51,16 @@ import kola.machine.Tlb;
  * or a fetch entering a code page), in one step when {@code run} returns; translations that miss
  * it are charged by the {@link Mmu} as they happen, as a TLB hit or a walk. The cache's hits are
  * counted on the {@link Tlb} with {@link Tlb#countHits}, so they appear as TLB hits.
+ *
+ * <h2>With a memory cache</h2>
+ * When the machine has a {@link Cache} ({@link Mmu#cache}), every access must reach it at its
+ * physical address, so nothing is served from the translation caches: each load, store and AMO
+ * is translated by the {@link Mmu}, which accesses the cache and charges a hit or a miss in place
+ * of {@link CostModel#MEMORY_ACCESS}; a fetch is translated and accessed once per cache line the
+ * {@code pc} enters (a one-line fetch buffer: the instructions after it in the same line cost no
+ * further access). Nothing is compiled, so every instruction is interpreted; the simulated time
+ * is then exact per access, at the interpreter's speed. The budget of {@link #run} is then in
+ * cycles, checked before every instruction, so that misses do not stretch a slice.
  *
  * <h2>Decoded code and its invalidation</h2>
  * Instructions are decoded once, into an array per physical frame with one entry per 2-byte slot,
@@ -124,6 +135,18 @@ public final class Hart {
     private final Mmu mmu;
     private final Tlb tlb;
     private final CycleClock clock;
+    /** The machine's memory cache, or null: with one, every access goes through the {@link Mmu} (see the class comment). */
+    private final Cache cache;
+    /**
+     * log2 of the unit whose change sends the dispatch loop to its fetch step: a page without a
+     * cache (the fetch cache serves the page); with one, 2 bytes, so that every instruction
+     * comes there, to check the cycle deadline and to access the cache when it enters a new line.
+     */
+    private final int fetchShift;
+    /** log2 of the cache's line size (with a cache). */
+    private final int lineShift;
+    /** With a cache: the cycle at which the current run stops, before the next instruction. */
+    private long deadline;
 
     /** x0..x31, then {@link Decoder#SINK} for writes to x0. */
     private final long[] regs = new long[64];
@@ -197,6 +220,10 @@ public final class Hart {
         this.mmu = Objects.requireNonNull(mmu, "mmu");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.tlb = mmu.tlb();
+        this.cache = mmu.cache();
+        this.fetchShift = cache == null ? PAGE_SHIFT : 1;
+        this.lineShift = cache == null ? PAGE_SHIFT : Integer.numberOfTrailingZeros(cache.lineBytes());
+        this.compileBlocks = cache == null;
         if (mmu.memory() != memory) {
             throw new IllegalArgumentException("the MMU must translate into the hart's physical memory");
         }
@@ -209,7 +236,10 @@ public final class Hart {
 
     /**
      * Runs {@code s} in address space {@code asid} (page table at {@code rootPfn}) until it stops,
-     * retiring at most {@code maxInstructions}.
+     * retiring at most {@code maxInstructions}. With a memory cache the budget is the cycles
+     * {@code maxInstructions * CostModel.INSTRUCTION}: the run stops before the first instruction
+     * that would start when the cycles it has charged (instructions and accesses) reach it, so a
+     * slice ends on time whatever its misses cost (it overruns by one instruction's cost at most).
      *
      * @return the {@link Cause}: {@link Cause#BUDGET} after {@code maxInstructions}, otherwise the
      *         exception, with {@code s.pc} at the instruction that raised it
@@ -232,6 +262,11 @@ public final class Hart {
         System.arraycopy(s.x, 1, r, 1, 31);
         r[0] = 0;
         slowHits = 0;
+        if (cache != null) {
+            long now = clock.now();
+            deadline = maxInstructions > (Long.MAX_VALUE - now) / CostModel.INSTRUCTION
+                    ? Long.MAX_VALUE : now + maxInstructions * CostModel.INSTRUCTION;
+        }
         tval = 0;
         fault = NO_FAULT;
         status = 0;
@@ -282,6 +317,7 @@ public final class Hart {
         long retired = 0;
         long hits = 0;
         long codePage = NO_PAGE;
+        long fetchLine = NO_PAGE; // with a cache: the line the last fetch accessed
         // Set once a block declined or left for want of budget: the rest of the run is the slice's
         // tail, interpreted, and its slots are not counted towards new blocks (they would start
         // at every instruction where slices happen to end, duplicating the blocks there).
@@ -300,15 +336,31 @@ public final class Hart {
                 cause = Cause.BUDGET;
                 break;
             }
-            if (pc >>> PAGE_SHIFT != codePage) {
+            long unit = pc >>> fetchShift; // the page; with a cache, the instruction
+            if (unit != codePage) {
                 long vpn = pc >>> PAGE_SHIFT;
                 int e = (int) vpn & TC_MASK;
                 if (codePage == CROSSING) {
                     page = crossingPage; // once, for the instruction at pc; then back to the page's own code
-                    vpn = NO_PAGE;
+                    unit = NO_PAGE;
+                    fetchLine = NO_PAGE;
                 } else if (fetchTag[e] == vpn) {
                     page = fetchCode[e];
                     hits++;
+                } else if (cache != null) {
+                    // Never in the fetch cache: every instruction comes here.
+                    if (clock.now() + retired * CostModel.INSTRUCTION >= deadline) {
+                        cause = Cause.BUDGET;
+                        break;
+                    }
+                    if (pc >>> lineShift != fetchLine) {
+                        page = fetchMiss(pc);
+                        if (page == null) {
+                            cause = fault;
+                            break;
+                        }
+                        fetchLine = pc >>> lineShift;
+                    }
                 } else {
                     page = fetchMiss(pc);
                     if (page == null) {
@@ -317,7 +369,7 @@ public final class Hart {
                     }
                 }
                 code = page.d;
-                codePage = vpn;
+                codePage = unit;
             }
             int slot = (int) (pc >>> 1) & SLOT_MASK;
             Block[] blocks = page.blocks;
@@ -785,6 +837,7 @@ public final class Hart {
                     case OP_FENCE_I:
                         invalidateAllCode();
                         codePage = NO_PAGE;
+                        fetchLine = NO_PAGE;
                         pc = next;
                         break;
                     case OP_ECALL:
@@ -1153,6 +1206,9 @@ public final class Hart {
             return fail(Cause.INSTRUCTION_ACCESS_FAULT, pc);
         }
         CodePage c = codeFor(pa >>> PAGE_SHIFT);
+        if (cache != null) {
+            return c; // not kept: the next line entered is translated and accessed anew
+        }
         long vpn = pc >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
         if (fetchTag[e] == NO_PAGE) {
@@ -1317,6 +1373,11 @@ public final class Hart {
             return ENTRY_FAULT;
         }
         byte[] frame = memory.frameArray(pa >>> PAGE_SHIFT);
+        if (cache != null) {
+            // For this access only: the tag stays empty, so the next access is translated and accessed anew.
+            readFrame[e] = frame == null ? ZERO_PAGE : frame;
+            return e;
+        }
         if (readTag[e] == NO_PAGE) {
             readFilled[readCount++] = e;
         }
@@ -1360,6 +1421,12 @@ public final class Hart {
             flushReads();
         }
         CodePage c = codeOf(pfn);
+        if (cache != null) {
+            // For this access only, as in readEntry.
+            writeFrame[e] = frame;
+            writeCode[e] = c;
+            return e;
+        }
         if (writeTag[e] == NO_PAGE) {
             writeFilled[writeCount++] = e;
         }

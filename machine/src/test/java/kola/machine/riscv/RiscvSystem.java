@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import kola.machine.Cache;
 import kola.machine.CycleClock;
 import kola.machine.Mmu;
 import kola.machine.PhysicalMemory;
@@ -40,8 +41,13 @@ final class RiscvSystem {
     }
 
     RiscvSystem(long ramBytes) {
+        this(ramBytes, null);
+    }
+
+    /** A system whose accesses go through {@code cache} (null: none). */
+    RiscvSystem(long ramBytes, Cache cache) {
         memory = new PhysicalMemory(ramBytes);
-        mmu = new Mmu(memory, tlb, clock);
+        mmu = new Mmu(memory, tlb, clock, cache);
         hart = new Hart(memory, mmu, clock);
         root = frame();
     }
