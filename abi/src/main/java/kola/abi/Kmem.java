@@ -14,7 +14,8 @@ package kola.abi;
  * the space holds is refused. The quota binds under the {@code quota} model; under the others it
  * is recorded and shown, not enforced.</li>
  * <li>{@link #RETYPE}{@code (fpage, kind, account)} (model {@code precise}): every page of
- * {@code fpage}, which the caller must hold writable and must not have mapped on, becomes kernel
+ * {@code fpage}, which the caller must hold writable and unshared (not mapped on, and not mapped
+ * by its pagers to anyone else: kernel memory is taken from every space that maps it), becomes kernel
  * memory for objects of {@code kind} ({@link #TCB}...{@link #REPLY}) of the space of thread
  * {@code account}: the caller's own, one it created, or any if it is privileged. No space can
  * touch the pages any more. Whoever removes the caller's mapping of a page (its pager by unmap,

@@ -65,6 +65,24 @@ final class MappingDatabase {
         return k.frames != null && k.frames.frame(pfn) != null;
     }
 
+    /**
+     * Whether {@code n} is the only mapping of its frame apart from the ones it derives from:
+     * nothing is mapped on from it, and no ancestor mapped the frame to anyone else. Only such a
+     * page may become kernel memory (which takes it from every space that maps it): a page shared
+     * with another task may not be taken from that task.
+     */
+    static boolean unshared(MapNode n) {
+        if (n.firstChild != null) {
+            return false;
+        }
+        for (MapNode c = n, p = n.parent; p != null; c = p, p = p.parent) {
+            if (p.firstChild != c || c.nextSibling != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Takes away every page-table entry of frame {@code pfn}, in every space: the kernel has it now. The nodes stay. */
     void hide(long pfn) {
         MapNode root = roots.get(pfn);

@@ -425,7 +425,7 @@ final class SystemCalls {
                 return error(self, KernelError.INVALID_PARAMETER);
             }
             if (restore) {
-                Space account = (n.rights & Fpage.W) == 0 || n.firstChild != null || frames.frame(n.pfn) != null ? null
+                Space account = (n.rights & Fpage.W) == 0 || !MappingDatabase.unshared(n) || frames.frame(n.pfn) != null ? null
                         : frames.exportAccount(n.pfn);
                 if (account == null) {
                     return error(self, KernelError.INVALID_PARAMETER); // no export of ours (forged, restored already, changed)
@@ -495,9 +495,9 @@ final class SystemCalls {
         long ramFrames = k.machine.memory().ramBytes() >>> PhysicalMemory.PAGE_SHIFT;
         for (int i = 0; i < pages; i++) {
             MapNode n = k.mdb.node(self.space, first + i);
-            if (n == null || (n.rights & Fpage.W) == 0 || n.firstChild != null || n.pfn >= ramFrames
+            if (n == null || (n.rights & Fpage.W) == 0 || !MappingDatabase.unshared(n) || n.pfn >= ramFrames
                     || frames.frame(n.pfn) != null || !frameNumbers.add(n.pfn)) {
-                return error(self, KernelError.INVALID_PARAMETER); // not held, read-only, passed on, device memory, or given already
+                return error(self, KernelError.INVALID_PARAMETER); // not held, read-only, shared, device memory, or given already
             }
             held[i] = n;
         }

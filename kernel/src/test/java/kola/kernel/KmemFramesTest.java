@@ -303,6 +303,10 @@ class KmemFramesTest {
             l4.ipc(A, ThreadId.NIL, NEVER);
             h.expectError(l4, "a page mapped on", KernelError.INVALID_PARAMETER, 0,
                     () -> l4.kmemControl(Kmem.RETYPE, page(5), Kmem.TCB, me));
+            // Sigma0 maps page 6's frame to the root task a second time (at page 7): the two share it.
+            memory(l4, PHYS + 6 * PAGE, 12, WINDOW + 7 * PAGE);
+            h.expectError(l4, "a page shared with another mapping of its frame", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.kmemControl(Kmem.RETYPE, page(6), Kmem.TCB, me));
             h.check(l4.kmemControl(Kmem.RETYPE, page(0), Kmem.TCB, me) == 1, "a good one");
             h.expectError(l4, "retyped already", KernelError.INVALID_PARAMETER, 0,
                     () -> l4.kmemControl(Kmem.RETYPE, page(0), Kmem.TCB, me));
