@@ -34,12 +34,13 @@ package kola.abi;
  * sets it.</li>
  * <li>{@link #EVICT}{@code (fpage)} (model {@code kpager}): the kpager takes back pages it lent:
  * page-table nodes are dropped (the kernel rebuilds them from the mapping database on the next
- * fault), mappings are exported into the page, authenticated with a key the kernel made at boot;
- * a page holding anything else is refused. ret(0) the pages, ret(1) the mappings exported.</li>
+ * fault), mappings and capabilities derived from another are exported into the page,
+ * authenticated with a key the kernel made at boot; a page holding anything else (a thread, a
+ * space, a slot table, an object itself) is refused. ret(0) the pages, ret(1) what was exported.</li>
  * <li>{@link #RESTORE}{@code (fpage)} (model {@code kpager}): the kpager gives such pages back:
  * each must hold an export the kernel made and not yet took back (else the call is refused); the
- * page becomes the account's kernel memory again and each exported mapping whose parent still
- * holds it unchanged is made again. ret(1) the mappings restored.</li>
+ * page becomes the account's kernel memory again and each exported mapping or capability whose
+ * parent is still there unchanged is made again. ret(1) what was restored.</li>
  * </ul>
  *
  * <p>Under {@code precise} and {@code lend}, a space's objects come from its own pages once it has
@@ -70,7 +71,7 @@ public final class Kmem {
     public static final int EVICT = 4;
     /** Operation: a kpager gives evicted pages back with what was exported in them (kpager). */
     public static final int RESTORE = 5;
-    /** ret(i) of EVICT and RESTORE: the mappings exported or restored. */
+    /** ret(i) of EVICT and RESTORE: the mappings and capabilities exported or restored. */
     public static final int OUT_MAPPINGS = 1;
 
     /** Kinds of kernel object (RETYPE): thread control blocks. */

@@ -18,6 +18,8 @@ final class CapabilitySpaces {
     /** Capabilities in all object spaces, and the objects they name: for invariant checks. */
     private long nodes;
     private long objects;
+    /** The next {@link Derived#serial} of a capability. */
+    private long serials = 1;
 
     CapabilitySpaces(KernelMemory kmem, java.util.function.Consumer<Notification> gone) {
         this.kmem = kmem;
@@ -112,6 +114,7 @@ final class CapabilitySpaces {
             return null;
         }
         CapNode n = new CapNode(space, slot, g, rights);
+        n.serial = serials++;
         n.frame = f;
         f.hold(n);
         if (parent != null) {
@@ -162,6 +165,7 @@ final class CapabilitySpaces {
                 from.objects.used--;
                 src.space = to;
                 src.slot = target;
+                src.serial = serials++;
                 src.rights &= rights | ~Fpage.RWX;
                 to.objects.slots[target] = src;
                 to.objects.used++;
@@ -195,8 +199,10 @@ final class CapabilitySpaces {
      * without rights: that subtree is removed. One walk, no allocation.
      */
     private void revoke(CapNode top, int rights, boolean withTop) {
+        top.serial = serials++; // (its exported children are revoked too)
         for (CapNode n = top.firstChild; n != null; n = Derived.nextInSubtree(n, top)) {
             n.rights &= ~rights;
+            n.serial = serials++;
         }
         if (withTop) {
             top.rights &= ~rights;
@@ -282,6 +288,30 @@ final class CapabilitySpaces {
         if (o.references > 0) {
             throw new IllegalStateException(o + " is still named by " + o.references + " capabilities of no live space");
         }
+    }
+
+    /**
+     * Makes again a capability a kpager's export held (the export is authentic): slot
+     * {@code slot} of space {@code asid} with {@code rights}, derived from slot {@code parentSlot}
+     * of space {@code parentAsid}, if that parent is there under the same version with at least
+     * those rights, the slot is free and kernel memory suffices.
+     */
+    boolean restore(java.util.List<Space> spaces, int asid, int slot, int rights, int parentAsid, int parentSlot, long parentSerial) {
+        Space s = null;
+        Space ps = null;
+        for (Space x : spaces) {
+            s = x.asid == asid ? x : s;
+            ps = x.asid == parentAsid ? x : ps;
+        }
+        if (s == null || ps == null || ps.objects == null || slot <= 0 || slot >= Comm.SLOTS || parentSlot <= 0
+                || parentSlot >= Comm.SLOTS || rights == 0 || s.objects != null && s.objects.slots[slot] != null) {
+            return false;
+        }
+        CapNode p = ps.objects.slots[parentSlot];
+        if (p == null || p.serial != parentSerial || (rights & ~p.rights) != 0) {
+            return false;
+        }
+        return insert(s, slot, p.object, rights, p) != null;
     }
 
     /** Removes every capability of a space that is being deleted, with everything derived from them, and its slot table. */

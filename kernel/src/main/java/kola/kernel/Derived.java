@@ -10,6 +10,11 @@ abstract class Derived<N extends Derived<N>> {
     N firstChild;
     N nextSibling;
     N prevSibling;
+    /**
+     * This node's version: new whenever its rights shrink, its children are revoked or it moves.
+     * A child a kpager exported comes back only under the very version it was exported under.
+     */
+    long serial;
 
     @SuppressWarnings("unchecked")
     private N self() {

@@ -30,9 +30,10 @@ import kola.machine.PhysicalMemory;
  * runs short: the shortage is noted here ({@link #takeShortage}) and the kernel turns it into a
  * kernel-memory fault of the thread whose operation needed the memory. The kpager can take a
  * frame back ({@link #evict}): page-table nodes are dropped and rebuilt from the mapping
- * database on the next fault; mappings are exported into the frame, authenticated with a key
- * made at boot (HMAC-SHA256), and made again when the kpager gives the frame back
- * ({@link #restore}) if their parent still holds them unchanged.</li>
+ * database on the next fault; mappings and derived capabilities are exported into the frame,
+ * authenticated with a key made at boot (HMAC-SHA256), and made again when the kpager gives the
+ * frame back ({@link #restore}) if their parent is there unchanged. Anything else cannot leave
+ * the kernel: a frame that holds it is not evicted.</li>
  * </ul>
  */
 final class KernelFrames implements KernelMemory {
@@ -348,7 +349,14 @@ final class KernelFrames implements KernelMemory {
         return m.doFinal();
     }
 
-    /** Whether frame {@code f}, lent through {@code n}, can be evicted: a page-table node the kernel can rebuild, or leaf mappings only. */
+    /** Marks an exported capability (bit 63 of an entry's second word); its absence, a mapping. */
+    private static final long CAPABILITY_ENTRY = 1L << 63;
+
+    /**
+     * Whether frame {@code f}, lent through {@code n}, can be evicted: a page-table node the kernel
+     * can rebuild, or only leaf mappings and leaf derived capabilities (what can be exported and
+     * made again from its parent).
+     */
     boolean evictable(KernelFrame f, MapNode n) {
         if (mode != Mode.KPAGER || f.node != n || f.dying) {
             return false;
@@ -358,7 +366,9 @@ final class KernelFrames implements KernelMemory {
             return at != null && !k.coversKernelPages(f.table, at.base(), at.size());
         }
         for (int i = 0; i < f.count; i++) {
-            if (!(f.objects[i] instanceof MapNode m) || m.firstChild != null || frame(m.pfn) != null) {
+            boolean exportable = f.objects[i] instanceof MapNode m ? m.firstChild == null && frame(m.pfn) == null
+                    : f.objects[i] instanceof CapNode c && c.firstChild == null && c.parent != null;
+            if (!exportable) {
                 return false;
             }
         }
@@ -384,17 +394,30 @@ final class KernelFrames implements KernelMemory {
         words[2] = f.account.asid;
         words[3] = count;
         for (int i = 0; i < count; i++) {
-            MapNode m = (MapNode) f.objects[i];
-            MapNode parent = m.parent;
             int at = HEADER_WORDS + i * ENTRY_WORDS;
-            words[at] = (long) m.space.asid << 32 | (parent == null ? 0xFFFF_FFFFL : parent.space.asid);
-            words[at + 1] = m.vpn;
-            words[at + 2] = m.pfn << 3 | m.rights;
-            words[at + 3] = parent == null ? -1 : parent.vpn;
-            words[at + 4] = parent == null ? -1 : parent.serial;
+            if (f.objects[i] instanceof MapNode m) {
+                MapNode parent = m.parent;
+                words[at] = (long) m.space.asid << 32 | (parent == null ? 0xFFFF_FFFFL : parent.space.asid);
+                words[at + 1] = m.vpn;
+                words[at + 2] = m.pfn << 3 | m.rights;
+                words[at + 3] = parent == null ? -1 : parent.vpn;
+                words[at + 4] = parent == null ? -1 : parent.serial;
+            } else {
+                CapNode c = (CapNode) f.objects[i];
+                words[at] = (long) c.space.asid << 32 | c.parent.space.asid;
+                words[at + 1] = CAPABILITY_ENTRY | c.slot;
+                words[at + 2] = c.rights;
+                words[at + 3] = c.parent.slot;
+                words[at + 4] = c.parent.serial;
+            }
         }
         while (f.count > 0) {
-            k.mdb.removeSubtree((MapNode) f.objects[f.count - 1]);
+            Object o = f.objects[f.count - 1];
+            if (o instanceof MapNode m) {
+                k.mdb.removeSubtree(m);
+            } else {
+                k.caps.removeSubtree((CapNode) o); // (its object lives on: the parent still names it)
+            }
         }
         release(f);
         PhysicalMemory phys = k.machine.memory();
@@ -459,10 +482,14 @@ final class KernelFrames implements KernelMemory {
         int restored = 0;
         for (int i = 0; i < count; i++) {
             int at = HEADER_WORDS + i * ENTRY_WORDS;
-            if (k.mdb.restore((int) (words[at] >>> 32), words[at + 1], words[at + 2] >>> 3, (int) (words[at + 2] & 7),
-                    (int) words[at], words[at + 3], words[at + 4])) {
-                restored++;
-            }
+            int asid = (int) (words[at] >>> 32);
+            int parentAsid = (int) words[at];
+            boolean made = (words[at + 1] & CAPABILITY_ENTRY) != 0
+                    ? k.caps.restore(k.spacesInternal(), asid, (int) words[at + 1], (int) (words[at + 2] & 7), parentAsid,
+                            (int) words[at + 3], words[at + 4])
+                    : k.mdb.restore(asid, words[at + 1], words[at + 2] >>> 3, (int) (words[at + 2] & 7), parentAsid,
+                            words[at + 3], words[at + 4]);
+            restored += made ? 1 : 0;
         }
         takeShortage(); // a mapping that did not fit is not restored; nobody faults for it
         return restored;

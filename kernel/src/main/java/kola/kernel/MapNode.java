@@ -16,11 +16,7 @@ final class MapNode extends Derived<MapNode> {
     int rights;
     /** Where the kernel memory of this node lives. */
     KernelFrame frame;
-    /**
-     * This node's version: new whenever its rights shrink, its children are revoked or it moves.
-     * An exported child (kpager) comes back only under the very version it was exported under.
-     */
-    long serial;
+
 
     MapNode(Space space, long vpn, long pfn, int rights) {
         this.space = space;

@@ -29,7 +29,7 @@ final class MappingDatabase {
     private final PageIndex roots = new PageIndex();
     /** Nodes created (roots and children) minus nodes removed: for invariant checks. */
     private long nodes;
-    /** The next {@link MapNode#serial}. */
+    /** The next {@link Derived#serial} of a mapping. */
     private long serials = 1;
 
     MappingDatabase(Kernel kernel) {

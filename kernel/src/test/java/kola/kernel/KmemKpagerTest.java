@@ -73,7 +73,7 @@ class KmemKpagerTest {
                     }
                 }
                 h.log("evicted " + (evicted.size() == lent ? "every page it lent" : evicted.size() + " of " + lent) + ", "
-                        + mappings + " mappings");
+                        + mappings + " exported");
             } else if (label == RESTORE_ALL) {
                 int mappings = 0;
                 long first = evicted.get(0);
@@ -87,7 +87,7 @@ class KmemKpagerTest {
                         mappings += (int) l4.ret(Kmem.OUT_MAPPINGS);
                     }
                 }
-                h.log("restored " + mappings + " mappings");
+                h.log("restored " + mappings);
                 h.log("again: " + (l4.kmemControl(Kmem.RESTORE, first, 0, 0) == 1 ? "restored" : KernelError.describe(l4.errorCode())));
             }
             l4.setMr(0, MsgTag.make(reply, 0, 0));
@@ -191,8 +191,47 @@ class KmemKpagerTest {
         h.assertNoFailures();
         assertEquals(List.of("mapped after the eviction 0", "read back " + (100 + 101 + 102 + 103)), seen);
         List<String> log = h.log.stream().filter(s -> !s.startsWith("fault")).toList();
-        assertEquals(List.of("evicted every page it lent, 4 mappings", "forged: " + KernelError.describe(KernelError.INVALID_PARAMETER),
-                "restored 4 mappings", "again: " + KernelError.describe(KernelError.INVALID_PARAMETER)), log);
+        assertEquals(List.of("evicted every page it lent, 4 exported", "forged: " + KernelError.describe(KernelError.INVALID_PARAMETER),
+                "restored 4", "again: " + KernelError.describe(KernelError.INVALID_PARAMETER)), log);
+        assertEquals(List.of(), h.kernel.checkInvariants());
+    }
+
+    @Test
+    void theKpagerEvictsDerivedCapabilitiesAndGivesThemBack() {
+        KernelHarness h = harness(KmemModel.KPAGER);
+        List<String> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, K, "kpager", 0, 200);
+            KernelHarness.sleep(l4, 1000);
+            long me = l4.myGlobalId();
+            h.check(h.createActivated(l4, A), "A");
+            h.check(l4.kmemControl(Kmem.KPAGER, A, K, 0) == 1, "A's kpager");
+            h.check(l4.commControl(kola.abi.Comm.GATE, kola.abi.Comm.selector(1), me, 0x77) == 1, "a gate of the root task's");
+            for (int i = 0; i < 10; i++) { // (the first needs A's object space and capability pages: the root task faults to K)
+                h.check(l4.commControl(kola.abi.Comm.MAP, A, kola.abi.Comm.objectFpage(1, 0, kola.abi.Comm.SEND),
+                        kola.abi.Comm.selector(10 + i)) == 1, "a capability mapped into A's slot " + (10 + i));
+            }
+            Space a = h.kernel.threads.lookup(A).space;
+            seen.add("A holds " + a.objects.used);
+            l4.setMr(0, MsgTag.make(EVICT_ALL, 0, 0));
+            l4.ipc(K, K, NEVER);
+            seen.add("after the eviction " + a.objects.used);
+            h.check(h.kernel.checkInvariants().isEmpty(), "invariants: " + h.kernel.checkInvariants());
+            l4.setMr(0, MsgTag.make(RESTORE_ALL, 0, 0));
+            l4.ipc(K, K, NEVER);
+            Space root = h.kernel.threads.lookup(me).space;
+            CapNode c = a.objects.slots[15];
+            seen.add("after the restore " + a.objects.used + ", slot 15 derived from the gate: "
+                    + (c != null && c.parent == root.objects.slots[1] && c.rights == kola.abi.Comm.SEND));
+        });
+        h.module("kpager", l4 -> kpager(h, l4, 16));
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("A holds 10", "after the eviction 0", "after the restore 10, slot 15 derived from the gate: true"), seen);
+        // The page of A's object space (a slot table cannot be exported) stays; the capabilities' page goes and comes back.
+        List<String> log = h.log.stream().filter(s -> !s.startsWith("fault")).toList();
+        assertEquals(List.of("evicted 1 of 2, 10 exported", "forged: " + KernelError.describe(KernelError.INVALID_PARAMETER),
+                "restored 10", "again: " + KernelError.describe(KernelError.INVALID_PARAMETER)), log);
         assertEquals(List.of(), h.kernel.checkInvariants());
     }
 
