@@ -315,6 +315,16 @@ static void unmap(void)
 	      "L4_FlushFpages: a valid fpage comes back with status 0, one beyond the address space unchanged");
 }
 /* Kola's extensions (l4/kola.h): an unprivileged task's own object space and kernel-memory figures. */
+static void point_timeout(void)
+{
+	L4_Clock_t at = { .raw = (L4_SystemClock().raw + 3000) & ~3ULL }; /* (2^e = 4 names it exactly) */
+	L4_Sleep(L4_TimePoint(at));
+	L4_Word64_t woke = L4_SystemClock().raw;
+	check(woke >= at.raw && woke < at.raw + 100, "L4_Sleep until an absolute time point wakes at that point");
+	L4_Clock_t past = { .raw = L4_SystemClock().raw - 1 };
+	check(L4_TimePoint(past).raw == L4_ZeroTime.raw, "L4_TimePoint of a passed clock value: L4_ZeroTime");
+}
+
 static void kernel_memory(void);
 
 static void kola_extensions(void)
@@ -380,6 +390,7 @@ int main(void)
 	exchange_registers();
 	unmap();
 	kola_extensions();
+	point_timeout();
 	L4_KDB_PrintString("KDB_PrintString works\n");
 	check(1, "L4_KDB_PrintString returns (its line is on the kernel console)");
 	L4_KDB_Enter("l4lib_test enters the kernel debugger");

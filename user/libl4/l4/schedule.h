@@ -65,6 +65,26 @@ L4_INLINE L4_Clock_t L4_SystemClock(void)
 }
 
 /*
+ * The absolute time point for clock value at (as Timeout.point): the finest exponent whose
+ * window reaches it from now. L4_ZeroTime if at has passed; L4_Never if it lies 2^25 us or more
+ * ahead (beyond what a point can name).
+ */
+L4_INLINE L4_Time_t L4_TimePoint(L4_Clock_t at)
+{
+	L4_Word64_t now = L4_SystemClock().raw;
+	L4_Time_t t;
+	unsigned e = 0;
+	if (at.raw <= now)
+		return L4_ZeroTime;
+	if (at.raw - now >= (1024ULL << 15))
+		return L4_Never;
+	while (at.raw - now >= (1024ULL << e))
+		e++;
+	t.raw = (L4_Word16_t)(1U << 15 | e << 11 | ((at.raw >> (e + 10)) & 1) << 10 | ((at.raw >> e) & 1023));
+	return t;
+}
+
+/*
  * Kola's extension: SystemClock with the simulated cycle count too (a1; the clock runs at 1 GHz,
  * one cycle per nanosecond), both read by one call.
  */

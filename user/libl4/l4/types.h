@@ -171,7 +171,7 @@ typedef union {
 	} period;
 } L4_Time_t;
 
-/* Timeout.NEVER = 0; Timeout.ZERO = m 0, e 1 (0x400). Kola has no absolute time points. */
+/* Timeout.NEVER = 0; Timeout.ZERO = m 0, e 1 (0x400). A point has a = 1: m bits 0..9, c bit 10, e bits 11..14. */
 #define L4_Never ((L4_Time_t){ .raw = 0 })
 #define L4_ZeroTime ((L4_Time_t){ .raw = 1 << 10 })
 

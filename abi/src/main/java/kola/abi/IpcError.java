@@ -11,8 +11,7 @@ package kola.abi;
  * malformed (unknown type, odd t, invalid fpage, compound or oversized string), a string that
  * does not fit the receiver's buffer or is not accepted, a map item to a receiver whose window is
  * nil, a map that runs out of kernel memory, and a string whose buffer on either side lies in
- * device memory (strings copy RAM only); an impossible timeout word (an absolute point, or bits
- * above 32) fails the phase it belongs to with {@link #TIMEOUT}; deleting a thread cancels the
+ * device memory (strings copy RAM only); an impossible timeout word (bits above 32) fails the phase it belongs to with {@link #TIMEOUT}; deleting a thread cancels the
  * IPC of every thread waiting for it with {@link #CANCELLED}, and so does the end of its code
  * (its exception handler excepted). A transfer whose string needs a page of the receiver's
  * buffer waits while the receiver faults it in, under the sender's send transfer timeout

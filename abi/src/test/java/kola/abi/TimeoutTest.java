@@ -70,4 +70,33 @@ class TimeoutTest {
         assertEquals(0x6789, Timeout.receive(masked));
         assertEquals(0, masked >>> 32);
     }
+
+    @Test
+    void aPointReadSoonAfterItWasMadeIsTheClockValueItNames() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(0x7130);
+        for (int i = 0; i < 100_000; i++) {
+            long now = r.nextLong(0, 1L << 50);
+            long ahead = r.nextLong(1, Timeout.MAX_POINT_AHEAD);
+            int t = Timeout.point(now + ahead, now);
+            assertTrue(Timeout.isPoint(t) && (t & ~0xFFFF) == 0 && Timeout.micros(t) == -2, "a point, no period");
+            int e = t >>> 11 & 0xF;
+            long late = r.nextLong(0, (1L << (e + 10)) / 2); // read a while after it was made
+            long named = (now + ahead) & -(1L << e); // (a point names a clock value to its granularity, 2^e µs)
+            assertEquals(Math.max(0, named - (now + late)), Timeout.untilPoint(t, now + late),
+                    "now " + now + " ahead " + ahead + " late " + late);
+            assertTrue(now + ahead - named < 1L << e && named > now - (1L << e), "within its granularity");
+        }
+    }
+
+    @Test
+    void aPointThatHasPassedIsAZeroTimeoutAndBadPointsAreRefused() {
+        int t = Timeout.point(5000, 1000);
+        assertEquals(4000, Timeout.untilPoint(t, 1000), "exact at e = 2: 4000 = 1000 << 2");
+        assertEquals(0, Timeout.untilPoint(t, 5000));
+        assertEquals(0, Timeout.untilPoint(t, 5300), "passed by 300 µs: zero");
+        assertThrows(IllegalArgumentException.class, () -> Timeout.point(1000, 1000));
+        assertThrows(IllegalArgumentException.class, () -> Timeout.point(999, 1000));
+        assertThrows(IllegalArgumentException.class, () -> Timeout.point(1000 + Timeout.MAX_POINT_AHEAD, 1000));
+        assertTrue(!Timeout.isPoint(Timeout.ZERO) && !Timeout.isPoint(Timeout.NEVER) && !Timeout.isPoint(1L << 16 | Timeout.POINT));
+    }
 }

@@ -92,8 +92,8 @@ final class Ipc {
                 return;
             }
         }
-        long sendMicros = Timeout.micros(Timeout.send(timeouts));
-        long receiveMicros = Timeout.micros(Timeout.receive(timeouts));
+        long sendMicros = micros(Timeout.send(timeouts));
+        long receiveMicros = micros(Timeout.receive(timeouts));
         boolean badTimeouts = (timeouts >>> 32) != 0;
         Tcb woken = null;
         if (to != ThreadId.NIL) {
@@ -517,7 +517,7 @@ final class Ipc {
      * impossible): the caller fails the sender, and the receiver's redo fails too.
      */
     private boolean awaitPartnerFault(Tcb sender, Tcb receiver) {
-        long micros = Timeout.micros(Timeout.send(sender.xferTimeouts));
+        long micros = micros(Timeout.send(sender.xferTimeouts));
         if (micros == 0 || micros == -2) {
             receiver.xferError = IpcError.code(IpcError.XFER_TIMEOUT_OWN, true);
             return false;
@@ -835,7 +835,7 @@ final class Ipc {
             s.sendNext = null;
             long from = s.waitFrom;
             s.waitFrom = ThreadId.NIL;
-            long micros = Timeout.micros(s.pendingReceiveTimeout);
+            long micros = micros(s.pendingReceiveTimeout);
             if (micros == -2) {
                 fail(s, IpcError.TIMEOUT, true);
             } else {
@@ -845,6 +845,15 @@ final class Ipc {
                 cpu.makeReady(s);
             }
         }
+    }
+
+    /**
+     * A timeout's microseconds from now: a period's ({@link Timeout#micros}: -1 never, -2 none),
+     * or until an absolute point, read against the clock now (0 if it passed).
+     */
+    private long micros(long timeout) {
+        return Timeout.isPoint(timeout) ? Timeout.untilPoint(timeout, clock.now() / CostModel.CYCLES_PER_MICROSECOND)
+                : Timeout.micros(timeout);
     }
 
     /** Fails {@code t}'s IPC with {@code kind} in the given phase; a blocked thread is released. */

@@ -100,19 +100,43 @@ class IpcErrorsTest {
             }
         });
         h.module("a", l4 -> {
-            // An absolute time point in the send timeout: send phase fails, nothing delivered.
-            out.add(ipc(l4, B, ThreadId.NIL, Timeout.pair(Timeout.POINT | 5, Timeout.NEVER)));
             // Bits above 32 in the timeouts word.
             out.add(ipc(l4, B, ThreadId.NIL, 1L << 40));
             out.add(ipc(l4, ThreadId.NIL, ThreadId.ANY, 1L << 40));
-            // A point in the receive timeout of a receive-only IPC.
-            out.add(ipc(l4, ThreadId.NIL, ThreadId.ANY, Timeout.pair(Timeout.NEVER, Timeout.POINT | 5)));
+            out.add(ipc(l4, B, ThreadId.NIL, 1L << 32 | Timeout.pair(Timeout.NEVER, Timeout.NEVER)));
         });
         h.run();
         h.assertNoFailures();
-        assertEquals(List.of(SEND_TIMEOUT, SEND_TIMEOUT, RECEIVE_TIMEOUT, RECEIVE_TIMEOUT),
+        assertEquals(List.of(SEND_TIMEOUT, RECEIVE_TIMEOUT, SEND_TIMEOUT),
                 out.stream().map(Outcome::errorCode).toList());
         assertEquals(List.of(), h.log, "no message was delivered");
+    }
+
+    @Test
+    void anAbsoluteTimePointEndsAWaitAtThatPointAndOneThatPassedIsZero() {
+        KernelHarness h = new KernelHarness();
+        List<Long> seen = new ArrayList<>();
+        List<Long> codes = new ArrayList<>();
+        h.root(l4 -> {
+            long now = l4.systemClock();
+            long at = now + 2500;
+            long tag = l4.ipc(ThreadId.NIL, l4.myGlobalId(), Timeout.pair(Timeout.NEVER, Timeout.point(at, now)));
+            codes.add(l4.errorCode());
+            long woke = l4.systemClock();
+            seen.add(woke - (at & -4)); // (e = 2 here: the point names at to 4 µs)
+            // A point that has passed by the time the kernel reads it: no wait at all.
+            int passed = Timeout.point(l4.systemClock() + 1, l4.systemClock());
+            KernelHarness.sleep(l4, 50);
+            long before = l4.systemClock();
+            l4.ipc(ThreadId.NIL, l4.myGlobalId(), Timeout.pair(Timeout.NEVER, passed));
+            codes.add(l4.errorCode());
+            seen.add(l4.systemClock() - before);
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of((long) RECEIVE_TIMEOUT, (long) RECEIVE_TIMEOUT), codes);
+        assertTrue(seen.get(0) >= 0 && seen.get(0) <= 1, "woke at the point: " + seen.get(0));
+        assertTrue(seen.get(1) <= 1, "no wait for a passed point: " + seen.get(1));
     }
 
     @Test
