@@ -631,9 +631,10 @@ final class Ipc {
             int type = Items.type(w0);
             if (type == Items.MAP || type == Items.GRANT) {
                 long window = Items.window(acceptor);
-                boolean fits = Comm.isObjectFpage(w1)
+                boolean fits = Fpage.isNil(w1) // (X.2: a nil fpage maps nothing, whatever the window; sigma0's "no")
+                        || (Comm.isObjectFpage(w1)
                         ? Comm.firstSlot(w1) >= 0 && Comm.firstSlot(window) >= 0
-                        : Fpage.isValid(w1) && (Fpage.isComplete(window) || Fpage.isValid(window));
+                        : Fpage.isValid(w1) && (Fpage.isComplete(window) || Fpage.isValid(window)));
                 if (!fits) {
                     return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
                 }
@@ -693,6 +694,9 @@ final class Ipc {
      * grants it. False if kernel memory ran out.
      */
     private boolean mapItem(Tcb from, Tcb to, long acceptor, long w0, long fpage) {
+        if (Fpage.isNil(fpage)) {
+            return true; // nothing to map
+        }
         long window = Items.window(acceptor);
         boolean object = Comm.isObjectFpage(fpage);
         if (object) {

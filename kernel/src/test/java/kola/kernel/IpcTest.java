@@ -471,4 +471,30 @@ class IpcTest {
         h.assertNoFailures();
         assertEquals(List.of("received", "sent"), h.log);
     }
+
+    @Test
+    void aMapItemOfTheNilFpageIsDeliveredAndMapsNothingWhateverTheWindow() {
+        KernelHarness h = new KernelHarness();
+        List<String> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, B, "b", 0, 200);
+            h.startTask(l4, A, "a", 0, 100);
+        });
+        h.module("a", l4 -> {
+            l4.setMr(0, MsgTag.make(7, 0, 2));
+            kola.abi.Items.putMap(l4, 1, kola.abi.Fpage.NIL, 0x4000);
+            long before = h.kernel.mappings().size();
+            l4.ipc(B, ThreadId.NIL, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+            seen.add("sent: " + ((l4.mr(0) & MsgTag.ERROR) == 0 ? "ok" : IpcError.describe(l4.errorCode()))
+                    + ", mappings made " + (h.kernel.mappings().size() - before));
+        });
+        h.module("b", l4 -> {
+            l4.setBr(0, 0); // a nil receive window: no map could land, but nothing is mapped
+            l4.ipc(ThreadId.NIL, ThreadId.ANY, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+            seen.add("received label " + MsgTag.label(l4.mr(0)) + ", typed " + MsgTag.typed(l4.mr(0)) + ", fpage " + l4.mr(2));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("received label 7, typed 2, fpage 0", "sent: ok, mappings made 0"), seen);
+    }
 }

@@ -27,9 +27,12 @@ import kola.abi.Program;
  * </ul>
  *
  * Replies are idempotent: asking again for what one holds gets it again. Memory the kernel
- * reserved, memory beyond RAM and devices, and memory handed out to another thread are refused:
- * a request gets a {@link Protocol#ERROR} reply, a page fault the {@link KernelLabels#REFUSED}
- * reply, which halts the faulting thread. Garbage gets {@link Protocol#ERROR}.
+ * reserved, memory beyond RAM and devices, memory handed out to another thread, and a request
+ * for any region when none is free are refused as X.2's sigma0 refuses: a map item of the nil
+ * fpage, which maps nothing. A page fault it cannot serve gets the {@link KernelLabels#REFUSED}
+ * reply, which halts the faulting thread (X.2's sigma0 would leave it faulting for ever). A
+ * malformed request (attributes, a size below a page or above 1 GiB) and garbage get
+ * {@link Protocol#ERROR} with the reason in MR1.
  */
 public final class Sigma0 implements Program {
     private static final long PAGE = 4096;
@@ -72,11 +75,11 @@ public final class Sigma0 implements Program {
         if (base == Fpage.base(-1L)) {
             base = findFree(client, size);
             if (base < 0) {
-                refuse(l4, Protocol.E_NO_MEMORY);
+                reply(l4, Fpage.NIL, 0); // none free
                 return;
             }
         } else if ((base & (size - 1)) != 0 || !available(client, base, size)) {
-            refuse(l4, Protocol.E_NOT_AVAILABLE);
+            reply(l4, Fpage.NIL, 0); // not sigma0's to give, or someone else's
             return;
         }
         grantTo(client, base, size);
@@ -185,7 +188,7 @@ public final class Sigma0 implements Program {
         }
     }
 
-    /** The sigma0 request of {@code l4}'s thread for {@code fpage} into receive window {@code window}; true if mapped. */
+    /** The sigma0 request of {@code l4}'s thread for {@code fpage} into receive window {@code window}; true if mapped (a map item of a fpage that is not nil). */
     public static boolean requestPage(L4 l4, long fpage, long window) {
         long sigma0 = Names.sigma0(l4);
         long acceptor = l4.br(0);
@@ -195,7 +198,7 @@ public final class Sigma0 implements Program {
         l4.setMr(0, MsgTag.make(KernelLabels.SIGMA0, 2, 0));
         long tag = l4.call(sigma0);
         l4.setBr(0, acceptor);
-        return !MsgTag.failed(tag) && MsgTag.label(tag) == Protocol.OK && MsgTag.typed(tag) == 2;
+        return !MsgTag.failed(tag) && MsgTag.label(tag) == Protocol.OK && MsgTag.typed(tag) == 2 && !Fpage.isNil(l4.mr(2));
     }
 
     /** The fpage word asking sigma0 for any free region of 2^sizeLog2 bytes. */
