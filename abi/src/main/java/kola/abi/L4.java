@@ -138,8 +138,9 @@ public interface L4 {
     }
 
     /**
-     * ThreadControl (privileged): create, modify or delete thread {@code dest}. Returns 1 on
-     * success and 0 on failure ({@link KernelError} in {@link #errorCode()}).
+     * ThreadControl (privileged): create, modify or delete thread {@code dest}; an existing
+     * thread number under another version changes that thread's version (its IPC is cancelled).
+     * Returns 1 on success and 0 on failure ({@link KernelError} in {@link #errorCode()}).
      */
     long threadControl(long dest, long spaceSpecifier, long scheduler, long pager, long utcbLocation);
 

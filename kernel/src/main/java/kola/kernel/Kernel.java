@@ -1089,6 +1089,20 @@ public final class Kernel {
         }
     }
 
+    /**
+     * Gives {@code t} the global id {@code id} (same thread number, another version; ThreadControl).
+     * Its old id names no thread any more: t's own IPC and every IPC that waits for it are
+     * cancelled, as deletion would cancel them.
+     */
+    void renameThread(Tcb t, long id) {
+        if (t.inIpc()) {
+            ipc.abort(t, kola.abi.IpcError.CANCELLED);
+        }
+        ipc.detach(t);
+        t.id = id;
+        events.record(KernelEvents.THREAD_CREATE, id, t.space.asid, 1); // (its new name, as a thread made anew)
+    }
+
     /** Deletes {@code t}: its IPC partners are released with errors, its space goes with its last thread. */
     void deleteThread(Tcb t) {
         if (t.lentTo != null) {

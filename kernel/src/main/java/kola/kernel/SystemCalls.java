@@ -88,7 +88,9 @@ final class SystemCalls {
      * ThreadControl(dest, SpaceSpecifier, Scheduler, Pager, UtcbLocation), privileged. Space
      * specifier nil deletes dest; a dest that does not exist is created in the space of the
      * specifier (a new space when the specifier is dest itself); an existing dest gets a new
-     * scheduler, pager or UTCB location. Kola does not move threads between spaces.
+     * scheduler, pager or UTCB location. A dest whose thread number exists under another version
+     * changes that thread's version (X.2): its old id names nobody any more, and its own IPC and
+     * every IPC waiting for it are cancelled. Kola does not move threads between spaces.
      */
     private long threadControl(Tcb self, long dest, long spaceSpec, long scheduler, long pager, long utcb) {
         if (!self.space.privileged) {
@@ -107,9 +109,6 @@ final class SystemCalls {
             }
             k.deleteThread(t);
             return 1;
-        }
-        if (t != null && t.id != dest) {
-            return error(self, KernelError.INVALID_THREAD);
         }
         if (scheduler != ThreadId.NIL && k.threads.lookup(scheduler) == null && scheduler != dest) {
             return error(self, KernelError.INVALID_SCHEDULER);
@@ -132,6 +131,9 @@ final class SystemCalls {
         }
         if (utcb != NO_UTCB && t.utcbLocation == NO_UTCB) {
             k.activate(t, utcb);
+        }
+        if (t.id != dest) {
+            k.renameThread(t, dest); // X.2: an existing thread number with another version changes the thread's version
         }
         return 1;
     }

@@ -183,7 +183,6 @@ class ThreadControlTest {
                 {NIL}, {ThreadId.ANY}, {ThreadId.global(1, 2)}, {ThreadId.global(Kernel.SYSTEM_BASE, 1)},
                 {ThreadId.global(Kernel.USER_BASE - 1, 1)}, {ThreadId.number(B) << 32},
                 {ThreadId.global(limit, 1)}, {ThreadId.global(0xFFFF_FFFFL, 1)},
-                {ThreadId.global(ThreadId.number(A), 2)},
             };
             for (long[] id : bad) {
                 String name = ThreadId.toString(id[0]);
@@ -194,6 +193,11 @@ class ThreadControlTest {
                 h.expectError(l4, "delete " + name, KernelError.INVALID_THREAD, 0,
                         () -> l4.threadControl(id[0], NIL, NIL, NIL, NO_UTCB));
             }
+            long a2 = ThreadId.global(ThreadId.number(A), 2);
+            h.expectError(l4, "delete A under another version", KernelError.INVALID_THREAD, 0,
+                    () -> l4.threadControl(a2, NIL, NIL, NIL, NO_UTCB));
+            h.expectError(l4, "A's version changed, in root's space", KernelError.INVALID_SPACE, 0,
+                    () -> l4.threadControl(a2, ROOT, ROOT, NIL, NO_UTCB));
             h.expectError(l4, "delete self", KernelError.INVALID_THREAD, 0,
                     () -> l4.threadControl(ROOT, NIL, NIL, NIL, NO_UTCB));
             h.expectError(l4, "delete nonexistent", KernelError.INVALID_THREAD, 0,
@@ -415,5 +419,45 @@ class ThreadControlTest {
         h.run();
         h.assertNoFailures();
         assertEquals(List.of("done"), h.log);
+    }
+
+    @Test
+    void anExistingThreadNumberWithAnotherVersionChangesTheThreadsVersion() {
+        KernelHarness h = new KernelHarness();
+        long a2 = ThreadId.global(ThreadId.number(A), 2);
+        List<String> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, A, "a", 0, 200); // it waits for a message from the root task
+            h.startTask(l4, B, "b", 0, 50);  // it sends to A by its old id, and blocks (A waits for root only)
+            sleep(l4, 100);
+            seen.add("A " + h.state(A) + ", B " + h.state(B));
+            h.check(l4.threadControl(a2, a2, NIL, NIL, NO_UTCB) == 1, "change A's version: " + KernelError.describe(l4.errorCode()));
+            sleep(l4, 100);
+            seen.add("old id " + (h.kernel.threads.lookup(A) == null ? "names nobody" : "still names A")
+                    + ", new id " + (h.kernel.threads.lookup(a2) != null ? "names A" : "names nobody"));
+            l4.setMr(0, MsgTag.make(9, 0, 0));
+            seen.add("a send to the new id: " + (MsgTag.failed(l4.send(a2)) ? "failed" : "ok"));
+            sleep(l4, 100);
+        });
+        h.module("a", l4 -> {
+            l4.receive(ROOT);
+            h.log("A's first wait: " + (MsgTag.failed(l4.mr(0)) ? kola.abi.IpcError.describe(l4.errorCode()) : "a message")
+                    + ", A is now " + ThreadId.toString(l4.myGlobalId()));
+            l4.receive(ROOT);
+            h.log("A then received label " + MsgTag.label(l4.mr(0)));
+        });
+        h.module("b", l4 -> {
+            l4.setMr(0, MsgTag.make(5, 0, 0));
+            long tag = l4.send(A);
+            h.log("B's send to the old id: " + (MsgTag.failed(tag) ? kola.abi.IpcError.describe(l4.errorCode()) : "ok"));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("A receiving, B sending", "old id names nobody, new id names A", "a send to the new id: ok"), seen);
+        assertEquals(List.of("A's first wait: " + kola.abi.IpcError.describe(kola.abi.IpcError.code(kola.abi.IpcError.CANCELLED, true))
+                + ", A is now " + ThreadId.toString(a2),
+                "B's send to the old id: " + kola.abi.IpcError.describe(kola.abi.IpcError.code(kola.abi.IpcError.CANCELLED, false)),
+                "A then received label 9"), h.log);
+        assertEquals(List.of(), h.kernel.checkInvariants());
     }
 }
