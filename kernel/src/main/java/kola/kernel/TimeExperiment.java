@@ -43,8 +43,14 @@ public final class TimeExperiment {
     static final long HI = tid(3);
     static final long HOSTILE = tid(4);
     static final long SERVER = tid(5);
-    static final long FLOOD = tid(6); // FLOOD .. FLOOD + 3
+    static final long FLOOD = tid(6); // the first of FLOODERS consecutive thread numbers
+
     static final int FLOODERS = 4;
+
+    /** Flooder {@code i}'s id: thread number FLOOD's + i, version 1 (FLOOD + i would be FLOOD's thread under another version). */
+    static long flooder(int i) {
+        return ThreadId.global(ThreadId.number(FLOOD) + i, 1);
+    }
     static final long SENDER = tid(12);
     static final long RECEIVER = tid(13);
 
@@ -283,7 +289,7 @@ public final class TimeExperiment {
             task(l4, HI, 0, 100);
             if (flood) {
                 for (int i = 0; i < FLOODERS; i++) {
-                    task(l4, FLOOD + i, 2, 150);
+                    task(l4, flooder(i), 2, 150);
                 }
             } else {
                 task(l4, HOSTILE, hostile == Hostile.SPIN ? 3 : 4, 150);
@@ -295,7 +301,7 @@ public final class TimeExperiment {
                     sched(l4, Sched.BIND, 1, HI, 0);
                     for (int i = 0; i < (flood ? FLOODERS : 1); i++) {
                         sched(l4, Sched.CREATE, 2 + i, 300 / (flood ? FLOODERS : 1), PERIOD_MICROS);
-                        sched(l4, Sched.BIND, 2 + i, flood ? FLOOD + i : HOSTILE, 0);
+                        sched(l4, Sched.BIND, 2 + i, flood ? flooder(i) : HOSTILE, 0);
                     }
                     if (flood) {
                         sched(l4, Sched.PASSIVE, SERVER, 1, 0);
@@ -303,7 +309,7 @@ public final class TimeExperiment {
                 }
                 case DOMAINS -> {
                     for (int i = 0; i < (flood ? FLOODERS : 1); i++) {
-                        sched(l4, Sched.DOMAIN, flood ? FLOOD + i : HOSTILE, 1, 0);
+                        sched(l4, Sched.DOMAIN, flood ? flooder(i) : HOSTILE, 1, 0);
                     }
                 }
             }

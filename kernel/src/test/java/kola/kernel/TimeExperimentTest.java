@@ -19,9 +19,18 @@ class TimeExperimentTest {
             // Priorities alone: the hostile partition, above the task, takes the CPU until it stops.
             assertEquals(TimeExperiment.JOBS, v.get("priorities " + h + "-deadline-misses"), h);
             assertTrue(v.get("priorities " + h + "-worst-latency") > 10 * period, h);
-            // Budgets: no misses; the worst latency is about the hostile budget (300 µs) and the job.
-            assertEquals(0.0, v.get("budgets " + h + "-deadline-misses"), h);
-            assertTrue(v.get("budgets " + h + "-worst-latency") < 0.5 * period, h);
+            if (h.equals("flood")) {
+                // Budgets bound the flooders' CPU, not what they make the shared passive server hold: a
+                // flooder whose budget runs out inside the server keeps it until its refill, and the
+                // task's call waits behind it (there is no timeout-fault handler to abort the call).
+                double misses = v.get("budgets flood-deadline-misses");
+                assertTrue(misses > 0 && misses < TimeExperiment.JOBS, "budgets under flood: " + misses);
+                assertTrue(v.get("budgets flood-worst-latency") > period, "a job waits out a flooder's refill");
+            } else {
+                // Budgets: no misses; the worst latency is about the hostile budget (300 µs) and the job.
+                assertEquals(0.0, v.get("budgets " + h + "-deadline-misses"), h);
+                assertTrue(v.get("budgets " + h + "-worst-latency") < 0.5 * period, h);
+            }
             // Domains: no misses, and less latency and jitter than budgets give.
             assertEquals(0.0, v.get("domains " + h + "-deadline-misses"), h);
             assertTrue(v.get("domains " + h + "-worst-latency") < v.get("budgets " + h + "-worst-latency"), h);

@@ -355,11 +355,23 @@ public final class FuzzTask implements Program {
     }
 
     /** The privileged calls, which an unprivileged task may not make: garbage for the checks. */
+    /**
+     * The control calls: ThreadControl, SpaceControl, KmemControl (every operation, on pages of
+     * its own heap mostly: a retyped or lent page is the kernel's from then on, and a touch of it
+     * faults for ever) and SchedControl (every operation, with any words).
+     */
     private static void privileged(L4 l4, FuzzWords w) {
-        if (w.chance(50)) {
-            l4.threadControl(w.threadId(), w.threadId(), w.threadId(), w.threadId(), w.word());
-        } else {
-            l4.spaceControl(w.threadId(), w.word(), w.fpage(), w.fpage(), w.threadId());
+        switch (w.below(4)) {
+            case 0 -> l4.threadControl(w.threadId(), w.threadId(), w.threadId(), w.threadId(), w.word());
+            case 1 -> l4.spaceControl(w.threadId(), w.word(), w.fpage(), w.fpage(), w.threadId());
+            case 2 -> {
+                int op = w.chance(90) ? w.below(6) : (int) w.word();
+                long a = op == kola.abi.Kmem.QUOTA || op == kola.abi.Kmem.KPAGER ? w.threadId() : w.fpage();
+                long b = op == kola.abi.Kmem.RETYPE ? w.below(11) : op == kola.abi.Kmem.QUOTA ? w.word() : w.threadId();
+                l4.kmemControl(op, a, b, w.chance(80) ? l4.myGlobalId() : w.threadId());
+            }
+            default -> l4.schedControl(w.chance(90) ? w.below(11) : (int) w.word(), w.below(40), w.chance(50) ? w.threadId() : w.word(),
+                    w.chance(50) ? w.below(5000) : w.word());
         }
     }
 
