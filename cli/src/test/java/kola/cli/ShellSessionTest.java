@@ -263,7 +263,7 @@ class ShellSessionTest {
         c.expect("kola> kmem");
         Matcher km = c.expectMatch("kernel memory \\(precise\\): (\\d+) of (\\d+) KiB used");
         assertTrue(Long.parseLong(km.group(1)) > 0 && Long.parseLong(km.group(1)) < Long.parseLong(km.group(2)));
-        c.expectMatch("\\s+OWNER\\s+TCB\\s+SPACE\\s+PTABLE\\s+MAPNODE\\s+OBJECTS\\s+TOTAL\\s+HELD\\s+QUOTA");
+        c.expectMatch("\\s+OWNER\\s+TCB\\s+SPACE\\s+PTABLE\\s+MAPNODE\\s+OBJECTS\\s+TOTAL\\s+HELD\\s+QUOTA\\s+PAGES");
         List<String> owners = c.until("kola> ").stream().map(l -> l.trim().split("\\s+")[0]).toList();
         assertTrue(owners.containsAll(List.of("sigma0", "roottask", "names", "uart", "timer", "console", "shell",
                 "kernel")), owners::toString);

@@ -160,14 +160,19 @@ final class Kdb {
         long[] km = k.kernelMemory();
         StringBuilder b = new StringBuilder(String.format("kernel memory (%s): %d of %d KiB used", k.kmem.name(),
                 km[0] / 1024, km[1] / 1024));
-        b.append('\n').append(String.format("  %-12s %8s %8s %8s %8s %8s %8s %9s %9s", "OWNER", "TCB", "SPACE", "PTABLE",
-                "MAPNODE", "OBJECTS", "TOTAL", "HELD", "QUOTA"));
+        b.append('\n').append(String.format("  %-12s %8s %8s %8s %8s %8s %8s %9s %9s %6s", "OWNER", "TCB", "SPACE", "PTABLE",
+                "MAPNODE", "OBJECTS", "TOTAL", "HELD", "QUOTA", "PAGES"));
         List<String> rows = new ArrayList<>();
         for (Space s : k.spacesInternal()) {
             long[] by = s.kernelBytes;
             long objects = s.kernelBytesTotal() - by[0] - by[1] - by[2] - by[3];
-            rows.add(String.format("  %-12s %8d %8d %8d %8d %8d %8d %9d %9s", s.name, by[0], by[1], by[2], by[3], objects,
-                    s.kernelBytesTotal(), s.subtreeBytes, s.quota < 0 ? "-" : Long.toString(s.quota)));
+            int pages = 0; // (pages given to the kernel for this account: lend, kpager, precise)
+            for (KernelFrame f = s.frames; f != null; f = f.next) {
+                pages++;
+            }
+            rows.add(String.format("  %-12s %8d %8d %8d %8d %8d %8d %9d %9s %6s", s.name, by[0], by[1], by[2], by[3], objects,
+                    s.kernelBytesTotal(), s.subtreeBytes, s.quota < 0 ? "-" : Long.toString(s.quota),
+                    k.frames == null ? "-" : Integer.toString(pages)));
         }
         rows.add(String.format("  %-12s %8s %8s %8s %8s %8s %8d", "kernel", "", "", "", "", "", k.kmem.kernelOwned()));
         rows.forEach(r -> b.append('\n').append(r));

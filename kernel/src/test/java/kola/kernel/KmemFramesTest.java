@@ -103,12 +103,16 @@ class KmemFramesTest {
             h.check(l4.kmemControl(Kmem.RETYPE, Fpage.of(WINDOW + 4 * PAGE, 13, Fpage.RWX), Kmem.CAPABILITY, A) == 1
                     && l4.ret(Kmem.OUT_PAGES) == 2, "capabilities, two pages");
             Space root = space(h, l4.myGlobalId());
+            root.debugger = true;
             h.check(root.pageTable.lookup(WINDOW + 2 * PAGE) == 0, "the root task can no longer reach a retyped page");
             long poolBefore = h.kernel.kmem.used() - frameBytes(h);
             sleep(l4, 2000); // A makes its objects
             seen.add("pool bytes for A's objects: " + (h.kernel.kmem.used() - frameBytes(h) - poolBefore));
             Space a = space(h, A);
             seen.add("capabilities " + a.objects.used);
+            String kmem = Kdb.query(h.kernel, root, "kmem"); // (the kernel debugger's view, as a module with its right sees it)
+            seen.add("kmem shows A's pages: " + kmem.lines().filter(r -> r.trim().startsWith("a ")).map(r -> r.trim().split("\\s+")[9])
+                    .findFirst().orElse("no row"));
             // The root task takes one capability page back (flushes its own mapping): exactly its capabilities go.
             l4.setMr(0, Fpage.of(WINDOW + 5 * PAGE, 12, Fpage.RWX));
             l4.unmap(0x40);
@@ -123,7 +127,7 @@ class KmemFramesTest {
         h.run();
         h.assertNoFailures();
         int perPage = (int) (PAGE / CapNode.BYTES);
-        assertEquals(List.of("pool bytes for A's objects: 0", "capabilities " + 2 * perPage,
+        assertEquals(List.of("pool bytes for A's objects: 0", "capabilities " + 2 * perPage, "kmem shows A's pages: 5",
                 "capabilities left " + perPage, "notifications charged " + perPage, "the page again: 0"), seen);
         assertEquals(List.of("A made " + 2 * perPage), h.log);
         assertEquals(List.of(), h.kernel.checkInvariants());
