@@ -292,17 +292,11 @@ final class CapabilitySpaces {
 
     /**
      * Makes again a capability a kpager's export held (the export is authentic): slot
-     * {@code slot} of space {@code asid} with {@code rights}, derived from slot {@code parentSlot}
-     * of space {@code parentAsid}, if that parent is there under the same version with at least
+     * {@code slot} of space {@code s} with {@code rights}, derived from slot {@code parentSlot}
+     * of space {@code ps} (null: gone), if that parent is there under the same version with at least
      * those rights, the slot is free and kernel memory suffices.
      */
-    boolean restore(java.util.List<Space> spaces, int asid, int slot, int rights, int parentAsid, int parentSlot, long parentSerial) {
-        Space s = null;
-        Space ps = null;
-        for (Space x : spaces) {
-            s = x.asid == asid ? x : s;
-            ps = x.asid == parentAsid ? x : ps;
-        }
+    boolean restore(Space s, int slot, int rights, Space ps, int parentSlot, long parentSerial) {
         if (s == null || ps == null || ps.objects == null || slot <= 0 || slot >= Comm.SLOTS || parentSlot <= 0
                 || parentSlot >= Comm.SLOTS || rights == 0 || s.objects != null && s.objects.slots[slot] != null) {
             return false;

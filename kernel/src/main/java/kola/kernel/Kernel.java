@@ -1189,15 +1189,7 @@ public final class Kernel {
             deleteThreadsOf(s);
             return;
         }
-        long first = at.base() >>> PhysicalMemory.PAGE_SHIFT;
-        long pages = at.size() >>> PhysicalMemory.PAGE_SHIFT;
-        java.util.ArrayList<MapNode> below = new java.util.ArrayList<>();
-        s.pages.forEach(n -> {
-            if (n.vpn >= first && n.vpn - first < pages) {
-                below.add(n);
-            }
-        });
-        for (MapNode n : below) {
+        for (MapNode n : MappingDatabase.heldIn(s, at.base() >>> PhysicalMemory.PAGE_SHIFT, at.size() >>> PhysicalMemory.PAGE_SHIFT)) {
             if (n.space == s && s.pages.get(n.vpn) == n) {
                 mdb.removeSubtree(n);
             }
@@ -1249,6 +1241,16 @@ public final class Kernel {
     }
 
     // ---- inspection, for the command line and tests -----------------------------------------
+
+    /** The live space with ASID {@code asid}, or null. */
+    Space spaceByAsid(long asid) {
+        for (Space s : spaces) {
+            if (s.asid == asid) {
+                return s;
+            }
+        }
+        return null;
+    }
 
     List<Space> spacesInternal() {
         return spaces;

@@ -454,13 +454,7 @@ final class KernelFrames implements KernelMemory {
         if (diff != 0) {
             return null;
         }
-        long asid = phys.load64(base + 16);
-        for (Space s : k.spacesInternal()) {
-            if (s.asid == asid) {
-                return s;
-            }
-        }
-        return null;
+        return k.spaceByAsid(phys.load64(base + 16));
     }
 
     /**
@@ -485,7 +479,7 @@ final class KernelFrames implements KernelMemory {
             int asid = (int) (words[at] >>> 32);
             int parentAsid = (int) words[at];
             boolean made = (words[at + 1] & CAPABILITY_ENTRY) != 0
-                    ? k.caps.restore(k.spacesInternal(), asid, (int) words[at + 1], (int) (words[at + 2] & 7), parentAsid,
+                    ? k.caps.restore(k.spaceByAsid(asid), (int) words[at + 1], (int) (words[at + 2] & 7), k.spaceByAsid(parentAsid),
                             (int) words[at + 3], words[at + 4])
                     : k.mdb.restore(asid, words[at + 1], words[at + 2] >>> 3, (int) (words[at + 2] & 7), parentAsid,
                             words[at + 3], words[at + 4]);

@@ -128,11 +128,20 @@ final class MappingDatabase {
 
     /** Creates a node and its page-table entry; null if kernel memory is exhausted. */
     private MapNode insert(Space space, long vpn, long pfn, int rights, MapNode parent) {
+        return insert(space, vpn, pfn, rights, parent, false);
+    }
+
+    /**
+     * Creates a node and, if the page-table nodes on its path are there or fit, its entry; with
+     * {@code entryLater} a node whose entry did not fit is kept (the next fault makes it, as for
+     * a path a kpager evicted), otherwise nothing is made. Null if kernel memory is exhausted.
+     */
+    private MapNode insert(Space space, long vpn, long pfn, int rights, MapNode parent, boolean entryLater) {
         KernelFrame f = k.kmem.charge(space, KernelObject.MAPPING_NODE, MapNode.BYTES);
         if (f == null) {
             return null;
         }
-        if (!space.pageTable.map(vpn << PhysicalMemory.PAGE_SHIFT, pfn, rights)) {
+        if (!space.pageTable.map(vpn << PhysicalMemory.PAGE_SHIFT, pfn, rights) && !entryLater) {
             k.kmem.release(f, space, KernelObject.MAPPING_NODE, MapNode.BYTES, null);
             return null;
         }
@@ -199,7 +208,8 @@ final class MappingDatabase {
         return end;
     }
 
-    private static MapNode[] heldIn(Space space, long firstVpn, long pages) {
+    /** The nodes of {@code space} in pages {@code [firstVpn, firstVpn + pages)}, by page. */
+    static MapNode[] heldIn(Space space, long firstVpn, long pages) {
         java.util.ArrayList<MapNode> held = new java.util.ArrayList<>();
         space.pages.forEach(n -> {
             if (n.vpn >= firstVpn && n.vpn - firstVpn < pages) {
@@ -386,12 +396,8 @@ final class MappingDatabase {
      * least those rights, under the same version, the page is free and kernel memory suffices.
      */
     boolean restore(int asid, long vpn, long pfn, int rights, int parentAsid, long parentVpn, long parentSerial) {
-        Space s = null;
-        Space ps = null;
-        for (Space x : k.spacesInternal()) {
-            s = x.asid == asid ? x : s;
-            ps = x.asid == parentAsid ? x : ps;
-        }
+        Space s = k.spaceByAsid(asid);
+        Space ps = k.spaceByAsid(parentAsid);
         if (s == null || ps == null || rights == 0 || s.pages.get(vpn) != null || s.isKernelArea(vpn << PhysicalMemory.PAGE_SHIFT)
                 || isKernelFrame(pfn)) {
             return false;
@@ -400,23 +406,7 @@ final class MappingDatabase {
         if (p == null || p.serial != parentSerial || p.pfn != pfn || (rights & ~p.rights) != 0) {
             return false;
         }
-        KernelFrame f = k.kmem.charge(s, KernelObject.MAPPING_NODE, MapNode.BYTES);
-        if (f == null) {
-            return false;
-        }
-        // Its page-table entry now if the nodes on its path are there or fit; otherwise the next
-        // fault makes it, as for a path the kpager evicted.
-        if (s.pageTable.map(vpn << PhysicalMemory.PAGE_SHIFT, pfn, rights)) {
-            tlb.flush(s.asid, vpn);
-        }
-        MapNode n = new MapNode(s, vpn, pfn, rights);
-        n.serial = serials++;
-        n.frame = f;
-        f.hold(n);
-        p.addChild(n);
-        s.pages.put(vpn, n);
-        nodes++;
-        return true;
+        return insert(s, vpn, pfn, rights, p, true) != null;
     }
 
     /** Removes every mapping of a space that is being deleted, with everything derived from it. */

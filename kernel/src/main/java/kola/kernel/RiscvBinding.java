@@ -172,26 +172,14 @@ final class RiscvBinding {
             // As the Java binding does: fault the page (or the kernel memory) in, then redo the
             // call (an IPC from the phase it was in).
             t.faultPending = false;
-            t.redo0 = t.a0;
-            t.redo1 = t.a1;
-            t.redo2 = t.a2;
-            t.redo3 = t.a3;
-            t.redo4 = t.a4;
-            t.redo5 = t.a5;
-            t.a0 = t.faultVa;
-            t.a1 = t.faultAccess;
+            t.saveCallForFault();
             t.trap = Trap.PAGE_FAULT;
             t.hartRedo = true;
             return true;
         }
         if (t.hartRedo) {
             t.hartRedo = false;
-            t.a0 = t.redo0;
-            t.a1 = t.redo1;
-            t.a2 = t.redo2;
-            t.a3 = t.redo3;
-            t.a4 = t.redo4;
-            t.a5 = t.redo5;
+            t.restoreCall();
             t.trap = t.hartCall;
             return true;
         }

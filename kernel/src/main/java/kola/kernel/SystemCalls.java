@@ -411,12 +411,10 @@ final class SystemCalls {
      */
     private long evictOrRestore(Tcb self, long fpage, boolean restore) {
         KernelFrames frames = k.frames;
-        int sizeLog2 = Fpage.sizeLog2(fpage);
-        if (Fpage.isNil(fpage) || Comm.isObjectFpage(fpage) || Fpage.isComplete(fpage)
-                || sizeLog2 < Fpage.MIN_SIZE_LOG2 || sizeLog2 > kola.abi.Kmem.MAX_SIZE_LOG2) {
+        int pages = kmemPages(fpage);
+        if (pages == 0) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
-        int pages = 1 << (sizeLog2 - Fpage.MIN_SIZE_LOG2);
         long first = Fpage.base(fpage) >>> PhysicalMemory.PAGE_SHIFT;
         MapNode[] held = new MapNode[pages];
         Space[] accounts = new Space[pages];
@@ -454,6 +452,16 @@ final class SystemCalls {
         return 1;
     }
 
+    /** The pages of a KmemControl memory fpage (a memory fpage of 4 KiB .. 1 MiB), or 0 if it is none. */
+    private static int kmemPages(long fpage) {
+        int sizeLog2 = Fpage.sizeLog2(fpage);
+        if (Fpage.isNil(fpage) || Comm.isObjectFpage(fpage) || Fpage.isComplete(fpage)
+                || sizeLog2 < Fpage.MIN_SIZE_LOG2 || sizeLog2 > kola.abi.Kmem.MAX_SIZE_LOG2) {
+            return 0;
+        }
+        return 1 << (sizeLog2 - Fpage.MIN_SIZE_LOG2);
+    }
+
     /** Whether thread {@code id} lives and is in {@code space}. */
     private boolean inSpace(long id, Space space) {
         Tcb t = id == ThreadId.NIL ? null : k.threads.lookup(id);
@@ -485,12 +493,10 @@ final class SystemCalls {
             }
             kind = KernelObject.values()[(int) kindCode - 1];
         }
-        int sizeLog2 = Fpage.sizeLog2(fpage);
-        if (Fpage.isNil(fpage) || Comm.isObjectFpage(fpage) || Fpage.isComplete(fpage)
-                || sizeLog2 < Fpage.MIN_SIZE_LOG2 || sizeLog2 > kola.abi.Kmem.MAX_SIZE_LOG2) {
+        int pages = kmemPages(fpage);
+        if (pages == 0) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
-        int pages = 1 << (sizeLog2 - Fpage.MIN_SIZE_LOG2);
         long first = Fpage.base(fpage) >>> PhysicalMemory.PAGE_SHIFT;
         MapNode[] held = new MapNode[pages];
         java.util.HashSet<Long> frameNumbers = new java.util.HashSet<>();

@@ -173,12 +173,35 @@ final class Tcb {
     int hartCall;
     /** The system call of a RISC-V thread is to be redone after its fault: with {@code redo0..5}. */
     boolean hartRedo;
-    long redo0;
-    long redo1;
-    long redo2;
-    long redo3;
-    long redo4;
-    long redo5;
+    /** A call's arguments a0..a5, kept while its fault is handled (either binding). */
+    private long redo0;
+    private long redo1;
+    private long redo2;
+    private long redo3;
+    private long redo4;
+    private long redo5;
+
+    /** Keeps a0..a5, the arguments of a call to be redone after a fault, and loads the fault's trap arguments. */
+    void saveCallForFault() {
+        redo0 = a0;
+        redo1 = a1;
+        redo2 = a2;
+        redo3 = a3;
+        redo4 = a4;
+        redo5 = a5;
+        a0 = faultVa;
+        a1 = faultAccess;
+    }
+
+    /** Puts back the arguments {@link #saveCallForFault} kept, to redo the call. */
+    void restoreCall() {
+        a0 = redo0;
+        a1 = redo1;
+        a2 = redo2;
+        a3 = redo3;
+        a4 = redo4;
+        a5 = redo5;
+    }
     /** What the kernel last wrote into a RISC-V thread's UTCB control words, or null. */
     long[] utcbWritten;
     /** A RISC-V thread's kernel-debugger line, put together character by character. */

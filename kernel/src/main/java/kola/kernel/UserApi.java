@@ -55,22 +55,10 @@ final class UserApi implements L4 {
             // account ran short of): fault like an access, then redo the call with the arguments
             // the kernel left in a0..a5 (an IPC's from the phase it was in).
             tcb.faultPending = false;
-            long a0 = tcb.a0;
-            long a1 = tcb.a1;
-            long a2 = tcb.a2;
-            long a3 = tcb.a3;
-            long a4 = tcb.a4;
-            long a5 = tcb.a5;
-            tcb.a0 = tcb.faultVa;
-            tcb.a1 = tcb.faultAccess;
+            tcb.saveCallForFault();
             tcb.trap = Trap.PAGE_FAULT;
             Continuation.yield(Kernel.SCOPE);
-            tcb.a0 = a0;
-            tcb.a1 = a1;
-            tcb.a2 = a2;
-            tcb.a3 = a3;
-            tcb.a4 = a4;
-            tcb.a5 = a5;
+            tcb.restoreCall();
             tcb.trap = trap;
             Continuation.yield(Kernel.SCOPE);
         }
