@@ -1,22 +1,32 @@
 /* SPDX-License-Identifier: BSD-2-Clause
  *
- * The classic L4 IPC benchmark, reduced to what an unprivileged task can do under `kola exec`:
- * ROUNDS round trips (L4_Call) to the runtime's echo service, with 0 and with 8 untyped words.
- * Pistachio's pingpong makes its own threads and address spaces, which needs the privileged
- * root task's ThreadControl and SpaceControl; a task of `kola exec` has neither.
+ * The classic L4 IPC benchmark, as Pistachio's pingpong: this program makes its own partner
+ * threads and measures round trips (L4_Call to a thread that answers with L4_ReplyWait) between
+ * them. Run it privileged (`kola exec --privileged pingpong`): it creates threads and an address
+ * space with ThreadControl and SpaceControl, as an X.2 root task does.
  *
- * One line per message size:
- *   pingpong: W words: R round trips, C cycles, I instructions per round trip
- * C is simulated cycles (Kola_SystemClock's cycle count: the whole round trip, kernel and echo
- * service included), I is this thread's own retired instructions (rdinstret), both averaged,
- * rounded down. The simulation is deterministic: every run prints the same figures.
+ * - inter-space: the partner is the first thread of a new space (its pages are this program's
+ *   image, mapped there by the runtime, its pager, on each fault);
+ * - intra-space: the partner is a second thread of this program's space, called with L4_Lipc.
+ *
+ * One line per partner and message size (0, 4, 8, 16, 32 and 63 untyped words):
+ *   pingpong: inter-space, W words: R round trips, C cycles, I instructions per round trip
+ * C is simulated cycles (Kola_SystemClock's cycle count: the whole round trip, kernel and partner
+ * included), I this thread's own retired instructions (rdinstret), both averaged and rounded down.
+ * Around each timed run come `timing ...` and `timed ...` lines on the kernel console
+ * (L4_KDB_PrintChar), so that an observer can time the ROUNDS round trips in host time (`kola
+ * bench ipc`). The simulation
+ * is deterministic: every run prints the same figures. Exits 0 if every reply was right.
  */
 #include "rt.h"
 #include <l4/l4.h>
 
-#define ECHO_LABEL 0xEC0UL
-#define ROUNDS 1000
-#define WARMUP 10
+#define ROUNDS 20000
+#define WARMUP 20000
+#define STACK_WORDS 1024
+
+static L4_Word_t stacks[2][STACK_WORDS] __attribute__((aligned(16)));
+static const int SIZES[] = {0, 4, 8, 16, 32, 63};
 
 static inline unsigned long rdinstret(void)
 {
@@ -25,53 +35,121 @@ static inline unsigned long rdinstret(void)
 	return n;
 }
 
-/* n round trips with `words` words each: every reply is checked (each word plus one). */
-static int rounds(L4_ThreadId_t echo, int words, int n)
+/* The partner: answers every message with the same tag and words (they are still in its MRs). */
+static void pong(void *unused)
 {
-	L4_MsgTag_t tag = L4_MsgTagAddLabel(L4_Niltag, ECHO_LABEL);
+	(void)unused;
+	L4_ThreadId_t from;
+	L4_MsgTag_t tag = L4_Wait(&from);
+	for (;;) {
+		if (L4_IpcFailed(tag)) {
+			tag = L4_Wait(&from);
+			continue;
+		}
+		tag = L4_ReplyWait(from, &from);
+	}
+}
+
+/* One round trip: L4_Call, or for a partner in this space the Lipc form (X.2's call for local partners). */
+static L4_MsgTag_t call(L4_ThreadId_t partner, int local)
+{
+	L4_ThreadId_t from;
+	if (local)
+		return L4_Lipc(partner, partner, L4_Timeouts(L4_Never, L4_Never), &from);
+	return L4_Call(partner);
+}
+
+/* n round trips with `words` words each: every reply is checked (the words come back unchanged). */
+static int rounds(L4_ThreadId_t partner, int local, int words, int n)
+{
+	L4_MsgTag_t tag = L4_Niltag;
 	tag.X.u = (L4_Word_t)words;
+	for (int w = 1; w <= words; w++)
+		L4_LoadMR(w, (L4_Word_t)w * 3);
 	for (int i = 0; i < n; i++) {
 		L4_Set_MsgTag(tag);
-		for (int w = 1; w <= words; w++)
-			L4_LoadMR(w, (L4_Word_t)w);
-		L4_MsgTag_t r = L4_Call(echo);
+		L4_MsgTag_t r = call(partner, local);
 		if (L4_IpcFailed(r) || r.raw != tag.raw)
 			return 0;
-		if (words > 0) {
-			L4_Word_t last;
-			L4_StoreMR(words, &last);
-			if (last != (L4_Word_t)words + 1)
-				return 0;
-		}
+	}
+	if (words > 0) {
+		L4_Word_t last;
+		L4_StoreMR(words, &last);
+		if (last != (L4_Word_t)words * 3)
+			return 0;
 	}
 	return 1;
 }
 
-static int measure(L4_ThreadId_t echo, int words)
+static void kdb_line(const char *verb, const char *what, int words)
 {
-	if (!rounds(echo, words, WARMUP)) {
-		printf("pingpong: %d words: the echo failed (ErrorCode %lu)\n", words, L4_ErrorCode());
+	L4_KDB_PrintString(verb);
+	L4_KDB_PrintString(what);
+	L4_KDB_PrintString(", ");
+	if (words >= 10)
+		L4_KDB_PrintChar('0' + words / 10);
+	L4_KDB_PrintChar('0' + words % 10);
+	L4_KDB_PrintString(" words\n");
+}
+
+static int measure(const char *what, L4_ThreadId_t partner, int local, int words)
+{
+	if (!rounds(partner, local, words, WARMUP)) {
+		printf("pingpong: %s, %d words: the partner failed (ErrorCode %lu)\n", what, words, L4_ErrorCode());
 		return 0;
 	}
+	kdb_line("timing ", what, words);
 	L4_Word64_t c0, c1;
 	Kola_SystemClock(&c0);
 	unsigned long i0 = rdinstret();
-	int ok = rounds(echo, words, ROUNDS);
+	int ok = rounds(partner, local, words, ROUNDS);
 	unsigned long i1 = rdinstret();
 	Kola_SystemClock(&c1);
+	kdb_line("timed ", what, words);
 	if (!ok) {
-		printf("pingpong: %d words: the echo failed (ErrorCode %lu)\n", words, L4_ErrorCode());
+		printf("pingpong: %s, %d words: the partner failed (ErrorCode %lu)\n", what, words, L4_ErrorCode());
 		return 0;
 	}
-	printf("pingpong: %d words: %d round trips, %lu cycles, %lu instructions per round trip\n", words, ROUNDS,
-	       (c1 - c0) / ROUNDS, (i1 - i0) / ROUNDS);
+	printf("pingpong: %s, %d words: %d round trips, %lu cycles, %lu instructions per round trip\n", what, words,
+	       ROUNDS, (c1 - c0) / ROUNDS, (i1 - i0) / ROUNDS);
+	return 1;
+}
+
+static int fail(const char *what)
+{
+	printf("pingpong: %s failed: %s\n", what, L4_ErrorCode_String(L4_ErrorCode()));
 	return 1;
 }
 
 int main(void)
 {
-	L4_ThreadId_t echo = L4_Pager();
-	int ok = measure(echo, 0);
-	ok &= measure(echo, 8);
+	L4_ThreadId_t me = L4_MyGlobalId();
+	L4_ThreadId_t pager = L4_Pager();
+	L4_ThreadId_t inter = L4_GlobalId(L4_ThreadNo(me) + 1, 1);
+	L4_ThreadId_t intra = L4_GlobalId(L4_ThreadNo(me) + 2, 1);
+	L4_Word_t utcb = (L4_Word_t)__L4_Utcb();
+	/* Kola's UTCBs are 1 KiB in a 1 MiB UTCB area; the KIP area is the page below 2^38. */
+	L4_Fpage_t utcbArea = L4_Fpage(utcb & ~((1UL << 20) - 1), 1UL << 20);
+	L4_Fpage_t kipArea = L4_Fpage(0x3FFFFFF000UL, 4096);
+	L4_Word_t old;
+
+	/* The inter-space partner: a new space, its areas, then the thread, its pager ours. */
+	if (!L4_ThreadControl(inter, inter, me, L4_nilthread, (void *)-1))
+		return fail("ThreadControl (create the inter-space partner)");
+	if (!L4_SpaceControl(inter, 0, kipArea, utcbArea, L4_nilthread, &old))
+		return fail("SpaceControl");
+	if (!L4_ThreadControl(inter, inter, me, pager, (void *)L4_Address(utcbArea)))
+		return fail("ThreadControl (activate the inter-space partner)");
+	/* The intra-space partner: our space, the next UTCB. */
+	if (!L4_ThreadControl(intra, me, me, pager, (void *)(utcb + 1024)))
+		return fail("ThreadControl (the intra-space partner)");
+	Kola_Start(inter, &stacks[0][STACK_WORDS], pong, 0);
+	Kola_Start(intra, &stacks[1][STACK_WORDS], pong, 0);
+
+	int ok = 1;
+	for (unsigned i = 0; i < sizeof SIZES / sizeof SIZES[0]; i++)
+		ok &= measure("inter-space", inter, 0, SIZES[i]);
+	for (unsigned i = 0; i < sizeof SIZES / sizeof SIZES[0]; i++)
+		ok &= measure("intra-space", intra, 1, SIZES[i]);
 	return ok ? 0 : 1;
 }

@@ -15,5 +15,6 @@
 #include <l4/space.h>
 #include <l4/kdebug.h>
 #include <l4/kola.h>
+#include <l4/start.h>
 
 #endif

@@ -13,9 +13,13 @@
 
 /*
  * SpaceControl (privileged): 1 on success, 0 on failure (L4_ErrorCode); the old control word in
- * *old_Control (always 0: Kola has no control bits yet; control must be 0) and no redirector
- * (nil or anythread).
+ * *old_Control. Kola's control word has one bit, Kola_SpacePrivileged: the space's threads may
+ * make the privileged calls (set with the areas, before a thread of the space is active); any
+ * other bit is an invalid parameter. Redirector: a thread sets it, anythread removes it, nil
+ * leaves it.
  */
+#define Kola_SpacePrivileged 1UL
+
 L4_INLINE L4_Word_t L4_SpaceControl(L4_ThreadId_t SpaceSpecifier, L4_Word_t control, L4_Fpage_t KernelInterfacePageArea,
 				    L4_Fpage_t UtcbArea, L4_ThreadId_t Redirector, L4_Word_t *old_Control)
 {

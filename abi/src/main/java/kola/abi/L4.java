@@ -146,7 +146,8 @@ public interface L4 {
 
     /**
      * SpaceControl (privileged): set the KIP area and UTCB area of the space of thread
-     * {@code spaceSpecifier}. Returns 1 on success, 0 on failure; {@code ret(0)} is the old control.
+     * {@code spaceSpecifier}, and whether its threads are privileged ({@link SpaceControl#PRIVILEGED}
+     * in {@code control}). Returns 1 on success, 0 on failure; {@code ret(0)} is the old control.
      */
     long spaceControl(long spaceSpecifier, long control, long kipArea, long utcbArea, long redirector);
 

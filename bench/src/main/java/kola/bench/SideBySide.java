@@ -45,6 +45,10 @@ public final class SideBySide {
     public static final String CAPABILITY = "kola-ipc-0w-xspace-cap";
     /** A capability round trip costs at most this much of a global-id round trip. */
     public static final double CAPABILITY_TARGET = 1.1;
+    /** The prefix of the rows of C programs' round trips (RISC-V, {@code kola bench ipc} in the command line). */
+    public static final String C_PREFIX = "kola-c-";
+    /** A C program's 0-word cross-space round trip costs at most this much of the Java one ({@link #KOLA_REFERENCE}). */
+    public static final double C_TARGET = 0.6;
     /** The floor the Kola rows are compared with. */
     public static final String FLOOR = "continuation-floor";
 
@@ -198,6 +202,9 @@ public final class SideBySide {
             String verdict;
             if (r.name().equals(CAPABILITY)) {
                 verdict = String.format(Locale.ROOT, "%s (%.2fx the global-id round trip)", r.met() ? "met" : "MISSED", r.ratio());
+            } else if (r.name().startsWith(C_PREFIX)) {
+                verdict = String.format(Locale.ROOT, "%s (%.2fx the Java round trip)", Double.isNaN(r.target()) ? "-"
+                        : r.met() ? "met" : "MISSED", r.ratio());
             } else if (r.baseline().equals(FLOOR) || r.name().equals(FLOOR)) {
                 verdict = String.format(Locale.ROOT, "%s (%.2fx the floor)", r.met() ? "met" : "MISSED", r.ratio());
             } else {

@@ -124,7 +124,21 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         List<SideBySide.Measurement> ms = SideBySide.measure(SideBySide.ipcContenders(), rounds, progress);
-        List<SideBySide.Row> rows = SideBySide.rows(ms);
+        List<SideBySide.Row> rows = new java.util.ArrayList<>(SideBySide.rows(ms));
+        // The C programs' round trips, in the same process, beside the Java one.
+        try {
+            List<CIpcBench.Figure> c = CIpcBench.measure(java.nio.file.Path.of(""), Math.max(3, rounds));
+            double java = rows.stream().filter(r -> r.name().equals(SideBySide.KOLA_REFERENCE)).findFirst().orElseThrow().nsPerOp();
+            rows.addAll(CIpcBench.rows(c, java));
+            if (!json) {
+                for (CIpcBench.Figure f : c) {
+                    out.printf(Locale.ROOT, "  %-26s %,d simulated cycles, %d user instructions per round trip (pingpong)%n",
+                            f.name(), f.cycles(), f.instructions());
+                }
+            }
+        } catch (java.io.IOException e) {
+            err.println("kola bench ipc: no C rows: " + e.getMessage());
+        }
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             for (SideBySide.Row r : rows) {

@@ -52,6 +52,10 @@ final class ExecCommand implements Callable<Integer> {
             + "(a scheduling context; 1 <= B <= P < 2^32).")
     String budget;
 
+    @Option(names = "--privileged", description = "Make the program's space privileged, as an X.2 root task's: it may "
+            + "create threads and spaces (ThreadControl, SpaceControl). The run ends when any of its threads exits.")
+    boolean privileged;
+
     @Override
     public Integer call() {
         ElfProgram program;
@@ -72,7 +76,19 @@ final class ExecCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        return run(program, name(file), args, machine, traceHash, System.out, System.err, figures);
+        return run(program, name(file), args, machine, traceHash, System.out, System.err, runtimeArgs(figures, privileged));
+    }
+
+    /** The runtime's arguments: the program's budget ({budget, period} µs, or null), whether it is privileged. */
+    static List<String> runtimeArgs(long[] budget, boolean privileged) {
+        List<String> args = new java.util.ArrayList<>();
+        if (budget != null) {
+            args.add(ExecRuntime.BUDGET + budget[0] + "/" + budget[1]);
+        }
+        if (privileged) {
+            args.add(ExecRuntime.PRIVILEGED);
+        }
+        return List.copyOf(args);
     }
 
     /** B/P as {budget, period} in µs, or null if it is not that. */
@@ -93,12 +109,11 @@ final class ExecCommand implements Callable<Integer> {
 
     /** The image of {@code kola exec}: sigma0, the runtime, the program. */
     static Image image(ElfProgram program, String name, List<String> args) {
-        return image(program, name, args, null);
+        return image(program, name, args, List.of());
     }
 
-    /** Like {@link #image(ElfProgram, String, List)}; {@code budget}: {budget, period} µs the runtime binds to the program, or null. */
-    static Image image(ElfProgram program, String name, List<String> args, long[] budget) {
-        List<String> runtimeArgs = budget == null ? List.of() : List.of(ExecRuntime.BUDGET + budget[0] + "/" + budget[1]);
+    /** Like {@link #image(ElfProgram, String, List)}, with the runtime's arguments ({@link #runtimeArgs}). */
+    static Image image(ElfProgram program, String name, List<String> args, List<String> runtimeArgs) {
         List<Image.Module> modules = new java.util.ArrayList<>(SystemImages.of(List.of(
                 new DefaultImage.Entry("sigma0", Sigma0::new, 255),
                 new DefaultImage.Entry("exec", ExecRuntime::new, 255, runtimeArgs)), true).modules());
@@ -123,18 +138,36 @@ final class ExecCommand implements Callable<Integer> {
     /** Like {@link #execute(ElfProgram, String, List, MachineOptions, PrintStream)}; {@code checking}: the invariants after every kernel entry. */
     static Outcome execute(ElfProgram program, String name, List<String> args, MachineOptions options, PrintStream out,
                            boolean checking) {
-        return execute(program, name, args, options, out, checking, null);
+        return execute(program, name, args, options, out, checking, List.of());
     }
 
-    /** Like {@link #execute(ElfProgram, String, List, MachineOptions, PrintStream, boolean)}, the program on {@code budget} (or none). */
+    /**
+     * Like {@link #execute(ElfProgram, String, List, MachineOptions, PrintStream, boolean)}, with the
+     * runtime's arguments ({@link #runtimeArgs}). A privileged program's run ends when the runtime
+     * says it exited, whatever threads it left running (as a process's exit ends its threads).
+     */
     static Outcome execute(ElfProgram program, String name, List<String> args, MachineOptions options, PrintStream out,
-                           boolean checking, long[] budget) {
+                           boolean checking, List<String> runtimeArgs) {
+        return execute(program, name, args, options, out, checking, runtimeArgs, null);
+    }
+
+    /**
+     * Like {@link #execute(ElfProgram, String, List, MachineOptions, PrintStream, boolean, List)};
+     * {@code consoleLines}, if not null, gets each line of the kernel console as the kernel writes
+     * it (in the kernel's thread, during the run: a benchmark times the program by its lines).
+     */
+    static Outcome execute(ElfProgram program, String name, List<String> args, MachineOptions options, PrintStream out,
+                           boolean checking, List<String> runtimeArgs, java.util.function.Consumer<String> consoleLines) {
         options.userPrograms();
         options.requireThreadIds("kola exec's runtime");
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        ExitWatch console = new ExitWatch();
+        console.listener = consoleLines;
         Machine m = new Machine(options.machineConfig(null, out));
-        Kernel kernel = new Kernel(m, options.kernelConfig(), image(program, name, args, budget),
+        Kernel kernel = new Kernel(m, options.kernelConfig(), image(program, name, args, runtimeArgs),
                 new PrintStream(console, true, StandardCharsets.UTF_8));
+        if (runtimeArgs.contains(ExecRuntime.PRIVILEGED)) {
+            console.kernel = kernel;
+        }
         kernel.setInvariantChecking(checking);
         Kernel.RunResult r = kernel.run();
         m.uart().flush();
@@ -151,15 +184,15 @@ final class ExecCommand implements Callable<Integer> {
     /** Runs {@code program}; its output to {@code out}, the runtime's and kernel's words to {@code err}; returns its status. */
     static int run(ElfProgram program, String name, List<String> args, MachineOptions options, boolean traceHash,
                    PrintStream out, PrintStream err) {
-        return run(program, name, args, options, traceHash, out, err, null);
+        return run(program, name, args, options, traceHash, out, err, List.of());
     }
 
-    /** Like {@link #run(ElfProgram, String, List, MachineOptions, boolean, PrintStream, PrintStream)}, on {@code budget} (or none). */
+    /** Like {@link #run(ElfProgram, String, List, MachineOptions, boolean, PrintStream, PrintStream)}, with the runtime's arguments. */
     static int run(ElfProgram program, String name, List<String> args, MachineOptions options, boolean traceHash,
-                   PrintStream out, PrintStream err, long[] budget) {
+                   PrintStream out, PrintStream err, List<String> runtimeArgs) {
         Outcome o;
         try {
-            o = execute(program, name, args, options, out, false, budget);
+            o = execute(program, name, args, options, out, false, runtimeArgs);
         } catch (IllegalArgumentException e) {
             err.println("kola: " + e.getMessage());
             return 2;
@@ -182,5 +215,45 @@ final class ExecCommand implements Callable<Integer> {
     static String cacheLine(Cache cache, long cycles) {
         return String.format("cache %s: %d hits, %d misses, %d lines valid; %d cycles simulated", cache.geometry(),
                 cache.hits(), cache.misses(), cache.validLines(), cycles);
+    }
+
+    /**
+     * The kernel console's bytes; with a kernel to stop, it stops it at the runtime's {@code exec:
+     * exit N} line; with a listener, it gives it every line.
+     */
+    private static final class ExitWatch extends ByteArrayOutputStream {
+        Kernel kernel;
+        java.util.function.Consumer<String> listener;
+        private int scanned;
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            super.write(b, off, len);
+            watch();
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            super.write(b);
+            watch();
+        }
+
+        private void watch() {
+            if (kernel == null && listener == null) {
+                return;
+            }
+            for (int i = scanned; i < count; i++) {
+                if (buf[i] == '\n') {
+                    String line = new String(buf, scanned, i - scanned, StandardCharsets.UTF_8);
+                    scanned = i + 1;
+                    if (listener != null) {
+                        listener.accept(line);
+                    }
+                    if (kernel != null && EXIT.matcher(line).matches()) {
+                        kernel.stop();
+                    }
+                }
+            }
+        }
     }
 }

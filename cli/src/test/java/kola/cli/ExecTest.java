@@ -49,10 +49,16 @@ class ExecTest {
     }
 
     static Run exec(Path elf) throws IOException {
+        return exec(elf, List.of());
+    }
+
+    /** {@link #exec}, with the runtime's arguments ({@link ExecCommand#runtimeArgs}). */
+    static Run exec(Path elf, List<String> runtimeArgs) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = ExecCommand.run(ElfProgram.read(elf), elf.getFileName().toString(), List.of(), new MachineOptions(),
-                false, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+                false, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                runtimeArgs);
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -161,7 +167,7 @@ class ExecTest {
         long[] first = null;
         for (int run = 0; run < 2; run++) {
             Kernel k = new Kernel(new Machine(new MachineOptions().machineConfig(null, java.io.OutputStream.nullOutputStream())),
-                    KernelConfig.defaults(), ExecCommand.image(spin, "spin", List.of(), new long[] {100, 1000}),
+                    KernelConfig.defaults(), ExecCommand.image(spin, "spin", List.of(), ExecCommand.runtimeArgs(new long[] {100, 1000}, false)),
                     new PrintStream(java.io.OutputStream.nullOutputStream()));
             k.setInvariantChecking(true);
             Kernel.RunResult r = k.run(400);

@@ -76,6 +76,8 @@ public final class Kernel {
     final byte[] copyBuffer = new byte[PhysicalMemory.PAGE_SIZE];
     Space sigma0Space;
     final Kip kip;
+    /** {@link #stop} was called: the loop ends after this entry. */
+    private boolean stopRequested;
     final long kipFrame;
     private final PrintStream console;
     private final List<Space> spaces = new ArrayList<>();
@@ -215,18 +217,26 @@ public final class Kernel {
     }
 
     /**
-     * Whether a thread of {@code space} may be started at {@code ip}: a new space at a module's
-     * entry (which makes it that module's space); a Java module's space at an entry of its module;
-     * a RISC-V module's space at its module's entry or any user address (its own code).
+     * Whether a thread of {@code space} may be started at {@code ip} by a thread of {@code
+     * starter}: a new space at a module's entry (which makes it that module's space), or, started
+     * by a RISC-V program, at any user address outside the modules' entries (machine code: the
+     * space becomes a space of the starter's module, as an X.2 program makes a space for its own
+     * code); a Java module's space at an entry of its module; a RISC-V module's space at its
+     * module's entry or any user address (its own code).
      */
-    boolean validStart(Space space, long ip) {
+    boolean validStart(Space space, long ip, Space starter) {
         if (space.module < 0) {
-            return moduleOf(ip) >= 0;
+            return moduleOf(ip) >= 0 || machineCodeStarter(starter) && ip >= 0 && ip < Elf64.USER_TOP;
         }
         if (image.modules().get(space.module).elf() != null) {
             return moduleOf(ip) == space.module || ip >= 0 && ip < Elf64.USER_TOP;
         }
         return moduleOf(ip) == space.module;
+    }
+
+    /** Whether {@code space} runs a RISC-V module's machine code. */
+    private boolean machineCodeStarter(Space space) {
+        return space.module >= 0 && image.modules().get(space.module).elf() != null;
     }
 
     /** Writes the KIP's fixed words into its frame: magic, API version, thread bases, clock rate. */
@@ -254,6 +264,16 @@ public final class Kernel {
         return run(Long.MAX_VALUE);
     }
 
+    /**
+     * Ends the current {@link #run} after the kernel entry now being handled (or, called between
+     * runs, the next one before it starts): for an observer of the kernel console, such as {@code
+     * kola exec}, which ends when its runtime says the program exited, whatever other threads the
+     * program left.
+     */
+    public void stop() {
+        stopRequested = true;
+    }
+
     /** Like {@link #run()}, but stops after {@code maxTraps} kernel entries (for tests and fuzzing). */
     public RunResult run(long maxTraps) {
         if (!booted) {
@@ -261,7 +281,7 @@ public final class Kernel {
             booted = true;
         }
         long limit = traps + maxTraps < traps ? Long.MAX_VALUE : traps + maxTraps;
-        while (traps < limit) {
+        while (traps < limit && !stopRequested) {
             Tcb t = cpu.current;
             if (t == null) {
                 cpu.reschedule();
@@ -310,6 +330,7 @@ public final class Kernel {
                 checkNow();
             }
         }
+        stopRequested = false;
         return new RunResult(traps, clock.now(), events.count(), events.hash(), threads.count());
     }
 
@@ -418,8 +439,8 @@ public final class Kernel {
         rt.priority = config.bootPriority();
         activate(s0, Fpage.base(BOOT_UTCB_AREA));
         activate(rt, Fpage.base(BOOT_UTCB_AREA));
-        start(s0, moduleIpBase(0), 0);
-        start(rt, moduleIpBase(1), 0);
+        start(s0, moduleIpBase(0), 0, s0.space);
+        start(rt, moduleIpBase(1), 0, rt.space);
         s0.halted = false;
         rt.halted = false;
         cpu.makeReady(s0);
@@ -792,7 +813,7 @@ public final class Kernel {
         }
         if (kind == Tcb.EXCEPTION_IPC) {
             if (untyped >= 1 && moduleOf(restartIp) == t.space.module) {
-                start(t, restartIp, t.startSp);
+                start(t, restartIp, t.startSp, t.space);
             } else {
                 t.halted = true;
                 t.state = Tcb.INACTIVE;
@@ -920,11 +941,12 @@ public final class Kernel {
      * in the space's module and that the thread is activated and not in an IPC. The thread is made
      * runnable unless it is halted.
      */
-    void start(Tcb t, long ip, long sp) {
+    void start(Tcb t, long ip, long sp, Space starter) {
         Space space = t.space;
         if (space.module < 0) {
-            Image.Module m = image.modules().get(moduleOf(ip));
-            space.module = moduleOf(ip);
+            int index = moduleOf(ip) >= 0 ? moduleOf(ip) : starter.module; // (validStart: a RISC-V starter)
+            Image.Module m = image.modules().get(index);
+            space.module = index;
             space.name = m.name();
             space.debugger = space.privileged || m.args().contains(DEBUGGER_ARG);
         }

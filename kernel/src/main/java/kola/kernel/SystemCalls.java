@@ -7,6 +7,7 @@ import kola.abi.IpcError;
 import kola.abi.KernelError;
 import kola.abi.Sched;
 import kola.abi.Schedule;
+import kola.abi.SpaceControl;
 import kola.abi.ThreadId;
 import kola.abi.ThreadState;
 import kola.abi.Timeout;
@@ -195,9 +196,12 @@ final class SystemCalls {
     /**
      * SpaceControl(SpaceSpecifier, control, KipArea, UtcbArea, Redirector), privileged. Sets the
      * KIP and UTCB areas of a space none of whose threads is active yet (afterwards, as in X.2,
-     * the areas are ignored) and maps the KIP read-only at the KIP area. Kola has no control bits:
-     * control must be 0. The redirector (X.2) is set at any time: a thread id sets it, anythread
-     * removes it, nilthread leaves it; the {@code redirectors} model consults it.
+     * the areas are ignored) and maps the KIP read-only at the KIP area. The control word (X.2:
+     * the implementation's) has one bit, {@link kola.abi.Space#PRIVILEGED}: the space's threads may
+     * make the privileged calls, as the root task's do. It is set with the areas, so it too is
+     * ignored once a thread of the space is active; any other bit is an invalid parameter. The
+     * old control word is returned. The redirector (X.2) is set at any time: a thread id sets it,
+     * anythread removes it, nilthread leaves it; the {@code redirectors} model consults it.
      */
     private long spaceControl(Tcb self, long spaceSpec, long control, long kipArea, long utcbArea, long redirector) {
         self.ret()[0] = 0;
@@ -208,9 +212,11 @@ final class SystemCalls {
         if (space == null) {
             return error(self, KernelError.INVALID_SPACE);
         }
-        if (control != 0 || redirector != ThreadId.NIL && redirector != ThreadId.ANY && k.threads.lookup(redirector) == null) {
+        if ((control & ~SpaceControl.PRIVILEGED) != 0
+                || redirector != ThreadId.NIL && redirector != ThreadId.ANY && k.threads.lookup(redirector) == null) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
+        self.ret()[0] = space.privileged ? SpaceControl.PRIVILEGED : 0;
         if (redirector != ThreadId.NIL) {
             space.redirector = redirector == ThreadId.ANY ? ThreadId.NIL : redirector;
         }
@@ -241,6 +247,7 @@ final class SystemCalls {
         }
         space.kipArea = Fpage.withRights(kipArea, 0);
         space.utcbArea = Fpage.withRights(utcbArea, 0);
+        space.privileged = (control & SpaceControl.PRIVILEGED) != 0;
         return 1;
     }
 
@@ -271,7 +278,7 @@ final class SystemCalls {
             return error(self, KernelError.INVALID_PARAMETER);
         }
         boolean setIp = (control & ExRegs.SET_IP) != 0;
-        if (setIp && (t.utcbLocation == NO_UTCB || !k.validStart(t.space, ip))) {
+        if (setIp && (t.utcbLocation == NO_UTCB || !k.validStart(t.space, ip, self.space))) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
         long oldControl = (t.halted ? ExRegs.WAS_HALTED : 0)
@@ -314,7 +321,7 @@ final class SystemCalls {
                 k.cpu.current = null;
             }
             k.cpu.ready.remove(t);
-            k.start(t, ip, t.startSp);
+            k.start(t, ip, t.startSp, self.space);
         }
         k.cpu.makeReady(t);
         return t.id;

@@ -342,6 +342,14 @@ class ExchangeRegistersTest {
                 h.expectError(l4, "ip " + Long.toHexString(ip), KernelError.INVALID_PARAMETER, NIL,
                         () -> l4.exchangeRegisters(A, ExRegs.SET_IP | ExRegs.SET_USER_HANDLE | ExRegs.HALT, 0, ip, 0, 3, 0));
             }
+            // A new space runs machine code from a user address only if a RISC-V program starts it.
+            long fresh = tid(7);
+            h.createActivated(l4, fresh);
+            for (long ip : new long[] {0x10000, 0x3F_FFFF_F000L, 1L << 38}) {
+                h.expectError(l4, "a Java starter, new space, ip " + Long.toHexString(ip), KernelError.INVALID_PARAMETER, NIL,
+                        () -> l4.exchangeRegisters(fresh, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, ip, 0, 0, 0));
+            }
+            h.check(h.kernel.threads.lookup(fresh).space.module < 0, "the new space runs no module");
             h.expectError(l4, "start a thread without UTCB", KernelError.INVALID_PARAMETER, NIL,
                     () -> l4.exchangeRegisters(B, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, KernelHarness.ip(l4, "a", 0), 0, 0, 0));
             handles.add(read(l4, A)[5]);

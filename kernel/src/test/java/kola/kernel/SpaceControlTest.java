@@ -13,6 +13,7 @@ import kola.abi.Fpage;
 import kola.abi.KernelError;
 import kola.abi.Kip;
 import kola.abi.L4;
+import kola.abi.SpaceControl;
 import kola.abi.ThreadId;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +128,52 @@ class SpaceControlTest {
     }
 
     @Test
+    void aPrivilegedSpaceMakesThePrivilegedCallsAndDelegatesNoFurtherOnceActive() {
+        KernelHarness h = new KernelHarness();
+        List<Long> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.check(l4.threadControl(A, A, ROOT, NIL, NO_UTCB) == 1, "create A");
+            h.check(l4.spaceControl(A, SpaceControl.PRIVILEGED, Kip.STANDARD_KIP_AREA, Kip.STANDARD_UTCB_AREA, NIL) == 1,
+                    "privileged space");
+            seen.add(l4.ret(0)); // the old control word: 0
+            h.check(l4.spaceControl(A, SpaceControl.PRIVILEGED, Kip.STANDARD_KIP_AREA, Kip.STANDARD_UTCB_AREA, NIL) == 1,
+                    "again");
+            seen.add(l4.ret(0)); // now PRIVILEGED
+            h.check(l4.threadControl(A, A, NIL, ROOT, Fpage.base(Kip.STANDARD_UTCB_AREA)) == 1, "activate A");
+            h.check(l4.threadControl(B, B, ROOT, NIL, NO_UTCB) == 1, "create B");
+            h.check(l4.spaceControl(B, 0, Kip.STANDARD_KIP_AREA, Kip.STANDARD_UTCB_AREA, NIL) == 1, "B unprivileged");
+            h.check(l4.threadControl(B, B, NIL, ROOT, Fpage.base(Kip.STANDARD_UTCB_AREA)) == 1, "activate B");
+            start(h, l4, A, "a", 0, 100);
+            start(h, l4, B, "b", 0, 90);
+        });
+        long c = tid(5);
+        h.module("a", l4 -> {
+            // A thread of a privileged space creates a thread in a space of its own, and may make it privileged.
+            h.check(l4.threadControl(c, c, A, NIL, NO_UTCB) == 1, "A creates C: " + KernelError.describe(l4.errorCode()));
+            h.check(l4.spaceControl(c, SpaceControl.PRIVILEGED, KIP_AREA, UTCB_AREA, NIL) == 1, "A configures C's space");
+            // Its own space is active: the bit (like the areas) is ignored, and the old word says privileged.
+            h.check(l4.spaceControl(A, 0, Kip.STANDARD_KIP_AREA, Kip.STANDARD_UTCB_AREA, NIL) == 1, "own space");
+            seen.add(l4.ret(0));
+            h.log("a done");
+        });
+        h.module("b", l4 -> {
+            h.expectError(l4, "B creates a thread", KernelError.NO_PRIVILEGE, 0,
+                    () -> l4.threadControl(tid(6), tid(6), B, NIL, NO_UTCB));
+            h.expectError(l4, "B makes its own space privileged", KernelError.NO_PRIVILEGE, 0,
+                    () -> l4.spaceControl(B, SpaceControl.PRIVILEGED, Kip.STANDARD_KIP_AREA, Kip.STANDARD_UTCB_AREA, NIL));
+            h.log("b done");
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("a done", "b done"), h.log);
+        assertEquals(List.of(0L, SpaceControl.PRIVILEGED, SpaceControl.PRIVILEGED), seen);
+        assertTrue(spaceOf(h, A).privileged, "A still privileged");
+        assertTrue(spaceOf(h, c).privileged, "C privileged");
+        assertTrue(!spaceOf(h, B).privileged, "B never privileged");
+        assertEquals(null, h.kernel.threads.lookup(tid(6)), "B made no thread");
+    }
+
+    @Test
     void unprivilegedCallerGetsNoPrivilege() {
         KernelHarness h = new KernelHarness();
         h.root(l4 -> {
@@ -186,12 +233,15 @@ class SpaceControlTest {
                 h.expectError(l4, "utcb area " + Fpage.toString(utcb), KernelError.INVALID_UTCB, 0,
                         () -> l4.spaceControl(A, 0, KIP_AREA, utcb, NIL));
             }
-            for (long control : new long[] {1, -1, 1L << 63}) {
+            for (long control : new long[] {2, 3, -1, 1L << 63}) {
                 h.expectError(l4, "control " + control, KernelError.INVALID_PARAMETER, 0,
                         () -> l4.spaceControl(A, control, KIP_AREA, UTCB_AREA, NIL));
             }
             h.expectError(l4, "redirector that is no thread", KernelError.INVALID_PARAMETER, 0,
                     () -> l4.spaceControl(A, 0, KIP_AREA, UTCB_AREA, kola.abi.ThreadId.global(999, 7)));
+            h.expectError(l4, "privileged, with a bad KIP area", KernelError.INVALID_KIP_AREA, 0,
+                    () -> l4.spaceControl(A, SpaceControl.PRIVILEGED, Fpage.NIL, UTCB_AREA, NIL));
+            h.check(!s.privileged, "not privileged by rejected calls");
             h.check(s.kipArea == Fpage.NIL && s.utcbArea == Fpage.NIL, "areas unchanged by rejected calls");
             h.check(s.pageTable.lookup(kipBase) == 0, "no KIP mapping by rejected calls");
             h.check(l4.spaceControl(A, 0, KIP_AREA, UTCB_AREA, NIL) == 1, "the good call works after all that");

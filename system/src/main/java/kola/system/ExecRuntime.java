@@ -42,6 +42,14 @@ public final class ExecRuntime implements Program {
     /** The label of an echo request: the reply carries the same label and every word plus one. */
     public static final long ECHO = ElfPager.ECHO;
     private static final long UART_VA = 0x2000_0000L;
+    /**
+     * The runtime's argument that makes the program's space privileged ({@code kola exec
+     * --privileged}): it may create threads and spaces, as an X.2 root task. This runtime then
+     * serves the page faults and exceptions of every thread that names it pager or exception
+     * handler as the program's own (a page of the program's image, the same page in every space),
+     * and an exit from any of them ends the run.
+     */
+    public static final String PRIVILEGED = "privileged";
     /** The runtime's argument that puts the program on a budget: {@code budget=B/P}, µs (a scheduling context). */
     public static final String BUDGET = "budget=";
 
@@ -85,7 +93,8 @@ public final class ExecRuntime implements Program {
         }
         ElfPager pager = new ElfPager(ElfPager.uart(UART_VA, Drivers.mapDevice(l4, "uart", UART_VA)));
         long id = ThreadId.global(kip.userBase() + 3, 1);
-        String failure = pager.start(l4, program, id);
+        boolean privileged = kip.module("exec").args().contains(PRIVILEGED);
+        String failure = pager.start(l4, program, id, privileged);
         if (failure != null) {
             finish(l4, "cannot start " + program.name() + ": " + failure, 127);
             return;
@@ -96,14 +105,17 @@ public final class ExecRuntime implements Program {
             return;
         }
         ElfPager.Task task = pager.taskOf(id);
-        long reply = Names.capabilities(l4) ? kola.abi.Comm.REPLY : id; // the program's faults and exceptions are calls
+        boolean capabilities = Names.capabilities(l4);
         long from = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
-            if (from != id || MsgTag.failed(tag)) {
+            // A privileged program's other threads (in its space or spaces it made) are its own: this
+            // runtime is their pager and exception handler if the program named it so.
+            if (from != id && !(privileged && ElfPager.handles(tag)) || MsgTag.failed(tag)) {
                 from = l4.waitAny();
                 continue;
             }
+            long reply = capabilities ? kola.abi.Comm.REPLY : from; // faults and exceptions are calls
             if (!ElfPager.handles(tag)) {
                 // A request this runtime does not serve gets an error, so a caller does not wait for ever.
                 l4.setMr(1, Protocol.E_UNKNOWN_REQUEST);
