@@ -211,7 +211,8 @@ public final class SideBySide {
                 verdict = String.format(Locale.ROOT, "%s (Kola %.1fx faster)", r.met() ? "met" : "MISSED", 1 / r.ratio());
             }
             out.printf(Locale.ROOT, "%-28s %11.1f %6.1f%%  %-20s %8.3f %9s  %s%n", r.name(), r.nsPerOp(),
-                    100 * r.spread(), r.baseline(), r.ratio(), "<= " + formatTarget(r.target()), verdict);
+                    100 * r.spread(), r.baseline(), r.ratio(), Double.isNaN(r.target()) ? "-" : "<= " + formatTarget(r.target()),
+                    verdict);
         }
         out.println("ratio = Kola's ns over the baseline's (Kola rows: over " + FLOOR + "; peer rows: "
                 + KOLA_REFERENCE + " over the peer).");
@@ -234,7 +235,10 @@ public final class SideBySide {
     }
 
     private static String formatTarget(double t) {
-        if (t >= 1) {
+        if (Double.isNaN(t)) {
+            return "-";
+        }
+        if (t >= 1 || Math.abs(1 / t - Math.rint(1 / t)) > 1e-9) {
             return String.format(Locale.ROOT, "%.2f", t);
         }
         return String.format(Locale.ROOT, "1/%.0f", 1 / t);

@@ -95,6 +95,8 @@ final class RiscvBinding {
             }
             s.utcbPages.put(vpn, pfn);
         }
+        t.utcbFrame = k.machine.memory().frameArrayForStore(s.utcbPages.get(vpn));
+        t.utcbOffset = (int) (t.utcbLocation & (PhysicalMemory.PAGE_SIZE - 1));
         for (int i = 0; i < WORDS; i++) {
             store(t, i, 0);
         }
@@ -272,18 +274,15 @@ final class RiscvBinding {
         store(t, ACTUAL_SENDER, w[4] = t.virtualSender);
     }
 
-    /** The physical address of UTCB word {@code word}: the UTCB page is the kernel's, found without a walk. */
-    private static long address(Tcb t, int word) {
-        long location = t.utcbLocation;
-        long pfn = t.space.utcbPages.get(location >>> PhysicalMemory.PAGE_SHIFT);
-        return (pfn << PhysicalMemory.PAGE_SHIFT) + (location & (PhysicalMemory.PAGE_SIZE - 1)) + (long) word * 8;
+    /** UTCB word {@code word}, from the frame of the UTCB page (the kernel's: no walk, never code, never a device). */
+    private static long load(Tcb t, int word) {
+        return (long) WORD.get(t.utcbFrame, t.utcbOffset + word * 8);
     }
 
-    private long load(Tcb t, int word) {
-        return k.machine.memory().load64(address(t, word));
+    private static void store(Tcb t, int word, long value) {
+        WORD.set(t.utcbFrame, t.utcbOffset + word * 8, value);
     }
 
-    private void store(Tcb t, int word, long value) {
-        k.machine.memory().store64(address(t, word), value);
-    }
+    private static final java.lang.invoke.VarHandle WORD =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 }

@@ -48,6 +48,13 @@ final class Tcb {
     long errorCode;
     long flags;
     long utcbLocation = -1;
+    /**
+     * A RISC-V thread's UTCB: the frame of its page and its offset there, set when it starts. The
+     * page is the kernel's, fixed while the thread is, mapped read-write and never executable, so
+     * the binding reads and writes its words in the frame itself.
+     */
+    byte[] utcbFrame;
+    int utcbOffset;
     long startIp;
     long startSp;
     final long[] mr = new long[MsgTag.MESSAGE_REGISTERS];
