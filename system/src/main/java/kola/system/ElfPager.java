@@ -203,6 +203,14 @@ public final class ElfPager {
      * what failed (the thread, if made, is deleted again).
      */
     public String start(L4 l4, Kip.BootModule module, long id) {
+        return start(l4, module, id, Kip.STANDARD_KIP_AREA);
+    }
+
+    /**
+     * As {@link #start(L4, Kip.BootModule, long)}, with the KIP at {@code kipArea} (a 4 KiB fpage
+     * outside the program's segments, its stack and the standard UTCB area).
+     */
+    public String start(L4 l4, Kip.BootModule module, long id, long kipArea) {
         if (!module.isMachineCode()) {
             return "not a RISC-V module";
         }
@@ -211,7 +219,7 @@ public final class ElfPager {
         if (l4.threadControl(id, id, me, ThreadId.NIL, -1) == 0) {
             return "ThreadControl(create): " + KernelError.describe(l4.errorCode());
         }
-        if (l4.spaceControl(id, 0, Kip.STANDARD_KIP_AREA, Kip.STANDARD_UTCB_AREA, ThreadId.NIL) == 0) {
+        if (l4.spaceControl(id, 0, kipArea, Kip.STANDARD_UTCB_AREA, ThreadId.NIL) == 0) {
             failure = "SpaceControl: " + KernelError.describe(l4.errorCode());
         } else if (l4.threadControl(id, id, ThreadId.NIL, me, Fpage.base(Kip.STANDARD_UTCB_AREA)) == 0) {
             failure = "ThreadControl(activate): " + KernelError.describe(l4.errorCode());
