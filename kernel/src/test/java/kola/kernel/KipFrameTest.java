@@ -237,6 +237,7 @@ class KipFrameTest {
         assertEquals(KipLayout.SIZE, KipLayout.MEMORY_DESCS + 16 * KipLayout.MEMORY_DESC_CAPACITY);
         assertEquals(192, KipLayout.MEMORY_DESC_CAPACITY);
         assertEquals(PhysicalMemory.PAGE_SIZE, KipLayout.SIZE);
+        assertEquals(kola.machine.riscv.Elf64.USER_TOP, KipLayout.USER_SPACE_BYTES, "the virtual descriptor is user space");
     }
 
     @Test
