@@ -379,6 +379,90 @@ static void kernel_memory(void)
 	      && L4_ErrorCode() == L4_ERROR_INVALID_PARAM, "KmemControl RETYPE of a page retyped already: invalid parameter");
 }
 
+/* The kernel interface page (l4/kip.h) and Kola's words in it (l4/kola.h). */
+#define KIP_BASE 0x3FFFFFF000UL /* Fpage.base(Kip.STANDARD_KIP_AREA) */
+
+static void kernel_interface(void)
+{
+	L4_Word_t version = 0, flags = 0, id = 0;
+	void *kip = L4_KernelInterface(&version, &flags, &id);
+	L4_KernelInterfacePage_t *k = kip;
+	/* KipLayout.API_VERSION_WORD, API_FLAGS_WORD, KERNEL_ID_WORD */
+	check((L4_Word_t)kip == KIP_BASE && version == 0x84000000UL && flags == 4 && id == 0x4B010000UL,
+	      "L4_KernelInterface: the KIP at its KIP area, X.2 (0x84000000), 64-bit little-endian (4), kernel id 0x4b010000");
+	L4_ApiVersion_t v = {.raw = L4_ApiVersion()};
+	L4_ApiFlags_t f = {.raw = L4_ApiFlags()};
+	L4_KernelId_t kid = {.raw = L4_KernelId()};
+	check(L4_GetKernelInterface() == kip && (k->magic & 0xFFFFFFFFUL) == L4_MAGIC && k->ApiVersion.raw == version
+	      && v.x.version == L4_APIVERSION_X2 && f.x.ww == L4_APIFLAG_64BIT && f.x.ee == L4_APIFLAG_LE
+	      && kid.x.id == 0x4B && kid.x.subid == 1, "the magic and the API words in the page agree with the call");
+
+	__L4_Regs_t r = {{~0UL, 0x8000000000000000UL, 0x123456789UL, ~0UL, 0xA4A4UL, 0xA5A5UL, 0xA6A6UL}};
+	__L4_Syscall(__L4_SYS_KERNEL_INTERFACE, &r);
+	check(r.a[0] == KIP_BASE && r.a[1] == version && r.a[2] == flags && r.a[3] == id && r.a[4] == 0xA4A4UL
+	      && r.a[5] == 0xA5A5UL && r.a[6] == 0xA6A6UL, "KernelInterface with garbage in a0..a6: the same results, a4..a6 kept");
+
+	/* Kip.systemBase(), userBase() (Kernel.SYSTEM_BASE, USER_BASE) */
+	check(L4_ThreadIdSystemBase(kip) == 32 && L4_ThreadIdUserBase(kip) == 64
+	      && L4_ThreadNo(L4_Myself()) == L4_ThreadIdUserBase(kip) + 3,
+	      "ThreadInfo: SystemBase 32, UserBase 64; this thread is UserBase + 3");
+	check(L4_ThreadIdBits(kip) == 22 && Kola_KipThreadNumberLimit(kip) == 1UL << 22
+	      && L4_ThreadNo(L4_Myself()) < Kola_KipThreadNumberLimit(kip), "ThreadInfo: t 22 bits for 2^22 thread numbers");
+
+	L4_Word_t n = L4_NumMemoryDescriptors(kip), ram = Kola_KipRamBytes(kip);
+	int conventional = 0, reserved = 0, modules = 0, user = 0, devices = 0;
+	L4_Word_t kmem_end = 0;
+	for (L4_Word_t i = 0; i < n; i++) {
+		L4_MemoryDesc_t *m = L4_MemoryDesc(kip, i);
+		L4_Word_t type = L4_MemoryDescType(m), low = L4_MemoryDescLow(m), high = L4_MemoryDescHigh(m);
+		if (L4_IsMemoryDescVirtual(m))
+			user += type == L4_ConventionalMemoryType && low == 0 && high == (1UL << 38) - 1;
+		else if (type == L4_ConventionalMemoryType)
+			conventional += low == 0 && high == ram - 1;
+		else if (type == L4_ReservedMemoryType && low == 0) {
+			reserved++;
+			kmem_end = high + 1;
+		} else if (type == L4_DedicatedMemoryType)
+			devices += low >= ram;
+		else if (type == Kola_BootModuleMemoryType)
+			modules += low >= kmem_end && kmem_end > 0 && high < ram && (low & 0xFFF) == 0 && ((high + 1) & 0xFFF) == 0;
+	}
+	check(n >= 5 && L4_MemoryDesc(kip, n) == 0 && k->MemoryInfo >> 32 == 0x400,
+	      "MemoryInfo: the descriptors at 0x400; none past the last");
+	check(conventional == 1 && ram == 256UL << 20 && reserved == 1 && kmem_end == 16UL << 20,
+	      "memory: conventional over all 256 MiB of RAM, the kernel's first 16 MiB reserved");
+	check(modules == 1 && user == 1 && devices == 2,
+	      "memory: this program's pages (boot module, 0x3e) above the kernel's, user space virtual, two devices");
+
+	check(L4_PageSizeMask(kip) == 0x1000 && (L4_PageSizeMask(kip) & 4096) && L4_PageRights(kip) == 7,
+	      "PageInfo: 4 KiB pages only, rwx");
+	check(L4_UtcbSize(kip) == 1024 && L4_UtcbAlignmentLog2(kip) == 10 && L4_UtcbAreaSizeLog2(kip) == 12
+	      && L4_UtcbAreaSize(kip) == 4096 && ((L4_Word_t)__L4_Utcb() & (L4_UtcbSize(kip) - 1)) == 0,
+	      "UtcbInfo: 1 KiB UTCBs, 1 KiB-aligned (as this one is), areas from 4 KiB");
+	check(L4_KipAreaSizeLog2(kip) == 12 && L4_KipAreaSize(kip) == 4096 && L4_BootInfo(kip) == 0,
+	      "KipAreaInfo: one page; BootInfo 0");
+	L4_ProcDesc_t *p = L4_ProcDesc(kip, 0);
+	check(L4_NumProcessors(kip) == 1 && p != 0 && L4_ProcDesc(kip, 1) == 0 && L4_ProcDescInternalFreq(p) == 1000000
+	      && L4_ProcDescExternalFreq(p) == 1000000 && Kola_KipCyclesPerMicrosecond(kip) * 1000 == L4_ProcDescInternalFreq(p),
+	      "one processor at 1 GHz (1000000 kHz), 1000 cycles per us");
+	check(L4_ReadPrecision(kip) == L4_TimePeriod(1).raw && L4_SchedulePrecision(kip) == L4_TimePeriod(1).raw,
+	      "ClockInfo: read and schedule precision 1 us");
+
+	L4_Word_t year, month, day;
+	L4_KernelGenDate(kip, &year, &month, &day);
+	L4_Word_t supplier = L4_KernelSupplier(kip);
+	check(year == 2026 && month == 12 && day == 3 && L4_KernelVersion(kip) == 0x10000 && memcmp(&supplier, "Kola", 4) == 0
+	      && memcmp(L4_KernelVersionString(kip), "Kola ", 5) == 0,
+	      "the kernel descriptor: 2026-12-03, version 0.1.0, supplier and version string Kola");
+	check(strcmp(L4_Feature(kip, 0), "kola-comm=global-ids") == 0 && strcmp(L4_Feature(kip, 1), "kola-kmem=precise") == 0
+	      && L4_Feature(kip, 2) == 0 && L4_HasFeature("kola-kmem=precise") && !L4_HasFeature("kola-kmem=pre")
+	      && Kola_KipCommModel(kip) == L4_COMM_MODEL_GLOBAL_IDS && Kola_KipKmemModel(kip) == L4_KMEM_MODEL_PRECISE,
+	      "features and Kola's words name the models: global ids, precise");
+	check(k->Ipc == (L4_Word_t)__L4_SYS_IPC && k->SpaceControl == (L4_Word_t)__L4_SYS_SPACE_CONTROL
+	      && k->Schedule == (L4_Word_t)__L4_SYS_SCHEDULE && k->ProcessorControl == 0 && k->MemoryControl == 0,
+	      "the system-call links hold the a7 numbers (no ProcessorControl, MemoryControl)");
+}
+
 int main(void)
 {
 	encodings();
@@ -391,6 +475,7 @@ int main(void)
 	unmap();
 	kola_extensions();
 	point_timeout();
+	kernel_interface();
 	L4_KDB_PrintString("KDB_PrintString works\n");
 	check(1, "L4_KDB_PrintString returns (its line is on the kernel console)");
 	L4_KDB_Enter("l4lib_test enters the kernel debugger");

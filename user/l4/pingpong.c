@@ -128,9 +128,10 @@ int main(void)
 	L4_ThreadId_t inter = L4_GlobalId(L4_ThreadNo(me) + 1, 1);
 	L4_ThreadId_t intra = L4_GlobalId(L4_ThreadNo(me) + 2, 1);
 	L4_Word_t utcb = (L4_Word_t)__L4_Utcb();
-	/* Kola's UTCBs are 1 KiB in a 1 MiB UTCB area; the KIP area is the page below 2^38. */
-	L4_Fpage_t utcbArea = L4_Fpage(utcb & ~((1UL << 20) - 1), 1UL << 20);
-	L4_Fpage_t kipArea = L4_Fpage(0x3FFFFFF000UL, 4096);
+	/* As Pistachio's pingpong: the new space's KIP where ours is, its UTCB area around our UTCB. */
+	void *kip = L4_GetKernelInterface();
+	L4_Fpage_t kipArea = L4_FpageLog2((L4_Word_t)kip, L4_KipAreaSizeLog2(kip));
+	L4_Fpage_t utcbArea = L4_FpageLog2(utcb, L4_UtcbAreaSizeLog2(kip) + 1);
 	L4_Word_t old;
 
 	/* The inter-space partner: a new space, its areas, then the thread, its pager ours. */
@@ -141,7 +142,7 @@ int main(void)
 	if (!L4_ThreadControl(inter, inter, me, pager, (void *)L4_Address(utcbArea)))
 		return fail("ThreadControl (activate the inter-space partner)");
 	/* The intra-space partner: our space, the next UTCB. */
-	if (!L4_ThreadControl(intra, me, me, pager, (void *)(utcb + 1024)))
+	if (!L4_ThreadControl(intra, me, me, pager, (void *)(utcb + L4_UtcbSize(kip))))
 		return fail("ThreadControl (the intra-space partner)");
 	Kola_Start(inter, &stacks[0][STACK_WORDS], pong, 0);
 	Kola_Start(intra, &stacks[1][STACK_WORDS], pong, 0);

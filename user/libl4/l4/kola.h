@@ -3,7 +3,8 @@
  * l4/kola.h: Kola's extensions of X.2 (kola.abi.Comm, kola.abi.Kmem and kola.abi.Sched;
  * docs/DESIGN.md): communication control (CommControl, call -12), kernel memory (KmemControl,
  * -13: quotas, retyping held pages into kernel objects under the precise model, lending them
- * under lend, kpagers), and scheduling contexts, passive threads and domains (SchedControl, -14).
+ * under lend, kpagers), and scheduling contexts, passive threads and domains (SchedControl, -14);
+ * Kola's words in the KIP (the models, RAM size, clock rate).
  *
  * Under the capabilities model IPC names slots of the caller's object space: slot i is the
  * selector i << 12 (never a global thread id). L4_KolaReply is the one-shot reply capability.
@@ -13,6 +14,7 @@
 
 #include <l4/types.h>
 #include <l4/syscalls.h>
+#include <l4/kip.h>
 
 #define __L4_SYS_COMM_CONTROL (-12L)
 #define __L4_SYS_KMEM_CONTROL (-13L)
@@ -42,7 +44,7 @@
 #define L4_KMEM_UNLIMITED ((L4_Word_t)-1L)
 #define L4_KMEM_UNCHANGED ((L4_Word_t)-2L)
 
-/* KmemControl operations (a3) and the kernel-memory models the KIP names (word 0x40). */
+/* KmemControl operations (a3) and the kernel-memory models the KIP names (Kola_KipKmemModel). */
 #define L4_KMEM_QUOTA 0
 #define L4_KMEM_RETYPE 1
 #define L4_KMEM_LEND 2
@@ -68,6 +70,70 @@
 #define L4_KMEM_OBJECT_SPACE 7
 #define L4_KMEM_NOTIFICATION 8
 #define L4_KMEM_REPLY 9
+
+/* The communication-control models the KIP names (Kola_KipCommModel; kola.abi.Comm.MODEL_*). */
+#define L4_COMM_MODEL_GLOBAL_IDS 0
+#define L4_COMM_MODEL_CLANS 1
+#define L4_COMM_MODEL_REDIRECTION 2
+#define L4_COMM_MODEL_REDIRECTORS 3
+#define L4_COMM_MODEL_PCLANS 4
+#define L4_COMM_MODEL_VIRTUAL_THREADS 5
+#define L4_COMM_MODEL_CAPABILITIES 6
+
+/*
+ * Kola's words in the KIP (kola.abi.KipLayout), after X.2's fixed part and the processor
+ * descriptor; kip is what L4_GetKernelInterface returned. The models are also feature strings
+ * ("kola-comm=global-ids", "kola-kmem=precise", ...: L4_HasFeature).
+ */
+#define __KOLA_KIP_COMM_MODEL 0x260
+#define __KOLA_KIP_KMEM_MODEL 0x268
+#define __KOLA_KIP_RAM_BYTES 0x270
+#define __KOLA_KIP_CYCLES_PER_MICROSECOND 0x278
+#define __KOLA_KIP_THREAD_NUMBER_LIMIT 0x280
+#define __KOLA_KIP_INTERRUPT_LINES 0x288
+
+L4_INLINE L4_Word_t __Kola_KipWord(void *kip, L4_Word_t offset)
+{
+	return *(volatile L4_Word_t *)((L4_Word_t)kip + offset);
+}
+
+/* The communication-control model (L4_COMM_MODEL_*) and the kernel-memory model (L4_KMEM_MODEL_*). */
+L4_INLINE L4_Word_t Kola_KipCommModel(void *kip)
+{
+	return __Kola_KipWord(kip, __KOLA_KIP_COMM_MODEL);
+}
+
+L4_INLINE L4_Word_t Kola_KipKmemModel(void *kip)
+{
+	return __Kola_KipWord(kip, __KOLA_KIP_KMEM_MODEL);
+}
+
+/* The RAM in bytes (conventional memory from physical address 0). */
+L4_INLINE L4_Word_t Kola_KipRamBytes(void *kip)
+{
+	return __Kola_KipWord(kip, __KOLA_KIP_RAM_BYTES);
+}
+
+/* Simulated cycles per microsecond (the rdcycle and SystemClock cycles). */
+L4_INLINE L4_Word_t Kola_KipCyclesPerMicrosecond(void *kip)
+{
+	return __Kola_KipWord(kip, __KOLA_KIP_CYCLES_PER_MICROSECOND);
+}
+
+/* One more than the highest thread number the kernel accepts (X.2's t bits may allow more). */
+L4_INLINE L4_Word_t Kola_KipThreadNumberLimit(void *kip)
+{
+	return __Kola_KipWord(kip, __KOLA_KIP_THREAD_NUMBER_LIMIT);
+}
+
+/* The interrupt lines: pseudo-threads 0..lines - 1. */
+L4_INLINE L4_Word_t Kola_KipInterruptLines(void *kip)
+{
+	return __Kola_KipWord(kip, __KOLA_KIP_INTERRUPT_LINES);
+}
+
+/* The memory type of a boot module's pages: boot-loader specific, subtype 3 (L4_MemoryDescType). */
+#define Kola_BootModuleMemoryType ((L4_Word_t)(3 << 4 | L4_BootLoaderSpecificMemoryType))
 
 /* The selector of slot i, as a thread-id word for IPC. */
 L4_INLINE L4_ThreadId_t L4_KolaSelector(L4_Word_t slot)

@@ -14,6 +14,7 @@
 #include <l4/schedule.h>
 #include <l4/space.h>
 #include <l4/kdebug.h>
+#include <l4/kip.h>
 #include <l4/kola.h>
 #include <l4/start.h>
 

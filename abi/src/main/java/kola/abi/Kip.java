@@ -6,10 +6,21 @@ import java.util.List;
  * The kernel interface page (L4 X.2, "Kernel Interface Page"; {@code l4/kip.h} of Pistachio): what
  * the kernel tells every program about itself and the machine. Kola hands it out as this
  * immutable value ({@link L4#kernelInterface()}); the same facts are written into the KIP frame
- * that SpaceControl maps at a space's KIP area (magic "L4µK" at offset 0, API version at 4).
+ * that SpaceControl maps read-only at a space's KIP area, in X.2's 64-bit binary layout
+ * ({@link KipLayout}), which is how a RISC-V program reads them.
+ *
+ * <p>In the KIP frame ({@link KipLayout}): {@code memory} as X.2 memory descriptors, in this
+ * order, followed by one virtual descriptor (conventional memory: the user part of every address
+ * space); {@code systemBase} and {@code userBase} in ThreadInfo; the UTCB and KIP area sizes in
+ * UtcbInfo and KipAreaInfo; the clock rate as the processor's frequency; and Kola's own words
+ * after X.2's fixed part: {@code commModel} ({@link #COMM_MODEL_OFFSET}), {@code kmemModel}
+ * ({@link #KMEM_MODEL_OFFSET}), the RAM size, {@code cyclesPerMicrosecond},
+ * {@code threadNumberLimit} and {@code interruptLines}. The boot modules' names, arguments and
+ * segments are not in the frame: only the memory their segments take.
  *
  * @param apiVersion        0x84: L4 X.2
- * @param memory            the memory descriptors: conventional, reserved (kernel) and device memory
+ * @param memory            the memory descriptors: conventional, reserved (kernel), device memory and
+ *                          the boot modules' memory; where two overlap, the later one holds (X.2)
  * @param systemBase        the first thread number of system threads; below it, interrupt pseudo-threads
  * @param userBase          the first thread number of user threads (sigma0)
  * @param threadNumberLimit one more than the highest thread number the kernel accepts
@@ -26,11 +37,6 @@ import java.util.List;
  * @param kmemModel         Kola's addition: the kernel-memory model, one of {@link Kmem#MODEL_POOL}
  *                          .. {@link Kmem#MODEL_PRECISE}, so that programs know which KmemControl
  *                          operations they can use
- *
- * <p>The KIP frame's words (little-endian): offset 0x00 the magic, 0x04 the API version (in its
- * top byte), 0x10 {@code systemBase}, 0x18 {@code userBase}, 0x20 {@code threadNumberLimit}, 0x28
- * {@code cyclesPerMicrosecond}, 0x30 the RAM size in bytes, 0x38 {@code commModel} and 0x40
- * {@code kmemModel} (Kola's additions).
  */
 public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase, long userBase,
                   long threadNumberLimit, int utcbSizeLog2, int utcbAreaMinLog2, int kipAreaSizeLog2,
@@ -46,10 +52,10 @@ public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase
     /** The UTCB area of the boot tasks' spaces: 1 MiB, room for 1024 UTCBs of 1 KiB. */
     public static final long STANDARD_UTCB_AREA = Fpage.of(0x3F_FFE0_0000L, 20, 0);
 
-    /** The offset of {@link #commModel} in the KIP frame. */
-    public static final int COMM_MODEL_OFFSET = 0x38;
-    /** The offset of {@link #kmemModel} in the KIP frame. */
-    public static final int KMEM_MODEL_OFFSET = 0x40;
+    /** The offset of {@link #commModel} in the KIP frame ({@link KipLayout#KOLA_COMM_MODEL}). */
+    public static final int COMM_MODEL_OFFSET = KipLayout.KOLA_COMM_MODEL;
+    /** The offset of {@link #kmemModel} in the KIP frame ({@link KipLayout#KOLA_KMEM_MODEL}). */
+    public static final int KMEM_MODEL_OFFSET = KipLayout.KOLA_KMEM_MODEL;
 
     public Kip {
         memory = List.copyOf(memory);

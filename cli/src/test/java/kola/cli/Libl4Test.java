@@ -8,12 +8,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kola.abi.Comm;
 import kola.abi.Fpage;
 import kola.abi.IpcError;
 import kola.abi.Items;
+import kola.abi.Kip;
+import kola.abi.KipLayout;
+import kola.abi.Kmem;
 import kola.abi.MsgTag;
 import kola.abi.ThreadId;
 import kola.abi.Timeout;
+import kola.kernel.CommModel;
+import kola.kernel.Kernel;
+import kola.kernel.KernelConfig;
+import kola.kernel.KmemModel;
+import kola.machine.Machine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class Libl4Test {
     static final Path USER = ExecTest.USER;
     /** The checks l4lib_test makes. */
-    static final int CHECKS = 75;
+    static final int CHECKS = 91;
 
     @BeforeAll
     static void build() throws Exception {
@@ -75,6 +84,31 @@ class Libl4Test {
         assertEquals(3, IpcError.code(IpcError.TIMEOUT, true));
         assertEquals(2, IpcError.code(IpcError.TIMEOUT, false));
         assertEquals(8, IpcError.code(IpcError.MESSAGE_OVERFLOW, false));
+    }
+
+    /** The KIP words l4lib_test expects under {@code kola exec} are what the Java side writes and says. */
+    @Test
+    void theTestsKipWordsAreTheJavaOnes() {
+        assertEquals(0x3FFFFFF000L, Fpage.base(Kip.STANDARD_KIP_AREA));
+        assertEquals(0x84000000L, KipLayout.API_VERSION_WORD);
+        assertEquals(4L, KipLayout.API_FLAGS_WORD);
+        assertEquals(0x4B010000L, KipLayout.KERNEL_ID_WORD);
+        assertEquals(0x10000L, KipLayout.KERNEL_VERSION_WORD);
+        assertEquals(0x400, KipLayout.MEMORY_DESCS);
+        assertEquals(0x3E, KipLayout.memoryType(Kip.MemoryDescriptor.Type.BOOT_MODULE));
+        assertEquals(0x260, KipLayout.KOLA_COMM_MODEL);
+        assertEquals(0x288, KipLayout.KOLA_INTERRUPT_LINES);
+        assertEquals(32, Kernel.SYSTEM_BASE);
+        assertEquals(64, Kernel.USER_BASE);
+        KernelConfig exec = KernelConfig.defaults();
+        assertEquals(1L << 22, exec.threadNumberLimit());
+        assertEquals(16L << 20, exec.kernelMemoryBytes());
+        assertEquals(256L << 20, Machine.Config.DEFAULT_RAM_BYTES);
+        assertEquals(CommModel.GLOBAL_IDS, exec.comm());
+        assertEquals(KmemModel.PRECISE, exec.kmem());
+        assertEquals(Comm.MODEL_GLOBAL_IDS, CommModel.GLOBAL_IDS.kipWord());
+        assertEquals(Kmem.MODEL_PRECISE, KmemModel.PRECISE.ordinal());
+        assertEquals(1, Timeout.relative(1), "1 us as a time period");
     }
 
     private static final Pattern PINGPONG = Pattern.compile(

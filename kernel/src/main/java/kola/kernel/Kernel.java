@@ -8,6 +8,7 @@ import jdk.internal.vm.ContinuationScope;
 import kola.abi.Fpage;
 import kola.abi.KernelLabels;
 import kola.abi.Kip;
+import kola.abi.KipLayout;
 import kola.abi.MsgTag;
 import kola.abi.Program;
 import kola.abi.ThreadId;
@@ -239,19 +240,14 @@ public final class Kernel {
         return space.module >= 0 && image.modules().get(space.module).elf() != null;
     }
 
-    /** Writes the KIP's fixed words into its frame: magic, API version, thread bases, clock rate. */
+    /**
+     * Writes the KIP into its frame in X.2's binary layout ({@link KipFrame}), with the models as
+     * feature strings; refuses to boot (IllegalArgumentException) if it does not fit one page.
+     */
     private void writeKipFrame() {
-        PhysicalMemory phys = machine.memory();
-        long base = kipFrame * PhysicalMemory.PAGE_SIZE;
-        phys.store32(base, Kip.MAGIC);
-        phys.store32(base + 4, (long) Kip.API_VERSION_X2 << 24);
-        phys.store64(base + 0x10, SYSTEM_BASE);
-        phys.store64(base + 0x18, USER_BASE);
-        phys.store64(base + 0x20, config.threadNumberLimit());
-        phys.store64(base + 0x28, CostModel.CYCLES_PER_MICROSECOND);
-        phys.store64(base + 0x30, phys.ramBytes());
-        phys.store64(base + Kip.COMM_MODEL_OFFSET, config.comm().kipWord());
-        phys.store64(base + Kip.KMEM_MODEL_OFFSET, config.kmem().ordinal()); // (the order of Kmem.MODEL_*)
+        KipFrame.write(machine.memory(), kipFrame * PhysicalMemory.PAGE_SIZE, kip, machine.memory().ramBytes(),
+                List.of(KipLayout.FEATURE_COMM + config.comm().label(),
+                        KipLayout.FEATURE_KMEM + config.kmem().label()));
     }
 
     // ---- boot and the loop ------------------------------------------------------------------

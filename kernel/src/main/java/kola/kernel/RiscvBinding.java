@@ -42,11 +42,13 @@ final class RiscvBinding {
     static final long COMM_CONTROL = -12;
     static final long KMEM_CONTROL = -13;
     static final long SCHED_CONTROL = -14;
+    static final long KERNEL_INTERFACE = -15;
 
     /** The trap of call number -i, at index i. */
     private static final int[] TRAPS = {Trap.NONE, Trap.IPC, Trap.IPC, Trap.UNMAP, Trap.EXCHANGE_REGISTERS,
         Trap.THREAD_CONTROL, Trap.SPACE_CONTROL, Trap.SCHEDULE, Trap.THREAD_SWITCH, Trap.SYSTEM_CLOCK,
-        Trap.KDB_PRINT_CHAR, Trap.KDB_ENTER, Trap.COMM_CONTROL, Trap.KMEM_CONTROL, Trap.SCHED_CONTROL};
+        Trap.KDB_PRINT_CHAR, Trap.KDB_ENTER, Trap.COMM_CONTROL, Trap.KMEM_CONTROL, Trap.SCHED_CONTROL,
+        Trap.KERNEL_INTERFACE};
 
     /** UTCB word offsets (bytes = word * 8). */
     static final int MY_GLOBAL_ID = 0;
@@ -116,7 +118,7 @@ final class RiscvBinding {
     boolean enter(Tcb t) {
         HartState h = t.hart;
         long call = h.x[A7];
-        int trap = call >= SCHED_CONTROL && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
+        int trap = call >= KERNEL_INTERFACE && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
         if (trap == Trap.NONE) {
             return false;
         }
@@ -211,7 +213,7 @@ final class RiscvBinding {
                 h.x[A0 + 1] = t.ret(0);
                 h.x[A0 + 2] = t.ret(1);
             }
-            case Trap.SCHED_CONTROL -> {
+            case Trap.SCHED_CONTROL, Trap.KERNEL_INTERFACE -> {
                 h.x[A0 + 1] = t.ret(0);
                 h.x[A0 + 2] = t.ret(1);
                 h.x[A0 + 3] = t.ret(2);

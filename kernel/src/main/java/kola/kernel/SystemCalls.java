@@ -5,6 +5,7 @@ import kola.abi.ExRegs;
 import kola.abi.Fpage;
 import kola.abi.IpcError;
 import kola.abi.KernelError;
+import kola.abi.KipLayout;
 import kola.abi.Sched;
 import kola.abi.Schedule;
 import kola.abi.SpaceControl;
@@ -47,9 +48,11 @@ final class SystemCalls {
                 self.result = k.clock.now() / CostModel.CYCLES_PER_MICROSECOND;
                 self.ret()[0] = k.clock.now();
             }
+            case Trap.KERNEL_INTERFACE -> kernelInterface(self);
             default -> throw new IllegalStateException("unknown trap " + trap + " from " + self);
         }
-        if (self.result == 0 && self.errorCode == KernelError.OUT_OF_MEMORY && trap != Trap.IPC && k.kmemFault(self)) {
+        if (self.result == 0 && self.errorCode == KernelError.OUT_OF_MEMORY && trap != Trap.IPC
+                && trap != Trap.KERNEL_INTERFACE && k.kmemFault(self)) {
             self.errorCode = KernelError.OK; // (the call is redone after the kpager's reply)
         }
         Cpu cpu = k.cpu;
@@ -60,6 +63,19 @@ final class SystemCalls {
             cpu.ready.enqueueFront(cpu.current);
             cpu.reschedule();
         }
+    }
+
+    /**
+     * KernelInterface (X.2): the KIP's base address in the caller's space (its KIP area), the API
+     * version, the API flags and the kernel id. It takes no arguments, so nothing the caller passes
+     * matters, and cannot fail; ErrorCode is left as it was.
+     */
+    private void kernelInterface(Tcb self) {
+        self.result = Fpage.base(self.space.kipArea);
+        long[] ret = self.ret();
+        ret[0] = KipLayout.API_VERSION_WORD;
+        ret[1] = KipLayout.API_FLAGS_WORD;
+        ret[2] = KipLayout.KERNEL_ID_WORD;
     }
 
     /** Fails the call with {@code code}; the result word 0 is nil, failure and ThreadState.ERROR alike. */

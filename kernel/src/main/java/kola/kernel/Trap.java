@@ -27,6 +27,8 @@ final class Trap {
     static final int COMM_CONTROL = 17;
     static final int KMEM_CONTROL = 18;
     static final int SCHED_CONTROL = 19;
+    /** A RISC-V thread's KernelInterface (the Java personality reads its {@code Kip} without a trap). */
+    static final int KERNEL_INTERFACE = 20;
 
     private Trap() {
     }

@@ -555,7 +555,7 @@ class CommModelsTest {
         assertEquals(List.of("open receive: true bits 6", "unbound: " + IpcError.TIMEOUT + " false", "c signals 0", "c signals 0"), seen);
     }
 
-    /** The KIP says which model runs: in the task's view of it and in the frame's word 0x38. */
+    /** The KIP says which model runs: in the task's view of it and in the frame's Kola word (Kip.COMM_MODEL_OFFSET). */
     @Test
     void theKipNamesTheModelInEverySpace() {
         for (CommModel model : CommModel.values()) {

@@ -60,8 +60,8 @@ class SpaceControlTest {
             long kip = Fpage.base(KIP_AREA);
             if (KernelHarness.entry(l4) == 0) {
                 seen.add(l4.memory().load32(kip));
-                seen.add(l4.memory().load32(kip + 4));
-                seen.add(l4.memory().load64(kip + 0x18));
+                seen.add(l4.memory().load64(kip + kola.abi.KipLayout.API_VERSION));
+                seen.add(l4.memory().load64(kip + kola.abi.KipLayout.THREAD_INFO) >>> 20 & 0xFFF);
                 h.log("read");
                 l4.memory().store32(kip, 0); // read-only: the thread faults and is halted
                 h.log("wrote the KIP");

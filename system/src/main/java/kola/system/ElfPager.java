@@ -204,15 +204,17 @@ public final class ElfPager {
      * what failed (the thread, if made, is deleted again).
      */
     public String start(L4 l4, Kip.BootModule module, long id) {
-        return start(l4, module, id, false);
+        return start(l4, module, id, Kip.STANDARD_KIP_AREA, false);
     }
 
     /**
-     * Like {@link #start(L4, Kip.BootModule, long)}; {@code privileged}: the task's space is
-     * privileged ({@link SpaceControl#PRIVILEGED}), so that its threads may create threads and
-     * spaces of their own, as an X.2 root task does (the caller must be privileged itself).
+     * As {@link #start(L4, Kip.BootModule, long)}, with the KIP at {@code kipArea} (a 4 KiB fpage
+     * outside the program's segments, its stack and the standard UTCB area); {@code privileged}:
+     * the task's space is privileged ({@link SpaceControl#PRIVILEGED}), so that its threads may
+     * create threads and spaces of their own, as an X.2 root task does (the caller must be
+     * privileged itself).
      */
-    public String start(L4 l4, Kip.BootModule module, long id, boolean privileged) {
+    public String start(L4 l4, Kip.BootModule module, long id, long kipArea, boolean privileged) {
         if (!module.isMachineCode()) {
             return "not a RISC-V module";
         }
@@ -221,7 +223,7 @@ public final class ElfPager {
         if (l4.threadControl(id, id, me, ThreadId.NIL, -1) == 0) {
             return "ThreadControl(create): " + KernelError.describe(l4.errorCode());
         }
-        if (l4.spaceControl(id, privileged ? SpaceControl.PRIVILEGED : 0, Kip.STANDARD_KIP_AREA, Kip.STANDARD_UTCB_AREA,
+        if (l4.spaceControl(id, privileged ? SpaceControl.PRIVILEGED : 0, kipArea, Kip.STANDARD_UTCB_AREA,
                 ThreadId.NIL) == 0) {
             failure = "SpaceControl: " + KernelError.describe(l4.errorCode());
         } else if (l4.threadControl(id, id, ThreadId.NIL, me, Fpage.base(Kip.STANDARD_UTCB_AREA)) == 0) {

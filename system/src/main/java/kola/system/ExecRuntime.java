@@ -94,7 +94,7 @@ public final class ExecRuntime implements Program {
         ElfPager pager = new ElfPager(ElfPager.uart(UART_VA, Drivers.mapDevice(l4, "uart", UART_VA)));
         long id = ThreadId.global(kip.userBase() + 3, 1);
         boolean privileged = kip.module("exec").args().contains(PRIVILEGED);
-        String failure = pager.start(l4, program, id, privileged);
+        String failure = pager.start(l4, program, id, Kip.STANDARD_KIP_AREA, privileged);
         if (failure != null) {
             finish(l4, "cannot start " + program.name() + ": " + failure, 127);
             return;
