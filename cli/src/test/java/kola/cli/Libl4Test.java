@@ -159,4 +159,28 @@ class Libl4Test {
         assertEquals(1, unprivileged.status());
         assertEquals("pingpong: ThreadControl (create the inter-space partner) failed: no privilege\n", unprivileged.out());
     }
+
+    /** The checks l4test makes. */
+    static final int L4TEST_CHECKS = 27;
+
+    /**
+     * l4test, the X.2 test of what needs a root task's authority (threads, a space, a pager in C,
+     * Unmap, cancellation), passes every check when privileged, and fails its first check, the
+     * first ThreadControl, when not.
+     */
+    @Test
+    void everyCheckOfThePrivilegedX2TestPasses() throws IOException {
+        ExecTest.Run r = ExecTest.exec(USER.resolve("build/l4/l4test"), ExecCommand.runtimeArgs(null, true));
+        List<String> lines = r.out().lines().toList();
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertEquals(L4TEST_CHECKS + 1, lines.size(), r.out());
+        for (int i = 0; i < L4TEST_CHECKS; i++) {
+            assertTrue(lines.get(i).startsWith("ok  " + (i + 1) + " "), lines.get(i));
+        }
+        assertEquals(L4TEST_CHECKS + " passed, 0 failed", lines.getLast());
+
+        ExecTest.Run unprivileged = ExecTest.exec(USER.resolve("build/l4/l4test"));
+        assertEquals(1, unprivileged.status(), unprivileged.out());
+        assertTrue(unprivileged.out().startsWith("FAIL 1 ThreadControl creates a thread in its own space\n"), unprivileged.out());
+    }
 }

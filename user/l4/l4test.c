@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-2-Clause
+ *
+ * An X.2 test program in the manner of Pistachio's l4test, for what needs a root task's authority:
+ * run it privileged (`kola exec --privileged l4test`). It makes its own threads and an address
+ * space and checks ThreadControl, SpaceControl, ExchangeRegisters, Schedule, IPC between its own
+ * threads (timeouts, a missing partner, cancellation, deletion) and page faults served by a pager
+ * written in C: one of its threads maps pages of its own space into the new space, and an Unmap
+ * takes them back so that the next access faults again. (What an unprivileged task can check is
+ * in l4lib_test.c.)
+ *
+ * One line per check, "ok  N what" or "FAIL N what", then "P passed, F failed"; exit 0 only if
+ * none failed.
+ */
+#include "rt.h"
+#include <l4/l4.h>
+
+/* Where the new space sees the test page: its pager maps test_page there. */
+#define TEST_VA 0x50000000UL
+#define REPORT_LABEL 0x77UL
+#define STACK_WORDS 1024
+/* Kola's kernel labels are negative 48-bit labels: a page fault is -2 << 4 | rwx. */
+#define PAGE_FAULT_LABEL 0xFFFFFFFFFFE0UL
+
+static int passed, failed, number;
+
+static void check(int ok, const char *what)
+{
+	number++;
+	if (ok) {
+		passed++;
+		printf("ok  %d %s\n", number, what);
+	} else {
+		failed++;
+		printf("FAIL %d %s\n", number, what);
+	}
+}
+
+static L4_Word_t stacks[4][STACK_WORDS] __attribute__((aligned(16)));
+/* In .data (initialised), page-aligned: the page the pager lends the new space. */
+static volatile L4_Word_t test_page[512] __attribute__((aligned(4096))) = {1};
+/* The pager's count of faults on TEST_VA, and of all faults. */
+static volatile int test_faults, all_faults;
+static L4_ThreadId_t main_id;
+
+/* An echo server: every message comes back with each untyped word plus one, the label kept. */
+static void echo_server(void *unused)
+{
+	(void)unused;
+	L4_ThreadId_t from;
+	L4_MsgTag_t tag = L4_Wait(&from);
+	for (;;) {
+		if (L4_IpcFailed(tag)) {
+			tag = L4_Wait(&from);
+			continue;
+		}
+		L4_Msg_t m;
+		L4_MsgStore(tag, &m);
+		for (L4_Word_t i = 0; i < L4_UntypedWords(tag); i++)
+			L4_MsgPutWord(&m, i, L4_MsgWord(&m, i) + 1);
+		L4_MsgLoad(&m);
+		tag = L4_ReplyWait(from, &from);
+	}
+}
+
+/* Waits for a message from main that never comes; then tells main how its receive ended. */
+static void waiter(void *unused)
+{
+	(void)unused;
+	L4_Receive(main_id);
+	L4_Word_t err = L4_ErrorCode();
+	L4_LoadMR(0, L4_MsgTagAddLabel(L4_Niltag, REPORT_LABEL).raw | 1);
+	L4_LoadMR(1, err);
+	L4_Send(main_id);
+}
+
+/*
+ * The pager of the new space, in C: a fault at TEST_VA gets test_page; any other fault gets the
+ * same page of this space (touched first, so that this space has it), as an X.2 root task pages
+ * the spaces it makes from its own.
+ */
+static void pager(void *unused)
+{
+	(void)unused;
+	L4_ThreadId_t from;
+	L4_MsgTag_t tag = L4_Wait(&from);
+	for (;;) {
+		if (L4_IpcFailed(tag) || (L4_Label(tag) & ~0xFUL) != PAGE_FAULT_LABEL || L4_UntypedWords(tag) != 2) {
+			tag = L4_Wait(&from);
+			continue;
+		}
+		L4_Word_t addr;
+		L4_StoreMR(1, &addr);
+		L4_Word_t page = addr & ~4095UL;
+		L4_Fpage_t fp;
+		all_faults++;
+		/* A map item maps only what this space holds: touch the page first (its pager maps it here). */
+		if (page == TEST_VA) {
+			test_faults++;
+			(void)test_page[0];
+			fp = L4_FpageLog2((L4_Word_t)test_page, 12);
+		} else {
+			(void)*(volatile char *)page;
+			fp = L4_FpageLog2(page, 12);
+		}
+		L4_Msg_t m;
+		L4_MsgClear(&m);
+		L4_MsgAppendMapItem(&m, L4_MapItem(L4_FpageAddRights(fp, L4_FullyAccessible), page));
+		L4_MsgLoad(&m);
+		tag = L4_ReplyWait(from, &from);
+	}
+}
+
+/* The new space's thread: reads and writes TEST_VA, reports, then reads it again after main's reply. */
+static void client(void *unused)
+{
+	(void)unused;
+	volatile L4_Word_t *p = (volatile L4_Word_t *)TEST_VA;
+	L4_Word_t first = *p;
+	*p = 0xBEEF;
+	L4_LoadMR(0, L4_MsgTagAddLabel(L4_Niltag, REPORT_LABEL).raw | 2);
+	L4_LoadMR(1, first);
+	L4_LoadMR(2, *p);
+	L4_Call(main_id);
+	L4_Word_t again = *p;
+	L4_LoadMR(0, L4_MsgTagAddLabel(L4_Niltag, REPORT_LABEL).raw | 1);
+	L4_LoadMR(1, again);
+	L4_Send(main_id);
+}
+
+static L4_Word_t ipc_error(L4_MsgTag_t tag)
+{
+	return L4_IpcFailed(tag) ? L4_ErrorCode() : 0;
+}
+
+int main(void)
+{
+	L4_ThreadId_t me = main_id = L4_MyGlobalId();
+	L4_ThreadId_t runtime = L4_Pager();
+	void *kip = L4_GetKernelInterface();
+	L4_Word_t utcb = (L4_Word_t)__L4_Utcb();
+	L4_Word_t usize = L4_UtcbSize(kip);
+	L4_Word_t base = L4_ThreadNo(me);
+	L4_ThreadId_t echo = L4_GlobalId(base + 1, 1), idle = L4_GlobalId(base + 2, 1);
+	L4_ThreadId_t pg = L4_GlobalId(base + 3, 1), cl = L4_GlobalId(base + 4, 1);
+	L4_ThreadId_t nobody = L4_GlobalId(base + 100, 1);
+	L4_Word_t old;
+
+	/* ThreadControl: threads in this space, each with a UTCB of the area. */
+	check(L4_ThreadControl(echo, me, me, runtime, (void *)(utcb + usize)) == 1, "ThreadControl creates a thread in its own space");
+	check(L4_ThreadControl(L4_GlobalId(base + 5, 1), me, me, runtime, (void *)(utcb + usize + 8)) == 0
+		      && L4_ErrorCode() == L4_ERROR_UTCB_AREA, "a misaligned UTCB is refused (invalid UTCB)");
+	check(L4_ThreadControl(L4_GlobalId(base + 5, 1), me, me, runtime, (void *)(utcb + (1UL << 30))) == 0
+		      && L4_ErrorCode() == L4_ERROR_UTCB_AREA, "a UTCB outside the UTCB area is refused");
+	check(L4_ThreadControl(L4_nilthread, me, me, runtime, (void *)(utcb + 5 * usize)) == 0
+		      && L4_ErrorCode() == L4_ERROR_INVALID_THREAD, "ThreadControl of the nil thread is refused");
+	check(L4_ThreadControl(idle, me, me, runtime, (void *)(utcb + 2 * usize)) == 1, "a second thread, not started");
+
+	/* Schedule and ExchangeRegisters. */
+	check(L4_Set_Priority(echo, 90) != 0, "Schedule sets a thread's priority");
+	check(L4_Set_Priority(nobody, 90) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_THREAD,
+	      "Schedule of a thread that does not exist is refused");
+	Kola_Start(echo, &stacks[0][STACK_WORDS], echo_server, 0);
+	L4_Set_UserDefinedHandleOf(echo, 0x1234);
+	check(L4_UserDefinedHandleOf(echo) == 0x1234, "ExchangeRegisters writes and reads the user-defined handle");
+	check(L4_IsThreadEqual(L4_PagerOf(echo), runtime), "ExchangeRegisters reads the pager");
+
+	/* IPC with the echo server. */
+	L4_Msg_t m;
+	L4_MsgClear(&m);
+	L4_Set_MsgLabel(&m, 0x42);
+	L4_MsgAppendWord(&m, 10);
+	L4_MsgAppendWord(&m, 20);
+	L4_MsgAppendWord(&m, 30);
+	L4_MsgLoad(&m);
+	L4_MsgTag_t tag = L4_Call(echo);
+	L4_MsgStore(tag, &m);
+	check(L4_IpcSucceeded(tag) && L4_Label(tag) == 0x42 && L4_UntypedWords(tag) == 3 && L4_MsgWord(&m, 0) == 11
+		      && L4_MsgWord(&m, 2) == 31, "L4_Call to a thread of its own: the words come back plus one");
+
+	/* Timeouts and missing partners. */
+	L4_LoadMR(0, 0);
+	tag = L4_Send_Timeout(idle, L4_ZeroTime);
+	check(L4_IpcErrorKind(ipc_error(tag)) == L4_ErrTimeout && !L4_IpcErrorInReceive(ipc_error(tag)),
+	      "a send with a zero timeout to a thread that does not receive times out in the send phase");
+	L4_Clock_t t0 = L4_SystemClock();
+	tag = L4_Receive_Timeout(idle, L4_TimePeriod(2000));
+	L4_Clock_t t1 = L4_SystemClock();
+	check(L4_IpcErrorKind(ipc_error(tag)) == L4_ErrTimeout && L4_IpcErrorInReceive(ipc_error(tag))
+		      && t1.raw - t0.raw >= 2000, "a receive with a 2 ms timeout times out after at least 2 ms");
+	L4_LoadMR(0, 0);
+	tag = L4_Send_Timeout(nobody, L4_ZeroTime);
+	check(L4_IpcErrorKind(ipc_error(tag)) == L4_ErrNonExist, "a send to a thread that does not exist finds no partner");
+
+	/* Cancellation: ExchangeRegisters aborts a receive; the thread learns it was cancelled. */
+	Kola_Start(idle, &stacks[1][STACK_WORDS], waiter, 0);
+	L4_Sleep(L4_TimePeriod(100));
+	L4_ThreadState_t st = L4_AbortReceive_and_stop(idle);
+	check(L4_ThreadWasReceiving(st), "ExchangeRegisters finds the waiter receiving and stops it");
+	L4_Start(idle);
+	tag = L4_Receive(idle);
+	L4_Word_t werr;
+	L4_StoreMR(1, &werr);
+	check(L4_IpcSucceeded(tag) && L4_Label(tag) == REPORT_LABEL && L4_IpcErrorKind(werr) == L4_ErrCanceled
+		      && L4_IpcErrorInReceive(werr), "the aborted receive ended cancelled, in the receive phase");
+
+	/* SpaceControl, a pager in C and Unmap. */
+	check(L4_ThreadControl(pg, me, me, runtime, (void *)(utcb + 3 * usize)) == 1, "the pager thread is created");
+	Kola_Start(pg, &stacks[2][STACK_WORDS], pager, 0);
+	check(L4_ThreadControl(cl, cl, me, L4_nilthread, (void *)-1) == 1, "a thread in a new space, not yet active");
+	L4_Fpage_t kipArea = L4_FpageLog2((L4_Word_t)kip, L4_KipAreaSizeLog2(kip));
+	L4_Fpage_t utcbArea = L4_FpageLog2(utcb, L4_UtcbAreaSizeLog2(kip));
+	check(L4_SpaceControl(cl, 0, L4_FpageLog2((L4_Word_t)kip & ~0x1FFFUL, 13), utcbArea, L4_nilthread, &old) == 0
+		      && L4_ErrorCode() == L4_ERROR_KIP_AREA, "SpaceControl refuses a KIP area of two pages");
+	check(L4_SpaceControl(cl, 2, kipArea, utcbArea, L4_nilthread, &old) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM,
+	      "SpaceControl refuses an unknown control bit");
+	check(L4_SpaceControl(cl, 0, kipArea, utcbArea, L4_nilthread, &old) == 1 && old == 0,
+	      "SpaceControl sets the new space's areas (old control 0)");
+	check(L4_ThreadControl(cl, cl, me, pg, (void *)L4_Address(utcbArea)) == 1, "the new space's thread is activated, its pager in C");
+	Kola_Start(cl, &stacks[3][STACK_WORDS], client, 0);
+	L4_ThreadId_t from;
+	tag = L4_Receive(cl);
+	L4_Word_t first, written;
+	L4_StoreMR(1, &first);
+	L4_StoreMR(2, &written);
+	check(L4_IpcSucceeded(tag) && first == 1 && written == 0xBEEF && test_page[0] == 0xBEEF && test_faults == 1,
+	      "the C pager mapped its page into the new space: one fault, the write seen here");
+	check(all_faults > 1, "the new space's code and stack came from the C pager too");
+	L4_UnmapFpage(L4_FpageAddRights(L4_FpageLog2((L4_Word_t)test_page, 12), L4_FullyAccessible));
+	test_page[0] = 0xCAFE;
+	check(test_page[0] == 0xCAFE, "Unmap without flush leaves this space its own page");
+	L4_LoadMR(0, 0);
+	L4_Reply(cl);
+	tag = L4_Receive(cl);
+	L4_Word_t again;
+	L4_StoreMR(1, &again);
+	check(L4_IpcSucceeded(tag) && again == 0xCAFE && test_faults == 2,
+	      "after the Unmap the new space faulted again and was paged again");
+	(void)from;
+
+	/* Deletion. */
+	check(L4_ThreadControl(echo, L4_nilthread, L4_nilthread, L4_nilthread, (void *)-1) == 1, "ThreadControl deletes the echo server");
+	L4_LoadMR(0, 0);
+	tag = L4_Send_Timeout(echo, L4_ZeroTime);
+	check(L4_IpcErrorKind(ipc_error(tag)) == L4_ErrNonExist, "a deleted thread is no partner");
+
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
