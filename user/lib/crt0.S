@@ -2,9 +2,10 @@
  *
  * crt0 for freestanding Kola user programs (also runs under qemu-riscv64).
  *
- * Entry: _start, sp set by the loader (16-byte aligned, stack mapped below
- * it).  We set gp, zero .sbss/.bss, call int main(void) and exit with its
- * return value through ecall 93.  argc/argv on the stack are not used.
+ * Entry: _start, sp set by the loader (16-byte aligned, argc at sp, argv
+ * after it, as Linux lays out a new program's stack).  We set gp, zero
+ * .sbss/.bss, call int main(int argc, char **argv) and exit with its return
+ * value through ecall 93.
  */
 	.section .text.start, "ax", @progbits
 	.globl	_start
@@ -36,6 +37,10 @@ _start:
 	addi	t0, t0, 1
 	j	2b
 4:
+	/* main(argc, argv): the loader's initial stack, as Linux lays it out (argc at sp, argv
+	 * after it), which both kola exec's runtime and qemu-riscv64 provide. */
+	ld	a0, 0(sp)
+	addi	a1, sp, 8
 	call	main
 	/* exit(a0); never returns, but loop on it if it does */
 6:	li	a7, 93

@@ -237,4 +237,29 @@ class ExecTest {
                 + "'make -C user'; that needs the cross compiler: apt-get install gcc-riscv64-unknown-elf "
                 + "binutils-riscv64-unknown-elf)\n", notBuilt.err());
     }
+
+    /**
+     * A program's arguments reach main(argc, argv) as Linux (and qemu-riscv64) passes them, argv[0]
+     * the module's name; arguments that do not fit the stack's top page end the run before it
+     * starts, with one line saying so.
+     */
+    @Test
+    void argumentsReachMainAndTooManyAreRefused() throws IOException {
+        Path elf = USER.resolve("build/hello/args");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = ExecCommand.run(ElfProgram.read(elf), "args", List.of("x", "y z", "é"), new MachineOptions(), false,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        assertEquals("argc = 4\nargv[0] = args\nargv[1] = x\nargv[2] = y z\nargv[3] = é\n", out.toString(StandardCharsets.UTF_8));
+
+        out.reset();
+        err.reset();
+        status = ExecCommand.run(ElfProgram.read(elf), "args", List.of("a".repeat(4000), "b".repeat(100)), new MachineOptions(),
+                false, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(127, status);
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("exec: cannot start args: its arguments do not fit in one page"),
+                err.toString(StandardCharsets.UTF_8));
+    }
 }

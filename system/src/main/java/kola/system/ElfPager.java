@@ -218,28 +218,93 @@ public final class ElfPager {
         if (!module.isMachineCode()) {
             return "not a RISC-V module";
         }
+        InitialStack args = InitialStack.of(module);
+        if (args == null) {
+            return "its arguments do not fit in one page";
+        }
         long me = l4.myGlobalId();
         String failure = null;
         if (l4.threadControl(id, id, me, ThreadId.NIL, -1) == 0) {
             return "ThreadControl(create): " + KernelError.describe(l4.errorCode());
         }
-        if (l4.spaceControl(id, privileged ? SpaceControl.PRIVILEGED : 0, kipArea, Kip.STANDARD_UTCB_AREA,
+        Task task = new Task(module, id);
+        long argWindow = freshPage(l4);
+        if (argWindow < 0) {
+            failure = "no memory for its arguments";
+        } else if (l4.spaceControl(id, privileged ? SpaceControl.PRIVILEGED : 0, kipArea, Kip.STANDARD_UTCB_AREA,
                 ThreadId.NIL) == 0) {
             failure = "SpaceControl: " + KernelError.describe(l4.errorCode());
         } else if (l4.threadControl(id, id, ThreadId.NIL, me, Fpage.base(Kip.STANDARD_UTCB_AREA)) == 0) {
             failure = "ThreadControl(activate): " + KernelError.describe(l4.errorCode());
         } else if (l4.schedule(id, Schedule.UNCHANGED, Schedule.UNCHANGED, module.priority(), Schedule.UNCHANGED) == 0) {
             failure = "Schedule: " + KernelError.describe(l4.errorCode());
-        } else if (l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, STACK_TOP, module.ipBase(), 0, 0,
-                ThreadId.NIL) == ThreadId.NIL) {
-            failure = "ExchangeRegisters(start): " + KernelError.describe(l4.errorCode());
+        } else {
+            // The stack's top page holds the arguments, as Linux (and qemu-riscv64) lay them out.
+            l4.memory().write(argWindow, args.page(), 0, args.page().length);
+            task.pages.put(STACK_TOP - PAGE, argWindow);
+            task.own.add(argWindow);
+            if (l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, STACK_TOP - PAGE + args.sp(), module.ipBase(),
+                    0, 0, ThreadId.NIL) == ThreadId.NIL) {
+                failure = "ExchangeRegisters(start): " + KernelError.describe(l4.errorCode());
+            }
         }
         if (failure != null) {
             l4.threadControl(id, ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, -1);
+            if (argWindow >= 0) {
+                free.add(argWindow);
+            }
             return failure;
         }
-        byThread.put(id, new Task(module, id));
+        byThread.put(id, task);
         return null;
+    }
+
+    /**
+     * The top page of a program's stack at its start, as Linux's {@code execve} (and so {@code
+     * qemu-riscv64}) lays it out for RISC-V: at sp (16-byte aligned) argc, then argv[0..argc-1]
+     * and a null, an empty environment (a null), an empty auxiliary vector (AT_NULL, 0); the
+     * strings above, up to the top. argv[0] is the module's name, the rest its arguments.
+     *
+     * @param page the page's bytes, the page below {@link #STACK_TOP}
+     * @param sp   where sp points, as an offset in the page
+     */
+    record InitialStack(byte[] page, int sp) {
+        /** The initial stack of {@code module}, or null if its name and arguments do not fit one page. */
+        static InitialStack of(Kip.BootModule module) {
+            List<String> argv = new ArrayList<>();
+            argv.add(module.name());
+            argv.addAll(module.args());
+            byte[] page = new byte[(int) PAGE];
+            int top = page.length;
+            long[] pointers = new long[argv.size()];
+            for (int i = argv.size() - 1; i >= 0; i--) {
+                byte[] text = argv.get(i).getBytes(StandardCharsets.UTF_8);
+                top -= text.length + 1;
+                if (top < 0) {
+                    return null;
+                }
+                for (int j = 0; j < text.length; j++) {
+                    page[top + j] = text[j];
+                }
+                pointers[i] = STACK_TOP - PAGE + top;
+            }
+            int words = 1 + argv.size() + 1 + 1 + 2; // argc, argv, null, envp's null, AT_NULL pair
+            int sp = (top - 8 * words) & ~15;
+            if (sp < 0) {
+                return null;
+            }
+            putLong(page, sp, argv.size());
+            for (int i = 0; i < pointers.length; i++) {
+                putLong(page, sp + 8 * (1 + i), pointers[i]);
+            }
+            return new InitialStack(page, sp); // (the nulls and AT_NULL are the page's zeros)
+        }
+
+        private static void putLong(byte[] page, int at, long v) {
+            for (int i = 0; i < 8; i++) {
+                page[at + i] = (byte) (v >>> (8 * i));
+            }
+        }
     }
 
     /**
