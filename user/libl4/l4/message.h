@@ -307,7 +307,8 @@ L4_INLINE L4_Word_t L4_MsgGetGrantItem(L4_Msg_t *msg, L4_Word_t t, L4_GrantItem_
 
 /*
  * ---- Acceptors (Items.acceptor): the receive window fpage in bits 4 and up, bit 0 = s
- * (strings accepted). Kola has no control-transfer items (no L4_CtrlXferAcceptor). ----
+ * (strings accepted), bit 3 kept: a window of Kola's object space (L4_KolaObjectFpage), for
+ * capabilities that arrive by map or grant items. Kola has no control-transfer items (no L4_CtrlXferAcceptor). ----
  */
 
 typedef union {
@@ -326,14 +327,14 @@ typedef union {
 L4_INLINE L4_Acceptor_t L4_MapGrantItems(L4_Fpage_t RcvWindow)
 {
 	L4_Acceptor_t a;
-	a.raw = RcvWindow.raw & ~0xFUL;
+	a.raw = RcvWindow.raw & ~0x7UL;
 	return a;
 }
 
 L4_INLINE L4_Acceptor_t L4_AddAcceptor(L4_Acceptor_t l, L4_Acceptor_t r)
 {
 	L4_Acceptor_t a;
-	a.raw = ((r.raw & ~0xFUL) != 0 ? r.raw : l.raw) & ~0xFUL;
+	a.raw = ((r.raw & ~0x7UL) != 0 ? r.raw : l.raw) & ~0x7UL;
 	a.raw |= (l.raw | r.raw) & 1;
 	return a;
 }
@@ -342,8 +343,8 @@ L4_INLINE L4_Acceptor_t L4_RemoveAcceptor(L4_Acceptor_t l, L4_Acceptor_t r)
 {
 	if (r.raw & 1)
 		l.raw &= ~1UL;
-	if (r.raw & ~0xFUL)
-		l.raw &= 0xFUL;
+	if (r.raw & ~0x7UL)
+		l.raw &= 1UL;
 	return l;
 }
 

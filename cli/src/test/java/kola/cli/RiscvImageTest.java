@@ -164,6 +164,25 @@ class RiscvImageTest {
                 "launcher: done"), ExamplesTest.run(ExamplesTest.EXAMPLES.resolve("riscv/image.yaml")));
     }
 
+    /** nsclient, in C, uses the Java name server through the root task, under global ids and under capabilities. */
+    @Test
+    void aCClientUsesTheJavaNameServerUnderEitherModel() {
+        for (String model : List.of("global-ids", "capabilities")) {
+            ImageFileTest.Cli r = ImageFileTest.kola("run", "--comm", model,
+                    ExamplesTest.EXAMPLES.resolve("riscv/names.yaml").toString());
+            assertEquals(0, r.code(), r.err() + r.out());
+            List<String> lines = r.out().lines().toList();
+            assertEquals(List.of(
+                    "roottask: nsclient: the name server is thread 4300000001",
+                    "roottask: nsclient: register c-client: ok",
+                    "roottask: nsclient: lookup c-client: my own id",
+                    "roottask: nsclient: lookup nobody-registered-this: not available",
+                    "roottask: nsclient: a malformed lookup: bad argument",
+                    "roottask: nsclient: the root task knows no module no-such-module: yes",
+                    "roottask: nsclient exited with status 0"), lines.subList(1, lines.size() - 1), model);
+        }
+    }
+
     @Test
     void anElfPathIsRelativeToTheImageFile() throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));

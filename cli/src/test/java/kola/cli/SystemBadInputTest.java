@@ -243,7 +243,7 @@ class SystemBadInputTest {
             "console", Set.of(Protocol.PING, Protocol.CONSOLE_WRITE, Protocol.CONSOLE_READ_LINE, Protocol.CONSOLE_INPUT),
             "uart", Set.of(Protocol.PING, Protocol.UART_WRITE, Protocol.UART_READ, Protocol.UART_CRASH),
             "timer", Set.of(Protocol.PING, Protocol.TIMER_SLEEP, Protocol.TIMER_NOW),
-            "roottask", Set.of(Protocol.ROOT_LOOKUP, Protocol.ROOT_ATTACH_IRQ, Protocol.ROOT_NEW_THREAD,
+            "roottask", Set.of(Protocol.ROOT_LOOKUP, Protocol.ROOT_LOOKUP_NAME, Protocol.ROOT_ATTACH_IRQ, Protocol.ROOT_NEW_THREAD,
                     Protocol.ROOT_START, Protocol.ROOT_SHUTDOWN, KernelLabels.EXCEPTION));
 
     static final int GARBAGE_PER_SERVER = 150;

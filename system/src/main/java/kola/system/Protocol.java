@@ -45,6 +45,12 @@ public final class Protocol {
     /** Root task: delete the threads and space of boot module MR1, which the caller started; it may be started again. */
     public static final long ROOT_STOP = 0x107;
 
+    /**
+     * Root task: as {@link #ROOT_LOOKUP}, the boot module named in MR1.. ({@link Words}); an
+     * unknown name gets {@link #E_NOT_AVAILABLE}, malformed words {@link #E_BAD_ARGUMENT}.
+     */
+    public static final long ROOT_LOOKUP_NAME = 0x108;
+
     /** Name server: register the caller under the name in MR1.. ({@link Words}). */
     public static final long NAME_REGISTER = 0x400;
     /** Name server: look up the name in MR1..; reply MR1 = thread id. */

@@ -22,7 +22,9 @@ import kola.abi.ThreadId;
  * module's arguments name another module with {@code pager=NAME} (one started before it); modules
  * with the argument {@code manual} wait for a {@link Protocol#ROOT_START}. Then it serves:
  * <ul>
- * <li>{@link Protocol#ROOT_LOOKUP}: the first thread of a boot module;</li>
+ * <li>{@link Protocol#ROOT_LOOKUP}: the first thread of a boot module, by its index;
+ * {@link Protocol#ROOT_LOOKUP_NAME}, by its name (for programs that cannot read the KIP's
+ * module list, such as those in C);</li>
  * <li>{@link Protocol#ROOT_ATTACH_IRQ}: makes the caller the handler of an interrupt line its
  * module's arguments grant ({@code irq=N}); only the root task may assign lines (privileged
  * ThreadControl), so this is where the policy lives;</li>
@@ -50,7 +52,7 @@ import kola.abi.ThreadId;
  * ({@code pager=}).
  *
  * <p>Under the capabilities model ({@link Names}) the root task is also the distributor of names,
- * and so where the communication policy lives. Every module it starts gets, in its object space,
+ * and so where the communication policy lives. Every module it starts, Java or RISC-V, gets, in its object space,
  * a gate to the root task and one to sigma0 (labelled with the module's first thread's global
  * id); nothing else. A lookup ({@link Protocol#ROOT_LOOKUP}) of a started module grants the caller
  * a new gate to that module's first thread, labelled with the caller's id (send and grant
@@ -137,12 +139,14 @@ public final class RootTask implements Program {
         } else if (label == KernelLabels.EXCEPTION && u == 2) {
             exception(l4, client, l4.mr(2));
         } else if (label == Protocol.ROOT_LOOKUP && u == 1) {
-            long index = l4.mr(1);
-            long id = index >= 0 && index < firstThread.length ? firstThread[(int) index] : ThreadId.NIL;
-            if (caps && id != ThreadId.NIL) {
-                giveGate(l4, client, id);
+            lookup(l4, client, l4.mr(1));
+        } else if (label == Protocol.ROOT_LOOKUP_NAME) {
+            String name = Words.getString(l4, u);
+            Kip.BootModule m = name == null ? null : kip.module(name);
+            if (m == null) {
+                Drivers.error(l4, name == null ? Protocol.E_BAD_ARGUMENT : Protocol.E_NOT_AVAILABLE);
             } else {
-                reply(l4, id);
+                lookup(l4, client, m.index());
             }
         } else if (label == Protocol.ROOT_ATTACH_IRQ && u == 1) {
             attach(l4, client, l4.mr(1));
@@ -288,6 +292,16 @@ public final class RootTask implements Program {
      * Capabilities: answers a lookup with a new gate to {@code thread} labelled with the client's
      * id, granted (send and grant rights) into the client's object window; MR1 is the thread's id.
      */
+    /** ROOT_LOOKUP: the first thread of module {@code index} (nil if none), or under capabilities a gate to it. */
+    private void lookup(L4 l4, long client, long index) {
+        long id = index >= 0 && index < firstThread.length ? firstThread[(int) index] : ThreadId.NIL;
+        if (caps && id != ThreadId.NIL) {
+            giveGate(l4, client, id);
+        } else {
+            reply(l4, id);
+        }
+    }
+
     private void giveGate(L4 l4, long client, long thread) {
         flush(l4, SCRATCH, 0); // a gate whose reply failed may still be here
         if (l4.commControl(Comm.GATE, Comm.selector(SCRATCH), thread, client) == 0) {
@@ -356,7 +370,7 @@ public final class RootTask implements Program {
             l4.kdbPrint("cannot start " + m.name() + ": " + failure);
             return ThreadId.NIL;
         }
-        failure = caps && !m.isMachineCode() ? giveBootGates(l4, i, id) : null;
+        failure = caps ? giveBootGates(l4, i, id) : null;
         if (failure != null) {
             l4.kdbPrint("cannot start " + m.name() + ": " + failure);
             l4.threadControl(id, ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, -1);
