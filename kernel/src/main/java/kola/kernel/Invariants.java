@@ -286,6 +286,14 @@ final class Invariants {
                 }
                 c[0]++;
                 c[1] += t.utcbLocation != -1 ? 1 : 0;
+                if (t.utcbLocation != -1 && t.space.localThread(t.utcbLocation) != t) {
+                    v.add("thread " + t + ": its local id " + ThreadId.toString(t.utcbLocation)
+                            + " does not name it in its space");
+                }
+                if (t.awaitingStart && (t.state != Tcb.INACTIVE || t.utcbLocation == -1 || !t.neverStarted())) {
+                    v.add("thread " + t + ": awaits its start message but is " + Kernel.stateName(t)
+                            + (t.utcbLocation == -1 ? ", without UTCB" : "") + (t.neverStarted() ? "" : ", started before"));
+                }
             }
         }
         if (withTimeout != k.cpu.timeouts.size()) {
@@ -295,9 +303,9 @@ final class Invariants {
         for (Space s : k.spacesInternal()) {
             nodes += s.pages.size();
             int[] c = counts.getOrDefault(s, new int[2]);
-            if (s.threads != c[0] || s.activeThreads != c[1]) {
-                v.add("space " + s + ": counts " + s.threads + " threads (" + s.activeThreads + " active) but "
-                        + c[0] + " (" + c[1] + " active) live in it");
+            if (s.threads != c[0] || s.activeThreads != c[1] || s.localIdCount() != c[1]) {
+                v.add("space " + s + ": counts " + s.threads + " threads (" + s.activeThreads + " active, "
+                        + s.localIdCount() + " local ids) but " + c[0] + " (" + c[1] + " active) live in it");
             }
         }
         for (Space s : inhabited) {
@@ -343,7 +351,8 @@ final class Invariants {
                 v.add("thread " + t + ": send queue links broken at " + s);
                 break;
             }
-            if (t.state == Tcb.RECEIVING && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.sendId)) {
+            if (t.state == Tcb.RECEIVING && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.sendId
+                    || t.waitFrom == ThreadId.ANY_LOCAL && s.space == t.space && s.interruptLine < 0)) {
                 v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + " while " + s
                         + " waits in its send queue");
             }
@@ -358,7 +367,7 @@ final class Invariants {
         // releases the receiver); under the object-space models a slot may be unmapped meanwhile.
         boolean known = t.kernelIpc == Tcb.NO_KERNEL_IPC && !(k.comm instanceof ThreadIdModel)
                 || threads.lookup(t.waitFrom) != null;
-        if (t.state == Tcb.RECEIVING && t.waitFrom != ThreadId.ANY && !known) {
+        if (t.state == Tcb.RECEIVING && t.waitFrom != ThreadId.ANY && t.waitFrom != ThreadId.ANY_LOCAL && !known) {
             v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + ", which does not exist");
         }
         if (t.timeoutIndex >= 0 && !t.inIpc()) {

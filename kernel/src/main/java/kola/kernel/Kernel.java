@@ -911,8 +911,23 @@ public final class Kernel {
     /** Gives {@code t} its UTCB: it can be started now. The caller checked the location. */
     void activate(Tcb t, long utcbLocation) {
         t.utcbLocation = utcbLocation;
-        t.space.useUtcb(utcbLocation);
+        t.space.useUtcb(utcbLocation, t);
         t.space.activeThreads++;
+    }
+
+    /**
+     * The X.2 start message (tag {@code tag}, MR1 {@code ip}, MR2 {@code sp}, each read once by
+     * the caller) from the pager of {@code t}, which waits for it: exactly two untyped words and
+     * an ip the thread's space can start at ({@link #validStart}) start the thread there, not
+     * halted; anything else starts nothing and returns false.
+     */
+    boolean startByMessage(Tcb t, long tag, long ip, long sp) {
+        if (MsgTag.untyped(tag) != 2 || MsgTag.typed(tag) != 0 || !validStart(t.space, ip)) {
+            return false;
+        }
+        t.halted = false;
+        start(t, ip, sp);
+        return true;
     }
 
     /**
@@ -921,6 +936,7 @@ public final class Kernel {
      * runnable unless it is halted.
      */
     void start(Tcb t, long ip, long sp) {
+        t.awaitingStart = false;
         Space space = t.space;
         if (space.module < 0) {
             Image.Module m = image.modules().get(moduleOf(ip));
@@ -1373,7 +1389,8 @@ public final class Kernel {
                     continue;
                 }
                 out.add(new ThreadInfo(t.id, t.space.name, t.space.asid, stateName(t), t.priority,
-                        t.state == Tcb.SENDING ? t.partner.id : t.state == Tcb.RECEIVING ? t.waitFrom : 0));
+                        t.state == Tcb.SENDING ? t.partner.id : t.state == Tcb.RECEIVING ? t.waitFrom
+                                : t.awaitingStart ? t.pager : 0));
             }
         }
         return out;
@@ -1407,7 +1424,7 @@ public final class Kernel {
 
     static String stateName(Tcb t) {
         String s = switch (t.state) {
-            case Tcb.INACTIVE -> "inactive";
+            case Tcb.INACTIVE -> t.awaitingStart ? "inactive,awaiting start" : "inactive";
             case Tcb.READY -> "ready";
             case Tcb.SENDING -> "sending";
             case Tcb.RECEIVING -> "receiving";
@@ -1424,7 +1441,7 @@ public final class Kernel {
     public record RunResult(long traps, long cycles, long events, long eventHash, int threads) {
     }
 
-    /** A thread as the kernel sees it; {@code waitsFor} is the IPC partner it is blocked on, or 0. */
+    /** A thread as the kernel sees it; {@code waitsFor} is the IPC partner it is blocked on (the pager whose start message it awaits), or 0. */
     public record ThreadInfo(long id, String space, int asid, String state, int priority, long waitsFor) {
     }
 

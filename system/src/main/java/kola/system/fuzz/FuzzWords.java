@@ -129,7 +129,7 @@ public final class FuzzWords {
             case 13 -> ThreadId.ANY;
             case 14 -> ThreadId.global(r.nextInt((int) kip.userBase()), 1); // interrupt and kernel threads
             case 15 -> r.nextBoolean() ? ThreadId.number(guessId()) << 32 // version 0
-                    : ThreadId.global(plan.threadBase() + r.nextInt(plan.threadSlots()), 1 + r.nextInt(1 << 20));
+                    : (plan.threadBase() + r.nextInt(plan.threadSlots())) << 32 | 1 + r.nextInt(1 << 20); // (any version: a multiple of 64 has the local form)
             case 16 -> r.nextBoolean() ? ThreadId.global(kip.threadNumberLimit() - 1 + r.nextInt(3) & 0xFFFF_FFFFL, 1)
                     : ThreadId.global(0xFFFF_FFFFL, 0xFFFF_FFFFL);
             default -> r.nextLong();
