@@ -38,7 +38,9 @@ import kola.machine.Tlb;
  * <li>no deleted object is still referenced: the current thread, every member of a ready queue,
  * of a send queue and of the timeout queue is a live thread of the thread table; every child of a
  * mapping node is in the database; the database holds no node outside the spaces' indexes; each
- * space's thread counts match the threads that live in it;</li>
+ * space's thread counts match the threads that live in it, and its local ids are exactly its
+ * activated threads' UTCB locations, each naming its thread;</li>
+ * <li>thread start: a thread awaiting its start message is inactive, activated and never started;</li>
  * <li>IPC partners agree on who waits for whom: send queues are well linked (head, tail, both
  * directions); a receiving thread does not wait while a sender it accepts sits in its send queue,
  * and a closed receive names a thread that exists; only a thread blocked in IPC has a timeout.</li>

@@ -30,6 +30,12 @@ import kola.machine.Tlb;
  * A thread's result registers ({@link Tcb#result}, MR0, ErrorCode) are written when its IPC
  * completes or fails, whether it is running or blocked.
  *
+ * <p>X.2's local thread ids and thread start (DESIGN.md, "Local thread ids", "Thread start"):
+ * under the thread-id models a local {@code to} or from-specifier is resolved in the caller's own
+ * space, anylocalthread takes senders of the receiver's space only, and a sender of the
+ * receiver's space is returned as its local id; a message from a thread's pager to a thread that
+ * awaits its start message starts it ({@link Kernel#startByMessage}) instead of being received.
+ *
  * <p>Typed items are checked before anything is transferred, so a malformed message changes
  * nothing. A string copy that needs a page neither partner has mapped does not block inside the
  * kernel: the thread whose space lacks the page takes an ordinary page fault (IPC to its pager)
