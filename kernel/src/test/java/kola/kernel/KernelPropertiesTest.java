@@ -40,6 +40,7 @@ class KernelPropertiesTest {
         ThreadId.global(ThreadId.number(tid(3)), 2), ThreadId.number(tid(5)) << 32, ThreadId.global(1, 1),
         ThreadId.global(KernelConfig.defaults().threadNumberLimit() + 3, 1),
         tid(7), tid(8), ThreadId.global(ThreadId.number(tid(4)), 2),
+        KernelHarness.UTCB, KernelHarness.UTCB + 1024, ThreadId.ANY_LOCAL,
     };
     static final long[] UTCB_POOL = {
         -1, KernelHarness.UTCB, KernelHarness.UTCB + 1024, KernelHarness.UTCB + 5 * 1024, KernelHarness.UTCB + 512, 0,
