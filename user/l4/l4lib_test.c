@@ -163,6 +163,61 @@ static void utcb_words(void)
 	check(L4_IsThreadEqual(L4_ExceptionHandler(), L4_Pager()), "the exception handler is the pager until set (Kola)");
 }
 
+/* Local ids: what a task of one thread can see of them (the rest is tested in Java, kernel module). */
+static void local_ids(void)
+{
+	L4_ThreadId_t me = L4_Myself(), local = L4_MyLocalId(), from = L4_nilthread;
+	L4_Word_t *utcb = __L4_Utcb();
+	/* ElfPager puts the program's thread at the base of Kip.STANDARD_UTCB_AREA */
+	check(local.raw == (L4_Word_t)utcb && utcb[10] == local.raw && local.raw == 0x3FFFE00000UL,
+	      "MyLocalId: UTCB word 10 is the UTCB's own address (tp), 0x3fffe00000");
+	/* ThreadId.ANY_LOCAL = -1 << 6 = 0xffffffffffffffc0 */
+	check(L4_IsLocalId(local) && !L4_IsGlobalId(local) && L4_IsGlobalId(me) && !L4_IsLocalId(me)
+	      && L4_IsLocalId(L4_nilthread) && L4_IsGlobalId(L4_anythread) && L4_IsLocalId(L4_anylocalthread)
+	      && L4_anylocalthread.raw == 0xFFFFFFFFFFFFFFC0UL,
+	      "L4_IsLocalId / L4_IsGlobalId by the low 6 bits; anylocalthread is 0xffffffffffffffc0");
+	check(L4_IsThreadEqual(L4_GlobalIdOf(local), me) && L4_IsThreadEqual(L4_LocalIdOf(me), local)
+	      && L4_IsThreadEqual(L4_GlobalIdOf(me), me) && L4_IsThreadEqual(L4_LocalIdOf(local), local),
+	      "L4_GlobalIdOf(MyLocalId) is Myself, L4_LocalIdOf(Myself) is MyLocalId (ExchangeRegisters converts)");
+	check(L4_SameThreads(local, me) && L4_SameThreads(me, local) && !L4_SameThreads(me, L4_Pager()),
+	      "L4_SameThreads: its two ids name one thread, the pager another");
+	L4_ThreadId_t unused = {.raw = local.raw + 1024};
+	check(L4_IsNilThread(L4_GlobalIdOf(unused)) && L4_ErrorCode() == L4_ERROR_INVALID_THREAD,
+	      "L4_GlobalIdOf a free UTCB slot: nil, invalid thread");
+	check(L4_IsNilThread(L4_LocalIdOf(L4_Pager())) && L4_ErrorCode() == L4_ERROR_INVALID_THREAD,
+	      "L4_LocalIdOf the pager (another space): nil, invalid thread");
+
+	L4_Set_MsgTag(L4_Niltag);
+	L4_MsgTag_t tag = L4_Lipc(local, local, L4_Timeouts(L4_ZeroTime, L4_ZeroTime), &from);
+	check(L4_IpcFailed(tag) && L4_ErrorCode() == (L4_ErrTimeout << 1),
+	      "L4_Lipc to itself by local id, zero timeouts: it is not receiving, send timeout (2)");
+	tag = L4_Lipc(unused, unused, L4_Timeouts(L4_ZeroTime, L4_ZeroTime), &from);
+	check(L4_IpcFailed(tag) && L4_ErrorCode() == (L4_ErrNonExist << 1),
+	      "L4_Lipc to a free local id: no partner, send phase (4)");
+	tag = L4_Receive_Timeout(local, L4_ZeroTime);
+	check(L4_IpcFailed(tag) && L4_ErrorCode() == (L4_ErrTimeout << 1 | 1),
+	      "L4_Receive from its own local id, zero timeout: receive timeout (3)");
+	tag = L4_Receive_Timeout(unused, L4_ZeroTime);
+	check(L4_IpcFailed(tag) && L4_ErrorCode() == (L4_ErrNonExist << 1 | 1),
+	      "L4_Receive from a free local id: no partner, receive phase (5)");
+	tag = L4_Lipc(L4_nilthread, L4_anylocalthread, L4_Timeouts(L4_Never, L4_ZeroTime), &from);
+	check(L4_IpcFailed(tag) && L4_ErrorCode() == (L4_ErrTimeout << 1 | 1) && L4_IsNilThread(from),
+	      "a receive from anylocalthread, zero timeout, nobody local sending: receive timeout (3)");
+	L4_Set_MsgTag(L4_Niltag);
+	tag = L4_Lcall(unused);
+	check(L4_IpcFailed(tag) && L4_ErrorCode() == (L4_ErrNonExist << 1), "L4_Lcall to a free local id: no partner (4)");
+
+	L4_Word_t control, sp, ip, flags, handle;
+	L4_ThreadId_t pager;
+	L4_ThreadId_t r = L4_ExchangeRegisters(local, 1UL << 9, 0, 0, 0, 0, L4_nilthread, &control, &sp, &ip, &flags, &handle,
+					       &pager);
+	check(L4_IsThreadEqual(r, me) && L4_IsThreadEqual(pager, L4_Pager()) && sp != 0 && ip != 0,
+	      "L4_ExchangeRegisters on its local id (d set): its global id, its pager, sp and ip");
+	r = L4_ExchangeRegisters(me, 0, 0, 0, 0, 0, L4_nilthread, &control, &sp, &ip, &flags, &handle, &pager);
+	check(L4_IsThreadEqual(r, local) && control == 0 && sp == 0 && ip == 0 && flags == 0 && handle == 0
+	      && L4_IsNilThread(pager), "L4_ExchangeRegisters without d: its local id, the out-parameters 0");
+}
+
 static void ipc(void)
 {
 	check(echo(0), "L4_Call to the echo service, 0 words");
@@ -182,7 +237,7 @@ static void ipc(void)
 	L4_Set_MsgTag(tag);
 	tag = L4_Lipc(pager, pager, L4_Timeouts(L4_Never, L4_Never), &from);
 	L4_StoreMR(1, &w);
-	check(L4_IpcSucceeded(tag) && L4_IsThreadEqual(from, pager) && w == 43, "L4_Lipc (as Ipc: no local ids)");
+	check(L4_IpcSucceeded(tag) && L4_IsThreadEqual(from, pager) && w == 43, "L4_Lipc with a global id: as Ipc");
 
 	L4_ThreadId_t nobody = L4_GlobalId(1000, 1);
 	L4_Set_MsgTag(L4_Niltag);
@@ -262,9 +317,10 @@ static void exchange_registers(void)
 {
 	L4_ThreadId_t me = L4_Myself(), pager;
 	L4_Word_t control, sp, ip, flags, handle;
-	L4_ThreadId_t r = L4_ExchangeRegisters(me, 0, 0, 0, 0, 0, L4_nilthread, &control, &sp, &ip, &flags, &handle, &pager);
+	L4_ThreadId_t r = L4_ExchangeRegisters(me, 1UL << 9, 0, 0, 0, 0, L4_nilthread, &control, &sp, &ip, &flags, &handle,
+					       &pager);
 	L4_Word_t here = (L4_Word_t)__builtin_frame_address(0);
-	check(L4_IsThreadEqual(r, me) && sp <= STACK_TOP && sp > STACK_TOP - STACK_SIZE && sp <= here && here - sp < 4096,
+	check(L4_IsThreadEqual(r, L4_MyLocalId()) && sp <= STACK_TOP && sp > STACK_TOP - STACK_SIZE && sp <= here && here - sp < 4096,
 	      "L4_ExchangeRegisters on itself: its live sp, in its stack");
 	check(ip >= (L4_Word_t)__executable_start && ip < (L4_Word_t)etext, "... its live ip, in its text");
 	check(L4_IsThreadEqual(pager, L4_Pager()) && control == 0, "... its pager; not halted, not in IPC");
@@ -468,6 +524,7 @@ int main(void)
 	encodings();
 	messages();
 	utcb_words();
+	local_ids();
 	ipc();
 	clock();
 	privileged();

@@ -7,7 +7,8 @@
  *
  * - inter-space: the partner is the first thread of a new space (its pages are this program's
  *   image, mapped there by the runtime, its pager, on each fault);
- * - intra-space: the partner is a second thread of this program's space, called with L4_Lipc.
+ * - intra-space: the partner is a second thread of this program's space, called by its local id
+ *   with L4_Lcall (L4_Lipc).
  *
  * One line per partner and message size (0, 4, 8, 16, 32 and 63 untyped words):
  *   pingpong: inter-space, W words: R round trips, C cycles, I instructions per round trip
@@ -50,13 +51,10 @@ static void pong(void *unused)
 	}
 }
 
-/* One round trip: L4_Call, or for a partner in this space the Lipc form (X.2's call for local partners). */
+/* One round trip: L4_Call, or for a partner in this space (named by its local id) L4_Lcall. */
 static L4_MsgTag_t call(L4_ThreadId_t partner, int local)
 {
-	L4_ThreadId_t from;
-	if (local)
-		return L4_Lipc(partner, partner, L4_Timeouts(L4_Never, L4_Never), &from);
-	return L4_Call(partner);
+	return local ? L4_Lcall(partner) : L4_Call(partner);
 }
 
 /* n round trips with `words` words each: every reply is checked (the words come back unchanged). */
@@ -150,7 +148,8 @@ int main(void)
 	int ok = 1;
 	for (unsigned i = 0; i < sizeof SIZES / sizeof SIZES[0]; i++)
 		ok &= measure("inter-space", inter, 0, SIZES[i]);
+	L4_ThreadId_t local = L4_LocalIdOf(intra);
 	for (unsigned i = 0; i < sizeof SIZES / sizeof SIZES[0]; i++)
-		ok &= measure("intra-space", intra, 1, SIZES[i]);
+		ok &= measure("intra-space", local, 1, SIZES[i]);
 	return ok ? 0 : 1;
 }

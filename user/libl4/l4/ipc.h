@@ -68,8 +68,11 @@ L4_INLINE L4_Bool_t L4_IpcXcpu(L4_MsgTag_t t)
 
 /*
  * Ipc: send the message in MR0.. to `to` (nil: no send phase), then receive from FromSpecifier
- * (nil: no receive phase; L4_anythread: any sender). Returns the tag (MR0; the error flag on
- * failure, with L4_ErrorCode saying why); *from (may be 0) gets the sender, nil without a receive.
+ * (nil: no receive phase; L4_anythread: any sender; L4_anylocalthread: any thread of this space).
+ * Returns the tag (MR0; the error flag on failure, with L4_ErrorCode saying why); *from (may be 0)
+ * gets the sender, nil without a receive: a sender of this space as its local id (X.2). `to` and
+ * FromSpecifier may be local ids (of threads of this space) under the communication models that
+ * name threads by id (kola.abi.Comm; not capabilities, virtual threads).
  */
 L4_INLINE L4_MsgTag_t __L4_Ipc(long n, L4_ThreadId_t to, L4_ThreadId_t FromSpecifier, L4_Word_t Timeouts,
 			       L4_ThreadId_t *from)
@@ -87,7 +90,7 @@ L4_INLINE L4_MsgTag_t L4_Ipc(L4_ThreadId_t to, L4_ThreadId_t FromSpecifier, L4_W
 	return __L4_Ipc(__L4_SYS_IPC, to, FromSpecifier, Timeouts, from);
 }
 
-/* Lipc: Kola has no local thread ids yet; the kernel treats it as Ipc. */
+/* Lipc: IPC meant for local partners (call -2); X.2 lets it be an optimised Ipc, and Kola's is Ipc. */
 L4_INLINE L4_MsgTag_t L4_Lipc(L4_ThreadId_t to, L4_ThreadId_t FromSpecifier, L4_Word_t Timeouts, L4_ThreadId_t *from)
 {
 	return __L4_Ipc(__L4_SYS_LIPC, to, FromSpecifier, Timeouts, from);
@@ -146,6 +149,19 @@ L4_INLINE L4_MsgTag_t L4_ReplyWait_Timeout(L4_ThreadId_t to, L4_Time_t RcvTimeou
 L4_INLINE L4_MsgTag_t L4_ReplyWait(L4_ThreadId_t to, L4_ThreadId_t *from)
 {
 	return L4_ReplyWait_Timeout(to, L4_Never, from);
+}
+
+/* Lcall: Lipc to `to` and back from it, no timeouts. */
+L4_INLINE L4_MsgTag_t L4_Lcall(L4_ThreadId_t to)
+{
+	L4_ThreadId_t dummy;
+	return L4_Lipc(to, to, L4_Timeouts(L4_Never, L4_Never), &dummy);
+}
+
+/* LreplyWait: Lipc replying to `to` (zero send timeout), then receiving from any thread of this space. */
+L4_INLINE L4_MsgTag_t L4_LreplyWait(L4_ThreadId_t to, L4_ThreadId_t *from)
+{
+	return L4_Lipc(to, L4_anylocalthread, L4_Timeouts(L4_ZeroTime, L4_Never), from);
 }
 
 /* Sleeps for t: a receive from itself, which no one can send (ends with a timeout, MR0 kept as X.2 has it). */

@@ -32,6 +32,14 @@ L4_INLINE L4_ThreadId_t L4_MyGlobalId(void)
 	return t;
 }
 
+/* MyLocalId: this thread's local id, its UTCB's address (UTCB word 10, the same as tp). */
+L4_INLINE L4_ThreadId_t L4_MyLocalId(void)
+{
+	L4_ThreadId_t t;
+	t.raw = __L4_TCR(__L4_TCR_MY_LOCAL_ID);
+	return t;
+}
+
 L4_INLINE L4_ThreadId_t L4_Myself(void)
 {
 	return L4_MyGlobalId();
@@ -107,8 +115,10 @@ L4_INLINE L4_Word_t L4_ThreadControl(L4_ThreadId_t dest, L4_ThreadId_t SpaceSpec
 }
 
 /*
- * ExchangeRegisters: dest's global id, or nil on failure (L4_ErrorCode). The old values come back
- * in the out-parameters; Kola returns them whether or not the d bit (1 << 9) is set. sp and ip
+ * ExchangeRegisters: dest is a global id, or the local id of a thread of this space. Returns the
+ * other form of dest's id (its local id for a global dest, anylocalthread if it has no UTCB yet;
+ * its global id for a local dest), or nil on failure (L4_ErrorCode). With the d bit (1 << 9) the
+ * old state and values come back in the out-parameters, without it 0 (X.2: undefined). sp and ip
  * are the thread's live x2 and pc. Setting ip restarts the thread with fresh registers (Kola).
  */
 L4_INLINE L4_ThreadId_t L4_ExchangeRegisters(L4_ThreadId_t dest, L4_Word_t control, L4_Word_t sp, L4_Word_t ip,
@@ -158,6 +168,32 @@ L4_INLINE L4_Bool_t L4_ThreadWasIpcing(L4_ThreadState_t s)
 
 #define __L4_EXREGS(t, control, sp, ip, flags, udh, pager, c, osp, oip, ofl, oudh, opager) \
 	L4_ExchangeRegisters((t), (control), (sp), (ip), (flags), (udh), (pager), (c), (osp), (oip), (ofl), (oudh), (opager))
+
+/* GlobalIdOf: the global id of t (a local id of this space: ExchangeRegisters converts it; nil if it names no thread). */
+L4_INLINE L4_ThreadId_t L4_GlobalIdOf(L4_ThreadId_t t)
+{
+	L4_Word_t d;
+	L4_ThreadId_t p;
+	if (L4_IsLocalId(t))
+		return __L4_EXREGS(t, 0, 0, 0, 0, 0, L4_nilthread, &d, &d, &d, &d, &d, &p);
+	return t;
+}
+
+/* LocalIdOf: the local id of t (a global id of a thread of this space: ExchangeRegisters converts it; nil if it cannot). */
+L4_INLINE L4_ThreadId_t L4_LocalIdOf(L4_ThreadId_t t)
+{
+	L4_Word_t d;
+	L4_ThreadId_t p;
+	if (L4_IsGlobalId(t))
+		return __L4_EXREGS(t, 0, 0, 0, 0, 0, L4_nilthread, &d, &d, &d, &d, &d, &p);
+	return t;
+}
+
+/* SameThreads: whether l and r, either form, name the same thread. */
+L4_INLINE L4_Bool_t L4_SameThreads(L4_ThreadId_t l, L4_ThreadId_t r)
+{
+	return L4_GlobalIdOf(l).raw == L4_GlobalIdOf(r).raw;
+}
 
 L4_INLINE L4_Word_t L4_UserDefinedHandleOf(L4_ThreadId_t t)
 {

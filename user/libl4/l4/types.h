@@ -18,7 +18,11 @@ typedef L4_Word_t L4_Bool_t;
 #define L4_64BIT 1
 #define L4_LITTLE_ENDIAN 1
 
-/* ---- Thread ids (ThreadId.java): number << 32 | version, both 32 bits; no local ids ---- */
+/*
+ * ---- Thread ids (ThreadId.java): global ids number << 32 | version, both 32 bits, the version's
+ * low 6 bits not all 0; local ids the thread's UTCB address (low 6 bits 0), which names it within
+ * its own space only ----
+ */
 
 typedef union {
 	L4_Word_t raw;
@@ -26,11 +30,19 @@ typedef union {
 		L4_Word_t version : 32;
 		L4_Word_t thread_no : 32;
 	} X;
+	struct {
+		L4_Word_t zeros : 6;
+		L4_Word_t local_id : 58;
+	} local;
 } L4_ThreadId_t;
 
-/* nil: "no thread" (ThreadId.NIL = 0); any: an open receive (ThreadId.ANY = -1). */
+/*
+ * nil: "no thread" (ThreadId.NIL = 0); any: an open receive (ThreadId.ANY = -1); anylocalthread:
+ * a receive from any thread of the receiver's space (ThreadId.ANY_LOCAL = -1 << 6).
+ */
 #define L4_nilthread ((L4_ThreadId_t){ .raw = 0UL })
 #define L4_anythread ((L4_ThreadId_t){ .raw = ~0UL })
+#define L4_anylocalthread ((L4_ThreadId_t){ .raw = ~0UL << 6 })
 
 L4_INLINE L4_ThreadId_t L4_GlobalId(L4_Word_t threadno, L4_Word_t version)
 {
@@ -64,10 +76,15 @@ L4_INLINE L4_Bool_t L4_IsThreadNotEqual(L4_ThreadId_t l, L4_ThreadId_t r)
 	return l.raw != r.raw;
 }
 
-/* Every id Kola knows is global (no local ids yet). */
+/* The form of an id, by its low 6 bits, as X.2 (and Pistachio) tell them apart: nil has the local form, any the global one. */
+L4_INLINE L4_Bool_t L4_IsLocalId(L4_ThreadId_t t)
+{
+	return t.local.zeros == 0;
+}
+
 L4_INLINE L4_Bool_t L4_IsGlobalId(L4_ThreadId_t t)
 {
-	return t.raw != 0 && t.raw != ~0UL;
+	return t.local.zeros != 0;
 }
 
 /* ---- Fpages (Fpage.java): rwx bits 0..2, extension bit 3, s bits 4..9, base >> 10 from bit 10 ---- */

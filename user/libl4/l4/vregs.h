@@ -18,6 +18,7 @@
 #define __L4_TCR_EXCEPTION_HANDLER 4
 #define __L4_TCR_XFER_TIMEOUT 6
 #define __L4_TCR_ERROR_CODE 7
+#define __L4_TCR_MY_LOCAL_ID 10
 #define __L4_TCR_MR0 16
 #define __L4_TCR_BR0 80
 #define __L4_NUM_MRS 64

@@ -6,8 +6,15 @@ package kola.abi;
  *
  * <p>Input control bits: h (halt value, bit 0) applied when H (bit 8) is set; r (bit 1) aborts a
  * receive, s (bit 2) aborts a send; S, i, f, u, p (bits 3..7) write sp, ip, flags, user handle,
- * pager; d (bit 9) asks for the old values, which Kola always returns. The returned control word describes the old state: bit 0 halted, bit 1 receiving,
- * bit 2 sending. The old sp, ip, flags, user handle and pager are returned too.
+ * pager; d (bit 9) delivers the old values. With d, the returned control word describes the old
+ * state (bit 0 halted, bit 1 receiving, bit 2 sending) and the old sp, ip, flags, user handle and
+ * pager come back, read before anything was written; without d, X.2 leaves these out-parameters
+ * undefined and Kola returns 0 in each.
+ *
+ * <p>The call's result is the other form of dest's id (X.2): its global id if dest was named by
+ * its local id, its local id (its UTCB address) if dest was named by its global id, which is how
+ * {@code L4_GlobalIdOf} and {@code L4_LocalIdOf} work. A thread not yet given a UTCB has no local
+ * id: its result is then {@link ThreadId#ANY_LOCAL}, as in Pistachio. Nil is the failure.
  */
 public final class ExRegs {
     /** The halt value h. */
@@ -37,8 +44,8 @@ public final class ExRegs {
     /** Resume the thread. */
     public static final long RESUME = HALT_VALID;
     /**
-     * Deliver (d): return the thread's registers (L4_Stop, L4_PagerOf, L4_UserDefinedHandleOf
-     * set it). Kola always returns them, so the bit changes nothing.
+     * Deliver (d): return the thread's old state and registers in the out-parameters (L4_Stop,
+     * L4_PagerOf, L4_UserDefinedHandleOf set it); without it they are 0.
      */
     public static final long DELIVER = 1L << 9;
     /** All input control bits Kola knows; any other bit is an invalid parameter. */
@@ -51,7 +58,7 @@ public final class ExRegs {
     /** Returned control: the thread was sending. */
     public static final long WAS_SENDING = 1L << 2;
 
-    /** Index of the old control word in {@link L4#ret(int)} after ExchangeRegisters. */
+    /** Index of the old control word in {@link L4#ret(int)} after ExchangeRegisters (with {@link #DELIVER}). */
     public static final int OUT_CONTROL = 0;
     /** Index of the old stack pointer. */
     public static final int OUT_SP = 1;

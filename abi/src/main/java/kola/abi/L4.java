@@ -31,6 +31,12 @@ public interface L4 {
     /** MyGlobalId: this thread's global id. */
     long myGlobalId();
 
+    /**
+     * MyLocalId (X.2): this thread's local id, the address of its UTCB in its space, which names
+     * it to the threads of its own space only (see {@link ThreadId#isLocal}).
+     */
+    long myLocalId();
+
     /** ErrorCode: why the last failed system call failed. */
     long errorCode();
 
@@ -101,8 +107,38 @@ public interface L4 {
      * receive timeouts packed by {@link Timeout#pair}. The message is MR0 (tag) and MR1..u+t.
      * Returns the sender of the received message (nil when there was no receive phase). On
      * failure MR0 has {@link MsgTag#ERROR} set and {@link #errorCode()} holds an {@link IpcError}.
+     *
+     * <p>Under the communication models that name threads by id (all but capabilities and
+     * virtual threads, see {@link Comm}) {@code to} and {@code fromSpecifier} may be local ids of
+     * threads of this thread's own space, and {@code fromSpecifier} may be
+     * {@link ThreadId#ANY_LOCAL}: a receive from any thread of this space. As X.2 has it, a
+     * message from a thread of this space is returned under the sender's local id, however the
+     * sender named this thread and however the receive named the sender (a propagated message
+     * under its virtual sender's global id).
      */
     long ipc(long to, long fromSpecifier, long timeouts);
+
+    /**
+     * Lipc (X.2): IPC meant for a partner of this space named by its local id. X.2 lets Lipc be
+     * an optimised Ipc with the same outcome; Kola's is Ipc itself.
+     */
+    default long lipc(long to, long fromSpecifier, long timeouts) {
+        return ipc(to, fromSpecifier, timeouts);
+    }
+
+    /** Lcall (X.2 {@code L4_Lcall}): Lipc to {@code to} and from it, no timeouts. Returns the tag. */
+    default long lcall(long to) {
+        lipc(to, to, Timeout.pair(Timeout.NEVER, Timeout.NEVER));
+        return mr(0);
+    }
+
+    /**
+     * LreplyWait (X.2 {@code L4_LreplyWait}): Lipc replying to {@code to} with zero timeout, then
+     * receiving from any thread of this space. Returns the sender (its local id).
+     */
+    default long lreplyWait(long to) {
+        return lipc(to, ThreadId.ANY_LOCAL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+    }
 
     /** Call: send to {@code to}, then receive from it, with no timeouts. Returns the tag. */
     default long call(long to) {
@@ -141,6 +177,13 @@ public interface L4 {
      * ThreadControl (privileged): create, modify or delete thread {@code dest}; an existing
      * thread number under another version changes that thread's version (its IPC is cancelled).
      * Returns 1 on success and 0 on failure ({@link KernelError} in {@link #errorCode()}).
+     *
+     * <p>A thread given its UTCB location ({@code utcbLocation}, which becomes its local id) while
+     * it has a pager waits, as in X.2, for a start message from that pager: exactly two untyped
+     * words, MR1 the instruction pointer (as ExchangeRegisters takes it) and MR2 the stack
+     * pointer. Only the pager's own message starts it; one of another shape, or with an ip the
+     * thread's space cannot start at, fails the pager's send with {@link IpcError#MESSAGE_OVERFLOW}
+     * and the thread goes on waiting. ExchangeRegisters with {@link ExRegs#SET_IP} starts it too.
      */
     long threadControl(long dest, long spaceSpecifier, long scheduler, long pager, long utcbLocation);
 
@@ -152,9 +195,11 @@ public interface L4 {
     long spaceControl(long spaceSpecifier, long control, long kipArea, long utcbArea, long redirector);
 
     /**
-     * ExchangeRegisters: read and write the registers of thread {@code dest}, halt, resume, or
-     * abort its IPC ({@link ExRegs}). Returns dest's global id, or nil on failure; the old values
-     * are in {@code ret(ExRegs.OUT_*)}.
+     * ExchangeRegisters: read and write the registers of thread {@code dest} (its global id, or
+     * the local id of a thread of this space), halt, resume, or abort its IPC ({@link ExRegs}).
+     * Returns the other form of dest's id (its local id if named by its global id, and the other
+     * way round), or nil on failure; with {@link ExRegs#DELIVER} the old values are in
+     * {@code ret(ExRegs.OUT_*)}, without it those are 0.
      */
     long exchangeRegisters(long dest, long control, long sp, long ip, long flags, long userHandle, long pager);
 

@@ -2,6 +2,7 @@ package kola.abi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -136,10 +137,18 @@ class AbiPropertiesTest {
     void threadIdsRoundTrip(FuzzedDataProvider data) {
         long number = data.consumeLong(0, 0xFFFF_FFFFL);
         long version = data.consumeLong(1, 0xFFFF_FFFFL);
+        if ((version & 0x3F) == 0) {
+            // Such an id would have the local form (X.2): no global id has it.
+            assertThrows(IllegalArgumentException.class, () -> ThreadId.global(number, version));
+            assertTrue(ThreadId.isLocal(number << 32 | version));
+            return;
+        }
         long id = ThreadId.global(number, version);
         assertEquals(number, ThreadId.number(id));
         assertEquals(version, ThreadId.version(id));
         assertFalse(ThreadId.isNil(id));
+        assertTrue(ThreadId.isGlobal(id));
+        assertFalse(ThreadId.isLocal(id));
         assertEquals(Long.toHexString(number) + "." + Long.toHexString(version),
                 id == ThreadId.ANY ? "ffffffff.ffffffff" : ThreadId.toString(id));
     }

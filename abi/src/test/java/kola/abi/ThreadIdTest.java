@@ -43,6 +43,30 @@ class ThreadIdTest {
     }
 
     @Test
+    void theFormIsInTheLowSixBits() {
+        long local = 0x3F_FFE0_0400L; // a UTCB address: 1 KiB-aligned
+        assertTrue(ThreadId.isLocal(local));
+        assertFalse(ThreadId.isGlobal(local));
+        assertTrue(ThreadId.isGlobal(ThreadId.global(0x40, 1)));
+        assertFalse(ThreadId.isLocal(ThreadId.global(0x40, 0x41)));
+        assertTrue(ThreadId.isLocal(ThreadId.NIL), "X.2: nil has the local form");
+        assertTrue(ThreadId.isGlobal(ThreadId.ANY), "X.2: anythread has the global form");
+        assertEquals(0xFFFF_FFFF_FFFF_FFC0L, ThreadId.ANY_LOCAL);
+        assertTrue(ThreadId.isLocal(ThreadId.ANY_LOCAL));
+        assertEquals("anylocal", ThreadId.toString(ThreadId.ANY_LOCAL));
+        assertEquals("local:3fffe00400", ThreadId.toString(local));
+    }
+
+    @Test
+    void aVersionThatIsAMultipleOf64IsRefused() {
+        for (long v : new long[] {64, 128, 0x40_0000_00L, 0xFFFF_FFC0L}) {
+            assertThrows(IllegalArgumentException.class, () -> ThreadId.global(5, v), "version " + v);
+        }
+        assertEquals(5L << 32 | 65, ThreadId.global(5, 65));
+        assertEquals(5L << 32 | 63, ThreadId.global(5, 63));
+    }
+
+    @Test
     void theVersionZeroIdIsNotAGlobalIdButDecodes() {
         long raw = 7L << 32;
         assertEquals(7, ThreadId.number(raw));

@@ -90,7 +90,7 @@ class DenialOfServiceTest {
                 answered += ping(l4, ECHO, 2 * i, 10_000) ? 1 : 0;
             }
             h.log("victim: echo after " + answered + " of 10");
-            h.log("victim: worker alive " + (l4.exchangeRegisters(worker, 0, 0, 0, 0, 0, ThreadId.NIL) == worker
+            h.log("victim: worker alive " + (l4.exchangeRegisters(worker, ExRegs.DELIVER, 0, 0, 0, 0, ThreadId.NIL) != ThreadId.NIL
                     && (l4.ret(ExRegs.OUT_CONTROL) & ExRegs.WAS_HALTED) == 0));
             l4.setMr(0, MsgTag.make(REMEDY, 0, 0));
             l4.call(l4.kernelInterface().rootTask());
@@ -154,7 +154,7 @@ class DenialOfServiceTest {
                 int slot = slots.merge(from, 1, Integer::sum);
                 long rc = KernelError.OK;
                 // The new thread runs the requester's program at its WORKER entry.
-                l4.exchangeRegisters(from, 0, 0, 0, 0, 0, ThreadId.NIL);
+                l4.exchangeRegisters(from, ExRegs.DELIVER, 0, 0, 0, 0, ThreadId.NIL);
                 long ip = (l4.ret(ExRegs.OUT_IP) & ~0xFFFF_FFFFL) + WORKER;
                 if (l4.threadControl(id, from, l4.myGlobalId(), sigma0, FuzzHarness.UTCB + slot * 1024L) == 0) {
                     rc = l4.errorCode();

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class Libl4Test {
     static final Path USER = ExecTest.USER;
     /** The checks l4lib_test makes. */
-    static final int CHECKS = 91;
+    static final int CHECKS = 105;
 
     @BeforeAll
     static void build() throws Exception {
@@ -79,6 +79,7 @@ class Libl4Test {
         assertEquals(0x11L, Items.acceptor(Fpage.COMPLETE, true));
         assertEquals(0x4300000001L, ThreadId.global(0x43, 1));
         assertEquals(-1L, ThreadId.ANY);
+        assertEquals(0xFFFF_FFFF_FFFF_FFC0L, ThreadId.ANY_LOCAL);
         assertEquals(4, IpcError.code(IpcError.NO_PARTNER, false));
         assertEquals(5, IpcError.code(IpcError.NO_PARTNER, true));
         assertEquals(3, IpcError.code(IpcError.TIMEOUT, true));

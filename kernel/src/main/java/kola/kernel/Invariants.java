@@ -38,7 +38,9 @@ import kola.machine.Tlb;
  * <li>no deleted object is still referenced: the current thread, every member of a ready queue,
  * of a send queue and of the timeout queue is a live thread of the thread table; every child of a
  * mapping node is in the database; the database holds no node outside the spaces' indexes; each
- * space's thread counts match the threads that live in it;</li>
+ * space's thread counts match the threads that live in it, and its local ids are exactly its
+ * activated threads' UTCB locations, each naming its thread;</li>
+ * <li>thread start: a thread awaiting its start message is inactive, activated and never started;</li>
  * <li>IPC partners agree on who waits for whom: send queues are well linked (head, tail, both
  * directions); a receiving thread does not wait while a sender it accepts sits in its send queue,
  * and a closed receive names a thread that exists; only a thread blocked in IPC has a timeout.</li>
@@ -286,6 +288,14 @@ final class Invariants {
                 }
                 c[0]++;
                 c[1] += t.utcbLocation != -1 ? 1 : 0;
+                if (t.utcbLocation != -1 && t.space.localThread(t.utcbLocation) != t) {
+                    v.add("thread " + t + ": its local id " + ThreadId.toString(t.utcbLocation)
+                            + " does not name it in its space");
+                }
+                if (t.awaitingStart && (t.state != Tcb.INACTIVE || t.utcbLocation == -1 || !t.neverStarted())) {
+                    v.add("thread " + t + ": awaits its start message but is " + Kernel.stateName(t)
+                            + (t.utcbLocation == -1 ? ", without UTCB" : "") + (t.neverStarted() ? "" : ", started before"));
+                }
             }
         }
         if (withTimeout != k.cpu.timeouts.size()) {
@@ -295,9 +305,9 @@ final class Invariants {
         for (Space s : k.spacesInternal()) {
             nodes += s.pages.size();
             int[] c = counts.getOrDefault(s, new int[2]);
-            if (s.threads != c[0] || s.activeThreads != c[1]) {
-                v.add("space " + s + ": counts " + s.threads + " threads (" + s.activeThreads + " active) but "
-                        + c[0] + " (" + c[1] + " active) live in it");
+            if (s.threads != c[0] || s.activeThreads != c[1] || s.localIdCount() != c[1]) {
+                v.add("space " + s + ": counts " + s.threads + " threads (" + s.activeThreads + " active, "
+                        + s.localIdCount() + " local ids) but " + c[0] + " (" + c[1] + " active) live in it");
             }
         }
         for (Space s : inhabited) {
@@ -343,7 +353,8 @@ final class Invariants {
                 v.add("thread " + t + ": send queue links broken at " + s);
                 break;
             }
-            if (t.state == Tcb.RECEIVING && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.sendId)) {
+            if (t.state == Tcb.RECEIVING && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.sendId
+                    || t.waitFrom == ThreadId.ANY_LOCAL && s.space == t.space && s.interruptLine < 0)) {
                 v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + " while " + s
                         + " waits in its send queue");
             }
@@ -358,7 +369,7 @@ final class Invariants {
         // releases the receiver); under the object-space models a slot may be unmapped meanwhile.
         boolean known = t.kernelIpc == Tcb.NO_KERNEL_IPC && !(k.comm instanceof ThreadIdModel)
                 || threads.lookup(t.waitFrom) != null;
-        if (t.state == Tcb.RECEIVING && t.waitFrom != ThreadId.ANY && !known) {
+        if (t.state == Tcb.RECEIVING && t.waitFrom != ThreadId.ANY && t.waitFrom != ThreadId.ANY_LOCAL && !known) {
             v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + ", which does not exist");
         }
         if (t.timeoutIndex >= 0 && !t.inIpc()) {

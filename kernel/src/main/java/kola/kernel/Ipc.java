@@ -30,6 +30,12 @@ import kola.machine.Tlb;
  * A thread's result registers ({@link Tcb#result}, MR0, ErrorCode) are written when its IPC
  * completes or fails, whether it is running or blocked.
  *
+ * <p>X.2's local thread ids and thread start (DESIGN.md, "Local thread ids", "Thread start"):
+ * under the thread-id models a local {@code to} or from-specifier is resolved in the caller's own
+ * space, anylocalthread takes senders of the receiver's space only, and a sender of the
+ * receiver's space is returned as its local id; a message from a thread's pager to a thread that
+ * awaits its start message starts it ({@link Kernel#startByMessage}) instead of being received.
+ *
  * <p>Typed items are checked before anything is transferred, so a malformed message changes
  * nothing. A string copy that needs a page neither partner has mapped does not block inside the
  * kernel: the thread whose space lacks the page takes an ordinary page fault (IPC to its pager)
@@ -57,6 +63,12 @@ final class Ipc {
     private final Route route = new Route();
     /** Whether the model has object spaces: reply capabilities, saved replies, notifications (read once, off the thread-id path). */
     private final boolean objectSpaces;
+    /**
+     * Whether IPC words may be local ids (X.2): under the models that name threads by id. Under
+     * the object-space models a word is a selector, which has the local form too, so there a
+     * local id names nothing (DESIGN.md, "Local thread ids").
+     */
+    private final boolean localIds;
     private final EventLog events;
     /** The typed words of the message being transferred, read once from the sender's registers. */
     private final long[] items = new long[MsgTag.MESSAGE_REGISTERS];
@@ -76,6 +88,7 @@ final class Ipc {
         this.cpu = kernel.cpu;
         this.comm = kernel.comm;
         this.objectSpaces = comm.hasReplyCapability() || comm instanceof VirtualThreads;
+        this.localIds = comm instanceof ThreadIdModel;
         this.events = kernel.events;
     }
 
@@ -121,6 +134,19 @@ final class Ipc {
                     fail(self, IpcError.NO_PARTNER, false);
                     return;
                 }
+                self.a0 = ThreadId.NIL;
+            } else if (dest.awaitingStart && dest.pager == self.id && self.kernelIpc == Tcb.NO_KERNEL_IPC
+                    && !self.propagating) {
+                // X.2: a thread activated with a pager waits in a closed receive for its pager's
+                // start message, which starts it instead of being received.
+                if (!k.startByMessage(dest, tag, self.mr[1], self.mr[2], self.space)) {
+                    fail(self, IpcError.MESSAGE_OVERFLOW, false); // not a start message: dest waits on
+                    return;
+                }
+                clock.advance(MsgTag.untyped(tag) * CostModel.COPY_WORD);
+                events.record(KernelEvents.TRANSFER, self.id, dest.id, tag);
+                woken = dest;
+                called(self, from, dest);
                 self.a0 = ThreadId.NIL;
             } else if (dest.state == Tcb.RECEIVING && accepts(dest, self)) {
                 int outcome = transfer(self, dest);
@@ -192,7 +218,18 @@ final class Ipc {
             }
             if (from == ThreadId.ANY) {
                 sender = t.sendHead;
+            } else if (from == ThreadId.ANY_LOCAL && localIds && t.kernelIpc == Tcb.NO_KERNEL_IPC) {
+                // anylocalthread (X.2): the first sender of the receiver's own space.
+                sender = t.sendHead;
+                while (sender != null && !sameSpace(sender, t)) {
+                    sender = sender.sendNext;
+                }
             } else {
+                if (localIds && ThreadId.isLocal(from) && t.kernelIpc == Tcb.NO_KERNEL_IPC) {
+                    // A local id names a thread of the receiver's own space only; the wait is for its global id.
+                    Tcb named = t.space.localThread(from);
+                    from = named == null ? ThreadId.NIL : named.id;
+                }
                 long key = t.kernelIpc != Tcb.NO_KERNEL_IPC ? from : comm.source(t, from);
                 if (key == CommunicationModel.NO_SOURCE) {
                     fail(t, IpcError.NO_PARTNER, true);
@@ -326,7 +363,13 @@ final class Ipc {
     }
 
     private boolean accepts(Tcb receiver, Tcb sender) {
-        return receiver.waitFrom == ThreadId.ANY || receiver.waitFrom == sender.sendId;
+        return receiver.waitFrom == ThreadId.ANY || receiver.waitFrom == sender.sendId
+                || receiver.waitFrom == ThreadId.ANY_LOCAL && sameSpace(sender, receiver);
+    }
+
+    /** Whether {@code sender} is a thread (not an interrupt) of {@code receiver}'s space: anylocalthread takes its messages. */
+    private static boolean sameSpace(Tcb sender, Tcb receiver) {
+        return sender.space == receiver.space && sender.interruptLine < 0;
     }
 
     /**
@@ -339,6 +382,14 @@ final class Ipc {
     private boolean route(Tcb self, long to, long tag) {
         if (self.kernelIpc != Tcb.NO_KERNEL_IPC) {
             Tcb dest = k.threads.lookup(to);
+            if (dest == null) {
+                return false;
+            }
+            route.deliver(dest, self.id);
+        } else if (localIds && ThreadId.isLocal(to)) {
+            // A local id (X.2) names a thread of the sender's own space, never one of another:
+            // within a space no model controls anything (ThreadIdModel delivers directly too).
+            Tcb dest = self.space.localThread(to);
             if (dest == null) {
                 return false;
             }
@@ -411,7 +462,7 @@ final class Ipc {
         if (sender.donor == receiver && receiver != null) {
             giveBack(sender); // the reply to the call that lent sender its context
         }
-        if (from != ThreadId.NIL && from != ThreadId.ANY) {
+        if (from != ThreadId.NIL && from != ThreadId.ANY && from != ThreadId.ANY_LOCAL) {
             sender.callSerial++;
             sender.replier = receiver;
             receiver.replyCaller = sender;
@@ -593,6 +644,13 @@ final class Ipc {
         long flags = (from.sendIntended != ThreadId.NIL ? MsgTag.REDIRECTED : 0) | (from.propagating ? MsgTag.PROPAGATED : 0);
         to.mr[0] = tag & ~(MsgTag.PROPAGATED | MsgTag.REDIRECTED | MsgTag.CROSS_CPU | MsgTag.ERROR) | flags;
         to.result = from.sendId;
+        if (localIds && from.sendId == from.id && from.space == to.space && to.kernelIpc == Tcb.NO_KERNEL_IPC
+                && from.interruptLine < 0 && from.utcbLocation != -1) {
+            // X.2: a sender of the receiver's own space is returned as its local id, however
+            // either side named the other (not a propagated message: that one carries its
+            // virtual sender's global id).
+            to.result = from.utcbLocation;
+        }
         to.intendedReceiver = from.sendIntended;
         if (from.propagating) {
             to.virtualSender = from.id; // ActualSender

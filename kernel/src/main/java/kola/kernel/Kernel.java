@@ -928,8 +928,24 @@ public final class Kernel {
     /** Gives {@code t} its UTCB: it can be started now. The caller checked the location. */
     void activate(Tcb t, long utcbLocation) {
         t.utcbLocation = utcbLocation;
-        t.space.useUtcb(utcbLocation);
+        t.space.useUtcb(utcbLocation, t);
         t.space.activeThreads++;
+    }
+
+    /**
+     * The X.2 start message (tag {@code tag}, MR1 {@code ip}, MR2 {@code sp}, each read once by
+     * the caller) from the pager of {@code t} (of space {@code pager}), which waits for it: exactly
+     * two untyped words and an ip the thread's space can start at, started by the pager ({@link
+     * #validStart}), start the thread there, not
+     * halted; anything else starts nothing and returns false.
+     */
+    boolean startByMessage(Tcb t, long tag, long ip, long sp, Space pager) {
+        if (MsgTag.untyped(tag) != 2 || MsgTag.typed(tag) != 0 || !validStart(t.space, ip, pager)) {
+            return false;
+        }
+        t.halted = false;
+        start(t, ip, sp, pager);
+        return true;
     }
 
     /**
@@ -938,6 +954,7 @@ public final class Kernel {
      * runnable unless it is halted.
      */
     void start(Tcb t, long ip, long sp, Space starter) {
+        t.awaitingStart = false;
         Space space = t.space;
         if (space.module < 0) {
             int index = moduleOf(ip) >= 0 ? moduleOf(ip) : starter.module; // (validStart: a RISC-V starter)
@@ -1391,7 +1408,8 @@ public final class Kernel {
                     continue;
                 }
                 out.add(new ThreadInfo(t.id, t.space.name, t.space.asid, stateName(t), t.priority,
-                        t.state == Tcb.SENDING ? t.partner.id : t.state == Tcb.RECEIVING ? t.waitFrom : 0));
+                        t.state == Tcb.SENDING ? t.partner.id : t.state == Tcb.RECEIVING ? t.waitFrom
+                                : t.awaitingStart ? t.pager : 0));
             }
         }
         return out;
@@ -1425,7 +1443,7 @@ public final class Kernel {
 
     static String stateName(Tcb t) {
         String s = switch (t.state) {
-            case Tcb.INACTIVE -> "inactive";
+            case Tcb.INACTIVE -> t.awaitingStart ? "inactive,awaiting start" : "inactive";
             case Tcb.READY -> "ready";
             case Tcb.SENDING -> "sending";
             case Tcb.RECEIVING -> "receiving";
@@ -1442,7 +1460,7 @@ public final class Kernel {
     public record RunResult(long traps, long cycles, long events, long eventHash, int threads) {
     }
 
-    /** A thread as the kernel sees it; {@code waitsFor} is the IPC partner it is blocked on, or 0. */
+    /** A thread as the kernel sees it; {@code waitsFor} is the IPC partner it is blocked on (the pager whose start message it awaits), or 0. */
     public record ThreadInfo(long id, String space, int asid, String state, int priority, long waitsFor) {
     }
 

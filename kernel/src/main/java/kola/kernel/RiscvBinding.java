@@ -29,6 +29,7 @@ import kola.machine.riscv.HartState;
 final class RiscvBinding {
     /** Call numbers (a7). */
     static final long IPC = -1;
+    /** Lipc (X.2): IPC meant for local partners; X.2 lets it be Ipc, and Kola's is (the same trap). */
     static final long LIPC = -2;
     static final long UNMAP = -3;
     static final long EXCHANGE_REGISTERS = -4;
@@ -61,6 +62,8 @@ final class RiscvBinding {
     static final int ERROR_CODE = 7;
     static final int INTENDED_RECEIVER = 8;
     static final int ACTUAL_SENDER = 9;
+    /** MyLocalId (X.2): the thread's local id, its UTCB's own address (= tp). */
+    static final int MY_LOCAL_ID = 10;
     static final int MR0 = 16;
     static final int BR0 = MR0 + MsgTag.MESSAGE_REGISTERS;
     /** The words the UTCB holds: thread-control words, 64 MRs, 33 BRs (913 bytes of its 1 KiB). */
@@ -266,6 +269,7 @@ final class RiscvBinding {
         }
         long[] w = t.utcbWritten;
         store(t, MY_GLOBAL_ID, t.id);
+        store(t, MY_LOCAL_ID, t.utcbLocation);
         store(t, PROCESSOR_NO, 0);
         store(t, USER_DEFINED_HANDLE, w[0] = t.userHandle);
         store(t, PAGER, w[1] = t.pager);

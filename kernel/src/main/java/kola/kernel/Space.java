@@ -58,31 +58,41 @@ final class Space {
 
     /** The mapping node of each mapped page, by virtual page number. */
     final PageIndex pages = new PageIndex();
-    /** UTCB slots of the UTCB area in use, by index from the area's base. */
-    private final java.util.BitSet utcbs = new java.util.BitSet();
+    /** The activated threads, by local id (their UTCB locations in the UTCB area). */
+    private final LocalIds localIds = new LocalIds();
 
     Space(int asid, String name) {
         this.asid = asid;
         this.name = name;
     }
 
-    private int utcbSlot(long location) {
-        return (int) ((location - Fpage.base(utcbArea)) >>> Kernel.UTCB_SIZE_LOG2);
-    }
-
-    /** Whether {@code location} is a free, aligned UTCB slot inside the UTCB area. */
+    /**
+     * Whether {@code location} is a free, aligned UTCB slot inside the UTCB area. Address 0 is
+     * refused: it would make the thread's local id the nil thread.
+     */
     boolean utcbAvailable(long location) {
         long size = 1L << Kernel.UTCB_SIZE_LOG2;
-        return !Fpage.isNil(utcbArea) && (location & (size - 1)) == 0 && Fpage.contains(utcbArea, location)
-                && !utcbs.get(utcbSlot(location));
+        return !Fpage.isNil(utcbArea) && location != 0 && (location & (size - 1)) == 0
+                && Fpage.contains(utcbArea, location) && localIds.get(location) == null;
     }
 
-    void useUtcb(long location) {
-        utcbs.set(utcbSlot(location));
+    /** Thread {@code t} takes the UTCB at {@code location}: its local id from now on. */
+    void useUtcb(long location, Tcb t) {
+        localIds.put(location, t);
     }
 
     void releaseUtcb(long location) {
-        utcbs.clear(utcbSlot(location));
+        localIds.remove(location);
+    }
+
+    /** The thread of this space whose local id is {@code id}, or null (also for nil and anylocalthread, which name none). */
+    Tcb localThread(long id) {
+        return localIds.get(id);
+    }
+
+    /** How many threads have a local id here (the activated ones). */
+    int localIdCount() {
+        return localIds.size();
     }
 
     /** Whether the leaf {@code va -> pfn} is one the kernel maps itself: the KIP or a RISC-V thread's UTCB page. */

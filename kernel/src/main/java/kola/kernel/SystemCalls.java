@@ -21,9 +21,10 @@ import kola.machine.PhysicalMemory;
  * failing with a {@link KernelError} in the caller's ErrorCode, and only then changes kernel
  * state, so a rejected call changes nothing.
  *
- * <p>Kola departs from X.2 where Java user code makes it necessary, and says so in the method:
- * a newly activated thread is started by ExchangeRegisters (not by a start message from its
- * pager), which privileged threads may apply to threads of other spaces.
+ * <p>Kola departs from X.2 where Java user code makes it necessary, and says so in the method.
+ * A newly activated thread with a pager waits for its pager's start message as in X.2 ({@link Ipc},
+ * {@link Kernel#startByMessage}); ExchangeRegisters, which privileged threads may apply to
+ * threads of other spaces, starts it too.
  */
 final class SystemCalls {
     private static final long NO_UTCB = -1L;
@@ -93,10 +94,21 @@ final class SystemCalls {
         return t == null || t.interruptLine >= 0 ? null : t.space;
     }
 
+    /** A global id (X.2: a version with its low 6 bits not all 0) of a user thread number. */
     private boolean isUserThreadId(long id) {
         long no = ThreadId.number(id);
-        return id != ThreadId.NIL && id != ThreadId.ANY && ThreadId.version(id) != 0
+        return id != ThreadId.NIL && id != ThreadId.ANY && ThreadId.isGlobal(id)
                 && no >= Kernel.USER_BASE && k.threads.inRange(no);
+    }
+
+    /**
+     * X.2 thread start: an activated thread with a pager whose code never ran waits for its
+     * pager's start message (its UTCB or its pager was just given).
+     */
+    private static void awaitStart(Tcb t) {
+        if (t.utcbLocation != NO_UTCB && t.pager != ThreadId.NIL && t.state == Tcb.INACTIVE && t.neverStarted()) {
+            t.awaitingStart = true;
+        }
     }
 
     // ---- ThreadControl ----------------------------------------------------------------------
@@ -107,7 +119,11 @@ final class SystemCalls {
      * specifier (a new space when the specifier is dest itself); an existing dest gets a new
      * scheduler, pager or UTCB location. A dest whose thread number exists under another version
      * changes that thread's version (X.2): its old id names nobody any more, and its own IPC and
-     * every IPC waiting for it are cancelled. Kola does not move threads between spaces.
+     * every IPC waiting for it are cancelled. Kola does not move threads between spaces. dest
+     * must be a global id (a version that is a multiple of 64 has the local form: invalid
+     * thread); the UTCB location becomes the thread's local id (0, the nil thread, is refused).
+     * A thread activated with a pager, or an activated one given a pager before it ever ran,
+     * waits for its pager's start message (X.2).
      */
     private long threadControl(Tcb self, long dest, long spaceSpec, long scheduler, long pager, long utcb) {
         if (!self.space.privileged) {
@@ -148,6 +164,9 @@ final class SystemCalls {
         }
         if (utcb != NO_UTCB && t.utcbLocation == NO_UTCB) {
             k.activate(t, utcb);
+        }
+        if (pager != ThreadId.NIL || utcb != NO_UTCB) {
+            awaitStart(t);
         }
         if (t.id != dest) {
             k.renameThread(t, dest); // X.2: an existing thread number with another version changes the thread's version
@@ -203,6 +222,7 @@ final class SystemCalls {
         }
         if (utcb != NO_UTCB) {
             k.activate(t, utcb);
+            awaitStart(t);
         }
         return 1;
     }
@@ -280,13 +300,18 @@ final class SystemCalls {
     // ---- ExchangeRegisters ------------------------------------------------------------------
 
     /**
-     * ExchangeRegisters(dest, control, sp, ip, flags, UserDefinedHandle, pager). dest must be in
-     * the caller's space, or the caller privileged (Kola's way to start a thread in a new space).
-     * Setting ip (re)starts the thread at that entry; its pending IPC, if any, is cancelled.
+     * ExchangeRegisters(dest, control, sp, ip, flags, UserDefinedHandle, pager). dest is a global
+     * id, or a local id, which names a thread of the caller's own space only (X.2). dest must be
+     * in the caller's space, or the caller privileged (Kola's way to start a thread in a new
+     * space). Setting ip (re)starts the thread at that entry; its pending IPC, if any, is
+     * cancelled. With the d bit the out-parameters are the old state and registers, else 0 (X.2:
+     * undefined). The result is the other form of dest's id: its local id (anylocalthread if it
+     * has no UTCB yet) for a global dest, its global id for a local one.
      */
     private long exchangeRegisters(Tcb self, long dest, long control, long sp, long ip, long flags,
                                    long userHandle, long pager) {
-        Tcb t = k.threads.lookup(dest);
+        boolean local = ThreadId.isLocal(dest);
+        Tcb t = local ? self.space.localThread(dest) : k.threads.lookup(dest);
         if (t == null || t.interruptLine >= 0 || t.space != self.space && !self.space.privileged) {
             return error(self, KernelError.INVALID_THREAD);
         }
@@ -297,21 +322,30 @@ final class SystemCalls {
         if (setIp && (t.utcbLocation == NO_UTCB || !k.validStart(t.space, ip, self.space))) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
-        long oldControl = (t.halted ? ExRegs.WAS_HALTED : 0)
-                | (t.state == Tcb.RECEIVING ? ExRegs.WAS_RECEIVING : 0)
-                | (t.state == Tcb.SENDING ? ExRegs.WAS_SENDING : 0);
-        self.ret()[ExRegs.OUT_CONTROL] = oldControl;
-        // A RISC-V thread's live registers; a Java thread's entry (its code has no other ip to show).
-        self.ret()[ExRegs.OUT_SP] = t.hart != null ? t.hart.x[2] : t.startSp;
-        self.ret()[ExRegs.OUT_IP] = t.hart != null ? t.hart.pc : t.startIp;
-        self.ret()[ExRegs.OUT_FLAGS] = t.flags;
-        self.ret()[ExRegs.OUT_USER_HANDLE] = t.userHandle;
-        self.ret()[ExRegs.OUT_PAGER] = t.pager;
+        long[] out = self.ret();
+        if ((control & ExRegs.DELIVER) != 0) {
+            // (A thread waiting for its start message is in a receive from its pager, as in X.2.)
+            out[ExRegs.OUT_CONTROL] = (t.halted ? ExRegs.WAS_HALTED : 0)
+                    | (t.state == Tcb.RECEIVING || t.awaitingStart ? ExRegs.WAS_RECEIVING : 0)
+                    | (t.state == Tcb.SENDING ? ExRegs.WAS_SENDING : 0);
+            // A RISC-V thread's live registers; a Java thread's entry (its code has no other ip to show).
+            out[ExRegs.OUT_SP] = t.hart != null ? t.hart.x[2] : t.startSp;
+            out[ExRegs.OUT_IP] = t.hart != null ? t.hart.pc : t.startIp;
+            out[ExRegs.OUT_FLAGS] = t.flags;
+            out[ExRegs.OUT_USER_HANDLE] = t.userHandle;
+            out[ExRegs.OUT_PAGER] = t.pager;
+        } else {
+            java.util.Arrays.fill(out, ExRegs.OUT_CONTROL, ExRegs.OUT_PAGER + 1, 0);
+        }
+        long result = local ? t.id : t.utcbLocation == NO_UTCB ? ThreadId.ANY_LOCAL : t.utcbLocation;
 
         if (t.state == Tcb.RECEIVING && (control & ExRegs.ABORT_RECEIVE) != 0
                 || t.state == Tcb.SENDING && (control & ExRegs.ABORT_SEND) != 0
                 || setIp && t.inIpc()) {
             k.ipc.abort(t, IpcError.CANCELLED);
+        }
+        if (t.awaitingStart && (control & ExRegs.ABORT_RECEIVE) != 0) {
+            t.awaitingStart = false; // it waits for its start message no more: only ExchangeRegisters starts it now
         }
         if ((control & ExRegs.SET_SP) != 0) {
             t.startSp = sp;
@@ -340,7 +374,7 @@ final class SystemCalls {
             k.start(t, ip, t.startSp, self.space);
         }
         k.cpu.makeReady(t);
-        return t.id;
+        return result;
     }
 
     // ---- Unmap --------------------------------------------------------------------------------

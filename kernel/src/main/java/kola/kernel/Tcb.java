@@ -39,6 +39,11 @@ final class Tcb {
     Space owner;
     byte state = INACTIVE;
     boolean halted;
+    /**
+     * X.2 thread start: activated with a pager and never started, the thread waits (INACTIVE) for
+     * its pager's start message, as a closed receive from the pager ({@link Kernel#startByMessage}).
+     */
+    boolean awaitingStart;
 
     // Thread control registers.
     long pager;
@@ -261,6 +266,11 @@ final class Tcb {
      */
     boolean runnable() {
         return state == READY && !halted && interruptLine < 0 && (sc == null ? !passive && homeSc == null : !sc.depleted);
+    }
+
+    /** Whether the thread's code was never started: no continuation, no register file, not ended. */
+    boolean neverStarted() {
+        return continuation == null && hart == null && !ended;
     }
 
     /** Whether this thread waits for an IPC (either phase). */

@@ -126,6 +126,12 @@ final class UserApi implements L4 {
     }
 
     @Override
+    public long myLocalId() {
+        own();
+        return tcb.utcbLocation;
+    }
+
+    @Override
     public long errorCode() {
         own();
         return tcb.errorCode;

@@ -25,14 +25,15 @@ class ExchangeRegistersTest {
     static final long NIL = ThreadId.NIL;
 
     static long[] read(L4 l4, long dest) {
-        long id = l4.exchangeRegisters(dest, 0, 0, 0, 0, 0, 0);
+        long id = l4.exchangeRegisters(dest, ExRegs.DELIVER, 0, 0, 0, 0, 0);
         return new long[] {id, l4.ret(ExRegs.OUT_CONTROL), l4.ret(ExRegs.OUT_SP), l4.ret(ExRegs.OUT_IP),
                 l4.ret(ExRegs.OUT_FLAGS), l4.ret(ExRegs.OUT_USER_HANDLE), l4.ret(ExRegs.OUT_PAGER)};
     }
 
     /**
      * The X.2 derived forms set the d (deliver) bit: L4_PagerOf and L4_UserDefinedHandleOf are
-     * control 0x200, L4_Stop is 0x301 and L4_AbortIpc_and_stop 0x307. Kola refused bit 9 before.
+     * control 0x200, L4_Stop is 0x301 and L4_AbortIpc_and_stop 0x307. Each call returns A's
+     * local id, the other form of the global id it was given.
      */
     @Test
     void theDeliverBitOfTheX2DerivedFormsIsAccepted() {
@@ -56,7 +57,8 @@ class ExchangeRegistersTest {
         h.module("a", l4 -> l4.receive(l4.myGlobalId()));
         h.run();
         h.assertNoFailures();
-        assertEquals(List.of(A, ROOT, 0x77L, A, A, ExRegs.WAS_RECEIVING), got);
+        long local = KernelHarness.UTCB; // A's UTCB location
+        assertEquals(List.of(local, ROOT, 0x77L, local, local, ExRegs.WAS_RECEIVING), got);
         assertEquals("ready,halted", h.state(A), "A's receive was aborted and A is stopped");
     }
 
@@ -74,8 +76,8 @@ class ExchangeRegistersTest {
             l4.exchangeRegisters(A, 0, 1, 2, 3, 4, 5);
             reads.add(read(l4, A));
             // Write flags, user handle and pager; the call returns the old values.
-            long id = l4.exchangeRegisters(A, ExRegs.SET_FLAGS | ExRegs.SET_USER_HANDLE | ExRegs.SET_PAGER, 0, 0,
-                    0x55, 0xCAFE, tid(9));
+            long id = l4.exchangeRegisters(A, ExRegs.SET_FLAGS | ExRegs.SET_USER_HANDLE | ExRegs.SET_PAGER
+                    | ExRegs.DELIVER, 0, 0, 0x55, 0xCAFE, tid(9));
             reads.add(new long[] {id, l4.ret(ExRegs.OUT_FLAGS), l4.ret(ExRegs.OUT_USER_HANDLE), l4.ret(ExRegs.OUT_PAGER)});
             reads.add(read(l4, A));
             sleep(l4, 100); // A runs: it reads its registers and sets its own user handle
@@ -90,10 +92,11 @@ class ExchangeRegistersTest {
         h.run();
         h.assertNoFailures();
         long ip = Kernel.moduleIpBase(2);
-        assertEquals(List.of(A, 0L, 0x7000L, ip, 0L, 0L, NIL), asList(reads.get(0)), "after start");
+        long local = KernelHarness.UTCB; // A's local id: the result of ExchangeRegisters on its global id
+        assertEquals(List.of(local, 0L, 0x7000L, ip, 0L, 0L, NIL), asList(reads.get(0)), "after start");
         assertEquals(asList(reads.get(0)), asList(reads.get(1)), "nothing written without control bits");
-        assertEquals(List.of(A, 0L, 0L, NIL), asList(reads.get(2)), "old values returned");
-        assertEquals(List.of(A, 0L, 0x7000L, ip, 0x55L, 0xCAFEL, tid(9)), asList(reads.get(3)));
+        assertEquals(List.of(local, 0L, 0L, NIL), asList(reads.get(2)), "old values returned");
+        assertEquals(List.of(local, 0L, 0x7000L, ip, 0x55L, 0xCAFEL, tid(9)), asList(reads.get(3)));
         assertEquals(List.of(0x7000L, 0xCAFEL, tid(9)), seenByA);
         assertEquals(0xBEEFL, reads.get(4)[5], "the thread's own SetUserHandle is visible");
         assertEquals(ExRegs.WAS_HALTED, reads.get(4)[1], "a thread whose program ended counts as halted");
@@ -143,7 +146,7 @@ class ExchangeRegistersTest {
             l4.exchangeRegisters(A, ExRegs.HALT, 0, 0, 0, 0, 0); // before it ever ran
             sleep(l4, 1000);
             seen.add("halted: " + h.log + " " + h.state(A));
-            l4.exchangeRegisters(A, ExRegs.RESUME, 0, 0, 0, 0, 0);
+            l4.exchangeRegisters(A, ExRegs.RESUME | ExRegs.DELIVER, 0, 0, 0, 0, 0);
             seen.add("control " + l4.ret(ExRegs.OUT_CONTROL));
             sleep(l4, 1000);
             seen.add("resumed: " + h.log);
@@ -197,7 +200,7 @@ class ExchangeRegistersTest {
         h.module("a", l4 -> {
             h.log("before halt");
             long r = l4.exchangeRegisters(l4.myGlobalId(), ExRegs.HALT, 0, 0, 0, 0, 0);
-            h.log("after halt " + (r == A));
+            h.log("after halt " + (r == l4.myLocalId()));
         });
         h.run();
         h.assertNoFailures();
@@ -232,8 +235,8 @@ class ExchangeRegistersTest {
         h.root(l4 -> {
             h.startTask(l4, A, "a", 0, 100);
             sleep(l4, 100); // A blocks in a receive at entry 0
-            long id = l4.exchangeRegisters(A, ExRegs.SET_IP, 0, KernelHarness.ip(l4, "a", 1), 0, 0, 0);
-            h.log("root restarted " + (id == A) + " old control " + l4.ret(ExRegs.OUT_CONTROL));
+            long id = l4.exchangeRegisters(A, ExRegs.SET_IP | ExRegs.DELIVER, 0, KernelHarness.ip(l4, "a", 1), 0, 0, 0);
+            h.log("root restarted " + (id == KernelHarness.UTCB) + " old control " + l4.ret(ExRegs.OUT_CONTROL));
             sleep(l4, 100);
             read(l4, A);
             h.log("ip now entry " + (l4.ret(ExRegs.OUT_IP) - KernelHarness.ip(l4, "a", 0)));
@@ -314,7 +317,8 @@ class ExchangeRegistersTest {
         });
         h.run();
         h.assertNoFailures();
-        assertEquals(List.of(C, A, (long) KernelError.NO_PRIVILEGE), ok);
+        assertEquals(List.of(KernelHarness.UTCB + 1024, KernelHarness.UTCB, (long) KernelError.NO_PRIVILEGE), ok,
+                "the local ids of C (UTCB slot 1) and A (slot 0)");
         assertEquals(List.of("B receiving, C handle 77"), h.log, "B untouched");
     }
 

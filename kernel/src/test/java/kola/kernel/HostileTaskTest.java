@@ -207,7 +207,7 @@ class HostileTaskTest {
         l4.receive(SERVER);
         long r = l4.exchangeRegisters(SERVER, kola.abi.ExRegs.ABORT_SEND | kola.abi.ExRegs.DELIVER, 0, 0, 0, 0,
                 ThreadId.NIL);
-        log.add("relay: server was " + (r == SERVER && (l4.ret(kola.abi.ExRegs.OUT_CONTROL) & kola.abi.ExRegs.WAS_SENDING) != 0
+        log.add("relay: server was " + (r == KernelHarness.UTCB && (l4.ret(kola.abi.ExRegs.OUT_CONTROL) & kola.abi.ExRegs.WAS_SENDING) != 0
                 ? "sending" : "not sending"));
         long client = l4.waitAny();
         long page = l4.mr(1) & -4096L;
@@ -289,7 +289,8 @@ class HostileTaskTest {
             b.sleep(1000);
             assertEquals(List.of(), log, "the server waits for the client's fault (its transfer timeout is never)");
             assertEquals("sending", b.state(SERVER));
-            assertEquals(SERVER, b.l4.exchangeRegisters(SERVER, kola.abi.ExRegs.ABORT_SEND, 0, 0, 0, 0, ThreadId.NIL));
+            assertEquals(KernelHarness.UTCB, b.l4.exchangeRegisters(SERVER, kola.abi.ExRegs.ABORT_SEND, 0, 0, 0, 0, ThreadId.NIL),
+                    "the server's local id, its UTCB location");
             b.sleep(100);
             assertEquals(List.of("server: reply aborted (send phase)"), log);
             b.inv("after the abort");

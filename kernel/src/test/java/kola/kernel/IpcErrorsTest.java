@@ -228,9 +228,9 @@ class IpcErrorsTest {
             l4.exchangeRegisters(B, ExRegs.ABORT_RECEIVE, 0, 0, 0, 0, 0);
             h.check(h.state(A).equals("receiving") && h.state(B).equals("sending"),
                     "the wrong abort bit changed something: " + h.state(A) + "/" + h.state(B));
-            l4.exchangeRegisters(A, ExRegs.ABORT_RECEIVE, 0, 0, 0, 0, 0);
+            l4.exchangeRegisters(A, ExRegs.ABORT_RECEIVE | ExRegs.DELIVER, 0, 0, 0, 0, 0);
             oldControl.add(l4.ret(ExRegs.OUT_CONTROL));
-            l4.exchangeRegisters(B, ExRegs.ABORT_SEND, 0, 0, 0, 0, 0);
+            l4.exchangeRegisters(B, ExRegs.ABORT_SEND | ExRegs.DELIVER, 0, 0, 0, 0, 0);
             oldControl.add(l4.ret(ExRegs.OUT_CONTROL));
         });
         h.module("ended", l4 -> { });
@@ -265,13 +265,13 @@ class IpcErrorsTest {
             if (KernelHarness.entry(l4) == 0) {
                 out.add(ipc(l4, S, S, KernelHarness.NEVER));
             } else {
-                aborter.add(l4.exchangeRegisters(A, ExRegs.ABORT_IPC, 0, 0, 0, 0, 0));
+                aborter.add(l4.exchangeRegisters(A, ExRegs.ABORT_IPC | ExRegs.DELIVER, 0, 0, 0, 0, 0));
                 aborter.add(l4.ret(ExRegs.OUT_CONTROL));
             }
         });
         h.run();
         h.assertNoFailures();
-        assertEquals(List.of(A, ExRegs.WAS_RECEIVING), aborter);
+        assertEquals(List.of(KernelHarness.UTCB, ExRegs.WAS_RECEIVING), aborter, "A's local id, and A was receiving");
         assertEquals(1, out.size());
         assertEquals(RECEIVE_CANCELLED, out.get(0).errorCode());
     }

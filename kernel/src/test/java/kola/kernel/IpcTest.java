@@ -421,7 +421,9 @@ class IpcTest {
     }
 
     @Test
-    void receiverSeesTheSendersGlobalIdAlsoWithinOneSpace() {
+    void receiverSeesASenderOfItsOwnSpaceUnderItsLocalId() {
+        // X.2: "Thread IDs are delivered as local thread IDs iff they identify a thread executing
+        // in the same address space", however the sender named the receiver (here: globally).
         KernelHarness h = new KernelHarness();
         List<Long> from = new ArrayList<>();
         h.root(l4 -> {
@@ -444,7 +446,7 @@ class IpcTest {
         });
         h.run();
         h.assertNoFailures();
-        assertEquals(List.of(B, C), from);
+        assertEquals(List.of(KernelHarness.UTCB + 1024, KernelHarness.UTCB + 2048), from, "B's and C's UTCB locations");
         assertEquals(h.info(A).asid(), h.info(B).asid());
         assertEquals(h.info(A).asid(), h.info(C).asid());
     }

@@ -40,6 +40,7 @@ class KernelPropertiesTest {
         ThreadId.global(ThreadId.number(tid(3)), 2), ThreadId.number(tid(5)) << 32, ThreadId.global(1, 1),
         ThreadId.global(KernelConfig.defaults().threadNumberLimit() + 3, 1),
         tid(7), tid(8), ThreadId.global(ThreadId.number(tid(4)), 2),
+        KernelHarness.UTCB, KernelHarness.UTCB + 1024, ThreadId.ANY_LOCAL,
     };
     static final long[] UTCB_POOL = {
         -1, KernelHarness.UTCB, KernelHarness.UTCB + 1024, KernelHarness.UTCB + 5 * 1024, KernelHarness.UTCB + 512, 0,
@@ -313,13 +314,14 @@ class KernelPropertiesTest {
         }
         for (Kernel.ThreadInfo t : k.threads()) {
             String base = t.state().replace(",halted", "");
-            assertTrue(Set.of("inactive", "ready", "sending", "receiving", "interrupt", "interrupt,pending").contains(base),
+            assertTrue(Set.of("inactive", "inactive,awaiting start", "ready", "sending", "receiving", "interrupt",
+                            "interrupt,pending").contains(base),
                     t.toString());
             if (base.equals("sending")) {
                 assertTrue(live.contains(t.waitsFor()), "a sender waits for a live thread: " + t);
             }
             if (base.equals("receiving")) {
-                assertTrue(t.waitsFor() == ThreadId.ANY || live.contains(t.waitsFor()),
+                assertTrue(t.waitsFor() == ThreadId.ANY || t.waitsFor() == ThreadId.ANY_LOCAL || live.contains(t.waitsFor()),
                         "a closed receiver waits for a live thread: " + t);
             }
         }

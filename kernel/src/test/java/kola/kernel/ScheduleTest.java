@@ -170,7 +170,7 @@ class ScheduleTest {
             h.check(l4.threadControl(tid(9), ROOT, ROOT, ThreadId.NIL, KernelHarness.UTCB + 1024) == 1, "sibling");
             h.check(l4.schedule(tid(9), U, U, 200, U) != ThreadState.ERROR, "its priority");
             h.check(l4.exchangeRegisters(tid(9), kola.abi.ExRegs.SET_SP_IP | kola.abi.ExRegs.RESUME, 0, ip, 0, 0,
-                    ThreadId.NIL) == tid(9), "start it");
+                    ThreadId.NIL) == KernelHarness.UTCB + 1024, "start it (its local id back)");
         });
         h.module("a", l4 -> { });
         h.run();

@@ -27,8 +27,9 @@ class SpaceControlTest {
 
     static void start(KernelHarness h, L4 l4, long id, String module, int k, int prio) {
         h.check(l4.schedule(id, -1, -1, prio, -1) != 0, "schedule");
-        h.check(l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, KernelHarness.ip(l4, module, k), 0, 0, 0) == id,
-                "start " + ThreadId.toString(id) + ": " + KernelError.describe(l4.errorCode()));
+        long utcb = h.kernel.threads.lookup(id).utcbLocation;
+        h.check(l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, KernelHarness.ip(l4, module, k), 0, 0, 0) == utcb,
+                "start " + ThreadId.toString(id) + " (its local id back): " + KernelError.describe(l4.errorCode()));
     }
 
     Space spaceOf(KernelHarness h, long id) {

@@ -96,7 +96,8 @@ class SyscallSurfaceFuzzTest {
         ThreadId.global(ThreadId.number(tid(4)), 3), ThreadId.number(tid(5)) << 32, tid(50),
         ThreadId.global(KernelConfig.defaults().threadNumberLimit() + 3, 1), UTCB, UTCB + 1024,
         Comm.selector(1), Comm.selector(2), Comm.selector(3), Comm.selector(4), Comm.REPLY, Comm.selector(Comm.SLOTS - 1),
-        Comm.selector(Comm.SLOTS), Comm.selector(1) + 8,
+        Comm.selector(Comm.SLOTS), Comm.selector(1) + 8, ThreadId.ANY_LOCAL, UTCB + 2048,
+        ThreadId.number(tid(4)) << 32 | 64,
     };
     static final int LIVE_IDS = 13;
     static final int[] TIMEOUTS = {

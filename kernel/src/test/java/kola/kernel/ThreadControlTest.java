@@ -70,7 +70,8 @@ class ThreadControlTest {
         h.module("a", l4 -> h.log("a runs"));
         h.run();
         h.assertNoFailures();
-        assertEquals(List.of(NIL, (long) KernelError.INVALID_PARAMETER, 1L, A), results);
+        assertEquals(List.of(NIL, (long) KernelError.INVALID_PARAMETER, 1L, UTCB + 3 * 1024), results,
+                "the start returns A's local id, its UTCB location");
         assertEquals(List.of("a runs"), h.log);
     }
 
@@ -81,17 +82,17 @@ class ThreadControlTest {
         h.root(l4 -> {
             h.startTask(l4, B, "scheduler", 0, 200);
             h.createActivated(l4, A);
-            l4.exchangeRegisters(A, 0, 0, 0, 0, 0, 0);
+            l4.exchangeRegisters(A, ExRegs.DELIVER, 0, 0, 0, 0, 0);
             seen.add(l4.ret(ExRegs.OUT_PAGER));
             h.check(l4.threadControl(A, A, B, tid(40), NO_UTCB) == 1, "modify scheduler and pager");
-            l4.exchangeRegisters(A, 0, 0, 0, 0, 0, 0);
+            l4.exchangeRegisters(A, ExRegs.DELIVER, 0, 0, 0, 0, 0);
             seen.add(l4.ret(ExRegs.OUT_PAGER));
             // The old scheduler (the root task) may no longer schedule A.
             seen.add(l4.schedule(A, Schedule.UNCHANGED, Schedule.UNCHANGED, 50, Schedule.UNCHANGED));
             seen.add(l4.errorCode());
             // Nil scheduler and nil pager leave both unchanged.
             h.check(l4.threadControl(A, A, NIL, NIL, NO_UTCB) == 1, "modify nothing");
-            l4.exchangeRegisters(A, 0, 0, 0, 0, 0, 0);
+            l4.exchangeRegisters(A, ExRegs.DELIVER, 0, 0, 0, 0, 0);
             seen.add(l4.ret(ExRegs.OUT_PAGER));
             // Wake the new scheduler: it schedules A.
             l4.setMr(0, 0);

@@ -55,7 +55,9 @@ public final class Console implements Program {
             l4.kdbPrint("cannot start the reader thread");
             return;
         }
-        readerThread = caps ? READER_LABEL : l4.mr(1);
+        // The reader is of this space: its messages come under its local id (X.2), which
+        // ExchangeRegisters gives for its global id (L4_LocalIdOf).
+        readerThread = caps ? READER_LABEL : l4.exchangeRegisters(l4.mr(1), 0, 0, 0, 0, 0, ThreadId.NIL);
         serve(l4, uart);
     }
 

@@ -308,6 +308,23 @@ public final class ElfPager {
     }
 
     /**
+     * Takes on thread {@code id}, the first thread of a task of {@code module} that the caller
+     * made itself, this pager's thread being its pager, and starts itself: by X.2's start message
+     * (MR1 {@code module.ipBase()} or an address of the program's, MR2 the stack pointer, such
+     * as {@link #STACK_TOP}), which a thread activated with a pager waits for. From now on its
+     * faults, exceptions and echo requests are served as those of a task {@link #start} made.
+     * Null if the module has no machine code.
+     */
+    public Task adopt(Kip.BootModule module, long id) {
+        if (!module.isMachineCode()) {
+            return null;
+        }
+        Task task = new Task(module, id);
+        byThread.put(id, task);
+        return task;
+    }
+
+    /**
      * Whether a message with tag {@code tag} from one of these tasks is this pager's to serve: a
      * page fault, an exception, an echo request. Anything else is the owner's (its own protocol).
      */

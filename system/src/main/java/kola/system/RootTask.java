@@ -386,7 +386,7 @@ public final class RootTask implements Program {
         Kip.BootModule m = l4.kernelInterface().bootModules().get(module);
         long id = ThreadId.global(nextNumber++, 1);
         long utcb = Fpage.base(Kip.STANDARD_UTCB_AREA) + threadCount[module] * UTCB_SIZE;
-        long pager = l4.exchangeRegisters(sibling, 0, 0, 0, 0, 0, ThreadId.NIL) == ThreadId.NIL
+        long pager = l4.exchangeRegisters(sibling, ExRegs.DELIVER, 0, 0, 0, 0, ThreadId.NIL) == ThreadId.NIL
                 ? ThreadId.NIL : l4.ret(ExRegs.OUT_PAGER);
         if (pager == ThreadId.NIL
                 || l4.threadControl(id, sibling, l4.myGlobalId(), pager, utcb) == 0

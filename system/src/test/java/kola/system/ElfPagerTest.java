@@ -54,6 +54,13 @@ class ElfPagerTest {
         0x00000073, // ecall
     };
 
+    /** sp: exits with sp >> 12 (the stack pointer it was started with, in pages). */
+    static final int[] SP_PAGES = {
+        0x00C15513, // srli a0, sp, 12
+        0x05D00893, // addi a7, zero, 93     exit
+        0x00000073, // ecall
+    };
+
     /** A static RISC-V executable: {@code code} read-execute at {@link #TEXT}, the word {@code data} read-write at {@link #DATA}. */
     static ElfProgram program(int[] code, long data) {
         byte[] f = new byte[0x2000 + 8];
@@ -148,6 +155,92 @@ class ElfPagerTest {
                 "runner: done"), lines, out::toString);
         // Every instruction but the ecall retired, in each of the four counter tasks.
         assertEquals(4 * (COUNTER.length - 1), kernel.machineInstructions(), "the programs ran on the hart");
+    }
+
+    /**
+     * A root task that starts RISC-V tasks the X.2 way: it creates and activates each thread with
+     * itself as pager, then sends the start message (MR1 ip, MR2 sp); it serves the tasks as
+     * {@link ElfPager} does and says how each start message went and how each task ended.
+     */
+    public static final class StartMessageRunner implements Program {
+        @Override
+        public void run(L4 l4) {
+            Kip kip = l4.kernelInterface();
+            Kip.BootModule m = kip.module("sp");
+            ElfPager pager = new ElfPager(ElfPager.kernelConsole());
+            long me = l4.myGlobalId();
+            long first = ThreadId.global(kip.userBase() + 3, 1);
+            long second = ThreadId.global(kip.userBase() + 4, 1);
+            for (long id : new long[] {first, second}) {
+                if (l4.threadControl(id, id, me, ThreadId.NIL, -1) == 0
+                        || l4.spaceControl(id, 0, Kip.STANDARD_KIP_AREA, Kip.STANDARD_UTCB_AREA, ThreadId.NIL) == 0
+                        || l4.threadControl(id, id, ThreadId.NIL, me, kola.abi.Fpage.base(Kip.STANDARD_UTCB_AREA)) == 0
+                        || pager.adopt(m, id) == null) {
+                    l4.kdbPrint("cannot make " + ThreadId.toString(id));
+                    return;
+                }
+            }
+            // Refused: a short message; an ip above the user addresses; and a user address, for
+            // the first thread of a new space starts at a module's entry (which makes it the
+            // module's space; later threads of the space may start at any address of its code).
+            l4.kdbPrint("short: " + start(l4, first, MsgTag.make(0, 1, 0), m.ipBase(), 0));
+            l4.kdbPrint("not a user address: " + start(l4, first, MsgTag.make(0, 2, 0), 1L << 40, 0));
+            l4.kdbPrint("a new space at an address: " + start(l4, first, MsgTag.make(0, 2, 0), TEXT, 0));
+            // The module's entry (the program's ELF entry), with sp 42 and 7 pages up.
+            l4.kdbPrint("first: " + start(l4, first, MsgTag.make(0, 2, 0), m.ipBase(), 42L << 12));
+            l4.kdbPrint("second: " + start(l4, second, MsgTag.make(0, 2, 0), m.ipBase(), 7L << 12));
+            int running = 2;
+            long from = l4.waitAny();
+            while (true) {
+                ElfPager.Task task = pager.taskOf(from);
+                if (task == null || !ElfPager.handles(l4.mr(0))) {
+                    l4.kdbPrint("unexpected message " + MsgTag.toString(l4.mr(0)));
+                    from = l4.waitAny();
+                    continue;
+                }
+                ElfPager.End end = pager.serve(l4, task);
+                if (end == null) {
+                    from = l4.replyWait(from);
+                    continue;
+                }
+                pager.end(l4, task);
+                l4.kdbPrint(ThreadId.toString(from) + " " + (end.exited() ? "exit " + end.status() : "ended: " + end.why()));
+                if (--running == 0) {
+                    return;
+                }
+                from = l4.waitAny();
+            }
+        }
+
+        private static String start(L4 l4, long id, long tag, long ip, long sp) {
+            l4.setMr(0, tag);
+            l4.setMr(1, ip);
+            l4.setMr(2, sp);
+            l4.ipc(id, ThreadId.NIL, kola.abi.Timeout.pair(kola.abi.Timeout.ZERO, kola.abi.Timeout.NEVER));
+            return MsgTag.failed(l4.mr(0)) ? kola.abi.IpcError.describe(l4.errorCode()) : "started";
+        }
+    }
+
+    @Test
+    void theX2StartMessageStartsARiscvThreadAtItsIpWithItsSp() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Image image = new Image(List.of(
+                new Image.Module("sigma0", Sigma0::new, 255, List.of()),
+                new Image.Module("runner", StartMessageRunner::new, 255, List.of()),
+                Image.Module.ofElf("sp", program(SP_PAGES, 0), 100, List.of())));
+        Kernel kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), KernelConfig.defaults(),
+                image, new PrintStream(out, true, StandardCharsets.UTF_8));
+        kernel.setInvariantChecking(true);
+        kernel.run(100_000);
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("runner: ")).toList();
+        assertEquals(List.of(
+                "runner: short: message overflow (send phase)",
+                "runner: not a user address: message overflow (send phase)",
+                "runner: a new space at an address: message overflow (send phase)",
+                "runner: first: started",
+                "runner: second: started",
+                "runner: 43.1 exit 42",
+                "runner: 44.1 exit 7"), lines, out::toString);
     }
 
     @Test

@@ -231,7 +231,7 @@ public final class FuzzRoot implements Program {
         if (id == 0) {
             return;
         }
-        if (l4.exchangeRegisters(id, 0, 0, 0, 0, 0, ThreadId.NIL) == ThreadId.NIL) {
+        if (l4.exchangeRegisters(id, ExRegs.DELIVER, 0, 0, 0, 0, ThreadId.NIL) == ThreadId.NIL) {
             ids[s] = 0;
             return;
         }

@@ -87,7 +87,7 @@ public final class FuzzTask implements Program {
     /** The L4 objects of the space's threads, as they started (shared: siblings meddle with each other). */
     private final L4[] siblings = new L4[8];
     private int siblingCount;
-    /** Reply pairs: the server's id, and each client's call in progress (client id -> token; absent: none). */
+    /** Reply pairs: the server's id, and each client's call in progress (client local id, as the server receives it -> token; absent: none). */
     private long pairServer = ThreadId.NIL;
     private final java.util.Map<Long, Long> pairCalls = new java.util.HashMap<>();
     private long pairTokens;
@@ -751,7 +751,7 @@ public final class FuzzTask implements Program {
         if (s == null) {
             return;
         }
-        if (w.chance(60) && l4.exchangeRegisters(s.myGlobalId(), 0, 0, 0, 0, 0, ThreadId.NIL) != ThreadId.NIL
+        if (w.chance(60) && l4.exchangeRegisters(s.myGlobalId(), ExRegs.DELIVER, 0, 0, 0, 0, ThreadId.NIL) != ThreadId.NIL
                 && (l4.ret(ExRegs.OUT_CONTROL) & ExRegs.WAS_SENDING) != 0) {
             s.setMr(0, MsgTag.make(w.below(16), 63, 2)); // the kernel checked the sibling's tag when it blocked
             return;
@@ -896,11 +896,11 @@ public final class FuzzTask implements Program {
             l4.setBr(2, buffer + w.below(64));
             l4.setMr(1, token);
             l4.setMr(0, MsgTag.make(PAIR_LABEL, 1, 0));
-            pairCalls.put(me, token);
+            pairCalls.put(l4.myLocalId(), token); // (the server receives its space's callers under their local ids)
             l4.setUserHandle(token); // names this incarnation's call for the server's check
             l4.ipc(server, server, Timeout.pair(Timeout.relative(1 + w.below(2000)), Timeout.NEVER));
             l4.setUserHandle(0);
-            pairCalls.remove(me);
+            pairCalls.remove(l4.myLocalId());
             if (MsgTag.failed(l4.mr(0)) && l4.errorCode() == kola.abi.IpcError.code(kola.abi.IpcError.NO_PARTNER, false)) {
                 pairServer = me; // the server is gone: this client serves from now on
                 pairServe(l4, w);
@@ -930,7 +930,7 @@ public final class FuzzTask implements Program {
             long source = PAIR_SOURCES + ((long) w.below(1 << 12) << 12);
             l4.memory().store64(source, token); // the server's own page is there: only the client's buffer faults
             long ip = -1;
-            if (l4.exchangeRegisters(from, 0, 0, 0, 0, 0, ThreadId.NIL) != ThreadId.NIL) {
+            if (l4.exchangeRegisters(from, ExRegs.DELIVER, 0, 0, 0, 0, ThreadId.NIL) != ThreadId.NIL) {
                 ip = l4.ret(ExRegs.OUT_IP);
             }
             int length = 1 + w.below(6000);
@@ -944,7 +944,7 @@ public final class FuzzTask implements Program {
                 l4.ipc(ThreadId.NIL, me, Timeout.pair(Timeout.NEVER, Timeout.relative(250)));
             }
             if (token != pairCalls.getOrDefault(from, -1L)
-                    || l4.exchangeRegisters(from, 0, 0, 0, 0, 0, ThreadId.NIL) == ThreadId.NIL) {
+                    || l4.exchangeRegisters(from, ExRegs.DELIVER, 0, 0, 0, 0, ThreadId.NIL) == ThreadId.NIL) {
                 continue;
             }
             long control = l4.ret(ExRegs.OUT_CONTROL);

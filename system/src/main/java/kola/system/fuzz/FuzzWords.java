@@ -35,6 +35,7 @@ public final class FuzzWords {
     private final FuzzPlan plan;
     private final Kip kip;
     private final long me;
+    private final long myLocal;
     private final long[] learned = new long[16];
     private int learnedCount;
     private int learnedNext;
@@ -45,6 +46,7 @@ public final class FuzzWords {
         this.plan = plan;
         this.kip = l4.kernelInterface();
         this.me = l4.myGlobalId();
+        this.myLocal = l4.myLocalId();
     }
 
     /** The random source. */
@@ -117,9 +119,9 @@ public final class FuzzWords {
         };
     }
 
-    /** A thread id: live-looking, learned, own, sigma0, root, nil, any, interrupt, stale, out of range, garbage. */
+    /** A thread id: live-looking, learned, own, sigma0, root, nil, any, interrupt, stale, out of range, local, garbage. */
     public long threadId() {
-        return switch (r.nextInt(18)) {
+        return switch (r.nextInt(19)) {
             case 0, 1, 2, 3, 4, 5 -> guessId();
             case 6, 7, 8 -> learnedId();
             case 9 -> me;
@@ -129,9 +131,16 @@ public final class FuzzWords {
             case 13 -> ThreadId.ANY;
             case 14 -> ThreadId.global(r.nextInt((int) kip.userBase()), 1); // interrupt and kernel threads
             case 15 -> r.nextBoolean() ? ThreadId.number(guessId()) << 32 // version 0
-                    : ThreadId.global(plan.threadBase() + r.nextInt(plan.threadSlots()), 1 + r.nextInt(1 << 20));
+                    : (plan.threadBase() + r.nextInt(plan.threadSlots())) << 32 | 1 + r.nextInt(1 << 20); // (any version: a multiple of 64 has the local form)
             case 16 -> r.nextBoolean() ? ThreadId.global(kip.threadNumberLimit() - 1 + r.nextInt(3) & 0xFFFF_FFFFL, 1)
                     : ThreadId.global(0xFFFF_FFFFL, 0xFFFF_FFFFL);
+            // Local ids (X.2): anylocalthread, its own, a UTCB slot of the standard area (where
+            // the fuzz's threads are), or the middle of one.
+            case 17 -> switch (r.nextInt(4)) {
+                case 0 -> ThreadId.ANY_LOCAL;
+                case 1 -> myLocal;
+                default -> Fpage.base(Kip.STANDARD_UTCB_AREA) + 1024L * r.nextInt(64) + (r.nextInt(8) == 0 ? 512 : 0);
+            };
             default -> r.nextLong();
         };
     }
