@@ -301,4 +301,133 @@ class CompoundStringTest {
             b.unmapped("B", 0x7777_0000L);
         }).run();
     }
+
+    // ---- a reply whose compound string needs the client's second buffer page faulted in ---------
+
+    static final long SERVER = KernelHarness.tid(10);
+    static final long CLIENT = KernelHarness.tid(11);
+    static final long PAGER = KernelHarness.tid(12);
+    /** The client's buffer: a compound one of two substrings of 300 bytes, the second on a page it never touched. */
+    static final long D1 = 0x0500_2200L;
+    static final long D2 = 0x0500_3F00L;
+
+    /**
+     * Module "xfer": entry 0 a server that replies to one call with a compound string (two
+     * substrings of 300 bytes) under transfer timeouts {@code serverXfer}; entry 1 a client that
+     * touches its first buffer page, then calls the server under {@code clientXfer}; entry 2 the
+     * client's pager, which serves the first fault at once and each later one {@code delay} µs
+     * later (-1: never).
+     */
+    static kola.abi.Program xfer(java.util.List<String> log, long serverXfer, long clientXfer, long delay) {
+        return l4 -> {
+            switch (KernelHarness.entry(l4)) {
+                case 0 -> {
+                    l4.setXferTimeouts(serverXfer);
+                    l4.memory().write(SRC, data(300, 40), 0, 300);
+                    l4.memory().write(SRC + 0x1000, data(300, 41), 0, 300);
+                    long client = l4.waitAny();
+                    Items.putString(l4, 1, 300, false, SRC, SRC + 0x1000);
+                    l4.setMr(0, MsgTag.make(0, 0, 3));
+                    l4.reply(client);
+                    log.add("server: " + (MsgTag.failed(l4.mr(0)) ? Long.toHexString(l4.errorCode()) : "ok"));
+                }
+                case 1 -> {
+                    l4.setXferTimeouts(clientXfer);
+                    l4.memory().store64(D1, 0);
+                    l4.setBr(0, Items.acceptor(Fpage.NIL, true));
+                    Items.putBuffer(l4, 1, 300, false, false, D1, D2);
+                    l4.setMr(0, MsgTag.make(1, 0, 0));
+                    l4.ipc(SERVER, SERVER, KernelHarness.NEVER);
+                    if (MsgTag.failed(l4.mr(0))) {
+                        log.add("client: " + Long.toHexString(l4.errorCode()));
+                        return;
+                    }
+                    byte[] got = new byte[300];
+                    l4.memory().read(D2, got, 0, 300);
+                    log.add("client: " + (Arrays.equals(got, data(300, 41)) ? "got the string" : "wrong bytes"));
+                }
+                default -> {
+                    for (int served = 0; true; served++) {
+                        long client = l4.waitAny();
+                        long page = l4.mr(1) & -4096L;
+                        if (served > 0 && delay < 0) {
+                            continue; // takes the fault and never answers
+                        }
+                        if (served > 0) {
+                            KernelHarness.sleep(l4, delay);
+                        }
+                        l4.setBr(0, Items.acceptor(Fpage.of(page, 12, 0), false));
+                        l4.setMr(1, Fpage.of(page, 12, Fpage.RWX));
+                        l4.setMr(2, 0);
+                        l4.setMr(0, MsgTag.make(kola.abi.KernelLabels.SIGMA0, 2, 0));
+                        l4.call(KernelHarness.SIGMA0);
+                        Items.putMap(l4, 1, Fpage.of(page, 12, Fpage.RWX), page);
+                        l4.setMr(0, MsgTag.make(0, 0, 2));
+                        l4.reply(client);
+                    }
+                }
+            }
+        };
+    }
+
+    static java.util.List<String> runXfer(long serverXfer, long clientXfer, long delay) {
+        java.util.List<String> log = new java.util.ArrayList<>();
+        AddressSpaceHarness a = new AddressSpaceHarness().module("xfer", xfer(log, serverXfer, clientXfer, delay));
+        a.script(b -> {
+            b.startTask(PAGER, "xfer", 2, KernelHarness.SIGMA0, 130);
+            b.startTask(SERVER, "xfer", 0, KernelHarness.SIGMA0, 120);
+            b.startTask(CLIENT, "xfer", 1, PAGER, 110);
+            b.sleep(20_000);
+            b.inv("after the reply");
+            if (delay < 0) {
+                // The client still waits in its fault: deleting its pager releases it.
+                assertEquals(1, b.l4.threadControl(PAGER, kola.abi.ThreadId.NIL, kola.abi.ThreadId.NIL,
+                        kola.abi.ThreadId.NIL, -1));
+                b.sleep(100);
+            }
+        }).run();
+        return log.stream().sorted().toList();
+    }
+
+    static String code(int kind, boolean receive, long offset) {
+        return Long.toHexString(IpcError.code(kind, receive) | offset << IpcError.OFFSET_SHIFT);
+    }
+
+    /** The server's send transfer timeout ends the wait: error 6 at byte 300, where the missing page begins. */
+    @Test
+    void theSendersTransferTimeoutFailsItAtTheMissingPagesOffset() {
+        int ms = kola.abi.Timeout.relative(1000);
+        assertEquals(java.util.List.of("server: " + code(IpcError.XFER_TIMEOUT_PARTNER, false, 300)),
+                runXfer(kola.abi.Timeout.pair(ms, kola.abi.Timeout.NEVER), 0, -1));
+    }
+
+    /**
+     * The client's receive transfer timeout bounds the wait too (X.2: the sooner of the two): the
+     * server fails after 1 ms, and the client, whose pager answers 3 ms later, fails its redone
+     * receive with error 5 (its own space), both at byte 300.
+     */
+    @Test
+    void theReceiversTransferTimeoutFailsBothAndTheReceiverLearnsItAfterItsFault() {
+        int ms = kola.abi.Timeout.relative(1000);
+        assertEquals(java.util.List.of("client: " + code(IpcError.XFER_TIMEOUT_OWN, true, 300),
+                "server: " + code(IpcError.XFER_TIMEOUT_PARTNER, false, 300)),
+                runXfer(0, kola.abi.Timeout.pair(kola.abi.Timeout.NEVER, ms), 3000));
+    }
+
+    /** A zero transfer timeout fails the transfer as soon as the client's page is found missing. */
+    @Test
+    void aZeroTransferTimeoutFailsAtOnce() {
+        assertEquals(java.util.List.of("client: " + code(IpcError.XFER_TIMEOUT_OWN, true, 300),
+                "server: " + code(IpcError.XFER_TIMEOUT_PARTNER, false, 300)),
+                runXfer(kola.abi.Timeout.pair(kola.abi.Timeout.ZERO, kola.abi.Timeout.NEVER), 0, 3000));
+    }
+
+    /** Within the transfer timeouts the client's pager maps the page and the compound reply arrives. */
+    @Test
+    void withinTheTransferTimeoutsTheCompoundReplyArrives() {
+        int ms = kola.abi.Timeout.relative(10_000);
+        assertEquals(java.util.List.of("client: got the string", "server: ok"),
+                runXfer(kola.abi.Timeout.pair(ms, kola.abi.Timeout.NEVER), kola.abi.Timeout.pair(kola.abi.Timeout.NEVER, ms),
+                        3000));
+    }
 }
