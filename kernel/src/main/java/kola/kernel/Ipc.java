@@ -609,7 +609,7 @@ final class Ipc {
             return FAILED;
         }
         if (t != 0) {
-            int outcome = transferItems(from, to, u, t);
+            int outcome = transferItems(from, to, tag, u, t);
             if (outcome != OK) {
                 return outcome;
             }
@@ -645,7 +645,7 @@ final class Ipc {
      * X.2's offset: the bytes of the message's strings before the point that failed (none of
      * which has moved: a refused message changes nothing).
      */
-    private int transferItems(Tcb from, Tcb to, int u, int t) {
+    private int transferItems(Tcb from, Tcb to, long tag, int u, int t) {
         long acceptor = to.kernelIpc != Tcb.NO_KERNEL_IPC ? COMPLETE_ACCEPTOR : to.br(0);
         long[] words = items;
         System.arraycopy(from.mr, u + 1, words, 0, t);
@@ -657,7 +657,7 @@ final class Ipc {
             long w0 = words[j];
             if (Items.isString(w0)) {
                 if (buffer == NO_BUFFER) {
-                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
+                    return itemError(from, to, tag, u, offset);
                 }
                 if (!buffersRead) {
                     for (int i = 1; i < Tcb.BUFFER_REGISTERS; i++) {
@@ -667,7 +667,7 @@ final class Ipc {
                 }
                 int next = planString(words, j, t, buffer);
                 if (next < 0) {
-                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
+                    return itemError(from, to, tag, u, offset);
                 }
                 buffer = nextBuffer;
                 j = next;
@@ -675,7 +675,7 @@ final class Ipc {
             }
             int type = Items.type(w0);
             if (j + 1 >= t || type != Items.MAP && type != Items.GRANT) {
-                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
+                return itemError(from, to, tag, u, offset);
             }
             long w1 = words[j + 1];
             long window = Items.window(acceptor);
@@ -684,7 +684,7 @@ final class Ipc {
                     ? Comm.firstSlot(w1) >= 0 && Comm.firstSlot(window) >= 0
                     : Fpage.isValid(w1) && (Fpage.isComplete(window) || Fpage.isValid(window)));
             if (!fits) {
-                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
+                return itemError(from, to, tag, u, offset);
             }
             itemOffset[j] = offset;
             j += Items.WORDS;
@@ -696,7 +696,7 @@ final class Ipc {
             if (source != USABLE || target != USABLE) {
                 long failedAt = at + (unusableAt - (source != USABLE ? copyFrom[c] : copyTo[c]));
                 if (source == NOT_RAM || target == NOT_RAM) {
-                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, failedAt);
+                    return itemError(from, to, tag, u, failedAt);
                 }
                 from.xferOffset = failedAt;
                 return FAULTED;
@@ -721,7 +721,7 @@ final class Ipc {
                     }
                     return FAULTED;
                 }
-                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, itemOffset[j]);
+                return itemError(from, to, tag, u, itemOffset[j]);
             }
             j += Items.WORDS;
         }
@@ -834,11 +834,21 @@ final class Ipc {
         return next < Tcb.BUFFER_REGISTERS ? next : NO_BUFFER;
     }
 
-    private int itemError(Tcb from, Tcb to, int kind, long offset) {
-        fail(from, kind, false);
+    /**
+     * A typed item failed: both partners fail with message overflow at X.2's offset. The receiver
+     * still gets the tag (label, u, t, with the error flag) and the untyped words, as X.2 delivers
+     * them before the items, so that it can tell what was sent; nothing of the items has moved.
+     */
+    private int itemError(Tcb from, Tcb to, long tag, int u, long offset) {
+        fail(from, IpcError.MESSAGE_OVERFLOW, false);
         from.errorCode |= offset << IpcError.OFFSET_SHIFT;
-        fail(to, kind, true);
+        fail(to, IpcError.MESSAGE_OVERFLOW, true);
         to.errorCode |= offset << IpcError.OFFSET_SHIFT;
+        if (to.kernelIpc == Tcb.NO_KERNEL_IPC) { // (a kernel-made IPC's registers are the thread's own again)
+            System.arraycopy(from.mr, 1, to.mr, 1, u);
+            to.mr[0] = tag & ~(MsgTag.PROPAGATED | MsgTag.REDIRECTED | MsgTag.CROSS_CPU) | MsgTag.ERROR;
+            clock.advance(u * CostModel.COPY_WORD);
+        }
         return FAILED;
     }
 

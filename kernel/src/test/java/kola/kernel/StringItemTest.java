@@ -146,6 +146,10 @@ class StringItemTest {
             b.inv("overflow");
             assertEquals(OVERFLOW_SEND | (long) offset << IpcError.OFFSET_SHIFT, t.sendError(), t.toString());
             assertEquals(OVERFLOW_RECEIVE | (long) offset << IpcError.OFFSET_SHIFT, t.receiveError(), t.toString());
+            assertEquals(tag | MsgTag.ERROR, t.receiveTag(), "the receiver gets the tag, flagged");
+            for (int i = 0; i < MsgTag.untyped(tag); i++) {
+                assertEquals(words[i], t.received().word(3 + i), "and the untyped words");
+            }
             assertArrayEquals(old, readBytes(b, "B", DST, LEN), "the receiver's buffer is untouched");
             assertEquals(before, b.mappings());
         }).run();
@@ -153,7 +157,7 @@ class StringItemTest {
 
     @Test
     void aBufferTooSmallIsAMessageOverflowAtItsEnd() {
-        expectOverflow(buffer(DST, LEN - 1), MsgTag.make(0, 1, 2), LEN - 1, 0x99, Items.stringWord(LEN), SRC);
+        expectOverflow(buffer(DST, LEN - 1), MsgTag.make(0x4A, 2, 2), LEN - 1, 0x99, 0x98, Items.stringWord(LEN), SRC);
     }
 
     @Test
