@@ -31,10 +31,12 @@ import kola.machine.Tlb;
  * completes or fails, whether it is running or blocked.
  *
  * <p>Typed items are checked before anything is transferred, so a malformed message changes
- * nothing. A string copy that needs a page neither partner has mapped does not block inside the
- * kernel: the thread whose space lacks the page takes an ordinary page fault (IPC to its pager)
- * and then redoes its IPC from the phase it was in, while its partner stays blocked under its own
- * timeout. The transfer timeout of X.2 is thus the partners' IPC timeouts.
+ * nothing; string items are X.2's, compound strings and compound, chained receive buffers
+ * included ({@link #planString}). A string copy that needs a page neither partner has mapped
+ * does not block inside the kernel: the thread whose space lacks the page takes an ordinary page
+ * fault (IPC to its pager) and then redoes its IPC from the phase it was in. A receiver that
+ * does so holds its sender, which waits under X.2's transfer timeout ({@link #awaitPartnerFault});
+ * a sender that does so leaves its receiver in its receive, under the receiver's own timeout.
  *
  * <p>The untyped path allocates nothing.
  */
