@@ -135,8 +135,6 @@ public final class ElfPager {
     private long nextWindow = WINDOW_BASE;
     /** The owner's page that echoed strings are received into ({@link #acceptEcho}), 0 until then. */
     private long echoPage;
-    /** The owner's buffer registers are as {@link #acceptEcho} set them (a sigma0 request of this pager's changes BR0). */
-    private boolean echoArmed;
 
     public ElfPager(Output output) {
         this.output = output;
@@ -252,22 +250,22 @@ public final class ElfPager {
     /**
      * Sets the owner's buffer registers for its next receive so that a task's string echo can
      * arrive: strings accepted (no map window), one buffer of {@link #ECHO_BYTES} in the echo page
-     * (a fresh page, got on the first call). Without a page, strings are not accepted. The
-     * registers stay set until this pager asks sigma0 for a page (which sets BR0), so the call is
-     * cheap when nothing changed them; an owner that sets its buffer registers itself must not rely on it.
+     * (a fresh page, got on the first call). Without a page, strings are not accepted. This pager
+     * sets them again after each of its own requests to sigma0 (which set BR0), so an owner calls
+     * this once; one that sets its buffer registers itself calls it again afterwards.
      */
     public void acceptEcho(L4 l4) {
-        if (echoArmed) {
-            return;
-        }
         if (echoPage == 0) {
             long page = freshPage(l4);
             echoPage = page < 0 ? 0 : page;
         }
+        setEchoBuffer(l4);
+    }
+
+    private void setEchoBuffer(L4 l4) {
         l4.setBr(0, Items.acceptor(Fpage.NIL, echoPage != 0));
         l4.setBr(1, Items.stringWord(ECHO_BYTES));
         l4.setBr(2, echoPage);
-        echoArmed = true;
     }
 
     /** Whether a message with tag {@code tag} is a string echo this pager serves (its owner {@link #acceptEcho accepts} them). */
@@ -433,8 +431,11 @@ public final class ElfPager {
             return known;
         }
         long window = nextWindow;
-        echoArmed = false;
-        if (!Sigma0.requestPage(l4, Fpage.of(paddr, 12, Fpage.RWX), Fpage.of(window, 12, 0))) {
+        boolean got = Sigma0.requestPage(l4, Fpage.of(paddr, 12, Fpage.RWX), Fpage.of(window, 12, 0));
+        if (echoPage != 0) {
+            setEchoBuffer(l4);
+        }
+        if (!got) {
             return -1;
         }
         nextWindow += PAGE;
@@ -449,8 +450,11 @@ public final class ElfPager {
             window = free.removeFirst();
         } else {
             window = nextWindow;
-            echoArmed = false;
-            if (!Sigma0.requestPage(l4, Sigma0.anyPage(12), Fpage.of(window, 12, 0))) {
+            boolean got = Sigma0.requestPage(l4, Sigma0.anyPage(12), Fpage.of(window, 12, 0));
+            if (echoPage != 0) {
+                setEchoBuffer(l4);
+            }
+            if (!got) {
                 return -1;
             }
             nextWindow += PAGE;

@@ -111,7 +111,6 @@ public final class ExecRuntime implements Program {
         while (true) {
             long tag = l4.mr(0);
             if (from != id || MsgTag.failed(tag)) {
-                pager.acceptEcho(l4);
                 from = l4.waitAny();
                 continue;
             }
@@ -119,7 +118,6 @@ public final class ExecRuntime implements Program {
                 // A request this runtime does not serve gets an error, so a caller does not wait for ever.
                 l4.setMr(1, Protocol.E_UNKNOWN_REQUEST);
                 l4.setMr(0, MsgTag.make(Protocol.ERROR, 1, 0));
-                pager.acceptEcho(l4);
                 from = l4.replyWait(reply);
                 continue;
             }
@@ -129,7 +127,6 @@ public final class ExecRuntime implements Program {
                 pager.end(l4, task);
                 return;
             }
-            pager.acceptEcho(l4);
             from = l4.replyWait(reply);
         }
     }
