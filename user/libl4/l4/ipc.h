@@ -2,7 +2,7 @@
  *
  * l4/ipc.h: Ipc and Lipc and the functions derived from them (L4 X.2, "IPC"); IPC error codes
  * as Kola sets them (IpcError.java): ErrorCode = kind << 1 | phase (1: receive phase failed),
- * errors 4..7 with the failing item's message register from bit 4.
+ * errors 4..7 with X.2's offset from bit 4 (the bytes of the message's strings before the failure).
  */
 #ifndef KOLA_L4_IPC_H
 #define KOLA_L4_IPC_H
@@ -33,7 +33,10 @@ L4_INLINE L4_Bool_t L4_IpcErrorInReceive(L4_Word_t err)
 	return (err & 1) != 0;
 }
 
-/* Errors 4..7: the message register of the typed item that failed. */
+/*
+ * Errors 4..7: X.2's offset, the bytes of the message's strings before the point that failed
+ * (Kola moves nothing of a message that fails: the offset says where it failed).
+ */
 L4_INLINE L4_Word_t L4_IpcErrorOffset(L4_Word_t err)
 {
 	return err >> 4;

@@ -144,8 +144,15 @@ L4_INLINE L4_Word_t L4_GrantItemSndBase(L4_GrantItem_t g)
 }
 
 /*
- * ---- String items (Items.java): simple strings only: word 0 = length << 10 (type 0, j = c = 0),
- * word 1 the address; at most 4 MiB. Kola counts items by the tag's t; C (bit 0) is ignored. ----
+ * ---- String items (Items.java; X.2 "String items"): word 0 = length << 10 | c (bit 9) | j (bits
+ * 4..8) | type 0, then j + 1 substring addresses, each substring `length` bytes. c says the next
+ * item continues the same string (a compound string). A string has at most 4 MiB in all. In a
+ * message Kola counts items by the tag's t and ignores C (bit 0); in a receive buffer C on a
+ * buffer's first item says another buffer follows. ----
+ *
+ * As in Pistachio, an L4_StringItem_t with more than one substring, or followed by the items of
+ * its compound string, must live in enough words (a word array, an L4_Msg_t, an L4_MsgBuffer_t):
+ * L4_AddSubstringAddressTo and L4_AddSubstringTo write past the item's two words.
  */
 
 typedef union {
@@ -156,7 +163,10 @@ typedef union {
 		L4_Word_t j : 5;
 		L4_Word_t c : 1;
 		L4_Word_t string_length : 54;
-		void *string_ptr;
+		union {
+			void *string_ptr;
+			void *substring_ptr[0];
+		} str;
 	} X;
 } L4_StringItem_t;
 
@@ -164,13 +174,104 @@ L4_INLINE L4_StringItem_t L4_StringItem(int size, void *address)
 {
 	L4_StringItem_t s;
 	s.raw[0] = (L4_Word_t)size << 10;
-	s.X.string_ptr = address;
+	s.X.str.string_ptr = address;
 	return s;
 }
 
 L4_INLINE L4_Bool_t L4_IsStringItem(L4_StringItem_t *s)
 {
 	return (s->X.__type & 4) == 0;
+}
+
+/* Whether the item's c bit is set: the next item continues its string. */
+L4_INLINE L4_Bool_t L4_CompoundString(L4_StringItem_t *s)
+{
+	return s->X.c != 0;
+}
+
+/* The item's substrings (j + 1), each L4_StringItem's size. */
+L4_INLINE L4_Word_t L4_Substrings(L4_StringItem_t *s)
+{
+	return s->X.j + 1;
+}
+
+/* The address of the item's substring n (1..L4_Substrings). */
+L4_INLINE void *L4_Substring(L4_StringItem_t *s, L4_Word_t n)
+{
+	return s->X.str.substring_ptr[n - 1];
+}
+
+/* The word after the compound string that starts at s; *p (if p) its last item. */
+L4_INLINE L4_StringItem_t *__L4_EndOfString(L4_StringItem_t *s, L4_StringItem_t **p)
+{
+	L4_StringItem_t *prev;
+	do {
+		prev = s;
+		s = (L4_StringItem_t *)&s->X.str.substring_ptr[s->X.j + 1];
+	} while (prev->X.c);
+	if (p)
+		*p = prev;
+	return s;
+}
+
+/* The word after the strings (chained by C on each string's first item) that start at s; *p (if p) the last string's first item. */
+L4_INLINE L4_StringItem_t *__L4_EndOfStrings(L4_StringItem_t *s, L4_StringItem_t **p)
+{
+	L4_StringItem_t *prev;
+	do {
+		prev = s;
+		s = __L4_EndOfString(s, (L4_StringItem_t **)0);
+	} while (prev->X.C);
+	if (p)
+		*p = prev;
+	return s;
+}
+
+/* Copies the compound string at s to d. */
+L4_INLINE void __L4_Copy_String(L4_StringItem_t *d, L4_StringItem_t *s)
+{
+	L4_Word_t *to = (L4_Word_t *)d, *from = (L4_Word_t *)s;
+	L4_Word_t *end = (L4_Word_t *)__L4_EndOfString(s, (L4_StringItem_t **)0);
+	while (from < end)
+		*to++ = *from++;
+}
+
+/* The words the compound string at s takes (every item and its addresses). */
+L4_INLINE L4_Word_t L4_StringWords(L4_StringItem_t *s)
+{
+	return (L4_Word_t *)__L4_EndOfString(s, (L4_StringItem_t **)0) - (L4_Word_t *)s;
+}
+
+/* The bytes of the compound string at s: every item's substrings times its length. */
+L4_INLINE L4_Word_t L4_StringLength(L4_StringItem_t *s)
+{
+	L4_Word_t n = 0;
+	for (;;) {
+		n += (L4_Word_t)s->X.string_length * (s->X.j + 1);
+		if (!s->X.c)
+			return n;
+		s = (L4_StringItem_t *)&s->X.str.substring_ptr[s->X.j + 1];
+	}
+}
+
+/* Appends the string substr (all its items) to the compound string dest: sets c on dest's last item. Returns where substr went. */
+L4_INLINE L4_StringItem_t *L4_AddSubstringTo(L4_StringItem_t *dest, L4_StringItem_t *substr)
+{
+	L4_StringItem_t *prev;
+	dest = __L4_EndOfString(dest, &prev);
+	prev->X.c = 1;
+	__L4_Copy_String(dest, substr);
+	return dest;
+}
+
+/* Adds a substring at address to the last item of the compound string dest (its j + 1). */
+L4_INLINE L4_StringItem_t *L4_AddSubstringAddressTo(L4_StringItem_t *dest, void *address)
+{
+	L4_StringItem_t *last;
+	__L4_EndOfString(dest, &last);
+	last->X.j++;
+	last->X.str.substring_ptr[last->X.j] = address;
+	return dest;
 }
 
 /* ---- Message objects ---- */
@@ -270,6 +371,29 @@ L4_INLINE void L4_MsgAppendSimpleStringItem(L4_Msg_t *msg, L4_StringItem_t s)
 	msg->msg[msg->tag.X.u + msg->tag.X.t + 1] = s.raw[0];
 	msg->msg[msg->tag.X.u + msg->tag.X.t + 2] = s.raw[1];
 	msg->tag.X.t += 2;
+}
+
+/* Appends the compound string at s (every item, with its addresses). */
+L4_INLINE void L4_MsgAppendStringItem(L4_Msg_t *msg, L4_StringItem_t *s)
+{
+	L4_StringItem_t *d = (L4_StringItem_t *)&msg->msg[msg->tag.X.u + msg->tag.X.t + 1];
+	L4_Word_t n = L4_StringWords(s);
+	__L4_Copy_String(d, s);
+	msg->tag.X.t += n;
+}
+
+/* Puts the compound string at s at typed word t (0 first). */
+L4_INLINE void L4_MsgPutStringItem(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t *s)
+{
+	__L4_Copy_String((L4_StringItem_t *)&msg->msg[msg->tag.X.u + t + 1], s);
+}
+
+/* Copies the compound string at typed word t into s; returns the words it takes. */
+L4_INLINE L4_Word_t L4_MsgGetStringItem(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t *s)
+{
+	L4_StringItem_t *b = (L4_StringItem_t *)&msg->msg[msg->tag.X.u + t + 1];
+	__L4_Copy_String(s, b);
+	return L4_StringWords(b);
 }
 
 L4_INLINE void L4_MsgPutWord(L4_Msg_t *msg, L4_Word_t u, L4_Word_t w)
@@ -379,23 +503,55 @@ L4_INLINE L4_Acceptor_t L4_Accepted(void)
 }
 
 /*
- * Receive buffers for simple string items: buffer k in BR(2k+1) (length << 10) and BR(2k+2)
- * (address), as Kola reads them. At most 16 buffers (BR1..BR32).
+ * Receive buffers (X.2 "Buffer registers"): BR1.. hold string items as buffers, each buffer a
+ * compound string (items joined by c), the buffers chained by C on each buffer's first item.
+ * The first string of a message goes into the first buffer (if the acceptor's s is set), each
+ * further one into the next (if C says there is one); what a string leaves of its buffer is
+ * skipped. An L4_MsgBuffer_t is BR1..BR32; clear it, append buffers, then L4_AcceptStrings.
  */
 typedef union {
 	L4_Word_t raw[__L4_NUM_BRS - 1];
-	L4_StringItem_t string[(__L4_NUM_BRS - 1) / 2];
+	L4_StringItem_t string[0];
 } L4_MsgBuffer_t;
 
-/* All buffers empty (length 0). */
+/* No buffers. */
 L4_INLINE void L4_MsgBufferClear(L4_MsgBuffer_t *b)
 {
-	int i;
-	for (i = 0; i < __L4_NUM_BRS - 1; i++)
-		b->raw[i] = 0;
+	b->raw[0] = b->raw[2] = 0;
 }
 
-/* BR0 := a, BR1.. := the buffers of b (all 32 words). */
+/* Appends a simple buffer (s's length and address; j and c cleared), chained by C to the one before. */
+L4_INLINE void L4_MsgBufferAppendSimpleRcvString(L4_MsgBuffer_t *b, L4_StringItem_t s)
+{
+	L4_StringItem_t *prev, *tmp;
+	s.X.j = 0;
+	s.X.c = 0;
+	s.X.C = 0;
+	if (b->raw[0] || b->raw[2]) {
+		tmp = __L4_EndOfStrings((L4_StringItem_t *)&b->raw[0], &prev);
+		prev->X.C = 1;
+		*tmp = s;
+	} else {
+		b->raw[2] = ~0UL; /* (not empty, even if s is a string of 0 bytes at address 0) */
+		b->string[0] = s;
+	}
+}
+
+/* Appends the compound buffer at s (every item), chained by C to the one before. */
+L4_INLINE void L4_MsgBufferAppendRcvString(L4_MsgBuffer_t *b, L4_StringItem_t *s)
+{
+	L4_StringItem_t *prev, *tmp;
+	if (b->raw[0] || b->raw[2]) {
+		tmp = __L4_EndOfStrings((L4_StringItem_t *)&b->raw[0], &prev);
+		prev->X.C = 1;
+	} else {
+		tmp = (L4_StringItem_t *)&b->raw[0];
+	}
+	__L4_Copy_String(tmp, s);
+	tmp->X.C = 0;
+}
+
+/* BR0 := a, BR1..BR32 := the buffers of b (all 32 words: the kernel reads the ones it needs). */
 L4_INLINE void L4_AcceptStrings(L4_Acceptor_t a, L4_MsgBuffer_t *b)
 {
 	L4_LoadBR(0, a.raw);

@@ -4,20 +4,30 @@ package kola.abi;
  * IPC error codes, as the UTCB's ErrorCode holds them after a failed IPC (L4 X.2, "IPC",
  * error codes; {@code L4_ErrTimeout} etc. in Pistachio's {@code l4/ipc.h}):
  * {@code (err << 1) | phase}, phase 0 if the send phase failed and 1 if the receive phase did.
- * Codes 4..7 carry the offset of the failing typed item in bits 4 and up ({@link #OFFSET_SHIFT}).
+ * Codes 4..7 carry X.2's offset in bits 4 and up ({@link #OFFSET_SHIFT}): the bytes of the
+ * message's strings that come before the point of failure (Pistachio's {@code
+ * ERR_IPC_MSG_OVERFLOW(off)}). X.2 has copied those bytes when it fails; Kola checks a message
+ * whole before it moves anything, so a failed message has moved nothing, and the offset says
+ * where the failure lies: a string longer than its buffer fails at the buffer's size (plus the
+ * bytes of the strings before it), a malformed item or one without a buffer at the bytes of the
+ * strings before it.
  *
  * <p>Kola's additions, all within the X.2 codes: a tag with {@code u + t > 63} fails the send
  * phase with {@link #MESSAGE_OVERFLOW}; so does, in both partners, a typed item that is
- * malformed (unknown type, odd t, invalid fpage, compound or oversized string), a string that
- * does not fit the receiver's buffer or is not accepted, a map item to a receiver whose window is
- * nil, a map that runs out of kernel memory, and a string whose buffer on either side lies in
- * device memory (strings copy RAM only); an impossible timeout word (bits above 32) fails the phase it belongs to with {@link #TIMEOUT}; deleting a thread cancels the
- * IPC of every thread waiting for it with {@link #CANCELLED}, and so does the end of its code
- * (its exception handler excepted). A transfer whose string needs a page of the receiver's
- * buffer waits while the receiver faults it in, under the sender's send transfer timeout
- * ({@link L4#xferTimeouts()}): when that expires the sender fails with
+ * malformed (unknown type, a map item cut off by t, invalid fpage, a string item whose addresses
+ * or whose c continuation run past the typed words, a string over {@link Items#MAX_STRING}), a
+ * string that does not fit its receive buffer, has none or is not accepted, a receive buffer
+ * whose items run past BR32, a map item to a receiver whose window is nil, a map that runs out
+ * of kernel memory, and a string with a page on either side in device memory (strings copy RAM
+ * only); an impossible timeout word (bits above 32) fails the phase it belongs to with
+ * {@link #TIMEOUT}; deleting a thread cancels the IPC of every thread waiting for it with
+ * {@link #CANCELLED}, and so does the end of its code (its exception handler excepted). A
+ * transfer whose string needs a page of the receiver's buffer waits while the receiver faults it
+ * in, under the transfer timeout (the sooner of the sender's send and the receiver's receive
+ * transfer timeout, {@link L4#xferTimeouts()}): when that expires the sender fails with
  * {@link #XFER_TIMEOUT_PARTNER} and the receiver with {@link #XFER_TIMEOUT_OWN}; aborted by
- * ExchangeRegisters meanwhile, both fail with {@link #ABORTED}.
+ * ExchangeRegisters meanwhile, both fail with {@link #ABORTED}; the offset is that of the
+ * missing page.
  */
 public final class IpcError {
     /** No error. */
@@ -39,9 +49,9 @@ public final class IpcError {
     /** The phase bit: set when the receive phase failed. */
     public static final int RECEIVE_PHASE = 1;
     /**
-     * Where the offset of the failing typed item (its message register number) sits in the
-     * ErrorCode of errors 4..7. X.2 places it above the error; (err << 1) | phase fills bits 0..3,
-     * so Kola puts it at bit 4.
+     * Where X.2's offset (string bytes before the failure) sits in the ErrorCode of errors 4..7:
+     * above the error, which with the phase fills bits 0..3 ({@code (4 + (off << 3)) << 1 | p} in
+     * Pistachio).
      */
     public static final int OFFSET_SHIFT = 4;
 
@@ -63,9 +73,9 @@ public final class IpcError {
         return (long) kind << 1 | (receivePhase ? RECEIVE_PHASE : 0);
     }
 
-    /** The message register of the typed item that failed (errors 4..7). */
-    public static int offset(long errorCode) {
-        return (int) (errorCode >>> OFFSET_SHIFT);
+    /** X.2's offset of errors 4..7: the bytes of the message's strings before the point that failed. */
+    public static long offset(long errorCode) {
+        return errorCode >>> OFFSET_SHIFT;
     }
 
     /** A readable form, e.g. {@code "timeout (receive phase)"}. */

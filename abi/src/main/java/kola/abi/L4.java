@@ -48,10 +48,11 @@ public interface L4 {
 
     /**
      * XferTimeouts: the transfer timeouts, send in bits 16..31 and receive in bits 0..15, as
-     * {@link Timeout#pair} packs them; 0 (the initial value) is never/never. Kola uses the send
-     * transfer timeout while a string transfer this thread sends waits for the receiver to fault
-     * a page of its buffer in; when it runs out, the sender fails with
-     * {@link IpcError#XFER_TIMEOUT_PARTNER} and the receiver with {@link IpcError#XFER_TIMEOUT_OWN}.
+     * {@link Timeout#pair} packs them; 0 (the initial value) is never/never. While a string
+     * transfer waits for its receiver to fault a page of its buffer in, it waits for the sooner
+     * of the sender's send transfer timeout and the receiver's receive transfer timeout (X.2);
+     * when that runs out, the sender fails with {@link IpcError#XFER_TIMEOUT_PARTNER} and the
+     * receiver with {@link IpcError#XFER_TIMEOUT_OWN}, at the missing page's offset.
      */
     long xferTimeouts();
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class Libl4Test {
     static final Path USER = ExecTest.USER;
     /** The checks l4lib_test makes. */
-    static final int CHECKS = 105;
+    static final int CHECKS = 117;
 
     @BeforeAll
     static void build() throws Exception {
@@ -77,6 +77,14 @@ class Libl4Test {
         assertEquals(0x2000AL, Items.grantWord(0x20000));
         assertEquals(100L << 10, Items.stringWord(100));
         assertEquals(0x11L, Items.acceptor(Fpage.COMPLETE, true));
+        assertEquals(0x19020L, Items.stringWord(100, 3, false));
+        assertEquals(0x19220L, Items.stringWord(100, 3, true));
+        assertEquals(0xC800L, Items.stringWord(50));
+        assertEquals(0x10001L, Items.stringWord(64) | Items.MORE);
+        assertEquals(0x10008L, IpcError.code(IpcError.MESSAGE_OVERFLOW, false) | 4096L << IpcError.OFFSET_SHIFT);
+        assertEquals(8 | 10 << 4, IpcError.code(IpcError.MESSAGE_OVERFLOW, false) | 10L << IpcError.OFFSET_SHIFT);
+        assertEquals(9 | 60 << 4, IpcError.code(IpcError.MESSAGE_OVERFLOW, true) | 60L << IpcError.OFFSET_SHIFT);
+        assertEquals(0x40BL, IpcError.code(IpcError.XFER_TIMEOUT_OWN, true) | 64L << IpcError.OFFSET_SHIFT);
         assertEquals(0x4300000001L, ThreadId.global(0x43, 1));
         assertEquals(-1L, ThreadId.ANY);
         assertEquals(0xFFFF_FFFF_FFFF_FFC0L, ThreadId.ANY_LOCAL);

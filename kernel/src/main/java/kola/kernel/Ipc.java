@@ -37,10 +37,12 @@ import kola.machine.Tlb;
  * awaits its start message starts it ({@link Kernel#startByMessage}) instead of being received.
  *
  * <p>Typed items are checked before anything is transferred, so a malformed message changes
- * nothing. A string copy that needs a page neither partner has mapped does not block inside the
- * kernel: the thread whose space lacks the page takes an ordinary page fault (IPC to its pager)
- * and then redoes its IPC from the phase it was in, while its partner stays blocked under its own
- * timeout. The transfer timeout of X.2 is thus the partners' IPC timeouts.
+ * nothing; string items are X.2's, compound strings and compound, chained receive buffers
+ * included ({@link #planString}). A string copy that needs a page neither partner has mapped
+ * does not block inside the kernel: the thread whose space lacks the page takes an ordinary page
+ * fault (IPC to its pager) and then redoes its IPC from the phase it was in. A receiver that
+ * does so holds its sender, which waits under X.2's transfer timeout ({@link #awaitPartnerFault});
+ * a sender that does so leaves its receiver in its receive, under the receiver's own timeout.
  *
  * <p>The untyped path allocates nothing.
  */
@@ -52,6 +54,9 @@ final class Ipc {
     private static final int USABLE = 0;
     private static final int MISSING = 1;
     private static final int NOT_RAM = 2;
+    private static final int MAX_COPIES = MsgTag.MESSAGE_REGISTERS + Tcb.BUFFER_REGISTERS;
+    /** {@link #nextBuffer}: no receive buffer takes another string. */
+    private static final int NO_BUFFER = -1;
     /** The acceptor of a kernel-made IPC's reply: the complete address space. */
     private static final long COMPLETE_ACCEPTOR = Items.acceptor(Fpage.COMPLETE, false);
 
@@ -72,8 +77,25 @@ final class Ipc {
     private final EventLog events;
     /** The typed words of the message being transferred, read once from the sender's registers. */
     private final long[] items = new long[MsgTag.MESSAGE_REGISTERS];
-    /** The string buffers of the receiver, read once from its buffer registers. */
-    private final long[] stringDst = new long[Tcb.BUFFER_REGISTERS];
+    /** The receiver's buffer registers BR1..BR32 (at their own index), read once when a message's first string is met. */
+    private final long[] buffers = new long[Tcb.BUFFER_REGISTERS];
+    /**
+     * The copies a message's strings make, in message order: from, to, bytes. A copy ends where a
+     * send substring or a receive substring ends, and every substring belongs to one string, so
+     * there are fewer copies than substrings on both sides: 62 in the typed words, 32 in the BRs.
+     */
+    private final long[] copyFrom = new long[MAX_COPIES];
+    private final long[] copyTo = new long[MAX_COPIES];
+    private final long[] copyBytes = new long[MAX_COPIES];
+    private int copies;
+    /** X.2's offset so far: the bytes of the message's strings before the item being checked. */
+    private long offset;
+    /** X.2's offset at each map or grant item (by typed word), for an error in its map. */
+    private final long[] itemOffset = new long[MsgTag.MESSAGE_REGISTERS];
+    /** What {@link #planString} found: the first BR of the next receive buffer, or {@link #NO_BUFFER}. */
+    private int nextBuffer;
+    /** Where {@link #usable} found a page missing or not RAM. */
+    private long unusableAt;
     /** What {@link #fit} found: the part of the send fpage that moves, where it lands, and its log2 size. */
     private long fitSource;
     private long fitDest;
@@ -102,6 +124,7 @@ final class Ipc {
             self.xferError = 0;
             if (to == ThreadId.NIL) {
                 fail(self, IpcError.kind(code), true); // we go on running, with the error
+                self.errorCode = code; // (with its offset)
                 return;
             }
         }
@@ -165,7 +188,7 @@ final class Ipc {
                     // dest left its receive to fault its buffer in: the transfer has begun, so we
                     // wait for dest under our transfer timeout, whatever our send timeout.
                     if (!awaitPartnerFault(self, dest)) {
-                        fail(self, IpcError.XFER_TIMEOUT_PARTNER, false);
+                        failTransfer(self, IpcError.XFER_TIMEOUT_PARTNER);
                         drainWork();
                         return;
                     }
@@ -259,7 +282,7 @@ final class Ipc {
                 // fault; the redo receives again and finds it first.
                 t.state = Tcb.READY;
                 if (!awaitPartnerFault(sender, t)) {
-                    fail(sender, IpcError.XFER_TIMEOUT_PARTNER, false);
+                    failTransfer(sender, IpcError.XFER_TIMEOUT_PARTNER);
                     cpu.makeReady(sender);
                 }
                 return;
@@ -562,15 +585,19 @@ final class Ipc {
      * A transfer from {@code sender} to {@code receiver} has begun and waits for the receiver to
      * fault a page of its buffer in (X.2: a page fault in the partner's space during the
      * transfer). The sender blocks at the head of the receiver's queue, whatever its send timeout,
-     * under its send transfer timeout ({@link Tcb#xferTimeouts}); when that runs out, both fail
-     * with a transfer timeout. The receiver's redone receive finds the sender first and the
-     * transfer goes on. Returns false, blocking nothing, if the transfer timeout is zero (or
-     * impossible): the caller fails the sender, and the receiver's redo fails too.
+     * under the transfer timeout: the sooner of its send transfer timeout and the receiver's
+     * receive transfer timeout ({@link Tcb#xferTimeouts}, X.2). When that runs out, both fail
+     * with a transfer timeout, the receiver's in its own space, the sender's in its partner's,
+     * each at the transfer's offset ({@link Tcb#xferOffset}). The receiver's redone receive finds
+     * the sender first and the transfer goes on. Returns false, blocking nothing, if the transfer
+     * timeout is zero (or impossible): the caller fails the sender, and the receiver's redo fails too.
      */
     private boolean awaitPartnerFault(Tcb sender, Tcb receiver) {
-        long micros = micros(Timeout.send(sender.xferTimeouts));
-        if (micros == 0 || micros == -2) {
-            receiver.xferError = IpcError.code(IpcError.XFER_TIMEOUT_OWN, true);
+        long send = micros(Timeout.send(sender.xferTimeouts));
+        long receive = micros(Timeout.receive(receiver.xferTimeouts));
+        long micros = send == -1 ? receive : receive == -1 ? send : Math.min(send, receive);
+        if (micros == 0 || send == -2 || receive == -2) {
+            receiver.xferError = IpcError.code(IpcError.XFER_TIMEOUT_OWN, true) | sender.xferOffset << IpcError.OFFSET_SHIFT;
             return false;
         }
         cpu.timeouts.cancel(sender);
@@ -635,7 +662,7 @@ final class Ipc {
             return FAILED;
         }
         if (t != 0) {
-            int outcome = transferItems(from, to, u, t);
+            int outcome = transferItems(from, to, tag, u, t);
             if (outcome != OK) {
                 return outcome;
             }
@@ -669,63 +696,83 @@ final class Ipc {
     /**
      * Checks every typed item, then copies the strings, then maps and grants in order. The typed
      * words and the receiver's buffer registers are read once, into the kernel's own arrays, and
-     * used from there. Strings go first so that nothing the items do to either space (a grant
-     * that takes the page a later string reads, a read-only map over the string buffer) can
-     * change a page the check found usable: a message's strings are what its pages held when it
-     * was sent. A string buffer must lie in RAM on both sides; device memory fails the item.
+     * used from there. Each string is planned into its receive buffer ({@link #planString}) as a
+     * list of copies, every page of which must be mapped and RAM on both sides before any byte
+     * moves; a page neither side has mapped is FAULTED, device memory fails the message. Strings
+     * go first so that nothing the items do to either space (a grant that takes the page a later
+     * string reads, a read-only map over the string buffer) can change a page the check found
+     * usable: a message's strings are what its pages held when it was sent. An error carries
+     * X.2's offset: the bytes of the message's strings before the point that failed (none of
+     * which has moved: a refused message changes nothing).
      */
-    private int transferItems(Tcb from, Tcb to, int u, int t) {
+    private int transferItems(Tcb from, Tcb to, long tag, int u, int t) {
         long acceptor = to.kernelIpc != Tcb.NO_KERNEL_IPC ? COMPLETE_ACCEPTOR : to.br(0);
         long[] words = items;
         System.arraycopy(from.mr, u + 1, words, 0, t);
-        int strings = 0;
-        for (int j = 0; j < t; j += Items.WORDS) {
-            int offset = u + 1 + j;
-            if (j + 1 >= t) {
-                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
-            }
+        int buffer = Items.acceptsStrings(acceptor) ? 1 : NO_BUFFER;
+        boolean buffersRead = false;
+        copies = 0;
+        offset = 0;
+        for (int j = 0; j < t; ) {
             long w0 = words[j];
-            long w1 = words[j + 1];
+            if (Items.isString(w0)) {
+                if (buffer == NO_BUFFER) {
+                    return itemError(from, to, tag, u, offset);
+                }
+                if (!buffersRead) {
+                    for (int i = 1; i < Tcb.BUFFER_REGISTERS; i++) {
+                        buffers[i] = to.br(i);
+                    }
+                    buffersRead = true;
+                }
+                int next = planString(words, j, t, buffer);
+                if (next < 0) {
+                    return itemError(from, to, tag, u, offset);
+                }
+                buffer = nextBuffer;
+                j = next;
+                continue;
+            }
             int type = Items.type(w0);
-            if (type == Items.MAP || type == Items.GRANT) {
-                long window = Items.window(acceptor);
-                boolean fits = Fpage.isNil(w1) // (X.2: a nil fpage maps nothing, whatever the window; sigma0's "no")
-                        || (Comm.isObjectFpage(w1)
-                        ? Comm.firstSlot(w1) >= 0 && Comm.firstSlot(window) >= 0
-                        : Fpage.isValid(w1) && (Fpage.isComplete(window) || Fpage.isValid(window)));
-                if (!fits) {
-                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
-                }
-            } else if (Items.isString(w0)) {
-                long length = Items.stringLength(w0);
-                int lengthBr = 1 + 2 * strings;
-                if ((w0 & 0x3F0) != 0 || length > Items.MAX_STRING || !Items.acceptsStrings(acceptor)
-                        || lengthBr + 1 >= Tcb.BUFFER_REGISTERS || length > Items.stringLength(to.br(lengthBr))) {
-                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
-                }
-                long dst = to.br(lengthBr + 1);
-                int source = usable(from, w1, length, Tlb.READ);
-                int target = source == USABLE ? usable(to, dst, length, Tlb.WRITE) : source;
+            if (j + 1 >= t || type != Items.MAP && type != Items.GRANT) {
+                return itemError(from, to, tag, u, offset);
+            }
+            long w1 = words[j + 1];
+            long window = Items.window(acceptor);
+            boolean fits = Fpage.isNil(w1) // (X.2: a nil fpage maps nothing, whatever the window; sigma0's "no")
+                    || (Comm.isObjectFpage(w1)
+                    ? Comm.firstSlot(w1) >= 0 && Comm.firstSlot(window) >= 0
+                    : Fpage.isValid(w1) && (Fpage.isComplete(window) || Fpage.isValid(window)));
+            if (!fits) {
+                return itemError(from, to, tag, u, offset);
+            }
+            itemOffset[j] = offset;
+            j += Items.WORDS;
+        }
+        long at = 0;
+        for (int c = 0; c < copies; c++) {
+            int source = usable(from, copyFrom[c], copyBytes[c], Tlb.READ);
+            int target = source == USABLE ? usable(to, copyTo[c], copyBytes[c], Tlb.WRITE) : source;
+            if (source != USABLE || target != USABLE) {
+                long failedAt = at + (unusableAt - (source != USABLE ? copyFrom[c] : copyTo[c]));
                 if (source == NOT_RAM || target == NOT_RAM) {
-                    return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
+                    return itemError(from, to, tag, u, failedAt);
                 }
-                if (source == MISSING || target == MISSING) {
-                    return FAULTED;
-                }
-                stringDst[strings] = dst;
-                strings++;
-            } else {
-                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, offset);
+                from.xferOffset = failedAt;
+                return FAULTED;
             }
+            at += copyBytes[c];
         }
-        strings = 0;
-        for (int j = 0; j < t; j += Items.WORDS) {
-            if (Items.isString(words[j])) {
-                copyString(from, words[j + 1], to, stringDst[strings++], Items.stringLength(words[j]));
+        for (int c = 0; c < copies; c++) {
+            copyString(from, copyFrom[c], to, copyTo[c], copyBytes[c]);
+        }
+        for (int j = 0; j < t; ) {
+            long w0 = words[j];
+            if (Items.isString(w0)) {
+                j += Items.stringItemWords(w0);
+                continue;
             }
-        }
-        for (int j = 0; j < t; j += Items.WORDS) {
-            if (!Items.isString(words[j]) && !mapItem(from, to, acceptor, words[j], words[j + 1])) {
+            if (!mapItem(from, to, acceptor, w0, words[j + 1])) {
                 if (k.kmemFault(from)) {
                     // (kpager model) The receiver's account ran short: the sender faults to its
                     // kpager and sends again; what was mapped so far stays, and is mapped again.
@@ -734,16 +781,134 @@ final class Ipc {
                     }
                     return FAULTED;
                 }
-                return itemError(from, to, IpcError.MESSAGE_OVERFLOW, u + 1 + j);
+                return itemError(from, to, tag, u, itemOffset[j]);
             }
+            j += Items.WORDS;
         }
         return OK;
     }
-    private int itemError(Tcb from, Tcb to, int kind, int offset) {
-        fail(from, kind, false);
-        from.errorCode |= (long) offset << IpcError.OFFSET_SHIFT;
-        fail(to, kind, true);
-        to.errorCode |= (long) offset << IpcError.OFFSET_SHIFT;
+
+    /**
+     * Plans the send string that starts at typed word {@code j} (the item there and, while an
+     * item's c bit is set, the items after it) into the receive buffer that starts at BR
+     * {@code br} (likewise), as X.2 scatters it: the bytes of the send substrings, in order, fill
+     * the receive substrings in order, and the rest of the buffer is skipped. Adds the copies,
+     * adds the string's bytes to {@link #offset}, and sets {@link #nextBuffer} (the buffer after
+     * this one, if the C bit of this one's first item says there is one). Returns the typed word
+     * after the string, or -1 for a message overflow at {@link #offset}: an item whose addresses
+     * run past the typed words (or the BRs), a c bit with no string item after it, a string longer
+     * than its buffer or than {@link Items#MAX_STRING}, a range that wraps around the address space.
+     * Every step moves to the next substring or item, so this ends within t + 32 steps.
+     */
+    private int planString(long[] words, int j, int t, int br) {
+        long[] brs = buffers;
+        long send = words[j];
+        int sendEnd = j + Items.substrings(send); // its last address
+        long receive = brs[br];
+        int receiveEnd = br + Items.substrings(receive);
+        if (sendEnd >= t || !Items.isString(receive) || receiveEnd >= Tcb.BUFFER_REGISTERS) {
+            return -1;
+        }
+        boolean more = Items.more(receive);
+        int s = j + 1;
+        long src = words[s];
+        long srcLeft = Items.stringLength(send);
+        int d = br + 1;
+        long dst = brs[d];
+        long dstLeft = Items.stringLength(receive);
+        long bytes = 0;
+        while (true) {
+            while (srcLeft == 0) {
+                if (s < sendEnd) {
+                    src = words[++s];
+                    srcLeft = Items.stringLength(send);
+                } else if (Items.isCompound(send)) {
+                    s = sendEnd + 1;
+                    if (s >= t || !Items.isString(words[s])) {
+                        return -1;
+                    }
+                    send = words[s];
+                    sendEnd = s + Items.substrings(send);
+                    if (sendEnd >= t) {
+                        return -1;
+                    }
+                    src = words[++s];
+                    srcLeft = Items.stringLength(send);
+                } else {
+                    nextBuffer = more ? afterBuffer(receive, receiveEnd) : NO_BUFFER;
+                    return sendEnd + 1;
+                }
+            }
+            while (dstLeft == 0) {
+                if (d < receiveEnd) {
+                    dst = brs[++d];
+                    dstLeft = Items.stringLength(receive);
+                } else if (Items.isCompound(receive)) {
+                    d = receiveEnd + 1;
+                    if (d >= Tcb.BUFFER_REGISTERS || !Items.isString(brs[d])) {
+                        return -1;
+                    }
+                    receive = brs[d];
+                    receiveEnd = d + Items.substrings(receive);
+                    if (receiveEnd >= Tcb.BUFFER_REGISTERS) {
+                        return -1;
+                    }
+                    dst = brs[++d];
+                    dstLeft = Items.stringLength(receive);
+                } else {
+                    return -1; // the string is longer than its buffer
+                }
+            }
+            long n = Math.min(srcLeft, dstLeft);
+            if (n > Items.MAX_STRING - bytes || Long.compareUnsigned(src + n, src) < 0
+                    || Long.compareUnsigned(dst + n, dst) < 0) {
+                return -1;
+            }
+            copyFrom[copies] = src;
+            copyTo[copies] = dst;
+            copyBytes[copies] = n;
+            copies++;
+            src += n;
+            dst += n;
+            srcLeft -= n;
+            dstLeft -= n;
+            bytes += n;
+            offset += n;
+        }
+    }
+
+    /**
+     * The first BR after the receive buffer whose item {@code item} ends at BR {@code end} (its
+     * compound continuations skipped), or {@link #NO_BUFFER} if the BRs end first or a
+     * continuation is not a string item.
+     */
+    private int afterBuffer(long item, int end) {
+        int next = end + 1;
+        while (Items.isCompound(item)) {
+            if (next >= Tcb.BUFFER_REGISTERS || !Items.isString(buffers[next])) {
+                return NO_BUFFER;
+            }
+            item = buffers[next];
+            next += Items.stringItemWords(item);
+        }
+        return next < Tcb.BUFFER_REGISTERS ? next : NO_BUFFER;
+    }
+
+    /**
+     * A typed item failed: both partners fail with message overflow at X.2's offset. The receiver
+     * still gets the tag (label, u, t, with the error flag) and the untyped words, as X.2 delivers
+     * them before the items, so that it can tell what was sent; nothing of the items has moved.
+     */
+    private int itemError(Tcb from, Tcb to, long tag, int u, long offset) {
+        fail(from, IpcError.MESSAGE_OVERFLOW, false);
+        from.errorCode |= offset << IpcError.OFFSET_SHIFT;
+        fail(to, IpcError.MESSAGE_OVERFLOW, true);
+        to.errorCode |= offset << IpcError.OFFSET_SHIFT;
+        if (to.kernelIpc == Tcb.NO_KERNEL_IPC) { // (a kernel-made IPC's registers are the thread's own again)
+            System.arraycopy(from.mr, 1, to.mr, 1, u);
+            to.mr[0] = tag & ~(MsgTag.PROPAGATED | MsgTag.REDIRECTED | MsgTag.CROSS_CPU) | MsgTag.ERROR;
+            clock.advance(u * CostModel.COPY_WORD);
+        }
         return FAILED;
     }
 
@@ -792,20 +957,24 @@ final class Ipc {
     }
 
     /**
-     * Whether [va, va + length) is mapped in {@code t}'s space with {@code access}, and RAM.
-     * MISSING: t must fault the first missing page in; it is marked, and if it is blocked its IPC
-     * is undone so that it redoes it after the fault. NOT_RAM: a page is device memory (or
-     * beyond RAM), which strings cannot use.
+     * Whether [va, va + length) is mapped in {@code t}'s space with {@code access}, and RAM (the
+     * range does not wrap: {@link #planString} made sure). MISSING: t must fault the first missing
+     * page in; it is marked, and if it is blocked its IPC is undone so that it redoes it after the
+     * fault. NOT_RAM: a page is device memory (or beyond RAM), which strings cannot use. Either
+     * way {@link #unusableAt} is the first address of that page in the range.
      */
     private int usable(Tcb t, long va, long length, int access) {
         Mmu mmu = k.machine.mmu();
         PhysicalMemory phys = k.machine.memory();
-        long end = va + length;
-        for (long page = va & ~(PhysicalMemory.PAGE_SIZE - 1L); page < end; page += PhysicalMemory.PAGE_SIZE) {
-            long pa = mmu.translate(t.space.asid, t.space.pageTable.rootPfn, Math.max(page, va), access);
+        long first = va & ~(PhysicalMemory.PAGE_SIZE - 1L);
+        long pages = length == 0 ? 0 : Long.divideUnsigned(va + length - 1 - first, PhysicalMemory.PAGE_SIZE) + 1;
+        for (long i = 0; i < pages; i++) {
+            long at = i == 0 ? va : first + i * PhysicalMemory.PAGE_SIZE;
+            long pa = mmu.translate(t.space.asid, t.space.pageTable.rootPfn, at, access);
             if (pa < 0) {
+                unusableAt = at;
                 t.faultPending = true;
-                t.faultVa = Math.max(page, va);
+                t.faultVa = at;
                 t.faultAccess = access;
                 if (t != cpu.current) {
                     leaveForFault(t);
@@ -813,6 +982,7 @@ final class Ipc {
                 return MISSING;
             }
             if (!phys.isRam(pa)) {
+                unusableAt = at;
                 return NOT_RAM;
             }
         }
@@ -950,12 +1120,13 @@ final class Ipc {
             if (t.inTransfer) {
                 // The transfer had begun: X.2's transfer errors. The receiver, off faulting its
                 // buffer in, learns of it when it redoes its receive.
+                long at = t.xferOffset << IpcError.OFFSET_SHIFT;
                 if (kind == IpcError.TIMEOUT) {
                     kind = IpcError.XFER_TIMEOUT_PARTNER;
-                    receiver.xferError = IpcError.code(IpcError.XFER_TIMEOUT_OWN, true);
+                    receiver.xferError = IpcError.code(IpcError.XFER_TIMEOUT_OWN, true) | at;
                 } else if (kind == IpcError.CANCELLED) {
                     kind = IpcError.ABORTED;
-                    receiver.xferError = IpcError.code(IpcError.ABORTED, true);
+                    receiver.xferError = IpcError.code(IpcError.ABORTED, true) | at;
                 }
             }
             dequeueSender(receiver, t);
@@ -963,8 +1134,18 @@ final class Ipc {
         cpu.timeouts.cancel(t);
         events.record(kind == IpcError.TIMEOUT || kind == IpcError.XFER_TIMEOUT_PARTNER ? KernelEvents.TIMEOUT
                 : KernelEvents.CANCEL, t.id, kind, 0);
-        fail(t, kind, receivePhase);
+        if (kind == IpcError.XFER_TIMEOUT_PARTNER || kind == IpcError.ABORTED) {
+            failTransfer(t, kind);
+        } else {
+            fail(t, kind, receivePhase);
+        }
         cpu.makeReady(t);
+    }
+
+    /** Fails sender {@code t}'s transfer with error {@code kind} (6 or 7) at its offset ({@link Tcb#xferOffset}). */
+    private void failTransfer(Tcb t, int kind) {
+        fail(t, kind, false);
+        t.errorCode |= t.xferOffset << IpcError.OFFSET_SHIFT;
     }
 
     /**

@@ -174,6 +174,8 @@ final class Tcb {
     boolean inTransfer;
     /** The ErrorCode the redo of this thread's receive fails with: its sender's transfer timed out meanwhile (0: none). */
     long xferError;
+    /** X.2's offset of this thread's transfer that waits for its receiver's fault: the string bytes before the missing page. */
+    long xferOffset;
 
     /** The kernel decided the thread dies ({@link #death}): the loop runs its exit instead of its code. */
     boolean exitPending;

@@ -46,7 +46,8 @@ final class AddressSpaceHarness {
     /**
      * MR1 the sender to receive from, MR2 BR0 (the acceptor), MR3.. BR1..: the worker answers at
      * once, then receives; afterwards it sends {@link #RESULT} to the boss: MR1 the received tag,
-     * MR2 ErrorCode (0 unless failed), MR3 the sender, MR4.. the received words.
+     * MR2 ErrorCode (0 unless failed), MR3 the sender, MR4.. the received words (the untyped ones
+     * only, if it failed).
      */
     static final long ACCEPT = 0x101;
     /** MR1 destination, MR2 the tag to send, MR3.. the words: a send with no timeouts. Reply: MR1 the resulting tag, MR2 ErrorCode. */
@@ -252,7 +253,8 @@ final class AddressSpaceHarness {
                 long from = l4.receive(w[0]);
                 long rt = l4.mr(0);
                 long err = MsgTag.failed(rt) ? l4.errorCode() : 0;
-                int n = MsgTag.failed(rt) ? 0 : Math.min(MsgTag.untyped(rt) + MsgTag.typed(rt), 60);
+                // (a message overflow delivers the tag and the untyped words: those are reported too)
+                int n = Math.min(MsgTag.untyped(rt) + (MsgTag.failed(rt) ? 0 : MsgTag.typed(rt)), 60);
                 long[] got = new long[n];
                 for (int i = 0; i < n; i++) {
                     got[i] = l4.mr(i + 1);

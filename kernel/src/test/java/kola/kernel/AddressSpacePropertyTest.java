@@ -611,7 +611,9 @@ class AddressSpacePropertyTest {
                 l4.setBr(0, rnd.nextInt(5) == 0 ? rnd.nextLong()
                         : Items.acceptor(garbageFpage(rnd, R_REGION), rnd.nextBoolean()));
                 for (int j = 1; j < 5; j += 2) {
-                    l4.setBr(j, rnd.nextInt(5) == 0 ? rnd.nextLong() : Items.stringWord(rnd.nextInt(7000)));
+                    // Buffer items, now and then compound (c) and, mostly, the first chained to the second (C).
+                    l4.setBr(j, rnd.nextInt(5) == 0 ? rnd.nextLong() : Items.stringWord(rnd.nextInt(7000))
+                            | (rnd.nextInt(4) == 0 ? Items.COMPOUND : 0) | (j == 1 && rnd.nextInt(4) != 0 ? Items.MORE : 0));
                     l4.setBr(j + 1, stringAddress(rnd, R_REGION));
                 }
                 l4.ipc(kola.abi.ThreadId.NIL, sender, Timeout.pair(Timeout.NEVER, Timeout.relative(5000)));

@@ -313,7 +313,7 @@ class MapItemTest {
     }
 
     @Test
-    void nilReceiveWindowFailsBothPartnersWithTheItemsOffset() {
+    void nilReceiveWindowFailsBothPartnersAtOffsetZero() {
         new AddressSpaceHarness("A", "B").script(b -> {
             b.page("A", P, VA_A);
             var before = b.mappings();
@@ -321,15 +321,15 @@ class MapItemTest {
                     0x77, Items.mapWord(0), Fpage.of(VA_A, 12, RWX));
             b.inv("map to a nil window");
             assertTrue(MsgTag.failed(t.sendTag()) && MsgTag.failed(t.receiveTag()), t.toString());
-            assertEquals(OVERFLOW_SEND | 2L << IpcError.OFFSET_SHIFT, t.sendError());
-            assertEquals(OVERFLOW_RECEIVE | 2L << IpcError.OFFSET_SHIFT, t.receiveError());
-            assertEquals(2, IpcError.offset(t.sendError()));
-            assertEquals(2, IpcError.offset(t.receiveError()));
+            assertEquals(OVERFLOW_SEND, t.sendError());
+            assertEquals(OVERFLOW_RECEIVE, t.receiveError());
+            assertEquals(0, IpcError.offset(t.sendError()), "X.2's offset: no string bytes before the item");
+            assertEquals(0, IpcError.offset(t.receiveError()));
             assertEquals(before, b.mappings());
             // the same with a grant item: the granter keeps its page
             t = b.transfer("A", "B", new long[] {0}, MsgTag.make(0, 0, 2), Items.grantWord(0), Fpage.of(VA_A, 12, RWX));
-            assertEquals(OVERFLOW_SEND | 1L << IpcError.OFFSET_SHIFT, t.sendError());
-            assertEquals(OVERFLOW_RECEIVE | 1L << IpcError.OFFSET_SHIFT, t.receiveError());
+            assertEquals(OVERFLOW_SEND, t.sendError());
+            assertEquals(OVERFLOW_RECEIVE, t.receiveError());
             assertEquals(before, b.mappings());
             b.inv("grant to a nil window");
             // a message without items is not affected by the nil window
@@ -338,7 +338,7 @@ class MapItemTest {
         }).run();
     }
 
-    /** Malformed items, each after a valid map item (MR2..3) so that its offset is 4. */
+    /** Malformed items, each after a valid map item (MR2..3); no string precedes them, so X.2's offset is 0. */
     static Stream<Arguments> malformed() {
         long valid = Fpage.of(VA_A, 12, RWX);
         long map = Items.mapWord(0x40_0000);
@@ -358,8 +358,8 @@ class MapItemTest {
                 Arguments.of("extension bit", MsgTag.make(0, 1, 4), new long[] {0x77, map, valid, map, valid | 8}),
                 Arguments.of("grant of s = 11", MsgTag.make(0, 1, 4),
                         new long[] {0x77, map, valid, Items.grantWord(0), VA_A | 11 << 4 | RWX}),
-                Arguments.of("compound string", MsgTag.make(0, 1, 4),
-                        new long[] {0x77, map, valid, Items.stringWord(8) | 0x10, VA_A}));
+                Arguments.of("a string's second address past the typed words", MsgTag.make(0, 1, 4),
+                        new long[] {0x77, map, valid, Items.stringWord(8, 2, false), VA_A}));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -375,8 +375,8 @@ class MapItemTest {
             b.inv(what);
             assertTrue(MsgTag.failed(t.sendTag()), what + ": the sender fails: " + t);
             assertTrue(MsgTag.failed(t.receiveTag()), what + ": the receiver fails: " + t);
-            assertEquals(OVERFLOW_SEND | 4L << IpcError.OFFSET_SHIFT, t.sendError(), what);
-            assertEquals(OVERFLOW_RECEIVE | 4L << IpcError.OFFSET_SHIFT, t.receiveError(), what);
+            assertEquals(OVERFLOW_SEND, t.sendError(), what);
+            assertEquals(OVERFLOW_RECEIVE, t.receiveError(), what);
             assertEquals(before, b.mappings(), what + ": nothing changed, not even the valid first item");
             assertEquals(0x1234, b.readOk("A", VA_A));
             // both go on: the same pair then transfers a valid map
@@ -441,8 +441,8 @@ class MapItemTest {
             b.l4.send(r);
             b.sleep(100);
             b.inv("the transfer failed");
-            assertEquals(OVERFLOW_SEND | 1L << IpcError.OFFSET_SHIFT, seen[0]);
-            assertEquals(OVERFLOW_RECEIVE | 1L << IpcError.OFFSET_SHIFT, seen[2]);
+            assertEquals(OVERFLOW_SEND, seen[0]);
+            assertEquals(OVERFLOW_RECEIVE, seen[2]);
             b.sleep(5000);
             b.inv("past the old send timeout");
             assertEquals("receiving", b.state(s), "S still waits in its next IPC");
@@ -482,8 +482,8 @@ class MapItemTest {
             b.l4.send(s);
             b.sleep(100);
             b.inv("the transfer failed");
-            assertEquals(OVERFLOW_SEND | 1L << IpcError.OFFSET_SHIFT, seen[0]);
-            assertEquals(OVERFLOW_RECEIVE | 1L << IpcError.OFFSET_SHIFT, seen[2]);
+            assertEquals(OVERFLOW_SEND, seen[0]);
+            assertEquals(OVERFLOW_RECEIVE, seen[2]);
             b.sleep(5000);
             b.inv("past the old receive timeout");
             assertEquals("receiving", b.state(r), "R still waits in its next IPC");
@@ -527,7 +527,7 @@ class MapItemTest {
             assertTrue(b.of("B").size() <= 1, what + ": B got more than the page sent:\n" + b.dump());
             assertTrue(b.of("B").stream().allMatch(m -> m.pfn() == P >>> 12), what + ": B got a page not sent:\n" + b.dump());
             if (MsgTag.failed(t.sendTag())) {
-                assertEquals(OVERFLOW_SEND | 1L << IpcError.OFFSET_SHIFT, t.sendError(), what);
+                assertEquals(OVERFLOW_SEND, t.sendError(), what);
             }
         }).run();
     }

@@ -17,11 +17,12 @@ import kola.kernel.AddressSpaceHarness.Transfer;
 import org.junit.jupiter.api.Test;
 
 /**
- * String items (L4 X.2 "String items", "Buffer registers"; Kola: simple strings only): the kernel
- * copies a buffer from the sender's space into the receiver's buffer, across page boundaries;
- * a string that does not fit, is not accepted or is compound fails both partners with message
- * overflow; a page missing on either side is faulted in through that side's pager and the IPC
- * then completes; with no pager the thread is halted.
+ * Simple string items (L4 X.2 "String items", "Buffer registers"; compound ones are
+ * {@link CompoundStringTest}'s): the kernel copies a buffer from the sender's space into the
+ * receiver's buffer, across page boundaries; a string that does not fit, is not accepted or is
+ * malformed fails both partners with message overflow at X.2's offset (the string bytes before
+ * the point that failed); a page missing on either side is faulted in through that side's pager
+ * and the IPC then completes; with no pager the thread is halted.
  *
  * <p>Workers here are paged by sigma0, which maps RAM 1:1, so buffers lie above 16 MiB and the
  * sender's and receiver's addresses differ (they would share frames otherwise).
@@ -96,7 +97,7 @@ class StringItemTest {
             writeBytes(b, "A", SRC, d1);
             writeBytes(b, "A", SRC + 0x1_0000, d2);
             Transfer t = b.transfer("A", "B",
-                    new long[] {Items.acceptor(Fpage.NIL, true), Items.stringWord(200), DST,
+                    new long[] {Items.acceptor(Fpage.NIL, true), Items.stringWord(200) | Items.MORE, DST,
                             Items.stringWord(8192), DST + 0x1_0000},
                     MsgTag.make(0, 0, 4), Items.stringWord(100), SRC, Items.stringWord(5000), SRC + 0x1_0000);
             b.inv("two strings");
@@ -133,7 +134,8 @@ class StringItemTest {
         }).run();
     }
 
-    void expectOverflow(long[] brs, long tag, int offset, long... words) {
+    /** The transfer fails both partners with message overflow at X.2's offset {@code offset}, and changes nothing. */
+    static void expectOverflow(long[] brs, long tag, int offset, long... words) {
         byte[] d = data(LEN, 5);
         new AddressSpaceHarness("A", "B").script(b -> {
             writeBytes(b, "A", SRC, d);
@@ -144,41 +146,45 @@ class StringItemTest {
             b.inv("overflow");
             assertEquals(OVERFLOW_SEND | (long) offset << IpcError.OFFSET_SHIFT, t.sendError(), t.toString());
             assertEquals(OVERFLOW_RECEIVE | (long) offset << IpcError.OFFSET_SHIFT, t.receiveError(), t.toString());
+            assertEquals(tag | MsgTag.ERROR, t.receiveTag(), "the receiver gets the tag, flagged");
+            for (int i = 0; i < MsgTag.untyped(tag); i++) {
+                assertEquals(words[i], t.received().word(3 + i), "and the untyped words");
+            }
             assertArrayEquals(old, readBytes(b, "B", DST, LEN), "the receiver's buffer is untouched");
             assertEquals(before, b.mappings());
         }).run();
     }
 
     @Test
-    void aBufferTooSmallIsAMessageOverflow() {
-        expectOverflow(buffer(DST, LEN - 1), MsgTag.make(0, 1, 2), 2, 0x99, Items.stringWord(LEN), SRC);
+    void aBufferTooSmallIsAMessageOverflowAtItsEnd() {
+        expectOverflow(buffer(DST, LEN - 1), MsgTag.make(0x4A, 2, 2), LEN - 1, 0x99, 0x98, Items.stringWord(LEN), SRC);
     }
 
     @Test
     void stringsNotAcceptedAreAMessageOverflow() {
         expectOverflow(new long[] {Items.acceptor(Fpage.COMPLETE, false), Items.stringWord(LEN), DST},
-                MsgTag.make(0, 0, 2), 1, Items.stringWord(LEN), SRC);
+                MsgTag.make(0, 0, 2), 0, Items.stringWord(LEN), SRC);
     }
 
     @Test
-    void compoundStringBitsAreAMessageOverflow() {
-        expectOverflow(buffer(DST, LEN), MsgTag.make(0, 0, 2), 1, Items.stringWord(LEN) | 0x10, SRC);
+    void aSubstringCountPastTheTypedWordsIsAMessageOverflow() {
+        expectOverflow(buffer(DST, LEN), MsgTag.make(0, 0, 2), 0, Items.stringWord(LEN) | 0x10, SRC);
     }
 
     @Test
-    void extraPointerBitsAreAMessageOverflow() {
-        expectOverflow(buffer(DST, LEN), MsgTag.make(0, 0, 2), 1, Items.stringWord(LEN) | 0x200, SRC);
+    void aContinuationBitOnTheLastItemIsAMessageOverflowAfterItsBytes() {
+        expectOverflow(buffer(DST, LEN), MsgTag.make(0, 0, 2), LEN, Items.stringWord(LEN) | 0x200, SRC);
     }
 
     @Test
     void aStringLongerThanTheLimitIsAMessageOverflow() {
         long huge = (Items.MAX_STRING + 1) << 10;
-        expectOverflow(new long[] {Items.acceptor(Fpage.NIL, true), huge, DST}, MsgTag.make(0, 0, 2), 1, huge, SRC);
+        expectOverflow(new long[] {Items.acceptor(Fpage.NIL, true), huge, DST}, MsgTag.make(0, 0, 2), 0, huge, SRC);
     }
 
     @Test
-    void moreStringsThanBuffersIsAMessageOverflowAtTheSecond() {
-        expectOverflow(buffer(DST, LEN), MsgTag.make(0, 0, 4), 3, Items.stringWord(8), SRC, Items.stringWord(8), SRC);
+    void moreStringsThanBuffersIsAMessageOverflowAfterTheFirst() {
+        expectOverflow(buffer(DST, LEN), MsgTag.make(0, 0, 4), 8, Items.stringWord(8), SRC, Items.stringWord(8), SRC);
     }
 
     @Test

@@ -33,8 +33,9 @@ import kola.machine.Timer;
  * world: one to four tasks (some with a second thread), each with a pager, a priority and a way to
  * end, and a program of up to {@value #MAX_STEPS} steps spread over the root task and the tasks'
  * threads: IPC of every form with random tags and typed items (map, grant and string items mixed
- * in one message, pointing anywhere: the task's own pages, device registers, the KIP and UTCB
- * areas, unmapped and kernel memory), receive buffers, requests to sigma0 for any physical page
+ * in one message, strings simple or compound, pointing anywhere: the task's own pages, device
+ * registers, the KIP and UTCB areas, unmapped and kernel memory), receive buffers (compound and
+ * chained, up to BR32), requests to sigma0 for any physical page
  * (devices and kernel memory too), ThreadControl, SpaceControl, ExchangeRegisters with any control
  * bits, Schedule, ThreadSwitch, Unmap, loads and stores that fault, interrupt attachment and a
  * timer that fires, the kernel debugger, and threads that return or throw while others are in IPC
@@ -193,9 +194,19 @@ class SyscallSurfaceFuzzTest {
         };
     }
 
-    /** Word 0 of a string item of any length (Items.stringWord refuses the ones too long, which the kernel must refuse). */
-    static long stringWord(long length) {
-        return length << 10;
+    /**
+     * Word 0 of a string item (or buffer item) of any length (Items.stringWord refuses the ones too
+     * long, which the kernel must refuse), mostly simple, else with substrings (j), the c bit that
+     * joins it to the next item and the C bit that chains another buffer.
+     */
+    static long stringWord(FuzzedDataProvider d) {
+        long w = d.pickValue(STRING_LENGTHS) << 10;
+        if (d.consumeInt(0, 2) == 0) {
+            w |= (long) (d.consumeBoolean() ? d.consumeInt(0, 3) : d.consumeInt(0, 31)) << 4;
+            w |= d.consumeBoolean() ? Items.COMPOUND : 0;
+            w |= d.consumeBoolean() ? Items.MORE : 0;
+        }
+        return w;
     }
 
     static int timeout(FuzzedDataProvider d) {
@@ -327,7 +338,7 @@ class SyscallSurfaceFuzzTest {
                     w1 = fpage(d, task);
                 }
                 case 3, 4 -> {
-                    mrs[i] = stringWord(d.pickValue(STRING_LENGTHS));
+                    mrs[i] = stringWord(d);
                     w1 = address(d, task);
                 }
                 default -> {
@@ -339,14 +350,15 @@ class SyscallSurfaceFuzzTest {
                 mrs[i + 1] = w1;
             }
         }
-        long[] brs = new long[d.consumeInt(0, 5)];
+        long[] brs = new long[d.consumeInt(0, 7) == 0 ? d.consumeInt(6, 33) : d.consumeInt(0, 5)];
         if (brs.length > 0) {
             brs[0] = d.consumeInt(0, 7) == 0 ? d.consumeLong() : Items.acceptor(fpage(d, task), d.consumeBoolean());
         }
-        for (int i = 1; i < brs.length; i += 2) {
-            brs[i] = d.consumeInt(0, 7) == 0 ? d.consumeLong() : stringWord(d.pickValue(STRING_LENGTHS));
-            if (i + 1 < brs.length) {
-                brs[i + 1] = address(d, task);
+        for (int i = 1; i < brs.length; i++) {
+            // A buffer item, then as many addresses as it counts (while BRs last), then the next item.
+            brs[i] = d.consumeInt(0, 7) == 0 ? d.consumeLong() : stringWord(d);
+            for (int k = Items.substrings(brs[i]); k > 0 && i + 1 < brs.length; k--) {
+                brs[++i] = address(d, task);
             }
         }
         return new IpcStep(to, from, timeouts, mrs, brs);

@@ -39,7 +39,11 @@ import kola.abi.ThreadId;
  * does. The reply moves pc past the {@code ecall} and sets a0; every other register stays.</li>
  * <li>Any other exception (illegal instruction, ebreak, misaligned access...) ends the task.</li>
  * <li>An <b>echo</b> service for programs that test their L4 IPC: a message with label
- * {@link #ECHO} and untyped words gets a reply with the same label and each word plus one.</li>
+ * {@link #ECHO} and untyped words gets a reply with the same label and each word plus one. An
+ * owner that {@link #acceptEcho accepts strings} also echoes a string: a message with label
+ * {@link #ECHO} whose typed words are one string (simple or compound, at most
+ * {@link #ECHO_BYTES} bytes, received into the owner's echo page) gets, besides the words plus
+ * one, one simple string item of its bytes, each plus one, into the sender's receive buffers.</li>
  * </ul>
  *
  * Tasks are told apart by the thread that sent the message, each belonging to one {@link Task}
@@ -58,6 +62,8 @@ public final class ElfPager {
     public static final int EXCEPTION_STATUS = 128;
     /** The label of an echo request: the reply carries the same label and every word plus one. */
     public static final long ECHO = 0xEC0;
+    /** The most bytes a string echo takes: the owner's echo page. */
+    public static final int ECHO_BYTES = 4096;
     /** Where the owner's space holds the pages handed out; the owner must not use its space from here on. */
     public static final long WINDOW_BASE = 0x1_0000_0000L;
     private static final long PAGE = 4096;
@@ -128,6 +134,8 @@ public final class ElfPager {
     /** Fresh pages of tasks that ended, to be used again (zeroed first). */
     private final Deque<Long> free = new ArrayDeque<>();
     private long nextWindow = WINDOW_BASE;
+    /** The owner's page that echoed strings are received into ({@link #acceptEcho}), 0 until then. */
+    private long echoPage;
 
     public ElfPager(Output output) {
         this.output = output;
@@ -335,7 +343,34 @@ public final class ElfPager {
     }
 
     /**
-     * Serves the message of {@code task} in the message registers (one {@link #handles} accepts):
+     * Sets the owner's buffer registers for its next receive so that a task's string echo can
+     * arrive: strings accepted (no map window), one buffer of {@link #ECHO_BYTES} in the echo page
+     * (a fresh page, got on the first call). Without a page, strings are not accepted. This pager
+     * sets them again after each of its own requests to sigma0 (which set BR0), so an owner calls
+     * this once; one that sets its buffer registers itself calls it again afterwards.
+     */
+    public void acceptEcho(L4 l4) {
+        if (echoPage == 0) {
+            long page = freshPage(l4);
+            echoPage = page < 0 ? 0 : page;
+        }
+        setEchoBuffer(l4);
+    }
+
+    private void setEchoBuffer(L4 l4) {
+        l4.setBr(0, Items.acceptor(Fpage.NIL, echoPage != 0));
+        l4.setBr(1, Items.stringWord(ECHO_BYTES));
+        l4.setBr(2, echoPage);
+    }
+
+    /** Whether a message with tag {@code tag} is a string echo this pager serves (its owner {@link #acceptEcho accepts} them). */
+    public boolean echoesStrings(long tag) {
+        return echoPage != 0 && !MsgTag.failed(tag) && MsgTag.label(tag) == ECHO && MsgTag.typed(tag) > 0;
+    }
+
+    /**
+     * Serves the message of {@code task} in the message registers (one {@link #handles} or
+     * {@link #echoesStrings} accepts):
      * returns null when the reply is in the message registers, or how the task ended (the owner
      * then calls {@link #end}, and does not reply).
      */
@@ -354,8 +389,43 @@ public final class ElfPager {
             }
             l4.setMr(0, MsgTag.make(ECHO, u, 0));
             return null;
+        } else if (echoesStrings(tag)) {
+            echoString(l4, u, MsgTag.typed(tag));
+            return null;
         }
         return new End(task.name() + " died (exception code " + l4.mr(2) + ")", EXCEPTION_STATUS);
+    }
+
+    /**
+     * A string echo: the typed words MR(u+1).. are the string items as sent (the kernel accepted
+     * them, so they are one string, whose bytes are in the echo page); the reply carries the
+     * untyped words plus one and the string's bytes, each plus one, as one simple string item.
+     * Typed words that are not string items get an error reply.
+     */
+    private void echoString(L4 l4, int u, int t) {
+        long bytes = 0;
+        for (int i = u + 1; i <= u + t; ) {
+            long w0 = l4.mr(i);
+            if (!Items.isString(w0)) {
+                l4.setMr(1, Protocol.E_UNKNOWN_REQUEST);
+                l4.setMr(0, MsgTag.make(Protocol.ERROR, 1, 0));
+                return;
+            }
+            bytes += Items.stringLength(w0) * Items.substrings(w0);
+            i += Items.stringItemWords(w0);
+        }
+        int n = (int) Math.min(bytes, ECHO_BYTES);
+        byte[] b = new byte[n];
+        l4.memory().read(echoPage, b, 0, n);
+        for (int i = 0; i < n; i++) {
+            b[i]++;
+        }
+        l4.memory().write(echoPage, b, 0, n);
+        for (int i = 1; i <= u; i++) {
+            l4.setMr(i, l4.mr(i) + 1);
+        }
+        Items.putString(l4, u + 1, echoPage, n);
+        l4.setMr(0, MsgTag.make(ECHO, u, Items.WORDS));
     }
 
     /**
@@ -456,7 +526,11 @@ public final class ElfPager {
             return known;
         }
         long window = nextWindow;
-        if (!Sigma0.requestPage(l4, Fpage.of(paddr, 12, Fpage.RWX), Fpage.of(window, 12, 0))) {
+        boolean got = Sigma0.requestPage(l4, Fpage.of(paddr, 12, Fpage.RWX), Fpage.of(window, 12, 0));
+        if (echoPage != 0) {
+            setEchoBuffer(l4);
+        }
+        if (!got) {
             return -1;
         }
         nextWindow += PAGE;
@@ -471,7 +545,11 @@ public final class ElfPager {
             window = free.removeFirst();
         } else {
             window = nextWindow;
-            if (!Sigma0.requestPage(l4, Sigma0.anyPage(12), Fpage.of(window, 12, 0))) {
+            boolean got = Sigma0.requestPage(l4, Sigma0.anyPage(12), Fpage.of(window, 12, 0));
+            if (echoPage != 0) {
+                setEchoBuffer(l4);
+            }
+            if (!got) {
                 return -1;
             }
             nextWindow += PAGE;

@@ -25,7 +25,13 @@ import kola.abi.ThreadId;
  * does. The reply moves pc past the {@code ecall} and sets a0.</li>
  * <li>Any other exception (illegal instruction, ebreak, misaligned access...) ends the run.</li>
  * <li>An <b>echo</b> service for programs that test their L4 IPC: a message with label
- * {@link #ECHO} and untyped words gets a reply with the same label and each word plus one.</li>
+ * {@link #ECHO} and untyped words gets a reply with the same label and each word plus one; one
+ * that carries a string (simple or compound, at most {@link ElfPager#ECHO_BYTES} bytes) gets its
+ * bytes back too, each plus one, as a simple string item into the program's receive buffers
+ * ({@link ElfPager#acceptEcho}). The runtime's send transfer timeout is
+ * {@link #ECHO_XFER_MICROS} µs, so that a reply into a buffer page the program never touched
+ * (the program's fault comes to this runtime, which is then waiting for it) fails with X.2's
+ * transfer timeout instead of waiting for ever.</li>
  * </ul>
  *
  * The run ends with one line on the kernel console, {@code exec: exit N} (the program's status, or
@@ -41,6 +47,8 @@ public final class ExecRuntime implements Program {
     public static final int EXCEPTION_STATUS = ElfPager.EXCEPTION_STATUS;
     /** The label of an echo request: the reply carries the same label and every word plus one. */
     public static final long ECHO = ElfPager.ECHO;
+    /** The runtime's send transfer timeout, µs: how long a string echo waits for the program's fault. */
+    public static final int ECHO_XFER_MICROS = 10_000;
     private static final long UART_VA = 0x2000_0000L;
     /**
      * The runtime's argument that makes the program's space privileged ({@code kola exec
@@ -106,6 +114,8 @@ public final class ExecRuntime implements Program {
         }
         ElfPager.Task task = pager.taskOf(id);
         boolean capabilities = Names.capabilities(l4);
+        l4.setXferTimeouts(kola.abi.Timeout.pair(kola.abi.Timeout.relative(ECHO_XFER_MICROS), kola.abi.Timeout.NEVER));
+        pager.acceptEcho(l4);
         long from = l4.waitAny();
         while (true) {
             long tag = l4.mr(0);
@@ -116,7 +126,7 @@ public final class ExecRuntime implements Program {
                 continue;
             }
             long reply = capabilities ? kola.abi.Comm.REPLY : from; // faults and exceptions are calls
-            if (!ElfPager.handles(tag)) {
+            if (!ElfPager.handles(tag) && !pager.echoesStrings(tag)) {
                 // A request this runtime does not serve gets an error, so a caller does not wait for ever.
                 l4.setMr(1, Protocol.E_UNKNOWN_REQUEST);
                 l4.setMr(0, MsgTag.make(Protocol.ERROR, 1, 0));

@@ -402,17 +402,34 @@ public final class FuzzTask implements Program {
         w.learn(l4.ipc(to, to, timeouts));
     }
 
-    /** An Ipc carrying string items whose buffers are (mostly) heap pages, received into heap buffers. */
+    /**
+     * An Ipc carrying string items, simple or compound, whose buffers are (mostly) heap pages,
+     * received into heap buffers, simple or compound, mostly chained one to the next (C).
+     */
     private static void stringIpc(L4 l4, FuzzWords w) {
         int strings = 1 + w.below(3);
+        int mr = 1;
+        int br = 1;
         for (int k = 0; k < strings; k++) {
             long length = w.chance(80) ? w.below(2 * 4096) : w.below(64 * 1024);
-            Items.putString(l4, 1 + 2 * k, w.chance(85) ? w.heapPage() + w.below(64) : w.address(), length);
-            l4.setBr(1 + 2 * k, Items.stringWord(w.chance(80) ? 8192 : w.below(64 * 1024)));
-            l4.setBr(2 + 2 * k, w.chance(40) ? w.hotPage() : w.chance(85) ? w.heapPage() : w.address());
+            if (w.chance(60)) {
+                mr += Items.putString(l4, mr, length, false, stringSource(w));
+            } else {
+                long part = length / 4; // two items: two substrings of a quarter each, then the rest
+                mr += Items.putString(l4, mr, part, true, stringSource(w), stringSource(w));
+                mr += Items.putString(l4, mr, length - 2 * part, false, stringSource(w));
+            }
+            boolean more = k + 1 < strings ? w.chance(90) : w.chance(10);
+            long room = w.chance(80) ? 8192 : w.below(64 * 1024);
+            if (w.chance(60)) {
+                br = Items.putBuffer(l4, br, room, false, more, stringTarget(w));
+            } else {
+                br = Items.putBuffer(l4, br, room / 2, true, more, stringTarget(w));
+                br = Items.putBuffer(l4, br, room / 4, false, false, stringTarget(w), stringTarget(w));
+            }
         }
         l4.setBr(0, Items.acceptor(w.chance(50) ? Fpage.NIL : Fpage.of(FuzzWords.HEAP, 18, 0), w.chance(90)));
-        l4.setMr(0, MsgTag.make(w.below(16), 0, 2 * strings));
+        l4.setMr(0, MsgTag.make(w.below(16), 0, mr - 1));
         long to = w.chance(60) ? w.learnedId() : w.threadId();
         long from = w.chance(50) ? to : w.chance(50) ? ThreadId.ANY : ThreadId.NIL;
         w.learn(l4.ipc(to, from, w.shortTimeouts()));
@@ -516,6 +533,14 @@ public final class FuzzTask implements Program {
                 from = l4.ipc(ThreadId.NIL, ThreadId.ANY, Timeout.pair(Timeout.NEVER, receiveTimeout));
             }
         }
+    }
+
+    private static long stringSource(FuzzWords w) {
+        return w.chance(85) ? w.heapPage() + w.below(64) : w.address();
+    }
+
+    private static long stringTarget(FuzzWords w) {
+        return w.chance(40) ? w.hotPage() : w.chance(85) ? w.heapPage() : w.address();
     }
 
     /** An answer with a few words and maybe items: maps or grants of heap pages, a string. */
@@ -806,7 +831,7 @@ public final class FuzzTask implements Program {
         l4.memory().store64(buffer, 0);
         l4.setBr(0, Items.acceptor(Fpage.of(FuzzWords.HEAP, 18, 0), true));
         for (int k = 0; k < 3; k++) {
-            l4.setBr(1 + 2 * k, Items.stringWord(8192));
+            l4.setBr(1 + 2 * k, Items.stringWord(8192) | (k < 2 ? Items.MORE : 0));
             l4.setBr(2 + 2 * k, k == 0 ? buffer : w.hotPage());
         }
         l4.setMr(0, MsgTag.make(w.below(16), 0, 2 * n));

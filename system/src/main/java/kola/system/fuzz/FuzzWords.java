@@ -326,7 +326,7 @@ public final class FuzzWords {
         return Items.acceptor(window, r.nextBoolean());
     }
 
-    /** Fills the buffer registers: acceptor and string buffers (heap, garbage, huge lengths). */
+    /** Fills the buffer registers: acceptor and string buffers (heap, garbage, huge lengths, c and C bits). */
     public void buffers(L4 l4) {
         l4.setBr(0, acceptor());
         int n = 1 + r.nextInt(4);
@@ -337,7 +337,7 @@ public final class FuzzWords {
                 case 2 -> Items.MAX_STRING;
                 default -> r.nextLong() >>> 10;
             };
-            l4.setBr(i, length << 10);
+            l4.setBr(i, length << 10 | (r.nextInt(4) == 0 ? Items.COMPOUND : 0) | (r.nextBoolean() ? Items.MORE : 0));
             l4.setBr(i + 1, address());
         }
     }
