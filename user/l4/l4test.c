@@ -237,6 +237,18 @@ int main(void)
 	      "after the Unmap the new space faulted again and was paged again");
 	(void)from;
 
+	/* Sigma0: a page of its free memory, mapped where it lies; a page the kernel reserved is refused. */
+	L4_Fpage_t got = L4_Sigma0_GetAny(L4_nilthread, 12, L4_CompleteAddressSpace);
+	int usable = 0;
+	if (!L4_IsNilFpage(got)) {
+		volatile L4_Word_t *w = (volatile L4_Word_t *)L4_Address(got);
+		*w = 0x5161A0;
+		usable = *w == 0x5161A0;
+	}
+	check(!L4_IsNilFpage(got) && L4_SizeLog2(got) == 12 && usable, "L4_Sigma0_GetAny maps a free page 1:1, usable");
+	check(L4_IsNilFpage(L4_Sigma0_GetPage(L4_nilthread, L4_FpageAddRights(L4_FpageLog2(0, 12), L4_FullyAccessible))),
+	      "sigma0 refuses a page of kernel memory with a nil fpage");
+
 	/* Deletion. */
 	check(L4_ThreadControl(echo, L4_nilthread, L4_nilthread, L4_nilthread, (void *)-1) == 1, "ThreadControl deletes the echo server");
 	L4_LoadMR(0, 0);

@@ -17,5 +17,6 @@
 #include <l4/kip.h>
 #include <l4/kola.h>
 #include <l4/start.h>
+#include <l4/sigma0.h>
 
 #endif
