@@ -19,6 +19,20 @@ import kola.machine.Tlb;
  *
  * <p>Unmapping a tree visits each node once, iteratively, without allocating: its cost is bounded
  * by the number of mapping nodes, which kernel memory bounds.
+ *
+ * <p><b>Status</b> (X.2 Unmap: the fpage's rwx bits on return say whether its pages were
+ * referenced, written or executed). The MMU records each access in the {@code A} and {@code D}
+ * bits of the page-table entry it went through; the database takes them out
+ * ({@link PageTable#takeStatus}) whenever an Unmap reads the status and before an entry is
+ * removed or moved, so none is lost, and keeps them per node: an access through a mapping counts
+ * as unread once for the mapping's own holder ({@link MapNode#ownStatus}) and once for the
+ * holder of every mapping it derives from, up to sigma0's ({@link MapNode#derivedStatus}). Unmap
+ * without flush reports and resets the caller's derived status (the accesses through the
+ * mappings derived from its pages: those of the spaces it mapped them to, directly or
+ * indirectly); with flush, its own status too. So each holder hears of an access once, whoever
+ * else read it before, and a mapping that goes leaves its accesses to those it derived from.
+ * This is L4Ka::Pistachio's rule (the reference bits of a removed or read subtree move up to its
+ * parent), kept per holder.
  */
 final class MappingDatabase {
     private final Kernel k;
@@ -86,6 +100,9 @@ final class MappingDatabase {
     /** Takes away every page-table entry of frame {@code pfn}, in every space: the kernel has it now. The nodes stay. */
     void hide(long pfn) {
         MapNode root = roots.get(pfn);
+        if (root != null) {
+            collect(root, true);
+        }
         for (MapNode n = root; n != null; n = Derived.nextInSubtree(n, root)) {
             n.space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
         }
@@ -254,7 +271,10 @@ final class MappingDatabase {
         }
         Space from = src.space;
         from.pages.remove(src.vpn);
-        from.pageTable.unmap(src.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+        // The mapping moves with the accesses made through it that nobody has read yet.
+        int taken = PageTable.status(from.pageTable.unmap(src.vpn << PhysicalMemory.PAGE_SHIFT, tlb));
+        src.ownStatus |= taken;
+        credit(src, taken);
         k.kmem.release(src.frame, from, KernelObject.MAPPING_NODE, MapNode.BYTES, src);
         src.frame = f;
         f.hold(src);
@@ -274,31 +294,106 @@ final class MappingDatabase {
      * Unmap of the fpage {@code [base, base + 2^sizeLog2)} in {@code space}: the rights
      * {@code revoke} are taken from every mapping derived from the space's pages in it, and from
      * the space's own pages too when {@code flush}. Mappings left without rights are removed.
+     * Returns the status of the fpage (the class comment), accumulated over its pages, and resets it.
      */
-    void unmap(Space space, long base, int sizeLog2, int revoke, boolean flush) {
+    int unmap(Space space, long base, int sizeLog2, int revoke, boolean flush) {
         long pages = 1L << (sizeLog2 - PhysicalMemory.PAGE_SHIFT);
         long first = base >>> PhysicalMemory.PAGE_SHIFT;
+        int status = 0;
         if (pages > space.pages.size()) {
             for (MapNode n : heldIn(space, first, pages)) {
                 if (space.pages.get(n.vpn) == n) { // not removed by an earlier page's unmap
-                    unmapPage(n, revoke, flush);
+                    status |= unmapPage(n, revoke, flush);
                 }
             }
-            return;
+            return status;
         }
         for (long vpn = first; vpn < first + pages; vpn++) {
             MapNode n = space.pages.get(vpn);
             if (n != null) {
-                unmapPage(n, revoke, flush);
+                status |= unmapPage(n, revoke, flush);
+            }
+        }
+        return status;
+    }
+
+    private int unmapPage(MapNode n, int revoke, boolean flush) {
+        long visited = collect(n, flush);
+        int status = n.derivedStatus | (flush ? n.ownStatus : 0);
+        n.derivedStatus = 0;
+        if (flush) {
+            n.ownStatus = 0;
+        }
+        if ((revoke & Fpage.RWX) == 0) {
+            // Nothing to revoke (X.2: rwx 0 reads the status only): the walk is all, charged as it was.
+            clock.advance(CostModel.MAP_PAGE * visited);
+        } else if (flush) {
+            revokeFrom(n, revoke);
+        } else {
+            revokeBelow(n, revoke);
+        }
+        return status;
+    }
+
+    /**
+     * Takes the status out of the page-table entries of {@code top}'s subtree ({@code top}'s own
+     * entry only {@code withTop}) into the nodes: each node's into its {@link MapNode#ownStatus},
+     * and into the {@link MapNode#derivedStatus} of every mapping it derives from, within the
+     * subtree and above it. Visits each node once, children before their parent, iteratively,
+     * and walks up from {@code top} once; allocates nothing. Returns the entries it looked at.
+     */
+    long collect(MapNode top, boolean withTop) {
+        long visited = 0;
+        MapNode n = top;
+        while (n.firstChild != null) {
+            n = n.firstChild;
+        }
+        while (true) {
+            int seen = n.walkStatus; // what was taken below n
+            n.walkStatus = 0;
+            if (n != top || withTop) {
+                int own = n.space.pageTable.takeStatus(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+                n.ownStatus |= own;
+                seen |= own;
+                visited++;
+            }
+            if (n == top) {
+                credit(top, seen);
+                return visited;
+            }
+            MapNode parent = n.parent;
+            parent.derivedStatus |= seen;
+            parent.walkStatus |= seen;
+            if (n.nextSibling != null) {
+                n = n.nextSibling;
+                while (n.firstChild != null) {
+                    n = n.firstChild;
+                }
+            } else {
+                n = parent;
             }
         }
     }
 
-    private void unmapPage(MapNode n, int revoke, boolean flush) {
-        if (flush) {
-            revokeFrom(n, revoke);
-        } else {
-            revokeBelow(n, revoke);
+    /** Adds {@code status}, accesses through {@code n} or below it, to the derived status of every mapping {@code n} derives from. */
+    private static void credit(MapNode n, int status) {
+        if (status != 0) {
+            for (MapNode p = n.parent; p != null; p = p.parent) {
+                p.derivedStatus |= status;
+            }
+        }
+    }
+
+    /**
+     * Takes the status out of the entries of {@code space}'s mappings in pages
+     * {@code [firstVpn, firstVpn + pages)}, which are about to go with their page-table node
+     * while the mappings stay (a kpager's eviction of the node).
+     */
+    void keepStatus(Space space, long firstVpn, long pages) {
+        for (MapNode n : heldIn(space, firstVpn, pages)) {
+            int own = space.pageTable.takeStatus(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+            n.ownStatus |= own;
+            credit(n, own);
         }
     }
 
@@ -357,8 +452,12 @@ final class MappingDatabase {
         }
     }
 
-    /** Removes {@code top} and every node below it, leaves first, with their page-table and TLB entries. */
+    /**
+     * Removes {@code top} and every node below it, leaves first, with their page-table and TLB
+     * entries; the accesses made through them are left to the mappings above {@code top}.
+     */
     void removeSubtree(MapNode top) {
+        collect(top, true);
         MapNode n = top;
         while (true) {
             while (n.firstChild != null) {
