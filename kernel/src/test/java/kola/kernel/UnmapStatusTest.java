@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
  * written, X executed; MappingDatabase's class comment): from the MMU's A and D bits, through
  * the mappings derived from the caller's pages and, with flush, its own; accumulated over the
  * fpage's pages; reset by the read, for the reader only; left to the mappings above one that
- * goes; rights 0 revoke nothing. Execution (X, on an execute-only page) needs the hart: the
- * system module's ElfPagerTest.
+ * goes; rights 0 revoke nothing; kept when the kernel takes a page for its objects or an entry
+ * goes with an evicted page-table node; and the invariant checker's view of A and D. Execution
+ * (X, on an execute-only page) needs the hart: the system module's ElfPagerTest.
  */
 class UnmapStatusTest {
     static final long P = MapItemTest.P;
@@ -280,5 +281,63 @@ class UnmapStatusTest {
             table = kola.machine.Sv39.pfn(memory.load64((table << 12) + 8L * kola.machine.Sv39.vpn(va, level)));
         }
         return (table << 12) + 8L * kola.machine.Sv39.vpn(va, 0);
+    }
+
+    /** The root task's Unmap of the page at {@code va}, rights 0, with {@code control}: the status. */
+    static int ownStatus(kola.abi.L4 l4, long control, long va) {
+        l4.setMr(0, Fpage.of(va, 12, 0));
+        l4.unmap(control);
+        return Fpage.rights(l4.mr(0));
+    }
+
+    @Test
+    void aPageTheKernelTakesForItsObjectsKeepsTheStatusItHad() {
+        KernelHarness h = new KernelHarness().config(KernelConfig.defaults().withKmem(KmemModel.PRECISE));
+        h.sigma0(KmemFramesTest::sigma0);
+        List<String> seen = new java.util.ArrayList<>();
+        h.root(l4 -> {
+            long va = KmemFramesTest.WINDOW;
+            KmemFramesTest.memory(l4, KmemFramesTest.PHYS, 12, va);
+            l4.memory().store64(va, 1);
+            h.check(l4.kmemControl(kola.abi.Kmem.RETYPE, Fpage.of(va, 12, RWX), kola.abi.Kmem.NOTIFICATION, l4.myGlobalId()) == 1,
+                    "retype");
+            Space root = h.kernel.threads.lookup(l4.myGlobalId()).space;
+            h.check(root.pageTable.lookup(va) == 0, "the page's entry is gone");
+            seen.add(Fpage.rightsString(ownStatus(l4, FLUSH, va)));
+            seen.add(Fpage.rightsString(ownStatus(l4, FLUSH, va)));
+            seen.add(h.kernel.frames.frame(KmemFramesTest.PHYS >>> 12) != null ? "still the kernel's" : "given back");
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("rw-", "---", "still the kernel's"), seen, "the write before the retype; reset; rights 0 took nothing");
+        assertEquals(List.of(), h.kernel.checkInvariants());
+    }
+
+    @Test
+    void entriesThatGoWithAnEvictedPageTableNodeLeaveTheirStatusInTheMappings() {
+        KernelHarness h = new KernelHarness();
+        h.sigma0(KmemFramesTest::sigma0);
+        List<String> seen = new java.util.ArrayList<>();
+        h.root(l4 -> {
+            Kernel k = h.kernel;
+            long va = KmemFramesTest.WINDOW;
+            KmemFramesTest.memory(l4, KmemFramesTest.PHYS, 13, va);
+            l4.memory().store64(va, 1);
+            l4.memory().load64(va + 0x1000);
+            Space root = k.threads.lookup(l4.myGlobalId()).space;
+            // What a kpager's eviction of a page-table node does before it drops the node.
+            k.mdb.keepStatus(root, va >>> 12, 2);
+            seen.add("entries " + Long.toHexString(root.pageTable.lookup(va) & PageTable.ACCESSED) + " "
+                    + Long.toHexString(root.pageTable.lookup(va + 0x1000) & PageTable.ACCESSED));
+            boolean[] cached = {false};
+            k.machine.tlb().forEach((asid, vpn, pfn, rights) -> cached[0] |= asid == root.asid
+                    && (vpn == va >>> 12 || vpn == (va >>> 12) + 1));
+            seen.add(cached[0] ? "still in the TLB" : "flushed from the TLB");
+            seen.add(Fpage.rightsString(ownStatus(l4, FLUSH, va)) + " " + Fpage.rightsString(ownStatus(l4, FLUSH, va + 0x1000)));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("entries 0 0", "flushed from the TLB", "rw- r--"), seen);
+        assertEquals(List.of(), h.kernel.checkInvariants());
     }
 }
