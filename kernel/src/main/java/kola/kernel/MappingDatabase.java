@@ -24,9 +24,10 @@ import kola.machine.Tlb;
  * referenced, written or executed). The MMU records each access in the {@code A} and {@code D}
  * bits of the page-table entry it went through; the database takes them out
  * ({@link PageTable#takeStatus}) whenever an Unmap reads the status and before an entry is
- * removed or moved, so none is lost, and keeps them per node: an access through a mapping counts
- * as unread once for the mapping's own holder ({@link MapNode#ownStatus}) and once for the
- * holder of every mapping it derives from, up to sigma0's ({@link MapNode#derivedStatus}). Unmap
+ * removed, moved or given other rights, so none is lost, and keeps them per node: an access
+ * through a mapping counts as unread once for the mapping's own holder
+ * ({@link MapNode#ownStatus}) and once for the holder of every mapping it derives from, up to
+ * sigma0's ({@link MapNode#derivedStatus}). Unmap
  * without flush reports and resets the caller's derived status (the accesses through the
  * mappings derived from its pages: those of the spaces it mapped them to, directly or
  * indirectly); with flush, its own status too. So each holder hears of an access once, whoever
@@ -285,6 +286,7 @@ final class MappingDatabase {
         tlb.flush(to.asid, destVpn);
         src.rights = r;
         if (src.firstChild != null) {
+            collect(src, false); // (as unmapPage does before it reduces rights)
             revokeBelow(src, ~r & Fpage.RWX);
         }
         return true;
@@ -318,19 +320,32 @@ final class MappingDatabase {
     }
 
     private int unmapPage(MapNode n, int revoke, boolean flush) {
-        long visited = collect(n, flush);
+        if ((revoke & Fpage.RWX) == 0) {
+            // Nothing to revoke (X.2: rwx 0 reads the status only): the walk is all, charged as it was.
+            clock.advance(CostModel.MAP_PAGE * collect(n, flush));
+            return read(n, flush);
+        }
+        if ((revoke & Fpage.RWX) != Fpage.RWX) {
+            // Some mappings may stay with fewer rights: take the status first, under the rights it was made under.
+            collect(n, flush);
+        } // (else every mapping revoked goes, and leaves its status to those above it as it goes)
+        if (flush) {
+            int gone = revokeFrom(n, revoke);
+            if (gone >= 0) {
+                return gone; // n went, with what it had not read
+            }
+        } else {
+            revokeBelow(n, revoke);
+        }
+        return read(n, flush);
+    }
+
+    /** The status {@code n}'s holder reads (its own only with {@code flush}), reset. */
+    private static int read(MapNode n, boolean flush) {
         int status = n.derivedStatus | (flush ? n.ownStatus : 0);
         n.derivedStatus = 0;
         if (flush) {
             n.ownStatus = 0;
-        }
-        if ((revoke & Fpage.RWX) == 0) {
-            // Nothing to revoke (X.2: rwx 0 reads the status only): the walk is all, charged as it was.
-            clock.advance(CostModel.MAP_PAGE * visited);
-        } else if (flush) {
-            revokeFrom(n, revoke);
-        } else {
-            revokeBelow(n, revoke);
         }
         return status;
     }
@@ -377,8 +392,13 @@ final class MappingDatabase {
 
     /** Adds {@code status}, accesses through {@code n} or below it, to the derived status of every mapping {@code n} derives from. */
     private static void credit(MapNode n, int status) {
+        creditFrom(n.parent, status);
+    }
+
+    /** Adds {@code status} to the derived status of {@code p} and every mapping it derives from. */
+    private static void creditFrom(MapNode p, int status) {
         if (status != 0) {
-            for (MapNode p = n.parent; p != null; p = p.parent) {
+            for (; p != null; p = p.parent) {
                 p.derivedStatus |= status;
             }
         }
@@ -408,8 +428,12 @@ final class MappingDatabase {
         }
     }
 
-    /** Takes {@code revoke} from {@code top} and its whole subtree, in pre-order, removing nodes left without rights. */
-    private void revokeFrom(MapNode top, int revoke) {
+    /**
+     * Takes {@code revoke} from {@code top} and its whole subtree, in pre-order, removing nodes
+     * left without rights (a rights change keeps an entry's A and D bits). Returns -1, or, if
+     * {@code top} itself went, the status its holder had not read ({@link #removeSubtree}).
+     */
+    private int revokeFrom(MapNode top, int revoke) {
         MapNode n = top;
         while (n != null) {
             clock.advance(CostModel.MAP_PAGE);
@@ -420,7 +444,10 @@ final class MappingDatabase {
             MapNode next;
             if (r == 0) {
                 next = successorSkipping(n, top);
-                removeSubtree(n);
+                int unread = removeSubtree(n);
+                if (n == top) {
+                    return unread;
+                }
             } else {
                 if (r != n.rights) {
                     setRights(n, r);
@@ -430,6 +457,7 @@ final class MappingDatabase {
             }
             n = next;
         }
+        return -1;
     }
 
     /** The pre-order successor of {@code n} within {@code top}'s subtree, not descending into n. */
@@ -447,6 +475,10 @@ final class MappingDatabase {
         n.rights = rights;
         n.serial = serials++;
         if (!isKernelFrame(n.pfn)) {
+            // The entry's status is taken under the old rights, which tell X from R (PageTable.status).
+            int taken = n.space.pageTable.takeStatus(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+            n.ownStatus |= taken;
+            credit(n, taken);
             n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, rights);
             tlb.flush(n.space.asid, n.vpn);
         }
@@ -454,29 +486,35 @@ final class MappingDatabase {
 
     /**
      * Removes {@code top} and every node below it, leaves first, with their page-table and TLB
-     * entries; the accesses made through them are left to the mappings above {@code top}.
+     * entries. The status of the entries removed is left to the mappings above: to each node's
+     * parent before it goes, as {@link #collect} does, and from {@code top} up. Returns what
+     * {@code top}'s holder had not read (its own status and its derived status), which goes with it.
      */
-    void removeSubtree(MapNode top) {
-        collect(top, true);
+    int removeSubtree(MapNode top) {
+        MapNode above = top.parent;
         MapNode n = top;
         while (true) {
             while (n.firstChild != null) {
                 n = n.firstChild;
             }
             MapNode parent = n.parent;
-            boolean last = n == top;
-            removeLeaf(n);
-            if (last) {
-                return;
+            int seen = n.walkStatus | PageTable.status(removeLeaf(n)); // this entry's and what went below it
+            n.walkStatus = 0;
+            if (n == top) {
+                creditFrom(above, seen);
+                return top.ownStatus | top.derivedStatus | seen;
             }
+            parent.derivedStatus |= seen;
+            parent.walkStatus |= seen;
             n = parent;
         }
     }
 
-    private void removeLeaf(MapNode n) {
+    /** Removes leaf node {@code n} and its entry; returns the entry removed (0: it had none). */
+    private long removeLeaf(MapNode n) {
         Space space = n.space;
         space.pages.remove(n.vpn);
-        space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+        long entry = space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
         k.kmem.release(n.frame, space, KernelObject.MAPPING_NODE, MapNode.BYTES, n);
         if (n.parent == null && roots.get(n.pfn) == n) {
             roots.remove(n.pfn);
@@ -486,6 +524,7 @@ final class MappingDatabase {
         if (k.frames != null) {
             k.frames.mappingRemoved(n);
         }
+        return entry;
     }
 
     /**

@@ -32,9 +32,10 @@ final class PageTable {
 
     /**
      * Maps the 4 KiB page at {@code va} to frame {@code pfn} with L4 rights rwx. A leaf that maps
-     * the same frame already keeps its {@code A} and {@code D} bits (a change of rights does not
-     * forget the accesses made under the old ones); a new leaf has them clear. Returns false if a
-     * page-table node could not be allocated (nothing is changed then).
+     * the same frame already keeps its {@code A} and {@code D} bits, so that no access is lost (the
+     * mapping database takes them with {@link #takeStatus} before it changes a mapping's rights,
+     * since {@link #status} reads them under the rights they were set under); a new leaf has them
+     * clear. Returns false if a page-table node could not be allocated (nothing is changed then).
      */
     boolean map(long va, long pfn, int rights) {
         long table = rootPfn;

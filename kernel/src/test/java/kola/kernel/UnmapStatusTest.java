@@ -196,6 +196,29 @@ class UnmapStatusTest {
     }
 
     @Test
+    void aReadStaysAReadWhenTheRightsLeaveThePageExecuteOnly() {
+        new AddressSpaceHarness("A", "B", "C").script(b -> {
+            b.page("A", P, VA_A);
+            b.mapPage("A", VA_A, "B", VA_B, RWX);
+            b.readOk("B", VA_B);
+            Reply r = b.unmap("A", 0, Fpage.of(VA_A, 12, RW));
+            b.inv("A leaves B execute-only");
+            assertEquals(Fpage.X, b.mapped("B", VA_B).rights());
+            assertStatus(R, Fpage.rights(r.word(1)), "B's read, not an execution");
+            assertStatus(0, status(b, "A", 0, VA_A), "reset");
+
+            b.page("A", P2, VA_A + 0x1000);
+            b.mapPage("A", VA_A + 0x1000, "B", VA_B + 0x1000, RWX);
+            b.readOk("B", VA_B + 0x1000);
+            b.grantPage("B", VA_B + 0x1000, "C", VA_C, Fpage.X);
+            b.inv("B grants it execute-only to C");
+            assertEquals(Fpage.X, b.mapped("C", VA_C).rights());
+            assertStatus(R, status(b, "C", FLUSH, VA_C), "the mapping C holds was read through, not executed");
+            assertStatus(R, status(b, "A", 0, VA_A + 0x1000), "and A hears the same");
+        }).run();
+    }
+
+    @Test
     void theKernelsStringCopyIsTheSendersReadAndTheReceiversWrite() {
         long src = 0x60_0000L;
         long dst = 0x70_0000L;
