@@ -26,7 +26,7 @@ final class MapNode extends Derived<MapNode> {
     int ownStatus;
     /** The status of the accesses through the mappings derived from this one (its whole subtree) that its holder has not read yet (read by any unmap of the page). */
     int derivedStatus;
-    /** Scratch of one walk of {@link MappingDatabase#collect}: what it took below this node; 0 outside it. */
+    /** Scratch of one walk ({@link MappingDatabase#collect}, {@link MappingDatabase#removeSubtree}): what it took below this node; 0 outside it. */
     int walkStatus;
 
 

@@ -27,13 +27,14 @@ import kola.machine.Tlb;
  * removed, moved or given other rights, so none is lost, and keeps them per node: an access
  * through a mapping counts as unread once for the mapping's own holder
  * ({@link MapNode#ownStatus}) and once for the holder of every mapping it derives from, up to
- * sigma0's ({@link MapNode#derivedStatus}). Unmap
- * without flush reports and resets the caller's derived status (the accesses through the
- * mappings derived from its pages: those of the spaces it mapped them to, directly or
- * indirectly); with flush, its own status too. So each holder hears of an access once, whoever
- * else read it before, and a mapping that goes leaves its accesses to those it derived from.
- * This is L4Ka::Pistachio's rule (the reference bits of a removed or read subtree move up to its
- * parent), kept per holder.
+ * sigma0's ({@link MapNode#derivedStatus}). Unmap without flush reports and resets the caller's
+ * derived status (the accesses through the mappings derived from its pages: those of the spaces
+ * it mapped them to, directly or indirectly); with flush, its own status too. So each holder
+ * hears of an access once, whoever else read it before, and a mapping that goes leaves its
+ * accesses to those it derived from. This is L4Ka::Pistachio's rule (the reference bits of a
+ * removed or read subtree move up to its parent), kept per holder. Reading a subtree's status,
+ * revoking it or removing it stays linear in its nodes: each walk passes the bits up one level
+ * at a time ({@link MapNode#walkStatus}) and goes up from its top once.
  */
 final class MappingDatabase {
     private final Kernel k;
@@ -430,8 +431,9 @@ final class MappingDatabase {
 
     /**
      * Takes {@code revoke} from {@code top} and its whole subtree, in pre-order, removing nodes
-     * left without rights (a rights change keeps an entry's A and D bits). Returns -1, or, if
-     * {@code top} itself went, the status its holder had not read ({@link #removeSubtree}).
+     * left without rights (a node given fewer rights has its entry's status taken first, by
+     * {@link #setRights}). Returns -1, or, if {@code top} itself went, the status its holder had
+     * not read ({@link #removeSubtree}).
      */
     private int revokeFrom(MapNode top, int revoke) {
         MapNode n = top;
