@@ -520,16 +520,39 @@ static void unmap(void)
 	c0 = rdcycle();
 	v = data_page[7];
 	unsigned long faulted = rdcycle() - c0;
-	check(L4_Address(back) == L4_Address(page) && L4_Rights(back) == 0 && v == 0xDA7A0007UL && data_page[511] == 0xDA7A01FFUL,
-	      "L4_Flush of a data page: the next touch faults it back in, data kept by the pager");
+	check(L4_Address(back) == L4_Address(page) && L4_Rights(back) == (L4_Readable | L4_Writable) && v == 0xDA7A0007UL
+	      && data_page[511] == 0xDA7A01FFUL,
+	      "L4_Flush of a data page: its status rw- (we wrote it); the next touch faults it back in, data kept by the pager");
 	check(faulted > mapped + 100, "... and that touch took a page fault (it cost more simulated cycles)");
 	printf("#   touch: %lu cycles mapped, %lu after the flush\n", mapped, faulted);
 
 	L4_Fpage_t two[2] = {page, L4_FpageAddRights(L4_FpageLog2(0x7000000000UL, 12), L4_FullyAccessible)};
 	L4_FlushFpages(2, two);
 	v = data_page[9];
-	check(L4_Rights(two[0]) == 0 && two[1].raw == L4_FpageLog2(0x7000000000UL, 12).raw + 7 && v == 0xDA7A0009UL,
-	      "L4_FlushFpages: a valid fpage comes back with status 0, one beyond the address space unchanged");
+	check(L4_Rights(two[0]) == L4_Readable && two[1].raw == L4_FpageLog2(0x7000000000UL, 12).raw + 7 && v == 0xDA7A0009UL,
+	      "L4_FlushFpages: a valid fpage comes back with its status (r--: read since), one beyond the address space unchanged");
+}
+
+/* The status Unmap returns (X.2: R referenced, W written, X executed), read with rights 0. */
+static void page_status(void)
+{
+	L4_Fpage_t page = L4_FpageLog2((L4_Word_t)data_page, 12);
+	L4_Flush(page); /* rights 0: revokes nothing, resets what came before */
+	data_page[3] = 0x57A7;
+	L4_Fpage_t s = L4_GetStatus(page);
+	check(L4_Address(s) == L4_Address(page) && L4_Rights(s) == 0,
+	      "L4_GetStatus of our page after a store: nothing (without flush only mappings derived from ours count)");
+	s = L4_Flush(page);
+	check(L4_WasReferenced(s) && L4_WasWritten(s) && !L4_WaseXecuted(s) && L4_Address(s) == L4_Address(page),
+	      "L4_Flush with rights 0 after a store: referenced and written");
+	s = L4_Flush(page);
+	check(L4_Rights(s) == 0, "... read again: reset");
+	L4_Word_t v = data_page[3];
+	s = L4_Flush(page);
+	check(v == 0x57A7 && L4_WasReferenced(s) && !L4_WasWritten(s), "after a load: referenced, not written; the page stayed");
+	s = L4_Flush(L4_FpageLog2((L4_Word_t)page_status & ~0xFFFUL, 12));
+	check(L4_WasReferenced(s) && !L4_WasWritten(s) && !L4_WaseXecuted(s),
+	      "the text page running this: referenced (read-execute: a fetch is not told from a read)");
 }
 /* Kola's extensions (l4/kola.h): an unprivileged task's own object space and kernel-memory figures. */
 static void point_timeout(void)
@@ -692,6 +715,7 @@ int main(void)
 	privileged();
 	exchange_registers();
 	unmap();
+	page_status();
 	kola_extensions();
 	point_timeout();
 	kernel_interface();

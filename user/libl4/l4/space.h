@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause
  *
  * l4/space.h: SpaceControl and Unmap (L4 X.2). Unmap's control word: k (fpages MR0..MRk) in bits
- * 0..5, flush bit 0x40 (SystemCalls.unmap). Kola does not track referenced/dirty bits: each fpage
- * comes back with its rwx bits 0.
+ * 0..5, flush bit 0x40 (SystemCalls.unmap). Each fpage comes back with its status in rwx, which
+ * the call resets: R referenced, W written, X executed (told only on an execute-only page), since
+ * the caller last read it, through the mappings derived from its pages and, with flush, through
+ * its own (docs/ABI-RISCV.md, Unmap). Rights 0 revoke nothing: they only read the status.
  */
 #ifndef KOLA_L4_SPACE_H
 #define KOLA_L4_SPACE_H
@@ -66,6 +68,36 @@ L4_INLINE void L4_FlushFpages(L4_Word_t n, L4_Fpage_t *fpages)
 	L4_LoadMRs(0, (int)n, &fpages[0].raw);
 	L4_Unmap(0x40 + n - 1);
 	L4_StoreMRs(0, (int)n, &fpages[0].raw);
+}
+
+/*
+ * The status of f (rights ignored) through the mappings derived from the caller's pages in it,
+ * reset, nothing revoked: Unmap of f with rights 0 and no flush. The caller's own accesses count
+ * only with flush: L4_Flush of f with rights 0.
+ */
+L4_INLINE L4_Fpage_t L4_GetStatus(L4_Fpage_t f)
+{
+	L4_LoadMR(0, f.raw & ~(L4_Word_t)L4_FullyAccessible);
+	L4_Unmap(0);
+	L4_StoreMR(0, &f.raw);
+	return f;
+}
+
+/* An fpage Unmap returned: were its pages referenced (R), written (W), executed (X)? */
+L4_INLINE L4_Bool_t L4_WasReferenced(L4_Fpage_t f)
+{
+	return (f.raw & L4_Readable) != 0;
+}
+
+L4_INLINE L4_Bool_t L4_WasWritten(L4_Fpage_t f)
+{
+	return (f.raw & L4_Writable) != 0;
+}
+
+/* (X.2's spelling.) Kola tells an execution only on an execute-only page: elsewhere it is R. */
+L4_INLINE L4_Bool_t L4_WaseXecuted(L4_Fpage_t f)
+{
+	return (f.raw & L4_eXecutable) != 0;
 }
 
 #endif

@@ -121,6 +121,28 @@ public final class Fpage {
                 + rightsString(rights(fpage)) + ")";
     }
 
+    /**
+     * Whether an fpage {@link L4#unmap} returned says its pages were referenced (read, written or
+     * executed) since the caller last read their status (X.2 {@code L4_WasReferenced}: R).
+     */
+    public static boolean wasReferenced(long fpage) {
+        return (fpage & R) != 0;
+    }
+
+    /** Whether an fpage {@link L4#unmap} returned says its pages were written (X.2 {@code L4_WasWritten}: W). */
+    public static boolean wasWritten(long fpage) {
+        return (fpage & W) != 0;
+    }
+
+    /**
+     * Whether an fpage {@link L4#unmap} returned says its pages were executed (X.2
+     * {@code L4_WaseXecuted}: X). Kola tells an execution only on an execute-only page; from a
+     * page that is also readable it shows as referenced alone.
+     */
+    public static boolean wasExecuted(long fpage) {
+        return (fpage & X) != 0;
+    }
+
     /** rwx as three characters, e.g. {@code r-x}. */
     public static String rightsString(int rights) {
         return ((rights & R) != 0 ? "r" : "-") + ((rights & W) != 0 ? "w" : "-") + ((rights & X) != 0 ? "x" : "-");

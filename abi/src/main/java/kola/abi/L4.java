@@ -245,7 +245,14 @@ public interface L4 {
 
     /**
      * Unmap: the fpages in MR0..MR{n-1}, n - 1 in the low 6 bits of {@code control}, flush bit
-     * 0x40. Each fpage comes back with its accessed/dirty status in the rwx bits.
+     * 0x40. Each fpage's rwx are the rights to revoke from the mappings derived from the caller's
+     * pages in it (and, with flush, from the caller's own); rwx 0 revokes nothing. Each fpage
+     * comes back with its status in the rwx bits, accumulated over its pages, and the status is
+     * reset: R (referenced), W (written), X (executed, told only on an execute-only page) since
+     * the caller last read it, through the mappings derived from its pages (whoever they were
+     * mapped or granted to, directly or indirectly, even if they are gone now) and, with flush,
+     * through its own ({@link Fpage#wasReferenced}, {@link Fpage#wasWritten},
+     * {@link Fpage#wasExecuted}). An object fpage comes back with rwx 0.
      */
     void unmap(long control);
 

@@ -89,4 +89,16 @@ class FpageTest {
         assertThrows(IllegalArgumentException.class, () -> Fpage.of(1L << 38, 12, 0));
         assertThrows(IllegalArgumentException.class, () -> Fpage.of(1L << 40, 20, 0));
     }
+
+    @Test
+    void statusBitsAreTheRwxOfTheReturnedFpage() {
+        long f = Fpage.of(0x20000, 12, 0);
+        assertFalse(Fpage.wasReferenced(f) || Fpage.wasWritten(f) || Fpage.wasExecuted(f));
+        assertTrue(Fpage.wasReferenced(Fpage.withRights(f, Fpage.R)));
+        assertFalse(Fpage.wasWritten(Fpage.withRights(f, Fpage.R)));
+        assertTrue(Fpage.wasWritten(Fpage.withRights(f, Fpage.R | Fpage.W)));
+        assertTrue(Fpage.wasExecuted(Fpage.withRights(f, Fpage.R | Fpage.X)));
+        assertFalse(Fpage.wasExecuted(Fpage.withRights(f, Fpage.R | Fpage.W)));
+        assertFalse(Fpage.wasReferenced(Fpage.COMPLETE | Fpage.W), "each bit alone");
+    }
 }

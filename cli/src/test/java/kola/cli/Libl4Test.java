@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class Libl4Test {
     static final Path USER = ExecTest.USER;
     /** The checks l4lib_test makes. */
-    static final int CHECKS = 117;
+    static final int CHECKS = 122;
 
     @BeforeAll
     static void build() throws Exception {

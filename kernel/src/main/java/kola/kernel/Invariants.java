@@ -86,9 +86,16 @@ final class Invariants {
                     : Sv39.pte(n.pfn, PageTable.leafFlags(n.rights));
             boolean evicted = pte == 0 && k.frames != null && k.frames.mode() == KernelFrames.Mode.KPAGER
                     && !s.pageTable.hasLeafTable(n.vpn << PhysicalMemory.PAGE_SHIFT); // (rebuilt on the next fault)
-            if (pte != expected && !evicted) {
+            if ((pte & ~PageTable.ACCESSED) != expected && !evicted) {
                 v.add("mapping " + where(s, n) + ": page-table entry 0x" + Long.toHexString(pte) + " should be 0x"
-                        + Long.toHexString(expected));
+                        + Long.toHexString(expected) + " (A and D aside)");
+            }
+            if ((pte & Sv39.D) != 0 && (pte & Sv39.A) == 0) {
+                v.add("mapping " + where(s, n) + ": page-table entry 0x" + Long.toHexString(pte) + " is dirty but not accessed");
+            }
+            if ((n.ownStatus & ~Fpage.RWX) != 0 || (n.derivedStatus & ~Fpage.RWX) != 0 || n.walkStatus != 0) {
+                v.add("mapping " + where(s, n) + ": status own " + n.ownStatus + ", derived " + n.derivedStatus
+                        + ", scratch " + n.walkStatus);
             }
             if (n.vpn < 0 || n.vpn >= 1L << (Fpage.MAX_SIZE_LOG2 - PhysicalMemory.PAGE_SHIFT)) {
                 v.add("mapping " + where(s, n) + ": outside the user address space");
@@ -447,6 +454,14 @@ final class Invariants {
             if (n == null || n.pfn != pfn || (rwx & ~PageTable.effectiveRights(n.rights)) != 0) {
                 v.add("TLB: entry " + s + " page 0x" + Long.toHexString(va) + " -> frame 0x" + Long.toHexString(pfn)
                         + " " + Fpage.rightsString(rwx) + " outlived its mapping");
+                return;
+            }
+            // A cached translation was made from an entry the MMU marked: no access can go unrecorded.
+            long pte = s.pageTable.lookup(va);
+            long needed = (rwx & Fpage.W) != 0 ? Sv39.A | Sv39.D : Sv39.A;
+            if ((pte & needed) != needed) {
+                v.add("TLB: entry " + s + " page 0x" + Long.toHexString(va) + " " + Fpage.rightsString(rwx)
+                        + " but its page-table entry 0x" + Long.toHexString(pte) + " lacks A" + (needed == Sv39.A ? "" : " or D"));
             }
         });
     }

@@ -384,7 +384,9 @@ final class KernelFrames implements KernelMemory {
     int evict(KernelFrame f) {
         if (f.table != null) {
             Space s = f.table;
-            s.pageTable.detach(s.pageTable.locate(f.pfn));
+            PageTable.Slot at = s.pageTable.locate(f.pfn);
+            k.mdb.keepStatus(s, at.base() >>> PhysicalMemory.PAGE_SHIFT, at.size() >>> PhysicalMemory.PAGE_SHIFT);
+            s.pageTable.detach(at);
             k.machine.tlb().flushAsid(s.asid);
         }
         int count = f.count;

@@ -16,6 +16,18 @@ final class MapNode extends Derived<MapNode> {
     int rights;
     /** Where the kernel memory of this node lives. */
     KernelFrame frame;
+    /**
+     * The status (X.2 Unmap: {@code Fpage.R} referenced, {@code W} written, {@code X} executed) of
+     * the accesses made through this mapping's own page-table entry that its holder has not read
+     * yet (read by a flush of the page). Taken from the entry's {@code A} and {@code D} bits by
+     * {@link MappingDatabase}; those not taken yet are still in the entry. (In the charge of
+     * {@link #BYTES} the three status words share the rights word.)
+     */
+    int ownStatus;
+    /** The status of the accesses through the mappings derived from this one (its whole subtree) that its holder has not read yet (read by any unmap of the page). */
+    int derivedStatus;
+    /** Scratch of one walk ({@link MappingDatabase#collect}, {@link MappingDatabase#removeSubtree}): what it took below this node; 0 outside it. */
+    int walkStatus;
 
 
     MapNode(Space space, long vpn, long pfn, int rights) {

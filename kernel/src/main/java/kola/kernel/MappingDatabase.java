@@ -19,6 +19,22 @@ import kola.machine.Tlb;
  *
  * <p>Unmapping a tree visits each node once, iteratively, without allocating: its cost is bounded
  * by the number of mapping nodes, which kernel memory bounds.
+ *
+ * <p><b>Status</b> (X.2 Unmap: the fpage's rwx bits on return say whether its pages were
+ * referenced, written or executed). The MMU records each access in the {@code A} and {@code D}
+ * bits of the page-table entry it went through; the database takes them out
+ * ({@link PageTable#takeStatus}) whenever an Unmap reads the status and before an entry is
+ * removed, moved or given other rights, so none is lost, and keeps them per node: an access
+ * through a mapping counts as unread once for the mapping's own holder
+ * ({@link MapNode#ownStatus}) and once for the holder of every mapping it derives from, up to
+ * sigma0's ({@link MapNode#derivedStatus}). Unmap without flush reports and resets the caller's
+ * derived status (the accesses through the mappings derived from its pages: those of the spaces
+ * it mapped them to, directly or indirectly); with flush, its own status too. So each holder
+ * hears of an access once, whoever else read it before, and a mapping that goes leaves its
+ * accesses to those it derived from. This is L4Ka::Pistachio's rule (the reference bits of a
+ * removed or read subtree move up to its parent), kept per holder. Reading a subtree's status,
+ * revoking it or removing it stays linear in its nodes: each walk passes the bits up one level
+ * at a time ({@link MapNode#walkStatus}) and goes up from its top once.
  */
 final class MappingDatabase {
     private final Kernel k;
@@ -86,6 +102,9 @@ final class MappingDatabase {
     /** Takes away every page-table entry of frame {@code pfn}, in every space: the kernel has it now. The nodes stay. */
     void hide(long pfn) {
         MapNode root = roots.get(pfn);
+        if (root != null) {
+            collect(root, true);
+        }
         for (MapNode n = root; n != null; n = Derived.nextInSubtree(n, root)) {
             n.space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
         }
@@ -254,7 +273,10 @@ final class MappingDatabase {
         }
         Space from = src.space;
         from.pages.remove(src.vpn);
-        from.pageTable.unmap(src.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+        // The mapping moves with the accesses made through it that nobody has read yet.
+        int taken = PageTable.status(from.pageTable.unmap(src.vpn << PhysicalMemory.PAGE_SHIFT, tlb));
+        src.ownStatus |= taken;
+        credit(src, taken);
         k.kmem.release(src.frame, from, KernelObject.MAPPING_NODE, MapNode.BYTES, src);
         src.frame = f;
         f.hold(src);
@@ -265,6 +287,7 @@ final class MappingDatabase {
         tlb.flush(to.asid, destVpn);
         src.rights = r;
         if (src.firstChild != null) {
+            collect(src, false); // (as unmapPage does before it reduces rights)
             revokeBelow(src, ~r & Fpage.RWX);
         }
         return true;
@@ -274,31 +297,124 @@ final class MappingDatabase {
      * Unmap of the fpage {@code [base, base + 2^sizeLog2)} in {@code space}: the rights
      * {@code revoke} are taken from every mapping derived from the space's pages in it, and from
      * the space's own pages too when {@code flush}. Mappings left without rights are removed.
+     * Returns the status of the fpage (the class comment), accumulated over its pages, and resets it.
      */
-    void unmap(Space space, long base, int sizeLog2, int revoke, boolean flush) {
+    int unmap(Space space, long base, int sizeLog2, int revoke, boolean flush) {
         long pages = 1L << (sizeLog2 - PhysicalMemory.PAGE_SHIFT);
         long first = base >>> PhysicalMemory.PAGE_SHIFT;
+        int status = 0;
         if (pages > space.pages.size()) {
             for (MapNode n : heldIn(space, first, pages)) {
                 if (space.pages.get(n.vpn) == n) { // not removed by an earlier page's unmap
-                    unmapPage(n, revoke, flush);
+                    status |= unmapPage(n, revoke, flush);
                 }
             }
-            return;
+            return status;
         }
         for (long vpn = first; vpn < first + pages; vpn++) {
             MapNode n = space.pages.get(vpn);
             if (n != null) {
-                unmapPage(n, revoke, flush);
+                status |= unmapPage(n, revoke, flush);
+            }
+        }
+        return status;
+    }
+
+    private int unmapPage(MapNode n, int revoke, boolean flush) {
+        if ((revoke & Fpage.RWX) == 0) {
+            // Nothing to revoke (X.2: rwx 0 reads the status only): the walk is all, charged as it was.
+            clock.advance(CostModel.MAP_PAGE * collect(n, flush));
+            return read(n, flush);
+        }
+        if ((revoke & Fpage.RWX) != Fpage.RWX) {
+            // Some mappings may stay with fewer rights: take the status first, under the rights it was made under.
+            collect(n, flush);
+        } // (else every mapping revoked goes, and leaves its status to those above it as it goes)
+        if (flush) {
+            int gone = revokeFrom(n, revoke);
+            if (gone >= 0) {
+                return gone; // n went, with what it had not read
+            }
+        } else {
+            revokeBelow(n, revoke);
+        }
+        return read(n, flush);
+    }
+
+    /** The status {@code n}'s holder reads (its own only with {@code flush}), reset. */
+    private static int read(MapNode n, boolean flush) {
+        int status = n.derivedStatus | (flush ? n.ownStatus : 0);
+        n.derivedStatus = 0;
+        if (flush) {
+            n.ownStatus = 0;
+        }
+        return status;
+    }
+
+    /**
+     * Takes the status out of the page-table entries of {@code top}'s subtree ({@code top}'s own
+     * entry only {@code withTop}) into the nodes: each node's into its {@link MapNode#ownStatus},
+     * and into the {@link MapNode#derivedStatus} of every mapping it derives from, within the
+     * subtree and above it. Visits each node once, children before their parent, iteratively,
+     * and walks up from {@code top} once; allocates nothing. Returns the entries it looked at.
+     */
+    long collect(MapNode top, boolean withTop) {
+        long visited = 0;
+        MapNode n = top;
+        while (n.firstChild != null) {
+            n = n.firstChild;
+        }
+        while (true) {
+            int seen = n.walkStatus; // what was taken below n
+            n.walkStatus = 0;
+            if (n != top || withTop) {
+                int own = n.space.pageTable.takeStatus(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+                n.ownStatus |= own;
+                seen |= own;
+                visited++;
+            }
+            if (n == top) {
+                credit(top, seen);
+                return visited;
+            }
+            MapNode parent = n.parent;
+            parent.derivedStatus |= seen;
+            parent.walkStatus |= seen;
+            if (n.nextSibling != null) {
+                n = n.nextSibling;
+                while (n.firstChild != null) {
+                    n = n.firstChild;
+                }
+            } else {
+                n = parent;
             }
         }
     }
 
-    private void unmapPage(MapNode n, int revoke, boolean flush) {
-        if (flush) {
-            revokeFrom(n, revoke);
-        } else {
-            revokeBelow(n, revoke);
+    /** Adds {@code status}, accesses through {@code n} or below it, to the derived status of every mapping {@code n} derives from. */
+    private static void credit(MapNode n, int status) {
+        creditFrom(n.parent, status);
+    }
+
+    /** Adds {@code status} to the derived status of {@code p} and every mapping it derives from. */
+    private static void creditFrom(MapNode p, int status) {
+        if (status != 0) {
+            for (; p != null; p = p.parent) {
+                p.derivedStatus |= status;
+            }
+        }
+    }
+
+    /**
+     * Takes the status out of the entries of {@code space}'s mappings in pages
+     * {@code [firstVpn, firstVpn + pages)}, which are about to go with their page-table node
+     * while the mappings stay (a kpager's eviction of the node).
+     */
+    void keepStatus(Space space, long firstVpn, long pages) {
+        for (MapNode n : heldIn(space, firstVpn, pages)) {
+            int own = space.pageTable.takeStatus(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+            n.ownStatus |= own;
+            credit(n, own);
         }
     }
 
@@ -313,8 +429,13 @@ final class MappingDatabase {
         }
     }
 
-    /** Takes {@code revoke} from {@code top} and its whole subtree, in pre-order, removing nodes left without rights. */
-    private void revokeFrom(MapNode top, int revoke) {
+    /**
+     * Takes {@code revoke} from {@code top} and its whole subtree, in pre-order, removing nodes
+     * left without rights (a node given fewer rights has its entry's status taken first, by
+     * {@link #setRights}). Returns -1, or, if {@code top} itself went, the status its holder had
+     * not read ({@link #removeSubtree}).
+     */
+    private int revokeFrom(MapNode top, int revoke) {
         MapNode n = top;
         while (n != null) {
             clock.advance(CostModel.MAP_PAGE);
@@ -325,7 +446,10 @@ final class MappingDatabase {
             MapNode next;
             if (r == 0) {
                 next = successorSkipping(n, top);
-                removeSubtree(n);
+                int unread = removeSubtree(n);
+                if (n == top) {
+                    return unread;
+                }
             } else {
                 if (r != n.rights) {
                     setRights(n, r);
@@ -335,6 +459,7 @@ final class MappingDatabase {
             }
             n = next;
         }
+        return -1;
     }
 
     /** The pre-order successor of {@code n} within {@code top}'s subtree, not descending into n. */
@@ -352,32 +477,46 @@ final class MappingDatabase {
         n.rights = rights;
         n.serial = serials++;
         if (!isKernelFrame(n.pfn)) {
+            // The entry's status is taken under the old rights, which tell X from R (PageTable.status).
+            int taken = n.space.pageTable.takeStatus(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+            n.ownStatus |= taken;
+            credit(n, taken);
             n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, rights);
             tlb.flush(n.space.asid, n.vpn);
         }
     }
 
-    /** Removes {@code top} and every node below it, leaves first, with their page-table and TLB entries. */
-    void removeSubtree(MapNode top) {
+    /**
+     * Removes {@code top} and every node below it, leaves first, with their page-table and TLB
+     * entries. The status of the entries removed is left to the mappings above: to each node's
+     * parent before it goes, as {@link #collect} does, and from {@code top} up. Returns what
+     * {@code top}'s holder had not read (its own status and its derived status), which goes with it.
+     */
+    int removeSubtree(MapNode top) {
+        MapNode above = top.parent;
         MapNode n = top;
         while (true) {
             while (n.firstChild != null) {
                 n = n.firstChild;
             }
             MapNode parent = n.parent;
-            boolean last = n == top;
-            removeLeaf(n);
-            if (last) {
-                return;
+            int seen = n.walkStatus | PageTable.status(removeLeaf(n)); // this entry's and what went below it
+            n.walkStatus = 0;
+            if (n == top) {
+                creditFrom(above, seen);
+                return top.ownStatus | top.derivedStatus | seen;
             }
+            parent.derivedStatus |= seen;
+            parent.walkStatus |= seen;
             n = parent;
         }
     }
 
-    private void removeLeaf(MapNode n) {
+    /** Removes leaf node {@code n} and its entry; returns the entry removed (0: it had none). */
+    private long removeLeaf(MapNode n) {
         Space space = n.space;
         space.pages.remove(n.vpn);
-        space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
+        long entry = space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
         k.kmem.release(n.frame, space, KernelObject.MAPPING_NODE, MapNode.BYTES, n);
         if (n.parent == null && roots.get(n.pfn) == n) {
             roots.remove(n.pfn);
@@ -387,6 +526,7 @@ final class MappingDatabase {
         if (k.frames != null) {
             k.frames.mappingRemoved(n);
         }
+        return entry;
     }
 
     /**

@@ -6,12 +6,16 @@ import kola.machine.Tlb;
 
 /**
  * An address space's Sv39 page table in physical memory (RISC-V privileged spec, "Sv39"; DESIGN.md,
- * "Memory"). The kernel writes it; the MMU walks it on TLB misses. Node frames come from the
- * kernel-memory model and are charged to the space. Kola maps 4 KiB pages only.
+ * "Memory"). The kernel writes it; the MMU walks it on TLB misses and sets the leaves' {@code A}
+ * and {@code D} bits, which the kernel takes back as the pages' status ({@link #takeStatus}).
+ * Node frames come from the kernel-memory model and are charged to the space. Kola maps 4 KiB
+ * pages only.
  */
 final class PageTable {
     private static final int ENTRIES = 512;
     private static final int PTE_BYTES = 8;
+    /** A leaf's accessed and dirty bits, which the MMU sets (hardware-managed, DESIGN.md "Memory"). */
+    static final long ACCESSED = Sv39.A | Sv39.D;
 
     private final PhysicalMemory memory;
     private final KernelMemory kmem;
@@ -27,8 +31,11 @@ final class PageTable {
     }
 
     /**
-     * Maps the 4 KiB page at {@code va} to frame {@code pfn} with L4 rights rwx. Returns false if
-     * a page-table node could not be allocated (nothing is changed then).
+     * Maps the 4 KiB page at {@code va} to frame {@code pfn} with L4 rights rwx. A leaf that maps
+     * the same frame already keeps its {@code A} and {@code D} bits, so that no access is lost (the
+     * mapping database takes them with {@link #takeStatus} before it changes a mapping's rights,
+     * since {@link #status} reads them under the rights they were set under); a new leaf has them
+     * clear. Returns false if a page-table node could not be allocated (nothing is changed then).
      */
     boolean map(long va, long pfn, int rights) {
         long table = rootPfn;
@@ -57,7 +64,10 @@ final class PageTable {
                 table = Sv39.pfn(pte);
             }
         }
-        memory.store64(entryAddress(table, va, 0), Sv39.pte(pfn, leafFlags(rights)));
+        long leaf = entryAddress(table, va, 0);
+        long old = memory.load64(leaf);
+        long accessed = Sv39.isLeaf(old) && Sv39.pfn(old) == pfn ? old & ACCESSED : 0;
+        memory.store64(leaf, Sv39.pte(pfn, leafFlags(rights)) | accessed);
         return true;
     }
 
@@ -87,18 +97,69 @@ final class PageTable {
         return memory.load64(entryAddress(table, va, 0));
     }
 
-    /** Removes the leaf for {@code va}, if any, and flushes exactly that TLB entry. */
-    void unmap(long va, Tlb tlb) {
+    /** Removes the leaf for {@code va}, if any, and flushes exactly that TLB entry. Returns the leaf removed (0: none). */
+    long unmap(long va, Tlb tlb) {
+        long leaf = leafAddress(va);
+        if (leaf < 0) {
+            return 0;
+        }
+        long old = memory.load64(leaf);
+        memory.store64(leaf, 0);
+        tlb.flush(space.asid, va >>> PhysicalMemory.PAGE_SHIFT);
+        return old;
+    }
+
+    /**
+     * The status of the page at {@code va} since its bits were last taken ({@link #status}), and
+     * its {@code A} and {@code D} bits cleared: its TLB entry is flushed, so the next access walks
+     * and sets them again. 0 if the page has no leaf or was not accessed.
+     */
+    int takeStatus(long va, Tlb tlb) {
+        long leaf = leafAddress(va);
+        if (leaf < 0) {
+            return 0;
+        }
+        long pte = memory.load64(leaf);
+        if ((pte & ACCESSED) == 0 || !Sv39.isLeaf(pte)) {
+            return 0; // (no TLB entry either: the MMU caches a translation only after setting A)
+        }
+        memory.store64(leaf, pte & ~ACCESSED);
+        tlb.flush(space.asid, va >>> PhysicalMemory.PAGE_SHIFT);
+        return status(pte);
+    }
+
+    /**
+     * The L4 status bits (X.2 Unmap: R referenced, W written, X executed) a leaf's {@code A} and
+     * {@code D} bits tell: {@code A} is R (the page was referenced: read, written or executed),
+     * {@code D} is W. Sv39 has no bit for execution and {@code A} does not tell a fetch from a
+     * read, so X is reported only where every access is a fetch: {@code A} on an execute-only
+     * page is R and X. An execution from a page that is also readable shows as R alone.
+     */
+    static int status(long pte) {
+        int status = 0;
+        if ((pte & Sv39.A) != 0) {
+            status |= kola.abi.Fpage.R;
+            if ((pte & (Sv39.R | Sv39.X)) == Sv39.X) {
+                status |= kola.abi.Fpage.X;
+            }
+        }
+        if ((pte & Sv39.D) != 0) {
+            status |= kola.abi.Fpage.W;
+        }
+        return status;
+    }
+
+    /** The physical address of {@code va}'s leaf entry, or -1 if a node on its path is missing. */
+    private long leafAddress(long va) {
         long table = rootPfn;
         for (int level = Sv39.LEVELS - 1; level > 0; level--) {
             long pte = memory.load64(entryAddress(table, va, level));
             if ((pte & Sv39.V) == 0) {
-                return;
+                return -1;
             }
             table = Sv39.pfn(pte);
         }
-        memory.store64(entryAddress(table, va, 0), 0);
-        tlb.flush(space.asid, va >>> PhysicalMemory.PAGE_SHIFT);
+        return entryAddress(table, va, 0);
     }
 
     /** Where a page-table node hangs: the entry that points to it, its level, and the addresses it covers. */
@@ -156,9 +217,9 @@ final class PageTable {
         kmem.freeFrame(space, table);
     }
 
-    /** Sv39 leaf flags for L4 rights: valid, user, accessed, dirty, and r/w/x as given. */
+    /** Sv39 leaf flags for L4 rights: valid, user, and r/w/x as given; A and D are the MMU's to set. */
     static int leafFlags(int rights) {
-        int flags = Sv39.V | Sv39.U | Sv39.A | Sv39.D;
+        int flags = Sv39.V | Sv39.U;
         if ((rights & kola.abi.Fpage.R) != 0) {
             flags |= Sv39.R;
         }

@@ -386,9 +386,13 @@ final class SystemCalls {
      * Unmap(control) (L4 X.2, "Unmap"): n = (control & 0x3F) + 1 fpages in MR0..MR{n-1}. Each
      * fpage's rwx are the rights to revoke from every mapping derived from the caller's pages in
      * it, and, with the flush bit, from the caller's own pages too. The complete fpage means the
-     * whole address space. Kola does not track referenced/dirty bits: each fpage comes back with
-     * rwx = 0. A nil or malformed fpage is skipped and comes back unchanged; a control word with
-     * other bits set does nothing and sets ErrorCode to invalid parameter.
+     * whole address space. Each fpage comes back with its status in rwx (R referenced, W written,
+     * X executed: the accesses through the mappings derived from the caller's pages in it, and
+     * with the flush bit through the caller's own, since the caller last read them; see
+     * {@link MappingDatabase}), which is then reset; rights 0 revoke nothing and only read the
+     * status. An object fpage comes back with rwx 0 (capabilities have no status). A nil or
+     * malformed fpage is skipped and comes back unchanged; a control word with other bits set
+     * does nothing and sets ErrorCode to invalid parameter.
      */
     void unmap(Tcb self, long control) {
         if ((control & ~(UNMAP_FLUSH | 0x3F)) != 0) {
@@ -401,6 +405,7 @@ final class SystemCalls {
             long fpage = self.mr[i];
             k.events.record(KernelEvents.UNMAP, self.id, fpage, flush ? 1 : 0);
             int revoke = Fpage.rights(fpage);
+            int status = 0;
             if (Comm.isObjectFpage(fpage)) {
                 int first = Comm.firstSlot(fpage);
                 if (first < 0) {
@@ -408,13 +413,13 @@ final class SystemCalls {
                 }
                 k.caps.unmap(self.space, first, 1 << Comm.sizeLog2(fpage), revoke, flush);
             } else if (Fpage.isComplete(fpage)) {
-                k.mdb.unmap(self.space, 0, Fpage.MAX_SIZE_LOG2, revoke, flush);
+                status = k.mdb.unmap(self.space, 0, Fpage.MAX_SIZE_LOG2, revoke, flush);
             } else if (Fpage.isValid(fpage)) {
-                k.mdb.unmap(self.space, Fpage.base(fpage), Fpage.sizeLog2(fpage), revoke, flush);
+                status = k.mdb.unmap(self.space, Fpage.base(fpage), Fpage.sizeLog2(fpage), revoke, flush);
             } else {
                 continue;
             }
-            self.mr[i] = Fpage.withRights(fpage, 0);
+            self.mr[i] = Fpage.withRights(fpage, status);
         }
         self.errorCode = KernelError.OK;
     }

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
  * maps, grants, unmaps (flush or not, any rights) and loads and stores over four worker spaces,
  * driven by the root task like {@code system/Fig1Task}'s coordinator, each step checked against a
  * small reference model of the mapping database (which space holds which page with which rights,
- * derived from which) and of memory contents, and against {@link Kernel#checkInvariants()}. The
+ * derived from which), of memory contents and of the status every Unmap returns (X.2: the
+ * accesses through the caller's mappings, with flush, and through those derived from them, since
+ * the caller last read them; the model marks every holder up the chain at each access, where the
+ * kernel collects the MMU's A and D bits lazily), and against {@link Kernel#checkInvariants()}. The
  * workers' pager is the root task, which serves every fault with a page of its own.
  *
  * <p>A second property sends random garbage as typed items (and as unmap fpages) between two
@@ -63,6 +66,9 @@ class AddressSpacePropertyTest {
         int rights;
         Node parent;
         final List<Node> children = new ArrayList<>();
+        /** Status (R, W) of the accesses through this mapping, and through those derived from it, its holder has not read. */
+        int own;
+        int derived;
 
         Node(String space, long va, long pfn, int rights) {
             this.space = space;
@@ -143,11 +149,26 @@ class AddressSpacePropertyTest {
             }
         }
 
-        void unmap(String space, long base, long size, int revoke, boolean flush) {
+        /** An access through {@code n}: unread by n's holder and by the holder of every mapping n derives from. */
+        void access(Node n, int status) {
+            n.own |= status;
+            for (Node p = n.parent; p != null; p = p.parent) {
+                p.derived |= status;
+            }
+        }
+
+        /** Returns the status of the fpage, read (and reset) page by page before each page's revocation. */
+        int unmap(String space, long base, long size, int revoke, boolean flush) {
+            int status = 0;
             for (Long va : new ArrayList<>(of(space).subMap(base, base + size).keySet())) {
                 Node n = of(space).get(va);
                 if (n == null) {
                     continue; // removed by an earlier page of this unmap
+                }
+                status |= n.derived | (flush ? n.own : 0);
+                n.derived = 0;
+                if (flush) {
+                    n.own = 0;
                 }
                 if (flush) {
                     revokeFrom(n, revoke);
@@ -155,6 +176,7 @@ class AddressSpacePropertyTest {
                     revokeBelow(n, revoke);
                 }
             }
+            return status;
         }
 
         void revokeBelow(Node top, int revoke) {
@@ -318,6 +340,8 @@ class AddressSpacePropertyTest {
                 Node s0 = m.node("sigma0", SCRATCH + k * 4096L);
                 m.mapPage(s0, Fpage.RWX, "roottask", SCRATCH + k * 4096L, false);
             }
+            m.access(m.of("roottask").get(SCRATCH), Fpage.R);
+            m.access(m.of("roottask").get(SCRATCH + 4096L), Fpage.R);
             note("boss faults its scratch pages in");
             check();
             for (step = 1; step <= steps && !rnd.exhausted(); step++) {
@@ -338,7 +362,7 @@ class AddressSpacePropertyTest {
                 check();
             }
             for (String what : varied ? List.of("sigma0", "map", "grant", "unmap", "flush", "load", "store", "fault",
-                    "mapped pages") : List.<String>of()) {
+                    "mapped pages", "no status", "referenced", "written") : List.<String>of()) {
                 assertTrue(seen.getOrDefault(what, 0) > 0, "the run never did: " + what + " " + seen);
             }
         }
@@ -413,7 +437,7 @@ class AddressSpacePropertyTest {
             long[] fpages = new long[n];
             StringBuilder what = new StringBuilder();
             for (int i = 0; i < n; i++) {
-                int revoke = 1 + rnd.nextInt(7);
+                int revoke = rnd.nextInt(8); // 0: a status read, which revokes nothing
                 if (regions && rnd.nextInt(12) == 0) {
                     fpages[i] = Fpage.COMPLETE | revoke;
                 } else {
@@ -426,12 +450,13 @@ class AddressSpacePropertyTest {
             Reply r = b.unmap(w, (flush ? 0x40 : 0) | (n - 1), fpages);
             assertEquals(0, r.word(0), "unmap error at step " + step);
             count(flush ? "flush" : "unmap");
-            for (long f : fpages) {
-                if (Fpage.isComplete(f)) {
-                    m.unmap(w, 0, 1L << Fpage.MAX_SIZE_LOG2, Fpage.rights(f), flush);
-                } else {
-                    m.unmap(w, Fpage.base(f), Fpage.size(f), Fpage.rights(f), flush);
-                }
+            for (int i = 0; i < n; i++) {
+                long f = fpages[i];
+                int status = Fpage.isComplete(f) ? m.unmap(w, 0, 1L << Fpage.MAX_SIZE_LOG2, Fpage.rights(f), flush)
+                        : m.unmap(w, Fpage.base(f), Fpage.size(f), Fpage.rights(f), flush);
+                assertEquals(Fpage.rightsString(status), Fpage.rightsString(Fpage.rights(r.word(1 + i))),
+                        "status of " + Fpage.toString(f) + " at step " + step + "; last steps:\n" + String.join("\n", recent));
+                count(status == 0 ? "no status" : (status & Fpage.W) != 0 ? "written" : "referenced");
             }
         }
 
@@ -450,6 +475,7 @@ class AddressSpacePropertyTest {
                     b.ok(r, "access at step " + step + " (model: " + w + " holds 0x" + Long.toHexString(va) + " "
                             + Fpage.rightsString(n.rights) + "); last steps:\n" + String.join("\n", recent));
                     count(write ? "store" : "load");
+                    m.access(n, write ? Fpage.R | Fpage.W : Fpage.R);
                     if (write) {
                         m.values.put(n.pfn, value);
                     } else {

@@ -52,7 +52,7 @@ class UnmapTest {
             Reply r = b.unmap("A", 0, Fpage.of(VA_A, 12, RWX));
             b.inv("A unmaps");
             assertEquals(KernelError.OK, r.word(0));
-            assertEquals(Fpage.of(VA_A, 12, 0), r.word(1), "the fpage comes back with its status (none) in rwx");
+            assertEquals(Fpage.of(VA_A, 12, Fpage.R), r.word(1), "the fpage comes back with its status in rwx: D read it");
             b.mapped("A", VA_A);
             b.unmapped("B", VA_B);
             b.unmapped("C", VA_C);

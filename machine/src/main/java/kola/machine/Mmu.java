@@ -11,14 +11,25 @@ import java.util.Objects;
  * <p>The walk follows the specification: it starts at the root frame, reads one entry per level,
  * stops at the first leaf (a 1 GiB, 2 MiB or 4 KiB page), faults on an invalid entry, a reserved
  * encoding, a pointer at level 0 or a misaligned superpage, and checks the access against the
- * leaf's {@code R W X} bits and, for user-mode accesses, the {@code U} bit. It neither checks nor sets
- * the {@code A} and {@code D} bits: Kola's kernel does not page out, so nothing reads them.
- * A successful walk caches the 4 KiB page that contains the address, so a superpage takes one TLB
- * entry per 4 KiB page touched; the kernel's exact flush covers every such page.
+ * leaf's {@code R W X} bits and, for user-mode accesses, the {@code U} bit. A successful walk caches
+ * the 4 KiB page that contains the address, so a superpage takes one TLB entry per 4 KiB page
+ * touched; the kernel's exact flush covers every such page.
+ *
+ * <p>The {@code A} and {@code D} bits are managed in hardware, as the specification permits: a
+ * successful walk sets the leaf's {@code A}, and its {@code D} for a write, writing the entry back
+ * if either was clear; a failed walk changes nothing. The TLB entry it fills grants
+ * {@link Tlb#WRITE} only if {@code D} is set, so the first write to a page read so far misses
+ * the TLB and walks again to set {@code D}. Every cached translation (in the TLB and in the
+ * caches in front of it) was thus made from an entry whose {@code A} is set, with {@code D} set
+ * too if it allows writing. Software that clears {@code A} or {@code D} in an entry (the kernel,
+ * to report and reset a page's status) flushes the page's TLB entry, and the next access walks
+ * and sets them again. Kola's machine is one hart, so the write-back needs no atomic update.
+ * Bits 8 and 9 (for software) are never touched.
  *
  * <p>Costs ({@link CostModel}): a TLB hit charges {@link CostModel#MEMORY_ACCESS}; a walk charges
  * {@link CostModel#PAGE_WALK_LEVEL} per entry read, plus {@link CostModel#MEMORY_ACCESS} if it
- * succeeds. With a {@link Cache} (DESIGN.md, "Micro-architecture cost model"), a successful
+ * succeeds, plus one more {@link CostModel#MEMORY_ACCESS} (a store) if it writes {@code A} or
+ * {@code D} back. A hit charges nothing for them. With a {@link Cache} (DESIGN.md, "Micro-architecture cost model"), a successful
  * translation is followed by the access it was made for: the cache is accessed at the physical
  * address and charges a hit or a miss instead of {@link CostModel#MEMORY_ACCESS} (device
  * registers are uncached: they still charge {@link CostModel#MEMORY_ACCESS}). The walk's own
@@ -118,20 +129,22 @@ public final class Mmu {
         walks++;
         long table = rootPfn;
         for (int level = Sv39.LEVELS - 1; level >= 0; level--) {
-            long pte = memory.load64((table << PhysicalMemory.PAGE_SHIFT) + (long) Sv39.vpn(va, level) * Sv39.PTE_SIZE);
+            long entry = (table << PhysicalMemory.PAGE_SHIFT) + (long) Sv39.vpn(va, level) * Sv39.PTE_SIZE;
+            long pte = memory.load64(entry);
             clock.advance(CostModel.PAGE_WALK_LEVEL);
             if (!Sv39.isValid(pte)) {
                 return FAULT_NOT_MAPPED;
             }
             if (Sv39.isLeaf(pte)) {
-                return leaf(asid, va, vpn, need, pte, level);
+                return leaf(asid, va, vpn, need, entry, pte, level);
             }
             table = Sv39.pfn(pte);
         }
         return FAULT_NOT_MAPPED;
     }
 
-    private long leaf(int asid, long va, long vpn, int need, long pte, int level) {
+    /** The walk reached the leaf {@code pte}, read from physical address {@code entry}. */
+    private long leaf(int asid, long va, long vpn, int need, long entry, long pte, int level) {
         long pagesInLeaf = (1L << (Sv39.VPN_BITS * level)) - 1;
         long leafPfn = Sv39.pfn(pte);
         if ((leafPfn & pagesInLeaf) != 0) {
@@ -140,6 +153,15 @@ public final class Mmu {
         int rights = rights(pte);
         if ((rights & need) != need) {
             return FAULT_PROTECTION;
+        }
+        long accessed = (need & Tlb.WRITE) != 0 ? Sv39.A | Sv39.D : Sv39.A;
+        if ((pte & accessed) != accessed) {
+            pte |= accessed;
+            memory.store64(entry, pte);
+            clock.advance(CostModel.MEMORY_ACCESS);
+        }
+        if ((pte & Sv39.D) == 0) {
+            rights &= ~Tlb.WRITE; // a clean page's translation is not for writing: the first write walks to set D
         }
         long pfn = leafPfn | (vpn & pagesInLeaf);
         tlb.fill(asid, vpn, pfn, rights);

@@ -27,9 +27,9 @@ public final class Sv39 {
     public static final int U = 16;
     /** Global: present in every address space. */
     public static final int G = 32;
-    /** Accessed. */
+    /** Accessed: set by the {@link Mmu}'s walk on any access through the entry (hardware-managed). */
     public static final int A = 64;
-    /** Dirty. */
+    /** Dirty: set by the {@link Mmu}'s walk on a write through the entry (hardware-managed). */
     public static final int D = 128;
 
     /** Bit position of the physical page number in an entry. */

@@ -11,8 +11,11 @@ class MmuTest {
     private static final int PAGE = PhysicalMemory.PAGE_SIZE;
     private static final long MIB2 = 1L << 21;
     private static final long GIB = 1L << 30;
-    private static final int USER_RWX = Sv39.V | Sv39.R | Sv39.W | Sv39.X | Sv39.U;
-    private static final int USER_RO = Sv39.V | Sv39.R | Sv39.U;
+    /** Accessed and dirty already, as are the others below: their walks write nothing back (the A/D tests start clean). */
+    private static final int USER_RWX = Sv39.V | Sv39.R | Sv39.W | Sv39.X | Sv39.U | Sv39.A | Sv39.D;
+    private static final int USER_RO = Sv39.V | Sv39.R | Sv39.U | Sv39.A;
+    /** A page never accessed: A and D clear. */
+    private static final int CLEAN_RW = Sv39.V | Sv39.R | Sv39.W | Sv39.U;
     private static final long WALK_3 = 3 * CostModel.PAGE_WALK_LEVEL + CostModel.MEMORY_ACCESS;
 
     private PhysicalMemory mem;
@@ -257,5 +260,116 @@ class MmuTest {
         assertEquals(CostModel.MEMORY_ACCESS, clock.now() - t, "uncached: the flat charge");
         assertEquals(0, cache.hits() + cache.misses());
         assertEquals(0, cache.validLines());
+    }
+
+    /** The leaf entry of the 4 KiB page at {@code va} under {@code root}. */
+    private long leaf(long root, long va) {
+        long table = root;
+        for (int l = Sv39.LEVELS - 1; l > 0; l--) {
+            table = Sv39.pfn(mem.load64(table * PAGE + 8L * Sv39.vpn(va, l)));
+        }
+        return mem.load64(table * PAGE + 8L * Sv39.vpn(va, 0));
+    }
+
+    @Test
+    void aReadSetsAccessedAndTheWriteBackCostsAStore() {
+        long root = table();
+        map(root, 0x40_0000, 0, 0x1234, CLEAN_RW);
+        assertEquals(0x1234L * PAGE, mmu.translate(1, root, 0x40_0000, Tlb.READ));
+        long pte = leaf(root, 0x40_0000);
+        assertEquals(Sv39.A, pte & (Sv39.A | Sv39.D), "A set, D still clear");
+        assertEquals(0x1234, Sv39.pfn(pte));
+        assertEquals(WALK_3 + CostModel.MEMORY_ACCESS, clock.now(), "the walk, the access and the store of A");
+        long t = clock.now();
+        assertEquals(0x1234L * PAGE + 8, mmu.translate(1, root, 0x40_0008, Tlb.READ));
+        assertEquals(CostModel.MEMORY_ACCESS, clock.now() - t, "a hit writes nothing");
+        assertEquals(1, mmu.walks());
+    }
+
+    @Test
+    void theFirstWriteToACleanPageWalksAgainAndSetsDirty() {
+        long root = table();
+        map(root, 0x40_0000, 0, 0x1234, CLEAN_RW);
+        mmu.translate(1, root, 0x40_0000, Tlb.READ);
+        assertEquals(-1, tlb.lookup(1, Sv39.pageNumber(0x40_0000), Tlb.WRITE | Tlb.USER), "the read's entry is not for writing");
+        long t = clock.now();
+        assertEquals(0x1234L * PAGE + 0x10, mmu.translate(1, root, 0x40_0010, Tlb.WRITE));
+        assertEquals(2, mmu.walks());
+        assertEquals(Sv39.A | Sv39.D, leaf(root, 0x40_0000) & (Sv39.A | Sv39.D));
+        assertEquals(WALK_3 + CostModel.MEMORY_ACCESS, clock.now() - t, "a second walk and the store of D");
+        t = clock.now();
+        assertEquals(0x1234L * PAGE + 0x18, mmu.translate(1, root, 0x40_0018, Tlb.WRITE));
+        assertEquals(CostModel.MEMORY_ACCESS, clock.now() - t, "then writes hit");
+        assertEquals(0x1234L * PAGE, mmu.translate(1, root, 0x40_0000, Tlb.READ), "and so do reads");
+        assertEquals(2, mmu.walks());
+    }
+
+    @Test
+    void aWriteFirstSetsBothAtOnce() {
+        long root = table();
+        map(root, 0x1000, 0, 9, CLEAN_RW);
+        assertEquals(9L * PAGE, mmu.translate(0, root, 0x1000, Tlb.WRITE));
+        assertEquals(Sv39.A | Sv39.D, leaf(root, 0x1000) & (Sv39.A | Sv39.D));
+        assertEquals(WALK_3 + CostModel.MEMORY_ACCESS, clock.now(), "one store for both bits");
+        assertEquals(9, tlb.lookup(0, Sv39.pageNumber(0x1000), Tlb.WRITE | Tlb.USER));
+    }
+
+    @Test
+    void anExecuteSetsAccessedOnly() {
+        long root = table();
+        map(root, 0x2000, 0, 10, Sv39.V | Sv39.X | Sv39.U);
+        assertEquals(10L * PAGE, mmu.translate(0, root, 0x2000, Tlb.EXECUTE));
+        assertEquals(Sv39.A, leaf(root, 0x2000) & (Sv39.A | Sv39.D));
+    }
+
+    @Test
+    void aFaultingWalkSetsNothing() {
+        long root = table();
+        map(root, 0x1000, 0, 9, Sv39.V | Sv39.R | Sv39.U);
+        map(root, 0x2000, 0, 10, Sv39.V | Sv39.R | Sv39.W);
+        assertEquals(Mmu.FAULT_PROTECTION, mmu.translate(0, root, 0x1000, Tlb.WRITE));
+        assertEquals(Mmu.FAULT_PROTECTION, mmu.translate(0, root, 0x1000, Tlb.EXECUTE));
+        assertEquals(Mmu.FAULT_PROTECTION, mmu.translate(0, root, 0x2000, Tlb.READ), "no U for a user access");
+        assertEquals(0, leaf(root, 0x1000) & (Sv39.A | Sv39.D));
+        assertEquals(0, leaf(root, 0x2000) & (Sv39.A | Sv39.D));
+        assertEquals(3 * 3 * CostModel.PAGE_WALK_LEVEL, clock.now(), "three walks, no access, no store");
+    }
+
+    @Test
+    void bitsClearedAndFlushedAreSetAgainByTheNextAccess() {
+        long root = table();
+        map(root, 0x1000, 0, 9, CLEAN_RW);
+        mmu.translate(0, root, 0x1000, Tlb.WRITE);
+        // What the kernel does to read and reset a page's status.
+        long level1 = Sv39.pfn(mem.load64(root * PAGE));
+        long level0 = Sv39.pfn(mem.load64(level1 * PAGE));
+        mem.store64(level0 * PAGE + 8, leaf(root, 0x1000) & ~(long) (Sv39.A | Sv39.D));
+        tlb.flush(0, Sv39.pageNumber(0x1000));
+        mmu.translate(0, root, 0x1000, Tlb.READ);
+        assertEquals(Sv39.A, leaf(root, 0x1000) & (Sv39.A | Sv39.D), "read again: accessed, not dirty");
+        assertEquals(2, mmu.walks());
+    }
+
+    @Test
+    void aSuperpageLeafGetsItsBitsAtItsOwnLevel() {
+        long root = table();
+        long va = 5 * MIB2;
+        map(root, va, 1, 0x200 * 7, Sv39.V | Sv39.R | Sv39.W | Sv39.U);
+        mmu.translate(0, root, va + 0x1234, Tlb.WRITE);
+        long level1 = Sv39.pfn(mem.load64(root * PAGE));
+        long pte = mem.load64(level1 * PAGE + 8L * Sv39.vpn(va, 1));
+        assertEquals(Sv39.A | Sv39.D, pte & (Sv39.A | Sv39.D));
+        assertEquals(0, mem.load64(root * PAGE) & (Sv39.A | Sv39.D), "pointers are left alone");
+    }
+
+    @Test
+    void withACacheTheWriteBackIsTheFlatStoreNotACacheAccess() {
+        Cache cache = new Cache(64, 2, 64);
+        Mmu cached = new Mmu(mem, tlb, clock, cache);
+        long root = table();
+        map(root, 0x40_0000, 0, 0x1234, CLEAN_RW);
+        cached.translate(1, root, 0x40_0040, Tlb.READ);
+        assertEquals(3 * CostModel.PAGE_WALK_LEVEL + CostModel.MEMORY_ACCESS + CostModel.CACHE_MISS, clock.now());
+        assertEquals(1, cache.misses() + cache.hits(), "only the data's line");
     }
 }

@@ -1,5 +1,6 @@
 package kola.system;
 
+import kola.abi.Fpage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -63,13 +64,18 @@ class ElfPagerTest {
 
     /** A static RISC-V executable: {@code code} read-execute at {@link #TEXT}, the word {@code data} read-write at {@link #DATA}. */
     static ElfProgram program(int[] code, long data) {
+        return program(code, data, 5);
+    }
+
+    /** The same with the code segment's ELF flags {@code codeFlags} (5 R-X, 1 execute-only). */
+    static ElfProgram program(int[] code, long data, int codeFlags) {
         byte[] f = new byte[0x2000 + 8];
         ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
         b.put(0, new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1});
         b.putShort(16, (short) 2).putShort(18, (short) 243).putInt(20, 1).putLong(24, TEXT).putLong(32, 64);
         b.putShort(52, (short) 64).putShort(54, (short) 56).putShort(56, (short) 2);
         // PT_LOAD, R-X, the code at file offset 0x1000; PT_LOAD, RW-, the data at 0x2000.
-        b.putInt(64, 1).putInt(68, 5).putLong(72, 0x1000).putLong(80, TEXT).putLong(88, TEXT)
+        b.putInt(64, 1).putInt(68, codeFlags).putLong(72, 0x1000).putLong(80, TEXT).putLong(88, TEXT)
                 .putLong(96, code.length * 4L).putLong(104, code.length * 4L).putLong(112, 0x1000);
         b.putInt(120, 1).putInt(124, 6).putLong(128, 0x2000).putLong(136, DATA).putLong(144, DATA)
                 .putLong(152, 8).putLong(160, 8).putLong(168, 0x1000);
@@ -241,6 +247,74 @@ class ElfPagerTest {
                 "runner: second: started",
                 "runner: 43.1 exit 42",
                 "runner: 44.1 exit 7"), lines, out::toString);
+    }
+
+    /**
+     * A root task that runs module {@code xonly} (COUNTER with an execute-only code segment) to its
+     * end, then reads the status of the pages it served the task from (X.2 Unmap with rights 0):
+     * the module's code page (the window page after {@link ElfPager#WINDOW_BASE}, which holds the
+     * stack's top page, made at the start for the arguments), the task's copy of the data page
+     * (the next window page) and the module's data page the copy was made from (the one after). The task is gone by then: its mappings left their status to the pager's.
+     */
+    public static final class StatusRunner implements Program {
+        @Override
+        public void run(L4 l4) {
+            Kip kip = l4.kernelInterface();
+            ElfPager pager = new ElfPager(ElfPager.kernelConsole());
+            String failure = pager.start(l4, kip.module("xonly"), ThreadId.global(kip.userBase() + 3, 1));
+            if (failure != null) {
+                l4.kdbPrint("cannot start: " + failure);
+                return;
+            }
+            long from = l4.waitAny();
+            while (true) {
+                ElfPager.Task task = pager.taskOf(from);
+                ElfPager.End end = task == null || !ElfPager.handles(l4.mr(0)) ? null : pager.serve(l4, task);
+                if (task != null && end != null) {
+                    pager.end(l4, task);
+                    l4.kdbPrint("xonly exit " + end.status());
+                    break;
+                }
+                from = task == null ? l4.waitAny() : l4.replyWait(from);
+            }
+            long code = ElfPager.WINDOW_BASE + 0x1000; // (after the stack's top page, with the arguments)
+            long copy = code + 0x1000;
+            long moduleData = code + 0x2000;
+            for (int round = 1; round <= 2; round++) {
+                l4.kdbPrint("round " + round + ": code " + status(l4, 0, code) + ", data copy " + status(l4, 0, copy)
+                        + ", module data " + status(l4, 0, moduleData));
+            }
+            l4.kdbPrint("own: data copy " + status(l4, 0x40, copy) + ", module data " + status(l4, 0x40, moduleData)
+                    + ", code " + status(l4, 0x40, code));
+        }
+
+        /** Unmap (control {@code control}) of the page at {@code va} with rights 0: its status. */
+        private static String status(L4 l4, long control, long va) {
+            l4.setMr(0, Fpage.of(va, 12, 0));
+            l4.unmap(control);
+            return Fpage.rightsString(Fpage.rights(l4.mr(0)));
+        }
+    }
+
+    @Test
+    void theHartsFetchesLoadsAndStoresAreTheStatusTheTasksPagerReads() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Image image = new Image(List.of(
+                new Image.Module("sigma0", Sigma0::new, 255, List.of()),
+                new Image.Module("runner", StatusRunner::new, 255, List.of()),
+                Image.Module.ofElf("xonly", program(COUNTER, 41, 1), 100, List.of())));
+        Kernel kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), KernelConfig.defaults(),
+                image, new PrintStream(out, true, StandardCharsets.UTF_8));
+        kernel.setInvariantChecking(true);
+        kernel.run(100_000);
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("runner: ")).toList();
+        assertEquals(List.of(
+                "runner: xonly exit 42",
+                // The code page was only fetched from (execute-only: r and x); the copy was loaded and stored.
+                "runner: round 1: code r-x, data copy rw-, module data ---",
+                "runner: round 2: code ---, data copy ---, module data ---",
+                // The pager's own: it zeroed and wrote the copy, and read the module's data page for it.
+                "runner: own: data copy rw-, module data r--, code ---"), lines, out::toString);
     }
 
     @Test

@@ -131,6 +131,55 @@ class HartMemoryTest {
         assertEquals(0x55, sys.memory.load8(sys.pa(DATA + 0x100)));
     }
 
+    // ---------------------------------------------------------------- accessed and dirty bits
+
+    int status(long va) {
+        return (int) sys.leaf(va) & (Sv39.A | Sv39.D);
+    }
+
+    @Test
+    void fetchLoadAndStoreSetAccessedAndDirty() {
+        assertEquals(0, status(CODE));
+        assertEquals(0, status(DATA));
+        s.x[A1] = DATA;
+        assertEquals(Cause.BUDGET, exec(ld(A0, A1, 0)));
+        assertEquals(Sv39.A, status(CODE), "the fetch");
+        assertEquals(Sv39.A, status(DATA), "the load: accessed, not dirty");
+        // In one run: a load through the hart's read cache, then a store to the same page.
+        assertEquals(Cause.BUDGET, exec(ld(A0, A1, 8), sd(A1, A1, 16)));
+        assertEquals(Sv39.A | Sv39.D, status(DATA), "the store walked again for D");
+        assertEquals(Sv39.A, status(CODE), "code is never dirty");
+    }
+
+    @Test
+    void bitsClearedBetweenRunsAreSetAgainByTheNextAccess() {
+        s.x[A1] = DATA;
+        assertEquals(Cause.BUDGET, exec(sd(A1, A1, 0), ld(A0, A1, 0)));
+        assertEquals(Sv39.A | Sv39.D, status(DATA));
+        sys.clearAccessed(DATA);
+        sys.clearAccessed(CODE);
+        assertEquals(Cause.BUDGET, exec(ld(A0, A1, 0)));
+        assertEquals(Sv39.A, status(DATA), "the hart's write cache did not outlive the flush");
+        assertEquals(Sv39.A, status(CODE));
+        assertEquals(Cause.BUDGET, exec(sd(A1, A1, 8)));
+        assertEquals(Sv39.A | Sv39.D, status(DATA));
+    }
+
+    @Test
+    void aLoopThatOnlyReadsLeavesThePageClean() {
+        // a0 = 2000; loop: ld a2, 0(a1); addi a0, a0, -1; bne a0, zero, loop: long enough to be compiled.
+        sys.poke(CODE, ElfBuilder.words(addi(A0, ZERO, 2000), ld(A2, A1, 0), addi(A0, A0, -1), bne(A0, ZERO, -8)));
+        s.pc = CODE;
+        s.x[A1] = DATA;
+        assertEquals(Cause.BUDGET, sys.run(s, 1 + 3 * 2000));
+        assertEquals(0, s.x[A0]);
+        assertEquals(Sv39.A, status(DATA));
+        sys.clearAccessed(DATA);
+        s.pc = CODE;
+        assertEquals(Cause.BUDGET, sys.run(s, 1 + 3 * 2000));
+        assertEquals(Sv39.A, status(DATA), "set again after the clear, still not dirty");
+    }
+
     // ---------------------------------------------------------------- the translation cache
 
     @Test

@@ -89,6 +89,30 @@ final class RiscvSystem {
         tlb.flush(ASID, Sv39.pageNumber(va));
     }
 
+    /** The leaf entry of the page at {@code va} (0 if its tables are missing). */
+    long leaf(long va) {
+        long table = root;
+        for (int level = Sv39.LEVELS - 1; level > 0; level--) {
+            long pte = memory.load64(table * PAGE + 8L * Sv39.vpn(va, level));
+            if ((pte & Sv39.V) == 0) {
+                return 0;
+            }
+            table = Sv39.pfn(pte);
+        }
+        return memory.load64(table * PAGE + 8L * Sv39.vpn(va, 0));
+    }
+
+    /** Clears the A and D bits of {@code va}'s leaf and flushes its TLB entry, as the kernel does to reset a page's status. */
+    void clearAccessed(long va) {
+        long table = root;
+        for (int level = Sv39.LEVELS - 1; level > 0; level--) {
+            table = Sv39.pfn(memory.load64(table * PAGE + 8L * Sv39.vpn(va, level)));
+        }
+        long entry = table * PAGE + 8L * Sv39.vpn(va, 0);
+        memory.store64(entry, memory.load64(entry) & ~(long) (Sv39.A | Sv39.D));
+        tlb.flush(ASID, Sv39.pageNumber(va));
+    }
+
     /** Maps a fresh frame at {@code va} (or adds rights to an existing page) and returns its frame. */
     long mapNew(long va, int flags) {
         Long pfn = pages.get(va >>> 12);
