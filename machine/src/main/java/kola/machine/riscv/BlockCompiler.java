@@ -68,8 +68,12 @@ final class BlockCompiler {
     private static final int SITES = VA + 2;
     /** Most sites of a region. */
     private static final int MAX_SITES = 8;
+    /** A frame being filled into a site. */
+    private static final int FRAME = SITES + 3 * MAX_SITES;
     /** Largest region with sites: larger ones take the JIT longer than sites save. */
     private static final int MAX_SITE_REGION = 64;
+    /** Largest loop with a fast copy, in instructions. */
+    private static final int MAX_FAST = 24;
     private static final ClassDesc CD_FRAME = ConstantDescs.CD_byte.arrayType();
     private static final ClassDesc CD_FRAMES = CD_FRAME.arrayType();
     private static final MethodTypeDesc MT_FRAME_LOAD = MethodTypeDesc.of(ConstantDescs.CD_long, CD_FRAME, ConstantDescs.CD_int);
@@ -147,6 +151,27 @@ final class BlockCompiler {
         /** Index of the leader of the run being emitted, and that run's length. */
         int lead;
         int lead_len;
+        /**
+         * Fast copies: the loop whose head is at index {@code i} has a fast copy of its
+         * instructions {@code i} to {@code fastEnd[i]} (inclusive), else {@code fastEnd[i]} is -1.
+         */
+        final int[] fastEnd;
+        /** The fast copy holding each instruction, by its head's index, else -1. */
+        final int[] fastOf;
+        /** Labels of the fast copies' instructions (their leaders, before the budget test). */
+        final Label[] fastLabel;
+        /**
+         * Each fast copy's entry from outside it, just before its head: its own backward branch
+         * goes to the head, so the head starts an inner loop in which the sites do not change.
+         */
+        final Label[] preLabel;
+        /** Labels of the loads and stores of loops with a fast copy, in the region's code, before the address. */
+        final Label[] memLabel;
+        /** Labels already bound: a branch to one of them goes backwards. */
+        final boolean[] bound;
+        final boolean[] fastBound;
+        /** Head of the fast copy being emitted, or -1. */
+        int fast = -1;
 
         Region(long[] ins, int[] offs, int n) {
             this.ins = ins;
@@ -221,6 +246,18 @@ final class BlockCompiler {
                     }
                 }
             }
+            fastEnd = new int[n];
+            fastOf = new int[n];
+            java.util.Arrays.fill(fastEnd, -1);
+            java.util.Arrays.fill(fastOf, -1);
+            if (n <= MAX_SITE_REGION) {
+                chooseFastLoops();
+            }
+            fastLabel = new Label[n];
+            preLabel = new Label[n];
+            memLabel = new Label[n];
+            bound = new boolean[n];
+            fastBound = new boolean[n];
             for (int i = 0; i < n; i++) {
                 if (leader[i]) {
                     int len = 1;
@@ -234,6 +271,42 @@ final class BlockCompiler {
                         len++;
                     }
                     runLen[i] = len;
+                }
+            }
+        }
+
+        /**
+         * Chooses the loops that get a fast copy: the smallest loops first, each contiguous in the
+         * layout, of at most {@link #MAX_FAST} instructions, not overlapping one chosen before,
+         * with a site for every load and store.
+         */
+        private void chooseFastLoops() {
+            java.util.List<int[]> loops = new java.util.ArrayList<>();
+            for (int b = 0; b < n; b++) {
+                int op = (int) ins[b] & 0xFF;
+                if (isBranch(op) || op == OP_JAL) {
+                    int t = at(offs[b] + (ins[b] >> 32));
+                    if (t >= 0 && t <= b && b - t < MAX_FAST) {
+                        loops.add(new int[] {t, b});
+                    }
+                }
+            }
+            loops.sort(java.util.Comparator.comparingInt(l -> l[1] - l[0]));
+            next:
+            for (int[] l : loops) {
+                int t = l[0];
+                int b = l[1];
+                for (int j = t; j <= b; j++) {
+                    int op = (int) ins[j] & 0xFF;
+                    boolean mem = op >= OP_LB && op <= OP_SD;
+                    // Ascending offsets: the loop does not wrap around the layout's rotation.
+                    if (fastOf[j] >= 0 || (mem && site[j] < 0) || (j > t && offs[j] < offs[j - 1])) {
+                        continue next;
+                    }
+                }
+                fastEnd[t] = b;
+                for (int j = t; j <= b; j++) {
+                    fastOf[j] = t;
                 }
             }
         }
@@ -341,6 +414,9 @@ final class BlockCompiler {
         g.storeExit = co.newLabel();
         for (int i = 0; i < g.n; i++) {
             g.label[i] = co.newLabel();
+            g.fastLabel[i] = co.newLabel();
+            g.preLabel[i] = co.newLabel();
+            g.memLabel[i] = co.newLabel();
         }
         co.lconst_0().lstore(CNT);
         co.iconst_0().istore(XR);
@@ -350,7 +426,9 @@ final class BlockCompiler {
         co.lconst_0().lstore(VA);
         for (int k = 0; k < g.sites; k++) {
             co.loadConstant(-1L).lstore(SITES + 3 * k);
-            co.aconst_null().astore(SITES + 3 * k + 2);
+            // Never null, so that the JIT need not test it (and can take its length out of loops): an empty
+            // site's tag matches no address, so its frame is never accessed.
+            co.getstatic(CD_HART, "ZERO_PAGE", CD_FRAME).astore(SITES + 3 * k + 2);
         }
         if (g.loads) {
             co.aload(H).getfield(CD_HART, "readTag", CD_LONGS).astore(RTAG);
@@ -368,26 +446,37 @@ final class BlockCompiler {
         for (int i = 0; i < g.n; i++) {
             if (g.leader[i]) {
                 co.labelBinding(g.label[i]);
-                g.lead = i;
-                g.lead_len = g.runLen[i];
-                int len = g.runLen[i];
-                int off = g.offs[i];
-                int mem = g.memBefore[i + len] - g.memBefore[i];
-                long step = len | (long) mem << 32;
-                co.lload(CNT).loadConstant(step).ladd().lstore(CNT);
-                co.lload(CNT).l2i().iload(BUD);
-                Label over = co.newLabel();
-                co.if_icmpgt(over);
-                g.stubs.add(c -> {
-                    c.labelBinding(over);
-                    c.lload(CNT).loadConstant(-step).ladd().lstore(CNT);
-                    pc(c, off);
-                    c.lstore(NPC);
-                    c.aload(H).iconst_1().putfield(CD_HART, "budgetExit", ConstantDescs.CD_boolean);
-                    c.goto_(g.exitR);
-                });
+                g.bound[i] = true;
+                if (g.fastEnd[i] >= 0) {
+                    // Its fast copy runs the loop; this copy is entered only at its loads and stores.
+                    g.lead = i;
+                    g.lead_len = g.runLen[i];
+                    co.goto_(g.preLabel[i]);
+                } else {
+                    budget(co, g, i);
+                }
+            }
+            if (g.fastOf[i] >= 0) {
+                co.labelBinding(g.memLabel[i]);
             }
             emit(co, g, i);
+        }
+        for (int h = 0; h < g.n; h++) {
+            if (g.fastEnd[h] < 0) {
+                continue;
+            }
+            g.fast = h;
+            co.labelBinding(g.preLabel[h]);
+            co.nop(); // a block of its own: the head's only entry from outside the inner loop
+            for (int i = h; i <= g.fastEnd[h]; i++) {
+                if (g.leader[i]) {
+                    co.labelBinding(g.fastLabel[i]);
+                    g.fastBound[i] = true;
+                    budget(co, g, i);
+                }
+                emit(co, g, i);
+            }
+            g.fast = -1;
         }
         for (var s : g.stubs) {
             s.accept(co);
@@ -415,6 +504,28 @@ final class BlockCompiler {
         }
     }
 
+    /** At the leader {@code i}: enters its straight-line run if the budget covers it, else leaves. */
+    private static void budget(CodeBuilder co, Region g, int i) {
+        g.lead = i;
+        g.lead_len = g.runLen[i];
+        int len = g.runLen[i];
+        int off = g.offs[i];
+        int mem = g.memBefore[i + len] - g.memBefore[i];
+        long step = len | (long) mem << 32;
+        co.lload(CNT).loadConstant(step).ladd().lstore(CNT);
+        co.lload(CNT).l2i().iload(BUD);
+        Label over = co.newLabel();
+        co.if_icmpgt(over);
+        g.stubs.add(c -> {
+            c.labelBinding(over);
+            c.lload(CNT).loadConstant(-step).ladd().lstore(CNT);
+            pc(c, off);
+            c.lstore(NPC);
+            c.aload(H).iconst_1().putfield(CD_HART, "budgetExit", ConstantDescs.CD_boolean);
+            c.goto_(g.exitR);
+        });
+    }
+
     private static void spill(CodeBuilder co, Region g) {
         co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).lload(CNT).loadConstant(32).lushr().ladd()
                 .putfield(CD_HART, "slowHits", ConstantDescs.CD_long);
@@ -432,7 +543,18 @@ final class BlockCompiler {
      * locals if its page is there (or from the translation cache if {@code sk} is -1), filling the
      * site from the cache if the page is there; else goes to {@code miss}.
      */
-    private static void frame(CodeBuilder co, int sk, int tags, int frames, int size, Label miss, Label fill, Region g) {
+    private static void frame(CodeBuilder co, int sk, int tags, int frames, int size, Label miss, Label fill, Region g, int i) {
+        if (g.fast >= 0 && sk >= 0) {
+            // In a fast copy the sites do not change: a miss goes on in the region's code, which fills the site.
+            int tag = SITES + 3 * sk;
+            Label hit = co.newLabel();
+            // Forward on a hit: a backward branch after lcmp would keep its result for the safepoint there.
+            co.lload(VA).loadConstant(-(long) (PAGE_MASK + 1) | (size - 1)).land().lload(tag).lcmp().ifeq(hit);
+            co.goto_(g.memLabel[i]);
+            co.labelBinding(hit);
+            co.aload(tag + 2);
+            return;
+        }
         if (sk < 0) {
             hit(co, tags, size, miss);
             co.aload(frames);
@@ -450,7 +572,10 @@ final class BlockCompiler {
             hit(c, tags, size, miss);
             c.aload(frames);
             entry(c);
-            c.aaload().astore(tag + 2);
+            // Never null when the tag matched; tested so that the site's frame is never null.
+            c.aaload().astore(FRAME);
+            c.aload(FRAME).ifnull(miss);
+            c.aload(FRAME).astore(tag + 2);
             c.lload(VA).loadConstant(-(long) (PAGE_MASK + 1)).land().lstore(tag);
             c.goto_(hit);
         });
@@ -519,16 +644,41 @@ final class BlockCompiler {
     private static void jump(CodeBuilder co, Region g, long off) {
         int t = g.at(off);
         if (t >= 0) {
-            co.goto_(g.label[t]);
+            co.goto_(target(g, t));
         } else {
             leave(co, g, off);
         }
     }
 
+    /**
+     * The label to go on at instruction {@code t}: in the fast copy being emitted if it holds
+     * {@code t}, else the fast copy of the loop whose head {@code t} is, else the region's code.
+     */
+    private static Label target(Region g, int t) {
+        if (g.fast >= 0 && g.fastOf[t] == g.fast) {
+            return g.fastLabel[t];
+        }
+        if (g.fastEnd[t] >= 0) {
+            return g.preLabel[t];
+        }
+        return g.label[t];
+    }
+
+    /** Tells whether {@link #target} of {@code t} is bound already (a branch there goes backwards). */
+    private static boolean backward(Region g, int t) {
+        if (g.fast >= 0 && g.fastOf[t] == g.fast) {
+            return g.fastBound[t];
+        }
+        if (g.fastEnd[t] >= 0) {
+            return g.fast >= 0 && g.fast >= t; // fast copies are emitted in order, after the region's code
+        }
+        return g.bound[t];
+    }
+
     /** After instruction {@code i}: falls through to the next one, jumps to it, or leaves. */
     private static void fallThrough(CodeBuilder co, Region g, int i, long off) {
         int t = g.at(off);
-        if (t >= 0 && t == i + 1) {
+        if (t >= 0 && t == i + 1 && (g.fast < 0 || g.fastOf[t] == g.fast)) {
             return; // next in the layout
         }
         jump(co, g, off);
@@ -589,8 +739,23 @@ final class BlockCompiler {
                 long target = off + imm;
                 int t = g.at(target);
                 Label taken;
+                if (t >= 0 && backward(g, t)) {
+                    // A backward branch after lcmp would keep its result for the safepoint there:
+                    // branch forward on the opposite condition, then go back with an empty stack.
+                    Label stay = co.newLabel();
+                    switch (op) {
+                        case OP_BEQ -> co.ifne(stay);
+                        case OP_BNE -> co.ifeq(stay);
+                        case OP_BLT, OP_BLTU -> co.ifge(stay);
+                        default -> co.iflt(stay);
+                    }
+                    co.goto_(target(g, t));
+                    co.labelBinding(stay);
+                    fallThrough(co, g, i, off + len);
+                    return;
+                }
                 if (t >= 0) {
-                    taken = g.label[t];
+                    taken = target(g, t);
                 } else {
                     Label stub = co.newLabel();
                     taken = stub;
@@ -631,7 +796,7 @@ final class BlockCompiler {
                 Label slow = co.newLabel();
                 Label fill = co.newLabel();
                 int sk = g.site[i];
-                frame(co, sk, RTAG, RFRAME, size, miss, fill, g);
+                frame(co, sk, RTAG, RFRAME, size, miss, fill, g, i);
                 co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
                 switch (op) {
                     case OP_LB -> co.baload().i2l();
@@ -646,6 +811,9 @@ final class BlockCompiler {
                 // The miss comes back here with the stack empty: a backward branch target may be an OSR entry.
                 co.labelBinding(done);
                 int info = off | len << 12 | rd << 16;
+                if (g.fast >= 0 && sk >= 0) {
+                    break; // a miss goes on in the region's code
+                }
                 g.usesLoadExit = true;
                 g.stubs.add(c -> {
                     // Not in the cache: the helper fills it, or faults or reaches a device (status set).
@@ -684,7 +852,7 @@ final class BlockCompiler {
                 Label fill = co.newLabel();
                 int sk = g.site[i];
                 // A frame with decoded code has its tag marked: its stores miss, and clear the code they overlap.
-                frame(co, sk, WTAG, WFRAME, size, miss, fill, g);
+                frame(co, sk, WTAG, WFRAME, size, miss, fill, g, i);
                 co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
                 reg(co, rs2);
                 switch (op) {
@@ -695,6 +863,9 @@ final class BlockCompiler {
                 }
                 co.labelBinding(done);
                 int info = off | len << 12;
+                if (g.fast >= 0 && sk >= 0) {
+                    break;
+                }
                 g.usesStoreExit = true;
                 g.stubs.add(c -> {
                     c.labelBinding(miss);

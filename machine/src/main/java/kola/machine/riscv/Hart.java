@@ -125,7 +125,7 @@ public final class Hart {
     /** Set in a write entry's tag when its frame holds decoded code (no virtual page number has bit 63). */
     static final long CODE_TAG = Long.MIN_VALUE;
     /** Stands for an unbacked frame in the read cache: it reads as zero and is never written. */
-    private static final byte[] ZERO_PAGE = new byte[PhysicalMemory.PAGE_SIZE];
+    static final byte[] ZERO_PAGE = new byte[PhysicalMemory.PAGE_SIZE];
 
     private static final int NO_FAULT = -1;
     private static final int ENTRY_FAULT = -1;
