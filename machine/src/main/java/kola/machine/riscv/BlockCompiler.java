@@ -26,12 +26,6 @@ final class BlockCompiler {
     private static final ClassDesc CD_LONGS = ConstantDescs.CD_long.arrayType();
     private static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, CD_LONGS, ConstantDescs.CD_long,
             ConstantDescs.CD_int);
-    private static final MethodTypeDesc MT_LOAD = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, ConstantDescs.CD_long);
-    private static final MethodTypeDesc MT_STORE = MethodTypeDesc.of(ConstantDescs.CD_boolean, CD_HART, ConstantDescs.CD_long, ConstantDescs.CD_long);
-    private static final MethodTypeDesc MT_LOAD_EXIT = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, CD_LONGS,
-            ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_int, ConstantDescs.CD_int);
-    private static final MethodTypeDesc MT_STORE_EXIT = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, ConstantDescs.CD_long,
-            ConstantDescs.CD_int, ConstantDescs.CD_int);
     private static final MethodTypeDesc MT_LL_L = MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_long);
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
 
@@ -41,15 +35,14 @@ final class BlockCompiler {
     private static final int BASE = 3;
     private static final int BUD = 5;
     /**
-     * Instructions retired so far in the low 32 bits, memory accesses counted so far (each one a
-     * translation-cache hit unless its slow path says otherwise) in the high 32: one add per
-     * straight-line run keeps both.
+     * The budget left: the budget less the instructions of the straight-line runs entered so
+     * far (each entered only if this stays non-negative).
      */
-    private static final int CNT = 6;
+    private static final int REM = 6;
+    /** Loads and stores of the runs entered so far (each a translation-cache hit). */
+    private static final int ACC = 7;
     private static final int XR = 8;
-    private static final int XINFO = 13;
     private static final int NPC = 9;
-    private static final int TMP = 11;
     /** x1..x31 in locals REGS + 2 * x. */
     private static final int REGS = 14;
     /** The hart's translation caches ({@link Hart#readTag} and friends), taken once at entry. */
@@ -139,10 +132,7 @@ final class BlockCompiler {
         final boolean[] used = new boolean[33];
         Label exitR;
         Label exit;
-        Label loadExit;
-        Label storeExit;
-        boolean usesLoadExit;
-        boolean usesStoreExit;
+        /** Whether some load, some store has no site (and tests the cache through locals). */
         boolean loads;
         boolean stores;
         /** Site number of each load and store of a loop, else -1; the number of sites. */
@@ -186,8 +176,6 @@ final class BlockCompiler {
             for (int i = 0; i < n; i++) {
                 int op = (int) ins[i] & 0xFF;
                 memBefore[i + 1] = memBefore[i] + (op >= OP_LB && op <= OP_SD ? 1 : 0);
-                loads |= op >= OP_LB && op <= OP_LWU;
-                stores |= op >= OP_SB && op <= OP_SD;
             }
             label = new Label[n];
             runLen = new int[n];
@@ -245,6 +233,11 @@ final class BlockCompiler {
                         }
                     }
                 }
+            }
+            for (int i = 0; i < n; i++) {
+                int op = (int) ins[i] & 0xFF;
+                loads |= op >= OP_LB && op <= OP_LWU && site[i] < 0;
+                stores |= op >= OP_SB && op <= OP_SD && site[i] < 0;
             }
             fastEnd = new int[n];
             fastOf = new int[n];
@@ -410,19 +403,16 @@ final class BlockCompiler {
     private static void emitRegion(CodeBuilder co, Region g) {
         g.exitR = co.newLabel();
         g.exit = co.newLabel();
-        g.loadExit = co.newLabel();
-        g.storeExit = co.newLabel();
         for (int i = 0; i < g.n; i++) {
             g.label[i] = co.newLabel();
             g.fastLabel[i] = co.newLabel();
             g.preLabel[i] = co.newLabel();
             g.memLabel[i] = co.newLabel();
         }
-        co.lconst_0().lstore(CNT);
+        co.iload(BUD).istore(REM);
+        co.iconst_0().istore(ACC);
         co.iconst_0().istore(XR);
-        co.iconst_0().istore(XINFO);
         co.lconst_0().lstore(NPC);
-        co.lconst_0().lstore(TMP);
         co.lconst_0().lstore(VA);
         for (int k = 0; k < g.sites; k++) {
             co.loadConstant(-1L).lstore(SITES + 3 * k);
@@ -430,6 +420,7 @@ final class BlockCompiler {
             // site's tag matches no address, so its frame is never accessed.
             co.getstatic(CD_HART, "ZERO_PAGE", CD_FRAME).astore(SITES + 3 * k + 2);
         }
+        // Accesses without a site test the cache with these locals; sites fill from the hart's fields.
         if (g.loads) {
             co.aload(H).getfield(CD_HART, "readTag", CD_LONGS).astore(RTAG);
             co.aload(H).getfield(CD_HART, "readFrame", CD_FRAMES).astore(RFRAME);
@@ -483,25 +474,11 @@ final class BlockCompiler {
         }
         // Every exit: XR instructions retired, NPC the pc to return.
         co.labelBinding(g.exitR);
-        co.lload(CNT).l2i().istore(XR);
+        co.iload(BUD).iload(REM).isub().istore(XR);
         co.labelBinding(g.exit);
         spill(co, g);
         co.aload(H).iload(XR).putfield(CD_HART, "exitRetired", ConstantDescs.CD_int);
         co.lload(NPC).lreturn();
-        if (g.usesLoadExit) {
-            co.labelBinding(g.loadExit);
-            spill(co, g);
-            co.aload(H).aload(R).lload(TMP).lload(BASE).iload(XINFO).iload(XR);
-            co.invokestatic(CD_HART, "loadExit", MT_LOAD_EXIT);
-            co.lreturn();
-        }
-        if (g.usesStoreExit) {
-            co.labelBinding(g.storeExit);
-            spill(co, g);
-            co.aload(H).lload(BASE).iload(XINFO).iload(XR);
-            co.invokestatic(CD_HART, "storeExit", MT_STORE_EXIT);
-            co.lreturn();
-        }
     }
 
     /** At the leader {@code i}: enters its straight-line run if the budget covers it, else leaves. */
@@ -511,14 +488,19 @@ final class BlockCompiler {
         int len = g.runLen[i];
         int off = g.offs[i];
         int mem = g.memBefore[i + len] - g.memBefore[i];
-        long step = len | (long) mem << 32;
-        co.lload(CNT).loadConstant(step).ladd().lstore(CNT);
-        co.lload(CNT).l2i().iload(BUD);
+        co.iinc(REM, -len);
+        if (mem > 0) {
+            co.iinc(ACC, mem);
+        }
+        co.iload(REM);
         Label over = co.newLabel();
-        co.if_icmpgt(over);
+        co.iflt(over);
         g.stubs.add(c -> {
             c.labelBinding(over);
-            c.lload(CNT).loadConstant(-step).ladd().lstore(CNT);
+            c.iinc(REM, len);
+            if (mem > 0) {
+                c.iinc(ACC, -mem);
+            }
             pc(c, off);
             c.lstore(NPC);
             c.aload(H).iconst_1().putfield(CD_HART, "budgetExit", ConstantDescs.CD_boolean);
@@ -527,7 +509,7 @@ final class BlockCompiler {
     }
 
     private static void spill(CodeBuilder co, Region g) {
-        co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).lload(CNT).loadConstant(32).lushr().ladd()
+        co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).iload(ACC).i2l().ladd()
                 .putfield(CD_HART, "slowHits", ConstantDescs.CD_long);
         for (int x = 1; x < 32; x++) {
             if (g.written[x]) {
@@ -539,14 +521,15 @@ final class BlockCompiler {
     private static final int PAGE_MASK = 4095;
 
     /**
-     * Pushes the frame of the access of {@code size} bytes at {@link #VA}: from site {@code sk}'s
-     * locals if its page is there (or from the translation cache if {@code sk} is -1), filling the
-     * site from the cache if the page is there; else goes to {@code miss}.
+     * Pushes the frame of the access of {@code size} bytes at {@link #VA} by instruction {@code i}:
+     * from site {@code sk}'s locals if its page is there (or from the translation cache if
+     * {@code sk} is -1), filling the site from the cache if the page is there; else leaves the
+     * region before the access, for the hart to perform it. In a fast copy, a site that misses
+     * goes on in the region's code instead, which fills it.
      */
-    private static void frame(CodeBuilder co, int sk, int tags, int frames, int size, Label miss, Label fill, Region g, int i) {
+    private static void frame(CodeBuilder co, int sk, int tags, int frames, int size, Region g, int i) {
+        int tag = SITES + 3 * sk;
         if (g.fast >= 0 && sk >= 0) {
-            // In a fast copy the sites do not change: a miss goes on in the region's code, which fills the site.
-            int tag = SITES + 3 * sk;
             Label hit = co.newLabel();
             // Forward on a hit: a backward branch after lcmp would keep its result for the safepoint there.
             co.lload(VA).loadConstant(-(long) (PAGE_MASK + 1) | (size - 1)).land().lload(tag).lcmp().ifeq(hit);
@@ -555,22 +538,42 @@ final class BlockCompiler {
             co.aload(tag + 2);
             return;
         }
+        Label miss = co.newLabel();
+        int k = i - g.lead;
+        int runLen = g.lead_len;
+        // The access and those after it in its run were counted when the run was entered.
+        int accFix = g.memBefore[i] - g.memBefore[g.lead + runLen];
+        long off = g.offs[i];
+        g.stubs.add(c -> {
+            c.labelBinding(miss);
+            c.iload(BUD).iload(REM).isub().loadConstant(k - runLen).iadd().istore(XR);
+            if (accFix != 0) {
+                c.iinc(ACC, accFix);
+            }
+            pc(c, off);
+            c.lconst_1().lor().lstore(NPC);
+            c.goto_(g.exit);
+        });
         if (sk < 0) {
-            hit(co, tags, size, miss);
+            co.aload(tags);
+            hit(co, size, miss);
             co.aload(frames);
             entry(co);
             co.aaload();
             return;
         }
-        int tag = SITES + 3 * sk;
         Label hit = co.newLabel();
+        Label fill = co.newLabel();
         co.lload(VA).loadConstant(-(long) (PAGE_MASK + 1) | (size - 1)).land().lload(tag).lcmp().ifne(fill);
         co.labelBinding(hit);
         co.aload(tag + 2);
         g.stubs.add(c -> {
             c.labelBinding(fill);
-            hit(c, tags, size, miss);
-            c.aload(frames);
+            // From the hart's fields rather than locals: fewer values live through the region.
+            boolean write = tags == WTAG;
+            c.aload(H).getfield(CD_HART, write ? "writeTag" : "readTag", CD_LONGS);
+            hit(c, size, miss);
+            c.aload(H).getfield(CD_HART, write ? "writeFrame" : "readFrame", CD_FRAMES);
             entry(c);
             // Never null when the tag matched; tested so that the site's frame is never null.
             c.aaload().astore(FRAME);
@@ -581,13 +584,6 @@ final class BlockCompiler {
         });
     }
 
-    /** Empties every site after a slow path: it may have changed the translation cache. */
-    private static void resetSites(CodeBuilder c, Region g) {
-        for (int k = 0; k < g.sites; k++) {
-            c.loadConstant(-1L).lstore(SITES + 3 * k);
-        }
-    }
-
     /** Pushes the translation-cache entry of the address in {@link #VA}. */
     private static void entry(CodeBuilder co) {
         co.lload(VA).loadConstant(12).lushr().l2i().loadConstant(Hart.TC_ENTRIES - 1).iand();
@@ -595,10 +591,9 @@ final class BlockCompiler {
 
     /**
      * Goes to {@code miss} unless the access of {@code size} bytes at {@link #VA} is aligned and
-     * its page is in the cache whose tags are in local {@code tags}.
+     * its page is in the cache whose tags are on the stack.
      */
-    private static void hit(CodeBuilder co, int tags, int size, Label miss) {
-        co.aload(tags);
+    private static void hit(CodeBuilder co, int size, Label miss) {
         entry(co);
         co.laload();
         co.lload(VA).loadConstant(12).lushr().lxor();
@@ -688,16 +683,12 @@ final class BlockCompiler {
     private static void emit(CodeBuilder co, Region g, int i) {
         long d = g.ins[i];
         int off = g.offs[i];
-        int k = i - g.lead; // position in its run
-        int runLen = g.lead_len;
         int op = (int) d & 0xFF;
         int rd = (int) (d >>> 8) & 63;
         int rs1 = (int) (d >>> 14) & 31;
         int rs2 = (int) (d >>> 19) & 31;
         long imm = d >> 32;
         int len = length(d);
-        // At a load or store that leaves: the accesses of its run after it were counted too early.
-        int accFix = g.memBefore[i + 1] - g.memBefore[g.lead + runLen];
         switch (op) {
             case OP_LUI, OP_LI -> {
                 co.loadConstant(imm);
@@ -774,15 +765,6 @@ final class BlockCompiler {
                 return;
             }
             case OP_LB, OP_LH, OP_LW, OP_LD, OP_LBU, OP_LHU, OP_LWU -> {
-                String name = switch (op) {
-                    case OP_LB -> "lb";
-                    case OP_LH -> "lh";
-                    case OP_LW -> "lw";
-                    case OP_LD -> "ld";
-                    case OP_LBU -> "lbu";
-                    case OP_LHU -> "lhu";
-                    default -> "lwu";
-                };
                 int size = switch (op) {
                     case OP_LB, OP_LBU -> 1;
                     case OP_LH, OP_LHU -> 2;
@@ -791,12 +773,7 @@ final class BlockCompiler {
                 };
                 reg(co, rs1);
                 co.loadConstant(imm).ladd().lstore(VA);
-                Label miss = co.newLabel();
-                Label done = co.newLabel();
-                Label slow = co.newLabel();
-                Label fill = co.newLabel();
-                int sk = g.site[i];
-                frame(co, sk, RTAG, RFRAME, size, miss, fill, g, i);
+                frame(co, g.site[i], RTAG, RFRAME, size, g, i);
                 co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
                 switch (op) {
                     case OP_LB -> co.baload().i2l();
@@ -808,36 +785,8 @@ final class BlockCompiler {
                     default -> co.invokestatic(CD_HART, "frameLD", MT_FRAME_LOAD);
                 }
                 set(co, rd);
-                // The miss comes back here with the stack empty: a backward branch target may be an OSR entry.
-                co.labelBinding(done);
-                int info = off | len << 12 | rd << 16;
-                if (g.fast >= 0 && sk >= 0) {
-                    break; // a miss goes on in the region's code
-                }
-                g.usesLoadExit = true;
-                g.stubs.add(c -> {
-                    // Not in the cache: the helper fills it, or faults or reaches a device (status set).
-                    c.labelBinding(miss);
-                    c.aload(H).lload(VA).invokestatic(CD_HART, name, MT_LOAD).lstore(TMP);
-                    c.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
-                    resetSites(c, g);
-                    c.lload(TMP);
-                    set(c, rd);
-                    c.goto_(done);
-                    c.labelBinding(slow);
-                    c.lload(CNT).l2i().loadConstant(k - runLen).iadd().istore(XR);
-                    c.lload(CNT).loadConstant((long) accFix << 32).ladd().lstore(CNT);
-                    c.loadConstant(info).istore(XINFO);
-                    c.goto_(g.loadExit);
-                });
             }
             case OP_SB, OP_SH, OP_SW, OP_SD -> {
-                String name = switch (op) {
-                    case OP_SB -> "sb";
-                    case OP_SH -> "sh";
-                    case OP_SW -> "sw";
-                    default -> "sd";
-                };
                 int size = switch (op) {
                     case OP_SB -> 1;
                     case OP_SH -> 2;
@@ -846,13 +795,8 @@ final class BlockCompiler {
                 };
                 reg(co, rs1);
                 co.loadConstant(imm).ladd().lstore(VA);
-                Label miss = co.newLabel();
-                Label done = co.newLabel();
-                Label slow = co.newLabel();
-                Label fill = co.newLabel();
-                int sk = g.site[i];
-                // A frame with decoded code has its tag marked: its stores miss, and clear the code they overlap.
-                frame(co, sk, WTAG, WFRAME, size, miss, fill, g, i);
+                // A frame with decoded code has its tag marked: its stores miss, and leave for the hart to clear that code.
+                frame(co, g.site[i], WTAG, WFRAME, size, g, i);
                 co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
                 reg(co, rs2);
                 switch (op) {
@@ -861,26 +805,6 @@ final class BlockCompiler {
                     case OP_SW -> co.invokestatic(CD_HART, "frameSW", MT_FRAME_STORE);
                     default -> co.invokestatic(CD_HART, "frameSD", MT_FRAME_STORE);
                 }
-                co.labelBinding(done);
-                int info = off | len << 12;
-                if (g.fast >= 0 && sk >= 0) {
-                    break;
-                }
-                g.usesStoreExit = true;
-                g.stubs.add(c -> {
-                    c.labelBinding(miss);
-                    c.aload(H).lload(VA);
-                    reg(c, rs2);
-                    c.invokestatic(CD_HART, name, MT_STORE);
-                    c.ifeq(slow);
-                    resetSites(c, g);
-                    c.goto_(done);
-                    c.labelBinding(slow);
-                    c.lload(CNT).l2i().loadConstant(k - runLen).iadd().istore(XR);
-                    c.lload(CNT).loadConstant((long) accFix << 32).ladd().lstore(CNT);
-                    c.loadConstant(info).istore(XINFO);
-                    c.goto_(g.storeExit);
-                });
             }
             case OP_ADDI, OP_XORI, OP_ORI, OP_ANDI -> {
                 reg(co, rs1);
