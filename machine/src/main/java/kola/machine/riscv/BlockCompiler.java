@@ -148,6 +148,8 @@ final class BlockCompiler {
         final int[] fastEnd;
         /** The fast copy holding each instruction, by its head's index, else -1. */
         final int[] fastOf;
+        /** By a fast copy's head: the registers its instructions write (bit x for x{@code x}). */
+        final long[] fastWrites;
         /** Labels of the fast copies' instructions (their leaders, before the budget test). */
         final Label[] fastLabel;
         /**
@@ -241,6 +243,7 @@ final class BlockCompiler {
             }
             fastEnd = new int[n];
             fastOf = new int[n];
+            fastWrites = new long[n];
             java.util.Arrays.fill(fastEnd, -1);
             java.util.Arrays.fill(fastOf, -1);
             if (n <= MAX_SITE_REGION) {
@@ -300,6 +303,10 @@ final class BlockCompiler {
                 fastEnd[t] = b;
                 for (int j = t; j <= b; j++) {
                     fastOf[j] = t;
+                    int rd = (int) (ins[j] >>> 8) & 63;
+                    if (writes((int) ins[j] & 0xFF) && rd != SINK) {
+                        fastWrites[t] |= 1L << rd;
+                    }
                 }
             }
         }
@@ -495,8 +502,10 @@ final class BlockCompiler {
         co.iload(REM);
         Label over = co.newLabel();
         co.iflt(over);
+        int fast = g.fast;
         g.stubs.add(c -> {
             c.labelBinding(over);
+            writeBack(c, g, fast);
             c.iinc(REM, len);
             if (mem > 0) {
                 c.iinc(ACC, -mem);
@@ -508,14 +517,10 @@ final class BlockCompiler {
         });
     }
 
+    /** At every exit: adds the accesses counted to the hart's (the registers are in its register file already). */
     private static void spill(CodeBuilder co, Region g) {
         co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).iload(ACC).i2l().ladd()
                 .putfield(CD_HART, "slowHits", ConstantDescs.CD_long);
-        for (int x = 1; x < 32; x++) {
-            if (g.written[x]) {
-                co.aload(R).loadConstant(x).lload(regLocal(x)).lastore();
-            }
-        }
     }
 
     private static final int PAGE_MASK = 4095;
@@ -533,6 +538,7 @@ final class BlockCompiler {
             Label hit = co.newLabel();
             // Forward on a hit: a backward branch after lcmp would keep its result for the safepoint there.
             co.lload(VA).loadConstant(-(long) (PAGE_MASK + 1) | (size - 1)).land().lload(tag).lcmp().ifeq(hit);
+            writeBack(co, g, g.fast);
             co.goto_(g.memLabel[i]);
             co.labelBinding(hit);
             co.aload(tag + 2);
@@ -544,8 +550,10 @@ final class BlockCompiler {
         // The access and those after it in its run were counted when the run was entered.
         int accFix = g.memBefore[i] - g.memBefore[g.lead + runLen];
         long off = g.offs[i];
+        int fast = g.fast;
         g.stubs.add(c -> {
             c.labelBinding(miss);
+            writeBack(c, g, fast);
             c.iload(BUD).iload(REM).isub().loadConstant(k - runLen).iadd().istore(XR);
             if (accFix != 0) {
                 c.iinc(ACC, accFix);
@@ -619,17 +627,37 @@ final class BlockCompiler {
         }
     }
 
-    /** Stores the long on the stack into {@code rd}. */
-    private static void set(CodeBuilder co, int rd) {
+    /**
+     * Stores the long on the stack into {@code rd}: its local, and outside fast copies the hart's
+     * register file too, so that leaving needs no register of the region (and the JIT keeps none
+     * live for it).
+     */
+    private static void set(CodeBuilder co, Region g, int rd) {
         if (rd == SINK) {
             co.pop2();
         } else {
             co.lstore(regLocal(rd));
+            if (g.fast < 0) {
+                co.aload(R).loadConstant(rd).lload(regLocal(rd)).lastore();
+            }
         }
     }
 
-    /** Leaves the region for page offset {@code off} (the current run retired in full). */
-    private static void leave(CodeBuilder co, Region g, long off) {
+    /** Before leaving fast copy {@code fast} (if not -1): stores the registers it writes into the register file. */
+    private static void writeBack(CodeBuilder co, Region g, int fast) {
+        if (fast < 0) {
+            return;
+        }
+        for (int x = 1; x < 32; x++) {
+            if ((g.fastWrites[fast] & 1L << x) != 0) {
+                co.aload(R).loadConstant(x).lload(regLocal(x)).lastore();
+            }
+        }
+    }
+
+    /** Leaves the region for page offset {@code off} (the current run retired in full) from fast copy {@code fast} or -1. */
+    private static void leave(CodeBuilder co, Region g, long off, int fast) {
+        writeBack(co, g, fast);
         pc(co, off);
         co.lstore(NPC);
         co.goto_(g.exitR);
@@ -639,10 +667,18 @@ final class BlockCompiler {
     private static void jump(CodeBuilder co, Region g, long off) {
         int t = g.at(off);
         if (t >= 0) {
-            co.goto_(target(g, t));
+            goTo(co, g, t);
         } else {
-            leave(co, g, off);
+            leave(co, g, off, g.fast);
         }
+    }
+
+    /** Goes to {@link #target} of {@code t}, writing back first if that leaves the fast copy being emitted. */
+    private static void goTo(CodeBuilder co, Region g, int t) {
+        if (g.fast >= 0 && g.fastOf[t] != g.fast) {
+            writeBack(co, g, g.fast);
+        }
+        co.goto_(target(g, t));
     }
 
     /**
@@ -692,16 +728,16 @@ final class BlockCompiler {
         switch (op) {
             case OP_LUI, OP_LI -> {
                 co.loadConstant(imm);
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_AUIPC -> {
                 pc(co, off + imm);
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_JAL -> {
                 if (rd != SINK) {
                     pc(co, off + len);
-                    set(co, rd);
+                    set(co, g, rd);
                 }
                 jump(co, g, off + imm);
                 return;
@@ -711,8 +747,9 @@ final class BlockCompiler {
                 co.loadConstant(imm).ladd().loadConstant(~1L).land().lstore(NPC);
                 if (rd != SINK) {
                     pc(co, off + len);
-                    set(co, rd);
+                    set(co, g, rd);
                 }
+                writeBack(co, g, g.fast);
                 co.goto_(g.exitR);
                 return;
             }
@@ -740,19 +777,26 @@ final class BlockCompiler {
                         case OP_BLT, OP_BLTU -> co.ifge(stay);
                         default -> co.iflt(stay);
                     }
-                    co.goto_(target(g, t));
+                    goTo(co, g, t);
                     co.labelBinding(stay);
                     fallThrough(co, g, i, off + len);
                     return;
                 }
-                if (t >= 0) {
+                int fast = g.fast;
+                if (t >= 0 && (fast < 0 || g.fastOf[t] == fast)) {
                     taken = target(g, t);
                 } else {
                     Label stub = co.newLabel();
                     taken = stub;
+                    Label to = t >= 0 ? target(g, t) : null;
                     g.stubs.add(c -> {
                         c.labelBinding(stub);
-                        leave(c, g, target);
+                        if (to != null) {
+                            writeBack(c, g, fast); // leaving the fast copy
+                            c.goto_(to);
+                        } else {
+                            leave(c, g, target, fast);
+                        }
                     });
                 }
                 switch (op) {
@@ -784,7 +828,7 @@ final class BlockCompiler {
                     case OP_LWU -> co.invokestatic(CD_HART, "frameLWU", MT_FRAME_LOAD);
                     default -> co.invokestatic(CD_HART, "frameLD", MT_FRAME_LOAD);
                 }
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SB, OP_SH, OP_SW, OP_SD -> {
                 int size = switch (op) {
@@ -815,13 +859,13 @@ final class BlockCompiler {
                     case OP_ORI -> co.lor();
                     default -> co.land();
                 }
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLTI, OP_SLTIU -> {
                 reg(co, rs1);
                 co.loadConstant(imm);
                 co.invokestatic(CD_BC, op == OP_SLTI ? "slt" : "sltu", MT_LL_L);
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLLI, OP_SRLI, OP_SRAI -> {
                 reg(co, rs1);
@@ -831,7 +875,7 @@ final class BlockCompiler {
                     case OP_SRLI -> co.lushr();
                     default -> co.lshr();
                 }
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_ADD, OP_SUB, OP_XOR, OP_OR, OP_AND, OP_MUL -> {
                 reg(co, rs1);
@@ -844,7 +888,7 @@ final class BlockCompiler {
                     case OP_AND -> co.land();
                     default -> co.lmul();
                 }
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLL, OP_SRL, OP_SRA -> {
                 reg(co, rs1);
@@ -855,7 +899,7 @@ final class BlockCompiler {
                     case OP_SRL -> co.lushr();
                     default -> co.lshr();
                 }
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLT, OP_SLTU, OP_MULH, OP_MULHSU, OP_MULHU, OP_DIV, OP_DIVU, OP_REM, OP_REMU, OP_DIVW, OP_DIVUW, OP_REMW,
                     OP_REMUW -> {
@@ -877,12 +921,12 @@ final class BlockCompiler {
                 reg(co, rs1);
                 reg(co, rs2);
                 co.invokestatic(CD_BC, name, MT_LL_L);
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_ADDIW -> {
                 reg(co, rs1);
                 co.loadConstant(imm).ladd().l2i().i2l();
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLLIW, OP_SRLIW, OP_SRAIW -> {
                 reg(co, rs1);
@@ -893,7 +937,7 @@ final class BlockCompiler {
                     default -> co.ishr();
                 }
                 co.i2l();
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_ADDW, OP_SUBW -> {
                 reg(co, rs1);
@@ -904,7 +948,7 @@ final class BlockCompiler {
                     co.lsub();
                 }
                 co.l2i().i2l();
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLLW, OP_SRLW, OP_SRAW, OP_MULW -> {
                 reg(co, rs1);
@@ -918,11 +962,11 @@ final class BlockCompiler {
                     default -> co.imul();
                 }
                 co.i2l();
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_MV -> {
                 reg(co, rs1);
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_NOP, OP_FENCE -> {
             }
