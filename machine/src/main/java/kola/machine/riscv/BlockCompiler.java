@@ -125,6 +125,9 @@ final class BlockCompiler {
         final Label[] label;
         /** Straight-line run length from each leader. */
         final int[] runLen;
+        /** Leaders where the budget is tested, and for each leader the most instructions retired from it before the next test. */
+        final boolean[] check;
+        final int[] maxPath;
         /** Loads and stores before each instruction in the layout. */
         final int[] memBefore;
         final java.util.List<java.util.function.Consumer<CodeBuilder>> stubs = new java.util.ArrayList<>();
@@ -269,6 +272,47 @@ final class BlockCompiler {
                     runLen[i] = len;
                 }
             }
+            // The budget is tested where paths can come back (the entry, and every target of a
+            // branch or jump backwards in the layout): for the most instructions any path from
+            // there retires before it reaches such a point again or leaves.
+            check = new boolean[n];
+            maxPath = new int[n];
+            check[0] = true;
+            for (int i = 0; i < n; i++) {
+                for (int t : successors(i)) {
+                    if (t >= 0 && t <= i) {
+                        check[t] = true;
+                    }
+                }
+            }
+            for (int l = n - 1; l >= 0; l--) {
+                if (leader[l]) {
+                    int j = l + runLen[l] - 1;
+                    int most = 0;
+                    for (int t : successors(j)) {
+                        if (t > j && !check[t]) {
+                            most = Math.max(most, maxPath[t]);
+                        }
+                    }
+                    maxPath[l] = runLen[l] + most;
+                }
+            }
+        }
+
+        /** The instructions where control may go after instruction {@code i} (-1 for outside the region). */
+        int[] successors(int i) {
+            long d = ins[i];
+            int op = (int) d & 0xFF;
+            int next = at(offs[i] + length(d));
+            int target = at(offs[i] + (d >> 32));
+            if (isBranch(op)) {
+                return new int[] {target, next};
+            }
+            return switch (op) {
+                case OP_JAL -> new int[] {target};
+                case OP_JALR -> new int[0];
+                default -> new int[] {next};
+            };
         }
 
         /**
@@ -315,11 +359,6 @@ final class BlockCompiler {
         int at(long off) {
             return off < 0 || off >= 4096 ? -1 : index[(int) off >>> 1];
         }
-    }
-
-    /** Instructions in the run starting at the region's entry. */
-    static int entryLength(long[] ins, int[] offs, int n) {
-        return new Region(ins, offs, n).runLen[0];
     }
 
     /**
@@ -396,7 +435,7 @@ final class BlockCompiler {
         try {
             MethodHandles.Lookup l = LOOKUP.defineHiddenClass(bytes, true);
             Block b = (Block) l.findConstructor(l.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
-            b.length = g.runLen[0];
+            b.length = g.maxPath[0];
             return b;
         } catch (Throwable t) {
             throw new IllegalStateException("cannot define a compiled block", t);
@@ -488,33 +527,33 @@ final class BlockCompiler {
         co.lload(NPC).lreturn();
     }
 
-    /** At the leader {@code i}: enters its straight-line run if the budget covers it, else leaves. */
+    /**
+     * At the leader {@code i}: counts its straight-line run. Where the budget is tested, first
+     * leaves unless the budget covers every path from here to the next test.
+     */
     private static void budget(CodeBuilder co, Region g, int i) {
         g.lead = i;
         g.lead_len = g.runLen[i];
         int len = g.runLen[i];
         int off = g.offs[i];
         int mem = g.memBefore[i + len] - g.memBefore[i];
+        if (g.check[i]) {
+            Label over = co.newLabel();
+            co.iload(REM).loadConstant(g.maxPath[i]).if_icmplt(over);
+            int fast = g.fast;
+            g.stubs.add(c -> {
+                c.labelBinding(over);
+                writeBack(c, g, fast);
+                pc(c, off);
+                c.lstore(NPC);
+                c.aload(H).iconst_1().putfield(CD_HART, "budgetExit", ConstantDescs.CD_boolean);
+                c.goto_(g.exitR);
+            });
+        }
         co.iinc(REM, -len);
         if (mem > 0) {
             co.iinc(ACC, mem);
         }
-        co.iload(REM);
-        Label over = co.newLabel();
-        co.iflt(over);
-        int fast = g.fast;
-        g.stubs.add(c -> {
-            c.labelBinding(over);
-            writeBack(c, g, fast);
-            c.iinc(REM, len);
-            if (mem > 0) {
-                c.iinc(ACC, -mem);
-            }
-            pc(c, off);
-            c.lstore(NPC);
-            c.aload(H).iconst_1().putfield(CD_HART, "budgetExit", ConstantDescs.CD_boolean);
-            c.goto_(g.exitR);
-        });
     }
 
     /** At every exit: adds the accesses counted to the hart's (the registers are in its register file already). */
