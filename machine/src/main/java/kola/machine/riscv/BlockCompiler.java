@@ -12,10 +12,19 @@ import java.lang.invoke.MethodHandles;
 
 /**
  * Compiles a region of decoded instructions into a hidden class extending {@link Block}: the
- * registers it uses live in JVM locals while it runs; a load or store tests the hart's translation
- * cache (or, in a loop, the page its last access used, kept in locals) in the region's own
- * bytecode and reads or writes the frame there, and calls the hart's helper only on a miss; a
- * store into a frame that holds decoded code always misses, and its helper clears that code.
+ * registers it uses live in JVM locals while it runs, and each one it sets is written through to
+ * the hart's register file (so that leaving keeps none live); a load or store tests the hart's
+ * translation cache (or, in a loop, the page its last access used, kept in locals: a site) in the
+ * region's own bytecode and reads or writes the frame there. On a miss the region leaves before
+ * the access, for the hart to perform it: the region calls nothing, which lets the JIT keep the
+ * hot values of its loops in registers. A store into a frame that holds decoded code always
+ * misses (its cache entry is marked).
+ *
+ * <p>A small loop whose loads and stores all have sites also gets a fast copy, entered from
+ * everywhere the loop is entered: in it the sites do not change (a site that misses goes on in
+ * the region's code at that instruction, which refills it, and comes back at the loop's head),
+ * so the JIT sees each site's frame as invariant and takes its tests out of the loop; its
+ * registers are written back only when it is left.
  */
 final class BlockCompiler {
 

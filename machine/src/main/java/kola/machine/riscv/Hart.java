@@ -85,14 +85,17 @@ import kola.machine.Tlb;
  * An instruction slot interpreted often enough starts a region: the code reachable from it inside
  * its page, straight on and through branches and direct jumps to instructions executed before (at
  * most {@code MAX_BLOCK} instructions), compiled to JVM bytecode in a hidden class
- * ({@link BlockCompiler}) that keeps the registers in JVM locals; loops inside the region run
- * inside it. It enters each straight-line run of the region only when the remaining budget
- * covers all of it, so budget stops stay exact; a fault inside it stops at the faulting
- * instruction as the interpreter does; a store into a region's instructions (by this hart, the
- * kernel or {@code fence.i}) discards the page's regions, and a running region leaves right
- * after such a store. Regions are shared, by their instructions, between harts and runs.
- * Instructions interpreted at the head of a run (a slice that starts inside a straight-line run)
- * or at its tail (once a region declined or left for want of budget) do not count towards new
+ * ({@link BlockCompiler}) that keeps the registers in JVM locals (writing each one it sets through
+ * to the register file); loops inside the region run inside it. It tests the budget at its entry
+ * and at every target of a branch backwards, and goes on only if the budget covers the longest
+ * path to the next test, so budget stops stay exact (the hart interprets the rest of the slice).
+ * A region calls nothing: a load or store that its translation cache does not serve (a miss, a
+ * misaligned address, a device, a frame holding decoded code, a fault) leaves the region before
+ * it, and the hart performs that access itself (then a fault stops at it as in the interpreter,
+ * and a store into code discards the decoded code and the page's regions at once). Regions are
+ * shared, by their instructions, between harts and runs. Instructions interpreted at the head of
+ * a run (a slice that starts inside a straight-line run), at its tail (once a region declined or
+ * left for want of budget) or after a region left before an access do not count towards new
  * regions: they would otherwise start one at every instruction where slices happen to begin or end.
  *
  * <p>Not thread-safe: confined to the host thread of the kernel loop. Running allocates nothing,
