@@ -45,7 +45,7 @@ final class BlockCompiler {
     private static final int BUD = 5;
     /**
      * The budget left: the budget less the instructions of the straight-line runs entered so
-     * far (each entered only if this stays non-negative).
+     * far. It never goes negative: where it is tested, it covers every path to the next test.
      */
     private static final int REM = 6;
     /** Loads and stores of the runs entered so far (each a translation-cache hit). */
@@ -140,7 +140,6 @@ final class BlockCompiler {
         /** Loads and stores before each instruction in the layout. */
         final int[] memBefore;
         final java.util.List<java.util.function.Consumer<CodeBuilder>> stubs = new java.util.ArrayList<>();
-        final boolean[] written = new boolean[33];
         final boolean[] used = new boolean[33];
         Label exitR;
         Label exit;
@@ -217,7 +216,6 @@ final class BlockCompiler {
                 }
                 int rd = (int) (d >>> 8) & 63;
                 if (writes(op) && rd != SINK) {
-                    written[rd] = true;
                     used[rd] = true;
                 }
                 used[(int) (d >>> 14) & 31] = true;

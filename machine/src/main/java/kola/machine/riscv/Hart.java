@@ -127,7 +127,10 @@ public final class Hart {
     private static final long CROSSING = -2;
     /** Set in a write entry's tag when its frame holds decoded code (no virtual page number has bit 63). */
     static final long CODE_TAG = Long.MIN_VALUE;
-    /** Stands for an unbacked frame in the read cache: it reads as zero and is never written. */
+    /**
+     * Stands for an unbacked frame in the read cache (it reads as zero and is never written),
+     * and is the frame of a compiled block's empty site (never accessed: no address matches).
+     */
     static final byte[] ZERO_PAGE = new byte[PhysicalMemory.PAGE_SIZE];
 
     private static final int NO_FAULT = -1;
@@ -207,7 +210,7 @@ public final class Hart {
     boolean compileBlocks = true;
     /** Instructions retired by the block that returned last. */
     int exitRetired;
-    /** Set by a block that left because the budget did not cover its next straight-line run. */
+    /** Set by a block that left because the budget did not cover the paths to its next budget test. */
     boolean budgetExit;
 
     /**
