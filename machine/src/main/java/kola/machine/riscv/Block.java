@@ -8,16 +8,16 @@ package kola.machine.riscv;
  */
 abstract class Block {
 
-    /** Instructions of the straight-line run at its entry: it is entered only if the budget covers them. */
+    /** The most instructions it retires from its entry before it tests the budget: it is entered only if the budget covers them. */
     int length;
 
     /**
      * Executes the region, its entry at virtual address {@code base} plus its page offset,
-     * retiring at most {@code budget} instructions: it enters a straight-line run only if the
-     * budget covers all of it. Returns the next pc, and leaves in {@link Hart#exitRetired} the
-     * instructions it retired; the pc has bit 0 set if the region left at a load or store that
-     * faulted, or that changed code or reached a device ({@code pc & ~1} is then the faulting or
-     * the next instruction).
+     * retiring at most {@code budget} instructions: at its entry and at every target of a branch
+     * backwards it leaves unless the budget covers every path to the next such point. Returns
+     * the next pc, and leaves in {@link Hart#exitRetired} the instructions it retired; the pc has
+     * bit 0 set if the region left before a load or store that its translation cache did not
+     * serve ({@code pc & ~1} is that instruction, for the hart to perform).
      */
     abstract long run(Hart h, long[] r, long base, int budget);
 }

@@ -12,10 +12,19 @@ import java.lang.invoke.MethodHandles;
 
 /**
  * Compiles a region of decoded instructions into a hidden class extending {@link Block}: the
- * registers it uses live in JVM locals while it runs; a load or store tests the hart's translation
- * cache (or, in a loop, the page its last access used, kept in locals) in the region's own
- * bytecode and reads or writes the frame there, and calls the hart's helper only on a miss; a
- * store into a frame that holds decoded code always misses, and its helper clears that code.
+ * registers it uses live in JVM locals while it runs, and each one it sets is written through to
+ * the hart's register file (so that leaving keeps none live); a load or store tests the hart's
+ * translation cache (or, in a loop, the page its last access used, kept in locals: a site) in the
+ * region's own bytecode and reads or writes the frame there. On a miss the region leaves before
+ * the access, for the hart to perform it: the region calls nothing, which lets the JIT keep the
+ * hot values of its loops in registers. A store into a frame that holds decoded code always
+ * misses (its cache entry is marked).
+ *
+ * <p>A small loop whose loads and stores all have sites also gets a fast copy, entered from
+ * everywhere the loop is entered: in it the sites do not change (a site that misses goes on in
+ * the region's code at that instruction, which refills it, and comes back at the loop's head),
+ * so the JIT sees each site's frame as invariant and takes its tests out of the loop; its
+ * registers are written back only when it is left.
  */
 final class BlockCompiler {
 
@@ -26,12 +35,6 @@ final class BlockCompiler {
     private static final ClassDesc CD_LONGS = ConstantDescs.CD_long.arrayType();
     private static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, CD_LONGS, ConstantDescs.CD_long,
             ConstantDescs.CD_int);
-    private static final MethodTypeDesc MT_LOAD = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, ConstantDescs.CD_long);
-    private static final MethodTypeDesc MT_STORE = MethodTypeDesc.of(ConstantDescs.CD_boolean, CD_HART, ConstantDescs.CD_long, ConstantDescs.CD_long);
-    private static final MethodTypeDesc MT_LOAD_EXIT = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, CD_LONGS,
-            ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_int, ConstantDescs.CD_int);
-    private static final MethodTypeDesc MT_STORE_EXIT = MethodTypeDesc.of(ConstantDescs.CD_long, CD_HART, ConstantDescs.CD_long,
-            ConstantDescs.CD_int, ConstantDescs.CD_int);
     private static final MethodTypeDesc MT_LL_L = MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_long);
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
 
@@ -41,15 +44,14 @@ final class BlockCompiler {
     private static final int BASE = 3;
     private static final int BUD = 5;
     /**
-     * Instructions retired so far in the low 32 bits, memory accesses counted so far (each one a
-     * translation-cache hit unless its slow path says otherwise) in the high 32: one add per
-     * straight-line run keeps both.
+     * The budget left: the budget less the instructions of the straight-line runs entered so
+     * far. It never goes negative: where it is tested, it covers every path to the next test.
      */
-    private static final int CNT = 6;
+    private static final int REM = 6;
+    /** Loads and stores of the runs entered so far (each a translation-cache hit). */
+    private static final int ACC = 7;
     private static final int XR = 8;
-    private static final int XINFO = 13;
     private static final int NPC = 9;
-    private static final int TMP = 11;
     /** x1..x31 in locals REGS + 2 * x. */
     private static final int REGS = 14;
     /** The hart's translation caches ({@link Hart#readTag} and friends), taken once at entry. */
@@ -68,8 +70,12 @@ final class BlockCompiler {
     private static final int SITES = VA + 2;
     /** Most sites of a region. */
     private static final int MAX_SITES = 8;
+    /** A frame being filled into a site. */
+    private static final int FRAME = SITES + 3 * MAX_SITES;
     /** Largest region with sites: larger ones take the JIT longer than sites save. */
     private static final int MAX_SITE_REGION = 64;
+    /** Largest loop with a fast copy, in instructions. */
+    private static final int MAX_FAST = 24;
     private static final ClassDesc CD_FRAME = ConstantDescs.CD_byte.arrayType();
     private static final ClassDesc CD_FRAMES = CD_FRAME.arrayType();
     private static final MethodTypeDesc MT_FRAME_LOAD = MethodTypeDesc.of(ConstantDescs.CD_long, CD_FRAME, ConstantDescs.CD_int);
@@ -128,17 +134,16 @@ final class BlockCompiler {
         final Label[] label;
         /** Straight-line run length from each leader. */
         final int[] runLen;
+        /** Leaders where the budget is tested, and for each leader the most instructions retired from it before the next test. */
+        final boolean[] check;
+        final int[] maxPath;
         /** Loads and stores before each instruction in the layout. */
         final int[] memBefore;
         final java.util.List<java.util.function.Consumer<CodeBuilder>> stubs = new java.util.ArrayList<>();
-        final boolean[] written = new boolean[33];
         final boolean[] used = new boolean[33];
         Label exitR;
         Label exit;
-        Label loadExit;
-        Label storeExit;
-        boolean usesLoadExit;
-        boolean usesStoreExit;
+        /** Whether some load, some store has no site (and tests the cache through locals). */
         boolean loads;
         boolean stores;
         /** Site number of each load and store of a loop, else -1; the number of sites. */
@@ -147,6 +152,29 @@ final class BlockCompiler {
         /** Index of the leader of the run being emitted, and that run's length. */
         int lead;
         int lead_len;
+        /**
+         * Fast copies: the loop whose head is at index {@code i} has a fast copy of its
+         * instructions {@code i} to {@code fastEnd[i]} (inclusive), else {@code fastEnd[i]} is -1.
+         */
+        final int[] fastEnd;
+        /** The fast copy holding each instruction, by its head's index, else -1. */
+        final int[] fastOf;
+        /** By a fast copy's head: the registers its instructions write (bit x for x{@code x}). */
+        final long[] fastWrites;
+        /** Labels of the fast copies' instructions (their leaders, before the budget test). */
+        final Label[] fastLabel;
+        /**
+         * Each fast copy's entry from outside it, just before its head: its own backward branch
+         * goes to the head, so the head starts an inner loop in which the sites do not change.
+         */
+        final Label[] preLabel;
+        /** Labels of the loads and stores of loops with a fast copy, in the region's code, before the address. */
+        final Label[] memLabel;
+        /** Labels already bound: a branch to one of them goes backwards. */
+        final boolean[] bound;
+        final boolean[] fastBound;
+        /** Head of the fast copy being emitted, or -1. */
+        int fast = -1;
 
         Region(long[] ins, int[] offs, int n) {
             this.ins = ins;
@@ -161,8 +189,6 @@ final class BlockCompiler {
             for (int i = 0; i < n; i++) {
                 int op = (int) ins[i] & 0xFF;
                 memBefore[i + 1] = memBefore[i] + (op >= OP_LB && op <= OP_SD ? 1 : 0);
-                loads |= op >= OP_LB && op <= OP_LWU;
-                stores |= op >= OP_SB && op <= OP_SD;
             }
             label = new Label[n];
             runLen = new int[n];
@@ -190,7 +216,6 @@ final class BlockCompiler {
                 }
                 int rd = (int) (d >>> 8) & 63;
                 if (writes(op) && rd != SINK) {
-                    written[rd] = true;
                     used[rd] = true;
                 }
                 used[(int) (d >>> 14) & 31] = true;
@@ -222,6 +247,24 @@ final class BlockCompiler {
                 }
             }
             for (int i = 0; i < n; i++) {
+                int op = (int) ins[i] & 0xFF;
+                loads |= op >= OP_LB && op <= OP_LWU && site[i] < 0;
+                stores |= op >= OP_SB && op <= OP_SD && site[i] < 0;
+            }
+            fastEnd = new int[n];
+            fastOf = new int[n];
+            fastWrites = new long[n];
+            java.util.Arrays.fill(fastEnd, -1);
+            java.util.Arrays.fill(fastOf, -1);
+            if (n <= MAX_SITE_REGION) {
+                chooseFastLoops();
+            }
+            fastLabel = new Label[n];
+            preLabel = new Label[n];
+            memLabel = new Label[n];
+            bound = new boolean[n];
+            fastBound = new boolean[n];
+            for (int i = 0; i < n; i++) {
                 if (leader[i]) {
                     int len = 1;
                     int j = i;
@@ -236,17 +279,93 @@ final class BlockCompiler {
                     runLen[i] = len;
                 }
             }
+            // The budget is tested where paths can come back (the entry, and every target of a
+            // branch or jump backwards in the layout): for the most instructions any path from
+            // there retires before it reaches such a point again or leaves.
+            check = new boolean[n];
+            maxPath = new int[n];
+            check[0] = true;
+            for (int i = 0; i < n; i++) {
+                for (int t : successors(i)) {
+                    if (t >= 0 && t <= i) {
+                        check[t] = true;
+                    }
+                }
+            }
+            for (int l = n - 1; l >= 0; l--) {
+                if (leader[l]) {
+                    int j = l + runLen[l] - 1;
+                    int most = 0;
+                    for (int t : successors(j)) {
+                        if (t > j && !check[t]) {
+                            most = Math.max(most, maxPath[t]);
+                        }
+                    }
+                    maxPath[l] = runLen[l] + most;
+                }
+            }
+        }
+
+        /** The instructions where control may go after instruction {@code i} (-1 for outside the region). */
+        int[] successors(int i) {
+            long d = ins[i];
+            int op = (int) d & 0xFF;
+            int next = at(offs[i] + length(d));
+            int target = at(offs[i] + (d >> 32));
+            if (isBranch(op)) {
+                return new int[] {target, next};
+            }
+            return switch (op) {
+                case OP_JAL -> new int[] {target};
+                case OP_JALR -> new int[0];
+                default -> new int[] {next};
+            };
+        }
+
+        /**
+         * Chooses the loops that get a fast copy: the smallest loops first, each contiguous in the
+         * layout, of at most {@link #MAX_FAST} instructions, not overlapping one chosen before,
+         * with a site for every load and store.
+         */
+        private void chooseFastLoops() {
+            java.util.List<int[]> loops = new java.util.ArrayList<>();
+            for (int b = 0; b < n; b++) {
+                int op = (int) ins[b] & 0xFF;
+                if (isBranch(op) || op == OP_JAL) {
+                    int t = at(offs[b] + (ins[b] >> 32));
+                    if (t >= 0 && t <= b && b - t < MAX_FAST) {
+                        loops.add(new int[] {t, b});
+                    }
+                }
+            }
+            loops.sort(java.util.Comparator.comparingInt(l -> l[1] - l[0]));
+            next:
+            for (int[] l : loops) {
+                int t = l[0];
+                int b = l[1];
+                for (int j = t; j <= b; j++) {
+                    int op = (int) ins[j] & 0xFF;
+                    boolean mem = op >= OP_LB && op <= OP_SD;
+                    // Ascending offsets: the loop does not wrap around the layout's rotation.
+                    if (fastOf[j] >= 0 || (mem && site[j] < 0) || (j > t && offs[j] < offs[j - 1])) {
+                        continue next;
+                    }
+                }
+                fastEnd[t] = b;
+                for (int j = t; j <= b; j++) {
+                    fastOf[j] = t;
+                    int rd = (int) (ins[j] >>> 8) & 63;
+                    if (writes((int) ins[j] & 0xFF) && rd != SINK) {
+                        fastWrites[t] |= 1L << rd;
+                    }
+                }
+            }
         }
 
         /** Index of the instruction at page offset {@code off}, or -1. */
         int at(long off) {
             return off < 0 || off >= 4096 ? -1 : index[(int) off >>> 1];
         }
-    }
-
-    /** Instructions in the run starting at the region's entry. */
-    static int entryLength(long[] ins, int[] offs, int n) {
-        return new Region(ins, offs, n).runLen[0];
     }
 
     /**
@@ -323,7 +442,7 @@ final class BlockCompiler {
         try {
             MethodHandles.Lookup l = LOOKUP.defineHiddenClass(bytes, true);
             Block b = (Block) l.findConstructor(l.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
-            b.length = g.runLen[0];
+            b.length = g.maxPath[0];
             return b;
         } catch (Throwable t) {
             throw new IllegalStateException("cannot define a compiled block", t);
@@ -337,21 +456,24 @@ final class BlockCompiler {
     private static void emitRegion(CodeBuilder co, Region g) {
         g.exitR = co.newLabel();
         g.exit = co.newLabel();
-        g.loadExit = co.newLabel();
-        g.storeExit = co.newLabel();
         for (int i = 0; i < g.n; i++) {
             g.label[i] = co.newLabel();
+            g.fastLabel[i] = co.newLabel();
+            g.preLabel[i] = co.newLabel();
+            g.memLabel[i] = co.newLabel();
         }
-        co.lconst_0().lstore(CNT);
+        co.iload(BUD).istore(REM);
+        co.iconst_0().istore(ACC);
         co.iconst_0().istore(XR);
-        co.iconst_0().istore(XINFO);
         co.lconst_0().lstore(NPC);
-        co.lconst_0().lstore(TMP);
         co.lconst_0().lstore(VA);
         for (int k = 0; k < g.sites; k++) {
             co.loadConstant(-1L).lstore(SITES + 3 * k);
-            co.aconst_null().astore(SITES + 3 * k + 2);
+            // Never null, so that the JIT need not test it (and can take its length out of loops): an empty
+            // site's tag matches no address, so its frame is never accessed.
+            co.getstatic(CD_HART, "ZERO_PAGE", CD_FRAME).astore(SITES + 3 * k + 2);
         }
+        // Accesses without a site test the cache with these locals; sites fill from the hart's fields.
         if (g.loads) {
             co.aload(H).getfield(CD_HART, "readTag", CD_LONGS).astore(RTAG);
             co.aload(H).getfield(CD_HART, "readFrame", CD_FRAMES).astore(RFRAME);
@@ -368,99 +490,152 @@ final class BlockCompiler {
         for (int i = 0; i < g.n; i++) {
             if (g.leader[i]) {
                 co.labelBinding(g.label[i]);
-                g.lead = i;
-                g.lead_len = g.runLen[i];
-                int len = g.runLen[i];
-                int off = g.offs[i];
-                int mem = g.memBefore[i + len] - g.memBefore[i];
-                long step = len | (long) mem << 32;
-                co.lload(CNT).loadConstant(step).ladd().lstore(CNT);
-                co.lload(CNT).l2i().iload(BUD);
-                Label over = co.newLabel();
-                co.if_icmpgt(over);
-                g.stubs.add(c -> {
-                    c.labelBinding(over);
-                    c.lload(CNT).loadConstant(-step).ladd().lstore(CNT);
-                    pc(c, off);
-                    c.lstore(NPC);
-                    c.aload(H).iconst_1().putfield(CD_HART, "budgetExit", ConstantDescs.CD_boolean);
-                    c.goto_(g.exitR);
-                });
+                g.bound[i] = true;
+                if (g.fastEnd[i] >= 0) {
+                    // Its fast copy runs the loop; this copy is entered only at its loads and stores.
+                    g.lead = i;
+                    g.lead_len = g.runLen[i];
+                    co.goto_(g.preLabel[i]);
+                } else {
+                    budget(co, g, i);
+                }
+            }
+            if (g.fastOf[i] >= 0) {
+                co.labelBinding(g.memLabel[i]);
             }
             emit(co, g, i);
+        }
+        for (int h = 0; h < g.n; h++) {
+            if (g.fastEnd[h] < 0) {
+                continue;
+            }
+            g.fast = h;
+            co.labelBinding(g.preLabel[h]);
+            co.nop(); // a block of its own: the head's only entry from outside the inner loop
+            for (int i = h; i <= g.fastEnd[h]; i++) {
+                if (g.leader[i]) {
+                    co.labelBinding(g.fastLabel[i]);
+                    g.fastBound[i] = true;
+                    budget(co, g, i);
+                }
+                emit(co, g, i);
+            }
+            g.fast = -1;
         }
         for (var s : g.stubs) {
             s.accept(co);
         }
         // Every exit: XR instructions retired, NPC the pc to return.
         co.labelBinding(g.exitR);
-        co.lload(CNT).l2i().istore(XR);
+        co.iload(BUD).iload(REM).isub().istore(XR);
         co.labelBinding(g.exit);
         spill(co, g);
         co.aload(H).iload(XR).putfield(CD_HART, "exitRetired", ConstantDescs.CD_int);
         co.lload(NPC).lreturn();
-        if (g.usesLoadExit) {
-            co.labelBinding(g.loadExit);
-            spill(co, g);
-            co.aload(H).aload(R).lload(TMP).lload(BASE).iload(XINFO).iload(XR);
-            co.invokestatic(CD_HART, "loadExit", MT_LOAD_EXIT);
-            co.lreturn();
+    }
+
+    /**
+     * At the leader {@code i}: counts its straight-line run. Where the budget is tested, first
+     * leaves unless the budget covers every path from here to the next test.
+     */
+    private static void budget(CodeBuilder co, Region g, int i) {
+        g.lead = i;
+        g.lead_len = g.runLen[i];
+        int len = g.runLen[i];
+        int off = g.offs[i];
+        int mem = g.memBefore[i + len] - g.memBefore[i];
+        if (g.check[i]) {
+            Label over = co.newLabel();
+            co.iload(REM).loadConstant(g.maxPath[i]).if_icmplt(over);
+            int fast = g.fast;
+            g.stubs.add(c -> {
+                c.labelBinding(over);
+                writeBack(c, g, fast);
+                pc(c, off);
+                c.lstore(NPC);
+                c.aload(H).iconst_1().putfield(CD_HART, "budgetExit", ConstantDescs.CD_boolean);
+                c.goto_(g.exitR);
+            });
         }
-        if (g.usesStoreExit) {
-            co.labelBinding(g.storeExit);
-            spill(co, g);
-            co.aload(H).lload(BASE).iload(XINFO).iload(XR);
-            co.invokestatic(CD_HART, "storeExit", MT_STORE_EXIT);
-            co.lreturn();
+        co.iinc(REM, -len);
+        if (mem > 0) {
+            co.iinc(ACC, mem);
         }
     }
 
+    /** At every exit: adds the accesses counted to the hart's (the registers are in its register file already). */
     private static void spill(CodeBuilder co, Region g) {
-        co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).lload(CNT).loadConstant(32).lushr().ladd()
+        co.aload(H).dup().getfield(CD_HART, "slowHits", ConstantDescs.CD_long).iload(ACC).i2l().ladd()
                 .putfield(CD_HART, "slowHits", ConstantDescs.CD_long);
-        for (int x = 1; x < 32; x++) {
-            if (g.written[x]) {
-                co.aload(R).loadConstant(x).lload(regLocal(x)).lastore();
-            }
-        }
     }
 
     private static final int PAGE_MASK = 4095;
 
     /**
-     * Pushes the frame of the access of {@code size} bytes at {@link #VA}: from site {@code sk}'s
-     * locals if its page is there (or from the translation cache if {@code sk} is -1), filling the
-     * site from the cache if the page is there; else goes to {@code miss}.
+     * Pushes the frame of the access of {@code size} bytes at {@link #VA} by instruction {@code i}:
+     * from site {@code sk}'s locals if its page is there (or from the translation cache if
+     * {@code sk} is -1), filling the site from the cache if the page is there; else leaves the
+     * region before the access, for the hart to perform it. In a fast copy, a site that misses
+     * goes on in the region's code instead, which fills it.
      */
-    private static void frame(CodeBuilder co, int sk, int tags, int frames, int size, Label miss, Label fill, Region g) {
+    private static void frame(CodeBuilder co, int sk, int tags, int frames, int size, Region g, int i) {
+        int tag = SITES + 3 * sk;
+        if (g.fast >= 0 && sk >= 0) {
+            Label hit = co.newLabel();
+            // Forward on a hit: a backward branch after lcmp would keep its result for the safepoint there.
+            co.lload(VA).loadConstant(-(long) (PAGE_MASK + 1) | (size - 1)).land().lload(tag).lcmp().ifeq(hit);
+            writeBack(co, g, g.fast);
+            co.goto_(g.memLabel[i]);
+            co.labelBinding(hit);
+            co.aload(tag + 2);
+            return;
+        }
+        Label miss = co.newLabel();
+        int k = i - g.lead;
+        int runLen = g.lead_len;
+        // The access and those after it in its run were counted when the run was entered.
+        int accFix = g.memBefore[i] - g.memBefore[g.lead + runLen];
+        long off = g.offs[i];
+        int fast = g.fast;
+        g.stubs.add(c -> {
+            c.labelBinding(miss);
+            writeBack(c, g, fast);
+            c.iload(BUD).iload(REM).isub().loadConstant(k - runLen).iadd().istore(XR);
+            if (accFix != 0) {
+                c.iinc(ACC, accFix);
+            }
+            pc(c, off);
+            c.lconst_1().lor().lstore(NPC);
+            c.goto_(g.exit);
+        });
         if (sk < 0) {
-            hit(co, tags, size, miss);
+            co.aload(tags);
+            hit(co, size, miss);
             co.aload(frames);
             entry(co);
             co.aaload();
             return;
         }
-        int tag = SITES + 3 * sk;
         Label hit = co.newLabel();
+        Label fill = co.newLabel();
         co.lload(VA).loadConstant(-(long) (PAGE_MASK + 1) | (size - 1)).land().lload(tag).lcmp().ifne(fill);
         co.labelBinding(hit);
         co.aload(tag + 2);
         g.stubs.add(c -> {
             c.labelBinding(fill);
-            hit(c, tags, size, miss);
-            c.aload(frames);
+            // From the hart's fields rather than locals: fewer values live through the region.
+            boolean write = tags == WTAG;
+            c.aload(H).getfield(CD_HART, write ? "writeTag" : "readTag", CD_LONGS);
+            hit(c, size, miss);
+            c.aload(H).getfield(CD_HART, write ? "writeFrame" : "readFrame", CD_FRAMES);
             entry(c);
-            c.aaload().astore(tag + 2);
+            // Never null when the tag matched; tested so that the site's frame is never null.
+            c.aaload().astore(FRAME);
+            c.aload(FRAME).ifnull(miss);
+            c.aload(FRAME).astore(tag + 2);
             c.lload(VA).loadConstant(-(long) (PAGE_MASK + 1)).land().lstore(tag);
             c.goto_(hit);
         });
-    }
-
-    /** Empties every site after a slow path: it may have changed the translation cache. */
-    private static void resetSites(CodeBuilder c, Region g) {
-        for (int k = 0; k < g.sites; k++) {
-            c.loadConstant(-1L).lstore(SITES + 3 * k);
-        }
     }
 
     /** Pushes the translation-cache entry of the address in {@link #VA}. */
@@ -470,10 +645,9 @@ final class BlockCompiler {
 
     /**
      * Goes to {@code miss} unless the access of {@code size} bytes at {@link #VA} is aligned and
-     * its page is in the cache whose tags are in local {@code tags}.
+     * its page is in the cache whose tags are on the stack.
      */
-    private static void hit(CodeBuilder co, int tags, int size, Label miss) {
-        co.aload(tags);
+    private static void hit(CodeBuilder co, int size, Label miss) {
         entry(co);
         co.laload();
         co.lload(VA).loadConstant(12).lushr().lxor();
@@ -499,17 +673,37 @@ final class BlockCompiler {
         }
     }
 
-    /** Stores the long on the stack into {@code rd}. */
-    private static void set(CodeBuilder co, int rd) {
+    /**
+     * Stores the long on the stack into {@code rd}: its local, and outside fast copies the hart's
+     * register file too, so that leaving needs no register of the region (and the JIT keeps none
+     * live for it).
+     */
+    private static void set(CodeBuilder co, Region g, int rd) {
         if (rd == SINK) {
             co.pop2();
         } else {
             co.lstore(regLocal(rd));
+            if (g.fast < 0) {
+                co.aload(R).loadConstant(rd).lload(regLocal(rd)).lastore();
+            }
         }
     }
 
-    /** Leaves the region for page offset {@code off} (the current run retired in full). */
-    private static void leave(CodeBuilder co, Region g, long off) {
+    /** Before leaving fast copy {@code fast} (if not -1): stores the registers it writes into the register file. */
+    private static void writeBack(CodeBuilder co, Region g, int fast) {
+        if (fast < 0) {
+            return;
+        }
+        for (int x = 1; x < 32; x++) {
+            if ((g.fastWrites[fast] & 1L << x) != 0) {
+                co.aload(R).loadConstant(x).lload(regLocal(x)).lastore();
+            }
+        }
+    }
+
+    /** Leaves the region for page offset {@code off} (the current run retired in full) from fast copy {@code fast} or -1. */
+    private static void leave(CodeBuilder co, Region g, long off, int fast) {
+        writeBack(co, g, fast);
         pc(co, off);
         co.lstore(NPC);
         co.goto_(g.exitR);
@@ -519,16 +713,49 @@ final class BlockCompiler {
     private static void jump(CodeBuilder co, Region g, long off) {
         int t = g.at(off);
         if (t >= 0) {
-            co.goto_(g.label[t]);
+            goTo(co, g, t);
         } else {
-            leave(co, g, off);
+            leave(co, g, off, g.fast);
         }
+    }
+
+    /** Goes to {@link #target} of {@code t}, writing back first if that leaves the fast copy being emitted. */
+    private static void goTo(CodeBuilder co, Region g, int t) {
+        if (g.fast >= 0 && g.fastOf[t] != g.fast) {
+            writeBack(co, g, g.fast);
+        }
+        co.goto_(target(g, t));
+    }
+
+    /**
+     * The label to go on at instruction {@code t}: in the fast copy being emitted if it holds
+     * {@code t}, else the fast copy of the loop whose head {@code t} is, else the region's code.
+     */
+    private static Label target(Region g, int t) {
+        if (g.fast >= 0 && g.fastOf[t] == g.fast) {
+            return g.fastLabel[t];
+        }
+        if (g.fastEnd[t] >= 0) {
+            return g.preLabel[t];
+        }
+        return g.label[t];
+    }
+
+    /** Tells whether {@link #target} of {@code t} is bound already (a branch there goes backwards). */
+    private static boolean backward(Region g, int t) {
+        if (g.fast >= 0 && g.fastOf[t] == g.fast) {
+            return g.fastBound[t];
+        }
+        if (g.fastEnd[t] >= 0) {
+            return g.fast >= 0 && g.fast >= t; // fast copies are emitted in order, after the region's code
+        }
+        return g.bound[t];
     }
 
     /** After instruction {@code i}: falls through to the next one, jumps to it, or leaves. */
     private static void fallThrough(CodeBuilder co, Region g, int i, long off) {
         int t = g.at(off);
-        if (t >= 0 && t == i + 1) {
+        if (t >= 0 && t == i + 1 && (g.fast < 0 || g.fastOf[t] == g.fast)) {
             return; // next in the layout
         }
         jump(co, g, off);
@@ -538,29 +765,25 @@ final class BlockCompiler {
     private static void emit(CodeBuilder co, Region g, int i) {
         long d = g.ins[i];
         int off = g.offs[i];
-        int k = i - g.lead; // position in its run
-        int runLen = g.lead_len;
         int op = (int) d & 0xFF;
         int rd = (int) (d >>> 8) & 63;
         int rs1 = (int) (d >>> 14) & 31;
         int rs2 = (int) (d >>> 19) & 31;
         long imm = d >> 32;
         int len = length(d);
-        // At a load or store that leaves: the accesses of its run after it were counted too early.
-        int accFix = g.memBefore[i + 1] - g.memBefore[g.lead + runLen];
         switch (op) {
             case OP_LUI, OP_LI -> {
                 co.loadConstant(imm);
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_AUIPC -> {
                 pc(co, off + imm);
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_JAL -> {
                 if (rd != SINK) {
                     pc(co, off + len);
-                    set(co, rd);
+                    set(co, g, rd);
                 }
                 jump(co, g, off + imm);
                 return;
@@ -570,8 +793,9 @@ final class BlockCompiler {
                 co.loadConstant(imm).ladd().loadConstant(~1L).land().lstore(NPC);
                 if (rd != SINK) {
                     pc(co, off + len);
-                    set(co, rd);
+                    set(co, g, rd);
                 }
+                writeBack(co, g, g.fast);
                 co.goto_(g.exitR);
                 return;
             }
@@ -589,14 +813,36 @@ final class BlockCompiler {
                 long target = off + imm;
                 int t = g.at(target);
                 Label taken;
-                if (t >= 0) {
-                    taken = g.label[t];
+                if (t >= 0 && backward(g, t)) {
+                    // A backward branch after lcmp would keep its result for the safepoint there:
+                    // branch forward on the opposite condition, then go back with an empty stack.
+                    Label stay = co.newLabel();
+                    switch (op) {
+                        case OP_BEQ -> co.ifne(stay);
+                        case OP_BNE -> co.ifeq(stay);
+                        case OP_BLT, OP_BLTU -> co.ifge(stay);
+                        default -> co.iflt(stay);
+                    }
+                    goTo(co, g, t);
+                    co.labelBinding(stay);
+                    fallThrough(co, g, i, off + len);
+                    return;
+                }
+                int fast = g.fast;
+                if (t >= 0 && (fast < 0 || g.fastOf[t] == fast)) {
+                    taken = target(g, t);
                 } else {
                     Label stub = co.newLabel();
                     taken = stub;
+                    Label to = t >= 0 ? target(g, t) : null;
                     g.stubs.add(c -> {
                         c.labelBinding(stub);
-                        leave(c, g, target);
+                        if (to != null) {
+                            writeBack(c, g, fast); // leaving the fast copy
+                            c.goto_(to);
+                        } else {
+                            leave(c, g, target, fast);
+                        }
                     });
                 }
                 switch (op) {
@@ -609,15 +855,6 @@ final class BlockCompiler {
                 return;
             }
             case OP_LB, OP_LH, OP_LW, OP_LD, OP_LBU, OP_LHU, OP_LWU -> {
-                String name = switch (op) {
-                    case OP_LB -> "lb";
-                    case OP_LH -> "lh";
-                    case OP_LW -> "lw";
-                    case OP_LD -> "ld";
-                    case OP_LBU -> "lbu";
-                    case OP_LHU -> "lhu";
-                    default -> "lwu";
-                };
                 int size = switch (op) {
                     case OP_LB, OP_LBU -> 1;
                     case OP_LH, OP_LHU -> 2;
@@ -626,12 +863,7 @@ final class BlockCompiler {
                 };
                 reg(co, rs1);
                 co.loadConstant(imm).ladd().lstore(VA);
-                Label miss = co.newLabel();
-                Label done = co.newLabel();
-                Label slow = co.newLabel();
-                Label fill = co.newLabel();
-                int sk = g.site[i];
-                frame(co, sk, RTAG, RFRAME, size, miss, fill, g);
+                frame(co, g.site[i], RTAG, RFRAME, size, g, i);
                 co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
                 switch (op) {
                     case OP_LB -> co.baload().i2l();
@@ -642,34 +874,9 @@ final class BlockCompiler {
                     case OP_LWU -> co.invokestatic(CD_HART, "frameLWU", MT_FRAME_LOAD);
                     default -> co.invokestatic(CD_HART, "frameLD", MT_FRAME_LOAD);
                 }
-                set(co, rd);
-                // The miss comes back here with the stack empty: a backward branch target may be an OSR entry.
-                co.labelBinding(done);
-                int info = off | len << 12 | rd << 16;
-                g.usesLoadExit = true;
-                g.stubs.add(c -> {
-                    // Not in the cache: the helper fills it, or faults or reaches a device (status set).
-                    c.labelBinding(miss);
-                    c.aload(H).lload(VA).invokestatic(CD_HART, name, MT_LOAD).lstore(TMP);
-                    c.aload(H).getfield(CD_HART, "status", ConstantDescs.CD_int).ifne(slow);
-                    resetSites(c, g);
-                    c.lload(TMP);
-                    set(c, rd);
-                    c.goto_(done);
-                    c.labelBinding(slow);
-                    c.lload(CNT).l2i().loadConstant(k - runLen).iadd().istore(XR);
-                    c.lload(CNT).loadConstant((long) accFix << 32).ladd().lstore(CNT);
-                    c.loadConstant(info).istore(XINFO);
-                    c.goto_(g.loadExit);
-                });
+                set(co, g, rd);
             }
             case OP_SB, OP_SH, OP_SW, OP_SD -> {
-                String name = switch (op) {
-                    case OP_SB -> "sb";
-                    case OP_SH -> "sh";
-                    case OP_SW -> "sw";
-                    default -> "sd";
-                };
                 int size = switch (op) {
                     case OP_SB -> 1;
                     case OP_SH -> 2;
@@ -678,13 +885,8 @@ final class BlockCompiler {
                 };
                 reg(co, rs1);
                 co.loadConstant(imm).ladd().lstore(VA);
-                Label miss = co.newLabel();
-                Label done = co.newLabel();
-                Label slow = co.newLabel();
-                Label fill = co.newLabel();
-                int sk = g.site[i];
-                // A frame with decoded code has its tag marked: its stores miss, and clear the code they overlap.
-                frame(co, sk, WTAG, WFRAME, size, miss, fill, g);
+                // A frame with decoded code has its tag marked: its stores miss, and leave for the hart to clear that code.
+                frame(co, g.site[i], WTAG, WFRAME, size, g, i);
                 co.lload(VA).l2i().loadConstant(PAGE_MASK).iand();
                 reg(co, rs2);
                 switch (op) {
@@ -693,23 +895,6 @@ final class BlockCompiler {
                     case OP_SW -> co.invokestatic(CD_HART, "frameSW", MT_FRAME_STORE);
                     default -> co.invokestatic(CD_HART, "frameSD", MT_FRAME_STORE);
                 }
-                co.labelBinding(done);
-                int info = off | len << 12;
-                g.usesStoreExit = true;
-                g.stubs.add(c -> {
-                    c.labelBinding(miss);
-                    c.aload(H).lload(VA);
-                    reg(c, rs2);
-                    c.invokestatic(CD_HART, name, MT_STORE);
-                    c.ifeq(slow);
-                    resetSites(c, g);
-                    c.goto_(done);
-                    c.labelBinding(slow);
-                    c.lload(CNT).l2i().loadConstant(k - runLen).iadd().istore(XR);
-                    c.lload(CNT).loadConstant((long) accFix << 32).ladd().lstore(CNT);
-                    c.loadConstant(info).istore(XINFO);
-                    c.goto_(g.storeExit);
-                });
             }
             case OP_ADDI, OP_XORI, OP_ORI, OP_ANDI -> {
                 reg(co, rs1);
@@ -720,13 +905,13 @@ final class BlockCompiler {
                     case OP_ORI -> co.lor();
                     default -> co.land();
                 }
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLTI, OP_SLTIU -> {
                 reg(co, rs1);
                 co.loadConstant(imm);
                 co.invokestatic(CD_BC, op == OP_SLTI ? "slt" : "sltu", MT_LL_L);
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLLI, OP_SRLI, OP_SRAI -> {
                 reg(co, rs1);
@@ -736,7 +921,7 @@ final class BlockCompiler {
                     case OP_SRLI -> co.lushr();
                     default -> co.lshr();
                 }
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_ADD, OP_SUB, OP_XOR, OP_OR, OP_AND, OP_MUL -> {
                 reg(co, rs1);
@@ -749,7 +934,7 @@ final class BlockCompiler {
                     case OP_AND -> co.land();
                     default -> co.lmul();
                 }
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLL, OP_SRL, OP_SRA -> {
                 reg(co, rs1);
@@ -760,7 +945,7 @@ final class BlockCompiler {
                     case OP_SRL -> co.lushr();
                     default -> co.lshr();
                 }
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLT, OP_SLTU, OP_MULH, OP_MULHSU, OP_MULHU, OP_DIV, OP_DIVU, OP_REM, OP_REMU, OP_DIVW, OP_DIVUW, OP_REMW,
                     OP_REMUW -> {
@@ -782,12 +967,12 @@ final class BlockCompiler {
                 reg(co, rs1);
                 reg(co, rs2);
                 co.invokestatic(CD_BC, name, MT_LL_L);
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_ADDIW -> {
                 reg(co, rs1);
                 co.loadConstant(imm).ladd().l2i().i2l();
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLLIW, OP_SRLIW, OP_SRAIW -> {
                 reg(co, rs1);
@@ -798,7 +983,7 @@ final class BlockCompiler {
                     default -> co.ishr();
                 }
                 co.i2l();
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_ADDW, OP_SUBW -> {
                 reg(co, rs1);
@@ -809,7 +994,7 @@ final class BlockCompiler {
                     co.lsub();
                 }
                 co.l2i().i2l();
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_SLLW, OP_SRLW, OP_SRAW, OP_MULW -> {
                 reg(co, rs1);
@@ -823,11 +1008,11 @@ final class BlockCompiler {
                     default -> co.imul();
                 }
                 co.i2l();
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_MV -> {
                 reg(co, rs1);
-                set(co, rd);
+                set(co, g, rd);
             }
             case OP_NOP, OP_FENCE -> {
             }

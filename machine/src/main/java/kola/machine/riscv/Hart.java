@@ -85,14 +85,17 @@ import kola.machine.Tlb;
  * An instruction slot interpreted often enough starts a region: the code reachable from it inside
  * its page, straight on and through branches and direct jumps to instructions executed before (at
  * most {@code MAX_BLOCK} instructions), compiled to JVM bytecode in a hidden class
- * ({@link BlockCompiler}) that keeps the registers in JVM locals; loops inside the region run
- * inside it. It enters each straight-line run of the region only when the remaining budget
- * covers all of it, so budget stops stay exact; a fault inside it stops at the faulting
- * instruction as the interpreter does; a store into a region's instructions (by this hart, the
- * kernel or {@code fence.i}) discards the page's regions, and a running region leaves right
- * after such a store. Regions are shared, by their instructions, between harts and runs.
- * Instructions interpreted at the head of a run (a slice that starts inside a straight-line run)
- * or at its tail (once a region declined or left for want of budget) do not count towards new
+ * ({@link BlockCompiler}) that keeps the registers in JVM locals (writing each one it sets through
+ * to the register file); loops inside the region run inside it. It tests the budget at its entry
+ * and at every target of a branch backwards, and goes on only if the budget covers the longest
+ * path to the next test, so budget stops stay exact (the hart interprets the rest of the slice).
+ * A region calls nothing: a load or store that its translation cache does not serve (a miss, a
+ * misaligned address, a device, a frame holding decoded code, a fault) leaves the region before
+ * it, and the hart performs that access itself (then a fault stops at it as in the interpreter,
+ * and a store into code discards the decoded code and the page's regions at once). Regions are
+ * shared, by their instructions, between harts and runs. Instructions interpreted at the head of
+ * a run (a slice that starts inside a straight-line run), at its tail (once a region declined or
+ * left for want of budget) or after a region left before an access do not count towards new
  * regions: they would otherwise start one at every instruction where slices happen to begin or end.
  *
  * <p>Not thread-safe: confined to the host thread of the kernel loop. Running allocates nothing,
@@ -124,8 +127,11 @@ public final class Hart {
     private static final long CROSSING = -2;
     /** Set in a write entry's tag when its frame holds decoded code (no virtual page number has bit 63). */
     static final long CODE_TAG = Long.MIN_VALUE;
-    /** Stands for an unbacked frame in the read cache: it reads as zero and is never written. */
-    private static final byte[] ZERO_PAGE = new byte[PhysicalMemory.PAGE_SIZE];
+    /**
+     * Stands for an unbacked frame in the read cache (it reads as zero and is never written),
+     * and is the frame of a compiled block's empty site (never accessed: no address matches).
+     */
+    static final byte[] ZERO_PAGE = new byte[PhysicalMemory.PAGE_SIZE];
 
     private static final int NO_FAULT = -1;
     private static final int ENTRY_FAULT = -1;
@@ -194,22 +200,18 @@ public final class Hart {
     private long tval;
     private long devicePa;
     /**
-     * Translation-cache hits made outside the dispatch loop's own counter during a run: compiled
-     * blocks add the loads and stores they executed when they leave, and their slow paths take
-     * back those that missed.
+     * Translation-cache hits made outside the dispatch loop's own counter during a run: the loads
+     * and stores that compiled blocks executed (added when they leave), and the hits of the slow
+     * paths.
      */
     long slowHits;
 
     /** False to interpret only (for tests that compare the two). */
     boolean compileBlocks = true;
-    /** Instructions retired by a block that left early (its returned pc has bit 0 set). */
+    /** Instructions retired by the block that returned last. */
     int exitRetired;
-    /** Set by a block that left because the budget did not cover its next straight-line run. */
+    /** Set by a block that left because the budget did not cover the paths to its next budget test. */
     boolean budgetExit;
-    /** Set by a compiled block's load when it faulted or touched a device: the block must leave. */
-    int status;
-    /** Set by a store that dropped compiled code or reached a device: a running block must leave after it. */
-    private boolean stop;
 
     /**
      * Creates a hart that accesses {@code memory} through {@code mmu} and charges {@code clock}.
@@ -269,7 +271,6 @@ public final class Hart {
         }
         tval = 0;
         fault = NO_FAULT;
-        status = 0;
         int cause = execute(s, maxInstructions);
         System.arraycopy(r, 1, s.x, 1, 31);
         s.x[0] = 0;
@@ -322,6 +323,8 @@ public final class Hart {
         // tail, interpreted, and its slots are not counted towards new blocks (they would start
         // at every instruction where slices happen to end, duplicating the blocks there).
         boolean tail = false;
+        // Set when a block left before a load or store it could not perform.
+        boolean blockMissed = false;
         budgetExit = false;
         // Likewise its head: a slice that starts in the middle of a block's straight-line run
         // interprets up to the run's end; its first instructions are not counted either (for a
@@ -373,7 +376,9 @@ public final class Hart {
             }
             int slot = (int) (pc >>> 1) & SLOT_MASK;
             Block[] blocks = page.blocks;
-            Block blk = blocks == null ? null : blocks[slot];
+            boolean missed = blockMissed;
+            blockMissed = false;
+            Block blk = blocks == null || missed ? null : blocks[slot];
             if (blk != null) {
                 if (max - retired >= blk.length && (pc & 1) == 0) {
                     long npc = blk.run(this, r, pc - (slot << 1 & PAGE_MASK), (int) Math.min(max - retired, 1 << 30));
@@ -383,15 +388,14 @@ public final class Hart {
                         tail |= budgetExit;
                         continue;
                     }
+                    // It left before a load or store its cache did not serve: the next instruction
+                    // is that access, interpreted (and not counted towards a block).
                     pc = npc & ~1L;
-                    if (fault != NO_FAULT) {
-                        cause = fault;
-                        break;
-                    }
+                    blockMissed = true;
                     continue;
                 }
                 tail = true;
-            } else if (!tail && retired >= head && ++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
+            } else if (!tail && !missed && retired >= head && ++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
                 continue;
             }
             long d = code[slot];
@@ -1043,156 +1047,6 @@ public final class Hart {
         LONG.set(f, off, v);
     }
 
-    // Loads and stores of compiled blocks when their inline test missed: the cache again, then the slow path.
-
-    static long lb(Hart h, long va) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (h.readTag[e] == vpn) {
-            return h.readFrame[e][(int) va & PAGE_MASK];
-        }
-        return (byte) h.blockLoad(va, 1);
-    }
-
-    static long lbu(Hart h, long va) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (h.readTag[e] == vpn) {
-            return h.readFrame[e][(int) va & PAGE_MASK] & 0xFF;
-        }
-        return h.blockLoad(va, 1);
-    }
-
-    static long lh(Hart h, long va) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (((va & 1) | (h.readTag[e] ^ vpn)) == 0) {
-            return (short) SHORT.get(h.readFrame[e], (int) va & PAGE_MASK);
-        }
-        return (short) h.blockLoad(va, 2);
-    }
-
-    static long lhu(Hart h, long va) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (((va & 1) | (h.readTag[e] ^ vpn)) == 0) {
-            return (short) SHORT.get(h.readFrame[e], (int) va & PAGE_MASK) & 0xFFFF;
-        }
-        return h.blockLoad(va, 2);
-    }
-
-    static long lw(Hart h, long va) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (((va & 3) | (h.readTag[e] ^ vpn)) == 0) {
-            return (int) INT.get(h.readFrame[e], (int) va & PAGE_MASK);
-        }
-        return (int) h.blockLoad(va, 4);
-    }
-
-    static long lwu(Hart h, long va) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (((va & 3) | (h.readTag[e] ^ vpn)) == 0) {
-            return (int) INT.get(h.readFrame[e], (int) va & PAGE_MASK) & 0xFFFF_FFFFL;
-        }
-        return h.blockLoad(va, 4);
-    }
-
-    static long ld(Hart h, long va) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (((va & 7) | (h.readTag[e] ^ vpn)) == 0) {
-            return (long) LONG.get(h.readFrame[e], (int) va & PAGE_MASK);
-        }
-        return h.blockLoad(va, 8);
-    }
-
-    /** A compiled load the cache did not serve; sets {@link #status} if the block must leave. */
-    private long blockLoad(long va, int size) {
-        slowHits--; // the block counted it as a hit: readEntry counts it again if it is one
-        stop = false;
-        long v = loadSlow(va, size);
-        if (fault != NO_FAULT || stop) {
-            status = 1;
-        }
-        return v;
-    }
-
-    /**
-     * Leaves a block after its load at page offset {@code info & 0xFFF} (length {@code info >>> 12 & 15},
-     * destination {@code info >>> 16}) set {@link #status}; {@code retired} instructions retired before it.
-     */
-    static long loadExit(Hart h, long[] r, long value, long base, int info, int retired) {
-        h.status = 0;
-        long pc = base + (info & 0xFFF);
-        if (h.fault != NO_FAULT) {
-            h.exitRetired = retired;
-            return pc | 1;
-        }
-        r[info >>> 16] = value;
-        h.exitRetired = retired + 1;
-        return pc + (info >>> 12 & 15) | 1;
-    }
-
-    /** True if the block may go on: false after a fault or a store that dropped code or reached a device. */
-    static boolean sb(Hart h, long va, long v) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (h.writeTag[e] == vpn) {
-            h.writeFrame[e][(int) va & PAGE_MASK] = (byte) v;
-            return true;
-        }
-        return h.blockStore(va, 1, v);
-    }
-
-    static boolean sh(Hart h, long va, long v) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (((va & 1) | (h.writeTag[e] ^ vpn)) == 0) {
-            SHORT.set(h.writeFrame[e], (int) va & PAGE_MASK, (short) v);
-            return true;
-        }
-        return h.blockStore(va, 2, v);
-    }
-
-    static boolean sw(Hart h, long va, long v) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (((va & 3) | (h.writeTag[e] ^ vpn)) == 0) {
-            INT.set(h.writeFrame[e], (int) va & PAGE_MASK, (int) v);
-            return true;
-        }
-        return h.blockStore(va, 4, v);
-    }
-
-    static boolean sd(Hart h, long va, long v) {
-        long vpn = va >>> PAGE_SHIFT;
-        int e = (int) vpn & TC_MASK;
-        if (((va & 7) | (h.writeTag[e] ^ vpn)) == 0) {
-            LONG.set(h.writeFrame[e], (int) va & PAGE_MASK, v);
-            return true;
-        }
-        return h.blockStore(va, 8, v);
-    }
-
-    private boolean blockStore(long va, int size, long v) {
-        slowHits--; // the block counted it as a hit: writeEntry counts it again if it is one
-        stop = false;
-        return storeSlow(va, size, v) && !stop;
-    }
-
-    /** Leaves a block after its store at page offset {@code info & 0xFFF} (length {@code info >>> 12 & 15}) returned false. */
-    static long storeExit(Hart h, long base, int info, int retired) {
-        long pc = base + (info & 0xFFF);
-        if (h.fault != NO_FAULT) {
-            h.exitRetired = retired;
-            return pc | 1;
-        }
-        h.exitRetired = retired + 1;
-        return pc + (info >>> 12 & 15) | 1;
-    }
-
     // ---------------------------------------------------------------- fetch and decode (cold)
 
     /** Translates a fetch from a page not in the fetch cache; null with {@link #fault} set if it faults. */
@@ -1296,9 +1150,9 @@ public final class Hart {
 
     /**
      * Clears the decoded slots that a store of {@code size} bytes at page offset {@code off}
-     * overlaps; true if that dropped compiled blocks.
+     * overlaps, and the page's compiled blocks if one covers them.
      */
-    private static boolean clearCode(CodePage p, int off, int size) {
+    private static void clearCode(CodePage p, int off, int size) {
         long[] c = p.d;
         // A 32-bit instruction starting 2 bytes before the store overlaps it too.
         int first = Math.max(0, (off - 2) >> 1);
@@ -1306,7 +1160,9 @@ public final class Hart {
         for (int slot = first; slot <= last; slot++) {
             c[slot] = 0;
         }
-        return p.blocks != null && p.covers(first, last) && p.dropBlocks();
+        if (p.blocks != null && p.covers(first, last)) {
+            p.dropBlocks();
+        }
     }
 
     private void flushTranslations() {
@@ -1366,7 +1222,6 @@ public final class Hart {
         if (!memory.isRam(pa)) {
             if (memory.isDevice(pa)) {
                 devicePa = pa;
-                stop = true;
                 return ENTRY_DEVICE;
             }
             fail(Cause.LOAD_ACCESS_FAULT, va);
@@ -1407,7 +1262,6 @@ public final class Hart {
         if (!memory.isRam(pa)) {
             if (memory.isDevice(pa)) {
                 devicePa = pa;
-                stop = true;
                 return ENTRY_DEVICE;
             }
             fail(Cause.STORE_ACCESS_FAULT, va);
@@ -1488,8 +1342,8 @@ public final class Hart {
             default -> LONG.set(f, off, value);
         }
         CodePage c = writeCode[e];
-        if (c != null && clearCode(c, off, size)) {
-            stop = true;
+        if (c != null) {
+            clearCode(c, off, size);
         }
     }
 

@@ -235,6 +235,101 @@ class HartBlockTest {
         assertEquals(CODE + 20, stop.s().pc, "stopped at the faulting load");
     }
 
+    /** Two pages after {@link #DATA}: with it, three consecutive pages. */
+    static final long DATA3 = DATA + 2 * RiscvSystem.PAGE;
+
+    /**
+     * A matrix-product inner loop (two loads, a multiply-add, a store to where the second load
+     * read) whose pointers walk across three pages, so that its fast copy's sites miss at each
+     * page and the region's code refills them; then it leaves through a branch out of the region.
+     */
+    @Test
+    void fastLoopWhoseSitesCrossPagesAgrees() {
+        int[] prog = {
+            lui(A2, (int) DATA), // B
+            lui(A5, (int) DATA2), // C
+            addi(A5, A5, 1000),
+            addi(A0, A5, 2047),
+            addi(A0, A0, 2047),
+            addi(A0, A0, 906), // C + 5000: 625 steps, into DATA3
+            addi(A1, ZERO, 7),
+            sd(A1, A2, 0), // 28: loop
+            ld(A3, A2, 0),
+            ld(A4, A5, 0),
+            addi(A5, A5, 8),
+            mul(A3, A1, A3),
+            addi(A2, A2, 8),
+            add(A4, A4, A3),
+            sd(A4, A5, -8),
+            bne(A5, A0, -32),
+            addi(A1, ZERO, 9),
+            blt(A1, A0, 8), // leaves the region: never executed before it was compiled
+            ecall(),
+            ld(T0, ZERO, 8), // 76: load fault at address 8
+        };
+        Stop stop = lockStep(prog, st -> { }, DATA2, DATA3);
+        assertEquals(Cause.LOAD_PAGE_FAULT, stop.cause());
+        assertEquals(CODE + 76, stop.s().pc);
+        assertEquals(DATA2 + 1000 + 5000, stop.s().x[A5]);
+        assertEquals(49, stop.s().x[A4], "the last product stored");
+    }
+
+    /**
+     * A loop that stores to a page first read as the zero page (unbacked): its compiled store
+     * leaves the region before the store, the hart backs the page, and the loads read what was
+     * stored from then on.
+     */
+    @Test
+    void compiledStoreToAnUnbackedPageLeavesForTheHart() {
+        int[] prog = {
+            lui(A1, (int) DATA2),
+            addi(A0, ZERO, 0),
+            addi(A3, ZERO, 400),
+            addi(A2, ZERO, 0),
+            ld(T0, A1, 0), // 16: loop
+            add(A2, A2, T0),
+            addi(T1, A0, 1),
+            sd(T1, A1, 0),
+            addi(A0, A0, 1),
+            blt(A0, A3, -20),
+            ecall(),
+        };
+        Stop stop = lockStep(prog, st -> { }, DATA2);
+        assertEquals(Cause.ECALL, stop.cause());
+        assertEquals(399L * 400 / 2, stop.s().x[A2], "each load read the previous iteration's store");
+    }
+
+    /**
+     * A region whose longest path between budget tests is long (a loop body of two arms of
+     * different lengths): every slice size stops exactly where the interpreter does.
+     */
+    @Test
+    void longArmsBetweenBudgetTestsStopExactly() {
+        int[] prog = {
+            addi(A0, ZERO, 0),
+            addi(A3, ZERO, 300),
+            andi(T0, A0, 3), // 8: loop
+            bne(T0, ZERO, 40),
+            addi(A2, A2, 1),
+            addi(A2, A2, 2),
+            addi(A2, A2, 3),
+            addi(A2, A2, 4),
+            addi(A2, A2, 5),
+            addi(A2, A2, 6),
+            addi(A2, A2, 7),
+            addi(A2, A2, 8),
+            addi(A2, A2, 9),
+            addi(A4, A4, 1), // 56
+            addi(A0, A0, 1),
+            blt(A0, A3, -56),
+            ecall(),
+        };
+        Stop stop = lockStep(prog, st -> { });
+        assertEquals(Cause.ECALL, stop.cause());
+        assertEquals(75 * 45, stop.s().x[A2]);
+        assertEquals(300, stop.s().x[A4]);
+    }
+
     // ---------------------------------------------------------------- the inline translation-cache test of compiled loads and stores
 
     /** The page after {@link #DATA}. */
