@@ -158,26 +158,41 @@ public final class Hart {
     private final long[] regs = new long[64];
 
     // The read and write caches are read by compiled blocks too, which test a hit inline.
-    final long[] readTag = new long[TC_ENTRIES];
-    final byte[][] readFrame = new byte[TC_ENTRIES][];
+    long[] readTag = new long[TC_ENTRIES];
+    byte[][] readFrame = new byte[TC_ENTRIES][];
     /**
      * A write entry's tag is its virtual page number, or that number with {@link #CODE_TAG} set
      * if the frame holds decoded code: such a store misses the inline test and its slow path
      * clears the code it overlaps.
      */
-    final long[] writeTag = new long[TC_ENTRIES];
-    final byte[][] writeFrame = new byte[TC_ENTRIES][];
+    long[] writeTag = new long[TC_ENTRIES];
+    byte[][] writeFrame = new byte[TC_ENTRIES][];
     /** The decoded code of the frame of a write entry, or null: stores clear what they overlap. */
-    private final CodePage[] writeCode = new CodePage[TC_ENTRIES];
+    private CodePage[] writeCode = new CodePage[TC_ENTRIES];
     /** The entries of each cache filled since it was last emptied (each once: it was empty then), and their number. */
-    private final int[] readFilled = new int[TC_ENTRIES];
-    private final int[] writeFilled = new int[TC_ENTRIES];
-    private final int[] fetchFilled = new int[TC_ENTRIES];
+    private int[] readFilled = new int[TC_ENTRIES];
+    private int[] writeFilled = new int[TC_ENTRIES];
+    private int[] fetchFilled = new int[TC_ENTRIES];
     private int readCount;
     private int writeCount;
     private int fetchCount;
-    private final long[] fetchTag = new long[TC_ENTRIES];
-    private final CodePage[] fetchCode = new CodePage[TC_ENTRIES];
+    private long[] fetchTag = new long[TC_ENTRIES];
+    private CodePage[] fetchCode = new CodePage[TC_ENTRIES];
+    /**
+     * The translation caches of the address space that ran before the current one, kept as they
+     * were: threads of two spaces that take turns (an IPC round trip between spaces) find their
+     * translations again instead of refilling them from the TLB after every switch. Null until a
+     * second space runs.
+     */
+    private Translations parked;
+    /**
+     * Counts the events that make write entries of every space stale without the TLB or the
+     * frames knowing: a frame's code decoded for the first time (its write entries must learn of
+     * it), all code dropped. A parked cache made before the last one is emptied when it comes back.
+     */
+    private long codeEpoch;
+    /** {@link #codeEpoch} when the current caches were last emptied or checked. */
+    private long cachesEpoch;
 
     /**
      * Holds, in its last slot, the page-crossing instruction being executed: that instruction is
@@ -205,6 +220,9 @@ public final class Hart {
      * paths.
      */
     long slowHits;
+
+    /** Entries filled into the translation caches so far (each from the TLB or a walk): for tests. */
+    long fills;
 
     /** False to interpret only (for tests that compare the two). */
     boolean compileBlocks = true;
@@ -254,11 +272,13 @@ public final class Hart {
         if (asid < 0) {
             throw new IllegalArgumentException("address-space id must be non-negative, got " + asid);
         }
-        if (asid != this.asid || rootPfn != this.rootPfn || tlb.generation() != tlbGeneration
-                || memory.droppedFrames() != droppedFrames || memory.backedFrames() != backedFrames) {
+        if (asid != this.asid || rootPfn != this.rootPfn) {
+            switchCaches(asid, rootPfn);
+        }
+        if (tlb.generation() != tlbGeneration || memory.droppedFrames() != droppedFrames
+                || memory.backedFrames() != backedFrames || codeEpoch != cachesEpoch) {
             flushTranslations();
-            this.asid = asid;
-            this.rootPfn = rootPfn;
+            cachesEpoch = codeEpoch;
         }
         long[] r = regs;
         System.arraycopy(s.x, 1, r, 1, 31);
@@ -296,10 +316,112 @@ public final class Hart {
         }
     }
 
-    /** Discards all decoded code (and the translation cache, which refers to it). */
+    /** Discards all decoded code (and the translation caches, which refer to it). */
     public void invalidateAllCode() {
         code = newCodeDirectory();
         flushTranslations();
+        cachesEpoch = ++codeEpoch;
+    }
+
+    /** The translation caches of one address space and what they were valid for (see {@link #parked}). */
+    private static final class Translations {
+        long[] readTag;
+        byte[][] readFrame;
+        long[] writeTag;
+        byte[][] writeFrame;
+        CodePage[] writeCode;
+        int[] readFilled;
+        int[] writeFilled;
+        int[] fetchFilled;
+        int readCount;
+        int writeCount;
+        int fetchCount;
+        long[] fetchTag;
+        CodePage[] fetchCode;
+        int asid;
+        long rootPfn;
+        long tlbGeneration;
+        long droppedFrames;
+        long backedFrames;
+        long cachesEpoch;
+    }
+
+    /**
+     * Makes the caches of space {@code asid} (page table {@code rootPfn}) current: the parked ones
+     * if they are that space's, else empty ones (the parked arrays, emptied, or new ones); the
+     * current ones are parked. Whether the caches are still valid is checked after, as for a run
+     * in the same space.
+     */
+    private void switchCaches(int asid, long rootPfn) {
+        if (this.asid < 0) {
+            // The first run: the caches are empty and nobody's.
+            this.asid = asid;
+            this.rootPfn = rootPfn;
+            return;
+        }
+        Translations mine = new Translations();
+        mine.readTag = readTag;
+        mine.readFrame = readFrame;
+        mine.writeTag = writeTag;
+        mine.writeFrame = writeFrame;
+        mine.writeCode = writeCode;
+        mine.readFilled = readFilled;
+        mine.writeFilled = writeFilled;
+        mine.fetchFilled = fetchFilled;
+        mine.readCount = readCount;
+        mine.writeCount = writeCount;
+        mine.fetchCount = fetchCount;
+        mine.fetchTag = fetchTag;
+        mine.fetchCode = fetchCode;
+        mine.asid = this.asid;
+        mine.rootPfn = this.rootPfn;
+        mine.tlbGeneration = tlbGeneration;
+        mine.droppedFrames = droppedFrames;
+        mine.backedFrames = backedFrames;
+        mine.cachesEpoch = cachesEpoch;
+        Translations next = parked;
+        boolean reuse = next != null && next.asid == asid && next.rootPfn == rootPfn;
+        if (next == null) {
+            next = new Translations();
+            next.readTag = new long[TC_ENTRIES];
+            next.readFrame = new byte[TC_ENTRIES][];
+            next.writeTag = new long[TC_ENTRIES];
+            next.writeFrame = new byte[TC_ENTRIES][];
+            next.writeCode = new CodePage[TC_ENTRIES];
+            next.readFilled = new int[TC_ENTRIES];
+            next.writeFilled = new int[TC_ENTRIES];
+            next.fetchFilled = new int[TC_ENTRIES];
+            next.fetchTag = new long[TC_ENTRIES];
+            next.fetchCode = new CodePage[TC_ENTRIES];
+            Arrays.fill(next.readTag, NO_PAGE);
+            Arrays.fill(next.writeTag, NO_PAGE);
+            Arrays.fill(next.fetchTag, NO_PAGE);
+        }
+        readTag = next.readTag;
+        readFrame = next.readFrame;
+        writeTag = next.writeTag;
+        writeFrame = next.writeFrame;
+        writeCode = next.writeCode;
+        readFilled = next.readFilled;
+        writeFilled = next.writeFilled;
+        fetchFilled = next.fetchFilled;
+        readCount = next.readCount;
+        writeCount = next.writeCount;
+        fetchCount = next.fetchCount;
+        fetchTag = next.fetchTag;
+        fetchCode = next.fetchCode;
+        if (reuse) {
+            tlbGeneration = next.tlbGeneration;
+            droppedFrames = next.droppedFrames;
+            backedFrames = next.backedFrames;
+            cachesEpoch = next.cachesEpoch;
+        } else {
+            flushTranslations(); // another space's entries: empty them
+            cachesEpoch = codeEpoch;
+        }
+        this.asid = asid;
+        this.rootPfn = rootPfn;
+        parked = mine;
     }
 
     private void frameWritten(long pfn) {
@@ -328,8 +450,10 @@ public final class Hart {
         budgetExit = false;
         // Likewise its head: a slice that starts in the middle of a block's straight-line run
         // interprets up to the run's end; its first instructions are not counted either (for a
-        // small budget, a sixteenth of it, so that short slices still compile).
-        long head = Math.min(MAX_BLOCK, max >>> 4);
+        // small budget, a sixteenth of it, so that short slices still compile). A run that goes
+        // on after a system call starts at the same place every time round a loop of calls
+        // (IPC round trips), which is what a region should start at: it has no head.
+        long head = s.afterCall ? 0 : Math.min(MAX_BLOCK, max >>> 4);
         long[] code = null;
         CodePage page = null;
         int cause;
@@ -870,6 +994,7 @@ public final class Hart {
         }
         s.pc = pc;
         s.instret += retired;
+        s.afterCall = cause == Cause.ECALL;
         long accesses = hits + slowHits;
         tlb.countHits(accesses);
         clock.advance(retired * CostModel.INSTRUCTION + accesses * CostModel.MEMORY_ACCESS);
@@ -1069,6 +1194,7 @@ public final class Hart {
             fetchFilled[fetchCount++] = e;
         }
         fetchTag[e] = vpn;
+        fills++;
         fetchCode[e] = c;
         return c;
     }
@@ -1130,8 +1256,10 @@ public final class Hart {
         d[SLOTS] = pfn;
         c = new CodePage(d, true);
         code[chunk][(int) pfn & ((1 << CODE_CHUNK_SHIFT) - 1)] = c;
-        // Write entries made before the frame held code do not know of it: refill them.
+        // Write entries made before the frame held code do not know of it: refill them, and
+        // those of the parked caches when they come back.
         flushWrites();
+        cachesEpoch = ++codeEpoch;
         return c;
     }
 
@@ -1237,6 +1365,7 @@ public final class Hart {
             readFilled[readCount++] = e;
         }
         readTag[e] = vpn;
+        fills++;
         readFrame[e] = frame == null ? ZERO_PAGE : frame;
         return e;
     }
@@ -1285,6 +1414,7 @@ public final class Hart {
             writeFilled[writeCount++] = e;
         }
         writeTag[e] = c == null ? vpn : vpn | CODE_TAG;
+        fills++;
         writeFrame[e] = frame;
         writeCode[e] = c;
         return e;

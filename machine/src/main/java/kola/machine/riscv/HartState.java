@@ -21,6 +21,13 @@ public final class HartState {
 
     boolean reserved;
     long reservation;
+    /**
+     * The last run ended at an {@code ecall}: the next one starts where the call returns (or at
+     * the call again), a point every round of a loop of system calls shares, unlike the arbitrary
+     * instruction where a time slice ended. The hart counts such a run's first instructions
+     * towards compiled regions.
+     */
+    boolean afterCall;
 
     /** Creates the state of a thread that starts at {@code pc} with every register zero. */
     public HartState(long pc) {

@@ -227,6 +227,37 @@ class HartMemoryTest {
         assertEquals(Cause.BUDGET, sys.run(s, 1));
     }
 
+    /**
+     * Two spaces taking turns keep their translations (the hart parks the other space's caches),
+     * but a parked space whose mapping changed meanwhile (a TLB flush) translates afresh: the load
+     * after the switch back reads the page's new frame, not the one its parked cache held.
+     */
+    @Test
+    void aParkedSpacesTranslationsComeBackUnlessItsMappingChangedMeanwhile() {
+        s.x[A1] = DATA;
+        s.x[A2] = 5;
+        assertEquals(Cause.BUDGET, exec(sd(A2, A1, 0)));
+        long emptyRoot = sys.frame();
+        long fills = sys.hart.fills;
+        for (int round = 0; round < 3; round++) {
+            HartState other = new HartState(CODE);
+            assertEquals(Cause.INSTRUCTION_PAGE_FAULT, sys.hart.run(other, 2, emptyRoot, 10));
+            s.pc = CODE;
+            assertEquals(Cause.BUDGET, sys.run(s, 1));
+            assertEquals(5, s.x[A2]);
+        }
+        assertEquals(0, sys.hart.fills - fills, "space 1 found its fetch and store translations again; space 2 filled none");
+        // While space 2 runs, space 1's DATA page moves to another frame (and its TLB entry goes).
+        HartState other = new HartState(CODE);
+        assertEquals(Cause.INSTRUCTION_PAGE_FAULT, sys.hart.run(other, 2, emptyRoot, 10));
+        long moved = sys.frame();
+        sys.memory.store64(moved * RiscvSystem.PAGE, 99);
+        sys.map(DATA, moved, Sv39.R | Sv39.W);
+        sys.tlb.flush(RiscvSystem.ASID, DATA >>> 12);
+        assertEquals(Cause.BUDGET, exec(ld(A0, A1, 0)));
+        assertEquals(99, s.x[A0], "the load after the switch back reads the new frame");
+    }
+
     @Test
     void manyPagesConflictInTheDirectMappedCache() {
         // Stores to pages one apart and the cache's size apart, then reads them all back.
