@@ -35,7 +35,7 @@ static void check(int ok, const char *what)
 	}
 }
 
-static L4_Word_t stacks[4][STACK_WORDS] __attribute__((aligned(16)));
+static L4_Word_t stacks[5][STACK_WORDS] __attribute__((aligned(16)));
 /* In .data (initialised), page-aligned: the page the pager lends the new space. */
 static volatile L4_Word_t test_page[512] __attribute__((aligned(4096))) = {1};
 /* The pager's count of faults on TEST_VA, and of all faults. */
@@ -70,6 +70,20 @@ static void waiter(void *unused)
 	L4_Word_t err = L4_ErrorCode();
 	L4_LoadMR(0, L4_MsgTagAddLabel(L4_Niltag, REPORT_LABEL).raw | 1);
 	L4_LoadMR(1, err);
+	L4_Send(main_id);
+}
+
+/* Receives one message from anyone and reports to main: the sender it saw, the actual sender, the p flag. */
+static void propagation_receiver(void *unused)
+{
+	(void)unused;
+	L4_ThreadId_t from;
+	L4_MsgTag_t tag = L4_Wait(&from);
+	L4_Word_t actual = L4_ActualSender().raw;
+	L4_LoadMR(0, L4_MsgTagAddLabel(L4_Niltag, REPORT_LABEL).raw | 3);
+	L4_LoadMR(1, from.raw);
+	L4_LoadMR(2, actual);
+	L4_LoadMR(3, L4_IpcPropagated(tag) ? 1 : 0);
 	L4_Send(main_id);
 }
 
@@ -248,6 +262,25 @@ int main(void)
 	check(!L4_IsNilFpage(got) && L4_SizeLog2(got) == 12 && usable, "L4_Sigma0_GetAny maps a free page 1:1, usable");
 	check(L4_IsNilFpage(L4_Sigma0_GetPage(L4_nilthread, L4_FpageAddRights(L4_FpageLog2(0, 12), L4_FullyAccessible))),
 	      "sigma0 refuses a page of kernel memory with a nil fpage");
+
+	/* Propagation: main sends as the echo server (a thread of its own space); the receiver sees
+	 * the echo server as the sender, the p flag, and main as the actual sender. */
+	L4_ThreadId_t prop = L4_GlobalId(base + 6, 1);
+	check(L4_ThreadControl(prop, me, me, runtime, (void *)(utcb + 6 * usize)) == 1, "a propagation receiver");
+	Kola_Start(prop, &stacks[4][STACK_WORDS], propagation_receiver, 0);
+	L4_Set_VirtualSender(echo);
+	tag = L4_MsgTagAddLabel(L4_Niltag, 0x55);
+	L4_Set_Propagation(&tag);
+	L4_Set_MsgTag(tag);
+	tag = L4_Send(prop);
+	L4_Word_t seen_from, seen_actual, seen_flag;
+	L4_MsgTag_t back = L4_Receive(prop);
+	L4_StoreMR(1, &seen_from);
+	L4_StoreMR(2, &seen_actual);
+	L4_StoreMR(3, &seen_flag);
+	L4_ThreadId_t f = {.raw = seen_from}, a = {.raw = seen_actual};
+	check(L4_IpcSucceeded(tag) && L4_IpcSucceeded(back) && seen_flag == 1 && L4_SameThreads(f, echo) && L4_SameThreads(a, me),
+	      "a propagated send: the receiver sees the virtual sender, the p flag and the actual sender");
 
 	/* Deletion. */
 	check(L4_ThreadControl(echo, L4_nilthread, L4_nilthread, L4_nilthread, (void *)-1) == 1, "ThreadControl deletes the echo server");

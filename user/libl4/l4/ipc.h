@@ -54,6 +54,40 @@ L4_INLINE L4_Bool_t L4_IpcFailed(L4_MsgTag_t t)
 	return (t.X.flags & 8) != 0;
 }
 
+/* ---- Propagation (X.2): send as another thread, with the receiver told who really sent ---- */
+
+/* After a redirected receive, the receiver the sender named (else nil). */
+L4_INLINE L4_ThreadId_t L4_IntendedReceiver(void)
+{
+	L4_ThreadId_t t;
+	t.raw = __L4_TCR(__L4_TCR_INTENDED_RECEIVER);
+	return t;
+}
+
+/* After a propagated receive, the thread that actually sent. */
+L4_INLINE L4_ThreadId_t L4_ActualSender(void)
+{
+	L4_ThreadId_t t;
+	t.raw = __L4_TCR(__L4_TCR_VIRTUAL_ACTUAL_SENDER);
+	return t;
+}
+
+/* Before a send with the p flag: the thread to send as (the kernel checks that it may). */
+L4_INLINE void L4_Set_VirtualSender(L4_ThreadId_t t)
+{
+	__L4_TCR_Set(__L4_TCR_VIRTUAL_ACTUAL_SENDER, t.raw);
+}
+
+L4_INLINE void L4_Set_Propagation(L4_MsgTag_t *t)
+{
+	t->X.flags |= 1;
+}
+
+L4_INLINE void L4_Clr_Propagation(L4_MsgTag_t *t)
+{
+	t->X.flags &= ~1UL;
+}
+
 L4_INLINE L4_Bool_t L4_IpcPropagated(L4_MsgTag_t t)
 {
 	return (t.X.flags & 1) != 0;

@@ -37,7 +37,7 @@ final class Cpu {
     long refillAt = Long.MAX_VALUE;
 
     /** The domain schedule: the slots' domains and lengths (cycles), or null for none. */
-    private int[] slotDomains;
+    int[] slotDomains;
     private long[] slotLengths;
     private long roundLength;
     private int slot;

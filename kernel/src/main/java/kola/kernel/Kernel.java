@@ -454,9 +454,11 @@ public final class Kernel {
     private boolean idle() {
         cpu.deviceDeadline = machine.nextDeviceDeadline();
         long next = Math.min(Math.min(cpu.timeouts.earliest(), cpu.deviceDeadline), cpu.refillAt);
-        if (cpu.hasDomainSchedule() && (next != Long.MAX_VALUE || cpu.ready.anyReady())) {
+        if (cpu.hasDomainSchedule() && (next != Long.MAX_VALUE || cpu.ready.anyReadyIn(cpu.slotDomains))) {
             // Every switch at its time, idle or not (its counter-measures included): threads of
             // other domains wait for their slots, and a pending event must find the schedule where it is.
+            // (A ready thread of a domain the schedule never runs waits for ever: it makes no switch
+            // worth waiting for, or the idle machine would switch domains without end.)
             next = Math.min(next, cpu.domainEnd);
         }
         if (next == Long.MAX_VALUE) {

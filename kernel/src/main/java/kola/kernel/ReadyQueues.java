@@ -87,6 +87,21 @@ final class ReadyQueues {
 
     /** Whether a thread of any domain is ready. */
     boolean anyReady() {
+        return anyReadyIn(null);
+    }
+
+    /** Whether a thread of one of {@code domains} (null: any domain) is ready. */
+    boolean anyReadyIn(int[] domains) {
+        if (domains != null) {
+            for (int d : domains) {
+                for (int w = 0; w < WORDS; w++) {
+                    if (nonEmpty[d * WORDS + w] != 0) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
         for (long bits : nonEmpty) {
             if (bits != 0) {
                 return true;

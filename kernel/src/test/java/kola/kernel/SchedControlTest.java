@@ -352,6 +352,31 @@ class SchedControlTest {
         assertTrue(firstRun.get(1) >= 500 && firstRun.get(1) < 600, "domain 1 runs in its first slot: " + firstRun);
     }
 
+    /**
+     * A thread ready in a domain the schedule never runs waits for ever, and with nothing else to
+     * happen the idle machine stops: it does not switch domains without end (found by fuzzing,
+     * as a kernel loop that never returned).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.SECONDS,
+            threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aReadyThreadOfADomainWithoutSlotsDoesNotKeepTheIdleMachineSwitching() {
+        KernelHarness h = new KernelHarness();
+        List<Long> ran = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, A, "spin", 0, 10); // lower than the root: ready, not yet run
+            h.check(l4.schedControl(Sched.DOMAIN, A, 3, 0) == 1, "A to domain 3");
+            l4.setMr(1, Sched.slot(0, 500));
+            l4.setMr(2, Sched.slot(1, 500));
+            h.check(l4.schedControl(Sched.DOMAIN_SCHEDULE, 2, 0, 0) == 1, "a schedule of domains 0 and 1");
+        });
+        h.module("spin", l4 -> ran.add(cycles(l4)));
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of(), ran, "domain 3 never runs");
+        assertEquals("ready,domain 3", h.state(A));
+    }
+
     // ---- refusals -------------------------------------------------------------------------------
 
     @Test
