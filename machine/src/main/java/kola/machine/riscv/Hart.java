@@ -185,6 +185,8 @@ public final class Hart {
      * second space runs.
      */
     private Translations parked;
+    /** A holder for the next switch to park the current caches in (its arrays are the current ones). */
+    private Translations spare;
     /**
      * Counts the events that make write entries of every space stale without the TLB or the
      * frames knowing: a frame's code decoded for the first time (its write entries must learn of
@@ -344,13 +346,33 @@ public final class Hart {
         long droppedFrames;
         long backedFrames;
         long cachesEpoch;
+
+        /** Empty caches of no space. */
+        static Translations empty() {
+            Translations t = new Translations();
+            t.readTag = new long[TC_ENTRIES];
+            t.readFrame = new byte[TC_ENTRIES][];
+            t.writeTag = new long[TC_ENTRIES];
+            t.writeFrame = new byte[TC_ENTRIES][];
+            t.writeCode = new CodePage[TC_ENTRIES];
+            t.readFilled = new int[TC_ENTRIES];
+            t.writeFilled = new int[TC_ENTRIES];
+            t.fetchFilled = new int[TC_ENTRIES];
+            t.fetchTag = new long[TC_ENTRIES];
+            t.fetchCode = new CodePage[TC_ENTRIES];
+            Arrays.fill(t.readTag, NO_PAGE);
+            Arrays.fill(t.writeTag, NO_PAGE);
+            Arrays.fill(t.fetchTag, NO_PAGE);
+            t.asid = -1;
+            return t;
+        }
     }
 
     /**
      * Makes the caches of space {@code asid} (page table {@code rootPfn}) current: the parked ones
      * if they are that space's, else empty ones (the parked arrays, emptied, or new ones); the
      * current ones are parked. Whether the caches are still valid is checked after, as for a run
-     * in the same space.
+     * in the same space. Two holders serve every switch: nothing is allocated after the first.
      */
     private void switchCaches(int asid, long rootPfn) {
         if (this.asid < 0) {
@@ -359,69 +381,63 @@ public final class Hart {
             this.rootPfn = rootPfn;
             return;
         }
-        Translations mine = new Translations();
-        mine.readTag = readTag;
-        mine.readFrame = readFrame;
-        mine.writeTag = writeTag;
-        mine.writeFrame = writeFrame;
-        mine.writeCode = writeCode;
-        mine.readFilled = readFilled;
-        mine.writeFilled = writeFilled;
-        mine.fetchFilled = fetchFilled;
-        mine.readCount = readCount;
-        mine.writeCount = writeCount;
-        mine.fetchCount = fetchCount;
-        mine.fetchTag = fetchTag;
-        mine.fetchCode = fetchCode;
-        mine.asid = this.asid;
-        mine.rootPfn = this.rootPfn;
-        mine.tlbGeneration = tlbGeneration;
-        mine.droppedFrames = droppedFrames;
-        mine.backedFrames = backedFrames;
-        mine.cachesEpoch = cachesEpoch;
-        Translations next = parked;
-        boolean reuse = next != null && next.asid == asid && next.rootPfn == rootPfn;
-        if (next == null) {
-            next = new Translations();
-            next.readTag = new long[TC_ENTRIES];
-            next.readFrame = new byte[TC_ENTRIES][];
-            next.writeTag = new long[TC_ENTRIES];
-            next.writeFrame = new byte[TC_ENTRIES][];
-            next.writeCode = new CodePage[TC_ENTRIES];
-            next.readFilled = new int[TC_ENTRIES];
-            next.writeFilled = new int[TC_ENTRIES];
-            next.fetchFilled = new int[TC_ENTRIES];
-            next.fetchTag = new long[TC_ENTRIES];
-            next.fetchCode = new CodePage[TC_ENTRIES];
-            Arrays.fill(next.readTag, NO_PAGE);
-            Arrays.fill(next.writeTag, NO_PAGE);
-            Arrays.fill(next.fetchTag, NO_PAGE);
-        }
-        readTag = next.readTag;
-        readFrame = next.readFrame;
-        writeTag = next.writeTag;
-        writeFrame = next.writeFrame;
-        writeCode = next.writeCode;
-        readFilled = next.readFilled;
-        writeFilled = next.writeFilled;
-        fetchFilled = next.fetchFilled;
-        readCount = next.readCount;
-        writeCount = next.writeCount;
-        fetchCount = next.fetchCount;
-        fetchTag = next.fetchTag;
-        fetchCode = next.fetchCode;
-        if (reuse) {
-            tlbGeneration = next.tlbGeneration;
-            droppedFrames = next.droppedFrames;
-            backedFrames = next.backedFrames;
-            cachesEpoch = next.cachesEpoch;
-        } else {
-            flushTranslations(); // another space's entries: empty them
+        Translations mine = spare != null ? spare : new Translations();
+        save(mine);
+        Translations next = parked != null ? parked : Translations.empty();
+        boolean reuse = next.asid == asid && next.rootPfn == rootPfn;
+        load(next);
+        if (!reuse) {
+            flushTranslations(); // another space's entries (or none): empty them
             cachesEpoch = codeEpoch;
         }
         this.asid = asid;
         this.rootPfn = rootPfn;
         parked = mine;
+        spare = next; // its arrays are the current ones now: only the holder is free
+    }
+
+    /** Keeps the current caches and what they are valid for in {@code t}. */
+    private void save(Translations t) {
+        t.readTag = readTag;
+        t.readFrame = readFrame;
+        t.writeTag = writeTag;
+        t.writeFrame = writeFrame;
+        t.writeCode = writeCode;
+        t.readFilled = readFilled;
+        t.writeFilled = writeFilled;
+        t.fetchFilled = fetchFilled;
+        t.readCount = readCount;
+        t.writeCount = writeCount;
+        t.fetchCount = fetchCount;
+        t.fetchTag = fetchTag;
+        t.fetchCode = fetchCode;
+        t.asid = asid;
+        t.rootPfn = rootPfn;
+        t.tlbGeneration = tlbGeneration;
+        t.droppedFrames = droppedFrames;
+        t.backedFrames = backedFrames;
+        t.cachesEpoch = cachesEpoch;
+    }
+
+    /** Makes the caches kept in {@code t} current, with what they are valid for. */
+    private void load(Translations t) {
+        readTag = t.readTag;
+        readFrame = t.readFrame;
+        writeTag = t.writeTag;
+        writeFrame = t.writeFrame;
+        writeCode = t.writeCode;
+        readFilled = t.readFilled;
+        writeFilled = t.writeFilled;
+        fetchFilled = t.fetchFilled;
+        readCount = t.readCount;
+        writeCount = t.writeCount;
+        fetchCount = t.fetchCount;
+        fetchTag = t.fetchTag;
+        fetchCode = t.fetchCode;
+        tlbGeneration = t.tlbGeneration;
+        droppedFrames = t.droppedFrames;
+        backedFrames = t.backedFrames;
+        cachesEpoch = t.cachesEpoch;
     }
 
     private void frameWritten(long pfn) {
