@@ -8,24 +8,12 @@
  */
 #include "rt.h"
 #include <l4/l4.h>
+#include "check.h"
 
 #define ECHO_LABEL 0xEC0UL
 #define STACK_TOP 0x3F00000000UL /* ElfPager.STACK_TOP */
 #define STACK_SIZE (2048UL * 4096) /* ElfPager.STACK_PAGES pages */
 
-static int passed, failed, number;
-
-static void check(int ok, const char *what)
-{
-	number++;
-	if (ok) {
-		passed++;
-		printf("ok  %d %s\n", number, what);
-	} else {
-		failed++;
-		printf("FAIL %d %s\n", number, what);
-	}
-}
 
 static inline unsigned long rdcycle(void)
 {
@@ -725,6 +713,5 @@ int main(void)
 	check(1, "L4_KDB_Enter returns (Kola's debugger prints this space's mappings)");
 	check(L4_ErrorCode_String(L4_ERROR_NO_PRIVILEGE)[0] == 'n' && L4_IpcError_String(5)[0] == 'n',
 	      "error strings");
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed == 0 ? 0 : 1;
+	return checks_done();
 }

@@ -13,6 +13,7 @@
  */
 #include "rt.h"
 #include <l4/l4.h>
+#include "check.h"
 
 /* Where the new space sees the test page: its pager maps test_page there. */
 #define TEST_VA 0x50000000UL
@@ -21,19 +22,6 @@
 /* Kola's kernel labels are negative 48-bit labels: a page fault is -2 << 4 | rwx. */
 #define PAGE_FAULT_LABEL 0xFFFFFFFFFFE0UL
 
-static int passed, failed, number;
-
-static void check(int ok, const char *what)
-{
-	number++;
-	if (ok) {
-		passed++;
-		printf("ok  %d %s\n", number, what);
-	} else {
-		failed++;
-		printf("FAIL %d %s\n", number, what);
-	}
-}
 
 static L4_Word_t stacks[5][STACK_WORDS] __attribute__((aligned(16)));
 /* In .data (initialised), page-aligned: the page the pager lends the new space. */
@@ -288,6 +276,5 @@ int main(void)
 	tag = L4_Send_Timeout(echo, L4_ZeroTime);
 	check(L4_IpcErrorKind(ipc_error(tag)) == L4_ErrNonExist, "a deleted thread is no partner");
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed == 0 ? 0 : 1;
+	return checks_done();
 }
