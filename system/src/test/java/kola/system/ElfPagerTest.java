@@ -87,6 +87,36 @@ class ElfPagerTest {
     }
 
     /**
+     * Serves the tasks of {@code pager} (their faults, exceptions and echo requests) until
+     * {@code tasks} of them have ended; says {@code said(task, end)} on the console for each that
+     * ends, and "unexpected message" for any message that is not theirs to serve.
+     */
+    static void serveUntilEnded(L4 l4, ElfPager pager, int tasks,
+                                java.util.function.BiFunction<ElfPager.Task, ElfPager.End, String> said) {
+        int running = tasks;
+        long from = l4.waitAny();
+        while (true) {
+            ElfPager.Task task = pager.taskOf(from);
+            if (task == null || !ElfPager.handles(l4.mr(0))) {
+                l4.kdbPrint("unexpected message " + MsgTag.toString(l4.mr(0)));
+                from = l4.waitAny();
+                continue;
+            }
+            ElfPager.End end = pager.serve(l4, task);
+            if (end == null) {
+                from = l4.replyWait(from);
+                continue;
+            }
+            pager.end(l4, task);
+            l4.kdbPrint(said.apply(task, end));
+            if (--running == 0) {
+                return;
+            }
+            from = l4.waitAny();
+        }
+    }
+
+    /**
      * A root task that runs module {@code counter} twice at once, two rounds, then module
      * {@code wild}, as their pager and exception handler, and says how each task ended.
      */
@@ -114,28 +144,8 @@ class ElfPagerTest {
                     return;
                 }
             }
-            int running = modules.length;
-            long from = l4.waitAny();
-            while (true) {
-                ElfPager.Task task = pager.taskOf(from);
-                if (task == null || !ElfPager.handles(l4.mr(0))) {
-                    l4.kdbPrint("unexpected message " + MsgTag.toString(l4.mr(0)));
-                    from = l4.waitAny();
-                    continue;
-                }
-                ElfPager.End end = pager.serve(l4, task);
-                if (end == null) {
-                    from = l4.replyWait(from);
-                    continue;
-                }
-                pager.end(l4, task);
-                l4.kdbPrint(task.name() + " " + (end.exited() ? "exit " + end.status() : "ended: " + end.why())
-                        + "; tasks left: " + pager.tasks().size());
-                if (--running == 0) {
-                    return;
-                }
-                from = l4.waitAny();
-            }
+            serveUntilEnded(l4, pager, modules.length, (task, end) -> task.name() + " " + (end.exited()
+                    ? "exit " + end.status() : "ended: " + end.why()) + "; tasks left: " + pager.tasks().size());
         }
     }
 
@@ -195,27 +205,8 @@ class ElfPagerTest {
             // The module's entry (the program's ELF entry), with sp 42 and 7 pages up.
             l4.kdbPrint("first: " + start(l4, first, MsgTag.make(0, 2, 0), m.ipBase(), 42L << 12));
             l4.kdbPrint("second: " + start(l4, second, MsgTag.make(0, 2, 0), m.ipBase(), 7L << 12));
-            int running = 2;
-            long from = l4.waitAny();
-            while (true) {
-                ElfPager.Task task = pager.taskOf(from);
-                if (task == null || !ElfPager.handles(l4.mr(0))) {
-                    l4.kdbPrint("unexpected message " + MsgTag.toString(l4.mr(0)));
-                    from = l4.waitAny();
-                    continue;
-                }
-                ElfPager.End end = pager.serve(l4, task);
-                if (end == null) {
-                    from = l4.replyWait(from);
-                    continue;
-                }
-                pager.end(l4, task);
-                l4.kdbPrint(ThreadId.toString(from) + " " + (end.exited() ? "exit " + end.status() : "ended: " + end.why()));
-                if (--running == 0) {
-                    return;
-                }
-                from = l4.waitAny();
-            }
+            serveUntilEnded(l4, pager, 2, (task, end) -> ThreadId.toString(task.thread()) + " "
+                    + (end.exited() ? "exit " + end.status() : "ended: " + end.why()));
         }
 
         private static String start(L4 l4, long id, long tag, long ip, long sp) {
