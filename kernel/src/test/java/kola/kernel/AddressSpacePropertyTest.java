@@ -656,6 +656,10 @@ class AddressSpacePropertyTest {
         });
         a.run(3_000_000);
         assertEquals(List.of(), problems, "invariants inside the run; console:\n" + a.console());
-        assertTrue(sent[0] > 0 && received[0] > 0, "messages went through: sent " + sent[0] + ", received " + received[0]);
+        // The sender lived through all its garbage: every one of its IPCs came back.
+        assertEquals(MESSAGES, sent[0], "sends made");
+        // How many met depends on the draws (which IPCs the garbage fails, which time out), so only
+        // this can be asserted: a run in which none met tested no transfer.
+        assertTrue(received[0] > 0, "messages went through: received " + received[0] + " of " + MESSAGES);
     }
 }

@@ -4,7 +4,6 @@ import static kola.kernel.KernelHarness.ROOT;
 import static kola.kernel.KernelHarness.sleep;
 import static kola.kernel.KernelHarness.tid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import kola.abi.L4;
 import kola.abi.MsgTag;
 import kola.abi.ThreadId;
 import kola.abi.Timeout;
+import kola.machine.CostModel;
 import org.junit.jupiter.api.Test;
 
 /** ExchangeRegisters: reading and writing registers, halt and resume, restart, and its errors. */
@@ -182,9 +182,13 @@ class ExchangeRegistersTest {
         });
         h.run();
         h.assertNoFailures();
-        assertTrue(counts.get(0) > 0, "ran before the halt");
+        // The counter runs while the root task sleeps, 1000 µs each time, and one round of its loop
+        // costs one kernel entry (the harness does not meter a task's Java code); it stops at the
+        // kernel entry that reaches the root task's wake-up: 1000 µs / TRAP cycles rounds.
+        int rounds = (int) (1000 * CostModel.CYCLES_PER_MICROSECOND / CostModel.TRAP);
+        assertEquals(rounds, counts.get(0), "ran before the halt");
         assertEquals(counts.get(0), counts.get(1), "did not run while halted");
-        assertTrue(counts.get(2) > counts.get(1), "ran again after resume");
+        assertEquals(2 * rounds, counts.get(2), "ran again after resume, for the second sleep");
     }
 
     @Test

@@ -52,8 +52,15 @@ class KmemQuotaTest {
             h.check(l4.kmemControl(HOG, held + 16 * 1024) == 1, "quota");
         });
         h.module("hog", l4 -> {
+            // The room the hog has: what its quota leaves, or what the central pool has left.
+            Space space = h.kernel.threads.lookup(HOG).space;
+            long[] pool = h.kernel.kernelMemory();
+            long room = model == KmemModel.QUOTA ? space.quota - space.subtreeBytes : pool[1] - pool[0];
+            // Its first notification brings its object space (the slot table); each one takes a
+            // notification and the capability naming it, until the next would not fit.
+            long fit = (room - ObjectSpace.BYTES) / (Notification.BYTES + CapNode.BYTES);
             int got = hog(l4);
-            seen.add("hog got " + (got > 0 && got < Comm.SLOTS - 1 ? "some" : String.valueOf(got)) + ", then refused");
+            seen.add("hog got " + (got == fit ? "what fit" : got + " of " + fit) + ", then refused");
         });
         h.module("victim", l4 -> {
             sleep(l4, 1000);
@@ -72,13 +79,13 @@ class KmemQuotaTest {
 
     @Test
     void underTheCentralPoolTheHogStarvesTheVictim() {
-        assertEquals(List.of("hog got some, then refused", "victim " + KernelError.describe(KernelError.OUT_OF_MEMORY)),
+        assertEquals(List.of("hog got what fit, then refused", "victim " + KernelError.describe(KernelError.OUT_OF_MEMORY)),
                 denialOfService(KmemModel.POOL));
     }
 
     @Test
     void underQuotasTheHogMeetsItsOwnLimitAndTheVictimGoesOn() {
-        assertEquals(List.of("hog got some, then refused", "victim ok"), denialOfService(KmemModel.QUOTA));
+        assertEquals(List.of("hog got what fit, then refused", "victim ok"), denialOfService(KmemModel.QUOTA));
     }
 
     @Test
@@ -128,7 +135,10 @@ class KmemQuotaTest {
                     () -> l4.kmemControl(VICTIM, Kmem.UNCHANGED));
             h.expectError(l4, "its own quota, unprivileged", KernelError.NO_PRIVILEGE, 0,
                     () -> l4.kmemControl(HOG, Kmem.UNLIMITED));
-            h.check(l4.kmemControl(HOG, Kmem.UNCHANGED) == 1 && l4.ret(Kmem.OUT_HELD) > 0, "its own figures");
+            h.check(l4.kmemControl(HOG, Kmem.UNCHANGED) == 1
+                    && l4.ret(Kmem.OUT_HELD) == h.kernel.threads.lookup(HOG).space.kernelBytesTotal()
+                    && l4.ret(Kmem.OUT_QUOTA) == Kmem.UNLIMITED, "its own figures: held " + l4.ret(Kmem.OUT_HELD)
+                    + ", quota " + l4.ret(Kmem.OUT_QUOTA));
         });
         h.run();
         h.assertNoFailures();

@@ -4,6 +4,7 @@ import static kola.kernel.KernelHarness.NO_UTCB;
 import static kola.kernel.KernelHarness.ROOT;
 import static kola.kernel.KernelHarness.tid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import kola.abi.Kip;
 import kola.abi.L4;
 import kola.abi.SpaceControl;
 import kola.abi.ThreadId;
+import kola.abi.ThreadState;
 import org.junit.jupiter.api.Test;
 
 /** SpaceControl: the KIP and UTCB areas of a space, the read-only KIP mapping, and the errors. */
@@ -26,7 +28,7 @@ class SpaceControlTest {
     static final long UTCB_AREA = Fpage.of(0x2000_0000L, 14, 0);
 
     static void start(KernelHarness h, L4 l4, long id, String module, int k, int prio) {
-        h.check(l4.schedule(id, -1, -1, prio, -1) != 0, "schedule");
+        h.check(l4.schedule(id, -1, -1, prio, -1) == ThreadState.INACTIVE, "schedule: a thread not yet started is inactive");
         long utcb = h.kernel.threads.lookup(id).utcbLocation;
         h.check(l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, KernelHarness.ip(l4, module, k), 0, 0, 0) == utcb,
                 "start " + ThreadId.toString(id) + " (its local id back): " + KernelError.describe(l4.errorCode()));
@@ -268,7 +270,11 @@ class SpaceControlTest {
         });
         h.run();
         h.assertNoFailures();
-        assertTrue(h.kernel.threads().size() >= 7);
+        // A and the four threads in its UTCB slots; the fifth was refused.
+        Space a = h.kernel.threads.lookup(A).space;
+        assertEquals(List.of(A, tid(10), tid(11), tid(12), tid(13)), h.kernel.threads().stream()
+                .filter(t -> t.asid() == a.asid).map(Kernel.ThreadInfo::id).toList());
+        assertNull(h.kernel.threads.lookup(tid(20)));
     }
 
     @Test
