@@ -117,7 +117,11 @@ class Sigma0ProtocolTest {
 
             check(f, Sigma0.requestPage(l4, Sigma0.anyPage(14), Fpage.of(0x40_0000, 14, 0)), "any 16 KiB");
             long first = at(k, "client", 0x40_0000).map(Kernel.Mapping::pfn).orElse(-1L);
-            check(f, first > 0 && (first & 3) == 0, "a 16 KiB region is aligned: " + first);
+            // Sigma0 hands out any-regions next-fit (Sigma0.findFree): the first free 16 KiB
+            // boundary after the any page it gave last.
+            long anyPfn = any.map(Kernel.Mapping::pfn).orElse(-1L);
+            check(f, (first & 3) == 0 && first == ((anyPfn + 1 + 3) & -4),
+                    "a 16 KiB region, aligned, after the any page " + anyPfn + ": " + first);
             for (int i = 1; i < 4; i++) {
                 long va = 0x40_0000L + i * 4096L;
                 check(f, at(k, "client", va).map(x -> x.pfn()).orElse(-1L) == first + i, "region page " + i);
@@ -197,7 +201,9 @@ class Sigma0ProtocolTest {
             check(f, Sigma0.requestPage(l4, Sigma0.anyPage(12), w), "another any page");
             long pfn = h[0].kernel.mappings().stream().filter(m -> m.space().equals("other") && m.va() == 0x50_0000)
                     .findFirst().map(Kernel.Mapping::pfn).orElse(-1L);
-            check(f, pfn > 0 && pfn != PAGE >>> 12 && pfn != anyPa >>> 12, "any page is a free one: " + pfn);
+            // A free one: next-fit, the frame after the client's any page, held by no one before.
+            check(f, pfn == (anyPa >>> 12) + 1 && before.stream().noneMatch(m -> m.pfn() == pfn && m.parentAsid() >= 0),
+                    "any page is a free one: " + pfn + ", after the client's " + (anyPa >>> 12));
             l4.setMr(0, MsgTag.make(0, 0, 0));
             l4.reply(from);
         });
