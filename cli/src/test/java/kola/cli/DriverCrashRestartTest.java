@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import kola.kernel.Image;
 import kola.kernel.Kernel;
+import kola.machine.CostModel;
 import kola.machine.Machine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -101,7 +102,8 @@ class DriverCrashRestartTest {
         c.expect("kola> ipc 10");
         c.expectMatch("ipc: 10 round trips to names: \\d+ simulated cycles each");
         c.expect("kola> uptime");
-        c.expectMatch("up \\d+\\.\\d{6} s \\(simulated\\)");
+        java.util.regex.Matcher up = c.expectMatch("up (\\d+)\\.(\\d{6}) s \\(simulated\\)");
+        long upMicros = Long.parseLong(up.group(1)) * 1_000_000 + Long.parseLong(up.group(2));
         // ...and the fourth crash is one too many.
         c.expect("kola> crash uart");
         c.next();
@@ -111,7 +113,11 @@ class DriverCrashRestartTest {
         assertTrue(c.at == c.lines.size() - 1 || c.lines.get(c.at).isEmpty(),
                 () -> "nothing after giving up: " + c.lines.subList(c.at, c.lines.size()));
         assertFalse(out.contains("bye"), out);
-        assertTrue(r.cycles() > 0);
+        // The run ended: nothing is left to do, so running on changes nothing, not even the clock;
+        // it ended after the uptime the shell printed (the fourth crash came later).
+        assertEquals(r, b.kernel().run());
+        assertTrue(r.cycles() > upMicros * CostModel.CYCLES_PER_MICROSECOND,
+                r.cycles() + " cycles at the end, up " + upMicros + " µs before the last crash");
 
         Map<String, List<Kernel.ThreadInfo>> threads = b.threadsBySpace();
         Kernel.ThreadInfo uart = threads.get("uart").get(0);
