@@ -18,6 +18,15 @@ class CacheOptionTest {
         return r.out().lines().filter(l -> l.startsWith(prefix)).findFirst().orElse(null);
     }
 
+    /** The cache's report is there, well formed, and holds no more valid lines than the geometry has. */
+    private static void assertValidLinesWithin(String report, int lines, String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "kernel: cache \\d+x\\d+x\\d+: \\d+ hits, \\d+ misses, (\\d+) lines valid; \\d+ cycles simulated")
+                .matcher(report == null ? "" : report);
+        assertTrue(m.matches(), "cache report " + report + " in\n" + out);
+        assertTrue(Integer.parseInt(m.group(1)) <= lines, report + ": more valid lines than the cache's " + lines);
+    }
+
     @Test
     void aBadGeometryIsOneLineNamingTheValueOnEveryCommandThatBootsAMachine() {
         for (String bad : List.of("256x3x64", "256x4", "abc", "0x4x64", "256x4x4", "256x4x8192", "")) {
@@ -54,10 +63,11 @@ class CacheOptionTest {
         Path good = Files.writeString(dir.resolve("good.yaml"), "cache: 64x2x64\n" + MODULES);
         ImageFileTest.Cli r = ImageFileTest.kola("run", good.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(line(r, "kernel: cache 64x2x64:") != null, r.out());
+        assertValidLinesWithin(line(r, "kernel: cache 64x2x64:"), 64 * 2, r.out());
         ImageFileTest.Cli over = ImageFileTest.kola("run", good.toString(), "--cache", "128x4x32");
         assertEquals(0, over.code(), over.err());
-        assertTrue(line(over, "kernel: cache 128x4x32:") != null, over.out());
+        assertValidLinesWithin(line(over, "kernel: cache 128x4x32:"), 128 * 4, over.out());
+        assertEquals(null, line(over, "kernel: cache 64x2x64"), "the image's geometry is not used");
         for (String bad : List.of("cache: 64x3x64\n", "cache: big\n", "cache: [64, 2, 64]\n")) {
             Path image = Files.writeString(dir.resolve("bad.yaml"), bad + MODULES);
             ImageFileTest.Cli b = ImageFileTest.kola("run", image.toString());
