@@ -22,6 +22,7 @@ import kola.kernel.CommModel;
 import kola.kernel.Kernel;
 import kola.kernel.KernelConfig;
 import kola.kernel.KmemModel;
+import kola.machine.CostModel;
 import kola.machine.Machine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,13 +151,18 @@ class Libl4Test {
             }
             for (int p = 0; p < 2; p++) {
                 for (int i = 1; i < words.length; i++) {
-                    assertTrue(cycles[p][i] > cycles[p][i - 1], "more words, more cycles: " + r.out());
+                    // More words, more cycles: the kernel copies each word, in the call and in the reply.
+                    assertEquals(cycles[p][0] + 2L * words[i] * CostModel.COPY_WORD, cycles[p][i], "cycles: " + r.out());
                     // The words stay in the MRs: only the tag is written per call, and the kernel copies.
                     assertEquals(instructions[p][0], instructions[p][i], "the caller's instructions: " + r.out());
                 }
                 assertTrue(instructions[p][0] < 40, "a call stub and a loop: " + r.out());
             }
-            assertTrue(cycles[0][0] > cycles[1][0], "an address-space switch costs cycles: " + r.out());
+            // An address-space switch costs cycles: two per inter-space round trip, none intra-space; the
+            // rest differs only by the caller's instructions, a cycle each.
+            assertEquals(2 * CostModel.CONTEXT_SWITCH,
+                    (cycles[0][0] - instructions[0][0] * CostModel.INSTRUCTION)
+                            - (cycles[1][0] - instructions[1][0] * CostModel.INSTRUCTION), "switches: " + r.out());
             assertTrue(r.err().contains("pingpong: timing inter-space, 0 words\n"), r.err());
             assertTrue(r.err().contains("pingpong: timed intra-space, 63 words\n"), r.err());
             if (first != null) {
