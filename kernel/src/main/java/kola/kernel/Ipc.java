@@ -75,6 +75,10 @@ final class Ipc {
      */
     private final boolean localIds;
     private final EventLog events;
+    /** Whether {@link #fast} may take the messages it can ({@link KernelConfig#fastPath}). */
+    private final boolean fastPath;
+    /** The IPCs {@link #fast} took (for tests). */
+    long fastIpcs;
     /** The typed words of the message being transferred, read once from the sender's registers. */
     private final long[] items = new long[MsgTag.MESSAGE_REGISTERS];
     /** The receiver's buffer registers BR1..BR32 (at their own index), read once when a message's first string is met. */
@@ -112,10 +116,14 @@ final class Ipc {
         this.objectSpaces = comm.hasReplyCapability() || comm instanceof VirtualThreads;
         this.localIds = comm instanceof ThreadIdModel;
         this.events = kernel.events;
+        this.fastPath = kernel.config.fastPath();
     }
 
     /** The Ipc system call of the current thread {@code self}. */
     void ipc(Tcb self, long to, long from, long timeouts) {
+        if (fastPath && (from == to || from == ThreadId.ANY || from == ThreadId.ANY_LOCAL) && fast(self, to, from, timeouts)) {
+            return;
+        }
         clock.advance(CostModel.IPC);
         if (self.xferError != 0 && self.kernelIpc == Tcb.NO_KERNEL_IPC) {
             // The redo of a receive whose sender gave up while we faulted a buffer page in (not
@@ -230,6 +238,94 @@ final class Ipc {
         } else {
             cpu.reschedule();
         }
+    }
+
+    /**
+     * The fast path, as seL4's {@code fastpath_call} and {@code fastpath_reply_recv}: the call and
+     * the reply-and-wait of every client and server, which send untyped words to a thread that
+     * already waits for them and then wait themselves. It reads what it needs once, checks
+     * everything before it changes anything, and declines (false, nothing changed) whenever the
+     * general path has more to do: typed items, a propagated or redirected message, a kernel-made
+     * IPC, a receive timeout, a partner that does not wait for us, a sender or notification bits
+     * already waiting for us. When it takes a message it does what the general path does for it,
+     * in the same order (the same state, cycles and events: a trace hash does not depend on it,
+     * and {@code FastPathTest} checks that), without the general path's search through cases.
+     */
+    private boolean fast(Tcb self, long to, long from, long timeouts) {
+        long tag = self.mr[0];
+        if (self.kernelIpc != Tcb.NO_KERNEL_IPC || self.xferError != 0 || self.sendHead != null || workHead != null
+                || to == ThreadId.NIL || to == ThreadId.ANY || to == ThreadId.ANY_LOCAL
+                || MsgTag.typed(tag) != 0 || (tag & MsgTag.PROPAGATED) != 0
+                || Timeout.receive(timeouts) != Timeout.NEVER || (timeouts >>> 32) != 0
+                || Timeout.send(timeouts) != Timeout.NEVER && Timeout.send(timeouts) != Timeout.ZERO) {
+            return false;
+        }
+        // The send phase's route, as route() finds it, without its effects.
+        Tcb dest;
+        long senderId;
+        boolean reply = false;
+        if (localIds && ThreadId.isLocal(to)) {
+            dest = self.space.localThread(to);
+            senderId = self.id;
+        } else if (objectSpaces && comm.hasReplyCapability() && isReply(self, to)) {
+            dest = self.replyCaller; // (a saved reply capability is consumed as it is used: the general path's)
+            if (to != kola.abi.Comm.REPLY || from != ThreadId.ANY || dest == null || dest.replier != self
+                    || dest.callSerial != self.replySerial || dest.state != Tcb.RECEIVING) {
+                return false;
+            }
+            senderId = dest.waitFrom;
+            reply = true;
+        } else if (comm.route(self, to, route) && route.notification == null && route.intended == ThreadId.NIL) {
+            dest = route.target;
+            senderId = route.senderId;
+        } else {
+            return false;
+        }
+        if (dest == null || dest.state != Tcb.RECEIVING || dest.kernelIpc != Tcb.NO_KERNEL_IPC
+                || dest.interruptLine >= 0 || dest.awaitingStart
+                || dest.waitFrom != ThreadId.ANY && dest.waitFrom != senderId
+                && !(dest.waitFrom == ThreadId.ANY_LOCAL && dest.space == self.space && self.interruptLine < 0)) {
+            return false;
+        }
+        // The receive phase's key, as receive() finds it: it will wait, nothing being queued for it.
+        long key;
+        if (from == ThreadId.ANY) {
+            Notification bound = self.boundNotification;
+            if (objectSpaces && bound != null && bound.word != 0) {
+                return false;
+            }
+            key = ThreadId.ANY;
+        } else if (from == ThreadId.ANY_LOCAL) {
+            if (!localIds) {
+                return false;
+            }
+            key = ThreadId.ANY_LOCAL;
+        } else if (localIds && ThreadId.isLocal(from)) {
+            key = dest.id; // (from == to: the thread the local id names)
+        } else if (objectSpaces && comm.notification(self, from) != null) {
+            return false;
+        } else {
+            key = comm.source(self, from);
+            if (key == CommunicationModel.NO_SOURCE) {
+                return false;
+            }
+        }
+        fastIpcs++;
+        clock.advance(CostModel.IPC);
+        if (reply) {
+            self.replyCaller = null;
+        }
+        self.propagating = false;
+        self.sendId = senderId;
+        self.sendIntended = ThreadId.NIL;
+        transfer(self, dest); // (untyped words to a thread in no kernel IPC: it cannot fail)
+        called(self, from, dest);
+        self.a0 = ThreadId.NIL;
+        self.state = Tcb.RECEIVING;
+        self.waitFrom = key;
+        self.receiveTimeout = Timeout.NEVER;
+        cpu.switchDirect(dest);
+        return true;
     }
 
     /** The receive phase of {@code t} (running, or just released from its send phase). */

@@ -13,9 +13,12 @@ import kola.abi.Schedule;
  * @param bootPriority      the priority of sigma0 and the root task
  * @param comm              the communication-control model (paper section 4.1)
  * @param kmem              the kernel-memory model (paper section 4.2)
+ * @param fastPath          whether IPC takes its fast path for the call and the reply-and-wait it can
+ *                          (on by default; off only to check that the general path does the same)
  */
 public record KernelConfig(long kernelMemoryBytes, long threadNumberLimit, long timesliceMicros,
-                           int defaultPriority, int bootPriority, CommModel comm, KmemModel kmem) {
+                           int defaultPriority, int bootPriority, CommModel comm, KmemModel kmem,
+                           boolean fastPath) {
 
     public KernelConfig {
         if (kernelMemoryBytes < 64 * 1024 || kernelMemoryBytes % 4096 != 0) {
@@ -38,31 +41,36 @@ public record KernelConfig(long kernelMemoryBytes, long threadNumberLimit, long 
 
     /** 16 MiB of kernel memory, 2^22 thread numbers, 10 ms slices, priority 100, boot tasks at 255. */
     public static KernelConfig defaults() {
-        return new KernelConfig(16L << 20, 1L << 22, 10_000, 100, Schedule.MAX_PRIORITY, CommModel.GLOBAL_IDS, KmemModel.PRECISE);
+        return new KernelConfig(16L << 20, 1L << 22, 10_000, 100, Schedule.MAX_PRIORITY, CommModel.GLOBAL_IDS, KmemModel.PRECISE, true);
     }
 
     /** This configuration with another kernel-memory pool size. */
     public KernelConfig withKernelMemory(long bytes) {
-        return new KernelConfig(bytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, comm, kmem);
+        return new KernelConfig(bytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, comm, kmem, fastPath);
     }
 
     /** This configuration with another thread number limit. */
     public KernelConfig withThreadNumberLimit(long limit) {
-        return new KernelConfig(kernelMemoryBytes, limit, timesliceMicros, defaultPriority, bootPriority, comm, kmem);
+        return new KernelConfig(kernelMemoryBytes, limit, timesliceMicros, defaultPriority, bootPriority, comm, kmem, fastPath);
     }
 
     /** This configuration with another default time slice. */
     public KernelConfig withTimeslice(long micros) {
-        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, micros, defaultPriority, bootPriority, comm, kmem);
+        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, micros, defaultPriority, bootPriority, comm, kmem, fastPath);
     }
 
     /** This configuration with another communication model. */
     public KernelConfig withComm(CommModel model) {
-        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, model, kmem);
+        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, model, kmem, fastPath);
     }
 
     /** This configuration with another kernel-memory model. */
     public KernelConfig withKmem(KmemModel model) {
-        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, comm, model);
+        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, comm, model, fastPath);
+    }
+
+    /** This configuration with IPC's fast path on or off. */
+    public KernelConfig withFastPath(boolean on) {
+        return new KernelConfig(kernelMemoryBytes, threadNumberLimit, timesliceMicros, defaultPriority, bootPriority, comm, kmem, on);
     }
 }
