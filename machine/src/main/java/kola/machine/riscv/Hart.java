@@ -154,8 +154,11 @@ public final class Hart {
     /** With a cache: the cycle at which the current run stops, before the next instruction. */
     private long deadline;
 
-    /** x0..x31, then {@link Decoder#SINK} for writes to x0. */
-    private final long[] regs = new long[64];
+    /**
+     * The register file of the state being run: its {@link HartState#x} itself, x0..x31 and then
+     * {@link Decoder#SINK} for writes to x0 (no copy in or out of a run).
+     */
+    private long[] regs = new long[64];
 
     // The read and write caches are read by compiled blocks too, which test a hit inline.
     long[] readTag = new long[TC_ENTRIES];
@@ -282,8 +285,8 @@ public final class Hart {
             flushTranslations();
             cachesEpoch = codeEpoch;
         }
-        long[] r = regs;
-        System.arraycopy(s.x, 1, r, 1, 31);
+        long[] r = s.x;
+        regs = r;
         r[0] = 0;
         slowHits = 0;
         if (cache != null) {
@@ -294,8 +297,7 @@ public final class Hart {
         tval = 0;
         fault = NO_FAULT;
         int cause = execute(s, maxInstructions);
-        System.arraycopy(r, 1, s.x, 1, 31);
-        s.x[0] = 0;
+        r[Decoder.SINK] = 0; // (what x0's writes left: a state between runs holds its registers only)
         s.reserved = false; // lost on every trap and every switch: each run ends in one of them
         // Our own fills may have evicted TLB entries or backed frames: that invalidates nothing of ours.
         tlbGeneration = tlb.generation();

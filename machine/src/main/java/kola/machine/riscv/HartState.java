@@ -12,8 +12,12 @@ package kola.machine.riscv;
  */
 public final class HartState {
 
-    /** Integer registers {@code x0..x31}; {@code x[0]} is ignored and reads as zero. */
-    public final long[] x = new long[32];
+    /**
+     * Integer registers {@code x0..x31}; {@code x[0]} is ignored and reads as zero. The words
+     * behind them are the hart's while it runs this state ({@link Hart} executes on this array
+     * itself, with no copy in or out, and x[32] takes the writes to x0); between runs they are 0.
+     */
+    public final long[] x = new long[64];
     /** Address of the next instruction to execute. */
     public long pc;
     /** Instructions retired by this thread (the {@code instret} counter). */
