@@ -485,6 +485,10 @@ static void exchange_registers(void)
 	L4_Yield();
 	L4_Set_UserDefinedHandle(1);
 	check(L4_XferTimeouts() == xfer && L4_UserDefinedHandleOf(me) == 1, "XferTimeouts and the handle survive kernel entries");
+	L4_Set_UserDefinedHandleOf(me, 7);
+	L4_Set_UserDefinedHandle(8);
+	L4_Set_UserDefinedHandleOf(me, 7);
+	check(L4_UserDefinedHandle() == 7, "a word the thread overwrote is the kernel's again when the kernel sets it back");
 	L4_Set_XferTimeouts(0);
 	L4_ThreadSwitch(L4_Pager());
 	check(1, "L4_Yield and L4_ThreadSwitch(pager) return");

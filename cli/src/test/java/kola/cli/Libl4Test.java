@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class Libl4Test {
     static final Path USER = ExecTest.USER;
     /** The checks l4lib_test makes. */
-    static final int CHECKS = 122;
+    static final int CHECKS = 123;
 
     @BeforeAll
     static void build() throws Exception {

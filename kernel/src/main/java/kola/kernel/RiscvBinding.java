@@ -234,7 +234,7 @@ final class RiscvBinding {
         return false;
     }
 
-    /** At a kernel entry from the hart: takes the thread-control words the thread wrote itself. */
+    /** At a kernel entry from the hart: takes the thread-control words the thread wrote itself (and notes them as the UTCB's). */
     void syncIn(Tcb t) {
         long[] w = t.utcbWritten;
         if (w == null) {
@@ -243,41 +243,71 @@ final class RiscvBinding {
         long v = load(t, USER_DEFINED_HANDLE);
         if (v != w[0]) {
             t.userHandle = v;
+            w[0] = v;
         }
         v = load(t, PAGER);
         if (v != w[1]) {
             t.pager = v;
+            w[1] = v;
         }
         v = load(t, EXCEPTION_HANDLER);
         if (v != w[2]) {
             t.exceptionHandler = v;
+            w[2] = v;
         }
         v = load(t, XFER_TIMEOUTS);
         if (v != w[3]) {
             t.xferTimeouts = v;
+            w[3] = v;
         }
         v = load(t, ACTUAL_SENDER);
         if (v != w[4]) {
             t.virtualSender = v;
+            w[4] = v;
         }
     }
 
-    /** At a return to user mode: the thread-control words, as the kernel has them. */
+    /**
+     * At a return to user mode: the thread-control words, as the kernel has them. The first
+     * return after {@link #start} writes them all; later ones write ErrorCode and
+     * IntendedReceiver, which every IPC may set, and each of the others only if the kernel's
+     * value is not the one it last wrote there. The UTCB held that value at the last kernel entry
+     * ({@link #syncIn} took any other as the thread's own write); only a thread of the same space
+     * can have written it since, and what it wrote stays until the thread's next entry takes it,
+     * as if the thread had written it itself. MyGlobalId, MyLocalId and ProcessorNo do not change
+     * while the thread lives.
+     */
     void syncOut(Tcb t) {
-        if (t.utcbWritten == null) {
-            t.utcbWritten = new long[5];
-        }
         long[] w = t.utcbWritten;
-        store(t, MY_GLOBAL_ID, t.id);
-        store(t, MY_LOCAL_ID, t.utcbLocation);
-        store(t, PROCESSOR_NO, 0);
-        store(t, USER_DEFINED_HANDLE, w[0] = t.userHandle);
-        store(t, PAGER, w[1] = t.pager);
-        store(t, EXCEPTION_HANDLER, w[2] = t.exceptionHandler);
-        store(t, XFER_TIMEOUTS, w[3] = t.xferTimeouts);
+        if (w == null) {
+            w = t.utcbWritten = new long[5];
+            store(t, MY_GLOBAL_ID, t.id);
+            store(t, MY_LOCAL_ID, t.utcbLocation);
+            store(t, PROCESSOR_NO, 0);
+            store(t, USER_DEFINED_HANDLE, w[0] = t.userHandle);
+            store(t, PAGER, w[1] = t.pager);
+            store(t, EXCEPTION_HANDLER, w[2] = t.exceptionHandler);
+            store(t, XFER_TIMEOUTS, w[3] = t.xferTimeouts);
+            store(t, ACTUAL_SENDER, w[4] = t.virtualSender);
+        } else {
+            if (t.userHandle != w[0]) {
+                store(t, USER_DEFINED_HANDLE, w[0] = t.userHandle);
+            }
+            if (t.pager != w[1]) {
+                store(t, PAGER, w[1] = t.pager);
+            }
+            if (t.exceptionHandler != w[2]) {
+                store(t, EXCEPTION_HANDLER, w[2] = t.exceptionHandler);
+            }
+            if (t.xferTimeouts != w[3]) {
+                store(t, XFER_TIMEOUTS, w[3] = t.xferTimeouts);
+            }
+            if (t.virtualSender != w[4]) {
+                store(t, ACTUAL_SENDER, w[4] = t.virtualSender);
+            }
+        }
         store(t, ERROR_CODE, t.errorCode);
         store(t, INTENDED_RECEIVER, t.intendedReceiver);
-        store(t, ACTUAL_SENDER, w[4] = t.virtualSender);
     }
 
     /** UTCB word {@code word}, from the frame of the UTCB page (the kernel's: no walk, never code, never a device). */
