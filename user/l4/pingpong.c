@@ -10,19 +10,21 @@
  * - intra-space: the partner is a second thread of this program's space, called by its local id
  *   with L4_Lcall (L4_Lipc).
  *
- * One line per partner and message size (0, 4, 8, 16, 32 and 63 untyped words):
+ * `pingpong [N]`: N timed round trips per line (default 20000, at most 100000000), after 20000
+ * untimed ones. One line per partner and message size (0, 4, 8, 16, 32 and 63 untyped words):
  *   pingpong: inter-space, W words: R round trips, C cycles, I instructions per round trip
  * C is simulated cycles (Kola_SystemClock's cycle count: the whole round trip, kernel and partner
  * included), I this thread's own retired instructions (rdinstret), both averaged and rounded down.
  * Around each timed run come `timing ...` and `timed ...` lines on the kernel console
- * (L4_KDB_PrintChar), so that an observer can time the ROUNDS round trips in host time (`kola
+ * (L4_KDB_PrintChar), so that an observer can time the N round trips in host time (`kola
  * bench ipc`). The simulation
  * is deterministic: every run prints the same figures. Exits 0 if every reply was right.
  */
 #include "rt.h"
 #include <l4/l4.h>
 
-#define ROUNDS 20000
+#define DEFAULT_ROUNDS 20000
+#define MAX_ROUNDS 100000000
 #define WARMUP 20000
 #define STACK_WORDS 1024
 
@@ -90,7 +92,7 @@ static void kdb_line(const char *verb, const char *what, int words)
 	L4_KDB_PrintString(" words\n");
 }
 
-static int measure(const char *what, L4_ThreadId_t partner, int local, int words)
+static int measure(const char *what, L4_ThreadId_t partner, int local, int words, int n)
 {
 	if (!rounds(partner, local, words, WARMUP)) {
 		printf("pingpong: %s, %d words: the partner failed (ErrorCode %lu)\n", what, words, L4_ErrorCode());
@@ -100,7 +102,7 @@ static int measure(const char *what, L4_ThreadId_t partner, int local, int words
 	L4_Word64_t c0, c1;
 	Kola_SystemClock(&c0);
 	unsigned long i0 = rdinstret();
-	int ok = rounds(partner, local, words, ROUNDS);
+	int ok = rounds(partner, local, words, n);
 	unsigned long i1 = rdinstret();
 	Kola_SystemClock(&c1);
 	kdb_line("timed ", what, words);
@@ -109,7 +111,7 @@ static int measure(const char *what, L4_ThreadId_t partner, int local, int words
 		return 0;
 	}
 	printf("pingpong: %s, %d words: %d round trips, %lu cycles, %lu instructions per round trip\n", what, words,
-	       ROUNDS, (c1 - c0) / ROUNDS, (i1 - i0) / ROUNDS);
+	       n, (c1 - c0) / (L4_Word64_t)n, (i1 - i0) / (unsigned long)n);
 	return 1;
 }
 
@@ -119,8 +121,27 @@ static int fail(const char *what)
 	return 1;
 }
 
-int main(void)
+/* The round trips argv[1] asks for: digits only, 1..MAX_ROUNDS; else 0. */
+static int round_trips(int argc, char **argv)
 {
+	if (argc < 2)
+		return DEFAULT_ROUNDS;
+	long n = 0;
+	for (const char *c = argv[1]; *c; c++) {
+		if (*c < '0' || *c > '9' || n > MAX_ROUNDS)
+			return 0;
+		n = n * 10 + (*c - '0');
+	}
+	return n >= 1 && n <= MAX_ROUNDS ? (int)n : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int n = round_trips(argc, argv);
+	if (n == 0) {
+		printf("pingpong: the round trips must be a number from 1 to %d\n", MAX_ROUNDS);
+		return 2;
+	}
 	L4_ThreadId_t me = L4_MyGlobalId();
 	L4_ThreadId_t pager = L4_Pager();
 	L4_ThreadId_t inter = L4_GlobalId(L4_ThreadNo(me) + 1, 1);
@@ -147,9 +168,9 @@ int main(void)
 
 	int ok = 1;
 	for (unsigned i = 0; i < sizeof SIZES / sizeof SIZES[0]; i++)
-		ok &= measure("inter-space", inter, 0, SIZES[i]);
+		ok &= measure("inter-space", inter, 0, SIZES[i], n);
 	L4_ThreadId_t local = L4_LocalIdOf(intra);
 	for (unsigned i = 0; i < sizeof SIZES / sizeof SIZES[0]; i++)
-		ok &= measure("intra-space", local, 1, SIZES[i]);
+		ok &= measure("intra-space", local, 1, SIZES[i], n);
 	return ok ? 0 : 1;
 }

@@ -27,6 +27,11 @@ import kola.kernel.ElfProgram;
 final class CIpcBench {
     /** The program, relative to the repository. */
     static final Path PROGRAM = Path.of("user", "build", "l4", "pingpong");
+    /**
+     * Timed round trips per row and run: 200,000 (0.05 s or so at 0-8 words), so that one run is
+     * not one scheduling hiccup of the host (pingpong's own default is 20,000).
+     */
+    static final int ROUND_TRIPS = 200_000;
     private static final Pattern MARK = Pattern.compile("pingpong: (timing|timed) (inter|intra)-space, (\\d+) words");
     private static final Pattern RESULT = Pattern.compile(
             "pingpong: (inter|intra)-space, (\\d+) words: (\\d+) round trips, (\\d+) cycles, (\\d+) instructions per round trip");
@@ -99,7 +104,7 @@ final class CIpcBench {
     /** One run: the host time of each mark line into {@code times}; returns each result line's figures by "partner words". */
     private static Map<String, long[]> run(ElfProgram program, Map<String, Long> times) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ExecCommand.Outcome o = ExecCommand.execute(program, "pingpong", List.of(), new MachineOptions(),
+        ExecCommand.Outcome o = ExecCommand.execute(program, "pingpong", List.of(Integer.toString(ROUND_TRIPS)), new MachineOptions(),
                 new PrintStream(out, true, StandardCharsets.UTF_8), false, ExecCommand.runtimeArgs(null, true), line -> {
                     long now = System.nanoTime();
                     Matcher m = MARK.matcher(line);

@@ -19,6 +19,7 @@ import kola.abi.MsgTag;
 import kola.abi.ThreadId;
 import kola.abi.Timeout;
 import kola.kernel.CommModel;
+import kola.kernel.ElfProgram;
 import kola.kernel.Kernel;
 import kola.kernel.KernelConfig;
 import kola.kernel.KmemModel;
@@ -173,6 +174,37 @@ class Libl4Test {
         ExecTest.Run unprivileged = ExecTest.exec(USER.resolve("build/l4/pingpong"));
         assertEquals(1, unprivileged.status());
         assertEquals("pingpong: ThreadControl (create the inter-space partner) failed: no privilege\n", unprivileged.out());
+    }
+
+    /**
+     * pingpong's argument is the timed round trips per line: the figures per round trip are the
+     * same for another count (each round trip costs the same); anything but a number from 1 to
+     * 100,000,000 is refused with one line and status 2, before any thread is made.
+     */
+    @Test
+    void pingpongTimesTheRoundTripsItIsGiven() throws IOException {
+        ExecTest.Run dflt = ExecTest.exec(USER.resolve("build/l4/pingpong"), ExecCommand.runtimeArgs(null, true));
+        // (The clock and instruction reads around the timed loop add less than one cycle or
+        // instruction per round trip over 5,000: the rounded-down figures are the default run's.)
+        ExecTest.Run fewer = pingpong("5000");
+        assertEquals(0, fewer.status(), fewer.out() + fewer.err());
+        assertEquals(dflt.out().replace(": 20000 round trips,", ": 5000 round trips,"), fewer.out());
+        for (String bad : new String[] {"0", "-1", "x", "12a", "100000001", "99999999999999999999"}) {
+            ExecTest.Run r = pingpong(bad);
+            assertEquals(2, r.status(), bad + ": " + r.out());
+            assertEquals("pingpong: the round trips must be a number from 1 to 100000000\n", r.out(), bad);
+        }
+    }
+
+    private static ExecTest.Run pingpong(String arg) throws IOException {
+        Path elf = USER.resolve("build/l4/pingpong");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = ExecCommand.run(ElfProgram.read(elf), "pingpong", List.of(arg), new MachineOptions(), false,
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), ExecCommand.runtimeArgs(null, true));
+        return new ExecTest.Run(status, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The checks l4test makes. */
