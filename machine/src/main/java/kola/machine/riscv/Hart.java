@@ -537,10 +537,15 @@ public final class Hart {
                     continue;
                 }
                 tail = true;
-            } else if (!tail && !missed && retired >= head && ++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
-                continue;
             }
             long d = code[slot];
+            // (An instruction no region can start with, an ecall at the end of every run of a loop of
+            // system calls above all, gets no heat: else the byte would come round to HOT every 256
+            // runs and try to compile in vain.)
+            if (blk == null && !tail && !missed && retired >= head && BlockCompiler.compilable((int) d & 0xFF)
+                    && ++page.heat[slot] == HOT && page.compile && compileBlocks && (pc & 1) == 0 && compileAt(page, pc)) {
+                continue;
+            }
             {
                 int rd = (int) (d >>> 8) & 63;
                 int rs1 = (int) (d >>> 14) & 31;
@@ -1024,6 +1029,8 @@ public final class Hart {
 
     /** Interpreted executions of an instruction slot before a block is compiled from it. */
     private static final int HOT = 40;
+    /** The times a region was tried at a hot slot (for tests: a slot no region can start at is never tried). */
+    long compileAttempts;
     /** Largest region, in instructions. */
     private static final int MAX_BLOCK = 128;
     /** Times a page's blocks may be dropped by stores into it before it is no longer compiled. */
@@ -1086,6 +1093,7 @@ public final class Hart {
      * instructions already decoded (executed before), at most {@link #MAX_BLOCK} of them.
      */
     private boolean compileAt(CodePage page, long pc) {
+        compileAttempts++;
         long[] c = page.d;
         int start = (int) pc & PAGE_MASK;
         boolean[] in = new boolean[SLOTS];

@@ -145,6 +145,27 @@ class HartBlockTest {
         return last;
     }
 
+    /**
+     * A loop of system calls, as a client's: each run starts after the ecall and ends at it. The
+     * region after the ecall is compiled once; the ecall, which no region can start with, is
+     * never tried however often it runs (its heat counter would come round to hot every 256).
+     */
+    @Test
+    void anEcallAtTheEndOfEveryRunIsNeverTriedAsARegion() {
+        RiscvSystem sys = new RiscvSystem();
+        sys.mapNew(CODE, Sv39.R | Sv39.W | Sv39.X);
+        sys.poke(CODE, ElfBuilder.words(new int[] {Asm.addi(10, 10, 1), Asm.addi(11, 11, 2), Asm.ecall(), Asm.jal(0, -12)}));
+        HartState s = new HartState(CODE);
+        for (int i = 0; i < 10_000; i++) {
+            assertEquals(Cause.ECALL, sys.run(s, 1_000));
+            assertEquals(CODE + 8, s.pc);
+            s.pc += 4;
+        }
+        assertEquals(10_000, s.x[10]);
+        assertEquals(20_000, s.x[11]);
+        assertEquals(1, sys.hart.compileAttempts, "one region: the jump back and the two adds");
+    }
+
     @Test
     void loopWithInnerBranchesRunsIntoAStoreFault() {
         int[] prog = {
