@@ -10,8 +10,8 @@
  * - intra-space: the partner is a second thread of this program's space, called by its local id
  *   with L4_Lcall (L4_Lipc).
  *
- * `pingpong [N]`: N timed round trips per line (default 20000, at most 100000000), after 20000
- * untimed ones. One line per partner and message size (0, 4, 8, 16, 32 and 63 untyped words):
+ * `pingpong [N]`: N timed round trips per line (default 20000, at most 100000000), after as many
+ * untimed ones (at least 20000): the host's JIT settles first, whatever it has seen before. One line per partner and message size (0, 4, 8, 16, 32 and 63 untyped words):
  *   pingpong: inter-space, W words: R round trips, C cycles, I instructions per round trip
  * C is simulated cycles (Kola_SystemClock's cycle count: the whole round trip, kernel and partner
  * included), I this thread's own retired instructions (rdinstret), both averaged and rounded down.
@@ -94,7 +94,7 @@ static void kdb_line(const char *verb, const char *what, int words)
 
 static int measure(const char *what, L4_ThreadId_t partner, int local, int words, int n)
 {
-	if (!rounds(partner, local, words, WARMUP)) {
+	if (!rounds(partner, local, words, n > WARMUP ? n : WARMUP)) {
 		printf("pingpong: %s, %d words: the partner failed (ErrorCode %lu)\n", what, words, L4_ErrorCode());
 		return 0;
 	}
