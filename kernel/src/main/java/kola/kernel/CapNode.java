@@ -6,7 +6,7 @@ package kola.kernel;
  * mechanism, two kinds of object). Children hold at most their parent's rights; unmapping a
  * capability revokes its whole subtree.
  */
-final class CapNode extends Derived<CapNode> {
+final class CapNode extends Derived<CapNode> implements Charged {
     /** Bytes of kernel memory a capability slot is charged at. */
     static final long BYTES = 48;
     Space space;
@@ -21,5 +21,20 @@ final class CapNode extends Derived<CapNode> {
         this.slot = slot;
         this.object = object;
         this.rights = rights;
+    }
+
+    @Override
+    public KernelObject kind() {
+        return KernelObject.CAPABILITY;
+    }
+
+    @Override
+    public long bytes() {
+        return BYTES;
+    }
+
+    @Override
+    public KernelFrame frame() {
+        return frame;
     }
 }

@@ -158,7 +158,7 @@ final class CapabilitySpaces {
                 if (f == null) {
                     return false;
                 }
-                kmem.release(src.frame, from, KernelObject.CAPABILITY, CapNode.BYTES, src);
+                kmem.release(from, src);
                 src.frame = f;
                 f.hold(src);
                 from.objects.slots[src.slot] = null;
@@ -256,11 +256,11 @@ final class CapabilitySpaces {
         n.unlink();
         n.space.objects.slots[n.slot] = null;
         n.space.objects.used--;
-        kmem.release(n.frame, n.space, KernelObject.CAPABILITY, CapNode.BYTES, n);
+        kmem.release(n.space, n);
         nodes--;
         KObject o = n.object;
         if (--o.references == 0) {
-            kmem.release(o.frame, o.owner, o.kind, o.bytes, o);
+            kmem.release(o.owner, o);
             objects--;
             if (o instanceof Notification note) {
                 if (note.bound != null) {
@@ -318,7 +318,7 @@ final class CapabilitySpaces {
                 removeSubtree(n);
             }
         }
-        kmem.release(space.objects.frame, space, KernelObject.OBJECT_SPACE, ObjectSpace.BYTES, space.objects);
+        kmem.release(space, space.objects);
         space.objects = null;
     }
 }

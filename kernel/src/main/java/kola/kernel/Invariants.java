@@ -468,29 +468,11 @@ final class Invariants {
 
     /** The bytes an object carved from a kernel frame is charged at. */
     private static long bytesOf(Object o) {
-        return switch (o) {
-            case Tcb t -> Tcb.BYTES;
-            case Space s -> Space.BYTES;
-            case MapNode n -> MapNode.BYTES;
-            case CapNode c -> CapNode.BYTES;
-            case KObject obj -> obj.bytes;
-            case ObjectSpace os -> ObjectSpace.BYTES;
-            case SchedContext sc -> SchedContext.BYTES;
-            default -> -1;
-        };
+        return o instanceof Charged c ? c.bytes() : -1;
     }
 
     private static KernelFrame frameOf(Object o) {
-        return switch (o) {
-            case Tcb t -> t.frame;
-            case Space s -> s.frame;
-            case MapNode n -> n.frame;
-            case CapNode c -> c.frame;
-            case KObject obj -> obj.frame;
-            case ObjectSpace os -> os.frame;
-            case SchedContext sc -> sc.frame;
-            default -> null;
-        };
+        return o instanceof Charged c ? c.frame() : null;
     }
 
     /** Whether {@code o} is still a live kernel object (reachable from the kernel's tables). */
@@ -570,16 +552,7 @@ final class Invariants {
     }
 
     private static KernelObject kindOf(Object o) {
-        return switch (o) {
-            case Tcb t -> KernelObject.TCB;
-            case Space s -> KernelObject.SPACE;
-            case MapNode n -> KernelObject.MAPPING_NODE;
-            case CapNode c -> KernelObject.CAPABILITY;
-            case KObject obj -> obj.kind;
-            case ObjectSpace os -> KernelObject.OBJECT_SPACE;
-            case SchedContext sc -> KernelObject.SCHED_CONTEXT;
-            default -> null;
-        };
+        return o instanceof Charged c ? c.kind() : null;
     }
 
     /** A live object names the pool or a frame the kernel has that lists it. */

@@ -5,7 +5,7 @@ package kola.kernel;
  * at, through {@link KernelMemory}), the account charged (the space that made it), and how many
  * capabilities refer to it. It lives while one does.
  */
-abstract class KObject {
+abstract class KObject implements Charged {
     final KernelObject kind;
     final long bytes;
     final Space owner;
@@ -18,5 +18,20 @@ abstract class KObject {
         this.kind = kind;
         this.bytes = bytes;
         this.owner = owner;
+    }
+
+    @Override
+    public KernelObject kind() {
+        return kind;
+    }
+
+    @Override
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public KernelFrame frame() {
+        return frame;
     }
 }

@@ -1171,7 +1171,7 @@ public final class Kernel {
             space.releaseUtcb(t.utcbLocation);
             space.activeThreads--;
         }
-        kmem.release(t.frame, t.owner, KernelObject.TCB, Tcb.BYTES, t);
+        kmem.release(t.owner, t);
         events.record(KernelEvents.THREAD_DELETE, t.id, space.asid, 0);
         if (--space.threads == 0) {
             deleteSpace(space);
@@ -1266,7 +1266,7 @@ public final class Kernel {
         }
         s.utcbPages.clear();
         s.pageTable.destroy();
-        kmem.release(s.frame, s.owner, KernelObject.SPACE, Space.BYTES, s);
+        kmem.release(s.owner, s);
         spaces.remove(s);
         if (s.kernelBytesTotal() != 0) {
             retired.add(s);

@@ -19,6 +19,11 @@ interface KernelMemory {
     /** Returns what {@link #charge} took; {@code o} is the object, or null if it was never made. */
     void release(KernelFrame where, Space owner, KernelObject kind, long bytes, Object o);
 
+    /** Releases {@code o}, charged to {@code owner}: its kind, bytes and frame as its header has them. */
+    default void release(Space owner, Charged o) {
+        release(o.frame(), owner, o.kind(), o.bytes(), o);
+    }
+
     /** Allocates a zeroed physical frame for a page-table node of {@code owner}; -1 if refused. */
     long allocateFrame(Space owner);
 

@@ -6,7 +6,7 @@ package kola.kernel;
  * mapping. Sigma0's nodes are the roots. Children hold at most their parent's rights. The node
  * and the page-table entry of (space, vpn) always agree.
  */
-final class MapNode extends Derived<MapNode> {
+final class MapNode extends Derived<MapNode> implements Charged {
     /** Bytes of kernel memory a mapping node is charged at. */
     static final long BYTES = 48;
 
@@ -37,4 +37,18 @@ final class MapNode extends Derived<MapNode> {
         this.rights = rights;
     }
 
+    @Override
+    public KernelObject kind() {
+        return KernelObject.MAPPING_NODE;
+    }
+
+    @Override
+    public long bytes() {
+        return BYTES;
+    }
+
+    @Override
+    public KernelFrame frame() {
+        return frame;
+    }
 }

@@ -277,7 +277,7 @@ final class MappingDatabase {
         int taken = PageTable.status(from.pageTable.unmap(src.vpn << PhysicalMemory.PAGE_SHIFT, tlb));
         src.ownStatus |= taken;
         credit(src, taken);
-        k.kmem.release(src.frame, from, KernelObject.MAPPING_NODE, MapNode.BYTES, src);
+        k.kmem.release(from, src);
         src.frame = f;
         f.hold(src);
         src.space = to;
@@ -517,7 +517,7 @@ final class MappingDatabase {
         Space space = n.space;
         space.pages.remove(n.vpn);
         long entry = space.pageTable.unmap(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
-        k.kmem.release(n.frame, space, KernelObject.MAPPING_NODE, MapNode.BYTES, n);
+        k.kmem.release(space, n);
         if (n.parent == null && roots.get(n.pfn) == n) {
             roots.remove(n.pfn);
         }

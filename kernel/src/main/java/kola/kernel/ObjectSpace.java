@@ -3,7 +3,7 @@ package kola.kernel;
 import kola.abi.Comm;
 
 /** A space's object space: its capabilities, by slot (0 is never used). */
-final class ObjectSpace {
+final class ObjectSpace implements Charged {
     /** Bytes of kernel memory an object space's slot table is charged at: a 32-bit entry per slot, one page. */
     static final long BYTES = 4L * Comm.SLOTS;
     final CapNode[] slots = new CapNode[Comm.SLOTS];
@@ -15,5 +15,20 @@ final class ObjectSpace {
 
     ObjectSpace(Space space) {
         this.space = space;
+    }
+
+    @Override
+    public KernelObject kind() {
+        return KernelObject.OBJECT_SPACE;
+    }
+
+    @Override
+    public long bytes() {
+        return BYTES;
+    }
+
+    @Override
+    public KernelFrame frame() {
+        return frame;
     }
 }

@@ -14,7 +14,7 @@ package kola.kernel;
  * the home thread, or a passive server it was lent to by an IPC call (the chain of lenders is in
  * {@link Tcb#donor}).
  */
-final class SchedContext {
+final class SchedContext implements Charged {
     /** Refills kept at most; more are merged into the last, which only delays budget. */
     static final int MAX_REFILLS = 8;
     /** Bytes of kernel memory a scheduling context is charged at (seL4's minimum SC object). */
@@ -130,5 +130,20 @@ final class SchedContext {
     @Override
     public String toString() {
         return "sc " + id;
+    }
+
+    @Override
+    public KernelObject kind() {
+        return KernelObject.SCHED_CONTEXT;
+    }
+
+    @Override
+    public long bytes() {
+        return BYTES;
+    }
+
+    @Override
+    public KernelFrame frame() {
+        return frame;
     }
 }

@@ -8,7 +8,7 @@ import kola.abi.Program;
  * the TLB, its KIP and UTCB areas, the program instance that is its code, and the threads in it.
  * A space exists while it holds threads; it is named by any of them (the space specifier).
  */
-final class Space {
+final class Space implements Charged {
     /** Bytes of kernel memory an address-space descriptor is charged at (its page-table root is charged apart). */
     static final long BYTES = 256;
     final int asid;
@@ -118,5 +118,20 @@ final class Space {
     @Override
     public String toString() {
         return name + "#" + asid;
+    }
+
+    @Override
+    public KernelObject kind() {
+        return KernelObject.SPACE;
+    }
+
+    @Override
+    public long bytes() {
+        return BYTES;
+    }
+
+    @Override
+    public KernelFrame frame() {
+        return frame;
     }
 }

@@ -882,7 +882,7 @@ final class SystemCalls {
                 }
                 cpu.contexts[(int) a] = null;
                 sc.deleted = true;
-                k.kmem.release(sc.frame, sc.owner, KernelObject.SCHED_CONTEXT, SchedContext.BYTES, sc);
+                k.kmem.release(sc.owner, sc);
             }
             case Sched.DOMAIN -> {
                 Tcb t = k.threads.lookup(a);

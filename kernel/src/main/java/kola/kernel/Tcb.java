@@ -14,7 +14,7 @@ import kola.abi.MsgTag;
  * {@link #waitFrom}). {@link #halted} is orthogonal: a halted thread keeps its IPC state but is
  * never scheduled. The queues are intrusive, so that blocking and waking allocate nothing.
  */
-final class Tcb {
+final class Tcb implements Charged {
     static final byte INACTIVE = 0;
     static final byte READY = 1;
     static final byte SENDING = 2;
@@ -283,5 +283,20 @@ final class Tcb {
     @Override
     public String toString() {
         return kola.abi.ThreadId.toString(id);
+    }
+
+    @Override
+    public KernelObject kind() {
+        return KernelObject.TCB;
+    }
+
+    @Override
+    public long bytes() {
+        return BYTES;
+    }
+
+    @Override
+    public KernelFrame frame() {
+        return frame;
     }
 }
