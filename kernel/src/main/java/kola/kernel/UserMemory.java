@@ -87,7 +87,7 @@ final class UserMemory implements Memory {
     private long readPage = -1;
     private byte[] readFrame;
     private long readEpoch = -1;
-    /** The TLB's {@link Tlb#generation()} and the frames dropped ({@link PhysicalMemory#droppedFrames()}) when it was made. */
+    /** The TLB's {@link Tlb#generation()} and {@link PhysicalMemory#droppedFrames()} when it was made. */
     private long readGeneration;
     private long readDropped;
     /** The read translation was taken over by {@link #resumed} and has served no read since. */
