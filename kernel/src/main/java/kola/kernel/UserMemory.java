@@ -46,8 +46,9 @@ import kola.machine.Tlb;
  * TLB) drops it, so the next read goes to the TLB as it would have. The write translation is
  * always put aside: the first store after a kernel entry goes through {@link PhysicalMemory},
  * which tells the frame's watchers (a hart's decoded code) of the change. A loop of reads that
- * makes system calls, or is preempted, therefore only misses when the kernel changed the TLB;
- * and a loop that never misses lets the JIT compile the slow path out of it (BENCHMARKS.md).
+ * makes system calls, or is preempted, therefore misses after a kernel entry only if the TLB
+ * changed meanwhile (a flush or an eviction, of any space); and a loop that never misses lets
+ * the JIT compile the slow path out of it (BENCHMARKS.md).
  *
  * <p>The hit path reads four fields (the page, {@code budget}, the owner, the frame) and the
  * frame's length; reads and writes test in methods of their own
