@@ -96,7 +96,8 @@ public final class KernelBenchmarks {
         String what = switch (name) {
             case "pagefault" -> "page-fault round trip (fault, pager IPC, map reply, retried load, pager's unmap) vs "
                     + "the IPC round trip";
-            case "memory" -> "8-byte load through the memory accessor (TLB hit, TLB miss) vs a plain MemorySegment";
+            case "memory" -> "8-byte load through the memory accessor (TLB hit: one warm worker, fresh systems; "
+                    + "TLB miss) vs a plain MemorySegment";
             case "map" -> "map + unmap of one page between two spaces vs the IPC round trip";
             case "unmap" -> "unmap of a tree of 1,000 / 10,000 / 100,000 mappings, ns per mapping";
             case "scale" -> "threads blocked in receive (10,000 up to " + String.format(Locale.ROOT, "%,d", o.scaleMax())
@@ -138,29 +139,39 @@ public final class KernelBenchmarks {
     }
 
     /**
-     * Two phases, because the accessor's TLB-hit cost depends on what the JIT has seen: first the
-     * hit against the segment, before any TLB-miss-heavy run in this process (the accessor's best
-     * case, the target row); then the miss, and the hit again now that page-table walks are hot
-     * code (the steady state of a system that also misses; informational).
+     * Three phases, because the accessor's TLB-hit cost depends on what the JIT has seen at the
+     * loop's call of the accessor: first the hit on one warm worker whose loop never misses, before
+     * any miss in this process (the accessor's best case, the target row); then the hit on a fresh
+     * system per round, whose first load misses where the loop calls (informational); then the miss,
+     * and the hit again on a fresh system per round now that page-table walks are hot code (the
+     * steady state of a system that also misses; informational). Each phase has its own segment
+     * rounds.
      */
     private static List<Result> memoryRows(Options o) throws Exception {
         SideBySide.Contender segment = new SideBySide.Contender("memorysegment-load",
                 "MemorySegment.get(JAVA_LONG), same pattern as the hit", false, MemoryBench::segmentLoads);
+        MemoryBench.Warm hits = new MemoryBench.Warm(MemoryBench.Mode.TLB_HIT);
         List<SideBySide.Measurement> a = measure(List.of(
-                new SideBySide.Contender("kola-load-tlb-hit", "Memory.load64 through the accessor, TLB hit (measured "
-                        + "before the TLB-miss rows)", true, n -> MemoryBench.measure(MemoryBench.Mode.TLB_HIT, n).nanos()),
+                new SideBySide.Contender("kola-load-tlb-hit", "Memory.load64 through the accessor, TLB hit, one warm "
+                        + "worker (measured before the TLB-miss rows)", true, hits::nanos),
+                segment), o.rounds(), null);
+        List<SideBySide.Measurement> f = measure(List.of(
+                new SideBySide.Contender("kola-load-tlb-hit-fresh", "Memory.load64, TLB hit, a fresh system per round "
+                        + "(its first load a miss), before the TLB-miss rows", true,
+                        n -> MemoryBench.measure(MemoryBench.Mode.TLB_HIT, n).nanos()),
                 segment), o.rounds(), null);
         List<SideBySide.Measurement> b = measure(List.of(
                 new SideBySide.Contender("kola-load-tlb-miss", "Memory.load64, TLB miss and 3-level Sv39 walk (1,024 "
                         + "pages)", true, n -> MemoryBench.measure(MemoryBench.Mode.TLB_MISS, n).nanos()),
-                new SideBySide.Contender("kola-load-tlb-hit-after-misses", "Memory.load64, TLB hit, measured after "
-                        + "TLB misses ran in this process", true,
+                new SideBySide.Contender("kola-load-tlb-hit-after-misses", "Memory.load64, TLB hit, a fresh system "
+                        + "per round, measured after TLB misses ran in this process", true,
                         n -> MemoryBench.measure(MemoryBench.Mode.TLB_HIT, n).nanos()),
                 segment), o.rounds(), null);
         SideBySide.Measurement segmentA = find(a, "memorysegment-load");
         SideBySide.Measurement segmentB = find(b, "memorysegment-load");
         return List.of(
                 relative(find(a, "kola-load-tlb-hit"), "ns/load", segmentA, 3),
+                relative(find(f, "kola-load-tlb-hit-fresh"), "ns/load", find(f, "memorysegment-load"), Double.NaN),
                 relative(find(b, "kola-load-tlb-hit-after-misses"), "ns/load", segmentB, Double.NaN),
                 relative(find(b, "kola-load-tlb-miss"), "ns/load", segmentB, Double.NaN),
                 relative(segmentA, "ns/load", segmentA, Double.NaN));

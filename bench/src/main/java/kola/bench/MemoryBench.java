@@ -23,6 +23,13 @@ import kola.system.Sigma0;
  * <li>{@link #segmentLoads}: the loads of the TLB-hit pattern from a 4 KiB native segment.</li>
  * </ul>
  *
+ * <p>Three ways to run the worker: {@link #measure} boots a system for each measurement; a
+ * {@link Warm} worker keeps one system for all its measurements, each a round of timed loads
+ * with a system call between rounds; a {@link Session} (JMH) makes a system call after every
+ * batch. A fresh system's first load misses the TLB at the call site measured, and the JIT, which
+ * profiles that site, then keeps the slow path's call in the loop; a warm worker's loop that only
+ * hits has never missed there (BENCHMARKS.md).
+ *
  * <p>The worker's pages come from sigma0 (its pager) by faulting them in, and hold known values
  * (word k of the hit page holds k + 1; word 0 of miss page p holds p + 1); each batch of loads is
  * summed and compared with the expected sum, so the loads cannot be optimized away and a wrong
@@ -52,11 +59,25 @@ final class MemoryBench {
         TLB_MISS
     }
 
+    /** How the worker goes on after its warm-up. */
+    private enum Pace {
+        /** A number of timed batches, then the worker ends ({@link #measure}). */
+        ONCE,
+        /** Batches for ever, a SystemClock after each ({@link Session}). */
+        PER_BATCH,
+        /** Timed rounds of {@link State#requested} batches, a SystemClock between them ({@link Warm}). */
+        ON_REQUEST
+    }
+
     static final class State extends BenchSystem.Probe {
         long loads;
         long elapsed;
         /** Called by the worker right before its timed loads. */
         Runnable onTimed;
+        /** Batches of the next round ({@link Pace#ON_REQUEST}): set by the host, taken by the worker. */
+        long requested;
+        /** Rounds completed ({@link Pace#ON_REQUEST}). */
+        long rounds;
     }
 
     /** The address of load {@code i} in {@code mode}. */
@@ -85,7 +106,7 @@ final class MemoryBench {
     static Result measure(Mode mode, long n) {
         State s = new State();
         long batches = Math.max(1, (n + BATCH - 1) / BATCH);
-        BenchSystem sys = boot(mode, s, batches);
+        BenchSystem sys = boot(mode, s, Pace.ONCE, batches);
         long[] walks = new long[2];
         s.onTimed = () -> walks[0] = sys.machine.mmu().walks();
         sys.runToEnd();
@@ -109,6 +130,55 @@ final class MemoryBench {
         }
     }
 
+    /**
+     * A worker on one system for all its measurements: booted, its pages filled and warmed up at
+     * the first, it then times each round of loads asked for ({@link #nanos}) and waits in a
+     * SystemClock between rounds (the accessor's read translation outlives that kernel entry: the
+     * TLB still holds the page).
+     */
+    static final class Warm {
+        private final Mode mode;
+        private final State state = new State();
+        private BenchSystem sys;
+
+        Warm(Mode mode) {
+            this.mode = mode;
+        }
+
+        /** Times {@code n} more loads (rounded up to batches); returns their host ns. */
+        long nanos(long n) {
+            return measure(n).nanos();
+        }
+
+        /** Times {@code n} more loads (rounded up to batches), checking their sums and walks. */
+        Result measure(long n) {
+            State s = state;
+            if (sys == null) {
+                sys = boot(mode, s, Pace.ON_REQUEST, 0);
+                sys.runUntil(() -> s.started, 1_000_000);
+            }
+            long batches = Math.max(1, (n + BATCH - 1) / BATCH);
+            long[] walks = new long[2];
+            s.onTimed = () -> walks[0] = sys.machine.mmu().walks();
+            long round = s.rounds;
+            s.loads = 0;
+            s.requested = batches;
+            sys.runUntil(() -> s.rounds != round, 2);
+            walks[1] = sys.machine.mmu().walks();
+            long loads = batches * BATCH;
+            if (s.loads != loads) {
+                throw sys.failure(s.loads + " of " + loads + " loads completed");
+            }
+            checkWalks(sys, mode, loads, walks[1] - walks[0]);
+            return new Result(s.elapsed * n / loads, n, (walks[1] - walks[0]) * n / loads);
+        }
+
+        /** Kernel entries made so far: one per round after the boot, warm-up and first wait. */
+        long traps() {
+            return sys == null ? 0 : sys.traps();
+        }
+    }
+
     /** A worker loading forever, one SystemClock per {@link #BATCH} loads; for JMH. */
     static final class Session {
         private final Mode mode;
@@ -118,7 +188,7 @@ final class MemoryBench {
 
         Session(Mode mode) {
             this.mode = mode;
-            this.sys = boot(mode, state, -1);
+            this.sys = boot(mode, state, Pace.PER_BATCH, 0);
             sys.runUntil(() -> state.started, 1_000_000);
             walksAtStart = sys.machine.mmu().walks();
             state.loads = 0;
@@ -139,7 +209,7 @@ final class MemoryBench {
         }
     }
 
-    private static BenchSystem boot(Mode mode, State s, long batches) {
+    private static BenchSystem boot(Mode mode, State s, Pace pace, long batches) {
         Image image = Image.builder(Sigma0::new, () -> l4 -> {
             Kip kip = l4.kernelInterface();
             String failure = BenchSystem.startTask(l4, BenchSystem.threadId(kip, 0), "mem-worker", kip.sigma0(),
@@ -147,12 +217,12 @@ final class MemoryBench {
             if (failure != null) {
                 s.fail("root task: " + failure);
             }
-        }).module("mem-worker", () -> l4 -> worker(l4, mode, s, batches)).build();
+        }).module("mem-worker", () -> l4 -> worker(l4, mode, s, pace, batches)).build();
         return new BenchSystem("memory accessor (" + mode + ")", 64L << 20, 4L << 20, image, s);
     }
 
-    /** The worker: fills its pages, then loads in batches (batches < 0: forever). */
-    private static void worker(L4 l4, Mode mode, State s, long batches) {
+    /** The worker: fills its pages, warms up, then loads at {@code pace} ({@code batches}: for {@link Pace#ONCE}). */
+    private static void worker(L4 l4, Mode mode, State s, Pace pace, long batches) {
         Memory m = l4.memory();
         if (mode == Mode.TLB_HIT) {
             for (int k = 0; k < WORDS_PER_PAGE; k++) {
@@ -172,22 +242,43 @@ final class MemoryBench {
         s.loads = 0;
         s.started = true;
         l4.systemClock();
-        if (batches < 0) {
-            while (batch(m, mode, s, expected)) {
-                l4.systemClock();
+        switch (pace) {
+            case ONCE -> timed(m, mode, s, expected, batches);
+            case PER_BATCH -> {
+                while (batch(m, mode, s, expected)) {
+                    l4.systemClock();
+                }
             }
-            return;
+            case ON_REQUEST -> {
+                while (true) {
+                    long k = s.requested;
+                    if (k == 0) {
+                        l4.systemClock(); // the host takes its turn: it asks for the next round
+                        continue;
+                    }
+                    s.requested = 0;
+                    if (!timed(m, mode, s, expected, k)) {
+                        return;
+                    }
+                    s.rounds++;
+                }
+            }
         }
+    }
+
+    /** {@code batches} batches, timed: the host ns go to {@link State#elapsed}; false if one summed wrong. */
+    private static boolean timed(Memory m, Mode mode, State s, long expected, long batches) {
         if (s.onTimed != null) {
             s.onTimed.run();
         }
         long start = System.nanoTime();
         for (long b = 0; b < batches; b++) {
             if (!batch(m, mode, s, expected)) {
-                return;
+                return false;
             }
         }
         s.elapsed = System.nanoTime() - start;
+        return true;
     }
 
     private static boolean batch(Memory m, Mode mode, State s, long expected) {

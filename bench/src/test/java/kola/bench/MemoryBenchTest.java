@@ -23,6 +23,24 @@ class MemoryBenchTest {
     }
 
     @Test
+    void aWarmWorkerTimesEachRoundOnItsOneSystemWithOneKernelEntry() {
+        for (MemoryBench.Mode mode : MemoryBench.Mode.values()) {
+            MemoryBench.Warm w = new MemoryBench.Warm(mode);
+            MemoryBench.Result first = w.measure(MemoryBench.BATCH);
+            long traps = w.traps();
+            MemoryBench.Result second = w.measure(2L * MemoryBench.BATCH);
+            assertEquals(1, w.traps() - traps, mode + ": a round is one kernel entry, the rest loads");
+            assertEquals(2L * MemoryBench.BATCH, second.loads());
+            assertTrue(first.nanos() > 0 && second.nanos() > 0);
+            if (mode == MemoryBench.Mode.TLB_HIT) {
+                assertEquals(0, second.walks(), mode + ": the page stays in the TLB across the rounds");
+            } else {
+                assertTrue(second.walks() >= second.loads(), second.walks() + " walks, " + second.loads() + " loads");
+            }
+        }
+    }
+
+    @Test
     void sessionsCountBatches() {
         for (MemoryBench.Mode mode : MemoryBench.Mode.values()) {
             MemoryBench.Session s = new MemoryBench.Session(mode);

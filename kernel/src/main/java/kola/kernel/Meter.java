@@ -44,7 +44,7 @@ public final class Meter {
     private long armed;
     /**
      * The memory accessor of the thread: it gets a share of the room for its cached accesses,
-     * and a resume by the kernel loop puts its translation cache aside.
+     * and learns of every resume by the kernel loop.
      */
     UserMemory memory;
 
@@ -142,7 +142,7 @@ public final class Meter {
     /**
      * With nothing pending: {@code room} cycles are left before the preemption point. Armed from
      * outside the thread's run (the kernel loop resuming it, while no meter is {@link #running}),
-     * the thread's memory accessor puts its translation cache aside: the kernel loop ran.
+     * the thread's memory accessor learns that the kernel loop ran ({@link UserMemory#resumed}).
      *
      * <p>The room is shared out: half of it (rounded up to whole accesses) to the memory
      * accessor's cached accesses ({@link UserMemory#budget}), the rest to the instructions, so
@@ -155,7 +155,7 @@ public final class Meter {
         long accesses = 0;
         if (m != null) {
             if (running != this) {
-                m.putAside();
+                m.resumed();
             }
             if (room > 0) {
                 long half = room / 2 + (room & 1);

@@ -37,6 +37,24 @@ import kola.machine.Tlb;
  * not yield where the continuation is pinned), the translation is still valid and is taken back,
  * so the hits and misses are exactly those of a cache checked against the counter on every access.
  *
+ * <p>The read translation may outlive a kernel entry ({@link #resumed}): when the kernel loop
+ * resumes the thread and the TLB is as it was when the translation was made (its generation,
+ * bumped by every flush and every eviction, and the count of frames whose backing was dropped
+ * are unchanged), the TLB still holds the page with the rights the read needed, so the thread's
+ * first read of it would hit there, at the cost of a cached read. It is provisional until it
+ * serves a read: a translation by the slow path before that (which may evict the page from the
+ * TLB) drops it, so the next read goes to the TLB as it would have. The write translation is
+ * always put aside: the first store after a kernel entry goes through {@link PhysicalMemory},
+ * which tells the frame's watchers (a hart's decoded code) of the change. A loop of reads that
+ * makes system calls, or is preempted, therefore misses after a kernel entry only if the TLB
+ * changed meanwhile (a flush or an eviction, of any space); and a loop that never misses lets
+ * the JIT compile the slow path out of it (BENCHMARKS.md).
+ *
+ * <p>The hit path reads four fields (the page, {@code budget}, the owner, the frame) and the
+ * frame's length; reads and writes test in methods of their own
+ * ({@link #readHit}, {@link #writeHit}), so that the JIT's profile of one direction's misses
+ * does not shape the code it compiles for the other.
+ *
  * <p>With a memory cache ({@link kola.machine.Machine#cache}; DESIGN.md, "Micro-architecture cost
  * model") the translation cache is not used: every access is translated by the MMU, which
  * accesses the memory cache at its physical address and charges the hit or miss. An access of
@@ -45,6 +63,8 @@ import kola.machine.Tlb;
  */
 final class UserMemory implements Memory {
     private static final int PAGE_MASK = PhysicalMemory.PAGE_SIZE - 1;
+    /** No thread's id: thread ids are positive. */
+    private static final long NO_THREAD = -1;
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -61,10 +81,18 @@ final class UserMemory implements Memory {
     private final Cache cache;
     /** The page the hit path serves reads from: {@link #readPage} while the cache is in use, else -1 (no page). */
     private long readVpn = -1;
-    /** The page of the last read's translation, its frame, and the kernel's trap count when it was made. */
+    /**
+     * The page of the last read's translation, its frame, and the kernel's trap count when it was
+     * made or taken over at a resume.
+     */
     private long readPage = -1;
     private byte[] readFrame;
     private long readEpoch = -1;
+    /** The TLB's {@link Tlb#generation()} and {@link PhysicalMemory#droppedFrames()} when it was made. */
+    private long readGeneration;
+    private long readDropped;
+    /** The read translation was taken over by {@link #resumed} and has served no read since. */
+    private boolean readProvisional;
     private long writeVpn = -1;
     private long writePage = -1;
     private byte[] writeFrame;
@@ -79,12 +107,14 @@ final class UserMemory implements Memory {
     /** {@link #budget} when it was last armed or settled. */
     long budgetArmed;
     /**
-     * The host thread that ran the kernel loop when the cache was filled (by a slow-path access
-     * that passed {@link UserApi#own}): a host thread holding this accessor finds the cache
-     * empty and is refused on the slow path. Another Kola thread can only run after a kernel
-     * entry, which ends the cache's epoch.
+     * The id ({@link Thread#threadId()}, never reused) of the host thread that ran the kernel loop
+     * when the cache was filled (by a slow-path access that passed {@link UserApi#own}), or
+     * {@link #NO_THREAD}: a host thread holding this accessor finds the cache empty and is refused
+     * on the slow path. Another Kola thread can only run after a kernel entry, which puts the cache
+     * aside. (An id, not the {@link Thread}: comparing two longs costs one instruction less than
+     * comparing a compressed reference with the current thread.)
      */
-    private Thread cacheOwner;
+    private long cacheOwner = NO_THREAD;
 
     UserMemory(Tcb tcb, Kernel kernel, UserApi api, Meter meter) {
         this.meter = meter;
@@ -100,28 +130,37 @@ final class UserMemory implements Memory {
     }
 
     /**
-     * Whether the {@code size}-byte access at {@code va} hits the cache ({@link #readFrame} or
-     * {@link #writeFrame} then holds its page), charged as a TLB hit; if not, take the slow path.
+     * Whether the {@code size}-byte read at {@code va} hits the cache ({@link #readFrame} then
+     * holds its page), charged as a TLB hit; if not, take the slow path.
      */
-    private boolean cached(long va, int size, boolean write) {
-        if (Thread.currentThread() == cacheOwner
-                && (va & PAGE_MASK) + size <= PhysicalMemory.PAGE_SIZE
-                && (va >>> PhysicalMemory.PAGE_SHIFT) == (write ? writeVpn : readVpn) && budget > 0) {
+    private boolean readHit(long va, int size) {
+        if ((va >>> PhysicalMemory.PAGE_SHIFT) == readVpn && (va & PAGE_MASK) + size <= PhysicalMemory.PAGE_SIZE
+                && budget > 0 && Thread.currentThread().threadId() == cacheOwner) {
             budget--;
             return true;
         }
-        return revive(va, size, write);
+        return revive(va, size, false);
+    }
+
+    /** Like {@link #readHit}, for a write ({@link #writeFrame}). */
+    private boolean writeHit(long va, int size) {
+        if ((va >>> PhysicalMemory.PAGE_SHIFT) == writeVpn && (va & PAGE_MASK) + size <= PhysicalMemory.PAGE_SIZE
+                && budget > 0 && Thread.currentThread().threadId() == cacheOwner) {
+            budget--;
+            return true;
+        }
+        return revive(va, size, true);
     }
 
     /**
      * The cache's full check, for an access the hit path refused: if the cache holds the page, the
-     * kernel loop has not run since it was filled (a {@link #settle} put it aside but did not
-     * leave this run) and the thread has room left before its preemption point (its own share
+     * kernel loop has not run since it was filled or taken over (a {@link #settle} put it aside but
+     * did not leave this run) and the thread has room left before its preemption point (its own share
      * may be used up: the room is shared out again), takes it back into use and charges the
-     * access as {@link #cached} does.
+     * access as {@link #readHit} does.
      */
     private boolean revive(long va, int size, boolean write) {
-        if (Thread.currentThread() != cacheOwner
+        if (Thread.currentThread().threadId() != cacheOwner
                 || (va & PAGE_MASK) + size > PhysicalMemory.PAGE_SIZE
                 || (va >>> PhysicalMemory.PAGE_SHIFT) != (write ? writePage : readPage)
                 || (write ? writeEpoch : readEpoch) != kernel.traps
@@ -156,11 +195,28 @@ final class UserMemory implements Memory {
         writeVpn = -1;
     }
 
+    /**
+     * The kernel loop resumes the thread: the write translation is put aside, the read translation
+     * taken back, provisionally, if the TLB still holds its page as it did when it was made (no
+     * flush or eviction since, no frame's backing dropped), else put aside too.
+     */
+    void resumed() {
+        putAside();
+        readProvisional = false;
+        if (readPage >= 0 && tlb.generation() == readGeneration && phys.droppedFrames() == readDropped) {
+            readVpn = readPage;
+            readEpoch = kernel.traps;
+            readProvisional = true;
+        }
+    }
+
     /** Puts the instructions and cached accesses charged so far on the clock (and the TLB's hit count). */
     private void charged() {
         long hits = meter.settle();
         if (hits != 0) {
             tlb.countHits(hits);
+            // Until the first translation after a resume, only the read translation is in the hit path.
+            readProvisional = false;
         }
     }
 
@@ -176,7 +232,7 @@ final class UserMemory implements Memory {
         if (frame == null) {
             return; // device memory, or a frame not backed yet: not cacheable
         }
-        cacheOwner = Thread.currentThread();
+        cacheOwner = Thread.currentThread().threadId();
         long vpn = va >>> PhysicalMemory.PAGE_SHIFT;
         if (write) {
             writeVpn = vpn;
@@ -188,6 +244,8 @@ final class UserMemory implements Memory {
             readPage = vpn;
             readFrame = frame;
             readEpoch = kernel.traps;
+            readGeneration = tlb.generation();
+            readDropped = phys.droppedFrames();
         }
     }
 
@@ -195,6 +253,13 @@ final class UserMemory implements Memory {
     private long translate(long va, int access) {
         api.own(); // before anything is charged or translated
         charged(); // not a kernel entry: the other direction's translation stays in use
+        if (readProvisional) {
+            // The translation below may evict the page from the TLB, where a first read of it would
+            // then miss: the read translation taken over at the resume goes.
+            readProvisional = false;
+            readVpn = -1;
+            readPage = -1;
+        }
         while (true) {
             if (clock.now() >= kernel.cpu.preemptAt) {
                 api.trap(Trap.PREEMPT);
@@ -226,12 +291,12 @@ final class UserMemory implements Memory {
 
     @Override
     public int load8(long va) {
-        return cached(va, 1, false) ? readFrame[offset(va)] & 0xFF : phys.load8(translate(va, Tlb.READ));
+        return readHit(va, 1) ? readFrame[offset(va)] & 0xFF : phys.load8(translate(va, Tlb.READ));
     }
 
     @Override
     public int load16(long va) {
-        if (cached(va, 2, false)) {
+        if (readHit(va, 2)) {
             return (short) I16.get(readFrame, offset(va)) & 0xFFFF;
         }
         if (crosses(va, 2)) {
@@ -242,7 +307,7 @@ final class UserMemory implements Memory {
 
     @Override
     public long load32(long va) {
-        if (cached(va, 4, false)) {
+        if (readHit(va, 4)) {
             return (int) I32.get(readFrame, offset(va)) & 0xFFFF_FFFFL;
         }
         if (crosses(va, 4)) {
@@ -253,7 +318,7 @@ final class UserMemory implements Memory {
 
     @Override
     public long load64(long va) {
-        if (cached(va, 8, false)) {
+        if (readHit(va, 8)) {
             return (long) I64.get(readFrame, offset(va));
         }
         if (crosses(va, 8)) {
@@ -264,7 +329,7 @@ final class UserMemory implements Memory {
 
     @Override
     public void store8(long va, long value) {
-        if (cached(va, 1, true)) {
+        if (writeHit(va, 1)) {
             writeFrame[offset(va)] = (byte) value;
             return;
         }
@@ -273,7 +338,7 @@ final class UserMemory implements Memory {
 
     @Override
     public void store16(long va, long value) {
-        if (cached(va, 2, true)) {
+        if (writeHit(va, 2)) {
             I16.set(writeFrame, offset(va), (short) value);
             return;
         }
@@ -287,7 +352,7 @@ final class UserMemory implements Memory {
 
     @Override
     public void store32(long va, long value) {
-        if (cached(va, 4, true)) {
+        if (writeHit(va, 4)) {
             I32.set(writeFrame, offset(va), (int) value);
             return;
         }
@@ -301,7 +366,7 @@ final class UserMemory implements Memory {
 
     @Override
     public void store64(long va, long value) {
-        if (cached(va, 8, true)) {
+        if (writeHit(va, 8)) {
             I64.set(writeFrame, offset(va), value);
             return;
         }

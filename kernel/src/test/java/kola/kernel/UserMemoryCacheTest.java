@@ -2,15 +2,19 @@ package kola.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import kola.abi.Fpage;
+import kola.abi.KernelError;
 import kola.abi.Memory;
 import kola.machine.CostModel;
 import org.junit.jupiter.api.Test;
 
 /**
- * The memory accessor's translation cache (issue 17): valid exactly until the kernel loop runs.
- * A settle that does not leave the thread's run (the meter's slow path short of the preemption
- * point) keeps it, though the hit path puts it aside at every settle; a kernel entry ends it.
- * Values read back: the clock, the TLB's hits and the MMU's walks.
+ * The memory accessor's translation cache (issue 17): valid until the kernel loop runs. A settle
+ * that does not leave the thread's run (the meter's slow path short of the preemption point) keeps
+ * it, though the hit path puts it aside at every settle; a kernel entry ends it, but for a read
+ * translation whose page the TLB still holds, which the resume takes over until a translation
+ * before its first read drops it. Either way every access costs what the TLB would charge.
+ * Values read back: the clock, the TLB's hits, the MMU's walks and the memory's values.
  */
 class UserMemoryCacheTest {
     /** The boss's pages, faulted in 1:1 from sigma0: one read, then {@link #FLOOD} written. */
@@ -122,5 +126,124 @@ class UserMemoryCacheTest {
         assertEquals(0, seen[5], "no kernel entry before the preemption point");
         assertEquals(seen[7] / CostModel.MEMORY_ACCESS + 1, seen[6],
                 "the load after the one that spends the room's last cycle traps, not earlier or later");
+    }
+
+    @Test
+    void aReadAfterAKernelEntryThatLeftTheTlbAloneCostsATlbHit() {
+        long[] seen = new long[4];
+        new AddressSpaceHarness().script(b -> {
+            Kernel k = b.kernel();
+            Memory m = b.l4.memory();
+            UserApi api = (UserApi) b.l4;
+            m.store64(READ_PAGE + 8, 42);
+            assertEquals(42, m.load64(READ_PAGE + 8)); // the read translation
+            b.l4.systemClock(); // a kernel entry that flushes and evicts nothing
+            api.settle();
+            long walks = k.machine.mmu().walks();
+            long hits = k.machine.tlb().hits();
+            long now = k.clock.now();
+            long sum = 0;
+            for (int i = 0; i < LOADS; i++) {
+                sum += m.load64(READ_PAGE + 8);
+            }
+            api.settle();
+            seen[0] = sum;
+            seen[1] = k.machine.mmu().walks() - walks;
+            seen[2] = k.machine.tlb().hits() - hits;
+            seen[3] = k.clock.now() - now;
+        }).run();
+        assertEquals(LOADS * 42, seen[0]);
+        assertEquals(0, seen[1], "no walk: the TLB still held the page");
+        assertEquals(LOADS, seen[2], "every load counted as a TLB hit");
+        assertEquals(LOADS * CostModel.MEMORY_ACCESS, seen[3], "every load charged as a TLB hit");
+    }
+
+    @Test
+    void aReadTranslationTakenOverAtAResumeGoesWhenATranslationPrecedesItsFirstRead() {
+        long[] seen = new long[3];
+        new AddressSpaceHarness().script(b -> {
+            Kernel k = b.kernel();
+            Memory m = b.l4.memory();
+            UserApi api = (UserApi) b.l4;
+            m.store64(READ_PAGE + 8, 42);
+            for (int i = 0; i < FLOOD; i++) {
+                m.store64(FLOOD_BASE + ((long) i << 12), i); // faults every page in
+            }
+            b.l4.systemClock();
+            assertEquals(42, m.load64(READ_PAGE + 8)); // the read translation
+            b.l4.systemClock(); // leaves the TLB alone: the resume takes the read translation over
+            for (int i = 0; i < FLOOD; i++) {
+                m.store64(FLOOD_BASE + ((long) i << 12), i + 1); // the read page's TLB entry goes
+            }
+            api.settle();
+            long walks = k.machine.mmu().walks();
+            long hits = k.machine.tlb().hits();
+            long sum = 0;
+            for (int i = 0; i < LOADS; i++) {
+                sum += m.load64(READ_PAGE + 8);
+            }
+            api.settle();
+            seen[0] = sum;
+            seen[1] = k.machine.mmu().walks() - walks;
+            seen[2] = k.machine.tlb().hits() - hits;
+        }).run();
+        assertEquals(LOADS * 42, seen[0]);
+        assertEquals(1, seen[1], "the first load walked, as it would have without the translation taken over");
+        assertEquals(LOADS - 1, seen[2]);
+    }
+
+    @Test
+    void aReadTranslationTakenOverAtAResumeThatServedAReadStaysAsARefilledOneWould() {
+        long[] seen = new long[3];
+        new AddressSpaceHarness().script(b -> {
+            Kernel k = b.kernel();
+            Memory m = b.l4.memory();
+            UserApi api = (UserApi) b.l4;
+            m.store64(READ_PAGE + 8, 42);
+            for (int i = 0; i < FLOOD; i++) {
+                m.store64(FLOOD_BASE + ((long) i << 12), i);
+            }
+            b.l4.systemClock();
+            assertEquals(42, m.load64(READ_PAGE + 8));
+            b.l4.systemClock(); // the resume takes the read translation over
+            assertEquals(42, m.load64(READ_PAGE + 8)); // a TLB hit: the translation is the TLB's again
+            for (int i = 0; i < FLOOD; i++) {
+                m.store64(FLOOD_BASE + ((long) i << 12), i + 1); // the read page's TLB entry goes
+            }
+            api.settle();
+            long walks = k.machine.mmu().walks();
+            long hits = k.machine.tlb().hits();
+            long sum = 0;
+            for (int i = 0; i < LOADS; i++) {
+                sum += m.load64(READ_PAGE + 8);
+            }
+            api.settle();
+            seen[0] = sum;
+            seen[1] = k.machine.mmu().walks() - walks;
+            seen[2] = k.machine.tlb().hits() - hits;
+        }).run();
+        assertEquals(LOADS * 42, seen[0]);
+        assertEquals(0, seen[1], "no walk: like a translation refilled by the first read, it lasts the run");
+        assertEquals(LOADS, seen[2]);
+    }
+
+    @Test
+    void aThreadReadsTheFrameMappedAfterItsPageWasRevokedNotTheOneItReadBefore() {
+        long va = MapItemTest.VA_A;
+        new AddressSpaceHarness("A").script(b -> {
+            b.page("A", MapItemTest.P, va);
+            b.writeOk("A", va, 111);
+            b.page("A", MapItemTest.P2, va + 0x1000);
+            b.writeOk("A", va + 0x1000, 222);
+            assertEquals(111, b.readOk("A", va)); // A's read translation: va -> P
+            assertEquals(111, b.readOk("A", va)); // and again, after A's kernel entries
+            AddressSpaceHarness.Reply r = b.call(KernelHarness.SIGMA0, AddressSpaceHarness.SIGMA0_UNMAP, 0,
+                    Fpage.of(MapItemTest.P, 12, Fpage.RWX));
+            assertEquals(KernelError.OK, r.word(0));
+            b.unmapped("A", va);
+            b.page("A", MapItemTest.P2, va); // the same page, another frame
+            assertEquals(222, b.readOk("A", va), "the frame mapped now");
+            b.inv("remapped");
+        }).run();
     }
 }
