@@ -175,6 +175,61 @@ class FastPathTest {
         assertEquals(2 * CALLS + 1 - 1, r.fast());
     }
 
+    /**
+     * Hostile words to a server that waits for anyone: each either fails as the general path
+     * fails it or goes the general way, with the same run either way, and the server is still
+     * answering afterwards.
+     */
+    @Test
+    void badWordsFailAsTheGeneralPathFailsThemAndLeaveTheServerAnswering() {
+        Function<List<Object>, KernelHarness> workload = seen -> {
+            KernelHarness h = new KernelHarness();
+            h.root(l4 -> {
+                h.startTask(l4, S, "s", 0, 100);
+                h.startTask(l4, C, "c", 0, 90);
+            });
+            h.module("s", l4 -> {
+                long client = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+                while (true) {
+                    l4.setMr(1, l4.mr(1) + 1);
+                    l4.setMr(0, MsgTag.make(MsgTag.label(l4.mr(0)) + 1, 1, 0));
+                    client = l4.replyWait(client);
+                }
+            });
+            h.module("c", l4 -> {
+                long[][] cases = {
+                    {ThreadId.ANY, ThreadId.ANY, NEVER, 0},                   // to anyone: no such partner
+                    {ThreadId.ANY_LOCAL, ThreadId.ANY_LOCAL, NEVER, 0},       // to any local thread
+                    {S, S, NEVER | 1L << 32, 0},                              // timeouts word with high bits
+                    {S, S, Timeout.pair(Timeout.NEVER, Timeout.point(5, 0)), 0}, // a receive time point
+                    {S, S, NEVER, MsgTag.PROPAGATED},                        // propagated, no virtual sender
+                    {0x7c00L, 0x7c00L, NEVER, 0},                              // a local id of nobody
+                };
+                for (long[] c : cases) {
+                    l4.setMr(0, MsgTag.make(4, 1, 0) | c[3]);
+                    l4.setMr(1, 10);
+                    l4.ipc(c[0], c[1], c[2]);
+                    long tag = l4.mr(0);
+                    seen.add((tag & MsgTag.ERROR) != 0 ? "error " + IpcError.kind(l4.errorCode())
+                            + ((l4.errorCode() & IpcError.RECEIVE_PHASE) != 0 ? " receiving" : " sending")
+                            : "label " + MsgTag.label(tag) + " word " + l4.mr(1));
+                }
+                calls(l4, S, S, seen);
+            });
+            return h;
+        };
+        Run r = same(KernelConfig.defaults(), workload);
+        String noPartner = "error " + IpcError.NO_PARTNER + " sending";
+        // A receive time point and a propagation with no virtual sender go the general way, as an
+        // ordinary call (X.2); the rest fail in their send phase, having changed nothing.
+        assertEquals(List.of(noPartner, noPartner, "error " + IpcError.TIMEOUT + " sending", "label 5 word 11",
+                "label 5 word 11", noPartner, "sum " + (CALLS * (CALLS + 1) / 2), "map item " + IpcError.MESSAGE_OVERFLOW,
+                "with timeout 100", "stale " + IpcError.NO_PARTNER), r.seen());
+        // The server's replies to the two calls that went the general way are fast, besides the
+        // calls' 2 CALLS + 1 (the server waits first: the client ranks below it).
+        assertEquals(2 * CALLS + 1 + 2, r.fast());
+    }
+
     @Test
     void localCallsBetweenThreadsOfOneSpaceRunTheSame() {
         long partner = tid(5);
