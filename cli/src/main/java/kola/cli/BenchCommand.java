@@ -127,14 +127,15 @@ final class BenchCommand implements Callable<Integer> {
         List<SideBySide.Row> rows = new java.util.ArrayList<>(SideBySide.rows(ms));
         // The C programs' round trips, in the same process, beside the Java one.
         try {
-            List<CIpcBench.Figure> c = CIpcBench.measure(java.nio.file.Path.of(""), Math.max(3, rounds));
-            double java = rows.stream().filter(r -> r.name().equals(SideBySide.KOLA_REFERENCE)).findFirst().orElseThrow().nsPerOp();
-            rows.addAll(CIpcBench.rows(c, java));
+            CIpcBench.Result c = CIpcBench.measure(java.nio.file.Path.of(""), Math.max(3, rounds));
+            rows.addAll(CIpcBench.rows(c));
             if (!json) {
-                for (CIpcBench.Figure f : c) {
+                for (CIpcBench.Figure f : c.figures()) {
                     out.printf(Locale.ROOT, "  %-26s %,d simulated cycles, %d user instructions per round trip (pingpong)%n",
                             f.name(), f.cycles(), f.instructions());
                 }
+                out.printf(Locale.ROOT, "  %-26s %.1f ns/op between the C runs (median of %d runs of %,d round trips); the C rows' ratios are over it%n",
+                        SideBySide.KOLA_REFERENCE, c.javaNsPerOp(), c.javaRuns().length, CIpcBench.JAVA_ROUND_TRIPS);
             }
         } catch (java.io.IOException e) {
             err.println("kola bench ipc: no C rows: " + e.getMessage());

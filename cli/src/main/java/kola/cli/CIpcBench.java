@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kola.bench.KolaIpc;
 import kola.bench.SideBySide;
 import kola.kernel.ElfProgram;
 
@@ -22,7 +23,8 @@ import kola.kernel.ElfProgram;
  * exec --privileged} in this process. The program brackets each timed run of round trips with
  * {@code timing ...} and {@code timed ...} lines on the kernel console; the host nanoseconds between
  * the two lines, over the round trips, are the figure. The program runs once untimed (its compiled
- * code is then shared by the later runs, as the JIT's), then {@code runs} times; a row is the median.
+ * code is then shared by the later runs, as the JIT's), then {@code runs} times, each run after a
+ * run of Java round trips; a row is the median, compared with the median of those Java runs.
  */
 final class CIpcBench {
     /** The program, relative to the repository. */
@@ -45,13 +47,24 @@ final class CIpcBench {
     private CIpcBench() {
     }
 
+    /**
+     * Java round trips ({@link SideBySide#KOLA_REFERENCE}) timed before each C run, about 0.1 s, so
+     * that the C rows are compared with a Java figure of the same minutes (the host's speed drifts
+     * between the Java table's rounds and the C runs that follow them).
+     */
+    static final long JAVA_ROUND_TRIPS = 300_000;
+
     /** A measured row: host ns per round trip (median of the runs, and each run's), simulated cycles and instructions. */
     record Figure(String name, String description, double nsPerOp, double[] runs, long roundTrips, long cycles,
                   long instructions) {
     }
 
-    /** Measures the rows ({@code runs} timed runs); throws with one line if the program is missing or fails. */
-    static List<Figure> measure(Path repository, int runs) throws IOException {
+    /** The rows, and the Java round trip timed between their runs (median, and each run's). */
+    record Result(List<Figure> figures, double javaNsPerOp, double[] javaRuns) {
+    }
+
+    /** Measures the rows ({@code runs} timed runs, each after a Java run); throws with one line if the program is missing or fails. */
+    static Result measure(Path repository, int runs) throws IOException {
         Path elf = repository.resolve(PROGRAM);
         if (!Files.isRegularFile(elf)) {
             throw new IOException(PROGRAM + " is not built (make -C user; it needs gcc-riscv64-unknown-elf)");
@@ -60,7 +73,9 @@ final class CIpcBench {
         run(program); // warm-up
         Map<String, double[]> ns = new HashMap<>();
         Map<String, long[]> simulated = new HashMap<>();
+        double[] java = new double[runs];
         for (int r = 0; r < runs; r++) {
+            java[r] = (double) KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 0, JAVA_ROUND_TRIPS) / JAVA_ROUND_TRIPS;
             Map<String, Long> times = new HashMap<>();
             Map<String, long[]> results = run(program, times);
             for (String[] row : ROWS) {
@@ -81,13 +96,14 @@ final class CIpcBench {
             long[] res = simulated.get(row[0]);
             out.add(new Figure(row[0], row[3], RiscvBench.median(v), v, res[0], res[1], res[2]));
         }
-        return out;
+        return new Result(out, RiscvBench.median(java), java);
     }
 
-    /** The rows beside the Java round trip ({@code javaNsPerOp}, {@link SideBySide#KOLA_REFERENCE}) of the same run. */
-    static List<SideBySide.Row> rows(List<Figure> figures, double javaNsPerOp) {
+    /** The rows beside the Java round trip ({@link SideBySide#KOLA_REFERENCE}) timed between their runs. */
+    static List<SideBySide.Row> rows(Result result) {
+        double javaNsPerOp = result.javaNsPerOp();
         List<SideBySide.Row> rows = new ArrayList<>();
-        for (Figure f : figures) {
+        for (Figure f : result.figures()) {
             double target = f.name().equals(SideBySide.C_PREFIX + "ipc-0w-xspace") ? SideBySide.C_TARGET : Double.NaN;
             double[] s = f.runs().clone();
             Arrays.sort(s);
