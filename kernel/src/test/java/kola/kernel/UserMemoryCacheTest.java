@@ -24,6 +24,22 @@ class UserMemoryCacheTest {
     static final int FLOOD = 1024;
     static final int LOADS = 10;
 
+    /**
+     * {@link #LOADS} loads of {@code va}, then a settle: their sum, and the page-table walks, TLB
+     * hits and cycles they cost (the caller settles before, where the test needs it).
+     */
+    private static long[] loads(Kernel k, Memory m, UserApi api, long va) {
+        long walks = k.machine.mmu().walks();
+        long hits = k.machine.tlb().hits();
+        long now = k.clock.now();
+        long sum = 0;
+        for (int i = 0; i < LOADS; i++) {
+            sum += m.load64(va);
+        }
+        api.settle();
+        return new long[] {sum, k.machine.mmu().walks() - walks, k.machine.tlb().hits() - hits, k.clock.now() - now};
+    }
+
     @Test
     void aSettleWithoutKernelEntryKeepsTheCacheAndAKernelEntryEndsIt() {
         long[] seen = new long[8];
@@ -43,31 +59,11 @@ class UserMemoryCacheTest {
 
             // The meter's slow path settles without a kernel entry when the preemption point is not reached.
             api.settle();
-            long walks = k.machine.mmu().walks();
-            long hits = k.machine.tlb().hits();
-            long now = k.clock.now();
-            long sum = 0;
-            for (int i = 0; i < LOADS; i++) {
-                sum += m.load64(READ_PAGE + 8);
-            }
-            api.settle();
-            seen[0] = sum;
-            seen[1] = k.machine.mmu().walks() - walks;
-            seen[2] = k.machine.tlb().hits() - hits;
-            seen[3] = k.clock.now() - now;
+            System.arraycopy(loads(k, m, api, READ_PAGE + 8), 0, seen, 0, 4);
 
             // After a kernel entry the read goes to the TLB again, which lost the page: one walk.
             b.l4.systemClock();
-            walks = k.machine.mmu().walks();
-            hits = k.machine.tlb().hits();
-            sum = 0;
-            for (int i = 0; i < LOADS; i++) {
-                sum += m.load64(READ_PAGE + 8);
-            }
-            api.settle();
-            seen[4] = sum;
-            seen[5] = k.machine.mmu().walks() - walks;
-            seen[6] = k.machine.tlb().hits() - hits;
+            System.arraycopy(loads(k, m, api, READ_PAGE + 8), 0, seen, 4, 3);
         }).run();
         assertEquals(LOADS * 42, seen[0]);
         assertEquals(0, seen[1], "no walk: the cache still served the page the TLB lost");
@@ -139,18 +135,7 @@ class UserMemoryCacheTest {
             assertEquals(42, m.load64(READ_PAGE + 8)); // the read translation
             b.l4.systemClock(); // a kernel entry that flushes and evicts nothing
             api.settle();
-            long walks = k.machine.mmu().walks();
-            long hits = k.machine.tlb().hits();
-            long now = k.clock.now();
-            long sum = 0;
-            for (int i = 0; i < LOADS; i++) {
-                sum += m.load64(READ_PAGE + 8);
-            }
-            api.settle();
-            seen[0] = sum;
-            seen[1] = k.machine.mmu().walks() - walks;
-            seen[2] = k.machine.tlb().hits() - hits;
-            seen[3] = k.clock.now() - now;
+            System.arraycopy(loads(k, m, api, READ_PAGE + 8), 0, seen, 0, 4);
         }).run();
         assertEquals(LOADS * 42, seen[0]);
         assertEquals(0, seen[1], "no walk: the TLB still held the page");
@@ -176,16 +161,7 @@ class UserMemoryCacheTest {
                 m.store64(FLOOD_BASE + ((long) i << 12), i + 1); // the read page's TLB entry goes
             }
             api.settle();
-            long walks = k.machine.mmu().walks();
-            long hits = k.machine.tlb().hits();
-            long sum = 0;
-            for (int i = 0; i < LOADS; i++) {
-                sum += m.load64(READ_PAGE + 8);
-            }
-            api.settle();
-            seen[0] = sum;
-            seen[1] = k.machine.mmu().walks() - walks;
-            seen[2] = k.machine.tlb().hits() - hits;
+            System.arraycopy(loads(k, m, api, READ_PAGE + 8), 0, seen, 0, 3);
         }).run();
         assertEquals(LOADS * 42, seen[0]);
         assertEquals(1, seen[1], "the first load walked, as it would have without the translation taken over");
@@ -211,16 +187,7 @@ class UserMemoryCacheTest {
                 m.store64(FLOOD_BASE + ((long) i << 12), i + 1); // the read page's TLB entry goes
             }
             api.settle();
-            long walks = k.machine.mmu().walks();
-            long hits = k.machine.tlb().hits();
-            long sum = 0;
-            for (int i = 0; i < LOADS; i++) {
-                sum += m.load64(READ_PAGE + 8);
-            }
-            api.settle();
-            seen[0] = sum;
-            seen[1] = k.machine.mmu().walks() - walks;
-            seen[2] = k.machine.tlb().hits() - hits;
+            System.arraycopy(loads(k, m, api, READ_PAGE + 8), 0, seen, 0, 3);
         }).run();
         assertEquals(LOADS * 42, seen[0]);
         assertEquals(0, seen[1], "no walk: like a translation refilled by the first read, it lasts the run");
