@@ -29,11 +29,6 @@ final class CapNode extends Derived<CapNode> implements Charged {
     }
 
     @Override
-    public long bytes() {
-        return BYTES;
-    }
-
-    @Override
     public KernelFrame frame() {
         return frame;
     }

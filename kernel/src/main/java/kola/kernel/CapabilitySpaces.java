@@ -93,7 +93,7 @@ final class CapabilitySpaces {
         if (!ensureObjects(space)) {
             return KernelError.OUT_OF_MEMORY;
         }
-        KernelFrame f = kmem.charge(space, o.kind, o.bytes);
+        KernelFrame f = kmem.charge(space, o.kind, o.bytes());
         if (f == null) {
             return KernelError.OUT_OF_MEMORY;
         }
@@ -101,7 +101,7 @@ final class CapabilitySpaces {
         f.hold(o);
         objects++;
         if (insert(space, slot, o, Fpage.RWX, null) == null) {
-            kmem.release(f, space, o.kind, o.bytes, o);
+            kmem.release(f, space, o.kind, o.bytes(), o);
             objects--;
             return KernelError.OUT_OF_MEMORY;
         }

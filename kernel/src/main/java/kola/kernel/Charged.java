@@ -8,7 +8,10 @@ package kola.kernel;
 interface Charged {
     KernelObject kind();
 
-    long bytes();
+    /** The bytes it is charged at: its kind's. */
+    default long bytes() {
+        return kind().bytes;
+    }
 
     KernelFrame frame();
 }

@@ -15,7 +15,7 @@ final class Gate extends KObject {
     final long label;
 
     Gate(Tcb thread, long label, Space owner) {
-        super(KernelObject.GATE, BYTES, owner);
+        super(KernelObject.GATE, owner);
         this.thread = thread;
         this.threadId = thread.id;
         this.label = label;

@@ -183,7 +183,7 @@ final class Invariants {
             if (o.references != e.getValue()[0]) {
                 v.add(o.kind + " of " + o.owner + ": counts " + o.references + " references, has " + e.getValue()[0]);
             }
-            objectBytes.computeIfAbsent(o.owner, x -> new long[KernelObject.values().length])[o.kind.ordinal()] += o.bytes;
+            objectBytes.computeIfAbsent(o.owner, x -> new long[KernelObject.values().length])[o.kind.ordinal()] += o.bytes();
             if (o instanceof Notification n) {
                 if (n.bound != null && (n.bound.boundNotification != n || n.bound.state == Tcb.DEAD)) {
                     v.add("a notification of " + n.owner + " is bound to " + n.bound + ", which is not bound to it");

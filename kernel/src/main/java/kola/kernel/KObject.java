@@ -7,27 +7,20 @@ package kola.kernel;
  */
 abstract class KObject implements Charged {
     final KernelObject kind;
-    final long bytes;
     final Space owner;
     /** Capabilities that refer to the object. */
     int references;
     /** Where the kernel memory of this object lives. */
     KernelFrame frame;
 
-    KObject(KernelObject kind, long bytes, Space owner) {
+    KObject(KernelObject kind, Space owner) {
         this.kind = kind;
-        this.bytes = bytes;
         this.owner = owner;
     }
 
     @Override
     public KernelObject kind() {
         return kind;
-    }
-
-    @Override
-    public long bytes() {
-        return bytes;
     }
 
     @Override

@@ -1,25 +1,32 @@
 package kola.kernel;
 
-/** The kinds of kernel object the kernel-memory model allocates (DESIGN.md, "Kernel memory"). */
+/** The kinds of kernel object the kernel-memory model allocates (DESIGN.md, "Kernel memory"), each with the bytes one is charged at. */
 enum KernelObject {
     /** A thread control block. */
-    TCB,
+    TCB(Tcb.BYTES),
     /** An address-space descriptor. */
-    SPACE,
+    SPACE(Space.BYTES),
     /** A page-table frame (Sv39 node). */
-    PAGE_TABLE,
+    PAGE_TABLE(kola.machine.PhysicalMemory.PAGE_SIZE),
     /** A mapping-database node. */
-    MAPPING_NODE,
+    MAPPING_NODE(MapNode.BYTES),
     /** An IPC gate. */
-    GATE,
+    GATE(Gate.BYTES),
     /** A capability (an object-space slot in use). */
-    CAPABILITY,
+    CAPABILITY(CapNode.BYTES),
     /** An object space's slot table. */
-    OBJECT_SPACE,
+    OBJECT_SPACE(ObjectSpace.BYTES),
     /** An asynchronous notification. */
-    NOTIFICATION,
+    NOTIFICATION(Notification.BYTES),
     /** A saved reply capability. */
-    REPLY,
+    REPLY(ReplyObject.BYTES),
     /** A scheduling context (SchedControl CREATE), charged to its creator. */
-    SCHED_CONTEXT
+    SCHED_CONTEXT(SchedContext.BYTES);
+
+    /** What one object of this kind is charged at. */
+    final long bytes;
+
+    KernelObject(long bytes) {
+        this.bytes = bytes;
+    }
 }

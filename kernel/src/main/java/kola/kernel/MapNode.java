@@ -29,7 +29,6 @@ final class MapNode extends Derived<MapNode> implements Charged {
     /** Scratch of one walk ({@link MappingDatabase#collect}, {@link MappingDatabase#removeSubtree}): what it took below this node; 0 outside it. */
     int walkStatus;
 
-
     MapNode(Space space, long vpn, long pfn, int rights) {
         this.space = space;
         this.vpn = vpn;
@@ -40,11 +39,6 @@ final class MapNode extends Derived<MapNode> implements Charged {
     @Override
     public KernelObject kind() {
         return KernelObject.MAPPING_NODE;
-    }
-
-    @Override
-    public long bytes() {
-        return BYTES;
     }
 
     @Override

@@ -17,7 +17,7 @@ final class Notification extends KObject {
     Tcb bound;
 
     Notification(Space owner) {
-        super(KernelObject.NOTIFICATION, BYTES, owner);
+        super(KernelObject.NOTIFICATION, owner);
     }
 
     void enqueue(Tcb t) {

@@ -23,11 +23,6 @@ final class ObjectSpace implements Charged {
     }
 
     @Override
-    public long bytes() {
-        return BYTES;
-    }
-
-    @Override
     public KernelFrame frame() {
         return frame;
     }

@@ -15,7 +15,7 @@ final class ReplyObject extends KObject {
     final long serial;
 
     ReplyObject(Tcb caller, Tcb replier, long serial, Space owner) {
-        super(KernelObject.REPLY, BYTES, owner);
+        super(KernelObject.REPLY, owner);
         this.caller = caller;
         this.replier = replier;
         this.serial = serial;

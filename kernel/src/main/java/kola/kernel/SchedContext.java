@@ -138,11 +138,6 @@ final class SchedContext implements Charged {
     }
 
     @Override
-    public long bytes() {
-        return BYTES;
-    }
-
-    @Override
     public KernelFrame frame() {
         return frame;
     }

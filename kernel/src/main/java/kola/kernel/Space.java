@@ -126,11 +126,6 @@ final class Space implements Charged {
     }
 
     @Override
-    public long bytes() {
-        return BYTES;
-    }
-
-    @Override
     public KernelFrame frame() {
         return frame;
     }

@@ -291,11 +291,6 @@ final class Tcb implements Charged {
     }
 
     @Override
-    public long bytes() {
-        return BYTES;
-    }
-
-    @Override
     public KernelFrame frame() {
         return frame;
     }
