@@ -269,8 +269,7 @@ final class Ipc {
             senderId = self.id;
         } else if (objectSpaces && comm.hasReplyCapability() && isReply(self, to)) {
             dest = self.replyCaller; // (a saved reply capability is consumed as it is used: the general path's)
-            if (to != kola.abi.Comm.REPLY || from != ThreadId.ANY || dest == null || dest.replier != self
-                    || dest.callSerial != self.replySerial || dest.state != Tcb.RECEIVING) {
+            if (to != kola.abi.Comm.REPLY || from != ThreadId.ANY || !awaitsReply(dest, self)) {
                 return false;
             }
             senderId = dest.waitFrom;
@@ -282,9 +281,7 @@ final class Ipc {
             return false;
         }
         if (dest == null || dest.state != Tcb.RECEIVING || dest.kernelIpc != Tcb.NO_KERNEL_IPC
-                || dest.interruptLine >= 0 || dest.awaitingStart
-                || dest.waitFrom != ThreadId.ANY && dest.waitFrom != senderId
-                && !(dest.waitFrom == ThreadId.ANY_LOCAL && dest.space == self.space && self.interruptLine < 0)) {
+                || dest.interruptLine >= 0 || dest.awaitingStart || !accepts(dest, self, senderId)) {
             return false;
         }
         // The receive phase's key, as receive() finds it: it will wait, nothing being queued for it.
@@ -482,7 +479,12 @@ final class Ipc {
     }
 
     private boolean accepts(Tcb receiver, Tcb sender) {
-        return receiver.waitFrom == ThreadId.ANY || receiver.waitFrom == sender.sendId
+        return accepts(receiver, sender, sender.sendId);
+    }
+
+    /** Whether {@code receiver}'s wait takes a message of {@code sender} seen as {@code senderId}. */
+    private static boolean accepts(Tcb receiver, Tcb sender, long senderId) {
+        return receiver.waitFrom == ThreadId.ANY || receiver.waitFrom == senderId
                 || receiver.waitFrom == ThreadId.ANY_LOCAL && sameSpace(sender, receiver);
     }
 
@@ -535,14 +537,19 @@ final class Ipc {
                 || CapabilitySpaces.lookup(self.space, to) instanceof CapNode cap && cap.object instanceof ReplyObject;
     }
 
+    /** Whether {@code caller} still waits for the reply to its call that {@code replier} holds the reply capability for. */
+    private static boolean awaitsReply(Tcb caller, Tcb replier) {
+        return caller != null && caller.replier == replier && caller.callSerial == replier.replySerial
+                && caller.state == Tcb.RECEIVING;
+    }
+
     /** Routes a reply through the reply capability or a saved one (one shot, used or not); false if its caller no longer waits. */
     private boolean replyRoute(Tcb self, long to) {
         Tcb caller;
         if (to == kola.abi.Comm.REPLY) {
             caller = self.replyCaller;
             self.replyCaller = null;
-            if (caller == null || caller.replier != self || caller.callSerial != self.replySerial
-                    || caller.state != Tcb.RECEIVING) {
+            if (!awaitsReply(caller, self)) {
                 return false;
             }
         } else {
