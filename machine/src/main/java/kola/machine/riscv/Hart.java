@@ -161,26 +161,18 @@ public final class Hart {
     private long[] regs = new long[64];
 
     // The read and write caches are read by compiled blocks too, which test a hit inline.
-    long[] readTag = new long[TC_ENTRIES];
-    byte[][] readFrame = new byte[TC_ENTRIES][];
+    // They are the current space's (those of {@link #cur}), kept here too for the blocks.
+    long[] readTag;
+    byte[][] readFrame;
     /**
      * A write entry's tag is its virtual page number, or that number with {@link #CODE_TAG} set
      * if the frame holds decoded code: such a store misses the inline test and its slow path
      * clears the code it overlaps.
      */
-    long[] writeTag = new long[TC_ENTRIES];
-    byte[][] writeFrame = new byte[TC_ENTRIES][];
-    /** The decoded code of the frame of a write entry, or null: stores clear what they overlap. */
-    private CodePage[] writeCode = new CodePage[TC_ENTRIES];
-    /** The entries of each cache filled since it was last emptied (each once: it was empty then), and their number. */
-    private int[] readFilled = new int[TC_ENTRIES];
-    private int[] writeFilled = new int[TC_ENTRIES];
-    private int[] fetchFilled = new int[TC_ENTRIES];
-    private int readCount;
-    private int writeCount;
-    private int fetchCount;
-    private long[] fetchTag = new long[TC_ENTRIES];
-    private CodePage[] fetchCode = new CodePage[TC_ENTRIES];
+    long[] writeTag;
+    byte[][] writeFrame;
+    /** The translation caches of the current address space, and what they are valid for. */
+    private Translations cur = Translations.empty();
     /**
      * The translation caches of the address space that ran before the current one, kept as they
      * were: threads of two spaces that take turns (an IPC round trip between spaces) find their
@@ -188,16 +180,12 @@ public final class Hart {
      * second space runs.
      */
     private Translations parked;
-    /** A holder for the next switch to park the current caches in (its arrays are the current ones). */
-    private Translations spare;
     /**
      * Counts the events that make write entries of every space stale without the TLB or the
      * frames knowing: a frame's code decoded for the first time (its write entries must learn of
      * it), all code dropped. A parked cache made before the last one is emptied when it comes back.
      */
     private long codeEpoch;
-    /** {@link #codeEpoch} when the current caches were last emptied or checked. */
-    private long cachesEpoch;
 
     /**
      * Holds, in its last slot, the page-crossing instruction being executed: that instruction is
@@ -209,12 +197,6 @@ public final class Hart {
 
     /** Decoded code by frame number, in chunks of 4096 frames; an array has {@link #SLOTS} + 1 entries. */
     private CodePage[][] code;
-
-    private int asid = -1;
-    private long rootPfn = -1;
-    private long tlbGeneration = -1;
-    private long droppedFrames = -1;
-    private long backedFrames = -1;
 
     private int fault = NO_FAULT;
     private long tval;
@@ -253,9 +235,7 @@ public final class Hart {
             throw new IllegalArgumentException("the MMU must translate into the hart's physical memory");
         }
         this.code = newCodeDirectory();
-        Arrays.fill(readTag, NO_PAGE);
-        Arrays.fill(writeTag, NO_PAGE);
-        Arrays.fill(fetchTag, NO_PAGE);
+        use(cur);
         memory.addFrameWatcher(this::frameWritten);
     }
 
@@ -277,13 +257,14 @@ public final class Hart {
         if (asid < 0) {
             throw new IllegalArgumentException("address-space id must be non-negative, got " + asid);
         }
-        if (asid != this.asid || rootPfn != this.rootPfn) {
-            switchCaches(asid, rootPfn);
+        Translations c = cur;
+        if (asid != c.asid || rootPfn != c.rootPfn) {
+            c = switchCaches(asid, rootPfn);
         }
-        if (tlb.generation() != tlbGeneration || memory.droppedFrames() != droppedFrames
-                || memory.backedFrames() != backedFrames || codeEpoch != cachesEpoch) {
+        if (tlb.generation() != c.tlbGeneration || memory.droppedFrames() != c.droppedFrames
+                || memory.backedFrames() != c.backedFrames || codeEpoch != c.cachesEpoch) {
             flushTranslations();
-            cachesEpoch = codeEpoch;
+            c.cachesEpoch = codeEpoch;
         }
         long[] r = s.x;
         regs = r;
@@ -300,9 +281,9 @@ public final class Hart {
         r[Decoder.SINK] = 0; // (what x0's writes left: a state between runs holds its registers only)
         s.reserved = false; // lost on every trap and every switch: each run ends in one of them
         // Our own fills may have evicted TLB entries or backed frames: that invalidates nothing of ours.
-        tlbGeneration = tlb.generation();
-        droppedFrames = memory.droppedFrames();
-        backedFrames = memory.backedFrames();
+        c.tlbGeneration = tlb.generation();
+        c.droppedFrames = memory.droppedFrames();
+        c.backedFrames = memory.backedFrames();
         return cause;
     }
 
@@ -324,7 +305,7 @@ public final class Hart {
     public void invalidateAllCode() {
         code = newCodeDirectory();
         flushTranslations();
-        cachesEpoch = ++codeEpoch;
+        cur.cachesEpoch = ++codeEpoch;
     }
 
     /** The translation caches of one address space and what they were valid for (see {@link #parked}). */
@@ -366,80 +347,48 @@ public final class Hart {
             Arrays.fill(t.writeTag, NO_PAGE);
             Arrays.fill(t.fetchTag, NO_PAGE);
             t.asid = -1;
+            t.rootPfn = -1;
+            t.tlbGeneration = -1;
+            t.droppedFrames = -1;
+            t.backedFrames = -1;
             return t;
         }
     }
 
     /**
-     * Makes the caches of space {@code asid} (page table {@code rootPfn}) current: the parked ones
-     * if they are that space's, else empty ones (the parked arrays, emptied, or new ones); the
-     * current ones are parked. Whether the caches are still valid is checked after, as for a run
-     * in the same space. Two holders serve every switch: nothing is allocated after the first.
+     * Makes the caches of space {@code asid} (page table {@code rootPfn}) current and returns
+     * them: the parked ones if they are that space's, else empty ones (the parked arrays,
+     * emptied, or new ones); the current ones are parked. Whether the caches are still valid is
+     * checked after, as for a run in the same space. A switch moves references to two holders:
+     * nothing is copied, and nothing is allocated after the first.
      */
-    private void switchCaches(int asid, long rootPfn) {
-        if (this.asid < 0) {
+    private Translations switchCaches(int asid, long rootPfn) {
+        Translations mine = cur;
+        if (mine.asid < 0) {
             // The first run: the caches are empty and nobody's.
-            this.asid = asid;
-            this.rootPfn = rootPfn;
-            return;
+            mine.asid = asid;
+            mine.rootPfn = rootPfn;
+            return mine;
         }
-        Translations mine = spare != null ? spare : new Translations();
-        save(mine);
         Translations next = parked != null ? parked : Translations.empty();
-        boolean reuse = next.asid == asid && next.rootPfn == rootPfn;
-        load(next);
-        if (!reuse) {
-            flushTranslations(); // another space's entries (or none): empty them
-            cachesEpoch = codeEpoch;
-        }
-        this.asid = asid;
-        this.rootPfn = rootPfn;
         parked = mine;
-        spare = next; // its arrays are the current ones now: only the holder is free
+        use(next);
+        if (next.asid != asid || next.rootPfn != rootPfn) {
+            flushTranslations(); // another space's entries (or none): empty them
+            next.cachesEpoch = codeEpoch;
+            next.asid = asid;
+            next.rootPfn = rootPfn;
+        }
+        return next;
     }
 
-    /** Keeps the current caches and what they are valid for in {@code t}. */
-    private void save(Translations t) {
-        t.readTag = readTag;
-        t.readFrame = readFrame;
-        t.writeTag = writeTag;
-        t.writeFrame = writeFrame;
-        t.writeCode = writeCode;
-        t.readFilled = readFilled;
-        t.writeFilled = writeFilled;
-        t.fetchFilled = fetchFilled;
-        t.readCount = readCount;
-        t.writeCount = writeCount;
-        t.fetchCount = fetchCount;
-        t.fetchTag = fetchTag;
-        t.fetchCode = fetchCode;
-        t.asid = asid;
-        t.rootPfn = rootPfn;
-        t.tlbGeneration = tlbGeneration;
-        t.droppedFrames = droppedFrames;
-        t.backedFrames = backedFrames;
-        t.cachesEpoch = cachesEpoch;
-    }
-
-    /** Makes the caches kept in {@code t} current, with what they are valid for. */
-    private void load(Translations t) {
+    /** Makes {@code t}'s caches the current ones. */
+    private void use(Translations t) {
+        cur = t;
         readTag = t.readTag;
         readFrame = t.readFrame;
         writeTag = t.writeTag;
         writeFrame = t.writeFrame;
-        writeCode = t.writeCode;
-        readFilled = t.readFilled;
-        writeFilled = t.writeFilled;
-        fetchFilled = t.fetchFilled;
-        readCount = t.readCount;
-        writeCount = t.writeCount;
-        fetchCount = t.fetchCount;
-        fetchTag = t.fetchTag;
-        fetchCode = t.fetchCode;
-        tlbGeneration = t.tlbGeneration;
-        droppedFrames = t.droppedFrames;
-        backedFrames = t.backedFrames;
-        cachesEpoch = t.cachesEpoch;
     }
 
     private void frameWritten(long pfn) {
@@ -454,6 +403,8 @@ public final class Hart {
         final byte[][] rFrame = readFrame;
         final long[] wTag = writeTag;
         final byte[][] wFrame = writeFrame;
+        final long[] fTag = cur.fetchTag;
+        final CodePage[] fCode = cur.fetchCode;
         long pc = s.pc;
         long retired = 0;
         long hits = 0;
@@ -489,8 +440,8 @@ public final class Hart {
                     page = crossingPage; // once, for the instruction at pc; then back to the page's own code
                     unit = NO_PAGE;
                     fetchLine = NO_PAGE;
-                } else if (fetchTag[e] == vpn) {
-                    page = fetchCode[e];
+                } else if (fTag[e] == vpn) {
+                    page = fCode[e];
                     hits++;
                 } else if (cache != null) {
                     // Never in the fetch cache: every instruction comes here.
@@ -1203,7 +1154,7 @@ public final class Hart {
     /** Translates a fetch from a page not in the fetch cache; null with {@link #fault} set if it faults. */
     private CodePage fetchMiss(long pc) {
         fault = NO_FAULT;
-        long pa = mmu.translate(asid, rootPfn, pc, Tlb.EXECUTE);
+        long pa = mmu.translate(cur.asid, cur.rootPfn, pc, Tlb.EXECUTE);
         if (pa < 0) {
             return fail(Cause.INSTRUCTION_PAGE_FAULT, pc);
         }
@@ -1216,12 +1167,12 @@ public final class Hart {
         }
         long vpn = pc >>> PAGE_SHIFT;
         int e = (int) vpn & TC_MASK;
-        if (fetchTag[e] == NO_PAGE) {
-            fetchFilled[fetchCount++] = e;
+        if (cur.fetchTag[e] == NO_PAGE) {
+            cur.fetchFilled[cur.fetchCount++] = e;
         }
-        fetchTag[e] = vpn;
+        cur.fetchTag[e] = vpn;
         fills++;
-        fetchCode[e] = c;
+        cur.fetchCode[e] = c;
         return c;
     }
 
@@ -1256,7 +1207,7 @@ public final class Hart {
         byte[] frame = memory.frameArray(code[SLOTS]);
         int low = frame == null ? 0 : (short) SHORT.get(frame, PhysicalMemory.PAGE_SIZE - 2) & 0xFFFF;
         long high = pc + 2;
-        long pa = mmu.translate(asid, rootPfn, high, Tlb.EXECUTE);
+        long pa = mmu.translate(cur.asid, cur.rootPfn, high, Tlb.EXECUTE);
         if (pa < 0) {
             fail(Cause.INSTRUCTION_PAGE_FAULT, high);
             return 0;
@@ -1285,7 +1236,7 @@ public final class Hart {
         // Write entries made before the frame held code do not know of it: refill them, and
         // those of the parked caches when they come back.
         flushWrites();
-        cachesEpoch = ++codeEpoch;
+        cur.cachesEpoch = ++codeEpoch;
         return c;
     }
 
@@ -1322,31 +1273,31 @@ public final class Hart {
     private void flushTranslations() {
         flushReads();
         flushWrites();
-        for (int i = 0; i < fetchCount; i++) {
-            int e = fetchFilled[i];
-            fetchTag[e] = NO_PAGE;
-            fetchCode[e] = null;
+        for (int i = 0; i < cur.fetchCount; i++) {
+            int e = cur.fetchFilled[i];
+            cur.fetchTag[e] = NO_PAGE;
+            cur.fetchCode[e] = null;
         }
-        fetchCount = 0;
+        cur.fetchCount = 0;
     }
 
     private void flushReads() {
-        for (int i = 0; i < readCount; i++) {
-            int e = readFilled[i];
+        for (int i = 0; i < cur.readCount; i++) {
+            int e = cur.readFilled[i];
             readTag[e] = NO_PAGE;
             readFrame[e] = null;
         }
-        readCount = 0;
+        cur.readCount = 0;
     }
 
     private void flushWrites() {
-        for (int i = 0; i < writeCount; i++) {
-            int e = writeFilled[i];
+        for (int i = 0; i < cur.writeCount; i++) {
+            int e = cur.writeFilled[i];
             writeTag[e] = NO_PAGE;
             writeFrame[e] = null;
-            writeCode[e] = null;
+            cur.writeCode[e] = null;
         }
-        writeCount = 0;
+        cur.writeCount = 0;
     }
 
     // ---------------------------------------------------------------- loads and stores (slow paths)
@@ -1368,7 +1319,7 @@ public final class Hart {
             slowHits++;
             return e;
         }
-        long pa = mmu.translate(asid, rootPfn, va, Tlb.READ);
+        long pa = mmu.translate(cur.asid, cur.rootPfn, va, Tlb.READ);
         if (pa < 0) {
             fail(Cause.LOAD_PAGE_FAULT, va);
             return ENTRY_FAULT;
@@ -1388,7 +1339,7 @@ public final class Hart {
             return e;
         }
         if (readTag[e] == NO_PAGE) {
-            readFilled[readCount++] = e;
+            cur.readFilled[cur.readCount++] = e;
         }
         readTag[e] = vpn;
         fills++;
@@ -1409,7 +1360,7 @@ public final class Hart {
             slowHits++;
             return e;
         }
-        long pa = mmu.translate(asid, rootPfn, va, Tlb.WRITE);
+        long pa = mmu.translate(cur.asid, cur.rootPfn, va, Tlb.WRITE);
         if (pa < 0) {
             fail(Cause.STORE_PAGE_FAULT, va);
             return ENTRY_FAULT;
@@ -1433,16 +1384,16 @@ public final class Hart {
         if (cache != null) {
             // For this access only, as in readEntry.
             writeFrame[e] = frame;
-            writeCode[e] = c;
+            cur.writeCode[e] = c;
             return e;
         }
         if (writeTag[e] == NO_PAGE) {
-            writeFilled[writeCount++] = e;
+            cur.writeFilled[cur.writeCount++] = e;
         }
         writeTag[e] = c == null ? vpn : vpn | CODE_TAG;
         fills++;
         writeFrame[e] = frame;
-        writeCode[e] = c;
+        cur.writeCode[e] = c;
         return e;
     }
 
@@ -1497,7 +1448,7 @@ public final class Hart {
             case 4 -> INT.set(f, off, (int) value);
             default -> LONG.set(f, off, value);
         }
-        CodePage c = writeCode[e];
+        CodePage c = cur.writeCode[e];
         if (c != null) {
             clearCode(c, off, size);
         }
@@ -1589,6 +1540,6 @@ public final class Hart {
 
     @Override
     public String toString() {
-        return "Hart[asid " + asid + ", root 0x" + Long.toHexString(rootPfn) + "]";
+        return "Hart[asid " + cur.asid + ", root 0x" + Long.toHexString(cur.rootPfn) + "]";
     }
 }
