@@ -97,6 +97,8 @@ import kola.machine.Tlb;
  * a run (a slice that starts inside a straight-line run), at its tail (once a region declined or
  * left for want of budget) or after a region left before an access do not count towards new
  * regions: they would otherwise start one at every instruction where slices happen to begin or end.
+ * A run that starts at a region which stops at an {@code ecall} (each run of a loop of system
+ * calls) ends there without entering the dispatch loop ({@link #quick}), with the same outcome.
  *
  * <p>Not thread-safe: confined to the host thread of the kernel loop. Running allocates nothing,
  * except the decoded-code array of a frame the first time code is fetched from it and the
@@ -208,6 +210,9 @@ public final class Hart {
      */
     long slowHits;
 
+    /** Runs that {@link #quick} ended at their ecall without the dispatch loop: for tests. */
+    long quickRuns;
+
     /** Entries filled into the translation caches so far (each from the TLB or a walk): for tests. */
     long fills;
 
@@ -277,7 +282,8 @@ public final class Hart {
         }
         tval = 0;
         fault = NO_FAULT;
-        int cause = execute(s, maxInstructions);
+        int cause = cache == null ? quick(s, maxInstructions)
+                : execute(s, maxInstructions, s.pc, 0, 0, false, false, null, NO_PAGE);
         r[Decoder.SINK] = 0; // (what x0's writes left: a state between runs holds its registers only)
         s.reserved = false; // lost on every trap and every switch: each run ends in one of them
         // Our own fills may have evicted TLB entries or backed frames: that invalidates nothing of ours.
@@ -397,7 +403,51 @@ public final class Hart {
 
     // ---------------------------------------------------------------- the dispatch loop
 
-    private int execute(HartState s, long max) {
+    /**
+     * A run that starts at a compiled block which stops at an {@code ecall}: every run of a loop
+     * of system calls (an IPC round trip) after its first. The block runs, and the run stops at
+     * the ecall, without entering the dispatch loop. Any other run is the dispatch loop's, from
+     * the start or from where the block left, with what the block counted: the outcome
+     * (registers, instructions, hits, cycles) is the same either way, as the dispatch loop would
+     * also run the block first and then stop at the ecall (which starts no block and gets no
+     * heat). Only without a memory cache (with one nothing is compiled).
+     */
+    private int quick(HartState s, long max) {
+        long pc = s.pc;
+        long vpn = pc >>> PAGE_SHIFT;
+        int e = (int) vpn & TC_MASK;
+        Translations c = cur;
+        if ((pc & 1) != 0 || c.fetchTag[e] != vpn) {
+            return execute(s, max, pc, 0, 0, false, false, null, NO_PAGE);
+        }
+        CodePage page = c.fetchCode[e];
+        Block[] blocks = page.blocks;
+        int slot = (int) (pc >>> 1) & SLOT_MASK;
+        Block blk = blocks == null ? null : blocks[slot];
+        if (blk == null || max < blk.length) {
+            return execute(s, max, pc, 0, 0, false, false, null, NO_PAGE);
+        }
+        budgetExit = false;
+        long npc = blk.run(this, regs, pc - (slot << 1 & PAGE_MASK), (int) Math.min(max, 1 << 30));
+        long retired = exitRetired;
+        if ((npc & 1) != 0) {
+            // It left before a load or store it could not perform: the loop performs it.
+            return execute(s, max, npc & ~1L, retired, 1, false, true, page, vpn);
+        }
+        if (retired != max && npc >>> PAGE_SHIFT == vpn && ((int) page.d[(int) (npc >>> 1) & SLOT_MASK] & 0xFF) == OP_ECALL) {
+            quickRuns++;
+            return stop(s, npc, retired, 1, Cause.ECALL);
+        }
+        return execute(s, max, npc, retired, 1, budgetExit, false, page, vpn);
+    }
+
+    /**
+     * The dispatch loop, from {@code pc} with {@code retired} instructions and {@code hits}
+     * fetch hits counted; {@code page} is the code page looked up for unit {@code pageUnit}, or
+     * null (then {@code pageUnit} is {@link #NO_PAGE}); {@code tail} and {@code blockMissed} as the loop keeps them.
+     */
+    private int execute(HartState s, long max, long pc, long retired, long hits, boolean tail, boolean blockMissed,
+                        CodePage page, long pageUnit) {
         final long[] r = regs;
         final long[] rTag = readTag;
         final byte[][] rFrame = readFrame;
@@ -405,17 +455,12 @@ public final class Hart {
         final byte[][] wFrame = writeFrame;
         final long[] fTag = cur.fetchTag;
         final CodePage[] fCode = cur.fetchCode;
-        long pc = s.pc;
-        long retired = 0;
-        long hits = 0;
-        long codePage = NO_PAGE;
+        long codePage = pageUnit;
         long fetchLine = NO_PAGE; // with a cache: the line the last fetch accessed
-        // Set once a block declined or left for want of budget: the rest of the run is the slice's
-        // tail, interpreted, and its slots are not counted towards new blocks (they would start
-        // at every instruction where slices happen to end, duplicating the blocks there).
-        boolean tail = false;
-        // Set when a block left before a load or store it could not perform.
-        boolean blockMissed = false;
+        // tail: set once a block declined or left for want of budget: the rest of the run is the
+        // slice's tail, interpreted, and its slots are not counted towards new blocks (they would
+        // start at every instruction where slices happen to end, duplicating the blocks there).
+        // blockMissed: set when a block left before a load or store it could not perform.
         budgetExit = false;
         // Likewise its head: a slice that starts in the middle of a block's straight-line run
         // interprets up to the run's end; its first instructions are not counted either (for a
@@ -423,8 +468,7 @@ public final class Hart {
         // on after a system call starts at the same place every time round a loop of calls
         // (IPC round trips), which is what a region should start at: it has no head.
         long head = s.afterCall ? 0 : Math.min(MAX_BLOCK, max >>> 4);
-        long[] code = null;
-        CodePage page = null;
+        long[] code = page == null ? null : page.d;
         int cause;
         run:
         while (true) {
@@ -966,6 +1010,11 @@ public final class Hart {
             }
             retired++;
         }
+        return stop(s, pc, retired, hits, cause);
+    }
+
+    /** Ends a run at {@code pc} for {@code cause}: the instructions and accesses go on the clock. */
+    private int stop(HartState s, long pc, long retired, long hits, int cause) {
         s.pc = pc;
         s.instret += retired;
         s.afterCall = cause == Cause.ECALL;

@@ -3,6 +3,7 @@ package kola.machine.riscv;
 import static kola.machine.riscv.Asm.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -164,6 +165,65 @@ class HartBlockTest {
         assertEquals(10_000, s.x[10]);
         assertEquals(20_000, s.x[11]);
         assertEquals(1, sys.hart.compileAttempts, "one region: the jump back and the two adds");
+    }
+
+    /**
+     * A loop of system calls whose region loads and stores (a client's loop): every run after the
+     * region is compiled starts at it and stops at the ecall without the dispatch loop. Each run
+     * agrees with the interpreter's in everything: registers, pc, instructions, cycles (hits
+     * included) and memory. Budgets of 1 to 9 instructions make the region decline or leave early
+     * in some runs, which the dispatch loop then goes on with.
+     */
+    @Test
+    void runsOfALoopOfSystemCallsAgreeWithTheInterpreterWhenTheyEndAtTheEcallDirectly() {
+        int[] prog = {
+            lui(A1, (int) DATA),
+            ld(A2, A1, 0), // 4: the loop
+            addi(A2, A2, 3),
+            sd(A2, A1, 0),
+            addi(A0, A0, 1),
+            ecall(),
+            jal(ZERO, -20),
+        };
+        RiscvSystem a = new RiscvSystem();
+        RiscvSystem b = new RiscvSystem();
+        b.hart.compileBlocks = false;
+        HartState sa = new HartState(CODE);
+        HartState sb = new HartState(CODE);
+        for (RiscvSystem sys : new RiscvSystem[] {a, b}) {
+            sys.mapNew(CODE, Sv39.R | Sv39.W | Sv39.X);
+            sys.mapNew(DATA, Sv39.R | Sv39.W);
+            sys.poke(CODE, ElfBuilder.words(prog));
+        }
+        int ecalls = 0;
+        int fromTheHead = 0; // runs that start after the ecall (at the jump back) and stop at the next
+        for (int round = 0; round < 20_000; round++) {
+            long budget = round % 10 == 0 ? 1 + round / 10 % 9 : 1_000;
+            boolean atHead = sa.pc == CODE + 24;
+            int ca = a.run(sa, budget);
+            int cb = b.run(sb, budget);
+            String where = "round " + round;
+            assertEquals(cb, ca, where);
+            assertEquals(sb.pc, sa.pc, where);
+            assertEquals(sb.instret, sa.instret, where);
+            assertArrayEquals(sb.x, sa.x, where);
+            assertEquals(b.clock.now(), a.clock.now(), where);
+            if (ca == Cause.ECALL) {
+                ecalls++;
+                fromTheHead += atHead ? 1 : 0;
+                sa.pc += 4;
+                sb.pc += 4;
+            }
+        }
+        assertArrayEquals(b.peek(DATA, RiscvSystem.PAGE), a.peek(DATA, RiscvSystem.PAGE));
+        assertEquals(ecalls, sa.x[A0]);
+        assertEquals(3L * ecalls, sa.x[A2], "each round's load saw the previous round's store");
+        assertEquals(0, b.hart.quickRuns, "nothing compiled: every run is the dispatch loop's");
+        // A quick run starts at the region (from the jump back after the ecall) and stops at the
+        // ecall; the region is compiled when its first instruction has been interpreted 40 times:
+        // all such runs but those before are quick.
+        assertTrue(a.hart.quickRuns <= fromTheHead && a.hart.quickRuns >= fromTheHead - 40,
+                a.hart.quickRuns + " quick runs of " + fromTheHead + " from the head");
     }
 
     @Test
