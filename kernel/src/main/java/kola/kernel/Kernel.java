@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
+import kola.abi.BootInfo;
 import kola.abi.Fpage;
 import kola.abi.KernelLabels;
 import kola.abi.Kip;
@@ -142,6 +143,7 @@ public final class Kernel {
         this.kip = buildKip(machine, config, image);
         writeKipFrame();
         loadMachineCode();
+        writeBootInfo();
         this.hart = new Hart(phys, machine.mmu(), clock);
     }
 
@@ -201,9 +203,42 @@ public final class Kernel {
             modules.add(new Kip.BootModule(i, m.name(), moduleIpBase(i), m.priority(), m.args(), m.elf().elf().entry(),
                     segments));
         }
+        // The generic boot information in pages of its own right above the modules' (X.2's BootInfo).
+        long bootInfoBytes = BootInfo.pages(BootInfo.encode(bootInfoModules(modules)).length) << PhysicalMemory.PAGE_SHIFT;
+        if (next + bootInfoBytes > phys.ramBytes()) {
+            throw new IllegalArgumentException("the boot information (" + (bootInfoBytes >> 10) + " KiB) does not fit in RAM ("
+                    + (phys.ramBytes() >> 20) + " MiB) beside kernel memory and the boot modules");
+        }
+        memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.BOOT_INFO, next, bootInfoBytes, "bootinfo"));
         return new Kip(Kip.API_VERSION_X2, memory, SYSTEM_BASE, USER_BASE, config.threadNumberLimit(),
                 UTCB_SIZE_LOG2, UTCB_AREA_MIN_LOG2, KIP_AREA_SIZE_LOG2, Machine.LINES,
                 CostModel.CYCLES_PER_MICROSECOND, modules, config.comm().kipWord(), config.kmem().ordinal());
+    }
+
+    /**
+     * The boot information's module records: each module's command line (its name and
+     * arguments) and its bytes in physical memory, the pages of a RISC-V module's segments (its
+     * boot-module descriptor's region; they lie together), none for a Java module.
+     */
+    private static List<BootInfo.Module> bootInfoModules(List<Kip.BootModule> modules) {
+        List<BootInfo.Module> records = new ArrayList<>();
+        for (Kip.BootModule b : modules) {
+            long start = 0;
+            long size = 0;
+            if (b.isMachineCode()) {
+                start = b.segments().getFirst().paddr();
+                Kip.Segment last = b.segments().getLast();
+                size = last.paddr() + last.size() - start;
+            }
+            records.add(new BootInfo.Module(start, size, BootInfo.cmdline(b.name(), b.args())));
+        }
+        return records;
+    }
+
+    /** Writes the generic boot information ({@link BootInfo}) into its zeroed pages, at the KIP's BootInfo word. */
+    private void writeBootInfo() {
+        byte[] bytes = BootInfo.encode(bootInfoModules(kip.bootModules()));
+        machine.memory().write(kip.bootInfo(), bytes, 0, bytes.length);
     }
 
     /** The instruction pointer of module {@code index}'s entry 0: its code "lies" at (index + 1) << 32. */
