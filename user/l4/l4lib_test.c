@@ -480,6 +480,16 @@ static void exchange_registers(void)
 	check(L4_UserDefinedHandle() == 0xC0FFEEUL, "a handle set by ExchangeRegisters is in the UTCB after the call");
 	check(L4_IsThreadEqual(L4_PagerOf(me), L4_Pager()), "L4_PagerOf itself is L4_Pager()");
 
+	/* A pager word may be a local id of the thread's own space (X.2): it comes back as it was set. */
+	L4_ThreadId_t runtime = L4_Pager();
+	L4_Set_PagerOf(me, L4_MyLocalId());
+	L4_ThreadId_t local = L4_PagerOf(me);
+	L4_Set_PagerOf(L4_MyLocalId(), runtime);
+	volatile L4_Word_t *fresh = (volatile L4_Word_t *)(here - 4096 * 64);
+	*fresh = 0x10CA1; /* a stack page never touched: faults to the pager named again globally */
+	check(L4_IsThreadEqual(local, L4_MyLocalId()) && L4_IsLocalId(local) && L4_IsThreadEqual(L4_PagerOf(me), runtime)
+	      && *fresh == 0x10CA1, "a local pager word reads back local; set back to its global id, a page fault goes to it");
+
 	L4_Word_t xfer = L4_Timeouts(L4_TimePeriod(1000), L4_TimePeriod(1000));
 	L4_Set_XferTimeouts(xfer);
 	L4_Yield();

@@ -23,7 +23,7 @@
 #define PAGE_FAULT_LABEL 0xFFFFFFFFFFE0UL
 
 
-static L4_Word_t stacks[5][STACK_WORDS] __attribute__((aligned(16)));
+static L4_Word_t stacks[6][STACK_WORDS] __attribute__((aligned(16)));
 /* In .data (initialised), page-aligned: the page the pager lends the new space. */
 static volatile L4_Word_t test_page[512] __attribute__((aligned(4096))) = {1};
 /* The pager's count of faults on TEST_VA, and of all faults. */
@@ -110,6 +110,15 @@ static void pager(void *unused)
 		L4_MsgLoad(&m);
 		tag = L4_ReplyWait(from, &from);
 	}
+}
+
+/* A thread of this space paged by the C pager's local id: reads TEST_VA and reports it. */
+static void local_client(void *unused)
+{
+	(void)unused;
+	L4_LoadMR(0, L4_MsgTagAddLabel(L4_Niltag, REPORT_LABEL).raw | 1);
+	L4_LoadMR(1, *(volatile L4_Word_t *)TEST_VA);
+	L4_Send(main_id);
 }
 
 /* The new space's thread: reads and writes TEST_VA, reports, then reads it again after main's reply. */
@@ -238,6 +247,17 @@ int main(void)
 	check(L4_IpcSucceeded(tag) && again == 0xCAFE && test_faults == 2,
 	      "after the Unmap the new space faulted again and was paged again");
 	(void)from;
+
+	/* A pager given as a local id (X.2): it names a thread of the paged thread's own space. */
+	L4_ThreadId_t lp = L4_GlobalId(base + 7, 1), pg_local = L4_LocalIdOf(pg);
+	int faults_before = test_faults;
+	check(L4_IsLocalId(pg_local) && L4_ThreadControl(lp, me, me, pg_local, (void *)(utcb + 7 * usize)) == 1
+	      && L4_IsThreadEqual(L4_PagerOf(lp), pg_local), "ThreadControl takes the pager's local id; L4_PagerOf gives it back local");
+	Kola_Start(lp, &stacks[5][STACK_WORDS], local_client, 0);
+	tag = L4_Receive(lp);
+	L4_StoreMR(1, &again);
+	check(L4_IpcSucceeded(tag) && test_faults == faults_before + 1 && again == test_page[0],
+	      "its fault went to the pager its local id names, which mapped its page");
 
 	/* Sigma0: a page of its free memory, mapped where it lies; a page the kernel reserved is refused. */
 	L4_Fpage_t got = L4_Sigma0_GetAny(L4_nilthread, 12, L4_CompleteAddressSpace);
