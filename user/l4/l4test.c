@@ -21,9 +21,11 @@
 #define STACK_WORDS 1024
 /* Kola's kernel labels are negative 48-bit labels: a page fault is -2 << 4 | rwx. */
 #define PAGE_FAULT_LABEL 0xFFFFFFFFFFE0UL
+/* An exception is -5 << 4. */
+#define EXCEPTION_LABEL 0xFFFFFFFFFFB0UL
 
 
-static L4_Word_t stacks[6][STACK_WORDS] __attribute__((aligned(16)));
+static L4_Word_t stacks[7][STACK_WORDS] __attribute__((aligned(16)));
 /* In .data (initialised), page-aligned: the page the pager lends the new space. */
 static volatile L4_Word_t test_page[512] __attribute__((aligned(4096))) = {1};
 /* The pager's count of faults on TEST_VA, and of all faults. */
@@ -118,6 +120,18 @@ static void local_client(void *unused)
 	(void)unused;
 	L4_LoadMR(0, L4_MsgTagAddLabel(L4_Niltag, REPORT_LABEL).raw | 1);
 	L4_LoadMR(1, *(volatile L4_Word_t *)TEST_VA);
+	L4_Send(main_id);
+}
+
+/* A thread whose exception handler is main, named by main's local id: an ebreak, then a report. */
+static L4_ThreadId_t main_local;
+
+static void breaker(void *unused)
+{
+	(void)unused;
+	L4_Set_ExceptionHandler(main_local);
+	__asm__ volatile(".option push\n.option norvc\nebreak\n.option pop");
+	L4_LoadMR(0, L4_MsgTagAddLabel(L4_Niltag, REPORT_LABEL).raw);
 	L4_Send(main_id);
 }
 
@@ -258,6 +272,22 @@ int main(void)
 	L4_StoreMR(1, &again);
 	check(L4_IpcSucceeded(tag) && test_faults == faults_before + 1 && again == test_page[0],
 	      "its fault went to the pager its local id names, which mapped its page");
+	L4_ThreadId_t bk = L4_GlobalId(base + 8, 1);
+	main_local = L4_MyLocalId();
+	check(L4_ThreadControl(bk, me, me, runtime, (void *)(utcb + 8 * usize)) == 1, "a thread for an exception");
+	Kola_Start(bk, &stacks[6][STACK_WORDS], breaker, 0);
+	L4_ThreadId_t ex_from;
+	tag = L4_Wait(&ex_from);
+	L4_Word_t ex_pc, ex_cause;
+	L4_StoreMR(1, &ex_pc);
+	L4_StoreMR(2, &ex_cause);
+	check(L4_IpcSucceeded(tag) && L4_Label(tag) == EXCEPTION_LABEL && ex_cause == 3 && L4_IsLocalId(ex_from)
+	      && L4_SameThreads(ex_from, bk), "an exception handler named by its local id gets the ebreak, from the thread's local id");
+	L4_LoadMR(0, 1);
+	L4_LoadMR(1, ex_pc + 4);
+	L4_Reply(ex_from);
+	tag = L4_Receive(bk);
+	check(L4_IpcSucceeded(tag) && L4_Label(tag) == REPORT_LABEL, "its reply resumed the thread after the ebreak");
 
 	/* Sigma0: a page of its free memory, mapped where it lies; a page the kernel reserved is refused. */
 	L4_Fpage_t got = L4_Sigma0_GetAny(L4_nilthread, 12, L4_CompleteAddressSpace);

@@ -212,7 +212,7 @@ class Libl4Test {
     }
 
     /** The checks l4test makes. */
-    static final int L4TEST_CHECKS = 33;
+    static final int L4TEST_CHECKS = 36;
 
     /**
      * l4test, the X.2 test of what needs a root task's authority (threads, a space, a pager in C,
