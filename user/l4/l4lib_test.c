@@ -480,6 +480,16 @@ static void exchange_registers(void)
 	check(L4_UserDefinedHandle() == 0xC0FFEEUL, "a handle set by ExchangeRegisters is in the UTCB after the call");
 	check(L4_IsThreadEqual(L4_PagerOf(me), L4_Pager()), "L4_PagerOf itself is L4_Pager()");
 
+	/* A pager word may be a local id of the thread's own space (X.2): it comes back as it was set. */
+	L4_ThreadId_t runtime = L4_Pager();
+	L4_Set_PagerOf(me, L4_MyLocalId());
+	L4_ThreadId_t local = L4_PagerOf(me);
+	L4_Set_PagerOf(L4_MyLocalId(), runtime);
+	volatile L4_Word_t *fresh = (volatile L4_Word_t *)(here - 4096 * 64);
+	*fresh = 0x10CA1; /* a stack page never touched: faults to the pager named again globally */
+	check(L4_IsThreadEqual(local, L4_MyLocalId()) && L4_IsLocalId(local) && L4_IsThreadEqual(L4_PagerOf(me), runtime)
+	      && *fresh == 0x10CA1, "a local pager word reads back local; set back to its global id, a page fault goes to it");
+
 	L4_Word_t xfer = L4_Timeouts(L4_TimePeriod(1000), L4_TimePeriod(1000));
 	L4_Set_XferTimeouts(xfer);
 	L4_Yield();
@@ -671,8 +681,9 @@ static void kernel_interface(void)
 	check(L4_UtcbSize(kip) == 1024 && L4_UtcbAlignmentLog2(kip) == 10 && L4_UtcbAreaSizeLog2(kip) == 12
 	      && L4_UtcbAreaSize(kip) == 4096 && ((L4_Word_t)__L4_Utcb() & (L4_UtcbSize(kip) - 1)) == 0,
 	      "UtcbInfo: 1 KiB UTCBs, 1 KiB-aligned (as this one is), areas from 4 KiB");
-	check(L4_KipAreaSizeLog2(kip) == 12 && L4_KipAreaSize(kip) == 4096 && L4_BootInfo(kip) == 0,
-	      "KipAreaInfo: one page; BootInfo 0");
+	check(L4_KipAreaSizeLog2(kip) == 12 && L4_KipAreaSize(kip) == 4096 && L4_BootInfo(kip) >= kmem_end
+	      && (L4_BootInfo(kip) & 0xFFF) == 0 && L4_BootInfo(kip) < ram,
+	      "KipAreaInfo: one page; BootInfo a page of RAM above the kernel's");
 	L4_ProcDesc_t *p = L4_ProcDesc(kip, 0);
 	check(L4_NumProcessors(kip) == 1 && p != 0 && L4_ProcDesc(kip, 1) == 0 && L4_ProcDescInternalFreq(p) == 1000000
 	      && L4_ProcDescExternalFreq(p) == 1000000 && Kola_KipCyclesPerMicrosecond(kip) * 1000 == L4_ProcDescInternalFreq(p),
@@ -695,7 +706,58 @@ static void kernel_interface(void)
 	      "the system-call links hold the a7 numbers (no ProcessorControl, MemoryControl)");
 }
 
-int main(void)
+/*
+ * The generic boot information (l4/bootinfo.h) at the KIP's BootInfo word: its pages from sigma0
+ * by address, mapped at a window of this program's, and this program's own module found in it.
+ */
+#define BOOTINFO_WINDOW 0x30000000UL
+
+static void boot_info(const char *self)
+{
+	void *kip = L4_GetKernelInterface();
+	L4_Word_t bi = L4_BootInfo(kip), n = L4_NumMemoryDescriptors(kip), pages = 0;
+	int covered = 0;
+	for (L4_Word_t i = 0; i < n; i++) {
+		L4_MemoryDesc_t *m = L4_MemoryDesc(kip, i);
+		if (!L4_IsMemoryDescVirtual(m) && L4_MemoryDescType(m) == Kola_BootInfoMemoryType && L4_MemoryDescLow(m) == bi) {
+			covered++;
+			pages = (L4_MemoryDescHigh(m) + 1 - bi) >> 12;
+		}
+	}
+	check(bi != 0 && covered == 1 && pages >= 1, "BootInfo: its pages are one memory descriptor of type 0x1e");
+
+	L4_Fpage_t got = L4_Sigma0_GetPage_RcvWindow(L4_nilthread, L4_FpageAddRights(L4_FpageLog2(bi, 12), L4_Readable),
+						     L4_FpageLog2(BOOTINFO_WINDOW, 12));
+	void *b = (void *)BOOTINFO_WINDOW;
+	check(!L4_IsNilFpage(got) && L4_BootInfo_Valid(b) && L4_BootInfo_Size(b) <= 4096 && L4_BootInfo_Entries(b) >= 3
+	      && L4_BootInfo_FirstEntry(b) == (L4_BootRec_t *)(BOOTINFO_WINDOW + sizeof(L4_BootInfo_t)),
+	      "sigma0 maps its page, asked by address: L4_BootInfo_Valid, a record per boot module after the header");
+
+	L4_BootRec_t *r = L4_BootInfo_FirstEntry(b);
+	L4_Word_t start = 0, size = 0, len = strlen(self);
+	int found = 0;
+	for (L4_Word_t i = 0; i < L4_BootInfo_Entries(b); i++, r = L4_BootRec_Next(r)) {
+		char *line = L4_BootRec_Type(r) == L4_BootInfo_Module ? L4_Module_Cmdline(r) : 0;
+		L4_Word_t k = 0;
+		while (line != 0 && k < len && line[k] == self[k])
+			k++;
+		if (line != 0 && k == len && (line[len] == 0 || line[len] == ' ')) {
+			found++;
+			start = L4_Module_Start(r);
+			size = L4_Module_Size(r);
+		}
+	}
+	int described = 0;
+	for (L4_Word_t i = 0; i < n; i++) {
+		L4_MemoryDesc_t *m = L4_MemoryDesc(kip, i);
+		described += L4_MemoryDescType(m) == Kola_BootModuleMemoryType && L4_MemoryDescLow(m) == start
+			     && L4_MemoryDescHigh(m) == start + size - 1;
+	}
+	check(found == 1 && size > 0 && described == 1 && (L4_Word_t)r - BOOTINFO_WINDOW == L4_BootInfo_Size(b),
+	      "its own module by name (L4_Module_Cmdline): L4_Module_Start and L4_Module_Size are its 0x3e descriptor's");
+}
+
+int main(int argc, char **argv)
 {
 	encodings();
 	messages();
@@ -711,6 +773,7 @@ int main(void)
 	kola_extensions();
 	point_timeout();
 	kernel_interface();
+	boot_info(argc > 0 ? argv[0] : "");
 	L4_KDB_PrintString("KDB_PrintString works\n");
 	check(1, "L4_KDB_PrintString returns (its line is on the kernel console)");
 	L4_KDB_Enter("l4lib_test enters the kernel debugger");

@@ -21,9 +21,11 @@
 #define STACK_WORDS 1024
 /* Kola's kernel labels are negative 48-bit labels: a page fault is -2 << 4 | rwx. */
 #define PAGE_FAULT_LABEL 0xFFFFFFFFFFE0UL
+/* An exception is -5 << 4. */
+#define EXCEPTION_LABEL 0xFFFFFFFFFFB0UL
 
 
-static L4_Word_t stacks[5][STACK_WORDS] __attribute__((aligned(16)));
+static L4_Word_t stacks[7][STACK_WORDS] __attribute__((aligned(16)));
 /* In .data (initialised), page-aligned: the page the pager lends the new space. */
 static volatile L4_Word_t test_page[512] __attribute__((aligned(4096))) = {1};
 /* The pager's count of faults on TEST_VA, and of all faults. */
@@ -110,6 +112,27 @@ static void pager(void *unused)
 		L4_MsgLoad(&m);
 		tag = L4_ReplyWait(from, &from);
 	}
+}
+
+/* A thread of this space paged by the C pager's local id: reads TEST_VA and reports it. */
+static void local_client(void *unused)
+{
+	(void)unused;
+	L4_LoadMR(0, L4_MsgTagAddLabel(L4_Niltag, REPORT_LABEL).raw | 1);
+	L4_LoadMR(1, *(volatile L4_Word_t *)TEST_VA);
+	L4_Send(main_id);
+}
+
+/* A thread whose exception handler is main, named by main's local id: an ebreak, then a report. */
+static L4_ThreadId_t main_local;
+
+static void breaker(void *unused)
+{
+	(void)unused;
+	L4_Set_ExceptionHandler(main_local);
+	__asm__ volatile(".option push\n.option norvc\nebreak\n.option pop");
+	L4_LoadMR(0, L4_MsgTagAddLabel(L4_Niltag, REPORT_LABEL).raw);
+	L4_Send(main_id);
 }
 
 /* The new space's thread: reads and writes TEST_VA, reports, then reads it again after main's reply. */
@@ -238,6 +261,33 @@ int main(void)
 	check(L4_IpcSucceeded(tag) && again == 0xCAFE && test_faults == 2,
 	      "after the Unmap the new space faulted again and was paged again");
 	(void)from;
+
+	/* A pager given as a local id (X.2): it names a thread of the paged thread's own space. */
+	L4_ThreadId_t lp = L4_GlobalId(base + 7, 1), pg_local = L4_LocalIdOf(pg);
+	int faults_before = test_faults;
+	check(L4_IsLocalId(pg_local) && L4_ThreadControl(lp, me, me, pg_local, (void *)(utcb + 7 * usize)) == 1
+	      && L4_IsThreadEqual(L4_PagerOf(lp), pg_local), "ThreadControl takes the pager's local id; L4_PagerOf gives it back local");
+	Kola_Start(lp, &stacks[5][STACK_WORDS], local_client, 0);
+	tag = L4_Receive(lp);
+	L4_StoreMR(1, &again);
+	check(L4_IpcSucceeded(tag) && test_faults == faults_before + 1 && again == test_page[0],
+	      "its fault went to the pager its local id names, which mapped its page");
+	L4_ThreadId_t bk = L4_GlobalId(base + 8, 1);
+	main_local = L4_MyLocalId();
+	check(L4_ThreadControl(bk, me, me, runtime, (void *)(utcb + 8 * usize)) == 1, "a thread for an exception");
+	Kola_Start(bk, &stacks[6][STACK_WORDS], breaker, 0);
+	L4_ThreadId_t ex_from;
+	tag = L4_Wait(&ex_from);
+	L4_Word_t ex_pc, ex_cause;
+	L4_StoreMR(1, &ex_pc);
+	L4_StoreMR(2, &ex_cause);
+	check(L4_IpcSucceeded(tag) && L4_Label(tag) == EXCEPTION_LABEL && ex_cause == 3 && L4_IsLocalId(ex_from)
+	      && L4_SameThreads(ex_from, bk), "an exception handler named by its local id gets the ebreak, from the thread's local id");
+	L4_LoadMR(0, 1);
+	L4_LoadMR(1, ex_pc + 4);
+	L4_Reply(ex_from);
+	tag = L4_Receive(bk);
+	check(L4_IpcSucceeded(tag) && L4_Label(tag) == REPORT_LABEL, "its reply resumed the thread after the ebreak");
 
 	/* Sigma0: a page of its free memory, mapped where it lies; a page the kernel reserved is refused. */
 	L4_Fpage_t got = L4_Sigma0_GetAny(L4_nilthread, 12, L4_CompleteAddressSpace);

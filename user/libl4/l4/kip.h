@@ -324,7 +324,7 @@ L4_INLINE L4_Word_t L4_KipAreaSize(void *KernelInterface)
 	return 1UL << L4_KipAreaSizeLog2(KernelInterface);
 }
 
-/* Kola writes no generic boot information: 0. */
+/* The physical address of the generic boot information (l4/bootinfo.h). */
 L4_INLINE L4_Word_t L4_BootInfo(void *KernelInterface)
 {
 	return __L4_Kip(KernelInterface)->BootInfo;

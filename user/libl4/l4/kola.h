@@ -134,6 +134,8 @@ L4_INLINE L4_Word_t Kola_KipInterruptLines(void *kip)
 
 /* The memory type of a boot module's pages: boot-loader specific, subtype 3 (L4_MemoryDescType). */
 #define Kola_BootModuleMemoryType ((L4_Word_t)(3 << 4 | L4_BootLoaderSpecificMemoryType))
+/* The generic boot information's pages (l4/bootinfo.h): boot-loader type, subtype 1, as kickstart's. */
+#define Kola_BootInfoMemoryType ((L4_Word_t)(1 << 4 | L4_BootLoaderSpecificMemoryType))
 
 /* The selector of slot i, as a thread-id word for IPC. */
 L4_INLINE L4_ThreadId_t L4_KolaSelector(L4_Word_t slot)

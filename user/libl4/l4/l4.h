@@ -15,6 +15,7 @@
 #include <l4/space.h>
 #include <l4/kdebug.h>
 #include <l4/kip.h>
+#include <l4/bootinfo.h>
 #include <l4/kola.h>
 #include <l4/start.h>
 #include <l4/sigma0.h>

@@ -16,11 +16,14 @@ import java.util.List;
  * after X.2's fixed part: {@code commModel} ({@link #COMM_MODEL_OFFSET}), {@code kmemModel}
  * ({@link #KMEM_MODEL_OFFSET}), the RAM size, {@code cyclesPerMicrosecond},
  * {@code threadNumberLimit} and {@code interruptLines}. The boot modules' names, arguments and
- * segments are not in the frame: only the memory their segments take.
+ * segments are not in the frame: only the memory their segments take. Their names and arguments,
+ * with the memory of each, are in the generic boot information ({@link BootInfo}) at
+ * {@link #bootInfo()}, the KIP's BootInfo word.
  *
  * @param apiVersion        0x84: L4 X.2
  * @param memory            the memory descriptors: conventional, reserved (kernel), device memory and
- *                          the boot modules' memory; where two overlap, the later one holds (X.2)
+ *                          the boot modules' memory, then the boot information's; where two overlap,
+ *                          the later one holds (X.2)
  * @param systemBase        the first thread number of system threads; below it, interrupt pseudo-threads
  * @param userBase          the first thread number of user threads (sigma0)
  * @param threadNumberLimit one more than the highest thread number the kernel accepts
@@ -114,13 +117,30 @@ public record Kip(int apiVersion, List<MemoryDescriptor> memory, long systemBase
      * memory) a name such as {@code "uart"}, {@code "timer"} or {@code "pic"}.
      */
     public record MemoryDescriptor(Type type, long base, long size, String name) {
-        /** Memory descriptor types, as X.2 names them. */
-        public enum Type { CONVENTIONAL, RESERVED, DEVICE, BOOT_MODULE }
+        /**
+         * Memory descriptor types, as X.2 names them; the last two are X.2's boot-loader type
+         * with Pistachio's kickstart's subtypes (a boot module's memory, the boot information).
+         */
+        public enum Type { CONVENTIONAL, RESERVED, DEVICE, BOOT_MODULE, BOOT_INFO }
 
         /** An unnamed descriptor. */
         public MemoryDescriptor(Type type, long base, long size) {
             this(type, base, size, "");
         }
+    }
+
+    /**
+     * The physical address of the generic boot information ({@link BootInfo}): the base of the
+     * {@link MemoryDescriptor.Type#BOOT_INFO} descriptor, or 0 if there is none (X.2: no boot
+     * information). This is the KIP's BootInfo word.
+     */
+    public long bootInfo() {
+        for (MemoryDescriptor d : memory) {
+            if (d.type() == MemoryDescriptor.Type.BOOT_INFO) {
+                return d.base();
+            }
+        }
+        return 0;
     }
 
     /** The device-memory descriptor called {@code name}, or null. */

@@ -35,7 +35,7 @@ public final class KipLayout {
     public static final int UTCB_INFO = 0x150;
     /** KipAreaInfo: the KIP area's size, log2, in bits 0..5. */
     public static final int KIP_AREA_INFO = 0x158;
-    /** BootInfo: 0 (Kola writes no generic boot-information structure; the boot modules are memory descriptors). */
+    /** BootInfo: the physical address of the generic boot information ({@link BootInfo}, {@link Kip#bootInfo()}). */
     public static final int BOOT_INFO = 0x170;
     /** ProcDescPtr: the processor descriptors' offset. */
     public static final int PROC_DESC_PTR = 0x178;
@@ -146,6 +146,11 @@ public final class KipLayout {
      * Pistachio's kickstart marks boot modules; {@link #memoryDescType} reads it as 0x3E.
      */
     public static final int BOOT_MODULE_SUBTYPE = 3;
+    /**
+     * The subtype of the boot information's descriptor, type {@link #MEM_BOOT_LOADER}: 1, as
+     * Pistachio's kickstart marks its "init table" (the boot information); read as 0x1E.
+     */
+    public static final int BOOT_INFO_SUBTYPE = 1;
     /** The memory descriptors' bit that marks a region of virtual (not physical) memory. */
     public static final long MEM_VIRTUAL = 1L << 9;
 
@@ -162,6 +167,7 @@ public final class KipLayout {
             case RESERVED -> MEM_RESERVED;
             case DEVICE -> MEM_DEDICATED;
             case BOOT_MODULE -> MEM_BOOT_LOADER | BOOT_MODULE_SUBTYPE << 4;
+            case BOOT_INFO -> MEM_BOOT_LOADER | BOOT_INFO_SUBTYPE << 4;
         };
     }
 

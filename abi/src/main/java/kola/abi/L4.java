@@ -185,6 +185,10 @@ public interface L4 {
      * pointer. Only the pager's own message starts it; one of another shape, or with an ip the
      * thread's space cannot start at, fails the pager's send with {@link IpcError#MESSAGE_OVERFLOW}
      * and the thread goes on waiting. ExchangeRegisters with {@link ExRegs#SET_IP} starts it too.
+     *
+     * <p>{@code pager} (like ExchangeRegisters' pager and the exception handler) may be a local
+     * id, under the thread-id models: it names a thread of dest's own space, resolved when the
+     * kernel sends dest's page faults, and is kept (and read back) in the form it was given.
      */
     long threadControl(long dest, long spaceSpecifier, long scheduler, long pager, long utcbLocation);
 

@@ -87,11 +87,11 @@ class GraphDotTest {
         String dot = MappingGraph.dot(snapshot.mappings, snapshot.spaces, -1, "fig1 step 3");
         Parsed p = parse(dot);
         // sigma0 → A and B; A → C (map) and A → B (D's grant moved the node, still derived from A)
-        assertTrue(p.edges().contains("\"m1_1000000\" -> \"m3_10000\""), dot);
-        assertTrue(p.edges().contains("\"m1_1000000\" -> \"m4_20000\""), dot);
+        assertTrue(p.edges().contains("\"m1_1001000\" -> \"m3_10000\""), dot);
+        assertTrue(p.edges().contains("\"m1_1001000\" -> \"m4_20000\""), dot);
         assertTrue(p.edges().contains("\"m3_10000\" -> \"m5_30000\""), dot);
         assertTrue(p.edges().contains("\"m3_10000\" -> \"m4_50000\""), dot);
-        assertTrue(p.edges().contains("\"f1000\" -> \"m1_1000000\""), dot);
+        assertTrue(p.edges().contains("\"f1001\" -> \"m1_1001000\""), dot);
         assertEquals(5, p.edges().size(), dot);
         assertTrue(dot.contains("label=\"C (asid 5)\""), dot);
         assertTrue(dot.contains("rw-"), dot);
@@ -102,11 +102,12 @@ class GraphDotTest {
         Kernel kernel = TraceExportTest.kernel("fig1", TraceExportTest.nowhere());
         kernel.run();
         Parsed all = parse(MappingGraph.dot(kernel.mappings(), kernel.spaces(), -1, "end"));
-        // after step 5 only sigma0's two pages and B's page from sigma0 remain
-        assertEquals(List.of("\"f1000\" -> \"m1_1000000\"", "\"m1_1000000\" -> \"m4_20000\""), all.edges());
-        Parsed one = parse(MappingGraph.dot(kernel.mappings(), kernel.spaces(), 0x1001, "frame"));
-        assertTrue(one.edges().contains("\"f1001\" -> \"m1_1001000\""), one.toString());
-        assertTrue(one.edges().contains("\"m1_1001000\" -> \"m4_20000\""), one.toString());
+        // after step 5 only sigma0's two pages and B's page from sigma0 remain (frames 0x1001 and
+        // 0x1002: sigma0's any-pages start above the boot information's page at 0x1000)
+        assertEquals(List.of("\"f1001\" -> \"m1_1001000\"", "\"m1_1001000\" -> \"m4_20000\""), all.edges());
+        Parsed one = parse(MappingGraph.dot(kernel.mappings(), kernel.spaces(), 0x1002, "frame"));
+        assertTrue(one.edges().contains("\"f1002\" -> \"m1_1002000\""), one.toString());
+        assertTrue(one.edges().contains("\"m1_1002000\" -> \"m4_20000\""), one.toString());
         Parsed none = parse(MappingGraph.dot(kernel.mappings(), kernel.spaces(), 0x7777, "unmapped"));
         assertTrue(none.edges().isEmpty());
         assertTrue(none.nodes().contains("\"f7777\""));

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class Libl4Test {
     static final Path USER = ExecTest.USER;
     /** The checks l4lib_test makes. */
-    static final int CHECKS = 123;
+    static final int CHECKS = 127;
 
     @BeforeAll
     static void build() throws Exception {
@@ -107,6 +107,10 @@ class Libl4Test {
         assertEquals(0x10000L, KipLayout.KERNEL_VERSION_WORD);
         assertEquals(0x400, KipLayout.MEMORY_DESCS);
         assertEquals(0x3E, KipLayout.memoryType(Kip.MemoryDescriptor.Type.BOOT_MODULE));
+        assertEquals(0x1E, KipLayout.memoryType(Kip.MemoryDescriptor.Type.BOOT_INFO));
+        assertEquals(0x14b0021dL, kola.abi.BootInfo.MAGIC);
+        assertEquals(64, kola.abi.BootInfo.HEADER_BYTES);
+        assertEquals(48, kola.abi.BootInfo.MODULE_RECORD_BYTES);
         assertEquals(0x260, KipLayout.KOLA_COMM_MODEL);
         assertEquals(0x288, KipLayout.KOLA_INTERRUPT_LINES);
         assertEquals(32, Kernel.SYSTEM_BASE);
@@ -208,7 +212,7 @@ class Libl4Test {
     }
 
     /** The checks l4test makes. */
-    static final int L4TEST_CHECKS = 31;
+    static final int L4TEST_CHECKS = 36;
 
     /**
      * l4test, the X.2 test of what needs a root task's authority (threads, a space, a pager in C,

@@ -166,7 +166,7 @@ final class Ipc {
                     return;
                 }
                 self.a0 = ThreadId.NIL;
-            } else if (dest.awaitingStart && dest.pager == self.id && self.kernelIpc == Tcb.NO_KERNEL_IPC
+            } else if (dest.awaitingStart && k.handlerId(dest, dest.pager) == self.id && self.kernelIpc == Tcb.NO_KERNEL_IPC
                     && !self.propagating) {
                 // X.2: a thread activated with a pager waits in a closed receive for its pager's
                 // start message, which starts it instead of being received.

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
+import kola.abi.BootInfo;
 import kola.abi.Fpage;
 import kola.abi.KernelLabels;
 import kola.abi.Kip;
@@ -65,6 +66,8 @@ public final class Kernel {
     /** The kernel-memory model when it is precise or lend (frames tasks gave), else null. */
     final KernelFrames frames;
     final CommunicationModel comm;
+    /** Local ids are IPC names (the thread-id models): pager and exception-handler words may be local ids. */
+    final boolean localIds;
     /** The redirection and pclans policies (CommControl). */
     final CommPolicy policy = new CommPolicy();
     /** The object spaces and their capabilities. */
@@ -135,6 +138,7 @@ public final class Kernel {
             case VIRTUAL_THREADS -> new VirtualThreads();
             case CAPABILITIES -> new Capabilities();
         };
+        this.localIds = comm instanceof ThreadIdModel;
         this.ipc = new Ipc(this);
         this.syscalls = new SystemCalls(this);
         this.mdb = new MappingDatabase(this);
@@ -142,6 +146,7 @@ public final class Kernel {
         this.kip = buildKip(machine, config, image);
         writeKipFrame();
         loadMachineCode();
+        writeBootInfo();
         this.hart = new Hart(phys, machine.mmu(), clock);
     }
 
@@ -201,9 +206,42 @@ public final class Kernel {
             modules.add(new Kip.BootModule(i, m.name(), moduleIpBase(i), m.priority(), m.args(), m.elf().elf().entry(),
                     segments));
         }
+        // The generic boot information in pages of its own right above the modules' (X.2's BootInfo).
+        long bootInfoBytes = BootInfo.pages(BootInfo.encode(bootInfoModules(modules)).length) << PhysicalMemory.PAGE_SHIFT;
+        if (next + bootInfoBytes > phys.ramBytes()) {
+            throw new IllegalArgumentException("the boot information (" + (bootInfoBytes >> 10) + " KiB) does not fit in RAM ("
+                    + (phys.ramBytes() >> 20) + " MiB) beside kernel memory and the boot modules");
+        }
+        memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.BOOT_INFO, next, bootInfoBytes, "bootinfo"));
         return new Kip(Kip.API_VERSION_X2, memory, SYSTEM_BASE, USER_BASE, config.threadNumberLimit(),
                 UTCB_SIZE_LOG2, UTCB_AREA_MIN_LOG2, KIP_AREA_SIZE_LOG2, Machine.LINES,
                 CostModel.CYCLES_PER_MICROSECOND, modules, config.comm().kipWord(), config.kmem().ordinal());
+    }
+
+    /**
+     * The boot information's module records: each module's command line (its name and
+     * arguments) and its bytes in physical memory, the pages of a RISC-V module's segments (its
+     * boot-module descriptor's region; they lie together), none for a Java module.
+     */
+    private static List<BootInfo.Module> bootInfoModules(List<Kip.BootModule> modules) {
+        List<BootInfo.Module> records = new ArrayList<>();
+        for (Kip.BootModule b : modules) {
+            long start = 0;
+            long size = 0;
+            if (b.isMachineCode()) {
+                start = b.segments().getFirst().paddr();
+                Kip.Segment last = b.segments().getLast();
+                size = last.paddr() + last.size() - start;
+            }
+            records.add(new BootInfo.Module(start, size, BootInfo.cmdline(b.name(), b.args())));
+        }
+        return records;
+    }
+
+    /** Writes the generic boot information ({@link BootInfo}) into its zeroed pages, at the KIP's BootInfo word. */
+    private void writeBootInfo() {
+        byte[] bytes = BootInfo.encode(bootInfoModules(kip.bootModules()));
+        machine.memory().write(kip.bootInfo(), bytes, 0, bytes.length);
     }
 
     /** The instruction pointer of module {@code index}'s entry 0: its code "lies" at (index + 1) << 32. */
@@ -399,10 +437,12 @@ public final class Kernel {
      */
     private void machineException(Tcb t, int cause, long tval) {
         String what = Cause.name(cause) + " at pc 0x" + Long.toHexString(t.hart.pc) + " (tval 0x" + Long.toHexString(tval) + ")";
-        Tcb handler = t.exceptionHandler == ThreadId.NIL ? null : threads.lookup(t.exceptionHandler);
+        long word = t.exceptionHandler; // read once: the thread's UTCB word, a global or a local id
+        long handlerId = handlerId(t, word);
+        Tcb handler = handlerId == ThreadId.NIL ? null : threads.lookup(handlerId);
         if (!alive(handler)) {
-            fatal(t, what + ", " + (t.exceptionHandler == ThreadId.NIL ? "no exception handler"
-                    : "exception handler " + ThreadId.toString(t.exceptionHandler) + " is gone"));
+            fatal(t, what + ", " + (word == ThreadId.NIL ? "no exception handler"
+                    : "exception handler " + ThreadId.toString(word) + gone(word, handlerId, handler)));
             cpu.makeReady(t);
             return;
         }
@@ -410,7 +450,7 @@ public final class Kernel {
                 t.hart.pc, cause);
         t.mr[3] = tval;
         System.arraycopy(t.hart.x, 1, t.mr, 4, 31);
-        ipc.ipc(t, t.exceptionHandler, t.exceptionHandler, 0);
+        ipc.ipc(t, handlerId, handlerId, 0);
     }
 
     private void boot() {
@@ -576,16 +616,17 @@ public final class Kernel {
         Throwable death = t.death;
         String text = death == null ? null : Kdb.oneLine(t.deathText != null ? t.deathText : death.getClass().getName());
         events.record(KernelEvents.HALT, t.id, death == null ? 0 : 1, 0);
-        Tcb handler = death == null || t.exceptionHandler == ThreadId.NIL ? null : threads.lookup(t.exceptionHandler);
+        long handlerId = handlerId(t, t.exceptionHandler);
+        Tcb handler = death == null || handlerId == ThreadId.NIL ? null : threads.lookup(handlerId);
         // Whoever waits for t (a client in its fault, a sender, a closed receive) waits for a
         // thread whose code has ended: each is released with an error, as deletion would; but
         // for its exception handler, which waits for the message the kernel now sends it.
         ipc.detach(t, alive(handler) ? handler : null);
         if (alive(handler)) {
-            kdb("thread " + describe(t) + ": " + text + " -> exception IPC to " + ThreadId.toString(t.exceptionHandler));
+            kdb("thread " + describe(t) + ": " + text + " -> exception IPC to " + ThreadId.toString(handlerId));
             beginKernelIpc(t, Tcb.EXCEPTION_IPC, MsgTag.make(KernelLabels.EXCEPTION, 2, 0), t.startIp,
                     exceptionCode(death));
-            ipc.ipc(t, t.exceptionHandler, t.exceptionHandler, 0);
+            ipc.ipc(t, handlerId, handlerId, 0);
             return;
         }
         if (death != null) {
@@ -593,6 +634,30 @@ public final class Kernel {
         }
         t.halted = true;
         t.state = Tcb.INACTIVE;
+    }
+
+    /**
+     * The global id of the thread that {@code t}'s pager or exception-handler word {@code word}
+     * names, for the kernel's IPC on t's behalf. Under the thread-id models a local id names a
+     * thread of t's own space (X.2: the page fault is t's IPC to its pager, and t's local ids
+     * name t's space), nil if it names none there; whatever thread number its bits hold, it never
+     * names a thread of another space. Any other word is taken as it is: a global id, or, under
+     * the object-space models, where local ids are no IPC names, a word that names no thread.
+     */
+    long handlerId(Tcb t, long word) {
+        if (localIds && word != ThreadId.NIL && ThreadId.isLocal(word)) {
+            Tcb h = t.space.localThread(word);
+            return h == null ? ThreadId.NIL : h.id;
+        }
+        return word;
+    }
+
+    /** Why the pager or handler {@code word} (resolved to {@code id}, the thread {@code h}) cannot answer. */
+    private static String gone(long word, long id, Tcb h) {
+        if (id == ThreadId.NIL) {
+            return " names no thread of its space";
+        }
+        return h == null ? " is gone" : "'s code has ended";
     }
 
     /** Whether {@code t} exists and its code has not ended: a pager or handler that can still answer. */
@@ -637,20 +702,21 @@ public final class Kernel {
                 && machine.mmu().translate(space.asid, space.pageTable.rootPfn, va, access) >= 0) {
             return;
         }
-        Tcb pager = threads.lookup(t.pager);
+        long word = t.pager; // read once: the thread's UTCB word, a global or a local id
+        long pagerId = handlerId(t, word);
+        Tcb pager = pagerId == ThreadId.NIL ? null : threads.lookup(pagerId);
         if (!alive(pager)) {
             fatal(t, "page fault at 0x" + Long.toHexString(va) + " (" + Fpage.rightsString(access) + "), "
-                    + (t.pager == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(t.pager)
-                    + (pager == null ? " is gone" : "'s code has ended")));
+                    + (word == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(word) + gone(word, pagerId, pager)));
             return;
         }
-        if (pagerCycle(t)) {
+        if (pagerCycle(t, pager)) {
             return;
         }
         t.faultVa = va;
         beginKernelIpc(t, Tcb.FAULT_IPC, MsgTag.make(KernelLabels.PAGE_FAULT | access, 2, 0), va,
                 t.hart != null ? t.hart.pc : t.startIp);
-        ipc.ipc(t, t.pager, t.pager, 0);
+        ipc.ipc(t, pagerId, pagerId, 0);
     }
 
     /**
@@ -722,20 +788,22 @@ public final class Kernel {
     /**
      * Whether t's fault would close a cycle of pagers that wait on each other's faults (t's pager
      * is in a fault IPC to a pager that is ... in a fault IPC to t). Such a cycle can never
-     * resolve: every member's fault fails, and t's too, each reported.
+     * resolve: every member's fault fails, and t's too, each reported. {@code pager} is the thread
+     * t's pager word named at the fault; each further pager word is resolved in its own thread's
+     * space ({@link #handlerId}).
      */
-    private boolean pagerCycle(Tcb t) {
-        Tcb x = threads.lookup(t.pager);
+    private boolean pagerCycle(Tcb t, Tcb pager) {
+        Tcb x = pager;
         int steps = 0;
         while (x != null && x != t && x.kernelIpc == Tcb.FAULT_IPC && x.inIpc() && steps++ < 64) {
-            x = threads.lookup(x.pager);
+            x = threads.lookup(handlerId(x, x.pager));
         }
         if (x != t) {
             return false;
         }
         String why = "page fault: its pager waits, through a cycle of pagers, for this very thread";
-        for (Tcb y = threads.lookup(t.pager); y != null && y != t; ) {
-            Tcb next = threads.lookup(y.pager);
+        for (Tcb y = pager; y != null && y != t; ) {
+            Tcb next = threads.lookup(handlerId(y, y.pager));
             ipc.abort(y, kola.abi.IpcError.CANCELLED);
             y = next;
         }

@@ -56,7 +56,7 @@ final class KipFrame {
         phys.store64(base + KipLayout.MEMORY_INFO, descriptors | (long) KipLayout.MEMORY_DESCS << 32);
         phys.store64(base + KipLayout.UTCB_INFO, 1 | (long) kip.utcbSizeLog2() << 10 | (long) kip.utcbAreaMinLog2() << 16);
         phys.store64(base + KipLayout.KIP_AREA_INFO, kip.kipAreaSizeLog2());
-        phys.store64(base + KipLayout.BOOT_INFO, 0);
+        phys.store64(base + KipLayout.BOOT_INFO, kip.bootInfo());
         phys.store64(base + KipLayout.PROC_DESC_PTR, KipLayout.PROC_DESC);
         phys.store64(base + KipLayout.CLOCK_INFO, ONE_MICROSECOND | ONE_MICROSECOND << 16);
         phys.store64(base + KipLayout.THREAD_INFO, threadBits(kip.threadNumberLimit()) | kip.systemBase() << 8

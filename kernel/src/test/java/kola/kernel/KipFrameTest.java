@@ -94,7 +94,8 @@ class KipFrameTest {
         assertEquals(List.of(1L, 10L, 12L), List.of(utcb & 0x3FF, utcb >>> 10 & 0x3F, utcb >>> 16 & 0x3F));
         assertEquals(1024L, (1L << (utcb >>> 10 & 0x3F)) * (utcb & 0x3FF));
         assertEquals(12L, word(k, KipLayout.KIP_AREA_INFO));
-        assertEquals(0L, word(k, KipLayout.BOOT_INFO));
+        assertEquals(kip.bootInfo(), word(k, KipLayout.BOOT_INFO), "the boot information's physical address");
+        assertEquals(k.config.kernelMemoryBytes() + PhysicalMemory.PAGE_SIZE, kip.bootInfo(), "above the one module's page");
         assertEquals(0x240L, word(k, KipLayout.PROC_DESC_PTR));
         assertEquals(0x0001_0001L, word(k, KipLayout.CLOCK_INFO), "read and schedule precision: 1 µs each");
         // ThreadInfo: t, SystemBase, UserBase as the Kip has them.
@@ -151,6 +152,7 @@ class KipFrameTest {
                 case RESERVED -> 0x2;
                 case DEVICE -> 0x3;
                 case BOOT_MODULE -> 0x3E;
+                case BOOT_INFO -> 0x1E;
             }, type, d.toString());
         }
         // RAM first, then the kernel's memory reserved, the devices, and one descriptor per RISC-V module.
@@ -171,6 +173,13 @@ class KipFrameTest {
                 .map(b -> b.segments().getFirst().paddr()).toList();
         assertEquals(segments, modules, "each RISC-V module's pages, as the boot loader put them");
         assertEquals(List.of(k.config.kernelMemoryBytes(), k.config.kernelMemoryBytes() + PhysicalMemory.PAGE_SIZE), modules);
+        // After them, the boot information's one page (0x1E), at the BootInfo word.
+        long bootInfo = word(k, KipLayout.MEMORY_DESCS + 16 * (n - 2));
+        assertEquals(0x1E, KipLayout.memoryDescType(bootInfo));
+        assertEquals(k.config.kernelMemoryBytes() + 2 * PhysicalMemory.PAGE_SIZE, KipLayout.memoryDescLow(bootInfo));
+        assertEquals(KipLayout.memoryDescLow(bootInfo), word(k, KipLayout.BOOT_INFO));
+        assertEquals(KipLayout.memoryDescLow(bootInfo) + PhysicalMemory.PAGE_SIZE - 1,
+                KipLayout.memoryDescHigh(word(k, KipLayout.MEMORY_DESCS + 16 * (n - 2) + 8)));
         // The last one: the user part of every address space, virtual, conventional.
         long low = word(k, KipLayout.MEMORY_DESCS + 16 * (n - 1));
         long high = word(k, KipLayout.MEMORY_DESCS + 16 * (n - 1) + 8);

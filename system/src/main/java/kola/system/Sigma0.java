@@ -20,7 +20,8 @@ import kola.abi.Program;
  * <ul>
  * <li>A sigma0 request (label {@link KernelLabels#SIGMA0}, MR1 an fpage, MR2 attributes, which
  * must be 0) asks for that physical region, or, with the base all ones, for any free region of
- * that size. The reply maps it (send base = the fpage's base: the requester's window decides where
+ * that size (never boot-module memory or the boot information, X.2's BootInfo: those only by
+ * address, as Pistachio's root task asks for them). The reply maps it (send base = the fpage's base: the requester's window decides where
  * it lands).</li>
  * <li>A page fault of a client (label {@link KernelLabels#PAGE_FAULT}) maps the page of the same
  * physical address, read-write (sigma0 pages its clients idempotently, as in L4).</li>
@@ -163,10 +164,15 @@ public final class Sigma0 implements Program {
         return -1;
     }
 
-    /** Whether the region overlaps a boot module's memory: given out only when asked for by address. */
+    /**
+     * Whether the region overlaps a boot module's memory or the boot information (X.2's
+     * BootInfo): given out only when asked for by address.
+     */
     private boolean bootModule(long base, long size) {
         for (Kip.MemoryDescriptor d : memory) {
-            if (d.type() == Kip.MemoryDescriptor.Type.BOOT_MODULE && base < d.base() + d.size() && d.base() < base + size) {
+            boolean bootLoaders = d.type() == Kip.MemoryDescriptor.Type.BOOT_MODULE
+                    || d.type() == Kip.MemoryDescriptor.Type.BOOT_INFO;
+            if (bootLoaders && base < d.base() + d.size() && d.base() < base + size) {
                 return true;
             }
         }

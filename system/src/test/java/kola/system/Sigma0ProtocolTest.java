@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import kola.abi.BootInfo;
 import kola.abi.Fpage;
 import kola.abi.Items;
 import kola.abi.KernelLabels;
@@ -169,6 +170,45 @@ class Sigma0ProtocolTest {
         assertEquals(List.of(), failures, h[0].console());
         assertEquals(List.of("done"), done, h[0].console());
         assertEquals(List.of(), h[0].kernel.checkInvariants());
+    }
+
+    /**
+     * The generic boot information (the KIP's BootInfo word, {@link BootInfo}): sigma0 gives its
+     * page when asked for it by address (as Pistachio's root task asks), never as any page, and
+     * to one holder only; read through the mapping, it names every boot module.
+     */
+    @Test
+    void theBootInformationIsGivenByAddressOnlyAndNamesEveryModule() {
+        List<String> failures = new ArrayList<>();
+        List<String> done = new ArrayList<>();
+        SystemHarness[] h = new SystemHarness[1];
+        long[] bootInfo = new long[1];
+        Program client = recording(failures, done, (l4, f) -> {
+            long bi = l4.kernelInterface().bootInfo();
+            bootInfo[0] = bi;
+            check(f, bi == 16L << 20, "above the kernel's 16 MiB (no RISC-V module here): " + bi);
+            check(f, Sigma0.requestPage(l4, Sigma0.anyPage(12), Fpage.of(0x10_0000, 12, 0)), "any page");
+            long any = at(h[0].kernel, "client", 0x10_0000).map(Kernel.Mapping::pfn).orElse(-1L);
+            check(f, any == (bi >> 12) + 1, "any page is the next one, not the boot information's: " + any);
+            check(f, Sigma0.requestPage(l4, Fpage.of(bi, 12, Fpage.R), Fpage.of(0x20_0000, 12, 0)), "by address");
+            BootInfo info = BootInfo.read(l4.memory(), 0x20_0000);
+            check(f, info != null && info.modules().stream().map(BootInfo.Module::cmdline).toList()
+                    .equals(List.of("sigma0", "roottask", "client", "other")), "every module's name: " + info);
+            long other = RootTask.lookup(l4, "other");
+            l4.setMr(0, MsgTag.make(1, 0, 0));
+            check(f, !MsgTag.failed(l4.call(other)), "other answered");
+        });
+        Program other = recording(failures, done, (l4, f) -> {
+            long from = l4.waitAny();
+            long tag = request(l4, Fpage.of(bootInfo[0], 12, Fpage.R), 0, Fpage.of(0x50_0000, 12, 0));
+            check(f, nilItem(l4, tag), "the client holds it: " + MsgTag.toString(tag));
+            l4.setMr(0, MsgTag.make(0, 0, 0));
+            l4.reply(from);
+        });
+        h[0] = boot(client, other);
+        h[0].run();
+        assertEquals(List.of(), failures, h[0].console());
+        assertEquals(List.of("done", "done"), done, h[0].console());
     }
 
     @Test
