@@ -57,6 +57,12 @@ public final class CostModel {
     /** An access that misses the {@link Cache}: its line is fetched from memory. */
     public static final long CACHE_MISS = 40;
 
+    /**
+     * An access to a non-cacheable page (Svpbmt NC or IO) on a machine with a {@link Cache}: it
+     * bypasses the cache and goes to memory, as a miss does.
+     */
+    public static final long UNCACHED_ACCESS = CACHE_MISS;
+
     /** The fixed part of flushing the whole {@link Cache} (walking its sets, draining the write buffer). */
     public static final long CACHE_FLUSH = 100;
 
