@@ -707,7 +707,7 @@ public final class Kernel {
                 || space.pageTable.lookup(va) != 0) {
             return false;
         }
-        if (space.pageTable.map(va & -PhysicalMemory.PAGE_SIZE, n.pfn, n.rights)) {
+        if (space.pageTable.map(va & -PhysicalMemory.PAGE_SIZE, n.pfn, n.rights, n.attribute)) {
             machine.tlb().flush(space.asid, n.vpn);
             return true;
         }

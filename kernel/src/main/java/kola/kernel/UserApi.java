@@ -241,6 +241,27 @@ final class UserApi implements L4 {
     }
 
     @Override
+    public long processorControl(long processorNo, long internalFrequency, long externalFrequency, long voltage) {
+        own();
+        tcb.a0 = processorNo;
+        tcb.a1 = internalFrequency;
+        tcb.a2 = externalFrequency;
+        tcb.a3 = voltage;
+        return trap(Trap.PROCESSOR_CONTROL);
+    }
+
+    @Override
+    public long memoryControl(long control, long attribute0, long attribute1, long attribute2, long attribute3) {
+        own();
+        tcb.a0 = control;
+        tcb.a1 = attribute0;
+        tcb.a2 = attribute1;
+        tcb.a3 = attribute2;
+        tcb.a4 = attribute3;
+        return trap(Trap.MEMORY_CONTROL);
+    }
+
+    @Override
     public long commControl(int op, long a, long b, long c) {
         own();
         tcb.a0 = op;

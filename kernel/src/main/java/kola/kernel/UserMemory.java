@@ -385,7 +385,7 @@ final class UserMemory implements Memory {
             int chunk = (int) Math.min(len, PhysicalMemory.PAGE_SIZE - (va & PAGE_MASK));
             long pa = translate(va, Tlb.READ);
             if (cache != null) {
-                clock.advance(cache.accessRest(pa, chunk)); // the translation accessed the first line
+                clock.advance(mmu.accessRest(pa, chunk, mmu.lastUncached())); // the translation accessed the first line
             }
             phys.read(pa, dst, off, chunk);
             va += chunk;
@@ -401,7 +401,7 @@ final class UserMemory implements Memory {
             int chunk = (int) Math.min(len, PhysicalMemory.PAGE_SIZE - (va & PAGE_MASK));
             long pa = translate(va, Tlb.WRITE);
             if (cache != null) {
-                clock.advance(cache.accessRest(pa, chunk));
+                clock.advance(mmu.accessRest(pa, chunk, mmu.lastUncached()));
             }
             phys.write(pa, src, off, chunk);
             va += chunk;
