@@ -208,7 +208,7 @@ class Libl4Test {
     }
 
     /** The checks l4test makes. */
-    static final int L4TEST_CHECKS = 38;
+    static final int L4TEST_CHECKS = 40;
 
     /**
      * l4test, the X.2 test of what needs a root task's authority (threads, a space, a pager in C,

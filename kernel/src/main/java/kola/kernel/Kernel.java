@@ -293,7 +293,7 @@ public final class Kernel {
                 runHart(t);
             } else {
                 Meter meter = t.api.meter;
-                meter.arm(cpu.preemptAt - clock.now());
+                meter.arm(clock.cyclesUntil(cpu.preemptAt));
                 Meter.running = meter;
                 try {
                     t.continuation.run();
@@ -340,7 +340,7 @@ public final class Kernel {
         if (t.hartCall != 0 && binding.resume(t)) {
             return; // the system call goes on
         }
-        long budget = Math.max(1, (cpu.preemptAt - clock.now()) / CostModel.INSTRUCTION);
+        long budget = Math.max(1, clock.cyclesUntil(cpu.preemptAt) / CostModel.INSTRUCTION);
         long before = t.hart.instret;
         int cause = hart.run(t.hart, t.space.asid, t.space.pageTable.rootPfn, budget);
         machineInstructions += t.hart.instret - before;

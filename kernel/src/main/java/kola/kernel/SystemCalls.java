@@ -14,6 +14,7 @@ import kola.abi.ThreadId;
 import kola.abi.ThreadState;
 import kola.abi.Timeout;
 import kola.machine.CostModel;
+import kola.machine.CycleClock;
 import kola.machine.PhysicalMemory;
 
 /**
@@ -48,7 +49,7 @@ final class SystemCalls {
             case Trap.SCHEDULE -> self.result = schedule(self, self.a0, self.a1, self.a2, self.a3, self.a4);
             case Trap.SYSTEM_CLOCK -> {
                 self.result = k.clock.now() / CostModel.CYCLES_PER_MICROSECOND;
-                self.ret()[0] = k.clock.now();
+                self.ret()[0] = k.clock.cycles();
             }
             case Trap.KERNEL_INTERFACE -> kernelInterface(self);
             case Trap.PROCESSOR_CONTROL -> self.result = processorControl(self, self.a0, self.a1, self.a2, self.a3);
@@ -429,26 +430,31 @@ final class SystemCalls {
 
     // ---- ProcessorControl, MemoryControl ------------------------------------------------------
 
-    /** The one processor's frequency in kHz, internal and external alike (the KIP's processor descriptor). */
-    private static final long PROCESSOR_KHZ = CostModel.CYCLES_PER_MICROSECOND * 1000;
-
     /**
      * ProcessorControl(ProcessorNo, InternalFrequency, ExternalFrequency, voltage) (X.2),
-     * privileged. The machine has one processor, 0, clocked at a fixed {@link #PROCESSOR_KHZ}
-     * kHz, and no voltage: a parameter that is 0 or all ones ({@link MemoryControl#UNCHANGED}), or
-     * a frequency equal to the current one, asks for no change; any other value asks for a change
-     * the machine cannot make and is refused as an invalid parameter, as is another processor.
-     * (Simulated time is the cycle count at 1000 cycles per microsecond, fixed: the deadlines the
-     * kernel has queued, time slices, budgets, domain slots, the timer and the hart's {@code time}
-     * CSR were all converted from microseconds at that rate.) Changes nothing.
+     * privileged. The machine has one processor, 0. Its internal frequency (kHz) is the rate of
+     * its cycles ({@link kola.machine.CycleClock#setKhz}): any from 1 kHz to the 1 GHz it boots
+     * at; from the call on, the work the cost model charges in cycles takes time at that rate,
+     * while time itself (the time base, timeouts, slices, budgets, the timer) goes on in
+     * nanoseconds as before, so nothing queued is re-timed. The KIP's processor descriptor shows
+     * it. The external frequency is the 1 GHz time base, fixed; the machine has no voltage to set.
+     * A parameter of 0 or all ones ({@link MemoryControl#UNCHANGED}), or equal to the current
+     * value, asks for no change; a change the machine cannot make, a frequency out of range or
+     * another processor is an invalid parameter, and nothing changes.
      */
     private long processorControl(Tcb self, long processorNo, long internal, long external, long voltage) {
         if (!self.space.privileged) {
             return error(self, KernelError.NO_PRIVILEGE);
         }
-        if (processorNo != 0 || !unchanged(internal, PROCESSOR_KHZ) || !unchanged(external, PROCESSOR_KHZ)
-                || !unchanged(voltage, 0)) {
+        long current = k.clock.khz();
+        boolean keep = unchanged(internal, current);
+        if (processorNo != 0 || !keep && (internal < 1 || internal > CycleClock.BASE_KHZ)
+                || !unchanged(external, CycleClock.BASE_KHZ) || !unchanged(voltage, 0)) {
             return error(self, KernelError.INVALID_PARAMETER);
+        }
+        if (!keep) {
+            k.clock.setKhz(internal);
+            k.machine.memory().store64(k.kipFrame * PhysicalMemory.PAGE_SIZE + KipLayout.PROC_DESC + 8, internal);
         }
         self.errorCode = KernelError.OK;
         return 1;

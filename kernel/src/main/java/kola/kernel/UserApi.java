@@ -88,10 +88,10 @@ final class UserApi implements L4 {
                     throw new SliceOverrun("thread " + ThreadId.toString(tcb.id) + " ran " + late
                             + " cycles past its preemption point where it cannot be preempted (a static initializer)");
                 }
-                meter.arm(kernel.cpu.preemptAt - kernel.clock.now());
+                meter.arm(kernel.clock.cyclesUntil(kernel.cpu.preemptAt));
             }
         } else {
-            meter.arm(-late);
+            meter.arm(kernel.clock.cyclesUntil(kernel.cpu.preemptAt)); // (-late at the base rate)
         }
     }
 

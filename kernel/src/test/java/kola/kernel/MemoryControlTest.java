@@ -17,7 +17,7 @@ import kola.machine.Sv39;
 import org.junit.jupiter.api.Test;
 
 /**
- * X.2's MemoryControl and ProcessorControl: the attributes (Svpbmt memory types) read back from
+ * X.2's MemoryControl (and both calls' privilege; ProcessorControl: {@link ProcessorControlTest}): the attributes (Svpbmt memory types) read back from
  * the caller's page-table leaves and mapping nodes, their cost with a memory cache, the remapping
  * rules, bad input (nothing changes) and privilege. The boss of {@link AddressSpaceHarness} is the
  * root task, privileged; its pages come 1:1 from sigma0 on faults.
@@ -173,36 +173,6 @@ class MemoryControlTest {
         g.run();
         g.assertNoFailures();
         assertEquals(List.of("a done"), g.log);
-    }
-
-    @Test
-    void processorControlAcceptsOnlyRequestsThatChangeNothing() {
-        KernelHarness h = new KernelHarness();
-        long khz = CostModel.CYCLES_PER_MICROSECOND * 1000;
-        h.root(l4 -> {
-            long[][] unchanged = {{0, 0, 0, 0}, {0, -1, -1, -1}, {0, khz, khz, 0}, {0, khz, -1, 0}, {0, 0, khz, -1}};
-            for (long[] c : unchanged) {
-                long r = l4.processorControl(c[0], c[1], c[2], c[3]);
-                h.check(r == 1 && l4.errorCode() == KernelError.OK, java.util.Arrays.toString(c) + ": " + r + ", "
-                        + l4.errorCode());
-            }
-            long[][] refused = {{1, 0, 0, 0}, {-1, 0, 0, 0}, {0, khz / 2, 0, 0}, {0, khz + 1, 0, 0}, {0, 0, 33_000, 0},
-                {0, 0, 0, 1200}, {0, 0, 0, khz}, {0, -2, 0, 0}, {2, khz, khz, 0}};
-            for (long[] c : refused) {
-                h.expectError(l4, "ProcessorControl" + java.util.Arrays.toString(c), KernelError.INVALID_PARAMETER, 0,
-                        () -> l4.processorControl(c[0], c[1], c[2], c[3]));
-            }
-            Memory m = l4.memory();
-            h.check(m.load64(KernelHarness.KIP_BASE + KipLayout.PROC_DESC) == khz
-                    && m.load64(KernelHarness.KIP_BASE + KipLayout.PROC_DESC + 8) == khz, "the processor descriptor is unchanged");
-            h.check(m.load64(KernelHarness.KIP_BASE + KipLayout.PROCESSOR_CONTROL) == RiscvBinding.PROCESSOR_CONTROL
-                    && m.load64(KernelHarness.KIP_BASE + KipLayout.MEMORY_CONTROL) == RiscvBinding.MEMORY_CONTROL,
-                    "the KIP links the two calls");
-            h.log.add("root done");
-        });
-        h.run();
-        h.assertNoFailures();
-        assertEquals(List.of("root done"), h.log);
     }
 
     @Test
