@@ -13,9 +13,12 @@
  * hold are skipped; the complete fpage is all of them); a page mapped on from it gets the
  * default in the receiver's space, and the attribute goes with the mapping.
  *
- * ProcessorControl: one processor, 0, at a fixed 1 GHz (the KIP's processor descriptor), no
- * voltage. 0 or ~0 leaves a parameter unchanged, as does a frequency equal to the current one;
- * any request to change one is refused (invalid parameter).
+ * ProcessorControl: one processor, 0. InternalFrequency (kHz, 1..1000000) sets its rate: the
+ * work it does (costed in cycles) takes time at that rate, while time (timeouts, slices,
+ * L4_SystemClock, rdtime) runs on at the 1 GHz time base; the KIP's processor descriptor shows
+ * it. ExternalFrequency (the time base) and the voltage (no power model) cannot change: a
+ * request to change either, a rate above 1 GHz or another processor is an invalid parameter.
+ * 0 or ~0 leaves a parameter unchanged, as does its current value.
  */
 #ifndef KOLA_L4_MISC_H
 #define KOLA_L4_MISC_H

@@ -198,9 +198,10 @@ public interface L4 {
     /**
      * ProcessorControl (privileged, X.2): set processor {@code processorNo}'s internal and
      * external frequency (kHz) and voltage (mV); 0 or {@link MemoryControl#UNCHANGED} leaves one
-     * as it is. Kola's one processor runs at a fixed frequency and has no voltage: only a request
-     * that changes nothing succeeds ({@link MemoryControl}). Returns 1 on success, 0 on failure
-     * with ErrorCode set ({@link KernelError}).
+     * as it is. Kola's one processor, 0, takes any internal frequency from 1 kHz to 1 GHz (the
+     * rate its work is costed at; time runs on at 1 GHz); its external frequency (the time base)
+     * and voltage cannot change ({@link MemoryControl}). Returns 1 on success, 0 on failure with
+     * ErrorCode set ({@link KernelError}).
      */
     long processorControl(long processorNo, long internalFrequency, long externalFrequency, long voltage);
 
@@ -232,8 +233,9 @@ public interface L4 {
     long schedule(long dest, long timeControl, long processorControl, long prioControl, long preemptionControl);
 
     /**
-     * SystemClock: simulated time in microseconds since boot. Kola: {@code ret(0)} holds the cycle
-     * count, for sub-microsecond timing, like RISC-V's cycle CSR.
+     * SystemClock: simulated time in microseconds since boot. Kola: {@code ret(0)} holds the
+     * processor's cycle count, like RISC-V's cycle CSR (one a nanosecond at the base rate, 1 GHz;
+     * ProcessorControl may lower the rate).
      */
     long systemClock();
 

@@ -25,11 +25,14 @@ package kola.abi;
  * {@link KernelError#NO_PRIVILEGE}. Returns 1, or 0 on failure.
  *
  * <p><b>ProcessorControl(ProcessorNo, InternalFrequency, ExternalFrequency, voltage)</b>: the
- * machine has one processor, 0; its frequencies are fixed (1 GHz, as the KIP's processor
- * descriptor gives them in kHz) and it has no voltage to set. 0 or {@link #UNCHANGED} (all ones)
- * leaves a parameter as it is, and so does a frequency equal to the current one; any request
- * to change one, or another processor number, fails with {@link KernelError#INVALID_PARAMETER}.
- * Privileged, as MemoryControl. Returns 1, or 0 on failure.
+ * machine has one processor, 0. InternalFrequency (kHz, 1 to 1000000) is its rate: the work the
+ * cost model charges in cycles takes time at that rate, while time (timeouts, time slices,
+ * SystemClock) runs on at the 1 GHz time base, its ExternalFrequency; the KIP's processor
+ * descriptor shows the rate. The time base cannot change and the machine has no voltage. 0 or
+ * {@link #UNCHANGED} (all ones) leaves a parameter as it is, and so does its current value; a
+ * change of the external frequency or the voltage, a rate out of range or another processor
+ * fails with {@link KernelError#INVALID_PARAMETER} and changes nothing. Privileged, as
+ * MemoryControl. Returns 1, or 0 on failure.
  */
 public final class MemoryControl {
     /** The default memory attribute (X.2 {@code L4_DefaultMemory}): Svpbmt PMA, cacheable RAM. */

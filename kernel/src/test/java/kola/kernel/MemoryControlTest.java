@@ -285,4 +285,62 @@ class MemoryControlTest {
         }).run();
         assertEquals(List.of(1L, 0, true, List.of()), seen);
     }
+
+    /** A word that is often a plausible fpage or attribute, often not. */
+    private static long hostile(java.util.Random r) {
+        return switch (r.nextInt(8)) {
+            case 0 -> Fpage.NIL;
+            case 1 -> Fpage.COMPLETE | r.nextInt(16);
+            case 2 -> Fpage.of(P + ((long) r.nextInt(PAGES) << 12), 12, 0) | r.nextInt(4);
+            case 3 -> Fpage.of(P, 12 + r.nextInt(3), 0) | r.nextInt(16);
+            case 4 -> r.nextInt(4);
+            case 5 -> -1L;
+            default -> r.nextLong();
+        };
+    }
+
+    @Test
+    void hostileWordsGetAResultAndAnErrorCodeAndARefusalChangesNothing() {
+        List<String> failures = new ArrayList<>();
+        new AddressSpaceHarness().script(b -> {
+            L4 l4 = b.l4;
+            touch(l4.memory(), PAGES);
+            Kernel k = b.kernel();
+            Space s = spaceOf(b);
+            java.util.Random r = new java.util.Random(0x3E3C);
+            int successes = 0;
+            for (int round = 0; round < 400; round++) {
+                for (int i = 0; i < 64; i++) {
+                    l4.setMr(i, hostile(r));
+                }
+                long control = r.nextBoolean() ? r.nextInt(4) : r.nextInt(3) == 0 ? r.nextInt(64) : hostile(r);
+                long[] a = new long[4];
+                for (int i = 0; i < 4; i++) {
+                    a[i] = r.nextInt(3) == 0 ? hostile(r) : r.nextInt(3);
+                }
+                List<String> before = attributes(s, PAGES);
+                List<String> layout = k.spaceLayouts();
+                long result = l4.memoryControl(control, a[0], a[1], a[2], a[3]);
+                long error = l4.errorCode();
+                if (result == 1 && error == KernelError.OK) {
+                    successes++;
+                } else if (result != 0 || error != KernelError.INVALID_PARAMETER
+                        || !before.equals(attributes(s, PAGES)) || !layout.equals(k.spaceLayouts())) {
+                    failures.add("round " + round + ": result " + result + ", error " + error);
+                }
+                long khz = k.clock.khz();
+                long pr = l4.processorControl(r.nextInt(3) == 0 ? hostile(r) : 0, hostile(r), hostile(r), hostile(r));
+                if (pr == 0 && (l4.errorCode() != KernelError.INVALID_PARAMETER || k.clock.khz() != khz)
+                        || pr == 1 && l4.errorCode() != KernelError.OK || pr != 0 && pr != 1) {
+                    failures.add("round " + round + ": ProcessorControl " + pr + ", error " + l4.errorCode());
+                }
+                failures.addAll(k.checkInvariants());
+            }
+            l4.processorControl(0, kola.machine.CycleClock.BASE_KHZ, 0, 0);
+            if (successes < 20) {
+                failures.add("only " + successes + " calls succeeded: the words are not varied enough");
+            }
+        }).run();
+        assertEquals(List.of(), failures);
+    }
 }
