@@ -109,4 +109,39 @@ class ProcessorControlTest {
         assertEquals(List.of("slept true"), h.log, "the timeout queued before the change took its 2000 us, not 4 times that");
         assertTrue(h.kernel.clock.cycles() < h.kernel.clock.now(), "the quarter-rate stretch left fewer cycles than ns");
     }
+
+    @Test
+    void atAQuarterOfTheRateAJavaThreadIsPreemptedAtTheSameTimeAfterAQuarterOfTheCycles() {
+        long[] seen = new long[5];
+        new AddressSpaceHarness().script(b -> {
+            Kernel k = b.kernel();
+            L4 l4 = b.l4;
+            UserApi api = (UserApi) l4;
+            Memory m = l4.memory();
+            m.store64(0x0300_0000L, 9);
+            l4.processorControl(0, BASE / 4, 0, 0);
+            m.load64(0x0300_0000L);
+            api.settle();
+            long preemptAt = k.cpu.preemptAt;
+            long now = k.clock.now();
+            long room = k.clock.cyclesUntil(preemptAt);
+            long traps = k.traps;
+            long loads = 0;
+            while (k.traps == traps) {
+                m.load64(0x0300_0000L); // a TLB hit: one cycle, four ns
+                loads++;
+            }
+            seen[0] = room;
+            seen[1] = Math.ceilDiv(preemptAt - now, 4);
+            seen[2] = loads;
+            seen[3] = preemptAt - now;
+            seen[4] = k.clock.khz();
+            l4.processorControl(0, BASE, 0, 0);
+        }).run();
+        assertEquals(BASE / 4, seen[4]);
+        assertEquals(seen[1], seen[0], "the room is the cycles to the first boundary at or after the preemption point");
+        assertTrue(seen[3] > 4000, "time left in the slice: " + seen[3]);
+        assertEquals(seen[0] + 1, seen[2], "the load after the one that spends the room's last cycle traps, "
+                + "a quarter as many as the ns left");
+    }
 }
