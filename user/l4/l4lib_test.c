@@ -462,6 +462,20 @@ static void privileged(void)
 	      && L4_ErrorCode() == L4_ERROR_INVALID_PARAM, "L4_ExchangeRegisters with an unknown control bit: invalid parameter");
 }
 
+static void memory_processor_control(void)
+{
+	L4_Word_t attributes[4] = {Kola_IOMemory, 0, 0, 0};
+	data_page[3] = 33;
+	check(L4_Set_PageAttribute(L4_FpageLog2((L4_Word_t)data_page, 12), Kola_IOMemory) == 0
+	      && L4_ErrorCode() == L4_ERROR_NO_PRIVILEGE && data_page[3] == 33,
+	      "L4_Set_PageAttribute: refused, no privilege");
+	L4_LoadMR(0, ~0UL);
+	check(L4_MemoryControl(~0UL, attributes) == 0 && L4_ErrorCode() == L4_ERROR_NO_PRIVILEGE,
+	      "L4_MemoryControl with bad words: refused first for no privilege");
+	check(L4_ProcessorControl(0, ~0UL, ~0UL, ~0UL) == 0 && L4_ErrorCode() == L4_ERROR_NO_PRIVILEGE,
+	      "L4_ProcessorControl: refused, no privilege");
+}
+
 static void exchange_registers(void)
 {
 	L4_ThreadId_t me = L4_Myself(), pager;
@@ -702,8 +716,10 @@ static void kernel_interface(void)
 	      && Kola_KipCommModel(kip) == L4_COMM_MODEL_GLOBAL_IDS && Kola_KipKmemModel(kip) == L4_KMEM_MODEL_PRECISE,
 	      "features and Kola's words name the models: global ids, precise");
 	check(k->Ipc == (L4_Word_t)__L4_SYS_IPC && k->SpaceControl == (L4_Word_t)__L4_SYS_SPACE_CONTROL
-	      && k->Schedule == (L4_Word_t)__L4_SYS_SCHEDULE && k->ProcessorControl == 0 && k->MemoryControl == 0,
-	      "the system-call links hold the a7 numbers (no ProcessorControl, MemoryControl)");
+	      && k->Schedule == (L4_Word_t)__L4_SYS_SCHEDULE && k->ProcessorControl == (L4_Word_t)__L4_SYS_PROCESSOR_CONTROL
+	      && k->MemoryControl == (L4_Word_t)__L4_SYS_MEMORY_CONTROL && k->ProcessorControl == (L4_Word_t)-16
+	      && k->MemoryControl == (L4_Word_t)-17,
+	      "the system-call links hold the a7 numbers (ProcessorControl -16, MemoryControl -17)");
 }
 
 /*
@@ -767,6 +783,7 @@ int main(int argc, char **argv)
 	strings();
 	clock();
 	privileged();
+	memory_processor_control();
 	exchange_registers();
 	unmap();
 	page_status();

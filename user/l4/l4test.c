@@ -157,6 +157,18 @@ static L4_Word_t ipc_error(L4_MsgTag_t tag)
 	return L4_IpcFailed(tag) ? L4_ErrorCode() : 0;
 }
 
+/* The cycles and the time (ns) a loop of about 2000 instructions takes. */
+static void cycles_and_time(L4_Word_t *cycles, L4_Word_t *time)
+{
+	unsigned long c0, t0, c1, t1;
+	__asm__ volatile("rdcycle %0\n\trdtime %1" : "=r"(c0), "=r"(t0));
+	for (volatile int i = 0; i < 400; i++) {
+	}
+	__asm__ volatile("rdcycle %0\n\trdtime %1" : "=r"(c1), "=r"(t1));
+	*cycles = c1 - c0;
+	*time = t1 - t0;
+}
+
 int main(void)
 {
 	L4_ThreadId_t me = main_id = L4_MyGlobalId();
@@ -325,6 +337,42 @@ int main(void)
 	L4_LoadMR(0, 0);
 	tag = L4_Send_Timeout(echo, L4_ZeroTime);
 	check(L4_IpcErrorKind(ipc_error(tag)) == L4_ErrNonExist, "a deleted thread is no partner");
+
+	/* MemoryControl: the Svpbmt memory type of this space's own pages. */
+	L4_Fpage_t page = L4_FpageLog2((L4_Word_t)test_page, 12);
+	test_page[1] = 0x5A5A;
+	check(L4_Set_PageAttribute(page, Kola_NonCacheableMemory) == 1 && test_page[1] == 0x5A5A
+	      && (test_page[2] = 0x7777, test_page[2] == 0x7777),
+	      "L4_Set_PageAttribute: a page of its own non-cacheable, its values kept, still written and read");
+	L4_Fpage_t pages[2] = {page, L4_FpageLog2((L4_Word_t)stacks & ~0xFFFUL, 12)};
+	L4_Word_t attributes[4] = {L4_DefaultMemory, Kola_IOMemory, 3, 0};
+	L4_Set_Rights(&pages[0], 1);
+	check(L4_Set_PagesAttributes(2, pages, attributes) == 1, "L4_Set_PagesAttributes: IO and the default, chosen by the fpages");
+	L4_Set_Rights(&pages[1], 2);
+	check(L4_Set_PagesAttributes(2, pages, attributes) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM,
+	      "an fpage choosing attribute 3 (reserved): invalid parameter");
+	check(L4_Set_PageAttribute(page, ~0UL) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM
+	      && L4_MemoryControl(0x40, attributes) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM,
+	      "an attribute of all ones, a control word with bit 6: invalid parameter");
+	check(L4_Set_PageAttribute(L4_CompleteAddressSpace, L4_DefaultMemory) == 1 && test_page[2] == 0x7777,
+	      "the complete fpage: every page of the space back to the default");
+
+	/* ProcessorControl: the internal frequency is the rate of the cycles; time runs on in ns. */
+	L4_Word_t khz = L4_ProcDescInternalFreq(L4_ProcDesc(kip, 0)), dc, dt;
+	check(L4_ProcessorControl(0, ~0UL, ~0UL, ~0UL) == 1 && L4_ProcessorControl(0, khz, 0, 0) == 1 && khz == 1000000,
+	      "L4_ProcessorControl: unchanged (~0), and the current frequency (1 GHz), succeed");
+	check(L4_ProcessorControl(0, khz / 2, 0, 0) == 1 && L4_ProcDescInternalFreq(L4_ProcDesc(kip, 0)) == khz / 2
+	      && L4_ProcDescExternalFreq(L4_ProcDesc(kip, 0)) == khz && (cycles_and_time(&dc, &dt), dt == 2 * dc && dc > 1000),
+	      "at 500 MHz: the descriptor says so, and the same loop's time is twice its cycles (rdtime, rdcycle)");
+	check(L4_ProcessorControl(0, 0, 0, 1100) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM
+	      && L4_ProcessorControl(1, 0, 0, 0) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM
+	      && L4_ProcessorControl(0, 2 * khz, 0, 0) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM
+	      && L4_ProcessorControl(0, khz / 4, 33000, 0) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM
+	      && L4_ProcDescInternalFreq(L4_ProcDesc(kip, 0)) == khz / 2,
+	      "a voltage, processor 1, 2 GHz, an external frequency: invalid parameter; nothing changed");
+	check(L4_ProcessorControl(0, khz, 0, 0) == 1 && L4_ProcDescInternalFreq(L4_ProcDesc(kip, 0)) == khz
+	      && (cycles_and_time(&dc, &dt), dt == dc && dc > 1000),
+	      "back at 1 GHz: a cycle a nanosecond");
 
 	return checks_done();
 }

@@ -13,6 +13,7 @@
 #include <l4/thread.h>
 #include <l4/schedule.h>
 #include <l4/space.h>
+#include <l4/misc.h>
 #include <l4/kdebug.h>
 #include <l4/kip.h>
 #include <l4/bootinfo.h>

@@ -21,6 +21,8 @@
 #define __L4_SYS_SYSTEM_CLOCK (-9L)
 #define __L4_SYS_KDB_PRINT_CHAR (-10L)
 #define __L4_SYS_KDB_ENTER (-11L)
+#define __L4_SYS_PROCESSOR_CONTROL (-16L)
+#define __L4_SYS_MEMORY_CONTROL (-17L)
 
 /* One ecall: a0..a6 in and out (a0..a6 may be clobbered by the kernel), a7 the number. */
 typedef struct {

@@ -51,8 +51,8 @@ public final class KipLayout {
      * The system-call links, one word each: SpaceControl, ThreadControl, ProcessorControl,
      * MemoryControl, Ipc, Lipc, Unmap, ExchangeRegisters, SystemClock, ThreadSwitch, Schedule
      * (0x1A0..0x1F0). Kola's RISC-V binding has one trap instruction, {@code ecall}, and no entry
-     * points: each link holds the call's number, the value for a7 (a negative number); a call
-     * with no number (ProcessorControl, MemoryControl) has 0.
+     * points: each link holds the call's number, the value for a7 (a negative number; every
+     * X.2 call has one).
      */
     public static final int SPACE_CONTROL = 0x1A0;
     public static final int THREAD_CONTROL = 0x1A8;

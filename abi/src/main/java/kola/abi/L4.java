@@ -200,6 +200,24 @@ public interface L4 {
     long spaceControl(long spaceSpecifier, long control, long kipArea, long utcbArea, long redirector);
 
     /**
+     * ProcessorControl (privileged, X.2): set processor {@code processorNo}'s internal and
+     * external frequency (kHz) and voltage (mV); 0 or {@link MemoryControl#UNCHANGED} leaves one
+     * as it is. Kola's one processor, 0, takes any internal frequency from 1 kHz to 1 GHz (the
+     * rate its work is costed at; time runs on at 1 GHz); its external frequency (the time base)
+     * and voltage cannot change ({@link MemoryControl}). Returns 1 on success, 0 on failure with
+     * ErrorCode set ({@link KernelError}).
+     */
+    long processorControl(long processorNo, long internalFrequency, long externalFrequency, long voltage);
+
+    /**
+     * MemoryControl (privileged, X.2): sets the memory attribute of the caller's pages in the
+     * fpages in MR0..MRk (k = {@code control}'s low 6 bits), each fpage's low 2 bits choosing
+     * {@code attribute0..3} ({@link MemoryControl}: on Kola an attribute is a page's Svpbmt
+     * memory type). Returns 1 on success, 0 on failure with ErrorCode set ({@link KernelError}).
+     */
+    long memoryControl(long control, long attribute0, long attribute1, long attribute2, long attribute3);
+
+    /**
      * ExchangeRegisters: read and write the registers of thread {@code dest} (its global id, or
      * the local id of a thread of this space), halt, resume, or abort its IPC ({@link ExRegs}).
      * Returns the other form of dest's id (its local id if named by its global id, and the other
@@ -219,8 +237,9 @@ public interface L4 {
     long schedule(long dest, long timeControl, long processorControl, long prioControl, long preemptionControl);
 
     /**
-     * SystemClock: simulated time in microseconds since boot. Kola: {@code ret(0)} holds the cycle
-     * count, for sub-microsecond timing, like RISC-V's cycle CSR.
+     * SystemClock: simulated time in microseconds since boot. Kola: {@code ret(0)} holds the
+     * processor's cycle count, like RISC-V's cycle CSR (one a nanosecond at the base rate, 1 GHz;
+     * ProcessorControl may lower the rate).
      */
     long systemClock();
 

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class Libl4Test {
     static final Path USER = ExecTest.USER;
     /** The checks l4lib_test makes. */
-    static final int CHECKS = 127;
+    static final int CHECKS = 130;
 
     @BeforeAll
     static void build() throws Exception {
@@ -212,7 +212,7 @@ class Libl4Test {
     }
 
     /** The checks l4test makes. */
-    static final int L4TEST_CHECKS = 36;
+    static final int L4TEST_CHECKS = 45;
 
     /**
      * l4test, the X.2 test of what needs a root task's authority (threads, a space, a pager in C,

@@ -83,7 +83,7 @@ final class Invariants {
             }
             long pte = s.pageTable.lookup(n.vpn << PhysicalMemory.PAGE_SHIFT);
             long expected = k.frames != null && k.frames.frame(n.pfn) != null ? 0 // the kernel has the frame
-                    : Sv39.pte(n.pfn, PageTable.leafFlags(n.rights));
+                    : Sv39.withPbmt(Sv39.pte(n.pfn, PageTable.leafFlags(n.rights)), n.attribute);
             boolean evicted = pte == 0 && k.frames != null && k.frames.mode() == KernelFrames.Mode.KPAGER
                     && !s.pageTable.hasLeafTable(n.vpn << PhysicalMemory.PAGE_SHIFT); // (rebuilt on the next fault)
             if ((pte & ~PageTable.ACCESSED) != expected && !evicted) {
@@ -458,6 +458,10 @@ final class Invariants {
             }
             // A cached translation was made from an entry the MMU marked: no access can go unrecorded.
             long pte = s.pageTable.lookup(va);
+            if (((rights & Tlb.UNCACHED) != 0) != (Sv39.pbmt(pte) != Sv39.PBMT_PMA)) {
+                v.add("TLB: entry " + s + " page 0x" + Long.toHexString(va) + " is " + ((rights & Tlb.UNCACHED) != 0
+                        ? "uncached" : "cached") + " but its page-table entry 0x" + Long.toHexString(pte) + " says otherwise");
+            }
             long needed = (rwx & Fpage.W) != 0 ? Sv39.A | Sv39.D : Sv39.A;
             if ((pte & needed) != needed) {
                 v.add("TLB: entry " + s + " page 0x" + Long.toHexString(va) + " " + Fpage.rightsString(rwx)

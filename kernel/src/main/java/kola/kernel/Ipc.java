@@ -1118,6 +1118,7 @@ final class Ipc {
             int chunk = (int) Math.min(length, Math.min(PhysicalMemory.PAGE_SIZE - (src & (PhysicalMemory.PAGE_SIZE - 1)),
                     PhysicalMemory.PAGE_SIZE - (dst & (PhysicalMemory.PAGE_SIZE - 1))));
             long pa = mmu.translate(from.space.asid, from.space.pageTable.rootPfn, src, Tlb.READ);
+            boolean uncachedA = mmu.lastUncached();
             long pb = mmu.translate(to.space.asid, to.space.pageTable.rootPfn, dst, Tlb.WRITE);
             if (pa < 0 || pb < 0) {
                 throw new IllegalStateException("string copy: a page checked usable is gone (" + from + " -> " + to + ")");
@@ -1127,7 +1128,7 @@ final class Ipc {
             clock.advance((chunk + 7) / 8 * CostModel.COPY_WORD);
             if (mmu.cache() != null) {
                 // The translations accessed the first line of each side; the copy touches the rest.
-                clock.advance(mmu.cache().accessRest(pa, chunk) + mmu.cache().accessRest(pb, chunk));
+                clock.advance(mmu.accessRest(pa, chunk, uncachedA) + mmu.accessRest(pb, chunk, mmu.lastUncached()));
             }
             src += chunk;
             dst += chunk;

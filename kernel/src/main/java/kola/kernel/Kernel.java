@@ -331,7 +331,7 @@ public final class Kernel {
                 runHart(t);
             } else {
                 Meter meter = t.api.meter;
-                meter.arm(cpu.preemptAt - clock.now());
+                meter.arm(clock.cyclesUntil(cpu.preemptAt));
                 Meter.running = meter;
                 try {
                     t.continuation.run();
@@ -378,7 +378,7 @@ public final class Kernel {
         if (t.hartCall != 0 && binding.resume(t)) {
             return; // the system call goes on
         }
-        long budget = Math.max(1, (cpu.preemptAt - clock.now()) / CostModel.INSTRUCTION);
+        long budget = Math.max(1, clock.cyclesUntil(cpu.preemptAt) / CostModel.INSTRUCTION);
         long before = t.hart.instret;
         int cause = hart.run(t.hart, t.space.asid, t.space.pageTable.rootPfn, budget);
         machineInstructions += t.hart.instret - before;
@@ -773,7 +773,7 @@ public final class Kernel {
                 || space.pageTable.lookup(va) != 0) {
             return false;
         }
-        if (space.pageTable.map(va & -PhysicalMemory.PAGE_SIZE, n.pfn, n.rights)) {
+        if (space.pageTable.map(va & -PhysicalMemory.PAGE_SIZE, n.pfn, n.rights, n.attribute)) {
             machine.tlb().flush(space.asid, n.vpn);
             return true;
         }

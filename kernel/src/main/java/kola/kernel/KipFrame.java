@@ -66,6 +66,8 @@ final class KipFrame {
         phys.store64(base + KipLayout.PROCESSOR_INFO, (long) KipLayout.PROC_DESC_SIZE_LOG2 << 60); // one processor
         phys.store64(base + KipLayout.SPACE_CONTROL, RiscvBinding.SPACE_CONTROL);
         phys.store64(base + KipLayout.THREAD_CONTROL, RiscvBinding.THREAD_CONTROL);
+        phys.store64(base + KipLayout.PROCESSOR_CONTROL, RiscvBinding.PROCESSOR_CONTROL);
+        phys.store64(base + KipLayout.MEMORY_CONTROL, RiscvBinding.MEMORY_CONTROL);
         phys.store64(base + KipLayout.IPC, RiscvBinding.IPC);
         phys.store64(base + KipLayout.LIPC, RiscvBinding.LIPC);
         phys.store64(base + KipLayout.UNMAP, RiscvBinding.UNMAP);

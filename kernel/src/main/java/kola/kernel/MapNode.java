@@ -14,6 +14,12 @@ final class MapNode extends Derived<MapNode> implements Charged {
     long vpn;
     final long pfn;
     int rights;
+    /**
+     * The page's memory attribute in its space (X.2 MemoryControl; the Svpbmt memory type of its
+     * leaf: {@code Sv39.PBMT_PMA} 0, the default, {@code PBMT_NC} or {@code PBMT_IO}). A property
+     * of this mapping alone: a new mapping, one made by map or grant, starts at the default.
+     */
+    int attribute;
     /** Where the kernel memory of this node lives. */
     KernelFrame frame;
     /**

@@ -119,7 +119,7 @@ final class MappingDatabase {
         MapNode root = roots.get(pfn);
         MapNode n = root;
         while (n != null) {
-            if (n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, pfn, n.rights)) {
+            if (n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, pfn, n.rights, n.attribute)) {
                 tlb.flush(n.space.asid, n.vpn);
                 n = Derived.nextInSubtree(n, root);
             } else {
@@ -286,6 +286,7 @@ final class MappingDatabase {
         to.pages.put(destVpn, src);
         tlb.flush(to.asid, destVpn);
         src.rights = r;
+        src.attribute = kola.machine.Sv39.PBMT_PMA; // (the entry just made has the default: a new mapping in the receiver's space)
         if (src.firstChild != null) {
             collect(src, false); // (as unmapPage does before it reduces rights)
             revokeBelow(src, ~r & Fpage.RWX);
@@ -473,6 +474,44 @@ final class MappingDatabase {
         return null;
     }
 
+    /**
+     * MemoryControl (X.2): sets memory attribute {@code attribute} (an Svpbmt type, 0..2, checked
+     * by the caller) on every page {@code space} holds in {@code [base, base + 2^sizeLog2)}: in its
+     * node and, if the page has one, in its leaf (whose TLB entry goes). Pages the space does not
+     * hold are skipped; the mappings derived from its pages keep theirs. A page whose frame the
+     * kernel has, or whose leaf a kpager evicted, gets the attribute in its node, and its entry
+     * has it when it is made again. Charged {@link CostModel#MAP_PAGE} per page set. Returns the
+     * pages set.
+     */
+    long setAttribute(Space space, long base, int sizeLog2, int attribute) {
+        long pages = 1L << (sizeLog2 - PhysicalMemory.PAGE_SHIFT);
+        long first = base >>> PhysicalMemory.PAGE_SHIFT;
+        long set = 0;
+        if (pages > space.pages.size()) {
+            for (MapNode n : heldIn(space, first, pages)) {
+                setAttribute(n, attribute);
+                set++;
+            }
+            return set;
+        }
+        for (long vpn = first; vpn < first + pages; vpn++) {
+            MapNode n = space.pages.get(vpn);
+            if (n != null) {
+                setAttribute(n, attribute);
+                set++;
+            }
+        }
+        return set;
+    }
+
+    private void setAttribute(MapNode n, int attribute) {
+        clock.advance(CostModel.MAP_PAGE);
+        n.attribute = attribute;
+        if (!isKernelFrame(n.pfn)) {
+            n.space.pageTable.setAttribute(n.vpn << PhysicalMemory.PAGE_SHIFT, attribute, tlb);
+        }
+    }
+
     private void setRights(MapNode n, int rights) {
         n.rights = rights;
         n.serial = serials++;
@@ -481,7 +520,7 @@ final class MappingDatabase {
             int taken = n.space.pageTable.takeStatus(n.vpn << PhysicalMemory.PAGE_SHIFT, tlb);
             n.ownStatus |= taken;
             credit(n, taken);
-            n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, rights);
+            n.space.pageTable.map(n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, rights, n.attribute);
             tlb.flush(n.space.asid, n.vpn);
         }
     }

@@ -140,7 +140,9 @@ public final class Meter {
     }
 
     /**
-     * With nothing pending: {@code room} cycles are left before the preemption point. Armed from
+     * With nothing pending: {@code room} processor cycles are left before the preemption point
+     * (the clock's {@code cyclesUntil} it: at a rate other than the base one, the cycles, not the
+     * time). Armed from
      * outside the thread's run (the kernel loop resuming it, while no meter is {@link #running}),
      * the thread's memory accessor learns that the kernel loop ran ({@link UserMemory#resumed}).
      *

@@ -38,6 +38,11 @@ final class PageTable {
      * clear. Returns false if a page-table node could not be allocated (nothing is changed then).
      */
     boolean map(long va, long pfn, int rights) {
+        return map(va, pfn, rights, Sv39.PBMT_PMA);
+    }
+
+    /** {@link #map(long, long, int)}, the leaf with Svpbmt memory type {@code attribute} (0..2). */
+    boolean map(long va, long pfn, int rights, int attribute) {
         long table = rootPfn;
         long firstNewSlot = -1;
         long firstNewFrame = -1;
@@ -67,7 +72,26 @@ final class PageTable {
         long leaf = entryAddress(table, va, 0);
         long old = memory.load64(leaf);
         long accessed = Sv39.isLeaf(old) && Sv39.pfn(old) == pfn ? old & ACCESSED : 0;
-        memory.store64(leaf, Sv39.pte(pfn, leafFlags(rights)) | accessed);
+        memory.store64(leaf, Sv39.withPbmt(Sv39.pte(pfn, leafFlags(rights)) | accessed, attribute));
+        return true;
+    }
+
+    /**
+     * Sets the Svpbmt memory type of the leaf for {@code va}, if there is one, keeping the rest of
+     * it ({@code A} and {@code D} included), and flushes exactly that TLB entry, so the next
+     * access walks and caches the new type. Returns whether there was a leaf.
+     */
+    boolean setAttribute(long va, int attribute, Tlb tlb) {
+        long leaf = leafAddress(va);
+        if (leaf < 0) {
+            return false;
+        }
+        long pte = memory.load64(leaf);
+        if (!Sv39.isLeaf(pte)) {
+            return false;
+        }
+        memory.store64(leaf, Sv39.withPbmt(pte, attribute));
+        tlb.flush(space.asid, va >>> PhysicalMemory.PAGE_SHIFT);
         return true;
     }
 

@@ -44,12 +44,14 @@ final class RiscvBinding {
     static final long KMEM_CONTROL = -13;
     static final long SCHED_CONTROL = -14;
     static final long KERNEL_INTERFACE = -15;
+    static final long PROCESSOR_CONTROL = -16;
+    static final long MEMORY_CONTROL = -17;
 
     /** The trap of call number -i, at index i. */
     private static final int[] TRAPS = {Trap.NONE, Trap.IPC, Trap.IPC, Trap.UNMAP, Trap.EXCHANGE_REGISTERS,
         Trap.THREAD_CONTROL, Trap.SPACE_CONTROL, Trap.SCHEDULE, Trap.THREAD_SWITCH, Trap.SYSTEM_CLOCK,
         Trap.KDB_PRINT_CHAR, Trap.KDB_ENTER, Trap.COMM_CONTROL, Trap.KMEM_CONTROL, Trap.SCHED_CONTROL,
-        Trap.KERNEL_INTERFACE};
+        Trap.KERNEL_INTERFACE, Trap.PROCESSOR_CONTROL, Trap.MEMORY_CONTROL};
 
     /** UTCB word offsets (bytes = word * 8). */
     static final int MY_GLOBAL_ID = 0;
@@ -121,7 +123,7 @@ final class RiscvBinding {
     boolean enter(Tcb t) {
         HartState h = t.hart;
         long call = h.x[A7];
-        int trap = call >= KERNEL_INTERFACE && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
+        int trap = call >= MEMORY_CONTROL && call <= IPC ? TRAPS[(int) -call] : Trap.NONE;
         if (trap == Trap.NONE) {
             return false;
         }
@@ -151,6 +153,13 @@ final class RiscvBinding {
                 for (int i = 1; i < Tcb.BUFFER_REGISTERS; i++) {
                     t.setBr(i, load(t, BR0 + i));
                 }
+            }
+        }
+        if (trap == Trap.MEMORY_CONTROL) {
+            // The fpages, MR0..MRk (k = a0's low 6 bits; read once: MemoryControl checks each).
+            int k = (int) (t.a0 & 0x3F);
+            for (int i = 0; i <= k; i++) {
+                t.mr[i] = load(t, MR0 + i);
             }
         }
         if (trap == Trap.SCHED_CONTROL && t.a0 == kola.abi.Sched.DOMAIN_SCHEDULE) {

@@ -6,6 +6,7 @@ import kola.abi.Fpage;
 import kola.abi.IpcError;
 import kola.abi.KernelError;
 import kola.abi.KipLayout;
+import kola.abi.MemoryControl;
 import kola.abi.Sched;
 import kola.abi.Schedule;
 import kola.abi.SpaceControl;
@@ -13,6 +14,7 @@ import kola.abi.ThreadId;
 import kola.abi.ThreadState;
 import kola.abi.Timeout;
 import kola.machine.CostModel;
+import kola.machine.CycleClock;
 import kola.machine.PhysicalMemory;
 
 /**
@@ -47,9 +49,11 @@ final class SystemCalls {
             case Trap.SCHEDULE -> self.result = schedule(self, self.a0, self.a1, self.a2, self.a3, self.a4);
             case Trap.SYSTEM_CLOCK -> {
                 self.result = k.clock.now() / CostModel.CYCLES_PER_MICROSECOND;
-                self.ret()[0] = k.clock.now();
+                self.ret()[0] = k.clock.cycles();
             }
             case Trap.KERNEL_INTERFACE -> kernelInterface(self);
+            case Trap.PROCESSOR_CONTROL -> self.result = processorControl(self, self.a0, self.a1, self.a2, self.a3);
+            case Trap.MEMORY_CONTROL -> self.result = memoryControl(self, self.a0, self.a1, self.a2, self.a3, self.a4);
             default -> throw new IllegalStateException("unknown trap " + trap + " from " + self);
         }
         if (self.result == 0 && self.errorCode == KernelError.OUT_OF_MEMORY && trap != Trap.IPC
@@ -422,6 +426,94 @@ final class SystemCalls {
             self.mr[i] = Fpage.withRights(fpage, status);
         }
         self.errorCode = KernelError.OK;
+    }
+
+    // ---- ProcessorControl, MemoryControl ------------------------------------------------------
+
+    /**
+     * ProcessorControl(ProcessorNo, InternalFrequency, ExternalFrequency, voltage) (X.2),
+     * privileged. The machine has one processor, 0. Its internal frequency (kHz) is the rate of
+     * its cycles ({@link kola.machine.CycleClock#setKhz}): any from 1 kHz to the 1 GHz it boots
+     * at; from the call on, the work the cost model charges in cycles takes time at that rate,
+     * while time itself (the time base, timeouts, slices, budgets, the timer) goes on in
+     * nanoseconds as before, so nothing queued is re-timed. The KIP's processor descriptor shows
+     * it. The external frequency is the 1 GHz time base, fixed; the machine has no voltage to set.
+     * A parameter of 0 or all ones ({@link MemoryControl#UNCHANGED}), or equal to the current
+     * value, asks for no change; a change the machine cannot make, a frequency out of range or
+     * another processor is an invalid parameter, and nothing changes.
+     */
+    private long processorControl(Tcb self, long processorNo, long internal, long external, long voltage) {
+        if (!self.space.privileged) {
+            return error(self, KernelError.NO_PRIVILEGE);
+        }
+        long current = k.clock.khz();
+        boolean keep = unchanged(internal, current);
+        if (processorNo != 0 || !keep && (internal < 1 || internal > CycleClock.BASE_KHZ)
+                || !unchanged(external, CycleClock.BASE_KHZ) || !unchanged(voltage, 0)) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        if (!keep) {
+            k.clock.setKhz(internal);
+            k.machine.memory().store64(k.kipFrame * PhysicalMemory.PAGE_SIZE + KipLayout.PROC_DESC + 8, internal);
+        }
+        self.errorCode = KernelError.OK;
+        return 1;
+    }
+
+    /** Whether ProcessorControl parameter {@code word} leaves a setting whose value is {@code current} (0: none) as it is. */
+    private static boolean unchanged(long word, long current) {
+        return word == 0 || word == MemoryControl.UNCHANGED || current != 0 && word == current;
+    }
+
+    /**
+     * MemoryControl(control, attribute0..3) (X.2), privileged: k = control's low 6 bits, fpages in
+     * MR0..MRk, each fpage's low 2 bits choosing its attribute. Sets the attribute (Kola: the
+     * Svpbmt memory type, {@link MemoryControl}) of every page the caller's space holds in each
+     * fpage ({@link MappingDatabase#setAttribute}); the complete fpage is the whole space; nil
+     * fpages are skipped. Every fpage is read once and every fpage and chosen attribute checked
+     * before anything is set: another bit in control, a malformed or object fpage, an attribute
+     * above {@link MemoryControl#MAX_ATTRIBUTE} are invalid parameters and change nothing.
+     */
+    private long memoryControl(Tcb self, long control, long a0, long a1, long a2, long a3) {
+        if (!self.space.privileged) {
+            return error(self, KernelError.NO_PRIVILEGE);
+        }
+        if ((control & ~MemoryControl.K_MASK) != 0) {
+            return error(self, KernelError.INVALID_PARAMETER);
+        }
+        int n = (int) control + 1;
+        long[] fpages = new long[n];
+        int[] types = new int[n];
+        for (int i = 0; i < n; i++) {
+            long fpage = self.mr[i];
+            fpages[i] = fpage;
+            if (Fpage.isNil(fpage)) {
+                continue;
+            }
+            if (!Fpage.isComplete(fpage) && !Fpage.isValid(fpage)) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+            long attribute = switch (MemoryControl.attributeIndex(fpage)) {
+                case 0 -> a0;
+                case 1 -> a1;
+                case 2 -> a2;
+                default -> a3;
+            };
+            if (Long.compareUnsigned(attribute, MemoryControl.MAX_ATTRIBUTE) > 0) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+            types[i] = (int) attribute;
+        }
+        for (int i = 0; i < n; i++) {
+            long fpage = fpages[i];
+            if (Fpage.isComplete(fpage)) {
+                k.mdb.setAttribute(self.space, 0, Fpage.MAX_SIZE_LOG2, types[i]);
+            } else if (!Fpage.isNil(fpage)) {
+                k.mdb.setAttribute(self.space, Fpage.base(fpage), Fpage.sizeLog2(fpage), types[i]);
+            }
+        }
+        self.errorCode = KernelError.OK;
+        return 1;
     }
 
     // ---- KmemControl --------------------------------------------------------------------------

@@ -29,6 +29,8 @@ final class Trap {
     static final int SCHED_CONTROL = 19;
     /** A RISC-V thread's KernelInterface (the Java personality reads its {@code Kip} without a trap). */
     static final int KERNEL_INTERFACE = 20;
+    static final int PROCESSOR_CONTROL = 21;
+    static final int MEMORY_CONTROL = 22;
 
     private Trap() {
     }

@@ -88,10 +88,10 @@ final class UserApi implements L4 {
                     throw new SliceOverrun("thread " + ThreadId.toString(tcb.id) + " ran " + late
                             + " cycles past its preemption point where it cannot be preempted (a static initializer)");
                 }
-                meter.arm(kernel.cpu.preemptAt - kernel.clock.now());
+                meter.arm(kernel.clock.cyclesUntil(kernel.cpu.preemptAt));
             }
         } else {
-            meter.arm(-late);
+            meter.arm(kernel.clock.cyclesUntil(kernel.cpu.preemptAt)); // (-late at the base rate)
         }
     }
 
@@ -238,6 +238,27 @@ final class UserApi implements L4 {
         tcb.a3 = utcbArea;
         tcb.a4 = redirector;
         return trap(Trap.SPACE_CONTROL);
+    }
+
+    @Override
+    public long processorControl(long processorNo, long internalFrequency, long externalFrequency, long voltage) {
+        own();
+        tcb.a0 = processorNo;
+        tcb.a1 = internalFrequency;
+        tcb.a2 = externalFrequency;
+        tcb.a3 = voltage;
+        return trap(Trap.PROCESSOR_CONTROL);
+    }
+
+    @Override
+    public long memoryControl(long control, long attribute0, long attribute1, long attribute2, long attribute3) {
+        own();
+        tcb.a0 = control;
+        tcb.a1 = attribute0;
+        tcb.a2 = attribute1;
+        tcb.a3 = attribute2;
+        tcb.a4 = attribute3;
+        return trap(Trap.MEMORY_CONTROL);
     }
 
     @Override

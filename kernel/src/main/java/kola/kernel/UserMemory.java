@@ -169,7 +169,7 @@ final class UserMemory implements Memory {
         }
         if (budget <= 0) {
             charged();
-            meter.arm(kernel.cpu.preemptAt - clock.now()); // the room left, shared out again
+            meter.arm(clock.cyclesUntil(kernel.cpu.preemptAt)); // the room left, shared out again
         }
         if (write) {
             writeVpn = writePage;
@@ -268,7 +268,7 @@ final class UserMemory implements Memory {
             long pa = mmu.translate(space.asid, space.pageTable.rootPfn, va, access);
             if (pa >= 0) {
                 // The walk and the access went on the clock: the meter's room starts afresh from there.
-                meter.arm(kernel.cpu.preemptAt - clock.now());
+                meter.arm(clock.cyclesUntil(kernel.cpu.preemptAt));
                 if (va >= 0) {
                     remember(va, pa, access == Tlb.WRITE);
                 }
@@ -385,7 +385,7 @@ final class UserMemory implements Memory {
             int chunk = (int) Math.min(len, PhysicalMemory.PAGE_SIZE - (va & PAGE_MASK));
             long pa = translate(va, Tlb.READ);
             if (cache != null) {
-                clock.advance(cache.accessRest(pa, chunk)); // the translation accessed the first line
+                clock.advance(mmu.accessRest(pa, chunk, mmu.lastUncached())); // the translation accessed the first line
             }
             phys.read(pa, dst, off, chunk);
             va += chunk;
@@ -401,7 +401,7 @@ final class UserMemory implements Memory {
             int chunk = (int) Math.min(len, PhysicalMemory.PAGE_SIZE - (va & PAGE_MASK));
             long pa = translate(va, Tlb.WRITE);
             if (cache != null) {
-                clock.advance(cache.accessRest(pa, chunk));
+                clock.advance(mmu.accessRest(pa, chunk, mmu.lastUncached()));
             }
             phys.write(pa, src, off, chunk);
             va += chunk;

@@ -114,8 +114,8 @@ class KipFrameTest {
         assertEquals(1_000_000L, word(k, KipLayout.PROC_DESC + 8), "InternalFreq: 1 GHz in kHz");
         assertEquals(0L, word(k, KipLayout.PROC_DESC + 16));
         assertEquals(0L, word(k, KipLayout.PROC_DESC + 24));
-        // The system-call links: each call's number for a7; none for ProcessorControl and MemoryControl.
-        assertEquals(List.of(-6L, -5L, 0L, 0L, -1L, -2L, -3L, -4L, -9L, -8L, -7L),
+        // The system-call links: each call's number for a7.
+        assertEquals(List.of(-6L, -5L, -16L, -17L, -1L, -2L, -3L, -4L, -9L, -8L, -7L),
                 List.of(word(k, KipLayout.SPACE_CONTROL), word(k, KipLayout.THREAD_CONTROL),
                         word(k, KipLayout.PROCESSOR_CONTROL), word(k, KipLayout.MEMORY_CONTROL), word(k, KipLayout.IPC),
                         word(k, KipLayout.LIPC), word(k, KipLayout.UNMAP), word(k, KipLayout.EXCHANGE_REGISTERS),

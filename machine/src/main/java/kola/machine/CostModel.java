@@ -25,11 +25,16 @@ package kola.machine;
  *   <tr><td>{@link #INSTRUCTION} one bytecode instruction of a sandboxed task (metered per basic block)</td><td>1</td></tr>
  * </table>
  *
- * <p>{@link #CYCLES_PER_MICROSECOND} converts cycles to time: the machine runs at 1 GHz.
+ * <p>The costs are processor cycles; the {@link CycleClock} turns them into time at the
+ * processor's rate, 1 GHz unless ProcessorControl set another. {@link #CYCLES_PER_MICROSECOND}
+ * converts time to microseconds: the time base ticks at 1 GHz, whatever the processor's rate.
  */
 public final class CostModel {
 
-    /** Cycles per microsecond of simulated time: the machine is clocked at 1 GHz. */
+    /**
+     * Ticks of the time base (nanoseconds) per microsecond of simulated time: the time base runs at
+     * 1 GHz, as does the processor at its base rate (one cycle a tick).
+     */
     public static final long CYCLES_PER_MICROSECOND = 1000;
 
     /** Kernel entry and exit: saving and restoring user state, a pipeline flush each way. */
@@ -56,6 +61,12 @@ public final class CostModel {
 
     /** An access that misses the {@link Cache}: its line is fetched from memory. */
     public static final long CACHE_MISS = 40;
+
+    /**
+     * An access to a non-cacheable page (Svpbmt NC or IO) on a machine with a {@link Cache}: it
+     * bypasses the cache and goes to memory, as a miss does.
+     */
+    public static final long UNCACHED_ACCESS = CACHE_MISS;
 
     /** The fixed part of flushing the whole {@link Cache} (walking its sets, draining the write buffer). */
     public static final long CACHE_FLUSH = 100;

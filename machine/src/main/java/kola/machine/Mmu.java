@@ -35,6 +35,13 @@ import java.util.Objects;
  * registers are uncached: they still charge {@link CostModel#MEMORY_ACCESS}). The walk's own
  * reads of the page table do not go through the cache: they cost {@link CostModel#PAGE_WALK_LEVEL}
  * each, cached or not, so the TLB's timing and the cache's are separate channels.
+ *
+ * <p>Svpbmt ({@link Sv39#pbmt}): a leaf's memory type NC or IO makes its page non-cacheable. With a
+ * cache, an access to such a page does not touch the cache (no line is looked up, filled or made
+ * recent) and costs {@link CostModel#UNCACHED_ACCESS}, the trip to memory a miss makes; it is
+ * counted in {@link #uncachedAccesses}. Without a cache there is nothing to bypass and the memory
+ * type costs nothing. A non-leaf entry with a memory type, or a leaf with the reserved type 3, is
+ * a reserved encoding: the walk faults ({@link #FAULT_NOT_MAPPED}).
  * Translation allocates nothing.
  */
 public final class Mmu {
@@ -53,6 +60,9 @@ public final class Mmu {
     private final CycleClock clock;
     private final Cache cache;
     private long walks;
+    private long uncachedAccesses;
+    /** Whether the last successful translation was of a non-cacheable page. */
+    private boolean lastUncached;
 
     /** Creates an MMU over {@code memory} that caches in {@code tlb} and charges {@code clock}, without a memory cache. */
     public Mmu(PhysicalMemory memory, Tlb tlb, CycleClock clock) {
@@ -83,6 +93,42 @@ public final class Mmu {
     /** Returns the physical memory that holds the page tables. */
     public PhysicalMemory memory() {
         return memory;
+    }
+
+    /** Returns the number of accesses to non-cacheable pages that bypassed the memory cache (0 without one). */
+    public long uncachedAccesses() {
+        return uncachedAccesses;
+    }
+
+    /**
+     * Whether the page of the last successful translation is non-cacheable (Svpbmt NC or IO): a
+     * caller that goes on to touch further lines of the access (a copy) charges them with
+     * {@link #accessRest}.
+     */
+    public boolean lastUncached() {
+        return lastUncached;
+    }
+
+    /**
+     * The lines of {@code [pa, pa + length)} after the first, which the translation of
+     * {@code pa} charged: through the cache ({@link Cache#accessRest}), or, for a non-cacheable
+     * page ({@code uncached}: {@link #lastUncached} after that translation),
+     * {@link CostModel#UNCACHED_ACCESS} each. 0 without a cache.
+     */
+    public long accessRest(long pa, long length, boolean uncached) {
+        if (cache == null) {
+            return 0;
+        }
+        if (!uncached) {
+            return cache.accessRest(pa, length);
+        }
+        long lines = length <= 0 ? 0 : ((pa + length - 1) >>> lineShift()) - (pa >>> lineShift());
+        uncachedAccesses += lines;
+        return lines * CostModel.UNCACHED_ACCESS;
+    }
+
+    private int lineShift() {
+        return Integer.numberOfTrailingZeros(cache.lineBytes());
     }
 
     /** Returns the number of page-table walks done (TLB misses that reached the table). */
@@ -119,7 +165,8 @@ public final class Mmu {
         long pfn = tlb.lookup(asid, vpn, need);
         if (pfn >= 0) {
             long pa = (pfn << PhysicalMemory.PAGE_SHIFT) | (va & OFFSET_MASK);
-            clock.advance(cache == null ? CostModel.MEMORY_ACCESS : cached(pa));
+            lastUncached = (tlb.lastHitRights() & Tlb.UNCACHED) != 0;
+            clock.advance(cache == null ? CostModel.MEMORY_ACCESS : cached(pa, lastUncached));
             return pa;
         }
         return walk(asid, rootPfn, va, vpn, need);
@@ -166,16 +213,27 @@ public final class Mmu {
         long pfn = leafPfn | (vpn & pagesInLeaf);
         tlb.fill(asid, vpn, pfn, rights);
         long pa = (pfn << PhysicalMemory.PAGE_SHIFT) | (va & OFFSET_MASK);
-        clock.advance(cache == null ? CostModel.MEMORY_ACCESS : cached(pa));
+        lastUncached = (rights & Tlb.UNCACHED) != 0;
+        clock.advance(cache == null ? CostModel.MEMORY_ACCESS : cached(pa, lastUncached));
         return pa;
     }
 
-    /** The cost of the access at {@code pa} through the cache: device registers and holes are not cached. */
-    private long cached(long pa) {
-        return memory.isRam(pa) ? cache.access(pa) : CostModel.MEMORY_ACCESS;
+    /**
+     * The cost of the access at {@code pa} through the cache: device registers and holes are not
+     * cached; RAM in a non-cacheable page (Svpbmt) bypasses the cache at the cost of a trip to memory.
+     */
+    private long cached(long pa, boolean uncached) {
+        if (!memory.isRam(pa)) {
+            return CostModel.MEMORY_ACCESS;
+        }
+        if (uncached) {
+            uncachedAccesses++;
+            return CostModel.UNCACHED_ACCESS;
+        }
+        return cache.access(pa);
     }
 
-    /** Converts a leaf's Sv39 flags to the TLB's rights: L4 rwx plus {@link Tlb#USER}. */
+    /** Converts a leaf's Sv39 flags to the TLB's rights: L4 rwx plus {@link Tlb#USER}, and {@link Tlb#UNCACHED} for an NC or IO page. */
     private static int rights(long pte) {
         int rights = 0;
         if ((pte & Sv39.R) != 0) {
@@ -189,6 +247,9 @@ public final class Mmu {
         }
         if ((pte & Sv39.U) != 0) {
             rights |= Tlb.USER;
+        }
+        if (Sv39.pbmt(pte) != Sv39.PBMT_PMA) {
+            rights |= Tlb.UNCACHED;
         }
         return rights;
     }

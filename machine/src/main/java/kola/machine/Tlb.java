@@ -26,6 +26,11 @@ public final class Tlb {
     public static final int EXECUTE = 1;
     /** Not an L4 right: the page is reachable from user mode (Sv39 {@code U}); user-mode lookups request it. */
     public static final int USER = 8;
+    /**
+     * Not an L4 right: the page is not cacheable (its leaf's Svpbmt memory type is NC or IO), so
+     * an access to it bypasses the memory cache ({@link Mmu}). Lookups never request it.
+     */
+    public static final int UNCACHED = 16;
 
     /** Number of entries of {@link #Tlb()}. */
     public static final int DEFAULT_ENTRIES = 256;
@@ -46,6 +51,8 @@ public final class Tlb {
     private long misses;
     private long flushes;
     private long generation;
+    /** The rights of the entry the last hit found ({@link #lastHitRights}). */
+    private int lastRights;
 
     /** Creates a TLB of {@value #DEFAULT_ENTRIES} entries. */
     public Tlb() {
@@ -86,10 +93,16 @@ public final class Tlb {
         int slot = find(checkAsid(asid), vpn);
         if (slot >= 0 && (rights[slot] & access) == access) {
             hits++;
+            lastRights = rights[slot];
             return pfns[slot];
         }
         misses++;
         return -1;
+    }
+
+    /** The rights of the entry the last successful {@link #lookup} found, {@link #UNCACHED} included. */
+    public int lastHitRights() {
+        return lastRights;
     }
 
     /** Caches the translation {@code vpn -> pfn} of address space {@code asid} with {@code rights}, replacing any entry for the same page. */

@@ -372,4 +372,69 @@ class MmuTest {
         assertEquals(3 * CostModel.PAGE_WALK_LEVEL + CostModel.MEMORY_ACCESS + CostModel.CACHE_MISS, clock.now());
         assertEquals(1, cache.misses() + cache.hits(), "only the data's line");
     }
+
+    @Test
+    void svpbmtLeavesTranslateAndPointersWithAMemoryTypeFault() {
+        long root = table();
+        map(root, 0x1000, 0, 9, USER_RWX);
+        map(root, 0x2000, 0, 10, USER_RWX);
+        map(root, 0x3000, 0, 11, USER_RWX);
+        long level1 = Sv39.pfn(mem.load64(root * PAGE));
+        long level0 = Sv39.pfn(mem.load64(level1 * PAGE));
+        mem.store64(level0 * PAGE + 8, Sv39.withPbmt(Sv39.pte(9, USER_RWX), Sv39.PBMT_NC));
+        mem.store64(level0 * PAGE + 16, Sv39.withPbmt(Sv39.pte(10, USER_RWX), Sv39.PBMT_IO));
+        mem.store64(level0 * PAGE + 24, Sv39.withPbmt(Sv39.pte(11, USER_RWX), Sv39.PBMT_RESERVED));
+        assertEquals(9L * PAGE + 8, mmu.translate(0, root, 0x1008, Tlb.READ), "NC leaf");
+        assertEquals(10L * PAGE, mmu.translate(0, root, 0x2000, Tlb.WRITE), "IO leaf");
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 0x3000, Tlb.READ), "type 3 is reserved");
+        assertEquals(2 * WALK_3 + 3 * CostModel.PAGE_WALK_LEVEL, clock.now(), "without a cache the type costs nothing");
+        assertEquals(0, mmu.uncachedAccesses());
+        // The same pointer (level 1's entry for the root's first 2 MiB) with a memory type: reserved.
+        long pointer = mem.load64(level1 * PAGE);
+        mem.store64(level1 * PAGE, Sv39.withPbmt(pointer, Sv39.PBMT_NC));
+        tlb.flushAll();
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 0x1000, Tlb.READ), "a non-leaf NC entry faults");
+        mem.store64(level1 * PAGE, Sv39.withPbmt(pointer, Sv39.PBMT_IO));
+        assertEquals(Mmu.FAULT_NOT_MAPPED, mmu.translate(0, root, 0x2000, Tlb.READ), "a non-leaf IO entry faults");
+        mem.store64(level1 * PAGE, pointer);
+        assertEquals(9L * PAGE, mmu.translate(0, root, 0x1000, Tlb.READ), "and translates once the bits are clear");
+    }
+
+    @Test
+    void withACacheAnUncachedPageBypassesItOnWalksAndHits() {
+        Cache cache = new Cache(64, 2, 64);
+        Mmu cached = new Mmu(mem, tlb, clock, cache);
+        long root = table();
+        map(root, 0x40_0000, 0, 0x1234, USER_RWX);
+        map(root, 0x41_0000, 0, 0x1235, USER_RWX);
+        long level0 = Sv39.pfn(mem.load64(Sv39.pfn(mem.load64(root * PAGE + 8L * Sv39.vpn(0x40_0000, 2))) * PAGE
+                + 8L * Sv39.vpn(0x40_0000, 1)));
+        long slot = level0 * PAGE + 8L * Sv39.vpn(0x40_0000, 0);
+        mem.store64(slot, Sv39.withPbmt(mem.load64(slot), Sv39.PBMT_NC));
+        long pa = 0x1234L * PAGE + 0x40;
+        assertEquals(pa, cached.translate(1, root, 0x40_0040, Tlb.READ));
+        assertEquals(3 * CostModel.PAGE_WALK_LEVEL + CostModel.UNCACHED_ACCESS, clock.now(), "a walk, then memory");
+        assertTrue(cached.lastUncached());
+        long t = clock.now();
+        assertEquals(pa + 8, cached.translate(1, root, 0x40_0048, Tlb.WRITE));
+        assertEquals(CostModel.UNCACHED_ACCESS, clock.now() - t, "a TLB hit goes to memory too, the same line or not");
+        t = clock.now();
+        assertEquals(3 * CostModel.UNCACHED_ACCESS, cached.accessRest(pa, 4 * 64, true), "the rest of a copy: a trip per line");
+        assertEquals(5, cached.uncachedAccesses());
+        assertEquals(0, cache.hits() + cache.misses(), "the cache was not touched");
+        assertEquals(0, cache.validLines());
+        assertEquals(false, cache.holds(pa));
+        // A cacheable page next to it still goes through the cache.
+        cached.translate(1, root, 0x41_0000, Tlb.READ);
+        assertEquals(false, cached.lastUncached());
+        assertEquals(1, cache.misses());
+        // Back to PMA: after the flush the walk caches the page again.
+        mem.store64(slot, Sv39.withPbmt(mem.load64(slot), Sv39.PBMT_PMA));
+        tlb.flush(1, Sv39.pageNumber(0x40_0000));
+        t = clock.now();
+        cached.translate(1, root, 0x40_0040, Tlb.READ);
+        assertEquals(3 * CostModel.PAGE_WALK_LEVEL + CostModel.CACHE_MISS, clock.now() - t);
+        assertTrue(cache.holds(pa));
+        assertEquals(5, cached.uncachedAccesses());
+    }
 }

@@ -72,4 +72,24 @@ class Sv39Test {
         assertFalse(Sv39.isValid(Sv39.pte(1, Sv39.V | Sv39.R) | (1L << 54)));
         assertTrue(Sv39.isValid(Sv39.pte(1, Sv39.V) | (3L << 8)), "software bits are free");
     }
+
+    @Test
+    void svpbmtTypesAreValidInLeavesOnly() {
+        long leaf = Sv39.pte(1, Sv39.V | Sv39.R | Sv39.U);
+        for (int type : new int[] {Sv39.PBMT_PMA, Sv39.PBMT_NC, Sv39.PBMT_IO}) {
+            long pte = Sv39.withPbmt(leaf, type);
+            assertTrue(Sv39.isLeaf(pte), "leaf of type " + type);
+            assertEquals(type, Sv39.pbmt(pte));
+            assertEquals(1, Sv39.pfn(pte), "the frame is untouched");
+            assertEquals(Sv39.V | Sv39.R | Sv39.U, Sv39.flags(pte));
+        }
+        assertEquals(1L << 61, Sv39.withPbmt(0, Sv39.PBMT_NC), "NC is bit 61");
+        assertEquals(2L << 61, Sv39.withPbmt(0, Sv39.PBMT_IO), "IO is bit 62");
+        assertFalse(Sv39.isValid(Sv39.withPbmt(leaf, Sv39.PBMT_RESERVED)), "type 3 is reserved");
+        assertFalse(Sv39.isValid(Sv39.withPbmt(Sv39.pte(1, Sv39.V), Sv39.PBMT_NC)), "a pointer's PBMT bits are reserved");
+        assertFalse(Sv39.isValid(Sv39.withPbmt(Sv39.pte(1, Sv39.V), Sv39.PBMT_IO)));
+        assertFalse(Sv39.isValid(leaf | (1L << 63)), "N (Svnapot) is not implemented: reserved");
+        assertFalse(Sv39.isValid(leaf | (1L << 60)), "bits 54..60 stay reserved");
+        assertEquals(leaf, Sv39.withPbmt(Sv39.withPbmt(leaf, Sv39.PBMT_IO), Sv39.PBMT_PMA), "type 0 clears the field");
+    }
 }

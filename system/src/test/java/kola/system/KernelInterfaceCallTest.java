@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * here: whatever the caller has in a0..a6, it gets the KIP's base in its own space (a task started
  * with another KIP area gets that one), the API version, the API flags and the kernel id in
  * a0..a3; a4..a6 and a7 are as they were; and the words at that base are the KIP's. The next
- * number, -16, is still no Kola call.
+ * numbers, -16 and -17, are ProcessorControl and MemoryControl; -18 is no Kola call.
  */
 class KernelInterfaceCallTest {
     static final long TEXT = 0x10000;
@@ -69,9 +69,9 @@ class KernelInterfaceCallTest {
         0x00100073, // ebreak
     };
 
-    /** a7 = -16, one past the last call: an ecall that is no Kola call (the exception handler answers it); ebreak. */
+    /** a7 = -18, one past the last call: an ecall that is no Kola call (the exception handler answers it); ebreak. */
     static final int[] BEYOND = {
-        itype(-16, 0, 0, A7, 0x13), // addi a7, zero, -16
+        itype(-18, 0, 0, A7, 0x13), // addi a7, zero, -18
         0x00000073, // ecall
         0x00100073, // ebreak
     };
@@ -180,7 +180,7 @@ class KernelInterfaceCallTest {
         want.add("runner: done");
         assertEquals(want, lines, out::toString);
 
-        // -16 is no call: the ecall went to the exception handler, whose runtime answered ENOSYS.
+        // -18 is no call: the ecall went to the exception handler, whose runtime answered ENOSYS.
         assertEquals(-38L, REGISTERS.remove("beyond")[A0]);
         long threadInfo = THREAD_INFO[0];
         assertEquals(List.of(kernel.kip().systemBase(), kernel.kip().userBase()), List.of(threadInfo >>> 8 & 0xFFF,

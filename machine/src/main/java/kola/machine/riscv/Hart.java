@@ -35,8 +35,9 @@ import kola.machine.Tlb;
  *   <li>Device registers are reached through {@link PhysicalMemory#load8} and friends, uncached.
  *       AMOs and {@code lr}/{@code sc} on device registers are access faults, as on hardware
  *       whose device regions do not support atomics. Code cannot be fetched from device pages.
- *   <li>{@code cycle} and {@code time} both read the {@link CycleClock} (the machine runs at 1 GHz,
- *       so {@code time} counts nanoseconds of simulated time); {@code instret} reads
+ *   <li>{@code cycle} reads the {@link CycleClock}'s processor cycles, {@code time} its time base
+ *       (1 GHz: {@code time} counts nanoseconds of simulated time; the two are equal while the
+ *       processor runs at its base rate, 1 GHz); {@code instret} reads
  *       {@link HartState#instret}. Every other CSR, and every CSR write, is an illegal instruction.
  *   <li>{@code fence} does nothing (one hart, in order); {@code fence.i} discards the decoded code.
  *       {@code ecall}, {@code ebreak} and illegal instructions stop with the {@code pc} of the
@@ -278,7 +279,7 @@ public final class Hart {
         if (cache != null) {
             long now = clock.now();
             deadline = maxInstructions > (Long.MAX_VALUE - now) / CostModel.INSTRUCTION
-                    ? Long.MAX_VALUE : now + maxInstructions * CostModel.INSTRUCTION;
+                    ? Long.MAX_VALUE : clock.timeAfter(maxInstructions * CostModel.INSTRUCTION);
         }
         tval = 0;
         fault = NO_FAULT;
@@ -489,7 +490,7 @@ public final class Hart {
                     hits++;
                 } else if (cache != null) {
                     // Never in the fetch cache: every instruction comes here.
-                    if (clock.now() + retired * CostModel.INSTRUCTION >= deadline) {
+                    if (clock.timeAfter(retired * CostModel.INSTRUCTION) >= deadline) {
                         cause = Cause.BUDGET;
                         break;
                     }
@@ -1508,7 +1509,8 @@ public final class Hart {
     private long csr(int csr, HartState s, long retired, long hits) {
         return switch (csr) {
             // The clock has not yet been charged for this run's instructions and cached accesses.
-            case CSR_CYCLE, CSR_TIME -> clock.now() + retired * CostModel.INSTRUCTION + hits * CostModel.MEMORY_ACCESS;
+            case CSR_CYCLE -> clock.cycles() + retired * CostModel.INSTRUCTION + hits * CostModel.MEMORY_ACCESS;
+            case CSR_TIME -> clock.timeAfter(retired * CostModel.INSTRUCTION + hits * CostModel.MEMORY_ACCESS);
             case CSR_INSTRET -> s.instret + retired;
             default -> throw new AssertionError("undecodable CSR 0x" + Integer.toHexString(csr));
         };
