@@ -11,7 +11,10 @@
  *   with L4_Lcall (L4_Lipc).
  *
  * `pingpong [N]`: N timed round trips per line (default 20000, at most 100000000), after as many
- * untimed ones (at least 20000): the host's JIT settles first, whatever it has seen before. One line per partner and message size (0, 4, 8, 16, 32 and 63 untyped words):
+ * untimed ones (at least 20000): the host's JIT settles first, whatever it has seen before. The
+ * first line is preceded by four times as many more: a system booted in a JVM that ran another
+ * one makes the JIT recompile the kernel loop for its own code paths, which outlasts one line's
+ * warm-up. One line per partner and message size (0, 4, 8, 16, 32 and 63 untyped words):
  *   pingpong: inter-space, W words: R round trips, C cycles, I instructions per round trip
  * C is simulated cycles (Kola_SystemClock's cycle count: the whole round trip, kernel and partner
  * included), I this thread's own retired instructions (rdinstret), both averaged and rounded down.
@@ -166,6 +169,10 @@ int main(int argc, char **argv)
 	Kola_Start(inter, &stacks[0][STACK_WORDS], pong, 0);
 	Kola_Start(intra, &stacks[1][STACK_WORDS], pong, 0);
 
+	if (!rounds(inter, 0, 0, 4 * (n > WARMUP ? n : WARMUP))) {
+		printf("pingpong: warm-up: the partner failed (ErrorCode %lu)\n", L4_ErrorCode());
+		return 1;
+	}
 	int ok = 1;
 	for (unsigned i = 0; i < sizeof SIZES / sizeof SIZES[0]; i++)
 		ok &= measure("inter-space", inter, 0, SIZES[i], n);

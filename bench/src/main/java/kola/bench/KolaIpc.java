@@ -62,15 +62,19 @@ public final class KolaIpc {
     private static final long CLIENT_OFFSET = 4;
     private static final int PRIORITY = 100;
     private static final long LABEL_MASK = 0xFFFF_FFFFL;
-    /** Calls every fresh system makes before the timed ones (its continuations' stacks settle). */
+    /** Calls every fresh system makes before the timed ones, at least (its continuations' stacks settle). */
     private static final long WARMUP_CALLS = 2_000;
 
     private KolaIpc() {
     }
 
     /**
-     * Boots a fresh system, lets the client make warm-up calls, then {@code n} timed calls of
-     * {@code words} untyped words (0..63). Returns the host nanoseconds the {@code n} calls took.
+     * Boots a fresh system, lets the client make as many untimed calls as it will time (at least
+     * {@value #WARMUP_CALLS}), then {@code n} timed calls of {@code words} untyped words (0..63).
+     * Returns the host nanoseconds the {@code n} calls took. The warm-up is that long because a
+     * system booted in a JVM that ran another one (the previous round, another contender) makes
+     * the JIT deoptimise and recompile the kernel loop for this system's code paths for some tens
+     * of milliseconds: a short warm-up leaves that in the timed calls.
      *
      * @throws IllegalStateException if any reply was wrong or the system did not get to run
      */
@@ -81,7 +85,7 @@ public final class KolaIpc {
         }
         Outcome outcome = new Outcome();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        Kernel kernel = boot(layout, words, outcome, WARMUP_CALLS, n, console);
+        Kernel kernel = boot(layout, words, outcome, Math.max(WARMUP_CALLS, n), n, console);
         kernel.run();
         if (outcome.failure != null || outcome.completed != n) {
             throw new IllegalStateException("Kola IPC benchmark (" + layout + ", " + words + " words) failed: "
