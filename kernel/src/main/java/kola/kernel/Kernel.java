@@ -289,6 +289,8 @@ public final class Kernel {
             if (t.exitPending) {
                 t.exitPending = false;
                 t.trap = Trap.EXIT;
+            } else if (t.restart != Tcb.NO_RESTART) {
+                restartEntry(t);
             } else if (t.hart != null) {
                 runHart(t);
             } else {
@@ -331,14 +333,38 @@ public final class Kernel {
     }
 
     /**
+     * The kernel's own entry for {@code t}, whose system call is in its restart state ({@link
+     * Tcb#restart}; seL4's {@code ThreadState_Restart}): the thread's code does not run. First
+     * the fault the call needs is sent, as the page-fault entry of an access is ({@link
+     * #pageFault}: to the pager, or to the account's kpager); when the thread is next to run
+     * (the fault resolved, or found resolved at once) the call is performed again with the
+     * arguments it had. Each is a kernel entry of its own, as if the thread had trapped.
+     */
+    private void restartEntry(Tcb t) {
+        if (t.restart == Tcb.RESTART_FAULT) {
+            t.saveCallForFault();
+            t.trap = Trap.PAGE_FAULT;
+            t.restart = Tcb.RESTART_CALL;
+        } else {
+            t.restoreCall();
+            t.trap = t.restartTrap;
+            t.restart = Tcb.NO_RESTART;
+            restartedCalls++;
+        }
+    }
+
+    /** The system calls the kernel performed again after their fault (for tests). */
+    long restartedCalls;
+
+    /**
      * Runs RISC-V thread {@code t} on the hart until it traps, faults or reaches the preemption
      * point (its instructions are charged on the clock as they retire), and turns the stop into
      * the thread's trap: a page fault goes to its pager, any other exception (ecall, ebreak,
      * illegal instruction, misaligned or access fault) to its exception handler.
      */
     private void runHart(Tcb t) {
-        if (t.hartCall != 0 && binding.resume(t)) {
-            return; // the system call goes on
+        if (t.hartCall != 0) {
+            binding.resume(t); // (its system call is finished: its results go back first)
         }
         long budget = Math.max(1, (cpu.preemptAt - clock.now()) / CostModel.INSTRUCTION);
         long before = t.hart.instret;
@@ -518,8 +544,9 @@ public final class Kernel {
      */
     private void timeoutFault(Tcb t) {
         Tcb handler = t.timeoutHandler == ThreadId.NIL ? null : threads.lookup(t.timeoutHandler);
-        if (!alive(handler) || handler == t || handler == t.donor || t.kernelIpc != Tcb.NO_KERNEL_IPC || t.faultPending || t.hartRedo) {
-            // (The lender waits for the reply: the fault would pass for it.)
+        if (!alive(handler) || handler == t || handler == t.donor || t.kernelIpc != Tcb.NO_KERNEL_IPC || t.restart != Tcb.NO_RESTART) {
+            // (The lender waits for the reply: the fault would pass for it. A call in its restart
+            // state is finished first.)
             return;
         }
         // It stopped between two of its own calls, or just after one: the fault keeps that call's results.
@@ -654,31 +681,39 @@ public final class Kernel {
     }
 
     /**
-     * Whether the operation {@code t} is in, which an account's shortage refused, becomes a
-     * kernel-memory fault instead (kpager model): the account has a live kpager that is not t
-     * and did not just refuse t. If so t is marked to fault and redo the operation.
+     * Whether the system call {@code t} is in (trap {@code trap}), which an account's shortage
+     * refused, becomes a kernel-memory fault instead (kpager model): the account has a live
+     * kpager that is not t and did not just refuse t. If so the call enters its restart state
+     * ({@link Tcb#restartAfterFault}): the kernel sends the fault, then performs the call again.
      */
-    boolean kmemFault(Tcb t) {
-        Space a = frames == null ? null : frames.takeShortage();
+    boolean kmemFault(Tcb t, int trap) {
+        Space a = kmemShortage(t);
         if (a == null) {
             return false;
         }
-        if (t.kmemRefused) {
-            t.kmemRefused = false;
-            return false;
-        }
-        Tcb kpager = threads.lookup(a.kpager);
-        if (!alive(kpager) || kpager == t) {
-            return false;
-        }
-        t.faultPending = true;
-        t.faultVa = 0;
-        t.faultAccess = Tcb.KMEM_FAULT;
+        t.restartAfterFault(trap, 0, Tcb.KMEM_FAULT);
         t.kmemAccount = a;
         return true;
     }
 
-    /** Sends {@code t}'s kernel-memory fault to its account's kpager; the reply lets t redo its operation. */
+    /**
+     * The account whose shortage refused what {@code t} is doing, if that becomes a
+     * kernel-memory fault (see {@link #kmemFault}); else null.
+     */
+    private Space kmemShortage(Tcb t) {
+        Space a = frames == null ? null : frames.takeShortage();
+        if (a == null) {
+            return null;
+        }
+        if (t.kmemRefused) {
+            t.kmemRefused = false;
+            return null;
+        }
+        Tcb kpager = threads.lookup(a.kpager);
+        return !alive(kpager) || kpager == t ? null : a;
+    }
+
+    /** Sends {@code t}'s kernel-memory fault to its account's kpager; the reply lets t go on (its restarted call, or its access). */
     private void kmemFaultIpc(Tcb t) {
         Space a = t.kmemAccount;
         t.kmemAccount = null;
@@ -711,8 +746,9 @@ public final class Kernel {
             machine.tlb().flush(space.asid, n.vpn);
             return true;
         }
-        if (kmemFault(t)) {
-            t.faultPending = false; // (faulting now, from this fault: the access is retried after it)
+        Space account = kmemShortage(t);
+        if (account != null) {
+            t.kmemAccount = account; // (faulting now, from this fault: the access is retried after it)
             kmemFaultIpc(t);
             return true;
         }
@@ -971,7 +1007,7 @@ public final class Kernel {
         t.deathText = null;
         t.exitPending = false;
         t.ended = false;
-        t.faultPending = false;
+        t.restart = Tcb.NO_RESTART;
         t.xferError = 0;
         t.state = Tcb.READY;
         Image.Module module = image.modules().get(space.module);

@@ -53,8 +53,8 @@ final class SystemCalls {
             default -> throw new IllegalStateException("unknown trap " + trap + " from " + self);
         }
         if (self.result == 0 && self.errorCode == KernelError.OUT_OF_MEMORY && trap != Trap.IPC
-                && trap != Trap.KERNEL_INTERFACE && k.kmemFault(self)) {
-            self.errorCode = KernelError.OK; // (the call is redone after the kpager's reply)
+                && trap != Trap.KERNEL_INTERFACE && k.kmemFault(self, trap)) {
+            self.errorCode = KernelError.OK; // (the kernel performs the call again after the kpager's reply)
         }
         Cpu cpu = k.cpu;
         if (cpu.current == null || cpu.current == self && !self.runnable()) {
