@@ -190,7 +190,7 @@ final class Ipc {
                     called(self, from, dest);
                     self.a0 = ThreadId.NIL; // the send phase is done: a restart starts at the receive phase
                 } else if (outcome == FAILED) {
-                    cpu.wakeWhileRunning(dest);
+                    cpu.woke(dest);
                     return;
                 }
                 if (outcome == FAULTED) {
@@ -204,8 +204,7 @@ final class Ipc {
                     self.pendingFrom = from;
                     self.pendingReceiveTimeout = Timeout.receive(timeouts);
                     drainWork();
-                    cpu.reschedule();
-                    return;
+                    return; // (we wait: the entry's decision runs another thread, Cpu.schedule)
                 }
             }
             if (woken == null && dest != null && dest.interruptLine < 0) {
@@ -216,7 +215,6 @@ final class Ipc {
                 }
                 blockSending(self, dest, sendMicros, from, timeouts);
                 drainWork();
-                cpu.reschedule();
                 return;
             }
         }
@@ -230,14 +228,14 @@ final class Ipc {
             self.result = ThreadId.NIL;
         }
         drainWork();
-        if (self.state == Tcb.READY) {
-            if (woken != null) {
-                cpu.wakeWhileRunning(woken);
+        if (woken != null) {
+            // Who runs next is decided once, at the end of the kernel entry (Cpu.schedule); the
+            // partner is named: if we wait, the direct switch to it, else it runs if higher.
+            if (self.state == Tcb.READY) {
+                cpu.woke(woken);
+            } else {
+                cpu.prefer(woken);
             }
-        } else if (woken != null) {
-            cpu.switchDirect(woken);
-        } else {
-            cpu.reschedule();
         }
     }
 
@@ -322,7 +320,7 @@ final class Ipc {
         self.state = Tcb.RECEIVING;
         self.waitFrom = key;
         self.receiveTimeout = Timeout.NEVER;
-        cpu.switchDirect(dest);
+        cpu.prefer(dest); // (the direct switch, taken at the entry's decision without a queue search)
         return true;
     }
 

@@ -305,15 +305,19 @@ public final class Kernel {
             }
             traps++;
             handleTrap(t);
+            cpu.schedule(); // the entry's one decision of who runs next
             if (frames != null) {
                 if (frames.revocationsPending()) {
-                    frames.destroyRevoked(); // (objects of frames whose holders lost them in this entry)
+                    // Objects of frames whose holders lost them in this entry. (Deleting the
+                    // current thread picks another at once, Kernel.deleteThread; nothing else of
+                    // this can stop the current thread, but a context it ran on may go.)
+                    frames.destroyRevoked();
+                    Tcb c = cpu.current;
+                    if (c != null && !c.runnable()) {
+                        cpu.reschedule();
+                    }
                 }
                 frames.takeShortage(); // (a shortage no operation turned into a fault is forgotten)
-            }
-            Tcb c = cpu.current;
-            if (c != null && !c.runnable()) {
-                cpu.reschedule();
             }
             long deadline = machine.nextDeviceDeadline();
             if (deadline != cpu.deviceDeadline) {
@@ -554,6 +558,7 @@ public final class Kernel {
         t.savedResult = t.result;
         beginKernelIpc(t, Tcb.TIMEOUT_IPC, MsgTag.make(KernelLabels.TIMEOUT_FAULT, 2, 0), t.donor.id, t.sc.id);
         ipc.ipc(t, t.timeoutHandler, t.timeoutHandler, 0);
+        cpu.schedule(); // (the kernel's entry on t's behalf ends with its decision, as a trap's does)
     }
 
     private void handleTrap(Tcb t) {

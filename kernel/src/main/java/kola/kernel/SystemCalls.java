@@ -56,14 +56,8 @@ final class SystemCalls {
                 && trap != Trap.KERNEL_INTERFACE && k.kmemFault(self, trap)) {
             self.errorCode = KernelError.OK; // (the kernel performs the call again after the kpager's reply)
         }
-        Cpu cpu = k.cpu;
-        if (cpu.current == null || cpu.current == self && !self.runnable()) {
-            cpu.reschedule();
-        } else if (trap != Trap.THREAD_SWITCH && cpu.ready.highestPriority() > cpu.current.priority) {
-            // (ThreadSwitch donates the CPU to its target whatever its priority: X.2 "processing switches to this thread".)
-            cpu.ready.enqueueFront(cpu.current);
-            cpu.reschedule();
-        }
+        // (ThreadSwitch donates the CPU to its target whatever its priority: X.2 "processing switches to this thread".)
+        k.cpu.repick(trap != Trap.THREAD_SWITCH);
     }
 
     /**
@@ -808,7 +802,7 @@ final class SystemCalls {
                 } else {
                     sc.configure(budget, period, k.clock.now());
                     if (sc.holder != null) {
-                        cpu.wakeOrQueue(sc.holder); // full again
+                        cpu.woke(sc.holder); // full again
                     }
                 }
                 cpu.account();
@@ -846,7 +840,7 @@ final class SystemCalls {
                 t.sc = null;
                 sc.home = null;
                 sc.holder = null;
-                cpu.wakeOrQueue(t); // unlimited again
+                cpu.woke(t); // unlimited again
                 cpu.account();
             }
             case Sched.PASSIVE -> {
@@ -859,7 +853,7 @@ final class SystemCalls {
                 }
                 t.passive = b == 1;
                 if (t.runnable()) {
-                    cpu.wakeOrQueue(t);
+                    cpu.woke(t);
                 } else {
                     cpu.ready.remove(t);
                 }
@@ -899,7 +893,7 @@ final class SystemCalls {
                     cpu.ready.enqueue(t);
                 }
                 if (t == cpu.current) {
-                    cpu.leaveIfOtherDomain();
+                    cpu.updatePreemptAt(); // (if it left the active domain it gives way at the entry's decision)
                 }
             }
             case Sched.DOMAIN_SCHEDULE -> {
@@ -955,7 +949,7 @@ final class SystemCalls {
         if (t != null && t != self && t.runnable() && t.queued && t.domain == cpu.ready.active) {
             cpu.ready.remove(t);
             cpu.ready.enqueue(self);
-            cpu.dispatch(t);
+            cpu.donate(t);
         } else {
             cpu.yieldCurrent();
         }
