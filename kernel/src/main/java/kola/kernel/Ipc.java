@@ -790,7 +790,7 @@ final class Ipc {
         clock.advance((u + t) * CostModel.COPY_WORD);
         events.record(KernelEvents.TRANSFER, from.id, to.id, tag);
         if (to.kernelIpc != Tcb.NO_KERNEL_IPC) {
-            k.kernelIpcReplied(to, MsgTag.label(tag));
+            k.faults.kernelIpcReplied(to, MsgTag.label(tag));
         }
         return OK;
     }
@@ -875,7 +875,7 @@ final class Ipc {
                 continue;
             }
             if (!mapItem(from, to, acceptor, w0, words[j + 1])) {
-                if (k.kmemFault(from, Trap.IPC)) {
+                if (k.faults.kmemFault(from, Trap.IPC)) {
                     // (kpager model) The receiver's account ran short: the sender faults to its
                     // kpager and sends again; what was mapped so far stays, and is mapped again.
                     if (from != cpu.current) {
@@ -1210,7 +1210,7 @@ final class Ipc {
             t.state = Tcb.INACTIVE;
         }
         if (t.kernelIpc != Tcb.NO_KERNEL_IPC) {
-            k.kernelIpcFailed(t);
+            k.faults.kernelIpcFailed(t);
         }
     }
 

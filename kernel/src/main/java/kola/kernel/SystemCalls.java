@@ -53,7 +53,7 @@ final class SystemCalls {
             default -> throw new IllegalStateException("unknown trap " + trap + " from " + self);
         }
         if (self.result == 0 && self.errorCode == KernelError.OUT_OF_MEMORY && trap != Trap.IPC
-                && trap != Trap.KERNEL_INTERFACE && k.kmemFault(self, trap)) {
+                && trap != Trap.KERNEL_INTERFACE && k.faults.kmemFault(self, trap)) {
             self.errorCode = KernelError.OK; // (the kernel performs the call again after the kpager's reply)
         }
         // (ThreadSwitch donates the CPU to its target whatever its priority: X.2 "processing switches to this thread".)
