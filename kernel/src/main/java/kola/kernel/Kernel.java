@@ -85,7 +85,11 @@ public final class Kernel {
     private boolean stopRequested;
     final long kipFrame;
     private final PrintStream console;
+    /** The boot image's modules as the kernel loads them: sandboxed class files, machine code. */
+    private final Boot boot;
     private final List<Space> spaces = new ArrayList<>();
+    /** Snapshots of threads, spaces and mappings, for the command line and tests. */
+    private final Inspection inspection;
     private int nextAsid = 1;
     /** Deleted spaces that were still charged for objects they created when they went. */
     private final List<Space> retired = new ArrayList<>();
@@ -144,71 +148,12 @@ public final class Kernel {
         this.mdb = new MappingDatabase(this);
         this.interrupts = new Interrupts(this);
         this.faults = new Faults(this);
-        this.kip = buildKip(machine, config, image);
-        writeKipFrame();
-        loadMachineCode();
+        this.kip = Boot.buildKip(machine, config, image);
+        Boot.writeKipFrame(phys, kipFrame, kip, config);
+        Boot.loadMachineCode(phys, kip, image);
+        this.boot = new Boot(image, console);
+        this.inspection = new Inspection(threads, spaces, phys);
         this.hart = new Hart(phys, machine.mmu(), clock);
-    }
-
-    /**
-     * Puts the loadable segments of every RISC-V module where the KIP says they are, as a boot
-     * loader does: the file's bytes at their offset in the segment's pages, zeros after them.
-     */
-    private void loadMachineCode() {
-        PhysicalMemory phys = machine.memory();
-        for (Kip.BootModule b : kip.bootModules()) {
-            ElfProgram program = image.modules().get(b.index()).elf();
-            if (program == null) {
-                continue;
-            }
-            List<Elf64.Segment> segs = program.elf().segments();
-            for (int i = 0; i < segs.size(); i++) {
-                Elf64.Segment seg = segs.get(i);
-                long pa = b.segments().get(i).paddr() + (seg.vaddr() & (PhysicalMemory.PAGE_SIZE - 1));
-                phys.write(pa, program.file(), (int) seg.offset(), (int) seg.fileSize());
-            }
-        }
-    }
-
-    private static Kip buildKip(Machine machine, KernelConfig config, Image image) {
-        PhysicalMemory phys = machine.memory();
-        List<Kip.MemoryDescriptor> memory = new ArrayList<>();
-        memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.CONVENTIONAL, 0, phys.ramBytes()));
-        memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.RESERVED, 0, config.kernelMemoryBytes()));
-        for (var device : phys.devices()) {
-            // The interrupt controller is the kernel's: reserved, never mapped to a user.
-            Kip.MemoryDescriptor.Type type = device.base() == machine.picBase()
-                    ? Kip.MemoryDescriptor.Type.RESERVED : Kip.MemoryDescriptor.Type.DEVICE;
-            memory.add(new Kip.MemoryDescriptor(type, device.base(), device.size(), device.name()));
-        }
-        List<Kip.BootModule> modules = new ArrayList<>();
-        // RISC-V modules lie in memory right above the kernel's, each segment in pages of its own.
-        long next = config.kernelMemoryBytes();
-        for (int i = 0; i < image.modules().size(); i++) {
-            Image.Module m = image.modules().get(i);
-            if (m.elf() == null) {
-                modules.add(new Kip.BootModule(i, m.name(), moduleIpBase(i), m.priority(), m.args()));
-                continue;
-            }
-            long base = next;
-            if (base + m.elf().pagesBytes() > phys.ramBytes()) {
-                throw new IllegalArgumentException("boot module " + m.name() + " (" + (m.elf().pagesBytes() >> 10)
-                        + " KiB) does not fit in RAM (" + (phys.ramBytes() >> 20) + " MiB) beside kernel memory");
-            }
-            List<Kip.Segment> segments = new ArrayList<>();
-            for (Elf64.Segment seg : m.elf().elf().segments()) {
-                long first = ElfProgram.firstPage(seg);
-                long bytes = (ElfProgram.lastPage(seg) - first + 1) << PhysicalMemory.PAGE_SHIFT;
-                segments.add(new Kip.Segment(first << PhysicalMemory.PAGE_SHIFT, next, bytes, seg.flags() & Fpage.RWX));
-                next += bytes;
-            }
-            memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.BOOT_MODULE, base, next - base, m.name()));
-            modules.add(new Kip.BootModule(i, m.name(), moduleIpBase(i), m.priority(), m.args(), m.elf().elf().entry(),
-                    segments));
-        }
-        return new Kip(Kip.API_VERSION_X2, memory, SYSTEM_BASE, USER_BASE, config.threadNumberLimit(),
-                UTCB_SIZE_LOG2, UTCB_AREA_MIN_LOG2, KIP_AREA_SIZE_LOG2, Machine.LINES,
-                CostModel.CYCLES_PER_MICROSECOND, modules, config.comm().kipWord(), config.kmem().ordinal());
     }
 
     /** The instruction pointer of module {@code index}'s entry 0: its code "lies" at (index + 1) << 32. */
@@ -243,16 +188,6 @@ public final class Kernel {
     /** Whether {@code space} runs a RISC-V module's machine code. */
     private boolean machineCodeStarter(Space space) {
         return space.module >= 0 && image.modules().get(space.module).elf() != null;
-    }
-
-    /**
-     * Writes the KIP into its frame in X.2's binary layout ({@link KipFrame}), with the models as
-     * feature strings; refuses to boot (IllegalArgumentException) if it does not fit one page.
-     */
-    private void writeKipFrame() {
-        KipFrame.write(machine.memory(), kipFrame * PhysicalMemory.PAGE_SIZE, kip, machine.memory().ramBytes(),
-                List.of(KipLayout.FEATURE_COMM + config.comm().label(),
-                        KipLayout.FEATURE_KMEM + config.kmem().label()));
     }
 
     // ---- boot and the loop ------------------------------------------------------------------
@@ -729,12 +664,12 @@ public final class Kernel {
         }
         t.hart = null;
         UserApi api = t.api;
-        ProgramMaker maker;
+        Boot.ProgramMaker maker;
         if (module.classes() == null) {
             java.util.function.Supplier<? extends Program> factory = module.program();
             maker = () -> java.util.Objects.requireNonNull(factory.get(), "the module's program factory gave null");
         } else {
-            Sandboxed prepared = sandboxed(space.module);
+            Boot.Sandboxed prepared = boot.sandboxed(space.module);
             if (prepared.refusal() != null) {
                 String line = prepared.refusal();
                 maker = () -> {
@@ -751,7 +686,7 @@ public final class Kernel {
                 }
                 ClassLoader loader = space.loader;
                 String main = module.classes().mainClass();
-                maker = () -> instantiate(loader, main);
+                maker = () -> Boot.instantiate(loader, main);
             }
         }
         api.meter.stackWords = 0; // the frames of a continuation left behind are gone with it
@@ -768,68 +703,11 @@ public final class Kernel {
                 program.run(api);
             } catch (Throwable e) {
                 t.death = e;
-                t.deathText = deathText(e);
+                t.deathText = Boot.deathText(e);
             }
             api.settle();
             t.trap = Trap.EXIT;
         }, api);
-    }
-
-    /** Makes a space's program instance, in the continuation of the space's first thread. */
-    private interface ProgramMaker {
-        Program make() throws Throwable;
-    }
-
-    /** A module given as class files: its verified, metered classes, or the line that refused it. */
-    private record Sandboxed(java.util.Map<String, byte[]> classes, String refusal) {
-    }
-
-    /** Per module given as class files, once it was first started. */
-    private final java.util.Map<Integer, Sandboxed> sandboxed = new java.util.HashMap<>();
-
-    /**
-     * Module {@code index}'s classes, verified and metered once for all its spaces (kernel code
-     * reading class files: nothing of the module runs). A refused module is reported on the
-     * console once; every thread started in it then halts with the same line.
-     */
-    private Sandboxed sandboxed(int index) {
-        Sandboxed s = sandboxed.get(index);
-        if (s == null) {
-            Image.Module m = image.modules().get(index);
-            try {
-                var own = TaskVerifier.verify(m.name(), m.classes());
-                s = new Sandboxed(TaskMetering.meter(own), null);
-            } catch (TaskVerifier.Refused r) {
-                s = new Sandboxed(null, r.getMessage());
-                console.println(r.getMessage());
-            } catch (RuntimeException e) {
-                // The class files broke the class-file library (too large a method once metered, say).
-                String line = "kola: module " + m.name() + ": its classes cannot be loaded: " + Kdb.oneLine(String.valueOf(e));
-                s = new Sandboxed(null, line);
-                console.println(line);
-            }
-            sandboxed.put(index, s);
-        }
-        return s;
-    }
-
-    /** The program of a sandboxed module: its main class, initialized and constructed in the task's thread. */
-    private static Program instantiate(ClassLoader loader, String main) throws Throwable {
-        Class<?> c = Class.forName(main, true, loader);
-        if (!Program.class.isAssignableFrom(c)) {
-            throw new IllegalStateException("class " + main + " does not implement kola.abi.Program");
-        }
-        java.lang.reflect.Constructor<?> constructor;
-        try {
-            constructor = c.getConstructor();
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("class " + main + " has no public constructor without parameters");
-        }
-        try {
-            return (Program) constructor.newInstance();
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 
     /** A module the kernel refused to load; its text is the one line that says why. */
@@ -843,22 +721,6 @@ public final class Kernel {
         @Override
         public String toString() {
             return getMessage();
-        }
-    }
-
-    /**
-     * What the console says of a thread's death, made in the dying thread's own continuation: a
-     * task's exception is user code (its toString may throw, loop or call the kernel), which the
-     * kernel never calls itself. Kernel context uses only this text and the exception's class.
-     */
-    private static String deathText(Throwable e) {
-        try {
-            if (e instanceof ExceptionInInitializerError && e.getCause() != null) {
-                return e.getClass().getName() + ": " + e.getCause();
-            }
-            return String.valueOf(e);
-        } catch (Throwable broken) {
-            return e.getClass().getName() + " (whose toString threw " + broken.getClass().getName() + ")";
         }
     }
 
@@ -1029,22 +891,6 @@ public final class Kernel {
         return spaces;
     }
 
-    /**
-     * Every space's layout, for tests that a refused call changed nothing: its areas, and every
-     * page-table leaf (address and entry), in order.
-     */
-    List<String> spaceLayouts() {
-        List<String> out = new ArrayList<>();
-        for (Space s : spaces) {
-            StringBuilder b = new StringBuilder(s.asid + " " + s.name + " kip " + Fpage.toString(s.kipArea) + " utcb "
-                    + Fpage.toString(s.utcbArea) + ":");
-            Invariants.walk(machine.memory(), s.pageTable.rootPfn, kola.machine.Sv39.LEVELS - 1, 0,
-                    (va, pte) -> b.append(' ').append(Long.toHexString(va)).append('=').append(Long.toHexString(pte)));
-            out.add(b.toString());
-        }
-        return out;
-    }
-
     /** Kernel memory charged to deleted spaces for objects they created that still live (their threads' TCBs, say). */
     /** Deleted spaces still charged for objects they made. */
     List<Space> retiredSpaces() {
@@ -1133,65 +979,31 @@ public final class Kernel {
         return new long[] {kmem.used(), kmem.capacity(), kmem.refusals()};
     }
 
+    /**
+     * Every space's layout, for tests that a refused call changed nothing: its areas, and every
+     * page-table leaf (address and entry), in order.
+     */
+    List<String> spaceLayouts() {
+        return inspection.spaceLayouts();
+    }
+
     /** A snapshot of every thread, in thread-number order. */
     public List<ThreadInfo> threads() {
-        List<ThreadInfo> out = new ArrayList<>();
-        for (long no = 0, end = threads.scanLimit(); no < end; no++) {
-            Tcb t = threads.byNumber(no);
-            if (t != null && (t.interruptLine < 0 || t.pager != ThreadId.NIL)) {
-                if (t.interruptLine >= 0) {
-                    // An interrupt pseudo-thread: "pending" while its message waits for the handler.
-                    out.add(new ThreadInfo(t.id, t.space.name, t.space.asid,
-                            t.state == Tcb.SENDING ? "interrupt,pending" : "interrupt", t.priority, t.pager));
-                    continue;
-                }
-                out.add(new ThreadInfo(t.id, t.space.name, t.space.asid, stateName(t), t.priority,
-                        t.state == Tcb.SENDING ? t.partner.id : t.state == Tcb.RECEIVING ? t.waitFrom
-                                : t.awaitingStart ? t.pager : 0));
-            }
-        }
-        return out;
+        return inspection.threads();
     }
 
     /** A snapshot of every address space. */
     public List<SpaceInfo> spaces() {
-        List<SpaceInfo> out = new ArrayList<>();
-        for (Space s : spaces) {
-            out.add(new SpaceInfo(s.asid, s.name, s.threads, s.privileged, s.kernelBytesTotal()));
-        }
-        return out;
+        return inspection.spaces();
     }
 
     /** A snapshot of the mapping database: every mapping of every space, by space then address. */
     public List<Mapping> mappings() {
-        List<Mapping> out = new ArrayList<>();
-        for (Space s : spaces) {
-            List<MapNode> nodes = new ArrayList<>();
-            s.pages.forEach(nodes::add);
-            nodes.sort(java.util.Comparator.comparingLong(n -> n.vpn));
-            for (MapNode n : nodes) {
-                MapNode p = n.parent;
-                out.add(new Mapping(s.asid, s.name, n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, n.rights,
-                        p == null ? -1 : p.space.asid, p == null ? "" : p.space.name,
-                        p == null ? -1 : p.vpn << PhysicalMemory.PAGE_SHIFT));
-            }
-        }
-        return out;
+        return inspection.mappings();
     }
 
     static String stateName(Tcb t) {
-        String s = switch (t.state) {
-            case Tcb.INACTIVE -> t.awaitingStart ? "inactive,awaiting start" : "inactive";
-            case Tcb.READY -> "ready";
-            case Tcb.SENDING -> "sending";
-            case Tcb.RECEIVING -> "receiving";
-            default -> "dead";
-        };
-        s = t.halted && t.state != Tcb.INACTIVE ? s + ",halted" : s;
-        if (t.state == Tcb.READY && !t.halted && t.interruptLine < 0 && !t.runnable()) {
-            s += t.sc != null ? ",no budget" : t.passive ? ",passive" : ",context lent";
-        }
-        return t.domain != 0 ? s + ",domain " + t.domain : s;
+        return Inspection.stateName(t);
     }
 
     /** What a run did: kernel entries, simulated cycles, kernel events and their hash, live threads. */

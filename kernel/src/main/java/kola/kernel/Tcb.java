@@ -169,6 +169,7 @@ final class Tcb implements Charged {
     static final byte RESTART_CALL = 2;
     /** The trap of the call to restart. */
     int restartTrap;
+    /** The fault a call in its restart state sends (the address, and the access: rwx or {@link #KMEM_FAULT}); faultVa is also the address of a page fault sent. */
     long faultVa;
     int faultAccess;
     /** {@link #faultAccess} of a kernel-memory fault: the account is {@link #kmemAccount}. */
