@@ -7,7 +7,9 @@ import kola.machine.CycleClock;
  * timeouts, the scheduling contexts, the domain schedule, and the preemption point (DESIGN.md,
  * "Execution model" and "Scheduling"; L4 X.2 "Scheduling").
  *
- * <p>Invariants: {@link #current} is runnable, of the active domain, and in no ready queue; every
+ * <p>Who runs next is decided once per kernel entry, at its end ({@link #schedule}).
+ *
+ * <p>Invariants (between kernel entries): {@link #current} is runnable, of the active domain, and in no ready queue; every
  * other runnable thread is in exactly one ready queue; {@link #preemptAt} is the earliest of the
  * current time slice's end, the current thread's budget's end, the first timeout, the next
  * refill of a depleted scheduling context, the end of the domain slot and the next device event,
@@ -165,7 +167,8 @@ final class Cpu {
 
     /**
      * Sets the domain schedule (null or empty: none, domain 0 runs from now on), starting now
-     * with slot 0; the current thread, if of another domain, waits for its own.
+     * with slot 0; the current thread, if of another domain, waits for its own (from the entry's
+     * decision, {@link #schedule}).
      */
     void setDomainSchedule(int[] domains, long[] lengths, int measures, long pad) {
         account(clock.now());
@@ -185,18 +188,7 @@ final class Cpu {
         ready.active = none ? 0 : domains[0];
         domainEnd = none ? Long.MAX_VALUE : slotStart + lengths[0] - this.pad;
         events.record(KernelEvents.DOMAIN, ready.active, 0, 0);
-        leaveIfOtherDomain();
-    }
-
-    /** If the current thread is not of the active domain, it goes back to its queue and the active domain's best runs. */
-    void leaveIfOtherDomain() {
-        Tcb t = current;
-        if (t != null && t.domain != ready.active) {
-            ready.enqueueFront(t);
-            reschedule();
-        } else {
-            updatePreemptAt();
-        }
+        updatePreemptAt(); // (a current thread of another domain gives way at the entry's decision, schedule())
     }
 
     /** Whether a domain schedule is set. */
@@ -243,6 +235,120 @@ final class Cpu {
         reschedule();
     }
 
+    // ---- the decision of a kernel entry ---------------------------------------------------------
+
+    /** No thread named ({@link #preference}). */
+    private static final byte NONE = 0;
+    /** The current thread blocked: its partner runs next unless a ready thread has a higher priority (L4's direct switch). */
+    private static final byte PARTNER = 1;
+    /** The current thread goes on: the woken thread runs instead only if its priority is higher. */
+    private static final byte WOKEN = 2;
+    /** ThreadSwitch: the named thread runs next, whatever its priority. */
+    private static final byte DONATED = 3;
+    /** ThreadSwitch to no one: the current thread goes to the tail of its queue with a fresh slice. */
+    private static final byte YIELDED = 4;
+    /** The thread the kernel entry being handled named to run next, and how ({@link #preference}). */
+    private Tcb preferred;
+    private byte preference = NONE;
+    /** A system call other than Ipc was performed: the rule of {@link #schedule} for it applies. */
+    private boolean repick;
+    private boolean repickPreempts;
+
+    /**
+     * The current thread blocked (or is about to) and made {@code partner} runnable: the entry
+     * names it to run next (L4's direct process switch on IPC), a hint {@link #schedule} takes
+     * without a queue search unless a thread of higher priority than the partner is ready.
+     */
+    void prefer(Tcb partner) {
+        name(partner, PARTNER);
+    }
+
+    /**
+     * {@code woken} became runnable while the current thread, if any, goes on: the higher
+     * priority runs; on a tie the current thread keeps the CPU.
+     */
+    void woke(Tcb woken) {
+        name(woken, WOKEN);
+    }
+
+    /** ThreadSwitch(t): t, ready, runs next whatever its priority (X.2: "processing switches to this thread"). */
+    void donate(Tcb t) {
+        name(t, DONATED);
+    }
+
+    /** Yield: the current thread goes to the tail of its queue, with a fresh slice. */
+    void yieldCurrent() {
+        name(current, YIELDED);
+    }
+
+    /**
+     * A system call other than Ipc was performed (SystemCalls): at the decision, a current
+     * thread that is gone or cannot run is replaced by the best ready one, and one that can is
+     * preempted by a ready thread of higher priority, unless the call was a ThreadSwitch.
+     */
+    void repick(boolean preempts) {
+        repick = true;
+        repickPreempts = preempts;
+    }
+
+    private void name(Tcb t, byte how) {
+        if (preference != NONE) {
+            takeNamed(); // (an entry names one thread; were it to name a second, the first is taken first)
+        }
+        preferred = t;
+        preference = how;
+    }
+
+    /** Takes the thread the entry named, as its kind says. */
+    private void takeNamed() {
+        Tcb t = preferred;
+        byte how = preference;
+        preferred = null;
+        preference = NONE;
+        switch (how) {
+            case PARTNER -> switchDirect(t);
+            case WOKEN -> wakeOrQueue(t);
+            case DONATED -> dispatch(t);
+            case YIELDED -> {
+                t.remaining = 0;
+                ready.enqueue(t);
+                reschedule();
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * The one decision of who runs next that ends each kernel entry (seL4's {@code schedule()}
+     * after {@code handleSyscall}): the handlers only change thread states and name at most one
+     * thread ({@link #prefer}, {@link #woke}, {@link #donate}, {@link #yieldCurrent}); this
+     * takes the named one as its kind says, then makes sure the current thread may run: one of
+     * another domain than the active one goes back to the head of its queue, one that blocked,
+     * halted or ended gives way to the best ready thread; after a system call other than Ipc a
+     * ready thread of higher priority preempts it ({@link #repick}).
+     */
+    void schedule() {
+        takeNamed();
+        Tcb c = current;
+        if (c != null && c.domain != ready.active) {
+            ready.enqueueFront(c);
+            reschedule();
+            c = current;
+        }
+        if (repick) {
+            boolean preempt = repickPreempts;
+            repick = false;
+            if (c == null || !c.runnable()) {
+                reschedule();
+            } else if (preempt && ready.highestPriority() > c.priority) {
+                ready.enqueueFront(c);
+                reschedule();
+            }
+        } else if (c != null && !c.runnable()) {
+            reschedule();
+        }
+    }
+
     /** Puts a thread that became runnable (and is not current) into its ready queue. */
     void makeReady(Tcb t) {
         if (t.runnable() && t != current && !t.queued) {
@@ -263,7 +369,7 @@ final class Cpu {
      * just made runnable (L4's direct process switch on IPC), unless a thread of higher priority
      * than the partner is ready.
      */
-    void switchDirect(Tcb partner) {
+    private void switchDirect(Tcb partner) {
         if (partner.runnable() && partner.domain == ready.active && ready.highestPriority() <= partner.priority) {
             dispatch(partner);
         } else {
@@ -276,7 +382,7 @@ final class Cpu {
      * The current thread stays runnable and {@code woken} became runnable: the higher priority
      * runs; on a tie the current thread keeps the CPU.
      */
-    void wakeWhileRunning(Tcb woken) {
+    private void wakeWhileRunning(Tcb woken) {
         if (!woken.runnable()) {
             return;
         }
@@ -344,11 +450,4 @@ final class Cpu {
         updatePreemptAt();
     }
 
-    /** Yield: the current thread goes to the tail of its queue, with a fresh slice. */
-    void yieldCurrent() {
-        Tcb t = current;
-        t.remaining = 0;
-        ready.enqueue(t);
-        reschedule();
-    }
 }

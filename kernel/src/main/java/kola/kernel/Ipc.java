@@ -39,8 +39,9 @@ import kola.machine.Tlb;
  * <p>Typed items are checked before anything is transferred, so a malformed message changes
  * nothing; string items are X.2's, compound strings and compound, chained receive buffers
  * included ({@link #planString}). A string copy that needs a page neither partner has mapped
- * does not block inside the kernel: the thread whose space lacks the page takes an ordinary page
- * fault (IPC to its pager) and then redoes its IPC from the phase it was in. A receiver that
+ * does not block inside the kernel: the IPC of the thread whose space lacks the page enters its
+ * restart state ({@link Tcb#restart}): the kernel sends an ordinary page fault (IPC to its pager)
+ * and then performs the IPC again from the phase it was in. A receiver that
  * does so holds its sender, which waits under X.2's transfer timeout ({@link #awaitPartnerFault});
  * a sender that does so leaves its receiver in its receive, under the receiver's own timeout.
  *
@@ -126,8 +127,8 @@ final class Ipc {
         }
         clock.advance(CostModel.IPC);
         if (self.xferError != 0 && self.kernelIpc == Tcb.NO_KERNEL_IPC) {
-            // The redo of a receive whose sender gave up while we faulted a buffer page in (not
-            // the fault IPC itself, which the kernel makes on our behalf before the redo).
+            // The restart of a receive whose sender gave up while we faulted a buffer page in (not
+            // the fault IPC itself, which the kernel makes on our behalf before the restart).
             long code = self.xferError;
             self.xferError = 0;
             if (to == ThreadId.NIL) {
@@ -181,15 +182,15 @@ final class Ipc {
                 self.a0 = ThreadId.NIL;
             } else if (dest.state == Tcb.RECEIVING && accepts(dest, self)) {
                 int outcome = transfer(self, dest);
-                if (outcome == FAULTED && self.faultPending) {
-                    return; // self faults the page in and redoes the whole call
+                if (outcome == FAULTED && self.mustFault()) {
+                    return; // the kernel faults the page in for self and restarts the whole call
                 }
                 if (outcome == OK) {
                     woken = dest;
                     called(self, from, dest);
-                    self.a0 = ThreadId.NIL; // the send phase is done: a redo starts at the receive phase
+                    self.a0 = ThreadId.NIL; // the send phase is done: a restart starts at the receive phase
                 } else if (outcome == FAILED) {
-                    cpu.wakeWhileRunning(dest);
+                    cpu.woke(dest);
                     return;
                 }
                 if (outcome == FAULTED) {
@@ -203,8 +204,7 @@ final class Ipc {
                     self.pendingFrom = from;
                     self.pendingReceiveTimeout = Timeout.receive(timeouts);
                     drainWork();
-                    cpu.reschedule();
-                    return;
+                    return; // (we wait: the entry's decision runs another thread, Cpu.schedule)
                 }
             }
             if (woken == null && dest != null && dest.interruptLine < 0) {
@@ -215,7 +215,6 @@ final class Ipc {
                 }
                 blockSending(self, dest, sendMicros, from, timeouts);
                 drainWork();
-                cpu.reschedule();
                 return;
             }
         }
@@ -229,14 +228,14 @@ final class Ipc {
             self.result = ThreadId.NIL;
         }
         drainWork();
-        if (self.state == Tcb.READY) {
-            if (woken != null) {
-                cpu.wakeWhileRunning(woken);
+        if (woken != null) {
+            // Who runs next is decided once, at the end of the kernel entry (Cpu.schedule); the
+            // partner is named: if we wait, the direct switch to it, else it runs if higher.
+            if (self.state == Tcb.READY) {
+                cpu.woke(woken);
+            } else {
+                cpu.prefer(woken);
             }
-        } else if (woken != null) {
-            cpu.switchDirect(woken);
-        } else {
-            cpu.reschedule();
         }
     }
 
@@ -321,7 +320,7 @@ final class Ipc {
         self.state = Tcb.RECEIVING;
         self.waitFrom = key;
         self.receiveTimeout = Timeout.NEVER;
-        cpu.switchDirect(dest);
+        cpu.prefer(dest); // (the direct switch, taken at the entry's decision without a queue search)
         return true;
     }
 
@@ -370,9 +369,9 @@ final class Ipc {
                 cpu.makeReady(sender);
                 return;
             }
-            if (t.faultPending) {
+            if (t.mustFault()) {
                 // Our buffer needs a page: the sender waits at the head of our queue while we
-                // fault; the redo receives again and finds it first.
+                // fault; the restarted receive finds it first.
                 t.state = Tcb.READY;
                 if (!awaitPartnerFault(sender, t)) {
                     failTransfer(sender, IpcError.XFER_TIMEOUT_PARTNER);
@@ -750,7 +749,7 @@ final class Ipc {
      * Transfers the message of {@code from} to {@code to}. OK: {@code to}'s receive is complete
      * (its result is the sender's identifier, MR0 the tag with the flags cleared). FAILED: both
      * partners failed with a message error. FAULTED: a string copy needs a page; the partner
-     * whose space lacks it has {@link Tcb#faultPending} set (and, if it was blocked, left its IPC).
+     * whose space lacks it must fault ({@link Tcb#mustFault}; if it was blocked, it left its IPC).
      *
      * <p>The tag is read once, here, and checked at this use: it is a register its owner's
      * threads could have written since the Ipc system call checked it.
@@ -791,7 +790,7 @@ final class Ipc {
         clock.advance((u + t) * CostModel.COPY_WORD);
         events.record(KernelEvents.TRANSFER, from.id, to.id, tag);
         if (to.kernelIpc != Tcb.NO_KERNEL_IPC) {
-            k.kernelIpcReplied(to, MsgTag.label(tag));
+            k.faults.kernelIpcReplied(to, MsgTag.label(tag));
         }
         return OK;
     }
@@ -876,7 +875,7 @@ final class Ipc {
                 continue;
             }
             if (!mapItem(from, to, acceptor, w0, words[j + 1])) {
-                if (k.kmemFault(from)) {
+                if (k.faults.kmemFault(from, Trap.IPC)) {
                     // (kpager model) The receiver's account ran short: the sender faults to its
                     // kpager and sends again; what was mapped so far stays, and is mapped again.
                     if (from != cpu.current) {
@@ -1062,8 +1061,8 @@ final class Ipc {
     /**
      * Whether [va, va + length) is mapped in {@code t}'s space with {@code access}, and RAM (the
      * range does not wrap: {@link #planString} made sure). MISSING: t must fault the first missing
-     * page in; it is marked, and if it is blocked its IPC is undone so that it redoes it after the
-     * fault. NOT_RAM: a page is device memory (or beyond RAM), which strings cannot use. Either
+     * page in; its IPC enters its restart state ({@link Tcb#restartAfterFault}), and if it is
+     * blocked the IPC is undone, to be performed again after the fault. NOT_RAM: a page is device memory (or beyond RAM), which strings cannot use. Either
      * way {@link #unusableAt} is the first address of that page in the range.
      */
     private int usable(Tcb t, long va, long length, int access) {
@@ -1076,9 +1075,7 @@ final class Ipc {
             long pa = mmu.translate(t.space.asid, t.space.pageTable.rootPfn, at, access);
             if (pa < 0) {
                 unusableAt = at;
-                t.faultPending = true;
-                t.faultVa = at;
-                t.faultAccess = access;
+                t.restartAfterFault(Trap.IPC, at, access);
                 if (t != cpu.current) {
                     leaveForFault(t);
                 }
@@ -1092,17 +1089,17 @@ final class Ipc {
         return USABLE;
     }
 
-    /** A blocked partner must fault a page in: it leaves its IPC and will redo it from its phase. */
+    /** A blocked partner must fault a page in: it leaves its IPC, which is restarted from its phase. */
     private void leaveForFault(Tcb t) {
         cpu.timeouts.cancel(t);
         if (t.state == Tcb.RECEIVING) {
-            // Redo only the receive phase: Ipc(nil, from, receive timeout).
+            // Restart only the receive phase: Ipc(nil, from, receive timeout).
             t.a0 = ThreadId.NIL;
             t.a1 = t.waitFrom;
             t.a2 = t.receiveTimeout;
             t.waitFrom = ThreadId.NIL;
         } else {
-            // Still in the send phase: redo the whole Ipc with its own arguments (a0..a2 are intact).
+            // Still in the send phase: restart the whole Ipc with its own arguments (a0..a2 are intact).
             t.pendingFrom = ThreadId.NIL;
         }
         t.state = Tcb.READY;
@@ -1207,12 +1204,14 @@ final class Ipc {
         t.state = Tcb.READY;
         t.waitFrom = ThreadId.NIL;
         t.pendingFrom = ThreadId.NIL;
-        t.faultPending = false;
+        if (t.restart == Tcb.RESTART_FAULT) {
+            t.restart = Tcb.NO_RESTART; // (the call failed: nothing to fault for)
+        }
         if (t.interruptLine >= 0) {
             t.state = Tcb.INACTIVE;
         }
         if (t.kernelIpc != Tcb.NO_KERNEL_IPC) {
-            k.kernelIpcFailed(t);
+            k.faults.kernelIpcFailed(t);
         }
     }
 
@@ -1223,7 +1222,7 @@ final class Ipc {
             Tcb receiver = t.partner;
             if (t.inTransfer) {
                 // The transfer had begun: X.2's transfer errors. The receiver, off faulting its
-                // buffer in, learns of it when it redoes its receive.
+                // buffer in, learns of it when its receive is restarted.
                 long at = t.xferOffset << IpcError.OFFSET_SHIFT;
                 if (kind == IpcError.TIMEOUT) {
                     kind = IpcError.XFER_TIMEOUT_PARTNER;

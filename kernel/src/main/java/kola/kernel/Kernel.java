@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
-import kola.abi.BootInfo;
 import kola.abi.Fpage;
 import kola.abi.KernelLabels;
 import kola.abi.Kip;
@@ -30,6 +29,8 @@ import kola.machine.riscv.HartState;
  * and runs whoever is current then. When no thread is runnable it skips simulated time to the next
  * timeout or device event; when there is none, the system has nothing left to do and
  * {@link #run()} returns. The kernel never runs inside a continuation and never blocks.
+ *
+ * <p>Kernel-made IPC for faults and exceptions is {@link Faults}'s.
  *
  * <p>This class and the records beside it are the whole public surface of the module, for the
  * command line and tests: no kernel object leaves the package.
@@ -76,6 +77,8 @@ public final class Kernel {
     final SystemCalls syscalls;
     final MappingDatabase mdb;
     final Interrupts interrupts;
+    /** Kernel-made IPC for faults and exceptions. */
+    final Faults faults;
     /** The kernel's bounce buffer for string copies: one page. */
     final byte[] copyBuffer = new byte[PhysicalMemory.PAGE_SIZE];
     Space sigma0Space;
@@ -84,7 +87,11 @@ public final class Kernel {
     private boolean stopRequested;
     final long kipFrame;
     private final PrintStream console;
+    /** The boot image's modules as the kernel loads them: sandboxed class files, machine code. */
+    private final Boot boot;
     private final List<Space> spaces = new ArrayList<>();
+    /** Snapshots of threads, spaces and mappings, for the command line and tests. */
+    private final Inspection inspection;
     private int nextAsid = 1;
     /** Deleted spaces that were still charged for objects they created when they went. */
     private final List<Space> retired = new ArrayList<>();
@@ -143,105 +150,14 @@ public final class Kernel {
         this.syscalls = new SystemCalls(this);
         this.mdb = new MappingDatabase(this);
         this.interrupts = new Interrupts(this);
-        this.kip = buildKip(machine, config, image);
-        writeKipFrame();
-        loadMachineCode();
-        writeBootInfo();
+        this.faults = new Faults(this);
+        this.kip = Boot.buildKip(machine, config, image);
+        Boot.writeKipFrame(phys, kipFrame, kip, config);
+        Boot.loadMachineCode(phys, kip, image);
+        Boot.writeBootInfo(phys, kip);
+        this.boot = new Boot(image, console);
+        this.inspection = new Inspection(threads, spaces, phys);
         this.hart = new Hart(phys, machine.mmu(), clock);
-    }
-
-    /**
-     * Puts the loadable segments of every RISC-V module where the KIP says they are, as a boot
-     * loader does: the file's bytes at their offset in the segment's pages, zeros after them.
-     */
-    private void loadMachineCode() {
-        PhysicalMemory phys = machine.memory();
-        for (Kip.BootModule b : kip.bootModules()) {
-            ElfProgram program = image.modules().get(b.index()).elf();
-            if (program == null) {
-                continue;
-            }
-            List<Elf64.Segment> segs = program.elf().segments();
-            for (int i = 0; i < segs.size(); i++) {
-                Elf64.Segment seg = segs.get(i);
-                long pa = b.segments().get(i).paddr() + (seg.vaddr() & (PhysicalMemory.PAGE_SIZE - 1));
-                phys.write(pa, program.file(), (int) seg.offset(), (int) seg.fileSize());
-            }
-        }
-    }
-
-    private static Kip buildKip(Machine machine, KernelConfig config, Image image) {
-        PhysicalMemory phys = machine.memory();
-        List<Kip.MemoryDescriptor> memory = new ArrayList<>();
-        memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.CONVENTIONAL, 0, phys.ramBytes()));
-        memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.RESERVED, 0, config.kernelMemoryBytes()));
-        for (var device : phys.devices()) {
-            // The interrupt controller is the kernel's: reserved, never mapped to a user.
-            Kip.MemoryDescriptor.Type type = device.base() == machine.picBase()
-                    ? Kip.MemoryDescriptor.Type.RESERVED : Kip.MemoryDescriptor.Type.DEVICE;
-            memory.add(new Kip.MemoryDescriptor(type, device.base(), device.size(), device.name()));
-        }
-        List<Kip.BootModule> modules = new ArrayList<>();
-        // RISC-V modules lie in memory right above the kernel's, each segment in pages of its own.
-        long next = config.kernelMemoryBytes();
-        for (int i = 0; i < image.modules().size(); i++) {
-            Image.Module m = image.modules().get(i);
-            if (m.elf() == null) {
-                modules.add(new Kip.BootModule(i, m.name(), moduleIpBase(i), m.priority(), m.args()));
-                continue;
-            }
-            long base = next;
-            if (base + m.elf().pagesBytes() > phys.ramBytes()) {
-                throw new IllegalArgumentException("boot module " + m.name() + " (" + (m.elf().pagesBytes() >> 10)
-                        + " KiB) does not fit in RAM (" + (phys.ramBytes() >> 20) + " MiB) beside kernel memory");
-            }
-            List<Kip.Segment> segments = new ArrayList<>();
-            for (Elf64.Segment seg : m.elf().elf().segments()) {
-                long first = ElfProgram.firstPage(seg);
-                long bytes = (ElfProgram.lastPage(seg) - first + 1) << PhysicalMemory.PAGE_SHIFT;
-                segments.add(new Kip.Segment(first << PhysicalMemory.PAGE_SHIFT, next, bytes, seg.flags() & Fpage.RWX));
-                next += bytes;
-            }
-            memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.BOOT_MODULE, base, next - base, m.name()));
-            modules.add(new Kip.BootModule(i, m.name(), moduleIpBase(i), m.priority(), m.args(), m.elf().elf().entry(),
-                    segments));
-        }
-        // The generic boot information in pages of its own right above the modules' (X.2's BootInfo).
-        long bootInfoBytes = BootInfo.pages(BootInfo.encode(bootInfoModules(modules)).length) << PhysicalMemory.PAGE_SHIFT;
-        if (next + bootInfoBytes > phys.ramBytes()) {
-            throw new IllegalArgumentException("the boot information (" + (bootInfoBytes >> 10) + " KiB) does not fit in RAM ("
-                    + (phys.ramBytes() >> 20) + " MiB) beside kernel memory and the boot modules");
-        }
-        memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.BOOT_INFO, next, bootInfoBytes, "bootinfo"));
-        return new Kip(Kip.API_VERSION_X2, memory, SYSTEM_BASE, USER_BASE, config.threadNumberLimit(),
-                UTCB_SIZE_LOG2, UTCB_AREA_MIN_LOG2, KIP_AREA_SIZE_LOG2, Machine.LINES,
-                CostModel.CYCLES_PER_MICROSECOND, modules, config.comm().kipWord(), config.kmem().ordinal());
-    }
-
-    /**
-     * The boot information's module records: each module's command line (its name and
-     * arguments) and its bytes in physical memory, the pages of a RISC-V module's segments (its
-     * boot-module descriptor's region; they lie together), none for a Java module.
-     */
-    private static List<BootInfo.Module> bootInfoModules(List<Kip.BootModule> modules) {
-        List<BootInfo.Module> records = new ArrayList<>();
-        for (Kip.BootModule b : modules) {
-            long start = 0;
-            long size = 0;
-            if (b.isMachineCode()) {
-                start = b.segments().getFirst().paddr();
-                Kip.Segment last = b.segments().getLast();
-                size = last.paddr() + last.size() - start;
-            }
-            records.add(new BootInfo.Module(start, size, BootInfo.cmdline(b.name(), b.args())));
-        }
-        return records;
-    }
-
-    /** Writes the generic boot information ({@link BootInfo}) into its zeroed pages, at the KIP's BootInfo word. */
-    private void writeBootInfo() {
-        byte[] bytes = BootInfo.encode(bootInfoModules(kip.bootModules()));
-        machine.memory().write(kip.bootInfo(), bytes, 0, bytes.length);
     }
 
     /** The instruction pointer of module {@code index}'s entry 0: its code "lies" at (index + 1) << 32. */
@@ -276,16 +192,6 @@ public final class Kernel {
     /** Whether {@code space} runs a RISC-V module's machine code. */
     private boolean machineCodeStarter(Space space) {
         return space.module >= 0 && image.modules().get(space.module).elf() != null;
-    }
-
-    /**
-     * Writes the KIP into its frame in X.2's binary layout ({@link KipFrame}), with the models as
-     * feature strings; refuses to boot (IllegalArgumentException) if it does not fit one page.
-     */
-    private void writeKipFrame() {
-        KipFrame.write(machine.memory(), kipFrame * PhysicalMemory.PAGE_SIZE, kip, machine.memory().ramBytes(),
-                List.of(KipLayout.FEATURE_COMM + config.comm().label(),
-                        KipLayout.FEATURE_KMEM + config.kmem().label()));
     }
 
     // ---- boot and the loop ------------------------------------------------------------------
@@ -327,6 +233,8 @@ public final class Kernel {
             if (t.exitPending) {
                 t.exitPending = false;
                 t.trap = Trap.EXIT;
+            } else if (t.restart != Tcb.NO_RESTART) {
+                restartEntry(t);
             } else if (t.hart != null) {
                 runHart(t);
             } else {
@@ -341,15 +249,19 @@ public final class Kernel {
             }
             traps++;
             handleTrap(t);
+            cpu.schedule(); // the entry's one decision of who runs next
             if (frames != null) {
                 if (frames.revocationsPending()) {
-                    frames.destroyRevoked(); // (objects of frames whose holders lost them in this entry)
+                    // Objects of frames whose holders lost them in this entry. (Deleting the
+                    // current thread picks another at once, Kernel.deleteThread; nothing else of
+                    // this can stop the current thread, but a context it ran on may go.)
+                    frames.destroyRevoked();
+                    Tcb c = cpu.current;
+                    if (c != null && !c.runnable()) {
+                        cpu.reschedule();
+                    }
                 }
                 frames.takeShortage(); // (a shortage no operation turned into a fault is forgotten)
-            }
-            Tcb c = cpu.current;
-            if (c != null && !c.runnable()) {
-                cpu.reschedule();
             }
             long deadline = machine.nextDeviceDeadline();
             if (deadline != cpu.deviceDeadline) {
@@ -369,14 +281,38 @@ public final class Kernel {
     }
 
     /**
+     * The kernel's own entry for {@code t}, whose system call is in its restart state ({@link
+     * Tcb#restart}; seL4's {@code ThreadState_Restart}): the thread's code does not run. First
+     * the fault the call needs is sent, as the page-fault entry of an access is ({@link
+     * Faults#pageFault}: to the pager, or to the account's kpager); when the thread is next to run
+     * (the fault resolved, or found resolved at once) the call is performed again with the
+     * arguments it had. Each is a kernel entry of its own, as if the thread had trapped.
+     */
+    private void restartEntry(Tcb t) {
+        if (t.restart == Tcb.RESTART_FAULT) {
+            t.saveCallForFault();
+            t.trap = Trap.PAGE_FAULT;
+            t.restart = Tcb.RESTART_CALL;
+        } else {
+            t.restoreCall();
+            t.trap = t.restartTrap;
+            t.restart = Tcb.NO_RESTART;
+            restartedCalls++;
+        }
+    }
+
+    /** The system calls the kernel performed again after their fault (for tests). */
+    long restartedCalls;
+
+    /**
      * Runs RISC-V thread {@code t} on the hart until it traps, faults or reaches the preemption
      * point (its instructions are charged on the clock as they retire), and turns the stop into
      * the thread's trap: a page fault goes to its pager, any other exception (ecall, ebreak,
      * illegal instruction, misaligned or access fault) to its exception handler.
      */
     private void runHart(Tcb t) {
-        if (t.hartCall != 0 && binding.resume(t)) {
-            return; // the system call goes on
+        if (t.hartCall != 0) {
+            binding.resume(t); // (its system call is finished: its results go back first)
         }
         long budget = Math.max(1, clock.cyclesUntil(cpu.preemptAt) / CostModel.INSTRUCTION);
         long before = t.hart.instret;
@@ -423,34 +359,6 @@ public final class Kernel {
             }
             t.kdbLine.setLength(0);
         }
-    }
-
-    /** Words of a RISC-V exception message: pc, cause, tval, then x1..x31. */
-    static final int MACHINE_EXCEPTION_WORDS = 3 + 31;
-
-    /**
-     * RISC-V thread {@code t} took exception {@code cause} (the RISC-V scause number) at its pc:
-     * exception IPC to its handler (label {@link KernelLabels#EXCEPTION}, MR1 pc, MR2 cause, MR3
-     * tval, MR4..MR34 x1..x31), as L4 sends an architecture exception; the handler's reply sets pc
-     * and registers and resumes the thread (see {@link #kernelIpcReplied}). Without a living
-     * handler the thread cannot go on: it dies, reported.
-     */
-    private void machineException(Tcb t, int cause, long tval) {
-        String what = Cause.name(cause) + " at pc 0x" + Long.toHexString(t.hart.pc) + " (tval 0x" + Long.toHexString(tval) + ")";
-        long word = t.exceptionHandler; // read once: the thread's UTCB word, a global or a local id
-        long handlerId = handlerId(t, word);
-        Tcb handler = handlerId == ThreadId.NIL ? null : threads.lookup(handlerId);
-        if (!alive(handler)) {
-            fatal(t, what + ", " + (word == ThreadId.NIL ? "no exception handler"
-                    : "exception handler " + ThreadId.toString(word) + gone(word, handlerId, handler)));
-            cpu.makeReady(t);
-            return;
-        }
-        beginKernelIpc(t, Tcb.EXCEPTION_IPC, MsgTag.make(KernelLabels.EXCEPTION, MACHINE_EXCEPTION_WORDS, 0),
-                t.hart.pc, cause);
-        t.mr[3] = tval;
-        System.arraycopy(t.hart.x, 1, t.mr, 4, 31);
-        ipc.ipc(t, handlerId, handlerId, 0);
     }
 
     private void boot() {
@@ -537,7 +445,7 @@ public final class Kernel {
         if (ran != null && ran == cpu.current) {
             cpu.account();
             if (ran.sc != null && ran.sc.depleted && ran.donor != null) {
-                timeoutFault(ran);
+                faults.timeoutFault(ran);
             }
         }
         machine.timer().poll();
@@ -547,26 +455,6 @@ public final class Kernel {
         ipc.fireTimeouts();
         cpu.preemptionPoint();
         cpu.updatePreemptAt();
-    }
-
-    /**
-     * {@code t}, the current thread, ran out of the budget its caller lent it (found at the
-     * preemption point after its kernel entry): a timeout fault to its timeout-fault handler
-     * (label {@link KernelLabels#TIMEOUT_FAULT}, MR1 the caller, MR2 the context), whose reply
-     * lets it go on when the budget is refilled. Without a living handler, or with the lender as
-     * handler, it just waits for the refill.
-     */
-    private void timeoutFault(Tcb t) {
-        Tcb handler = t.timeoutHandler == ThreadId.NIL ? null : threads.lookup(t.timeoutHandler);
-        if (!alive(handler) || handler == t || handler == t.donor || t.kernelIpc != Tcb.NO_KERNEL_IPC || t.faultPending || t.hartRedo) {
-            // (The lender waits for the reply: the fault would pass for it.)
-            return;
-        }
-        // It stopped between two of its own calls, or just after one: the fault keeps that call's results.
-        t.savedErrorCode = t.errorCode;
-        t.savedResult = t.result;
-        beginKernelIpc(t, Tcb.TIMEOUT_IPC, MsgTag.make(KernelLabels.TIMEOUT_FAULT, 2, 0), t.donor.id, t.sc.id);
-        ipc.ipc(t, t.timeoutHandler, t.timeoutHandler, 0);
     }
 
     private void handleTrap(Tcb t) {
@@ -580,8 +468,8 @@ public final class Kernel {
             case Trap.IPC -> ipc.ipc(t, t.a0, t.a1, t.a2);
             case Trap.PREEMPT -> { }
             case Trap.EXIT -> exited(t);
-            case Trap.PAGE_FAULT -> pageFault(t, t.a0, (int) t.a1);
-            case Trap.MACHINE_EXCEPTION -> machineException(t, (int) t.a0, t.a1);
+            case Trap.PAGE_FAULT -> faults.pageFault(t, t.a0, (int) t.a1);
+            case Trap.MACHINE_EXCEPTION -> faults.machineException(t, (int) t.a0, t.a1);
             case Trap.KDB_PRINT_CHAR -> kdbPrintChar(t, (int) (t.a0 & 0xFF));
             case Trap.UNMAP -> syscalls.unmap(t, t.a0);
             case Trap.KDB_PRINT -> {
@@ -621,11 +509,11 @@ public final class Kernel {
         // Whoever waits for t (a client in its fault, a sender, a closed receive) waits for a
         // thread whose code has ended: each is released with an error, as deletion would; but
         // for its exception handler, which waits for the message the kernel now sends it.
-        ipc.detach(t, alive(handler) ? handler : null);
-        if (alive(handler)) {
+        ipc.detach(t, Faults.alive(handler) ? handler : null);
+        if (Faults.alive(handler)) {
             kdb("thread " + describe(t) + ": " + text + " -> exception IPC to " + ThreadId.toString(handlerId));
-            beginKernelIpc(t, Tcb.EXCEPTION_IPC, MsgTag.make(KernelLabels.EXCEPTION, 2, 0), t.startIp,
-                    exceptionCode(death));
+            faults.beginKernelIpc(t, Tcb.EXCEPTION_IPC, MsgTag.make(KernelLabels.EXCEPTION, 2, 0), t.startIp,
+                    Faults.exceptionCode(death));
             ipc.ipc(t, handlerId, handlerId, 0);
             return;
         }
@@ -653,267 +541,11 @@ public final class Kernel {
     }
 
     /** Why the pager or handler {@code word} (resolved to {@code id}, the thread {@code h}) cannot answer. */
-    private static String gone(long word, long id, Tcb h) {
+    static String gone(long word, long id, Tcb h) {
         if (id == ThreadId.NIL) {
             return " names no thread of its space";
         }
         return h == null ? " is gone" : "'s code has ended";
-    }
-
-    /** Whether {@code t} exists and its code has not ended: a pager or handler that can still answer. */
-    private static boolean alive(Tcb t) {
-        return t != null && !t.ended;
-    }
-
-    private static long exceptionCode(Throwable e) {
-        if (e instanceof ThreadFault) {
-            return KernelLabels.EXC_PAGE_FAULT;
-        }
-        if (e instanceof StackOverflowError) {
-            return KernelLabels.EXC_STACK_OVERFLOW;
-        }
-        if (e instanceof Error) {
-            return KernelLabels.EXC_ERROR;
-        }
-        return e instanceof RuntimeException ? KernelLabels.EXC_RUNTIME : KernelLabels.EXC_CHECKED;
-    }
-
-    /**
-     * A memory access of {@code t} found no usable mapping (L4 X.2, "Page Faults"): the kernel sends
-     * page-fault IPC to t's pager on t's behalf (label -2 | rwx, MR1 the address, MR2 the
-     * instruction pointer t was started at) and the access is retried when t runs again. Sigma0
-     * faults on its own memory are served by the kernel: sigma0's space is the identity mapping.
-     * A thread without a living pager is halted and the event reported.
-     */
-    private void pageFault(Tcb t, long va, int access) {
-        if (access == Tcb.KMEM_FAULT) {
-            kmemFaultIpc(t);
-            return;
-        }
-        events.record(KernelEvents.FAULT, t.id, va, access);
-        Space space = t.space;
-        if (frames != null && rebuild(t, space, va, access)) {
-            return;
-        }
-        if (machine.mmu().translate(space.asid, space.pageTable.rootPfn, va, access) >= 0) {
-            return; // mapped meanwhile (a transfer fault its partner resolved, say)
-        }
-        if (space == sigma0Space && va >= 0 && mdb.node(space, va >>> PhysicalMemory.PAGE_SHIFT) != null
-                && machine.mmu().translate(space.asid, space.pageTable.rootPfn, va, access) >= 0) {
-            return;
-        }
-        long word = t.pager; // read once: the thread's UTCB word, a global or a local id
-        long pagerId = handlerId(t, word);
-        Tcb pager = pagerId == ThreadId.NIL ? null : threads.lookup(pagerId);
-        if (!alive(pager)) {
-            fatal(t, "page fault at 0x" + Long.toHexString(va) + " (" + Fpage.rightsString(access) + "), "
-                    + (word == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(word) + gone(word, pagerId, pager)));
-            return;
-        }
-        if (pagerCycle(t, pager)) {
-            return;
-        }
-        t.faultVa = va;
-        beginKernelIpc(t, Tcb.FAULT_IPC, MsgTag.make(KernelLabels.PAGE_FAULT | access, 2, 0), va,
-                t.hart != null ? t.hart.pc : t.startIp);
-        ipc.ipc(t, pagerId, pagerId, 0);
-    }
-
-    /**
-     * Whether the operation {@code t} is in, which an account's shortage refused, becomes a
-     * kernel-memory fault instead (kpager model): the account has a live kpager that is not t
-     * and did not just refuse t. If so t is marked to fault and redo the operation.
-     */
-    boolean kmemFault(Tcb t) {
-        Space a = frames == null ? null : frames.takeShortage();
-        if (a == null) {
-            return false;
-        }
-        if (t.kmemRefused) {
-            t.kmemRefused = false;
-            return false;
-        }
-        Tcb kpager = threads.lookup(a.kpager);
-        if (!alive(kpager) || kpager == t) {
-            return false;
-        }
-        t.faultPending = true;
-        t.faultVa = 0;
-        t.faultAccess = Tcb.KMEM_FAULT;
-        t.kmemAccount = a;
-        return true;
-    }
-
-    /** Sends {@code t}'s kernel-memory fault to its account's kpager; the reply lets t redo its operation. */
-    private void kmemFaultIpc(Tcb t) {
-        Space a = t.kmemAccount;
-        t.kmemAccount = null;
-        Tcb kpager = a == null || a.dead ? null : threads.lookup(a.kpager);
-        if (!alive(kpager) || kpager == t) {
-            return; // (the redo fails out of memory, or finds memory)
-        }
-        long name = ThreadId.NIL;
-        for (long no = 0; no < threads.scanLimit() && name == ThreadId.NIL; no++) {
-            Tcb x = threads.byNumber(no);
-            name = x != null && x.space == a ? x.id : ThreadId.NIL;
-        }
-        events.record(KernelEvents.FAULT, t.id, -1, Tcb.KMEM_FAULT);
-        beginKernelIpc(t, Tcb.KMEM_IPC, MsgTag.make(KernelLabels.KMEM_FAULT, 2, 0), name, a.asid);
-        ipc.ipc(t, kpager.id, kpager.id, 0);
-    }
-
-    /**
-     * A fault on a page {@code space} holds whose page-table path a kpager evicted: the kernel
-     * makes the entry again from the mapping database (true), faulting to the kpager first if the
-     * page-table nodes do not fit. False: a fault for the pager.
-     */
-    private boolean rebuild(Tcb t, Space space, long va, int access) {
-        MapNode n = va >= 0 ? space.pages.get(va >>> PhysicalMemory.PAGE_SHIFT) : null;
-        if (n == null || frames.frame(n.pfn) != null || (access & ~PageTable.effectiveRights(n.rights)) != 0
-                || space.pageTable.lookup(va) != 0) {
-            return false;
-        }
-        if (space.pageTable.map(va & -PhysicalMemory.PAGE_SIZE, n.pfn, n.rights, n.attribute)) {
-            machine.tlb().flush(space.asid, n.vpn);
-            return true;
-        }
-        if (kmemFault(t)) {
-            t.faultPending = false; // (faulting now, from this fault: the access is retried after it)
-            kmemFaultIpc(t);
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Whether t's fault would close a cycle of pagers that wait on each other's faults (t's pager
-     * is in a fault IPC to a pager that is ... in a fault IPC to t). Such a cycle can never
-     * resolve: every member's fault fails, and t's too, each reported. {@code pager} is the thread
-     * t's pager word named at the fault; each further pager word is resolved in its own thread's
-     * space ({@link #handlerId}).
-     */
-    private boolean pagerCycle(Tcb t, Tcb pager) {
-        Tcb x = pager;
-        int steps = 0;
-        while (x != null && x != t && x.kernelIpc == Tcb.FAULT_IPC && x.inIpc() && steps++ < 64) {
-            x = threads.lookup(handlerId(x, x.pager));
-        }
-        if (x != t) {
-            return false;
-        }
-        String why = "page fault: its pager waits, through a cycle of pagers, for this very thread";
-        for (Tcb y = pager; y != null && y != t; ) {
-            Tcb next = threads.lookup(handlerId(y, y.pager));
-            ipc.abort(y, kola.abi.IpcError.CANCELLED);
-            y = next;
-        }
-        fatal(t, why);
-        return true;
-    }
-
-    /** Saves t's MR0..MR2 and acceptor and loads a kernel-made message into them. */
-    private void beginKernelIpc(Tcb t, byte kind, long tag, long mr1, long mr2) {
-        t.savedMr0 = t.mr[0];
-        t.savedMr1 = t.mr[1];
-        t.savedMr2 = t.mr[2];
-        t.savedBr0 = t.br(0);
-        t.mr[0] = tag;
-        t.mr[1] = mr1;
-        t.mr[2] = mr2;
-        t.kernelIpc = kind;
-        events.record(KernelEvents.KERNEL_IPC, t.id, tag, 0);
-    }
-
-    private void endKernelIpc(Tcb t) {
-        t.mr[0] = t.savedMr0;
-        t.mr[1] = t.savedMr1;
-        t.mr[2] = t.savedMr2;
-        t.setBr(0, t.savedBr0);
-        t.kernelIpc = Tcb.NO_KERNEL_IPC;
-    }
-
-    /**
-     * The pager or exception handler replied to a kernel-made IPC of {@code t} (its map items are
-     * already in place). A page fault is retried; an exception reply whose MR1 is an entry of the
-     * thread's program restarts it there, any other leaves it halted. A reply with a kernel label
-     * (a page fault of the pager itself: pagers that page each other) fails the fault.
-     */
-    void kernelIpcReplied(Tcb t, long label) {
-        byte kind = t.kernelIpc;
-        if (kind == Tcb.KMEM_IPC) {
-            endKernelIpc(t);
-            t.kmemRefused = KernelLabels.isKernelLabel(label); // a refusal: the redo fails out of memory
-            return;
-        }
-        if (kind == Tcb.TIMEOUT_IPC) {
-            endKernelIpc(t); // it goes on where it stopped, when its budget is back
-            t.errorCode = t.savedErrorCode;
-            t.result = t.savedResult;
-            return;
-        }
-        int untyped = MsgTag.untyped(t.mr[0]);
-        long restartIp = t.mr[1];
-        if (kind == Tcb.EXCEPTION_IPC && t.hart != null && untyped >= 1 && !KernelLabels.isKernelLabel(label)) {
-            // The handler's reply resumes a RISC-V thread: MR1 the pc, MR4.. x1, x2, ... (as many as sent).
-            t.hart.pc = restartIp;
-            int regs = Math.min(31, untyped - 3);
-            if (regs > 0) {
-                System.arraycopy(t.mr, 4, t.hart.x, 1, regs);
-            }
-            t.ended = false;
-            t.death = null;
-            endKernelIpc(t);
-            return;
-        }
-        endKernelIpc(t);
-        if (KernelLabels.isKernelLabel(label)) {
-            String why = label == KernelLabels.REFUSED ? "refused by " + ThreadId.toString(t.result)
-                    : "answered by a kernel message (label " + label + "): pagers or handlers that fault on each other";
-            if (kind == Tcb.FAULT_IPC) {
-                fatal(t, "page fault at 0x" + Long.toHexString(t.faultVa) + " " + why);
-            } else {
-                halt(t, "exception " + why);
-                t.state = Tcb.INACTIVE;
-            }
-            return;
-        }
-        if (kind == Tcb.EXCEPTION_IPC) {
-            if (untyped >= 1 && moduleOf(restartIp) == t.space.module) {
-                start(t, restartIp, t.startSp, t.space);
-            } else {
-                t.halted = true;
-                t.state = Tcb.INACTIVE;
-            }
-        }
-    }
-
-    /**
-     * A kernel-made IPC of {@code t} failed (no pager, pager gone, cancelled): t halts, reported;
-     * but a timeout fault that failed only leaves t waiting for its refill.
-     */
-    void kernelIpcFailed(Tcb t) {
-        byte kind = t.kernelIpc;
-        if (kind == Tcb.KMEM_IPC) {
-            endKernelIpc(t);
-            t.kmemRefused = true;
-            return;
-        }
-        if (kind == Tcb.TIMEOUT_IPC) {
-            endKernelIpc(t); // no one heard: it waits for the refill
-            t.errorCode = t.savedErrorCode;
-            t.result = t.savedResult;
-            return;
-        }
-        long code = t.errorCode;
-        long address = t.mr[1]; // a failed IPC leaves MR1, the fault address, as it was
-        endKernelIpc(t);
-        if (kind == Tcb.FAULT_IPC) {
-            fatal(t, "page fault at 0x" + Long.toHexString(address) + ": IPC to the pager failed: "
-                    + kola.abi.IpcError.describe(code));
-        } else {
-            halt(t, "exception IPC failed: " + kola.abi.IpcError.describe(code));
-            t.state = Tcb.INACTIVE;
-        }
     }
 
     /**
@@ -1039,7 +671,7 @@ public final class Kernel {
         t.deathText = null;
         t.exitPending = false;
         t.ended = false;
-        t.faultPending = false;
+        t.restart = Tcb.NO_RESTART;
         t.xferError = 0;
         t.state = Tcb.READY;
         Image.Module module = image.modules().get(space.module);
@@ -1061,12 +693,12 @@ public final class Kernel {
         }
         t.hart = null;
         UserApi api = t.api;
-        ProgramMaker maker;
+        Boot.ProgramMaker maker;
         if (module.classes() == null) {
             java.util.function.Supplier<? extends Program> factory = module.program();
             maker = () -> java.util.Objects.requireNonNull(factory.get(), "the module's program factory gave null");
         } else {
-            Sandboxed prepared = sandboxed(space.module);
+            Boot.Sandboxed prepared = boot.sandboxed(space.module);
             if (prepared.refusal() != null) {
                 String line = prepared.refusal();
                 maker = () -> {
@@ -1083,7 +715,7 @@ public final class Kernel {
                 }
                 ClassLoader loader = space.loader;
                 String main = module.classes().mainClass();
-                maker = () -> instantiate(loader, main);
+                maker = () -> Boot.instantiate(loader, main);
             }
         }
         api.meter.stackWords = 0; // the frames of a continuation left behind are gone with it
@@ -1100,68 +732,11 @@ public final class Kernel {
                 program.run(api);
             } catch (Throwable e) {
                 t.death = e;
-                t.deathText = deathText(e);
+                t.deathText = Boot.deathText(e);
             }
             api.settle();
             t.trap = Trap.EXIT;
         }, api);
-    }
-
-    /** Makes a space's program instance, in the continuation of the space's first thread. */
-    private interface ProgramMaker {
-        Program make() throws Throwable;
-    }
-
-    /** A module given as class files: its verified, metered classes, or the line that refused it. */
-    private record Sandboxed(java.util.Map<String, byte[]> classes, String refusal) {
-    }
-
-    /** Per module given as class files, once it was first started. */
-    private final java.util.Map<Integer, Sandboxed> sandboxed = new java.util.HashMap<>();
-
-    /**
-     * Module {@code index}'s classes, verified and metered once for all its spaces (kernel code
-     * reading class files: nothing of the module runs). A refused module is reported on the
-     * console once; every thread started in it then halts with the same line.
-     */
-    private Sandboxed sandboxed(int index) {
-        Sandboxed s = sandboxed.get(index);
-        if (s == null) {
-            Image.Module m = image.modules().get(index);
-            try {
-                var own = TaskVerifier.verify(m.name(), m.classes());
-                s = new Sandboxed(TaskMetering.meter(own), null);
-            } catch (TaskVerifier.Refused r) {
-                s = new Sandboxed(null, r.getMessage());
-                console.println(r.getMessage());
-            } catch (RuntimeException e) {
-                // The class files broke the class-file library (too large a method once metered, say).
-                String line = "kola: module " + m.name() + ": its classes cannot be loaded: " + Kdb.oneLine(String.valueOf(e));
-                s = new Sandboxed(null, line);
-                console.println(line);
-            }
-            sandboxed.put(index, s);
-        }
-        return s;
-    }
-
-    /** The program of a sandboxed module: its main class, initialized and constructed in the task's thread. */
-    private static Program instantiate(ClassLoader loader, String main) throws Throwable {
-        Class<?> c = Class.forName(main, true, loader);
-        if (!Program.class.isAssignableFrom(c)) {
-            throw new IllegalStateException("class " + main + " does not implement kola.abi.Program");
-        }
-        java.lang.reflect.Constructor<?> constructor;
-        try {
-            constructor = c.getConstructor();
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("class " + main + " has no public constructor without parameters");
-        }
-        try {
-            return (Program) constructor.newInstance();
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 
     /** A module the kernel refused to load; its text is the one line that says why. */
@@ -1175,22 +750,6 @@ public final class Kernel {
         @Override
         public String toString() {
             return getMessage();
-        }
-    }
-
-    /**
-     * What the console says of a thread's death, made in the dying thread's own continuation: a
-     * task's exception is user code (its toString may throw, loop or call the kernel), which the
-     * kernel never calls itself. Kernel context uses only this text and the exception's class.
-     */
-    private static String deathText(Throwable e) {
-        try {
-            if (e instanceof ExceptionInInitializerError && e.getCause() != null) {
-                return e.getClass().getName() + ": " + e.getCause();
-            }
-            return String.valueOf(e);
-        } catch (Throwable broken) {
-            return e.getClass().getName() + " (whose toString threw " + broken.getClass().getName() + ")";
         }
     }
 
@@ -1361,22 +920,6 @@ public final class Kernel {
         return spaces;
     }
 
-    /**
-     * Every space's layout, for tests that a refused call changed nothing: its areas, and every
-     * page-table leaf (address and entry), in order.
-     */
-    List<String> spaceLayouts() {
-        List<String> out = new ArrayList<>();
-        for (Space s : spaces) {
-            StringBuilder b = new StringBuilder(s.asid + " " + s.name + " kip " + Fpage.toString(s.kipArea) + " utcb "
-                    + Fpage.toString(s.utcbArea) + ":");
-            Invariants.walk(machine.memory(), s.pageTable.rootPfn, kola.machine.Sv39.LEVELS - 1, 0,
-                    (va, pte) -> b.append(' ').append(Long.toHexString(va)).append('=').append(Long.toHexString(pte)));
-            out.add(b.toString());
-        }
-        return out;
-    }
-
     /** Kernel memory charged to deleted spaces for objects they created that still live (their threads' TCBs, say). */
     /** Deleted spaces still charged for objects they made. */
     List<Space> retiredSpaces() {
@@ -1465,65 +1008,31 @@ public final class Kernel {
         return new long[] {kmem.used(), kmem.capacity(), kmem.refusals()};
     }
 
+    /**
+     * Every space's layout, for tests that a refused call changed nothing: its areas, and every
+     * page-table leaf (address and entry), in order.
+     */
+    List<String> spaceLayouts() {
+        return inspection.spaceLayouts();
+    }
+
     /** A snapshot of every thread, in thread-number order. */
     public List<ThreadInfo> threads() {
-        List<ThreadInfo> out = new ArrayList<>();
-        for (long no = 0, end = threads.scanLimit(); no < end; no++) {
-            Tcb t = threads.byNumber(no);
-            if (t != null && (t.interruptLine < 0 || t.pager != ThreadId.NIL)) {
-                if (t.interruptLine >= 0) {
-                    // An interrupt pseudo-thread: "pending" while its message waits for the handler.
-                    out.add(new ThreadInfo(t.id, t.space.name, t.space.asid,
-                            t.state == Tcb.SENDING ? "interrupt,pending" : "interrupt", t.priority, t.pager));
-                    continue;
-                }
-                out.add(new ThreadInfo(t.id, t.space.name, t.space.asid, stateName(t), t.priority,
-                        t.state == Tcb.SENDING ? t.partner.id : t.state == Tcb.RECEIVING ? t.waitFrom
-                                : t.awaitingStart ? t.pager : 0));
-            }
-        }
-        return out;
+        return inspection.threads();
     }
 
     /** A snapshot of every address space. */
     public List<SpaceInfo> spaces() {
-        List<SpaceInfo> out = new ArrayList<>();
-        for (Space s : spaces) {
-            out.add(new SpaceInfo(s.asid, s.name, s.threads, s.privileged, s.kernelBytesTotal()));
-        }
-        return out;
+        return inspection.spaces();
     }
 
     /** A snapshot of the mapping database: every mapping of every space, by space then address. */
     public List<Mapping> mappings() {
-        List<Mapping> out = new ArrayList<>();
-        for (Space s : spaces) {
-            List<MapNode> nodes = new ArrayList<>();
-            s.pages.forEach(nodes::add);
-            nodes.sort(java.util.Comparator.comparingLong(n -> n.vpn));
-            for (MapNode n : nodes) {
-                MapNode p = n.parent;
-                out.add(new Mapping(s.asid, s.name, n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, n.rights,
-                        p == null ? -1 : p.space.asid, p == null ? "" : p.space.name,
-                        p == null ? -1 : p.vpn << PhysicalMemory.PAGE_SHIFT));
-            }
-        }
-        return out;
+        return inspection.mappings();
     }
 
     static String stateName(Tcb t) {
-        String s = switch (t.state) {
-            case Tcb.INACTIVE -> t.awaitingStart ? "inactive,awaiting start" : "inactive";
-            case Tcb.READY -> "ready";
-            case Tcb.SENDING -> "sending";
-            case Tcb.RECEIVING -> "receiving";
-            default -> "dead";
-        };
-        s = t.halted && t.state != Tcb.INACTIVE ? s + ",halted" : s;
-        if (t.state == Tcb.READY && !t.halted && t.interruptLine < 0 && !t.runnable()) {
-            s += t.sc != null ? ",no budget" : t.passive ? ",passive" : ",context lent";
-        }
-        return t.domain != 0 ? s + ",domain " + t.domain : s;
+        return Inspection.stateName(t);
     }
 
     /** What a run did: kernel entries, simulated cycles, kernel events and their hash, live threads. */

@@ -109,7 +109,6 @@ final class RiscvBinding {
         }
         t.hart.x[TP] = t.utcbLocation;
         t.hartCall = 0;
-        t.hartRedo = false;
         t.utcbWritten = null;
         syncOut(t);
         return true;
@@ -178,27 +177,11 @@ final class RiscvBinding {
     }
 
     /**
-     * Before {@code t} runs on the hart again: if its system call must go on (a string copy of its
-     * IPC needs a page of its own first) sets the trap that does so and returns true; otherwise
-     * writes a finished call's results back (registers, message and thread-control words) and
-     * returns false.
+     * Before {@code t} runs on the hart again, after its system call: writes the call's results
+     * back (registers, message and thread-control words). The call is finished: one that had to
+     * fault first was redone by the kernel ({@link Tcb#restart}) before the thread runs again.
      */
-    boolean resume(Tcb t) {
-        if (t.faultPending) {
-            // As the Java binding does: fault the page (or the kernel memory) in, then redo the
-            // call (an IPC from the phase it was in).
-            t.faultPending = false;
-            t.saveCallForFault();
-            t.trap = Trap.PAGE_FAULT;
-            t.hartRedo = true;
-            return true;
-        }
-        if (t.hartRedo) {
-            t.hartRedo = false;
-            t.restoreCall();
-            t.trap = t.hartCall;
-            return true;
-        }
+    void resume(Tcb t) {
         int call = t.hartCall;
         t.hartCall = 0;
         HartState h = t.hart;
@@ -240,7 +223,6 @@ final class RiscvBinding {
             default -> { }
         }
         syncOut(t);
-        return false;
     }
 
     /** At a kernel entry from the hart: takes the thread-control words the thread wrote itself (and notes them as the UTCB's). */

@@ -57,17 +57,11 @@ final class SystemCalls {
             default -> throw new IllegalStateException("unknown trap " + trap + " from " + self);
         }
         if (self.result == 0 && self.errorCode == KernelError.OUT_OF_MEMORY && trap != Trap.IPC
-                && trap != Trap.KERNEL_INTERFACE && k.kmemFault(self)) {
-            self.errorCode = KernelError.OK; // (the call is redone after the kpager's reply)
+                && trap != Trap.KERNEL_INTERFACE && k.faults.kmemFault(self, trap)) {
+            self.errorCode = KernelError.OK; // (the kernel performs the call again after the kpager's reply)
         }
-        Cpu cpu = k.cpu;
-        if (cpu.current == null || cpu.current == self && !self.runnable()) {
-            cpu.reschedule();
-        } else if (trap != Trap.THREAD_SWITCH && cpu.ready.highestPriority() > cpu.current.priority) {
-            // (ThreadSwitch donates the CPU to its target whatever its priority: X.2 "processing switches to this thread".)
-            cpu.ready.enqueueFront(cpu.current);
-            cpu.reschedule();
-        }
+        // (ThreadSwitch donates the CPU to its target whatever its priority: X.2 "processing switches to this thread".)
+        k.cpu.repick(trap != Trap.THREAD_SWITCH);
     }
 
     /**
@@ -900,7 +894,7 @@ final class SystemCalls {
                 } else {
                     sc.configure(budget, period, k.clock.now());
                     if (sc.holder != null) {
-                        cpu.wakeOrQueue(sc.holder); // full again
+                        cpu.woke(sc.holder); // full again
                     }
                 }
                 cpu.account();
@@ -938,7 +932,7 @@ final class SystemCalls {
                 t.sc = null;
                 sc.home = null;
                 sc.holder = null;
-                cpu.wakeOrQueue(t); // unlimited again
+                cpu.woke(t); // unlimited again
                 cpu.account();
             }
             case Sched.PASSIVE -> {
@@ -951,7 +945,7 @@ final class SystemCalls {
                 }
                 t.passive = b == 1;
                 if (t.runnable()) {
-                    cpu.wakeOrQueue(t);
+                    cpu.woke(t);
                 } else {
                     cpu.ready.remove(t);
                 }
@@ -991,7 +985,7 @@ final class SystemCalls {
                     cpu.ready.enqueue(t);
                 }
                 if (t == cpu.current) {
-                    cpu.leaveIfOtherDomain();
+                    cpu.updatePreemptAt(); // (if it left the active domain it gives way at the entry's decision)
                 }
             }
             case Sched.DOMAIN_SCHEDULE -> {
@@ -1047,7 +1041,7 @@ final class SystemCalls {
         if (t != null && t != self && t.runnable() && t.queued && t.domain == cpu.ready.active) {
             cpu.ready.remove(t);
             cpu.ready.enqueue(self);
-            cpu.dispatch(t);
+            cpu.donate(t);
         } else {
             cpu.yieldCurrent();
         }

@@ -152,19 +152,31 @@ final class Tcb implements Charged {
     long savedMr2;
     long savedBr0;
     /**
-     * This thread's system call cannot go on before a fault is resolved: a string copy of its IPC
-     * needs a page of its space, or (kpager model) an account ran short of kernel memory. The
-     * binding faults ({@link Trap#PAGE_FAULT} with {@link #faultVa}, {@link #faultAccess}), then
-     * redoes the call.
+     * The restart state of this thread's system call, as seL4's {@code ThreadState_Restart}
+     * (DESIGN.md, "Execution model"): {@link #NO_RESTART}, or the call cannot go on before a
+     * fault is resolved (a page a string copy of its IPC needs, kernel memory an account ran
+     * short of) and the kernel redoes it itself. The kernel loop's next entry for the thread
+     * ({@link #RESTART_FAULT}) sends the fault ({@link #faultVa}, {@link #faultAccess}) as a page
+     * fault entry would; its entry after that ({@link #RESTART_CALL}, once the fault is resolved)
+     * performs the call again, trap {@link #restartTrap} with the arguments it had. Neither entry
+     * runs the thread's code: a binding only ever sees a finished call.
      */
-    boolean faultPending;
+    byte restart;
+    static final byte NO_RESTART = 0;
+    /** The call must fault first: the next entry for the thread sends the fault. */
+    static final byte RESTART_FAULT = 1;
+    /** The fault was sent (and, when the thread runs again, resolved): the next entry redoes the call. */
+    static final byte RESTART_CALL = 2;
+    /** The trap of the call to restart. */
+    int restartTrap;
+    /** The fault a call in its restart state sends (the address, and the access: rwx or {@link #KMEM_FAULT}); faultVa is also the address of a page fault sent. */
     long faultVa;
     int faultAccess;
     /** {@link #faultAccess} of a kernel-memory fault: the account is {@link #kmemAccount}. */
     static final int KMEM_FAULT = 8;
     /** The account whose kpager the pending kernel-memory fault goes to. */
     Space kmemAccount;
-    /** The kpager refused (or its IPC failed): the redo fails with out-of-memory instead of faulting again. */
+    /** The kpager refused (or its IPC failed): the restarted call fails with out-of-memory instead of faulting again. */
     boolean kmemRefused;
     /** The receive timeout word of a blocked receive, to restart it after a transfer fault. */
     long receiveTimeout;
@@ -172,7 +184,7 @@ final class Tcb implements Charged {
     long xferTimeouts;
     /** SENDING, with a transfer begun that waits for the receiver to fault its buffer in. */
     boolean inTransfer;
-    /** The ErrorCode the redo of this thread's receive fails with: its sender's transfer timed out meanwhile (0: none). */
+    /** The ErrorCode the restart of this thread's receive fails with: its sender's transfer timed out meanwhile (0: none). */
     long xferError;
     /** X.2's offset of this thread's transfer that waits for its receiver's fault: the string bytes before the missing page. */
     long xferOffset;
@@ -185,9 +197,7 @@ final class Tcb implements Charged {
     kola.machine.riscv.HartState hart;
     /** A RISC-V thread's system call in progress (its trap), 0 if none ({@link RiscvBinding}). */
     int hartCall;
-    /** The system call of a RISC-V thread is to be redone after its fault: with {@code redo0..5}. */
-    boolean hartRedo;
-    /** A call's arguments a0..a5, kept while its fault is handled (either binding). */
+    /** A call's arguments a0..a5, kept while its fault is handled (restart state). */
     private long redo0;
     private long redo1;
     private long redo2;
@@ -195,7 +205,25 @@ final class Tcb implements Charged {
     private long redo4;
     private long redo5;
 
-    /** Keeps a0..a5, the arguments of a call to be redone after a fault, and loads the fault's trap arguments. */
+    /**
+     * The call of trap {@code trap} this thread is in must fault at {@code va} with {@code
+     * access} (or {@link #KMEM_FAULT}) first, then be redone: it enters {@link #RESTART_FAULT}.
+     * The arguments it is redone with are a0..a5 as they are when the fault is sent (an IPC's
+     * from the phase it was in).
+     */
+    void restartAfterFault(int trap, long va, int access) {
+        restart = RESTART_FAULT;
+        restartTrap = trap;
+        faultVa = va;
+        faultAccess = access;
+    }
+
+    /** Whether the call this thread is in must fault first ({@link #RESTART_FAULT}). */
+    boolean mustFault() {
+        return restart == RESTART_FAULT;
+    }
+
+    /** Keeps a0..a5, the arguments of the call to restart, and loads the fault's trap arguments. */
     void saveCallForFault() {
         redo0 = a0;
         redo1 = a1;

@@ -44,24 +44,13 @@ final class UserApi implements L4 {
         }
     }
 
-    /** Enters the kernel with trap {@code trap}; returns the kernel's result. */
+    /** Enters the kernel with trap {@code trap}; returns the kernel's result when the call is finished. */
     long trap(int trap) {
         own();
         memory.settle();
         tcb.trap = trap;
         Continuation.yield(Kernel.SCOPE);
-        while (tcb.faultPending) {
-            // The call needs a fault resolved first (a page a string copy needs, kernel memory an
-            // account ran short of): fault like an access, then redo the call with the arguments
-            // the kernel left in a0..a5 (an IPC's from the phase it was in).
-            tcb.faultPending = false;
-            tcb.saveCallForFault();
-            tcb.trap = Trap.PAGE_FAULT;
-            Continuation.yield(Kernel.SCOPE);
-            tcb.restoreCall();
-            tcb.trap = trap;
-            Continuation.yield(Kernel.SCOPE);
-        }
+        // The call is finished: a call that had to fault first was redone by the kernel (Tcb#restart).
         return tcb.result;
     }
 

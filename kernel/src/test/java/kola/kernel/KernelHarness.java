@@ -89,6 +89,12 @@ final class KernelHarness {
         return this;
     }
 
+    /** Adds module {@code name} of RISC-V machine code. */
+    KernelHarness module(String name, ElfProgram elf) {
+        modules.put(name, elf);
+        return this;
+    }
+
     /** Switches the kernel's invariant checking off (for tests with very many kernel entries). */
     KernelHarness unchecked() {
         checking = false;
@@ -109,18 +115,22 @@ final class KernelHarness {
     Image image() {
         Program s0 = sigma0;
         Program rt = root;
-        Image.Builder b = Image.builder(() -> s0, () -> rt);
+        List<Image.Module> list = new ArrayList<>();
+        list.add(new Image.Module("sigma0", () -> s0));
+        list.add(new Image.Module("roottask", () -> rt));
         for (var e : modules.entrySet()) {
             List<String> args = moduleArgs.getOrDefault(e.getKey(), List.of());
             if (e.getValue() instanceof ProgramClasses classes) {
-                b.module(e.getKey(), classes, 100, args);
+                list.add(Image.Module.ofClasses(e.getKey(), classes, 100, args));
+            } else if (e.getValue() instanceof ElfProgram elf) {
+                list.add(Image.Module.ofElf(e.getKey(), elf, 100, args));
             } else {
                 @SuppressWarnings("unchecked")
                 var factory = (java.util.function.Supplier<? extends Program>) e.getValue();
-                b.module(e.getKey(), factory, 100, args);
+                list.add(new Image.Module(e.getKey(), factory, 100, args));
             }
         }
-        return b.build();
+        return new Image(list);
     }
 
     /** Builds the kernel (once) without running it. */

@@ -1,0 +1,130 @@
+package kola.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import kola.machine.CycleClock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one decision of who runs next that ends a kernel entry ({@link Cpu#schedule}; DESIGN.md,
+ * "Scheduling"): handlers change thread states and name at most one thread, and nothing
+ * changes who runs until the decision. An IPC partner named by a thread that blocks runs unless
+ * a ready thread has a higher priority; a woken thread preempts a running one of lower priority
+ * only; ThreadSwitch donates whatever the priority; after other system calls a ready thread of
+ * higher priority preempts; a current thread that blocked without naming anyone gives way to
+ * the best ready thread, or to none.
+ */
+class ScheduleDecisionTest {
+    private final CycleClock clock = new CycleClock();
+    private final Cpu cpu = new Cpu(clock, new EventLog(clock));
+    private long next = 100;
+
+    private Tcb thread(int priority) {
+        Tcb t = new Tcb(next);
+        t.id = kola.abi.ThreadId.global(next++, 1);
+        t.priority = priority;
+        t.timeslice = 10_000;
+        t.remaining = t.timeslice;
+        t.state = Tcb.READY;
+        return t;
+    }
+
+    /** {@code t} runs: the decision of an entry that named it as ThreadSwitch does. */
+    private void running(Tcb t) {
+        cpu.donate(t);
+        cpu.schedule();
+        assertSame(t, cpu.current);
+    }
+
+    @Test
+    void aPartnerNamedByABlockedThreadRunsWithoutEnteringTheQueue() {
+        Tcb client = thread(100);
+        Tcb server = thread(100);
+        Tcb other = thread(100);
+        running(client);
+        cpu.makeReady(other);
+        client.state = Tcb.RECEIVING;
+        server.state = Tcb.READY;
+        cpu.prefer(server);
+        assertSame(client, cpu.current, "nothing is decided before the end of the entry");
+        cpu.schedule();
+        assertSame(server, cpu.current, "the direct switch, past an equal that waits in the queue");
+        assertFalse(server.queued);
+        assertTrue(other.queued);
+    }
+
+    @Test
+    void aPartnerGivesWayToAReadyThreadOfHigherPriority() {
+        Tcb client = thread(100);
+        Tcb server = thread(50);
+        Tcb urgent = thread(80);
+        running(client);
+        cpu.makeReady(urgent);
+        client.state = Tcb.RECEIVING;
+        cpu.prefer(server);
+        cpu.schedule();
+        assertSame(urgent, cpu.current);
+        assertTrue(server.queued, "the partner waits in its queue");
+    }
+
+    @Test
+    void aWokenThreadPreemptsOnlyALowerPriority() {
+        Tcb runner = thread(100);
+        Tcb equal = thread(100);
+        Tcb higher = thread(120);
+        running(runner);
+        cpu.woke(equal);
+        cpu.schedule();
+        assertSame(runner, cpu.current, "on a tie the running thread keeps the CPU");
+        assertTrue(equal.queued);
+        cpu.woke(higher);
+        cpu.schedule();
+        assertSame(higher, cpu.current);
+        assertTrue(runner.queued, "the preempted thread waits at the head of its queue");
+    }
+
+    @Test
+    void afterASystemCallAReadyThreadOfHigherPriorityPreemptsButNotAfterThreadSwitch() {
+        Tcb runner = thread(50);
+        Tcb higher = thread(60);
+        running(runner);
+        cpu.ready.enqueue(higher);
+        cpu.repick(false); // ThreadSwitch: the donation stands
+        cpu.schedule();
+        assertSame(runner, cpu.current);
+        cpu.repick(true);
+        cpu.schedule();
+        assertSame(higher, cpu.current);
+    }
+
+    @Test
+    void aThreadThatBlockedNamingNoOneGivesWayToTheBestReadyOrToNone() {
+        Tcb a = thread(10);
+        Tcb b = thread(20);
+        running(a);
+        cpu.makeReady(b);
+        a.state = Tcb.RECEIVING;
+        cpu.schedule();
+        assertSame(b, cpu.current);
+        b.halted = true;
+        cpu.schedule();
+        assertNull(cpu.current, "nothing is ready");
+    }
+
+    @Test
+    void yieldPutsTheRunningThreadBehindItsEqualsWithAFreshSlice() {
+        Tcb a = thread(10);
+        Tcb b = thread(10);
+        running(a);
+        cpu.makeReady(b);
+        cpu.yieldCurrent();
+        cpu.schedule();
+        assertSame(b, cpu.current);
+        assertTrue(a.queued);
+        assertEquals(0, a.remaining, "its slice is given up: a fresh one when it is picked again");
+    }
+}
