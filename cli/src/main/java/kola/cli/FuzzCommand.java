@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
         description = {"Fuzz the kernel: random system calls from many tasks, invariant checks after every kernel entry.",
             "The last line is 'fuzz: N ops, K kernel errors, V invariant violations'; the line before it counts failed checks",
-            "(hangs, valid calls refused, failed calls that changed state, kernel debugger leaks); the exit status is 1 if",
+            "(hangs, valid calls refused, failed calls that changed state, kernel debugger leaks, invalid calls accepted);",
+            "the exit status is 1 if",
             "K, V or any of those is not 0.",
             "A failure prints its seed and operation number; --replay OP reruns up to that operation and prints the kernel state."})
 final class FuzzCommand implements Callable<Integer> {

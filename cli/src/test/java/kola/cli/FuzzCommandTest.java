@@ -35,6 +35,26 @@ class FuzzCommandTest {
         return lines.get(lines.size() - 1);
     }
 
+    /**
+     * The fuzz makes X.2's ProcessorControl and MemoryControl (the kernel's trap numbers 21 and 22
+     * in its TRAP events: the root task's privileged fuzzers with words well formed or not, which
+     * it checks the answers against, and unprivileged tasks), and the run stays clean.
+     */
+    @Test
+    void theFuzzMakesProcessorControlAndMemoryControlCallsAndTheirChecksHold() {
+        long[] calls = new long[2];
+        Object[] r = fuzz((type, time, a, b, c) -> {
+            if (type == KernelEvents.TRAP && (b == 21 || b == 22)) {
+                calls[(int) b - 21]++;
+            }
+        }, "--seed", "51", "--ops", "60000");
+        String output = (String) r[1];
+        assertEquals(0, r[0], output);
+        assertTrue(output.contains("fuzz: checks: 0 hangs, 0 refused valid calls, 0 inconsistent failures, "
+                + "0 kernel debugger leaks, 0 accepted invalid calls"), output);
+        assertTrue(calls[0] >= 10 && calls[1] >= 10, "ProcessorControl " + calls[0] + ", MemoryControl " + calls[1] + " calls");
+    }
+
     @Test
     void aCleanRunEndsWithTheSummaryLineAndStatusZero() {
         Object[] r = fuzz(null, "--seed", "12", "--ops", "4000");

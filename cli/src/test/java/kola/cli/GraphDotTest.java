@@ -113,6 +113,31 @@ class GraphDotTest {
         assertTrue(none.nodes().contains("\"f7777\""));
     }
 
+    /**
+     * A page whose memory attribute is not the default (MemoryControl) shows it after its rights,
+     * and a change of attribute ends a run of pages; default pages are labelled as before.
+     */
+    @Test
+    void aPagesMemoryAttributeIsShownWhenItIsNotTheDefaultAndEndsARun() {
+        List<Kernel.SpaceInfo> spaces = List.of(new Kernel.SpaceInfo(1, "sigma0", 1, true, 0),
+                new Kernel.SpaceInfo(3, "root", 1, true, 0));
+        List<Kernel.Mapping> mappings = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            long va = 0x300_0000L + i * 0x1000L;
+            int attribute = i < 2 ? (int) kola.abi.MemoryControl.NONCACHEABLE : i == 2 ? (int) kola.abi.MemoryControl.IO : 0;
+            mappings.add(new Kernel.Mapping(1, "sigma0", va, va >>> 12, kola.abi.Fpage.RWX, -1, "", -1));
+            mappings.add(new Kernel.Mapping(3, "root", va, va >>> 12, kola.abi.Fpage.RWX, 1, "sigma0", va, attribute));
+        }
+        String dot = MappingGraph.dot(mappings, spaces, -1, "attributes");
+        Parsed p = parse(dot);
+        assertEquals(List.of("\"f3000\" -> \"m1_3000000\"", "\"m1_3000000\" -> \"m3_3000000\"",
+                "\"m1_3000000\" -> \"m3_3002000\"", "\"m1_3000000\" -> \"m3_3003000\""), p.edges());
+        assertTrue(dot.contains("frames 0x3000-0x3001\\nrwx NC\""), dot);
+        assertTrue(dot.contains("frame 0x3002\\nrwx IO\""), dot);
+        assertTrue(dot.contains("frame 0x3003\\nrwx\""), dot);
+        assertTrue(dot.contains("frames 0x3000-0x3003\\nrwx\""), dot); // sigma0's own run: one node, as before
+    }
+
     @Test
     void ipcGraphCountsMessagesPerPair() {
         Kernel kernel = TraceExportTest.kernel("fig5", TraceExportTest.nowhere());

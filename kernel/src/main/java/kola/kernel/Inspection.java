@@ -79,7 +79,7 @@ final class Inspection {
                 MapNode p = n.parent;
                 out.add(new Kernel.Mapping(s.asid, s.name, n.vpn << PhysicalMemory.PAGE_SHIFT, n.pfn, n.rights,
                         p == null ? -1 : p.space.asid, p == null ? "" : p.space.name,
-                        p == null ? -1 : p.vpn << PhysicalMemory.PAGE_SHIFT));
+                        p == null ? -1 : p.vpn << PhysicalMemory.PAGE_SHIFT, n.attribute));
             }
         }
         return out;

@@ -40,6 +40,7 @@ import kola.machine.Tlb;
  * mapping node is in the database; the database holds no node outside the spaces' indexes; each
  * space's thread counts match the threads that live in it, and its local ids are exactly its
  * activated threads' UTCB locations, each naming its thread;</li>
+ * <li>KIP: the processor descriptor's InternalFreq is the clock's rate, its ExternalFreq the time base;</li>
  * <li>thread start: a thread awaiting its start message is inactive, activated and never started;</li>
  * <li>IPC partners agree on who waits for whom: send queues are well linked (head, tail, both
  * directions); a receiving thread does not wait while a sender it accepts sits in its send queue,
@@ -68,6 +69,7 @@ final class Invariants {
             checkKernelFrames(k, v);
         }
         checkSchedContexts(k, v);
+        checkProcessorDescriptor(k, v);
         long charged = total + k.kmem.kernelOwned() + k.deletedSpaceCharges();
         if (charged != k.kmem.used()) {
             v.add("kernel memory: owners were charged " + charged + " bytes but the model handed out " + k.kmem.used());
@@ -468,6 +470,24 @@ final class Invariants {
                         + " but its page-table entry 0x" + Long.toHexString(pte) + " lacks A" + (needed == Sv39.A ? "" : " or D"));
             }
         });
+    }
+
+    /**
+     * The KIP's processor descriptor shows the processor as it is: its InternalFreq is the
+     * clock's rate (ProcessorControl changes both), its ExternalFreq the fixed time base.
+     */
+    private static void checkProcessorDescriptor(Kernel k, List<String> v) {
+        long at = k.kipFrame * PhysicalMemory.PAGE_SIZE + kola.abi.KipLayout.PROC_DESC;
+        long external = k.machine.memory().load64(at);
+        long internal = k.machine.memory().load64(at + 8);
+        if (internal != k.clock.khz()) {
+            v.add("KIP: the processor descriptor's InternalFreq is " + internal + " kHz, but the processor runs at "
+                    + k.clock.khz() + " kHz");
+        }
+        long base = k.kip.cyclesPerMicrosecond() * 1000;
+        if (external != base) {
+            v.add("KIP: the processor descriptor's ExternalFreq is " + external + " kHz, not the time base's " + base);
+        }
     }
 
     /** The bytes an object carved from a kernel frame is charged at. */

@@ -46,7 +46,8 @@ final class Kdb {
         }
         // A space's own view: where a page came from is the other space's state, not shown.
         return k.mappings().stream().filter(m -> m.asid() == asid)
-                .map(m -> new Kernel.Mapping(m.asid(), m.space(), m.va(), m.pfn(), m.rights(), MappingDump.HIDDEN, "", 0))
+                .map(m -> new Kernel.Mapping(m.asid(), m.space(), m.va(), m.pfn(), m.rights(), MappingDump.HIDDEN, "", 0,
+                        m.attribute()))
                 .toList();
     }
 

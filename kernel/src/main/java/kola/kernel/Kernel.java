@@ -1046,10 +1046,26 @@ public final class Kernel {
     /**
      * One mapping: page {@code va} of space {@code asid} maps frame {@code pfn} with {@code rights}
      * (rwx), derived from the mapping at {@code parentVa} of space {@code parentAsid} (-1: a root,
-     * sigma0's own).
+     * sigma0's own); {@code attribute} is the page's memory attribute (X.2 MemoryControl; Kola: its
+     * Svpbmt memory type, {@link kola.abi.MemoryControl}), 0 the default.
      */
     public record Mapping(int asid, String space, long va, long pfn, int rights, int parentAsid, String parentSpace,
-                          long parentVa) {
+                          long parentVa, int attribute) {
+        /** A mapping with the default memory attribute. */
+        public Mapping(int asid, String space, long va, long pfn, int rights, int parentAsid, String parentSpace,
+                       long parentVa) {
+            this(asid, space, va, pfn, rights, parentAsid, parentSpace, parentVa, (int) kola.abi.MemoryControl.DEFAULT);
+        }
+
+        /** The memory attribute as a user names it: "" for the default, else "NC", "IO" (or its number). */
+        public String attributeName() {
+            return switch (attribute) {
+                case (int) kola.abi.MemoryControl.DEFAULT -> "";
+                case (int) kola.abi.MemoryControl.NONCACHEABLE -> "NC";
+                case (int) kola.abi.MemoryControl.IO -> "IO";
+                default -> "attribute " + attribute;
+            };
+        }
     }
 
     /** An address space as the kernel sees it. */

@@ -7,7 +7,9 @@ import kola.abi.Fpage;
 /**
  * Formats a mapping-database snapshot for the kernel debugger and the demos: one line per space
  * and, under it, one line per run of mappings (consecutive pages of consecutive frames with the
- * same rights from the same parent space), so that sigma0's large identity mappings stay short.
+ * same rights and memory attribute from the same parent space), so that sigma0's large identity
+ * mappings stay short. A page whose memory attribute is not the default (MemoryControl) shows it
+ * after its rights: {@code NC} or {@code IO}.
  */
 public final class MappingDump {
     /** The parent asid of a mapping whose parent the viewer may not see (another space's state). */
@@ -34,9 +36,10 @@ public final class MappingDump {
                 String from = first.parentAsid() == HIDDEN ? "mapped to it"
                         : first.parentAsid() < 0 ? "sigma0's own"
                         : "from " + first.parentSpace() + " 0x" + Long.toHexString(first.parentVa());
-                out.add(String.format("    0x%09x%s -> frame 0x%x%s  %s  %s", first.va(),
+                String attribute = first.attributeName().isEmpty() ? "" : " " + first.attributeName();
+                out.add(String.format("    0x%09x%s -> frame 0x%x%s  %s%s  %s", first.va(),
                         j - i == 1 ? "" : String.format("-0x%09x", last.va() + 0xFFF), first.pfn(), pages,
-                        Fpage.rightsString(first.rights()), from));
+                        Fpage.rightsString(first.rights()), attribute, from));
                 i = j;
             }
         }
@@ -44,7 +47,7 @@ public final class MappingDump {
     }
 
     private static boolean continues(Kernel.Mapping a, Kernel.Mapping b) {
-        return b.va() == a.va() + 4096 && b.pfn() == a.pfn() + 1 && b.rights() == a.rights()
+        return b.va() == a.va() + 4096 && b.pfn() == a.pfn() + 1 && b.rights() == a.rights() && b.attribute() == a.attribute()
                 && b.parentAsid() == a.parentAsid() && (a.parentAsid() < 0 || b.parentVa() == a.parentVa() + 4096);
     }
 }

@@ -94,6 +94,51 @@ class MemoryControlTest {
                 List.of()), seen);
     }
 
+    /**
+     * The mapping inspection shows a page's memory attribute where it is not the default:
+     * {@link Kernel#mappings()} carries it, {@link MappingDump} (and with it the kernel debugger's
+     * {@code mappings}) writes it after the rights and starts a new run where it changes; pages of
+     * the default attribute print as before.
+     */
+    @Test
+    void theMappingInspectionShowsAPagesMemoryAttributeWhenItIsNotTheDefault() {
+        List<Object> seen = new ArrayList<>();
+        new AddressSpaceHarness().script(b -> {
+            L4 l4 = b.l4;
+            touch(l4.memory(), PAGES);
+            String before = String.join("\n", lines(b.kernel(), spaceOf(b)));
+            l4.setMr(0, Fpage.of(P, 13, 0) | 1); // pages 0 and 1: NC
+            l4.setMr(1, Fpage.of(P + 0x2000, 12, 0) | 2); // page 2: IO; page 3 keeps the default
+            seen.add(l4.memoryControl(1, MemoryControl.DEFAULT, MemoryControl.NONCACHEABLE, MemoryControl.IO, 0));
+            Space s = spaceOf(b);
+            List<Object> attributes = new ArrayList<>();
+            for (Kernel.Mapping m : b.kernel().mappings()) {
+                if (m.asid() == s.asid && m.va() >= P && m.va() < P + PAGES * 4096L) {
+                    attributes.add(m.attribute() + m.attributeName());
+                }
+            }
+            seen.add(attributes);
+            seen.add(before);
+            seen.add(lines(b.kernel(), s));
+            String kdb = l4.kdbQuery("mappings");
+            seen.add(lines(b.kernel(), s).stream().allMatch(kdb::contains));
+            seen.add(b.kernel().checkInvariants());
+        }).run();
+        String from = "  from sigma0 0x";
+        assertEquals(List.of(1L, List.of("1NC", "1NC", "2IO", "0"),
+                "    0x003000000-0x003003fff -> frame 0x3000 (4 pages)  rwx" + from + "3000000",
+                List.of("    0x003000000-0x003001fff -> frame 0x3000 (2 pages)  rwx NC" + from + "3000000",
+                        "    0x003002000 -> frame 0x3002  rwx IO" + from + "3002000",
+                        "    0x003003000 -> frame 0x3003  rwx" + from + "3003000"),
+                true, List.of()), seen);
+    }
+
+    /** {@link MappingDump}'s lines of {@code space} for pages P.. (its runs there). */
+    private static List<String> lines(Kernel k, Space space) {
+        return MappingDump.lines(k.mappings(), k.spaces().stream().filter(i -> i.asid() == space.asid).toList()).stream()
+                .filter(l -> l.startsWith("    0x00300")).toList();
+    }
+
     @Test
     void badFpagesAndAttributesAreRefusedAndChangeNothing() {
         List<String> failures = new ArrayList<>();

@@ -52,6 +52,35 @@ class ProcessorControlTest {
         assertEquals(List.of("root done"), h.log);
     }
 
+    /**
+     * Found by {@link SyscallSurfaceFuzzTest} (its random worlds, once they made ProcessorControl
+     * calls): a kernel that idled for ever, its run loop making no progress. At a rate below
+     * about a quarter of the base, idle time to a deadline more than 2^63 / 10^6 ns (2.5 hours)
+     * after the change of rate overflowed in {@link CycleClock}, so the clock never reached the
+     * deadline and the kernel waited for it again and again. A thread that sleeps for hours at
+     * 1 MHz now wakes at its timeout, at the first cycle (a microsecond) at or after it.
+     */
+    @Test
+    void atALowRateAThreadThatSleepsForHoursWakesAtItsTimeout() {
+        KernelHarness h = new KernelHarness();
+        List<Object> seen = new ArrayList<>();
+        long sleep = 1023L << 24; // µs: 4.8 hours, a representable period (mantissa 1023, exponent 24)
+        h.root(l4 -> {
+            seen.add(l4.processorControl(0, 1000, 0, 0));
+            long before = l4.systemClock();
+            l4.ipc(kola.abi.ThreadId.NIL, l4.myGlobalId(), kola.abi.Timeout.pair(kola.abi.Timeout.NEVER,
+                    kola.abi.Timeout.relative(sleep)));
+            long slept = l4.systemClock() - before;
+            // The receive's own cycles (a few hundred, a µs each) come on top of the timeout.
+            seen.add(slept >= sleep && slept < sleep + 10_000 ? "woke after the timeout" : "slept " + slept + " µs");
+            seen.add(kola.abi.IpcError.describe(l4.errorCode()));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of(1L, "woke after the timeout", kola.abi.IpcError.describe(
+                kola.abi.IpcError.code(kola.abi.IpcError.TIMEOUT, true))), seen);
+    }
+
     /** Loads of a KIP word (a TLB hit each, one cycle): the cycles and the time they took. */
     private static long[] loads(KernelHarness h, L4 l4, int n) {
         UserApi api = (UserApi) l4;

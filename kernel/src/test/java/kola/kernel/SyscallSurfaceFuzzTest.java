@@ -37,7 +37,7 @@ import kola.machine.Timer;
  * registers, the KIP and UTCB areas, unmapped and kernel memory), receive buffers (compound and
  * chained, up to BR32), requests to sigma0 for any physical page
  * (devices and kernel memory too), ThreadControl, SpaceControl, ExchangeRegisters with any control
- * bits, Schedule, ThreadSwitch, Unmap, loads and stores that fault, interrupt attachment and a
+ * bits, Schedule, ThreadSwitch, Unmap, MemoryControl and ProcessorControl, loads and stores that fault, interrupt attachment and a
  * timer that fires, the kernel debugger, and threads that return or throw while others are in IPC
  * with them.
  *
@@ -643,8 +643,60 @@ class SyscallSurfaceFuzzTest {
         }
     }
 
+    /**
+     * MemoryControl: fpages in MR0..MRk (k up to 63, the control word sometimes any word), each
+     * drawn as any fpage is (the low two bits choose its attribute), attributes mostly in range.
+     */
+    record MemoryControlStep(long control, long[] fpages, long[] attributes) implements Step {
+        @Override
+        public void run(L4 l4) {
+            for (int i = 0; i < fpages.length; i++) {
+                l4.setMr(i, fpages[i]);
+            }
+            l4.memoryControl(control, attributes[0], attributes[1], attributes[2], attributes[3]);
+        }
+
+        @Override
+        public String toString() {
+            return "MemoryControl(0x" + Long.toHexString(control) + ", fpages " + hex(fpages) + ", attributes "
+                    + hex(attributes) + ")";
+        }
+    }
+
+    static MemoryControlStep memoryControl(FuzzedDataProvider d, int task) {
+        int k = d.consumeBoolean() ? d.consumeInt(0, 3) : d.consumeInt(0, 63);
+        long control = d.consumeInt(0, 7) == 0 ? d.consumeLong() : k;
+        long[] fpages = new long[k + 1];
+        for (int i = 0; i < fpages.length; i++) {
+            fpages[i] = fpage(d, task);
+        }
+        long[] attributes = new long[4];
+        for (int i = 0; i < attributes.length; i++) {
+            attributes[i] = d.consumeInt(0, 5) == 0 ? d.pickValue(new long[] {3, 4, -1, Long.MIN_VALUE, d.consumeLong()})
+                    : d.consumeInt(0, 2);
+        }
+        return new MemoryControlStep(control, fpages, attributes);
+    }
+
+    record ProcessorControlStep(long processor, long internal, long external, long voltage) implements Step {
+        @Override
+        public void run(L4 l4) {
+            l4.processorControl(processor, internal, external, voltage);
+        }
+    }
+
+    /** ProcessorControl: processor 0 mostly; rates none, the base, a quarter, any in range, out of range; other words mostly 0. */
+    static ProcessorControlStep processorControl(FuzzedDataProvider d) {
+        long base = kola.machine.CycleClock.BASE_KHZ;
+        long[] odd = {1, -1, 2, Long.MIN_VALUE, base, base + 1, 1000};
+        return new ProcessorControlStep(d.consumeInt(0, 3) == 0 ? d.pickValue(odd) : 0,
+                d.consumeInt(0, 3) == 0 ? d.consumeLong(1, base) : d.pickValue(new long[] {0, -1, base, base / 4, base / 2,
+                    1, base + 1, base * 2, Long.MIN_VALUE, Long.MAX_VALUE}),
+                d.consumeInt(0, 3) == 0 ? d.pickValue(odd) : 0, d.consumeInt(0, 3) == 0 ? d.pickValue(odd) : 0);
+    }
+
     static Step step(FuzzedDataProvider d, int task) {
-        int kind = d.consumeInt(0, 46);
+        int kind = d.consumeInt(0, 48);
         if (kind < 14) {
             return ipc(d, task);
         }
@@ -685,6 +737,8 @@ class SyscallSurfaceFuzzTest {
                 default -> new KmemStep(d.consumeInt(), d.consumeLong(), d.consumeLong(), d.consumeLong());
             };
             case 45, 46 -> sched(d, task);
+            case 47 -> memoryControl(d, task);
+            case 48 -> processorControl(d);
             default -> new EndStep(d.consumeInt(0, 3));
         };
     }

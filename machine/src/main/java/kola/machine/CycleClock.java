@@ -116,19 +116,29 @@ public final class CycleClock {
         return cycles > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : timeOf(this.cycles + cycles);
     }
 
-    /** The time at processor cycle {@code c} (not before the last change of rate). */
+    /**
+     * The time at processor cycle {@code c} (not before the last change of rate), or
+     * {@code Long.MAX_VALUE} if that lies beyond it: the end of time, where the time base stops.
+     */
     private long timeOf(long c) {
         long d = c - rateCycles;
-        return rateNow + d / khz * BASE_KHZ + d % khz * BASE_KHZ / khz;
+        long whole = d / khz;
+        long part = d % khz * BASE_KHZ / khz;
+        if (whole > (Long.MAX_VALUE - rateNow - part) / BASE_KHZ) {
+            return Long.MAX_VALUE;
+        }
+        return rateNow + whole * BASE_KHZ + part;
     }
 
-    /** The cycles since the last change of rate at the first cycle boundary at or after time {@code t}. */
+    /**
+     * The cycles since the last change of rate at the first cycle boundary at or after time
+     * {@code t}, exactly, for any {@code t}: {@code ceil(ticks * khz / BASE_KHZ)} computed as whole
+     * base periods ({@code BASE_KHZ} ticks, {@code khz} cycles each) and the rest, so that no
+     * product overflows. (The result is at most the ticks, as the rate is at most the base's.)
+     */
     private long cyclesTo(long t) {
-        long ticks = t - rateNow;
-        if (ticks > Long.MAX_VALUE / BASE_KHZ) {
-            return Long.MAX_VALUE / 4;
-        }
-        return Math.ceilDiv(ticks * khz, BASE_KHZ);
+        long ticks = t >= rateNow ? t - rateNow : Math.max(t, Long.MIN_VALUE + rateNow) - rateNow;
+        return Math.floorDiv(ticks, BASE_KHZ) * khz + Math.ceilDiv(Math.floorMod(ticks, BASE_KHZ) * khz, BASE_KHZ);
     }
 
     @Override

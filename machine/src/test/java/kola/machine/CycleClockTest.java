@@ -86,8 +86,39 @@ class CycleClockTest {
         }
         assertEquals(4950, clock.cycles());
         assertEquals(9900, clock.now());
-        assertEquals(Long.MAX_VALUE / 4 - 4950, clock.cyclesUntil(Long.MAX_VALUE), "a far deadline: huge, no overflow");
+        assertEquals(Long.MAX_VALUE / 2 + 1 - 4950, clock.cyclesUntil(Long.MAX_VALUE), "a far deadline: huge, no overflow");
         assertEquals(Long.MAX_VALUE, clock.timeAfter(Long.MAX_VALUE - 1));
+    }
+
+    /**
+     * Found by the system-call fuzz (a kernel that idled for ever, its loop making no progress):
+     * below about a quarter of the base rate, idle time to a deadline more than 2^63 / 10^6 ns
+     * (2.5 hours) after the last change of rate took a capped number of cycles (2^61) whose time
+     * overflowed, so the clock never reached the deadline and the kernel's idle loop waited for
+     * it again and again. Now the cycles are exact and time past the end stops at its end.
+     */
+    @Test
+    void idleTimeToAFarDeadlineAtALowRateEndsAtItsCycleBoundary() {
+        CycleClock clock = new CycleClock();
+        clock.advance(7);
+        clock.setKhz(1000); // 1 MHz: a cycle is a microsecond
+        long far = (1L << 62) + 1; // 2^62 = 4611686018427387904 ns
+        clock.advanceTo(far);
+        long cycles = 7 + Math.ceilDiv(far - 7, 1000); // whole microseconds after the change at 7 ns
+        assertEquals(cycles, clock.cycles());
+        assertEquals(7 + (cycles - 7) * 1000, clock.now(), "the first cycle boundary at or after the deadline");
+        assertEquals(4611686018427388007L, clock.now());
+        assertEquals(0, clock.cyclesUntil(clock.now()));
+        assertEquals(1, clock.cyclesUntil(clock.now() + 1));
+        clock.advance(2);
+        assertEquals(4611686018427390007L, clock.now());
+        // A deadline whose cycle boundary lies past the end of time: time stops at its end.
+        clock.advanceTo(Long.MAX_VALUE - 1);
+        assertEquals(Long.MAX_VALUE, clock.now());
+        assertEquals(7 + Math.ceilDiv(Long.MAX_VALUE - 1 - 7, 1000), clock.cycles());
+        clock.advance(5);
+        assertEquals(Long.MAX_VALUE, clock.now());
+        assertEquals(Long.MAX_VALUE, clock.timeAfter(1));
     }
 
     @Test

@@ -13,8 +13,9 @@ import kola.kernel.Kernel;
  * one cluster per address space holding its mappings, an edge from each mapping to the mappings
  * derived from it (map or grant), labelled with the rights the child has, and an edge from
  * physical memory to each root (sigma0's own mappings). Consecutive pages of consecutive frames
- * with the same rights and the same parent run are drawn as one node, as in {@link
- * kola.kernel.MappingDump}, so that large mappings stay readable.
+ * with the same rights, memory attribute and parent run are drawn as one node, as in {@link
+ * kola.kernel.MappingDump}, so that large mappings stay readable; a node whose pages have a memory
+ * attribute other than the default (MemoryControl) shows it after the rights ({@code NC}, {@code IO}).
  */
 public final class MappingGraph {
     private MappingGraph() {
@@ -144,7 +145,7 @@ public final class MappingGraph {
         Kernel.Mapping m = r.first();
         String va = r.pages() == 1 ? EventText.hex(m.va())
                 : EventText.hex(m.va()) + "-" + EventText.hex(r.last().va() + 0xFFF) + " (" + r.pages() + " pages)";
-        return va + "\n" + frames(r) + "\n" + rights(m);
+        return va + "\n" + frames(r) + "\n" + rights(m) + (m.attributeName().isEmpty() ? "" : " " + m.attributeName());
     }
 
     private static String frames(Run r) {
@@ -153,7 +154,7 @@ public final class MappingGraph {
     }
 
     private static boolean continues(Kernel.Mapping a, Kernel.Mapping b) {
-        return b.va() == a.va() + 4096 && b.pfn() == a.pfn() + 1 && b.rights() == a.rights()
+        return b.va() == a.va() + 4096 && b.pfn() == a.pfn() + 1 && b.rights() == a.rights() && b.attribute() == a.attribute()
                 && b.parentAsid() == a.parentAsid() && (a.parentAsid() < 0 || b.parentVa() == a.parentVa() + 4096);
     }
 }

@@ -18,11 +18,13 @@ public interface FuzzChecks {
     String HANG = "hangs";
     /** A system call that failed left what it was to change half changed. */
     String INCONSISTENT = "inconsistent failures";
+    /** A call whose words are malformed (as the ABI defines them, whatever the state) succeeded. */
+    String ACCEPTED_INVALID_CALL = "accepted invalid calls";
     /** The kernel debugger answered an unprivileged task, or let it forge kernel console lines. */
     String KDB_LEAK = "kernel debugger leaks";
 
     /** The kinds, in the order the runner prints them. */
-    java.util.List<String> KINDS = java.util.List.of(HANG, REFUSED_VALID_CALL, INCONSISTENT, KDB_LEAK);
+    java.util.List<String> KINDS = java.util.List.of(HANG, REFUSED_VALID_CALL, INCONSISTENT, KDB_LEAK, ACCEPTED_INVALID_CALL);
 
     /** A check of kind {@code kind} (one of {@link #KINDS}) failed: {@code what} says how. */
     void report(String kind, String what);

@@ -52,6 +52,10 @@ public final class FuzzRoot implements Program {
     /** The timer's interrupt line (the machine's TIMER_IRQ) and where the root task maps its registers. */
     private static final int TIMER_LINE = 1;
     private static final long TIMER_VA = 0x6000_0000L;
+    /** The processor's rate at boot, and its highest (kHz; {@link kola.abi.MemoryControl}). */
+    private static final long BASE_KHZ = 1_000_000;
+    /** The rate the privileged fuzzers last set (kHz): what they pass as "the current one". */
+    private long rate = BASE_KHZ;
     private Kip kip;
     private int fuzzModule;
     private int pagerModule;
@@ -338,6 +342,12 @@ public final class FuzzRoot implements Program {
         }
         long id = nextId(slot);
         long pager = forced >= 0 || w.chance(60) ? pagerOf[of] : choosePager(w);
+        if (forced < 0 && w.chance(10)) {
+            // X.2: the pager word may be a local id, naming a thread of the new thread's own space
+            // (here the space's first thread, whatever its role: a pager, a server, or no pager at all).
+            long local = l4.exchangeRegisters(ids[of], 0, 0, 0, 0, 0, ThreadId.NIL);
+            pager = local != ThreadId.NIL && ThreadId.isLocal(local) ? local : pager;
+        }
         long utcb = UTCB_BASE + ((long) w.below(12) << 10);
         if (l4.threadControl(id, ids[of], l4.myGlobalId(), pager, utcb) == 0) {
             cleanUp(l4, slot);
@@ -432,7 +442,10 @@ public final class FuzzRoot implements Program {
 
     // ---- the privileged fuzzers -----------------------------------------------------------
 
-    /** A privileged fuzzer: random ThreadControl, SpaceControl, ExchangeRegisters, Schedule, IPC. */
+    /**
+     * A privileged fuzzer: random ThreadControl, SpaceControl, ExchangeRegisters, Schedule,
+     * MemoryControl, ProcessorControl, IPC.
+     */
     private void fuzzPrivileged(L4 l4, FuzzWords w) {
         while (true) {
             int a = w.below(100);
@@ -483,11 +496,127 @@ public final class FuzzRoot implements Program {
                 interruptControl(l4, w);
             } else if (a < 67) {
                 armTimer(l4, w);
+            } else if (a < 75) {
+                memoryControl(l4, w);
+            } else if (a < 78) {
+                processorControl(l4, w);
             } else if (a < 90) {
                 FuzzTask.randomIpc(l4, w, w.chance(80) ? w.shortTimeouts() : w.timeouts());
             } else {
                 l4.ipc(ThreadId.NIL, l4.myGlobalId(), Timeout.pair(Timeout.NEVER, Timeout.relative(1 + w.below(300))));
             }
+        }
+    }
+
+    /**
+     * MemoryControl: first touches a few heap pages (sigma0 maps them at the fault), then sets
+     * memory attributes on the fpages in MR0..MRk: heap fpages mostly (their low two bits, the
+     * rights, choose the attribute), the nil and the complete fpage, the KIP and UTCB areas, the
+     * timer's registers, object fpages and malformed ones; k mostly small, up to 63, sometimes with
+     * other bits in the control word; attributes mostly 0..2, else 3, any word. Whether the call is
+     * well formed follows from the words alone, so a well-formed call refused (other than for want
+     * of privilege: a privileged fuzzer's SpaceControl may take the root task's away) and a
+     * malformed one accepted are failed checks. Then touches heap pages again: through the TLB,
+     * some of them uncached now.
+     */
+    private void memoryControl(L4 l4, FuzzWords w) {
+        for (int i = 0, n = w.below(4); i < n; i++) {
+            l4.memory().store64(w.heapPage() + 8L * w.below(512), w.word());
+        }
+        int k = w.chance(80) ? w.below(4) : w.below(64);
+        long control = w.chance(90) ? k : k | w.word() << 6;
+        boolean valid = (control & ~kola.abi.MemoryControl.K_MASK) == 0;
+        long[] attributes = new long[4];
+        for (int i = 0; i < attributes.length; i++) {
+            attributes[i] = w.chance(85) ? w.below(3) : w.chance(50) ? 3 : w.word();
+        }
+        for (int i = 0; i <= k; i++) {
+            long fpage = switch (w.below(14)) {
+                case 0, 1, 2, 3, 4, 5 -> w.heapFpage();
+                case 6 -> Fpage.NIL;
+                case 7 -> Fpage.COMPLETE | w.below(4);
+                case 8 -> Kip.STANDARD_KIP_AREA | w.below(4);
+                case 9 -> Kip.STANDARD_UTCB_AREA | w.below(4);
+                case 10 -> Fpage.of(TIMER_VA, 12, w.below(4));
+                case 11 -> kola.abi.Comm.objectFpage(w.below(64), w.below(3), w.below(8));
+                default -> w.fpage();
+            };
+            l4.setMr(i, fpage);
+            if (!Fpage.isNil(fpage)) {
+                valid &= Fpage.isComplete(fpage) || Fpage.isValid(fpage);
+                valid &= Long.compareUnsigned(attributes[kola.abi.MemoryControl.attributeIndex(fpage)],
+                        kola.abi.MemoryControl.MAX_ATTRIBUTE) <= 0;
+            }
+        }
+        long result = l4.memoryControl(control, attributes[0], attributes[1], attributes[2], attributes[3]);
+        checkControl("MemoryControl(0x" + Long.toHexString(control) + ", attributes " + Long.toHexString(attributes[0]) + " "
+                + Long.toHexString(attributes[1]) + " " + Long.toHexString(attributes[2]) + " " + Long.toHexString(attributes[3])
+                + ")", valid, result, l4.errorCode());
+        for (int i = 0, n = w.below(4); i < n; i++) {
+            long va = w.heapPage() + 8L * w.below(512);
+            if (w.chance(50)) {
+                l4.memory().load64(va);
+            } else {
+                l4.memory().store64(va, w.word());
+            }
+        }
+    }
+
+    /**
+     * ProcessorControl: processor 0 mostly (else 1, all ones, any word); a rate of 0 or all ones
+     * (no change), the current one, the base rate (often, so that the system spends most of its
+     * time near it), a half, a quarter, any from 1 to the base rate, small ones, and rates out of
+     * range; the external frequency and the voltage mostly left alone, else the time base (no
+     * change), another frequency, a voltage, any word. As with MemoryControl, whether the call is
+     * well formed follows from the words, and the fuzzer checks the kernel's answer against it.
+     */
+    private void processorControl(L4 l4, FuzzWords w) {
+        long processor = w.chance(85) ? 0 : switch (w.below(3)) {
+            case 0 -> 1;
+            case 1 -> -1;
+            default -> w.word();
+        };
+        long internal = switch (w.below(12)) {
+            case 0 -> 0;
+            case 1 -> kola.abi.MemoryControl.UNCHANGED;
+            case 2 -> rate;
+            case 3, 4, 5 -> BASE_KHZ;
+            case 6 -> BASE_KHZ / 2;
+            case 7 -> BASE_KHZ / 4;
+            case 8 -> 1 + w.below((int) BASE_KHZ);
+            case 9 -> 1 + w.below(1000);
+            case 10 -> BASE_KHZ + 1 + w.below(1 << 20);
+            default -> w.word();
+        };
+        long external = w.chance(80) ? 0 : switch (w.below(4)) {
+            case 0 -> BASE_KHZ;
+            case 1 -> kola.abi.MemoryControl.UNCHANGED;
+            case 2 -> 1 + w.below((int) BASE_KHZ);
+            default -> w.word();
+        };
+        long voltage = w.chance(80) ? 0 : switch (w.below(3)) {
+            case 0 -> kola.abi.MemoryControl.UNCHANGED;
+            case 1 -> 1 + w.below(5000);
+            default -> w.word();
+        };
+        boolean keep = internal == 0 || internal == kola.abi.MemoryControl.UNCHANGED;
+        boolean valid = processor == 0 && (keep || internal >= 1 && internal <= BASE_KHZ)
+                && (external == 0 || external == kola.abi.MemoryControl.UNCHANGED || external == BASE_KHZ)
+                && (voltage == 0 || voltage == kola.abi.MemoryControl.UNCHANGED);
+        long result = l4.processorControl(processor, internal, external, voltage);
+        checkControl("ProcessorControl(" + processor + ", " + internal + ", " + external + ", " + voltage + ")", valid, result,
+                l4.errorCode());
+        if (result == 1 && !keep) {
+            rate = internal;
+        }
+    }
+
+    /** Checks a privileged control call's result against whether its words were well formed. */
+    private void checkControl(String call, boolean valid, long result, long error) {
+        if (valid && result != 1 && error != kola.abi.KernelError.NO_PRIVILEGE) {
+            checks.report(FuzzChecks.REFUSED_VALID_CALL, call + " by a privileged fuzzer was refused: error " + error);
+        } else if (!valid && result != 0) {
+            checks.report(FuzzChecks.ACCEPTED_INVALID_CALL, call + " by a privileged fuzzer succeeded");
         }
     }
 

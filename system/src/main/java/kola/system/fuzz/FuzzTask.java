@@ -86,6 +86,8 @@ public final class FuzzTask implements Program {
     private final FuzzChecks checks;
     /** The L4 objects of the space's threads, as they started (shared: siblings meddle with each other). */
     private final L4[] siblings = new L4[8];
+    /** Their local ids as they started. */
+    private final long[] siblingLocal = new long[8];
     private int siblingCount;
     /** Reply pairs: the server's id, and each client's call in progress (client local id, as the server receives it -> token; absent: none). */
     private long pairServer = ThreadId.NIL;
@@ -337,7 +339,7 @@ public final class FuzzTask implements Program {
         l4.unmap(control);
     }
 
-    private static void exchangeRegisters(L4 l4, FuzzWords w) {
+    private void exchangeRegisters(L4 l4, FuzzWords w) {
         long dest = w.chance(40) ? l4.myGlobalId() : w.threadId();
         long control = switch (w.below(6)) {
             case 0 -> 0;
@@ -351,17 +353,34 @@ public final class FuzzTask implements Program {
             control &= ~ExRegs.HALT_VALUE; // halting itself forever only loses a thread, and nobody resumes it
         }
         long ip = w.chance(70) ? (l4.startIp() & ~0xFFFF_FFFFL) + w.below(ROLES + 2) : w.word();
-        l4.exchangeRegisters(dest, control, w.word(), ip, w.word(), w.word(), w.chance(50) ? l4.pager() : w.threadId());
+        long pager = switch (w.below(6)) {
+            case 0, 1, 2 -> l4.pager();
+            case 3 -> siblingLocalId(w, l4); // X.2: a local id names a thread of the paged thread's space
+            default -> w.threadId();
+        };
+        l4.exchangeRegisters(dest, control, w.word(), ip, w.word(), w.word(), pager);
     }
 
-    /** The privileged calls, which an unprivileged task may not make: garbage for the checks. */
+    /**
+     * The local id of a thread of this space as it started (a sibling, itself, or one that has
+     * since ended or moved: its UTCB slot then names nobody, or another thread).
+     */
+    private long siblingLocalId(FuzzWords w, L4 self) {
+        int n = Math.min(siblingCount, siblings.length);
+        return n == 0 ? self.myLocalId() : siblingLocal[w.below(n)];
+    }
+
     /**
      * The control calls: ThreadControl, SpaceControl, KmemControl (every operation, on pages of
      * its own heap mostly: a retyped or lent page is the kernel's from then on, and a touch of it
-     * faults for ever) and SchedControl (every operation, with any words).
+     * faults for ever), SchedControl (every operation, with any words), MemoryControl (its heap
+     * fpages, the complete one, any, in up to 64 MRs, with attributes in range or not) and
+     * ProcessorControl (the base rate, a quarter of it, none, any). Privileged calls, which a
+     * fuzz task may make only once a privileged fuzzer's SpaceControl has made its space
+     * privileged: until then they are garbage for the checks.
      */
     private static void privileged(L4 l4, FuzzWords w) {
-        switch (w.below(4)) {
+        switch (w.below(6)) {
             case 0 -> l4.threadControl(w.threadId(), w.threadId(), w.threadId(), w.threadId(), w.word());
             case 1 -> l4.spaceControl(w.threadId(), w.word(), w.fpage(), w.fpage(), w.threadId());
             case 2 -> {
@@ -370,8 +389,23 @@ public final class FuzzTask implements Program {
                 long b = op == kola.abi.Kmem.RETYPE ? w.below(11) : op == kola.abi.Kmem.QUOTA ? w.word() : w.threadId();
                 l4.kmemControl(op, a, b, w.chance(80) ? l4.myGlobalId() : w.threadId());
             }
-            default -> l4.schedControl(w.chance(90) ? w.below(11) : (int) w.word(), w.below(40), w.chance(50) ? w.threadId() : w.word(),
+            case 3 -> l4.schedControl(w.chance(90) ? w.below(11) : (int) w.word(), w.below(40), w.chance(50) ? w.threadId() : w.word(),
                     w.chance(50) ? w.below(5000) : w.word());
+            case 4 -> {
+                int k = w.chance(80) ? w.below(4) : w.below(64);
+                for (int i = 0; i <= k; i++) {
+                    l4.setMr(i, w.chance(70) ? w.heapFpage() : w.chance(30) ? Fpage.COMPLETE | w.below(4) : w.fpage());
+                }
+                l4.memoryControl(w.chance(90) ? k : w.word(), w.below(3), w.chance(80) ? w.below(3) : w.word(), w.below(4),
+                        w.word());
+            }
+            default -> l4.processorControl(w.chance(80) ? 0 : w.word(), switch (w.below(5)) {
+                case 0 -> 0;
+                case 1 -> 1_000_000; // the base rate
+                case 2 -> 250_000;
+                case 3 -> -1;
+                default -> w.word();
+            }, w.chance(80) ? 0 : w.word(), w.chance(80) ? 0 : w.word());
         }
     }
 
@@ -436,11 +470,12 @@ public final class FuzzTask implements Program {
     }
 
     /** UTCB registers: user handle, exception handler, buffer registers; no trap. */
-    private static void utcb(L4 l4, FuzzWords w) {
-        switch (w.below(4)) {
+    private void utcb(L4 l4, FuzzWords w) {
+        switch (w.below(5)) {
             case 0 -> l4.setUserHandle(w.word());
             case 1 -> l4.setExceptionHandler(w.chance(70) ? w.learnedId() : w.threadId());
             case 2 -> w.buffers(l4);
+            case 3 -> l4.setExceptionHandler(siblingLocalId(w, l4)); // a local id, resolved at the exception
             default -> l4.setMr(w.below(64), w.word());
         }
     }
@@ -752,6 +787,7 @@ public final class FuzzTask implements Program {
                 return;
             }
         }
+        siblingLocal[siblingCount % siblings.length] = l4.myLocalId();
         siblings[siblingCount++ % siblings.length] = l4;
     }
 
