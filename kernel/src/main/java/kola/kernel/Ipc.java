@@ -769,7 +769,9 @@ final class Ipc {
                 return outcome;
             }
         }
-        System.arraycopy(from.mr, 1, to.mr, 1, u + t);
+        if (u + t != 0) {
+            System.arraycopy(from.mr, 1, to.mr, 1, u + t); // (a call of the copy stub even for no words)
+        }
         long flags = (from.sendIntended != ThreadId.NIL ? MsgTag.REDIRECTED : 0) | (from.propagating ? MsgTag.PROPAGATED : 0);
         to.mr[0] = tag & ~(MsgTag.PROPAGATED | MsgTag.REDIRECTED | MsgTag.CROSS_CPU | MsgTag.ERROR) | flags;
         to.result = from.sendId;
