@@ -135,25 +135,42 @@ final class RiscvBinding {
         t.a5 = h.x[A0 + 5];
         t.a6 = h.x[A0 + 6];
         if (trap == Trap.IPC || trap == Trap.UNMAP) {
-            // The message: MR0 first, then the words it counts (read once; Ipc checks u + t).
-            long tag = load(t, MR0);
-            t.mr[0] = tag;
-            int words = Math.min(MsgTag.MESSAGE_REGISTERS - 1, MsgTag.untyped(tag) + MsgTag.typed(tag));
-            if (trap == Trap.UNMAP) {
-                words = (int) Math.min(MsgTag.MESSAGE_REGISTERS - 1, t.a0 & 0x3F);
-            }
-            for (int i = 1; i <= words; i++) {
-                t.mr[i] = load(t, MR0 + i);
-            }
-            // BR0, the acceptor; the string buffers behind it only if it accepts strings (Ipc reads them only then).
-            long acceptor = load(t, BR0);
-            t.setBr(0, acceptor);
-            if (kola.abi.Items.acceptsStrings(acceptor)) {
-                for (int i = 1; i < Tcb.BUFFER_REGISTERS; i++) {
-                    t.setBr(i, load(t, BR0 + i));
-                }
+            enterMessage(t, trap);
+        } else {
+            enterWords(t, trap);
+        }
+        t.trap = trap;
+        t.hartCall = trap;
+        return true;
+    }
+
+    /**
+     * The message of an Ipc or Unmap: MR0 first, then the words it counts (read once; Ipc checks
+     * u + t), and BR0, the acceptor, with the string buffers behind it only if it accepts
+     * strings (Ipc reads them only then). (Apart from {@link #enter}, which stays small enough
+     * for the JIT to inline into the kernel loop.)
+     */
+    private static void enterMessage(Tcb t, int trap) {
+        long tag = load(t, MR0);
+        t.mr[0] = tag;
+        int words = Math.min(MsgTag.MESSAGE_REGISTERS - 1, MsgTag.untyped(tag) + MsgTag.typed(tag));
+        if (trap == Trap.UNMAP) {
+            words = (int) Math.min(MsgTag.MESSAGE_REGISTERS - 1, t.a0 & 0x3F);
+        }
+        for (int i = 1; i <= words; i++) {
+            t.mr[i] = load(t, MR0 + i);
+        }
+        long acceptor = load(t, BR0);
+        t.setBr(0, acceptor);
+        if (kola.abi.Items.acceptsStrings(acceptor)) {
+            for (int i = 1; i < Tcb.BUFFER_REGISTERS; i++) {
+                t.setBr(i, load(t, BR0 + i));
             }
         }
+    }
+
+    /** The message registers other calls read (MemoryControl's fpages, SchedControl's slots), and KDB_Enter's reason. */
+    private static void enterWords(Tcb t, int trap) {
         if (trap == Trap.MEMORY_CONTROL) {
             // The fpages, MR0..MRk (k = a0's low 6 bits; read once: MemoryControl checks each).
             int k = (int) (t.a0 & 0x3F);
@@ -171,9 +188,6 @@ final class RiscvBinding {
         if (trap == Trap.KDB_ENTER) {
             t.trapObject = "RISC-V KDB_Enter";
         }
-        t.trap = trap;
-        t.hartCall = trap;
-        return true;
     }
 
     /**
@@ -186,14 +200,21 @@ final class RiscvBinding {
         t.hartCall = 0;
         HartState h = t.hart;
         h.x[A0] = t.result;
-        switch (call) {
-            case Trap.IPC -> {
-                long tag = t.mr[0];
-                int words = Math.min(MsgTag.MESSAGE_REGISTERS - 1, MsgTag.untyped(tag) + MsgTag.typed(tag));
-                for (int i = 0; i <= words; i++) {
-                    store(t, MR0 + i, t.mr[i]);
-                }
+        if (call == Trap.IPC) {
+            long tag = t.mr[0];
+            int words = Math.min(MsgTag.MESSAGE_REGISTERS - 1, MsgTag.untyped(tag) + MsgTag.typed(tag));
+            for (int i = 0; i <= words; i++) {
+                store(t, MR0 + i, t.mr[i]);
             }
+        } else {
+            resumeResults(t, h, call);
+        }
+        syncOut(t);
+    }
+
+    /** The results of calls other than Ipc (apart from {@link #resume}, which stays small enough to inline). */
+    private static void resumeResults(Tcb t, HartState h, int call) {
+        switch (call) {
             case Trap.EXCHANGE_REGISTERS -> {
                 for (int i = 1; i <= 6; i++) {
                     h.x[A0 + i] = t.ret(i - 1);
@@ -222,7 +243,6 @@ final class RiscvBinding {
             }
             default -> { }
         }
-        syncOut(t);
     }
 
     /** At a kernel entry from the hart: takes the thread-control words the thread wrote itself (and notes them as the UTCB's). */
