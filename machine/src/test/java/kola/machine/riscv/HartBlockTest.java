@@ -59,12 +59,7 @@ class HartBlockTest {
                 int ca = a.run(sa, slice);
                 int cb = b.run(sb, slice);
                 String where = program.getFileName() + " slice " + slice + " round " + round;
-                assertEquals(cb, ca, where);
-                assertEquals(sb.pc, sa.pc, where);
-                assertEquals(sb.instret, sa.instret, where);
-                assertArrayEquals(sb.x, sa.x, where);
-                assertEquals(b.hart.tval(), a.hart.tval(), where);
-                assertEquals(b.clock.now(), a.clock.now(), where);
+                assertSameRun(where, b, sb, cb, a, sa, ca);
                 if (ca == Cause.BUDGET) {
                     continue;
                 }
@@ -102,6 +97,38 @@ class HartBlockTest {
         return lockStep(prog, init, new long[0]);
     }
 
+    /**
+     * The compiling system {@code a}'s run (state {@code sa}, stopped for {@code ca}) is the
+     * interpreting {@code b}'s: the same cause, pc, instructions, registers, tval and cycles.
+     */
+    static void assertSameRun(String where, RiscvSystem b, HartState sb, int cb, RiscvSystem a, HartState sa, int ca) {
+        assertEquals(cb, ca, where);
+        assertEquals(sb.pc, sa.pc, where);
+        assertEquals(sb.instret, sa.instret, where);
+        assertArrayEquals(sb.x, sa.x, where);
+        assertEquals(b.hart.tval(), a.hart.tval(), where);
+        assertEquals(b.clock.now(), a.clock.now(), where);
+    }
+
+    /**
+     * Two systems holding {@code prog} at {@link #CODE}, with {@link #DATA} and the pages
+     * {@code extra} mapped read and write: the first compiles regions, the second only interprets.
+     */
+    static RiscvSystem[] compiledAndInterpreted(int[] prog, long... extra) {
+        RiscvSystem a = new RiscvSystem();
+        RiscvSystem b = new RiscvSystem();
+        b.hart.compileBlocks = false;
+        for (RiscvSystem sys : new RiscvSystem[] {a, b}) {
+            sys.mapNew(CODE, Sv39.R | Sv39.W | Sv39.X);
+            sys.mapNew(DATA, Sv39.R | Sv39.W);
+            for (long e : extra) {
+                sys.mapNew(e, Sv39.R | Sv39.W);
+            }
+            sys.poke(CODE, ElfBuilder.words(prog));
+        }
+        return new RiscvSystem[] {a, b};
+    }
+
     /** Like {@link #lockStep(int[], Consumer)}, with the pages {@code extra} mapped too (read and write). */
     static Stop lockStep(int[] prog, Consumer<HartState> init, long... extra) {
         Stop last = null;
@@ -111,31 +138,18 @@ class HartBlockTest {
         }
         slices.addAll(List.of(97L, 1000L, 100_000L));
         for (long slice : slices) {
-            RiscvSystem a = new RiscvSystem();
-            RiscvSystem b = new RiscvSystem();
-            b.hart.compileBlocks = false;
+            RiscvSystem[] ab = compiledAndInterpreted(prog, extra);
+            RiscvSystem a = ab[0];
+            RiscvSystem b = ab[1];
             HartState sa = new HartState(CODE);
             HartState sb = new HartState(CODE);
-            for (RiscvSystem sys : new RiscvSystem[] {a, b}) {
-                sys.mapNew(CODE, Sv39.R | Sv39.W | Sv39.X);
-                sys.mapNew(DATA, Sv39.R | Sv39.W);
-                for (long e : extra) {
-                    sys.mapNew(e, Sv39.R | Sv39.W);
-                }
-                sys.poke(CODE, ElfBuilder.words(prog));
-            }
             init.accept(sa);
             init.accept(sb);
             for (int round = 0; round < 1_000_000; round++) {
                 int ca = a.run(sa, slice);
                 int cb = b.run(sb, slice);
                 String where = "slice " + slice + " round " + round;
-                assertEquals(cb, ca, where);
-                assertEquals(sb.pc, sa.pc, where);
-                assertEquals(sb.instret, sa.instret, where);
-                assertArrayEquals(sb.x, sa.x, where);
-                assertEquals(b.hart.tval(), a.hart.tval(), where);
-                assertEquals(b.clock.now(), a.clock.now(), where);
+                assertSameRun(where, b, sb, cb, a, sa, ca);
                 assertArrayEquals(b.peek(DATA, RiscvSystem.PAGE), a.peek(DATA, RiscvSystem.PAGE), where);
                 if (ca != Cause.BUDGET) {
                     last = new Stop(ca, sa);
@@ -185,16 +199,11 @@ class HartBlockTest {
             ecall(),
             jal(ZERO, -20),
         };
-        RiscvSystem a = new RiscvSystem();
-        RiscvSystem b = new RiscvSystem();
-        b.hart.compileBlocks = false;
+        RiscvSystem[] ab = compiledAndInterpreted(prog);
+        RiscvSystem a = ab[0];
+        RiscvSystem b = ab[1];
         HartState sa = new HartState(CODE);
         HartState sb = new HartState(CODE);
-        for (RiscvSystem sys : new RiscvSystem[] {a, b}) {
-            sys.mapNew(CODE, Sv39.R | Sv39.W | Sv39.X);
-            sys.mapNew(DATA, Sv39.R | Sv39.W);
-            sys.poke(CODE, ElfBuilder.words(prog));
-        }
         int ecalls = 0;
         int fromTheHead = 0; // runs that start after the ecall (at the jump back) and stop at the next
         for (int round = 0; round < 20_000; round++) {
@@ -203,11 +212,7 @@ class HartBlockTest {
             int ca = a.run(sa, budget);
             int cb = b.run(sb, budget);
             String where = "round " + round;
-            assertEquals(cb, ca, where);
-            assertEquals(sb.pc, sa.pc, where);
-            assertEquals(sb.instret, sa.instret, where);
-            assertArrayEquals(sb.x, sa.x, where);
-            assertEquals(b.clock.now(), a.clock.now(), where);
+            assertSameRun(where, b, sb, cb, a, sa, ca);
             if (ca == Cause.ECALL) {
                 ecalls++;
                 fromTheHead += atHead ? 1 : 0;
