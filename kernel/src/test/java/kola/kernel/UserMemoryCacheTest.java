@@ -40,6 +40,16 @@ class UserMemoryCacheTest {
         return new long[] {sum, k.machine.mmu().walks() - walks, k.machine.tlb().hits() - hits, k.clock.now() - now};
     }
 
+    /**
+     * Stores i + {@code add} into the i-th of the {@link #FLOOD} pages: the first time it faults
+     * every page in; later it refills the TLB, so that the read page's entry goes.
+     */
+    static void flood(Memory m, long add) {
+        for (int i = 0; i < FLOOD; i++) {
+            m.store64(FLOOD_BASE + ((long) i << 12), i + add);
+        }
+    }
+
     @Test
     void aSettleWithoutKernelEntryKeepsTheCacheAndAKernelEntryEndsIt() {
         long[] seen = new long[8];
@@ -48,14 +58,10 @@ class UserMemoryCacheTest {
             Memory m = b.l4.memory();
             UserApi api = (UserApi) b.l4;
             m.store64(READ_PAGE + 8, 42);
-            for (int i = 0; i < FLOOD; i++) {
-                m.store64(FLOOD_BASE + ((long) i << 12), i); // faults every page in
-            }
+            flood(m, 0); // faults every page in
             b.l4.systemClock(); // a kernel entry: the cache starts afresh
             assertEquals(42, m.load64(READ_PAGE + 8)); // the read cache now holds the read page
-            for (int i = 0; i < FLOOD; i++) {
-                m.store64(FLOOD_BASE + ((long) i << 12), i + 1); // refills the TLB: the read page's entry goes
-            }
+            flood(m, 1); // refills the TLB: the read page's entry goes
 
             // The meter's slow path settles without a kernel entry when the preemption point is not reached.
             api.settle();
@@ -151,15 +157,11 @@ class UserMemoryCacheTest {
             Memory m = b.l4.memory();
             UserApi api = (UserApi) b.l4;
             m.store64(READ_PAGE + 8, 42);
-            for (int i = 0; i < FLOOD; i++) {
-                m.store64(FLOOD_BASE + ((long) i << 12), i); // faults every page in
-            }
+            flood(m, 0); // faults every page in
             b.l4.systemClock();
             assertEquals(42, m.load64(READ_PAGE + 8)); // the read translation
             b.l4.systemClock(); // leaves the TLB alone: the resume takes the read translation over
-            for (int i = 0; i < FLOOD; i++) {
-                m.store64(FLOOD_BASE + ((long) i << 12), i + 1); // the read page's TLB entry goes
-            }
+            flood(m, 1); // the read page's TLB entry goes
             api.settle();
             System.arraycopy(loads(k, m, api, READ_PAGE + 8), 0, seen, 0, 3);
         }).run();
@@ -176,16 +178,12 @@ class UserMemoryCacheTest {
             Memory m = b.l4.memory();
             UserApi api = (UserApi) b.l4;
             m.store64(READ_PAGE + 8, 42);
-            for (int i = 0; i < FLOOD; i++) {
-                m.store64(FLOOD_BASE + ((long) i << 12), i);
-            }
+            flood(m, 0);
             b.l4.systemClock();
             assertEquals(42, m.load64(READ_PAGE + 8));
             b.l4.systemClock(); // the resume takes the read translation over
             assertEquals(42, m.load64(READ_PAGE + 8)); // a TLB hit: the translation is the TLB's again
-            for (int i = 0; i < FLOOD; i++) {
-                m.store64(FLOOD_BASE + ((long) i << 12), i + 1); // the read page's TLB entry goes
-            }
+            flood(m, 1); // the read page's TLB entry goes
             api.settle();
             System.arraycopy(loads(k, m, api, READ_PAGE + 8), 0, seen, 0, 3);
         }).run();
