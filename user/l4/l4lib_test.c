@@ -593,6 +593,16 @@ static void kola_extensions(void)
 	      "CommControl: a notification in its own slot 3, all rights");
 	check(L4_CommControl(L4_COMM_NOTIFICATION, L4_KolaSelector(3).raw, 0, 0) == 0
 	      && L4_ErrorCode() == L4_ERROR_INVALID_PARAM, "CommControl: slot 3 is taken: invalid parameter");
+	check(L4_CommControl(L4_COMM_ENDPOINT, L4_KolaSelector(5).raw, 0, 0) == 1
+	      && L4_CommControl(L4_COMM_LOOKUP, L4_KolaSelector(5).raw, 0, 0) == 7,
+	      "CommControl: an endpoint in its own slot 5, all rights");
+	check(L4_CommControl(L4_COMM_ENDPOINT_GATE, L4_KolaSelector(6).raw, L4_KolaSelector(5).raw, 0x5E) == 1
+	      && L4_CommControl(L4_COMM_LOOKUP, L4_KolaSelector(6).raw, 0, 0) == 7,
+	      "CommControl: a gate to that endpoint, labelled 0x5e, in slot 6");
+	check(L4_CommControl(L4_COMM_ENDPOINT_GATE, L4_KolaSelector(7).raw, L4_KolaSelector(3).raw, 0x5E) == 0
+	      && L4_ErrorCode() == L4_ERROR_INVALID_PARAM, "CommControl: a gate to a notification as an endpoint: invalid parameter");
+	check(L4_CommControl(L4_COMM_ENDPOINT_GATE, L4_KolaSelector(7).raw, L4_KolaSelector(5).raw, 0) == 0
+	      && L4_ErrorCode() == L4_ERROR_INVALID_PARAM, "CommControl: an endpoint gate labelled nil: invalid parameter");
 	check(L4_CommControl(99, 0, 0, 0) == 0 && L4_ErrorCode() == L4_ERROR_INVALID_PARAM,
 	      "CommControl: an unknown operation: invalid parameter");
 	check(L4_CommControl(L4_COMM_POLICY, L4_Myself().raw, L4_Myself().raw, 0) == 0

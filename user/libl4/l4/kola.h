@@ -33,6 +33,8 @@
 #define L4_COMM_IRQ_ACK 10
 #define L4_COMM_SAVE_REPLY 11
 #define L4_COMM_BIND_NOTIFICATION 12
+#define L4_COMM_ENDPOINT 13
+#define L4_COMM_ENDPOINT_GATE 14
 
 /* Slots per object space, and rights on a capability (an object fpage's rwx bits). */
 #define L4_KOLA_SLOTS 1024
@@ -70,6 +72,7 @@
 #define L4_KMEM_OBJECT_SPACE 7
 #define L4_KMEM_NOTIFICATION 8
 #define L4_KMEM_REPLY 9
+#define L4_KMEM_ENDPOINT 10
 
 /* The communication-control models the KIP names (Kola_KipCommModel; kola.abi.Comm.MODEL_*). */
 #define L4_COMM_MODEL_GLOBAL_IDS 0

@@ -90,6 +90,25 @@ public final class Comm {
      * message from {@link #NOTIFIED} with the bits in MR1. Selector 0 unbinds.
      */
     public static final int BIND_NOTIFICATION = 12;
+    /**
+     * CommControl(ENDPOINT, selector, 0, 0): makes an IPC endpoint in the caller's slot, with all
+     * rights: a kernel object with its own queues of senders and receivers, that no thread owns.
+     * A closed receive from a capability to it with the receive right takes the first waiting
+     * sender, or waits (in order of arrival with the endpoint's other receivers) for the next;
+     * the receiver sees the label of the gate the sender used ({@link #ENDPOINT_GATE}). The send
+     * right lets the holder make such gates; a send through the endpoint capability itself finds
+     * no partner, so every message through an endpoint carries a label. When the last capability
+     * to the endpoint goes, every thread queued on it fails (cancelled).
+     */
+    public static final int ENDPOINT = 13;
+    /**
+     * CommControl(ENDPOINT_GATE, selector, endpoint selector, label): makes an IPC gate to the
+     * endpoint the caller's slot names (which needs the send right there) with {@code label} in
+     * the caller's slot, with all rights. A message through it goes to the endpoint's first
+     * waiting receiver, or waits on the endpoint; a call through it is answered through the
+     * receiver's {@link #REPLY} as any call is.
+     */
+    public static final int ENDPOINT_GATE = 14;
     /** The sender an open receive reports when it took the bits of the thread's bound notification. */
     public static final long NOTIFIED = 0xFFFF_E000L;
 

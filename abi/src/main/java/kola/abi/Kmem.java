@@ -92,6 +92,8 @@ public final class Kmem {
     public static final int NOTIFICATION = 8;
     /** Saved reply capabilities. */
     public static final int REPLY = 9;
+    /** IPC endpoints ({@link Comm#ENDPOINT}). */
+    public static final int ENDPOINT = 10;
     /** The largest fpage RETYPE and LEND take: 1 MiB. */
     public static final int MAX_SIZE_LOG2 = 20;
     /** ret(i) of RETYPE and LEND: the pages given. */

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class Libl4Test {
     static final Path USER = ExecTest.USER;
     /** The checks l4lib_test makes. */
-    static final int CHECKS = 130;
+    static final int CHECKS = 134;
 
     @BeforeAll
     static void build() throws Exception {

@@ -9,7 +9,8 @@ import kola.abi.Comm;
  * receiver sees the gate's label, an identity the sender cannot forge. A server answers a call
  * through the one-shot reply capability ({@link Comm#REPLY}): it names no client, and a reply to
  * a client that no longer waits fails at once, so no client can block it. A closed receive names
- * a gate the receiver holds (or {@link Comm#REPLY}) and waits for the reply to its call.
+ * a gate the receiver holds (or {@link Comm#REPLY}) and waits for the reply to its call, or names
+ * a notification or an endpoint it may receive from and waits on that.
  */
 final class Capabilities implements CommunicationModel {
     @Override
@@ -21,7 +22,13 @@ final class Capabilities implements CommunicationModel {
         if (cap.object instanceof Notification n) {
             return out.signal(n);
         }
-        Gate gate = (Gate) cap.object;
+        if (!(cap.object instanceof Gate gate)) {
+            return false; // (an endpoint is sent to through a gate made to it, which gives the label)
+        }
+        if (gate.endpoint != null) {
+            Endpoint e = gate.endpointTarget();
+            return e != null && out.queue(e, gate.label);
+        }
         Tcb dest = gate.target();
         return dest != null && out.deliver(dest, gate.label);
     }
@@ -33,9 +40,9 @@ final class Capabilities implements CommunicationModel {
     }
 
     @Override
-    public Notification notification(Tcb receiver, long from) {
+    public WaitQueue waitObject(Tcb receiver, long from) {
         CapNode cap = CapabilitySpaces.lookup(receiver.space, from);
-        return cap != null && cap.object instanceof Notification n && (cap.rights & Comm.RECEIVE) != 0 ? n : null;
+        return cap != null && cap.object instanceof WaitQueue q && (cap.rights & Comm.RECEIVE) != 0 ? q : null;
     }
 
     @Override

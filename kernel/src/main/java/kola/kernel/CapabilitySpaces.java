@@ -13,15 +13,15 @@ import kola.abi.KernelError;
  */
 final class CapabilitySpaces {
     private final KernelMemory kmem;
-    /** Called when a notification's last capability goes: its waiters must be released. */
-    private final java.util.function.Consumer<Notification> gone;
+    /** Called when the last capability of a notification or an endpoint goes: the threads queued on it must be released. */
+    private final java.util.function.Consumer<WaitQueue> gone;
     /** Capabilities in all object spaces, and the objects they name: for invariant checks. */
     private long nodes;
     private long objects;
     /** The next {@link Derived#serial} of a capability. */
     private long serials = 1;
 
-    CapabilitySpaces(KernelMemory kmem, java.util.function.Consumer<Notification> gone) {
+    CapabilitySpaces(KernelMemory kmem, java.util.function.Consumer<WaitQueue> gone) {
         this.kmem = kmem;
         this.gone = gone;
     }
@@ -55,10 +55,28 @@ final class CapabilitySpaces {
 
     /** Makes a gate to {@code thread} with {@code label} in {@code space}'s slot; a {@link KernelError} code, or OK. */
     int createGate(Space space, long selector, Tcb thread, long label) {
-        if (label == Comm.REPLY || label == -1 || label == 0) {
+        if (!validLabel(label)) {
             return KernelError.INVALID_PARAMETER;
         }
         return create(space, selector, new Gate(thread, label, space));
+    }
+
+    /** Makes a gate to {@code endpoint} with {@code label} in {@code space}'s slot; a {@link KernelError} code, or OK. */
+    int createGate(Space space, long selector, Endpoint endpoint, long label) {
+        if (!validLabel(label)) {
+            return KernelError.INVALID_PARAMETER;
+        }
+        return create(space, selector, new Gate(endpoint, label, space));
+    }
+
+    /** A label is what a receiver sees as the sender: never nil, the reply capability or -1 (any thread). */
+    private static boolean validLabel(long label) {
+        return label != Comm.REPLY && label != -1 && label != 0;
+    }
+
+    /** Makes an endpoint in {@code space}'s slot; a {@link KernelError} code, or OK. */
+    int createEndpoint(Space space, long selector) {
+        return create(space, selector, new Endpoint(space));
     }
 
     /** Moves {@code self}'s reply capability into a new reply object in its space's slot; a {@link KernelError} code, or OK. */
@@ -262,12 +280,12 @@ final class CapabilitySpaces {
         if (--o.references == 0) {
             kmem.release(o.owner, o);
             objects--;
-            if (o instanceof Notification note) {
-                if (note.bound != null) {
-                    note.bound.boundNotification = null;
-                    note.bound = null;
-                }
-                gone.accept(note);
+            if (o instanceof Notification note && note.bound != null) {
+                note.bound.boundNotification = null;
+                note.bound = null;
+            }
+            if (o instanceof WaitQueue q) {
+                gone.accept(q);
             }
         }
     }

@@ -33,8 +33,11 @@ interface CommunicationModel {
      */
     boolean mayPropagate(Tcb actual, Tcb virtual, Tcb dest);
 
-    /** The notification a closed receive from {@code from} waits on, or null (the receive is IPC). */
-    default Notification notification(Tcb receiver, long from) {
+    /**
+     * The kernel object a closed receive from {@code from} waits on: a notification (for its
+     * bits) or an endpoint (for a sender), or null (the receive waits for a thread's message).
+     */
+    default WaitQueue waitObject(Tcb receiver, long from) {
         return null;
     }
 

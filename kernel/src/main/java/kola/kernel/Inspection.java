@@ -52,7 +52,8 @@ final class Inspection {
                     continue;
                 }
                 out.add(new Kernel.ThreadInfo(t.id, t.space.name, t.space.asid, stateName(t), t.priority,
-                        t.state == Tcb.SENDING ? t.partner.id : t.state == Tcb.RECEIVING ? t.waitFrom
+                        t.state == Tcb.SENDING ? (t.partner instanceof Tcb p ? p.id : ThreadId.NIL)
+                                : t.state == Tcb.RECEIVING ? t.waitFrom
                                 : t.awaitingStart ? t.pager : 0));
             }
         }
@@ -89,8 +90,8 @@ final class Inspection {
         String s = switch (t.state) {
             case Tcb.INACTIVE -> t.awaitingStart ? "inactive,awaiting start" : "inactive";
             case Tcb.READY -> "ready";
-            case Tcb.SENDING -> "sending";
-            case Tcb.RECEIVING -> "receiving";
+            case Tcb.SENDING -> t.partner instanceof Endpoint.Senders ? "sending,endpoint" : "sending";
+            case Tcb.RECEIVING -> t.waitingOn instanceof Endpoint ? "receiving,endpoint" : "receiving";
             default -> "dead";
         };
         s = t.halted && t.state != Tcb.INACTIVE ? s + ",halted" : s;

@@ -186,19 +186,23 @@ final class Invariants {
                 v.add(o.kind + " of " + o.owner + ": counts " + o.references + " references, has " + e.getValue()[0]);
             }
             objectBytes.computeIfAbsent(o.owner, x -> new long[KernelObject.values().length])[o.kind.ordinal()] += o.bytes();
-            if (o instanceof Notification n) {
-                if (n.bound != null && (n.bound.boundNotification != n || n.bound.state == Tcb.DEAD)) {
-                    v.add("a notification of " + n.owner + " is bound to " + n.bound + ", which is not bound to it");
-                }
-                for (Tcb w = n.waitHead; w != null; w = w.notifyNext) {
-                    if (w.waitingOn != n || w.state != Tcb.RECEIVING) {
-                        v.add("thread " + w + ": queued on a notification it does not wait on");
+            if (o instanceof Notification n && n.bound != null && (n.bound.boundNotification != n || n.bound.state == Tcb.DEAD)) {
+                v.add("a notification of " + n.owner + " is bound to " + n.bound + ", which is not bound to it");
+            }
+            if (o instanceof WaitQueue q) {
+                for (Tcb w = q.waitHead; w != null; w = w.notifyNext) {
+                    if (w.waitingOn != q || w.state != Tcb.RECEIVING || !live(k.threads, w)) {
+                        v.add("thread " + w + ": queued on a " + q.kind + " it does not wait on");
                     }
                 }
             }
+            if (o instanceof Endpoint endpoint) {
+                checkEndpoint(k.threads, endpoint, v);
+            }
         }
         for (Space s : k.spacesInternal()) {
-            for (KernelObject kind : new KernelObject[] {KernelObject.GATE, KernelObject.NOTIFICATION, KernelObject.REPLY}) {
+            for (KernelObject kind : new KernelObject[] {KernelObject.GATE, KernelObject.NOTIFICATION, KernelObject.REPLY,
+                    KernelObject.ENDPOINT}) {
                 long want = objectBytes.containsKey(s) ? objectBytes.get(s)[kind.ordinal()] : 0;
                 if (s.kernelBytes[kind.ordinal()] != want) {
                     v.add(s + ": charged " + s.kernelBytes[kind.ordinal()] + " bytes for " + kind + ", made " + want + " that live");
@@ -349,6 +353,34 @@ final class Invariants {
         }
     }
 
+    /**
+     * An endpoint that capabilities name: not gone; its senders wait on it, linked both ways, each
+     * a live thread sending through it (never a transfer that has begun: that one waits in its
+     * receiver's own queue); at most one of its two queues holds threads.
+     */
+    private static void checkEndpoint(ThreadTable threads, Endpoint e, List<String> v) {
+        if (e.gone) {
+            v.add("an endpoint of " + e.owner + " is gone but capabilities still name it");
+        }
+        Tcb prev = null;
+        int steps = 0;
+        for (Tcb s = e.senders.sendHead; s != null && steps <= threads.count(); s = s.sendNext, steps++) {
+            if (s.sendPrev != prev || s.partner != e.senders || s.state != Tcb.SENDING || s.inTransfer || !live(threads, s)) {
+                v.add("an endpoint of " + e.owner + ": its send queue holds " + s + ", which does not wait on it to send");
+                return;
+            }
+            prev = s;
+        }
+        if (steps > threads.count()) {
+            v.add("an endpoint of " + e.owner + ": its send queue has a cycle");
+        } else if (e.senders.sendTail != prev) {
+            v.add("an endpoint of " + e.owner + ": send queue tail is " + e.senders.sendTail + " but its last sender is " + prev);
+        }
+        if (e.senders.sendHead != null && e.waitHead != null) {
+            v.add("an endpoint of " + e.owner + ": " + e.waitHead + " waits to receive while " + e.senders.sendHead + " waits to send");
+        }
+    }
+
     private static boolean live(ThreadTable threads, Tcb t) {
         return t.state != Tcb.DEAD && threads.byNumber(t.number) == t;
     }
@@ -362,7 +394,7 @@ final class Invariants {
                 v.add("thread " + t + ": send queue links broken at " + s);
                 break;
             }
-            if (t.state == Tcb.RECEIVING && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.sendId
+            if (t.state == Tcb.RECEIVING && t.waitingOn == null && (t.waitFrom == ThreadId.ANY || t.waitFrom == s.sendId
                     || t.waitFrom == ThreadId.ANY_LOCAL && s.space == t.space && s.interruptLine < 0)) {
                 v.add("thread " + t + ": receives from " + ThreadId.toString(t.waitFrom) + " while " + s
                         + " waits in its send queue");
@@ -692,8 +724,16 @@ final class Invariants {
             if (t.runnable() && !t.queued && t != current) {
                 v.add("thread " + t + ": runnable but in no ready queue");
             }
-            if (t.state == Tcb.SENDING) {
-                Tcb p = t.partner;
+            if (t.state == Tcb.SENDING && t.partner instanceof Endpoint.Senders q) {
+                boolean listed = false;
+                for (Tcb s = q.sendHead; s != null; s = s.sendNext) {
+                    listed |= s == t;
+                }
+                if (!listed || q.endpoint.gone) {
+                    v.add("thread " + t + ": sending to an endpoint " + (q.endpoint.gone ? "that is gone" : "but not in its send queue"));
+                }
+            } else if (t.state == Tcb.SENDING) {
+                Tcb p = (Tcb) t.partner;
                 if (p == null || p.state == Tcb.DEAD || threads.lookup(p.id) != p) {
                     v.add("thread " + t + ": sending to a thread that is gone");
                 } else {

@@ -17,14 +17,18 @@ import kola.machine.Tlb;
 /**
  * Synchronous IPC (paper section 2; L4 X.2 "IPC"): the send phase, the receive phase, timeouts,
  * cancellation, typed items, and the direct switch to the partner. It reads as a state machine
- * over the two threads' states, like seL4's {@code endpoint.c}:
+ * over the threads' states and the queues they wait in, like seL4's {@code endpoint.c}. Senders
+ * wait in a {@link SendQueue}: the receiver's own (X.2: a message to a thread waits on that
+ * thread) or an {@link Endpoint}'s; receivers wait in their own state (for a thread or any) or
+ * on an endpoint's queue of receivers:
  *
  * <ul>
- * <li>send: the destination waits for us ({@code RECEIVING} and accepting us) → transfer, wake it;
- * otherwise a zero send timeout fails, and any other blocks us ({@code SENDING}) on its send queue.</li>
- * <li>receive: a matching sender waits on our send queue → transfer, it goes on (into its own
- * receive phase, for a call); otherwise a zero receive timeout fails, any other blocks us
- * ({@code RECEIVING}).</li>
+ * <li>send: the receiver waits for us ({@code RECEIVING} and accepting us; for an endpoint, its
+ * first waiting receiver) → transfer, wake it; otherwise a zero send timeout fails, and any other
+ * blocks us ({@code SENDING}) in the send queue.</li>
+ * <li>receive: a matching sender waits in our send queue (for an endpoint, in its queue) →
+ * transfer, it goes on (into its own receive phase, for a call); otherwise a zero receive timeout
+ * fails, any other blocks us ({@code RECEIVING}; for an endpoint, last in its receivers).</li>
  * </ul>
  *
  * A thread's result registers ({@link Tcb#result}, MR0, ErrorCode) are written when its IPC
@@ -156,6 +160,21 @@ final class Ipc {
                 return;
             }
             Tcb dest = route.target;
+            Endpoint endpoint = route.endpoint;
+            if (endpoint != null) {
+                // Through a gate to an endpoint: its first waiting receiver takes any sender; with
+                // none, we wait on the endpoint's own queue.
+                dest = endpoint.waitHead;
+                if (dest == null) {
+                    if (sendMicros == 0) {
+                        fail(self, IpcError.TIMEOUT, false);
+                    } else {
+                        blockSending(self, endpoint.senders, sendMicros, from, timeouts);
+                    }
+                    drainWork();
+                    return;
+                }
+            }
             if (dest == null) {
                 // A signal to a notification: ORs the first word in, never blocks.
                 woken = signal(route.notification, MsgTag.untyped(tag) > 0 ? self.mr[1] : 1);
@@ -180,12 +199,15 @@ final class Ipc {
                 woken = dest;
                 called(self, from, dest);
                 self.a0 = ThreadId.NIL;
-            } else if (dest.state == Tcb.RECEIVING && accepts(dest, self)) {
+            } else if (dest.state == Tcb.RECEIVING && (endpoint != null || accepts(dest, self))) {
                 int outcome = transfer(self, dest);
                 if (outcome == FAULTED && self.mustFault()) {
                     return; // the kernel faults the page in for self and restarts the whole call
                 }
                 if (outcome == OK) {
+                    if (endpoint != null) {
+                        endpoint.remove(dest);
+                    }
                     woken = dest;
                     called(self, from, dest);
                     self.a0 = ThreadId.NIL; // the send phase is done: a restart starts at the receive phase
@@ -213,7 +235,7 @@ final class Ipc {
                     drainWork();
                     return;
                 }
-                blockSending(self, dest, sendMicros, from, timeouts);
+                blockSending(self, endpoint != null ? endpoint.senders : dest, sendMicros, from, timeouts);
                 drainWork();
                 return;
             }
@@ -273,7 +295,8 @@ final class Ipc {
             }
             senderId = dest.waitFrom;
             reply = true;
-        } else if (comm.route(self, to, route) && route.notification == null && route.intended == ThreadId.NIL) {
+        } else if (comm.route(self, to, route) && route.notification == null && route.endpoint == null
+                && route.intended == ThreadId.NIL) {
             dest = route.target;
             senderId = route.senderId;
         } else {
@@ -298,7 +321,7 @@ final class Ipc {
             key = ThreadId.ANY_LOCAL;
         } else if (localIds && ThreadId.isLocal(from)) {
             key = dest.id; // (from == to: the thread the local id names)
-        } else if (objectSpaces && comm.notification(self, from) != null) {
+        } else if (objectSpaces && comm.waitObject(self, from) != null) {
             return false;
         } else {
             key = comm.source(self, from);
@@ -328,7 +351,7 @@ final class Ipc {
     private void receive(Tcb t, long from, long micros, long timeoutWord) {
         while (true) {
             Tcb sender;
-            if (objectSpaces && notified(t, from, micros, timeoutWord)) {
+            if (objectSpaces && receivedFromObject(t, from, micros, timeoutWord)) {
                 return;
             }
             if (from == ThreadId.ANY) {
@@ -359,24 +382,7 @@ final class Ipc {
             if (sender == null) {
                 break;
             }
-            dequeueSender(t, sender);
-            int outcome = transfer(sender, t);
-            if (outcome == OK) {
-                senderDone(sender, t);
-                return;
-            }
-            if (outcome == FAILED) {
-                cpu.makeReady(sender);
-                return;
-            }
-            if (t.mustFault()) {
-                // Our buffer needs a page: the sender waits at the head of our queue while we
-                // fault; the restarted receive finds it first.
-                t.state = Tcb.READY;
-                if (!awaitPartnerFault(sender, t)) {
-                    failTransfer(sender, IpcError.XFER_TIMEOUT_PARTNER);
-                    cpu.makeReady(sender);
-                }
+            if (take(t, sender)) {
                 return;
             }
             // The sender faults in its own space and will send again; look for another.
@@ -395,22 +401,53 @@ final class Ipc {
     }
 
     /**
-     * The notification side of a receive, under the object-space models (kept out of
-     * {@link #receive} so that the thread-id path stays small enough to inline): a closed
-     * receive from a notification collects its bits or waits for them; an open receive with
-     * nothing queued takes the bits of the thread's bound notification. True if it did either.
+     * Receiver {@code t} takes the message of {@code sender}, which waited in a send queue
+     * (taken off it here). True if t's receive ended: the message arrived, or both failed, or t
+     * must fault its buffer in first (the sender then waits at the head of t's own queue, under
+     * the transfer timeout, and t's restarted receive finds it first). False if the sender must
+     * fault in its own space (it will send again), and t looks for another sender.
      */
-    private boolean notified(Tcb t, long from, long micros, long timeoutWord) {
+    private boolean take(Tcb t, Tcb sender) {
+        dequeueSender(sender);
+        int outcome = transfer(sender, t);
+        if (outcome == OK) {
+            senderDone(sender, t);
+            return true;
+        }
+        if (outcome == FAILED) {
+            cpu.makeReady(sender);
+            return true;
+        }
+        if (t.mustFault()) {
+            t.state = Tcb.READY;
+            if (!awaitPartnerFault(sender, t)) {
+                failTransfer(sender, IpcError.XFER_TIMEOUT_PARTNER);
+                cpu.makeReady(sender);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The object side of a receive, under the object-space models (kept out of {@link #receive}
+     * so that the thread-id path stays small enough to inline): a closed receive from a
+     * notification collects its bits or waits for them, one from an endpoint takes its first
+     * sender or waits on it; an open receive with nothing queued takes the bits of the thread's
+     * bound notification. True if it did any of these.
+     */
+    private boolean receivedFromObject(Tcb t, long from, long micros, long timeoutWord) {
         if (t.kernelIpc != Tcb.NO_KERNEL_IPC) {
             return false;
         }
         if (from != ThreadId.ANY) {
-            Notification n = comm.notification(t, from);
-            if (n == null) {
-                return false;
+            WaitQueue q = comm.waitObject(t, from);
+            if (q instanceof Notification n) {
+                waitNotification(t, n, from, micros, timeoutWord);
+            } else if (q instanceof Endpoint e) {
+                receiveFromEndpoint(t, e, from, micros, timeoutWord);
             }
-            waitNotification(t, n, from, micros, timeoutWord);
-            return true;
+            return q != null;
         }
         Notification bound = t.boundNotification;
         if (t.sendHead != null || bound == null || bound.word == 0) {
@@ -455,6 +492,35 @@ final class Ipc {
         t.mr[1] = n.word;
         t.result = selector;
         n.word = 0;
+    }
+
+    /**
+     * A closed receive from an endpoint: takes the message of its first waiting sender (a
+     * sender whose transfer to t had begun when t left to fault its buffer in waits at the head
+     * of t's own queue, and comes first), or waits on the endpoint for one.
+     */
+    private void receiveFromEndpoint(Tcb t, Endpoint e, long from, long micros, long timeoutWord) {
+        while (true) {
+            Tcb sender = t.sendHead != null && t.sendHead.inTransfer ? t.sendHead : e.senders.sendHead;
+            if (sender == null) {
+                break;
+            }
+            if (take(t, sender)) {
+                return;
+            }
+        }
+        if (micros == 0) {
+            fail(t, IpcError.TIMEOUT, true);
+            return;
+        }
+        t.state = Tcb.RECEIVING;
+        t.waitFrom = from;
+        t.receiveTimeout = timeoutWord;
+        e.enqueue(t);
+        if (micros > 0) {
+            cpu.timeouts.add(t, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
+            cpu.updatePreemptAt();
+        }
     }
 
     /** A closed receive from a notification: collects its bits, or waits for some. */
@@ -663,20 +729,12 @@ final class Ipc {
         cpu.account();
     }
 
-    private void blockSending(Tcb t, Tcb dest, long micros, long from, long timeouts) {
+    /** Blocks {@code t} in its send phase, last in {@code queue} (its receiver's own, or an endpoint's). */
+    private void blockSending(Tcb t, SendQueue queue, long micros, long from, long timeouts) {
         t.state = Tcb.SENDING;
-        t.partner = dest;
         t.pendingFrom = from;
         t.pendingReceiveTimeout = Timeout.receive(timeouts);
-        Tcb tail = dest.sendTail;
-        t.sendPrev = tail;
-        t.sendNext = null;
-        if (tail == null) {
-            dest.sendHead = t;
-        } else {
-            tail.sendNext = t;
-        }
-        dest.sendTail = t;
+        queue.append(t);
         if (micros > 0) {
             cpu.timeouts.add(t, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
             cpu.updatePreemptAt();
@@ -704,7 +762,7 @@ final class Ipc {
         }
         cpu.timeouts.cancel(sender);
         sender.state = Tcb.SENDING;
-        requeueSender(receiver, sender);
+        receiver.prepend(sender);
         sender.inTransfer = true;
         if (micros > 0) {
             cpu.timeouts.add(sender, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
@@ -713,33 +771,9 @@ final class Ipc {
         return true;
     }
 
-    /** Puts a sender (taken off {@code dest}'s queue, or not yet on it) at the head of dest's queue. */
-    private void requeueSender(Tcb dest, Tcb s) {
-        s.partner = dest;
-        s.sendPrev = null;
-        s.sendNext = dest.sendHead;
-        if (dest.sendHead == null) {
-            dest.sendTail = s;
-        } else {
-            dest.sendHead.sendPrev = s;
-        }
-        dest.sendHead = s;
-    }
-
-    private void dequeueSender(Tcb dest, Tcb s) {
-        if (s.sendPrev == null) {
-            dest.sendHead = s.sendNext;
-        } else {
-            s.sendPrev.sendNext = s.sendNext;
-        }
-        if (s.sendNext == null) {
-            dest.sendTail = s.sendPrev;
-        } else {
-            s.sendNext.sendPrev = s.sendPrev;
-        }
-        s.sendNext = null;
-        s.sendPrev = null;
-        s.partner = null;
+    /** Takes sender {@code s} off the queue it waits in. */
+    private static void dequeueSender(Tcb s) {
+        s.partner.remove(s);
         s.inTransfer = false;
     }
 
@@ -1094,6 +1128,9 @@ final class Ipc {
     /** A blocked partner must fault a page in: it leaves its IPC, which is restarted from its phase. */
     private void leaveForFault(Tcb t) {
         cpu.timeouts.cancel(t);
+        if (t.waitingOn != null) {
+            t.waitingOn.remove(t); // (an endpoint's receiver)
+        }
         if (t.state == Tcb.RECEIVING) {
             // Restart only the receive phase: Ipc(nil, from, receive timeout).
             t.a0 = ThreadId.NIL;
@@ -1221,8 +1258,8 @@ final class Ipc {
     void abort(Tcb t, int kind) {
         boolean receivePhase = t.state == Tcb.RECEIVING;
         if (t.state == Tcb.SENDING) {
-            Tcb receiver = t.partner;
             if (t.inTransfer) {
+                Tcb receiver = (Tcb) t.partner; // (a transfer waits in its receiver's own queue)
                 // The transfer had begun: X.2's transfer errors. The receiver, off faulting its
                 // buffer in, learns of it when its receive is restarted.
                 long at = t.xferOffset << IpcError.OFFSET_SHIFT;
@@ -1234,7 +1271,7 @@ final class Ipc {
                     receiver.xferError = IpcError.code(IpcError.ABORTED, true) | at;
                 }
             }
-            dequeueSender(receiver, t);
+            dequeueSender(t);
         }
         cpu.timeouts.cancel(t);
         events.record(kind == IpcError.TIMEOUT || kind == IpcError.XFER_TIMEOUT_PARTNER ? KernelEvents.TIMEOUT
@@ -1297,7 +1334,7 @@ final class Ipc {
         ThreadTable threads = k.threads;
         if (t.inIpc()) {
             if (t.state == Tcb.SENDING) {
-                dequeueSender(t.partner, t);
+                dequeueSender(t);
             }
             if (t.waitingOn != null) {
                 t.waitingOn.remove(t);

@@ -135,7 +135,7 @@ public final class Kernel {
             case QUOTA -> new Quotas(pool);
             case PRECISE, LEND, KPAGER -> frames;
         };
-        this.caps = new CapabilitySpaces(kmem, this::notificationGone);
+        this.caps = new CapabilitySpaces(kmem, this::waitQueueGone);
         this.comm = switch (config.comm()) {
             case GLOBAL_IDS -> new GlobalIds(threads);
             case CLANS -> new Clans(threads);
@@ -874,12 +874,23 @@ public final class Kernel {
         return false;
     }
 
-    /** A notification's last capability went: its waiters fail (cancelled), and lines bound to it are unbound. */
-    private void notificationGone(Notification n) {
-        while (n.waitHead != null) {
-            ipc.abort(n.waitHead, kola.abi.IpcError.CANCELLED);
+    /**
+     * The last capability of a notification or an endpoint went: the threads waiting on it fail
+     * (cancelled), and so do an endpoint's senders, whose gates now lead nowhere; lines bound to
+     * a notification are unbound.
+     */
+    private void waitQueueGone(WaitQueue q) {
+        while (q.waitHead != null) {
+            ipc.abort(q.waitHead, kola.abi.IpcError.CANCELLED);
         }
-        interrupts.unbind(n);
+        if (q instanceof Endpoint e) {
+            e.gone = true;
+            while (e.senders.sendHead != null) {
+                ipc.abort(e.senders.sendHead, kola.abi.IpcError.CANCELLED);
+            }
+        } else if (q instanceof Notification n) {
+            interrupts.unbind(n);
+        }
     }
 
     void deleteSpace(Space s) {

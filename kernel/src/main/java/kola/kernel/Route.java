@@ -12,6 +12,8 @@ final class Route {
     long senderId;
     /** A notification the message signals instead (target null), or null. */
     Notification notification;
+    /** An endpoint the message goes to instead (target null: its first receiver, or its queue), or null. */
+    Endpoint endpoint;
     /** The global id of the receiver the sender named, when the message goes to an intermediary instead; else nil. */
     long intended;
 
@@ -21,6 +23,7 @@ final class Route {
         senderId = id;
         intended = 0;
         notification = null;
+        endpoint = null;
         return true;
     }
 
@@ -30,6 +33,7 @@ final class Route {
         senderId = id;
         intended = intendedReceiver;
         notification = null;
+        endpoint = null;
         return true;
     }
 
@@ -39,6 +43,17 @@ final class Route {
         senderId = 0;
         intended = 0;
         notification = n;
+        endpoint = null;
+        return true;
+    }
+
+    /** Fills the route of a message to endpoint {@code e} through a gate labelled {@code label}. */
+    boolean queue(Endpoint e, long label) {
+        target = null;
+        senderId = label;
+        intended = 0;
+        notification = null;
+        endpoint = e;
         return true;
     }
 }

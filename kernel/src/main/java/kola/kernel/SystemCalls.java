@@ -636,10 +636,10 @@ final class SystemCalls {
         }
         KernelObject kind = null;
         if (!lend) {
-            if (kindCode < kola.abi.Kmem.TCB || kindCode > kola.abi.Kmem.REPLY) {
+            kind = KernelObject.retypable(kindCode);
+            if (kind == null) {
                 return error(self, KernelError.INVALID_PARAMETER);
             }
-            kind = KernelObject.values()[(int) kindCode - 1];
         }
         int pages = kmemPages(fpage);
         if (pages == 0) {
@@ -694,7 +694,7 @@ final class SystemCalls {
      * before anything changes; a refused call changes nothing and sets ErrorCode.
      */
     private long commControl(Tcb self, long op, long a, long b, long c) {
-        if (op < Comm.CHIEF || op > Comm.BIND_NOTIFICATION) {
+        if (op < Comm.CHIEF || op > Comm.ENDPOINT_GATE) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
         if (op == Comm.GATE) {
@@ -731,6 +731,18 @@ final class SystemCalls {
         }
         if (op == Comm.NOTIFICATION) {
             int code = k.caps.createNotification(self.space, a);
+            return code == KernelError.OK ? 1 : error(self, code);
+        }
+        if (op == Comm.ENDPOINT) {
+            int code = k.caps.createEndpoint(self.space, a);
+            return code == KernelError.OK ? 1 : error(self, code);
+        }
+        if (op == Comm.ENDPOINT_GATE) {
+            CapNode cap = CapabilitySpaces.lookup(self.space, b);
+            if (cap == null || !(cap.object instanceof Endpoint e) || (cap.rights & Comm.SEND) == 0) {
+                return error(self, KernelError.INVALID_PARAMETER);
+            }
+            int code = k.caps.createGate(self.space, a, e, c);
             return code == KernelError.OK ? 1 : error(self, code);
         }
         if (op == Comm.IRQ_ACK) {

@@ -10,11 +10,12 @@ import kola.abi.MsgTag;
  *
  * <p>The IPC state machine: {@link #INACTIVE} (created, not yet started, or its code ended),
  * {@link #READY} (running or runnable), {@link #SENDING} (blocked in the send phase, queued on
- * {@link #partner}'s send queue), {@link #RECEIVING} (blocked in the receive phase, waiting for
- * {@link #waitFrom}). {@link #halted} is orthogonal: a halted thread keeps its IPC state but is
+ * {@link #partner}: the receiver's own send queue, the thread being a {@link SendQueue}, or an
+ * endpoint's), {@link #RECEIVING} (blocked in the receive phase, waiting for {@link #waitFrom},
+ * or on the notification or endpoint {@link #waitingOn}). {@link #halted} is orthogonal: a halted thread keeps its IPC state but is
  * never scheduled. The queues are intrusive, so that blocking and waking allocate nothing.
  */
-final class Tcb implements Charged {
+final class Tcb extends SendQueue implements Charged {
     static final byte INACTIVE = 0;
     static final byte READY = 1;
     static final byte SENDING = 2;
@@ -92,14 +93,12 @@ final class Tcb implements Charged {
     long savedErrorCode;
     long savedResult;
 
-    // IPC. partner: the thread this one sends to (SENDING). waitFrom: whom it receives from.
-    Tcb partner;
+    // IPC. partner: the queue this one waits on to send (SENDING). waitFrom: whom it receives from.
+    SendQueue partner;
     long waitFrom;
     /** The receive phase still to do after the send phase completes (nil: none). */
     long pendingFrom;
     long pendingReceiveTimeout;
-    Tcb sendHead;
-    Tcb sendTail;
     Tcb sendNext;
     Tcb sendPrev;
     /** The route of this thread's message while it is queued: the identity its receiver sees, and the receiver it named if redirected. */
@@ -115,8 +114,8 @@ final class Tcb implements Charged {
     /** X.2 IntendedReceiver and VirtualSender/ActualSender. */
     long intendedReceiver;
     long virtualSender;
-    /** The notification this thread waits on (RECEIVING), and the next waiter there. */
-    Notification waitingOn;
+    /** The notification or endpoint this thread waits on (RECEIVING), and the next waiter there. */
+    WaitQueue waitingOn;
     Tcb notifyNext;
     /** The notification bound to this thread, whose bits its open receives take too (null: none). */
     Notification boundNotification;

@@ -3,6 +3,7 @@ package kola.kernel;
 import static kola.kernel.KernelHarness.ROOT;
 import static kola.kernel.KernelHarness.tid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -358,9 +359,9 @@ class KernelPropertiesTest {
                 assertTrue(t.inIpc(), "only blocked threads have timeouts: " + t);
             }
             if (t.state == Tcb.SENDING) {
-                assertNotNull(t.partner, "a sender has a partner");
-                assertSame(t.partner, k.threads.lookup(t.partner.id), "the partner is live: " + t);
-                assertTrue(inSendQueue(t.partner, t), "a sender is queued at its partner: " + t);
+                Tcb partner = assertInstanceOf(Tcb.class, t.partner, "a sender waits in a thread's queue (no endpoints here)");
+                assertSame(partner, k.threads.lookup(partner.id), "the partner is live: " + t);
+                assertTrue(inSendQueue(partner, t), "a sender is queued at its partner: " + t);
             } else {
                 assertTrue(t.sendNext == null && t.sendPrev == null, "a non-sender is in no send queue: " + t);
             }

@@ -286,7 +286,7 @@ class KmemFramesTest {
             h.startTask(l4, A, "a", 0, 90);
             long me = l4.myGlobalId();
             h.expectError(l4, "kind 0", KernelError.INVALID_PARAMETER, 0, () -> l4.kmemControl(Kmem.RETYPE, page(0), 0, me));
-            h.expectError(l4, "kind 10", KernelError.INVALID_PARAMETER, 0, () -> l4.kmemControl(Kmem.RETYPE, page(0), 10, me));
+            h.expectError(l4, "kind 11 (none)", KernelError.INVALID_PARAMETER, 0, () -> l4.kmemControl(Kmem.RETYPE, page(0), Kmem.ENDPOINT + 1, me));
             h.expectError(l4, "nil fpage", KernelError.INVALID_PARAMETER, 0, () -> l4.kmemControl(Kmem.RETYPE, Fpage.NIL, Kmem.TCB, me));
             h.expectError(l4, "complete fpage", KernelError.INVALID_PARAMETER, 0,
                     () -> l4.kmemControl(Kmem.RETYPE, Fpage.COMPLETE, Kmem.TCB, me));

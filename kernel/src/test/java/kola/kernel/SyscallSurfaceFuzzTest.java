@@ -724,12 +724,12 @@ class SyscallSurfaceFuzzTest {
                 "mappings", "", "?", "trace off"}));
             case 35, 36 -> new SleepStep(timeout(d));
             case 37 -> new SpinStep(d.pickValue(new int[] {1, 50, 2000}));
-            case 40, 41 -> new CommControlStep(d.consumeInt(0, 12) == 0 ? d.consumeInt() : d.consumeInt(Comm.CHIEF, Comm.IRQ_ACK),
+            case 40, 41 -> new CommControlStep(d.consumeInt(0, 12) == 0 ? d.consumeInt() : d.consumeInt(Comm.CHIEF, Comm.ENDPOINT_GATE),
                     word(d, task), d.consumeBoolean() ? id(d) : word(d, task), d.consumeInt(0, 3) == 0 ? d.consumeLong() : id(d));
             case 42 -> new CommControlStep(Comm.MAP, id(d), fpage(d, task), id(d));
             case 43 -> new KmemStep(Kmem.QUOTA, id(d), d.pickValue(new long[] {-3, -2, -2, -1, 0, 4096, 20_000, 100_000, Long.MAX_VALUE}), 0);
             case 44 -> switch (d.consumeInt(0, 5)) {
-                case 0 -> new KmemStep(Kmem.RETYPE, fpage(d, task), d.consumeInt(0, 10), id(d));
+                case 0 -> new KmemStep(Kmem.RETYPE, fpage(d, task), d.consumeInt(0, Kmem.ENDPOINT + 1), id(d));
                 case 1 -> new KmemStep(Kmem.LEND, fpage(d, task), id(d), 0);
                 case 2 -> new KmemStep(Kmem.KPAGER, id(d), d.consumeBoolean() ? ThreadId.NIL : id(d), 0);
                 case 3 -> new KmemStep(Kmem.EVICT, fpage(d, task), 0, 0);
