@@ -338,7 +338,7 @@ final class Ipc {
         self.sendId = senderId;
         self.sendIntended = ThreadId.NIL;
         transfer(self, dest); // (untyped words to a thread in no kernel IPC: it cannot fail)
-        called(self, from, dest);
+        called(self, key != ThreadId.ANY && key != ThreadId.ANY_LOCAL, dest); // (a wait object was declined above)
         self.a0 = ThreadId.NIL;
         self.state = Tcb.RECEIVING;
         self.waitFrom = key;
@@ -646,14 +646,23 @@ final class Ipc {
     /**
      * {@code sender}'s send phase to {@code receiver} completed. If the receiver lent the sender
      * the context it runs on, this is the reply: the context goes back. If the sender goes on to a
-     * closed receive ({@code from}), it is a call: the receiver holds the reply capability for
-     * it, one shot, and a passive receiver runs on the sender's context until it replies.
+     * closed receive ({@code from}) that waits for a partner's message, it is a call: the
+     * receiver holds the reply capability for it, one shot, and a passive receiver runs on the
+     * sender's context until it replies. A closed receive from a notification or an endpoint
+     * waits for no partner's reply: a server's reply-and-receive from its endpoint is no call to
+     * the client it answers.
      */
     private void called(Tcb sender, long from, Tcb receiver) {
+        called(sender, from != ThreadId.NIL && from != ThreadId.ANY && from != ThreadId.ANY_LOCAL
+                && !(objectSpaces && sender.kernelIpc == Tcb.NO_KERNEL_IPC && comm.waitObject(sender, from) != null), receiver);
+    }
+
+    /** {@link #called(Tcb, long, Tcb)}, with whether the sender's receive phase makes it a call already known. */
+    private void called(Tcb sender, boolean call, Tcb receiver) {
         if (sender.donor == receiver && receiver != null) {
             giveBack(sender); // the reply to the call that lent sender its context
         }
-        if (from != ThreadId.NIL && from != ThreadId.ANY && from != ThreadId.ANY_LOCAL) {
+        if (call) {
             sender.callSerial++;
             sender.replier = receiver;
             receiver.replyCaller = sender;

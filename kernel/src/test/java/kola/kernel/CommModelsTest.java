@@ -443,6 +443,47 @@ class CommModelsTest {
                 "s waits, c signals " + 0x30, "c signals 0"), seen);
     }
 
+    /**
+     * A server that answers and then waits on a notification (reply-and-receive) made no call to
+     * the client it answered: the client cannot reach it through REPLY while it waits there.
+     */
+    @Test
+    void aReplyThenAWaitOnANotificationIsNoCallToTheAnsweredClient() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 90);
+            giveGate(h, l4, Comm.SEND);
+        });
+        h.module("s", l4 -> {
+            h.check(l4.commControl(Comm.NOTIFICATION, Comm.selector(5), 0, 0) == 1, "notification");
+            l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+            l4.setMr(0, MsgTag.make(0, 1, 0));
+            l4.setMr(1, l4.mr(1) + 1);
+            seen.add("s waits on its notification: " + waitOnAfterReply(l4, Comm.selector(5), Timeout.pair(Timeout.NEVER,
+                    Timeout.relative(2000))));
+        });
+        h.module("c", l4 -> {
+            acceptCapabilities(l4);
+            l4.setMr(0, MsgTag.make(0, 1, 0));
+            l4.setMr(1, 5);
+            l4.ipc(Comm.selector(8), Comm.selector(8), NEVER);
+            seen.add("c got " + l4.mr(1));
+            seen.add("c sends to REPLY: " + IpcError.kind(send(l4, Comm.REPLY, 99)));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("c got 6", "c sends to REPLY: " + IpcError.NO_PARTNER,
+                "s waits on its notification: " + -IpcError.TIMEOUT), seen);
+    }
+
+    /** Replies through REPLY and waits on {@code selector} in one Ipc: the bits, or minus the error kind. */
+    private static long waitOnAfterReply(L4 l4, long selector, long timeouts) {
+        long from = l4.ipc(Comm.REPLY, selector, timeouts);
+        return (l4.mr(0) & MsgTag.ERROR) != 0 ? -IpcError.kind(l4.errorCode()) : from == selector ? l4.mr(1) : -100;
+    }
+
     @Test
     void anInterruptBoundToANotificationSignalsItUntilAcknowledged() {
         KernelHarness h = harness(CommModel.CAPABILITIES);

@@ -372,4 +372,41 @@ class EndpointTest {
                 "fault from s at 0x" + Long.toHexString(RestartTest.DST), "s: received from a1, the bytes sent", "a: sent"), h.log);
         assertEquals(1, h.kernel.restartedCalls, "the receive from the endpoint was performed again once, by the kernel");
     }
+
+    /**
+     * A server's reply-and-receive from the endpoint is no call to the client it answers: the
+     * client holds no reply capability to the server afterwards (a send to REPLY finds no
+     * partner), and the server stays waiting on the endpoint, for the next client's label.
+     */
+    @Test
+    void aReplyAndReceiveFromTheEndpointGivesTheAnsweredClientNoWayBackIn() {
+        KernelHarness h = harness();
+        List<String> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, A, "a", 0, 90);
+            h.startTask(l4, B, "b", 0, 80);
+            distribute(h, l4, Comm.RECEIVE);
+        });
+        h.module("s", l4 -> {
+            seen.add("s " + receive(l4, SERVER_EP, NEVER));
+            for (int i = 0; i < 2; i++) {
+                l4.setMr(0, MsgTag.make(0, 1, 0));
+                l4.setMr(1, l4.mr(1) + 1);
+                long label = l4.ipc(Comm.REPLY, SERVER_EP, NEVER);
+                seen.add("s " + ((l4.mr(0) & MsgTag.ERROR) != 0 ? "error " + IpcError.kind(l4.errorCode())
+                        : Long.toHexString(label) + ":" + l4.mr(1)));
+            }
+        });
+        h.module("a", l4 -> {
+            seen.add("a answered " + call(l4, 1));
+            seen.add("a sends to REPLY: " + send(l4, Comm.REPLY, 66, ZERO));
+            seen.add("s " + h.state(S));
+        });
+        h.module("b", l4 -> seen.add("b answered " + call(l4, 2)));
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("s a1:1", "a answered 2", "a sends to REPLY: " + IpcError.NO_PARTNER, "s receiving,endpoint",
+                "s b2:2", "b answered 3"), seen);
+    }
 }
