@@ -14,6 +14,7 @@ import kola.abi.MsgTag;
 import kola.abi.Program;
 import kola.abi.Schedule;
 import kola.abi.ThreadId;
+import kola.abi.Timeout;
 import kola.kernel.CommModel;
 import kola.kernel.Image;
 import kola.kernel.Kernel;
@@ -51,11 +52,19 @@ public final class KolaIpc {
          * its object space (made by the root task, labelled with the client's id), the server
          * answers through the reply capability.
          */
-        CROSS_SPACE_CAPABILITY
+        CROSS_SPACE_CAPABILITY,
+        /**
+         * As {@link #CROSS_SPACE_CAPABILITY}, through an endpoint: the server receives from an
+         * endpoint (receive right) and answers with a reply-and-receive from it; the client calls
+         * a gate to the endpoint (made by the root task, labelled with the client's id).
+         */
+        CROSS_SPACE_ENDPOINT
     }
 
-    /** The client's slot that names the server's gate, under {@link Layout#CROSS_SPACE_CAPABILITY}. */
+    /** The client's slot that names the server's gate, under {@link Layout#CROSS_SPACE_CAPABILITY} and {@link Layout#CROSS_SPACE_ENDPOINT}. */
     private static final int GATE_SLOT = 1;
+    /** The root task's and the server's slot of the endpoint, under {@link Layout#CROSS_SPACE_ENDPOINT}. */
+    private static final int ENDPOINT_SLOT = 2;
 
     /** The server's thread number offset from the KIP's user base (sigma0 +0, root task +2). */
     private static final long SERVER_OFFSET = 3;
@@ -161,10 +170,11 @@ public final class KolaIpc {
         PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
         Machine machine = new Machine(new Machine.Config(64L << 20, 256, null, OutputStream.nullOutputStream()));
         Image.Builder image = Image.builder(Sigma0::new, () -> rootTask(layout, outcome));
-        boolean caps = layout == Layout.CROSS_SPACE_CAPABILITY;
+        boolean caps = layout == Layout.CROSS_SPACE_CAPABILITY || layout == Layout.CROSS_SPACE_ENDPOINT;
+        long wait = layout == Layout.CROSS_SPACE_ENDPOINT ? Comm.selector(ENDPOINT_SLOT) : ThreadId.ANY;
         Program client = l4 -> client(l4, words, warmup, n, outcome, caps);
         if (layout != Layout.SAME_SPACE) {
-            image.module("ipc-server", () -> l4 -> server(l4, caps));
+            image.module("ipc-server", () -> l4 -> server(l4, caps, wait));
             image.module("ipc-client", () -> client);
         } else {
             image.module("ipc-pair", () -> l4 -> {
@@ -172,7 +182,7 @@ public final class KolaIpc {
                 if (l4.startIp() == m.entry(1)) {
                     client.run(l4);
                 } else {
-                    server(l4, false);
+                    server(l4, false, ThreadId.ANY);
                 }
             });
         }
@@ -205,6 +215,14 @@ public final class KolaIpc {
                         || l4.commControl(Comm.MAP, client, Comm.objectFpage(GATE_SLOT, 0, Comm.SEND), Comm.selector(GATE_SLOT)) == 0)) {
                     failure = "CommControl: " + KernelError.describe(l4.errorCode());
                 }
+                if (failure == null && layout == Layout.CROSS_SPACE_ENDPOINT
+                        && (l4.commControl(Comm.ENDPOINT, Comm.selector(ENDPOINT_SLOT), 0, 0) == 0
+                        || l4.commControl(Comm.ENDPOINT_GATE, Comm.selector(GATE_SLOT), Comm.selector(ENDPOINT_SLOT), client) == 0
+                        || l4.commControl(Comm.MAP, server, Comm.objectFpage(ENDPOINT_SLOT, 0, Comm.RECEIVE),
+                                Comm.selector(ENDPOINT_SLOT)) == 0
+                        || l4.commControl(Comm.MAP, client, Comm.objectFpage(GATE_SLOT, 0, Comm.SEND), Comm.selector(GATE_SLOT)) == 0)) {
+                    failure = "CommControl: " + KernelError.describe(l4.errorCode());
+                }
             } else {
                 Kip.BootModule pair = kip.module("ipc-pair");
                 failure = Tasks.create(l4, server, kip.sigma0(), pair.entry(0), PRIORITY);
@@ -233,13 +251,18 @@ public final class KolaIpc {
         return null;
     }
 
-    /** The server: answers label l with l + 1 and each word w with w + 1, by ReplyWait (through the reply capability if {@code caps}). */
-    private static void server(L4 l4, boolean caps) {
-        long client = l4.waitAny();
+    /**
+     * The server: answers label l with l + 1 and each word w with w + 1, by ReplyWait (through the
+     * reply capability if {@code caps}), receiving from {@code from} (anyone, or an endpoint).
+     */
+    private static void server(L4 l4, boolean caps, long from) {
+        long never = Timeout.pair(Timeout.NEVER, Timeout.NEVER);
+        long replyWait = Timeout.pair(Timeout.ZERO, Timeout.NEVER);
+        long client = l4.ipc(ThreadId.NIL, from, never);
         while (true) {
             long tag = l4.mr(0);
             if (MsgTag.failed(tag)) {
-                client = l4.waitAny();
+                client = l4.ipc(ThreadId.NIL, from, never);
                 continue;
             }
             int u = MsgTag.untyped(tag);
@@ -247,7 +270,7 @@ public final class KolaIpc {
                 l4.setMr(k, l4.mr(k) + 1);
             }
             l4.setMr(0, MsgTag.make(MsgTag.label(tag) + 1, u, 0));
-            client = l4.replyWait(caps ? Comm.REPLY : client);
+            client = l4.ipc(caps ? Comm.REPLY : client, from, replyWait);
         }
     }
 

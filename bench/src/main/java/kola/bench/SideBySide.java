@@ -43,6 +43,8 @@ public final class SideBySide {
     public static final String KOLA_REFERENCE = "kola-ipc-0w-xspace";
     /** IPC through a capability, compared with {@link #KOLA_REFERENCE} in the same run. */
     public static final String CAPABILITY = "kola-ipc-0w-xspace-cap";
+    /** The endpoint row: through a gate to an endpoint, compared with the global-id round trip as {@link #CAPABILITY} is. */
+    public static final String ENDPOINT = "kola-ipc-0w-xspace-endpoint";
     /** A capability round trip costs at most this much of a global-id round trip. */
     public static final double CAPABILITY_TARGET = 1.1;
     /** The prefix of the rows of C programs' round trips (RISC-V, {@code kola bench ipc} in the command line). */
@@ -93,6 +95,9 @@ public final class SideBySide {
                 new Contender(CAPABILITY, "as kola-ipc-0w-xspace, under the capabilities model: through an IPC gate, "
                         + "answered through the reply capability", true,
                         n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE_CAPABILITY, 0, n)),
+                new Contender(ENDPOINT, "as kola-ipc-0w-xspace-cap, through a gate to an endpoint the server receives "
+                        + "from (reply-and-receive from the endpoint)", true,
+                        n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE_ENDPOINT, 0, n)),
                 new Contender("kola-ipc-0w-samespace", "Kola Call/ReplyWait, 0 words, two threads of one space", true,
                         n -> KolaIpc.roundTrips(KolaIpc.Layout.SAME_SPACE, 0, n)),
                 new Contender("kola-ipc-0w-xspace-sandboxed", "as kola-ipc-0w-xspace, both tasks sandboxed (verified, metered)",
@@ -175,7 +180,7 @@ public final class SideBySide {
         Measurement kola = find(ms, KOLA_REFERENCE);
         List<Row> rows = new ArrayList<>();
         for (Measurement m : ms) {
-            if (m.name().equals(CAPABILITY)) {
+            if (m.name().equals(CAPABILITY) || m.name().equals(ENDPOINT)) {
                 rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE, m.nsPerOp() / kola.nsPerOp(),
                         CAPABILITY_TARGET, m.roundTrips(), spread(m)));
             } else if (m.kola()) {
@@ -200,7 +205,7 @@ public final class SideBySide {
                 "target", "");
         for (Row r : rows) {
             String verdict;
-            if (r.name().equals(CAPABILITY)) {
+            if (r.name().equals(CAPABILITY) || r.name().equals(ENDPOINT)) {
                 verdict = String.format(Locale.ROOT, "%s (%.2fx the global-id round trip)", r.met() ? "met" : "MISSED", r.ratio());
             } else if (r.name().startsWith(C_PREFIX)) {
                 verdict = String.format(Locale.ROOT, "%s (%.2fx the Java round trip)", Double.isNaN(r.target()) ? "-"

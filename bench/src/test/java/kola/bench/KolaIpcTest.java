@@ -32,6 +32,13 @@ class KolaIpcTest {
         timed(KolaIpc.Layout.CROSS_SPACE_CAPABILITY, 8, 5_000);
     }
 
+    /** The endpoint layout answers each call too (checked inside), through the endpoint's fast path. */
+    @Test
+    void endpointRoundTripsComplete() {
+        timed(KolaIpc.Layout.CROSS_SPACE_ENDPOINT, 0, 5_000);
+        timed(KolaIpc.Layout.CROSS_SPACE_ENDPOINT, 8, 5_000);
+    }
+
     @Test
     void sameSpaceRoundTripsComplete() {
         timed(KolaIpc.Layout.SAME_SPACE, 0, 5_000);

@@ -82,6 +82,8 @@ final class Ipc {
     private final EventLog events;
     /** Whether {@link #fast} may take the messages it can ({@link KernelConfig#fastPath}). */
     private final boolean fastPath;
+    /** Whether {@link Comm#REPLY} is the reply capability (the model has one). */
+    private final boolean replyCapability;
     /** The IPCs {@link #fast} took (for tests). */
     long fastIpcs;
     /** The typed words of the message being transferred, read once from the sender's registers. */
@@ -122,11 +124,13 @@ final class Ipc {
         this.localIds = comm instanceof ThreadIdModel;
         this.events = kernel.events;
         this.fastPath = kernel.config.fastPath();
+        this.replyCapability = comm.hasReplyCapability();
     }
 
     /** The Ipc system call of the current thread {@code self}. */
     void ipc(Tcb self, long to, long from, long timeouts) {
-        if (fastPath && (from == to || from == ThreadId.ANY || from == ThreadId.ANY_LOCAL) && fast(self, to, from, timeouts)) {
+        if (fastPath && (from == to || from == ThreadId.ANY || from == ThreadId.ANY_LOCAL || to == Comm.REPLY && replyCapability)
+                && fast(self, to, from, timeouts)) {
             return;
         }
         clock.advance(CostModel.IPC);
@@ -264,7 +268,8 @@ final class Ipc {
     /**
      * The fast path, as seL4's {@code fastpath_call} and {@code fastpath_reply_recv}: the call and
      * the reply-and-wait of every client and server, which send untyped words to a thread that
-     * already waits for them and then wait themselves. It reads what it needs once, checks
+     * already waits for them (or to an endpoint's first waiting receiver) and then wait themselves
+     * (for the reply, for anyone, or on an endpoint with no sender waiting). It reads what it needs once, checks
      * everything before it changes anything, and declines (false, nothing changed) whenever the
      * general path has more to do: typed items, a propagated or redirected message, a kernel-made
      * IPC, a receive timeout, a partner that does not wait for us, a sender or notification bits
@@ -285,29 +290,31 @@ final class Ipc {
         Tcb dest;
         long senderId;
         boolean reply = false;
+        Endpoint sendEndpoint = null;
         if (localIds && ThreadId.isLocal(to)) {
             dest = self.space.localThread(to);
             senderId = self.id;
         } else if (objectSpaces && comm.hasReplyCapability() && isReply(self, to)) {
             dest = self.replyCaller; // (a saved reply capability is consumed as it is used: the general path's)
-            if (to != kola.abi.Comm.REPLY || from != ThreadId.ANY || !awaitsReply(dest, self)) {
+            if (to != Comm.REPLY || from == ThreadId.ANY_LOCAL || !awaitsReply(dest, self)) {
                 return false;
             }
             senderId = dest.waitFrom;
             reply = true;
-        } else if (comm.route(self, to, route) && route.notification == null && route.endpoint == null
-                && route.intended == ThreadId.NIL) {
-            dest = route.target;
+        } else if (comm.route(self, to, route) && route.notification == null && route.intended == ThreadId.NIL) {
+            sendEndpoint = route.endpoint;
+            dest = sendEndpoint != null ? sendEndpoint.waitHead : route.target; // (an endpoint's receivers take anyone)
             senderId = route.senderId;
         } else {
             return false;
         }
         if (dest == null || dest.state != Tcb.RECEIVING || dest.kernelIpc != Tcb.NO_KERNEL_IPC
-                || dest.interruptLine >= 0 || dest.awaitingStart || !accepts(dest, self, senderId)) {
+                || dest.interruptLine >= 0 || dest.awaitingStart || sendEndpoint == null && !accepts(dest, self, senderId)) {
             return false;
         }
         // The receive phase's key, as receive() finds it: it will wait, nothing being queued for it.
         long key;
+        Endpoint waitEndpoint = null;
         if (from == ThreadId.ANY) {
             Notification bound = self.boundNotification;
             if (objectSpaces && bound != null && bound.word != 0) {
@@ -321,8 +328,14 @@ final class Ipc {
             key = ThreadId.ANY_LOCAL;
         } else if (localIds && ThreadId.isLocal(from)) {
             key = dest.id; // (from == to: the thread the local id names)
-        } else if (objectSpaces && comm.waitObject(self, from) != null) {
-            return false;
+        } else if (objectSpaces && comm.waitObject(self, from) instanceof WaitQueue q) {
+            if (!(q instanceof Endpoint e) || e.senders.sendHead != null) {
+                return false; // (a notification, or a sender waits on the endpoint already)
+            }
+            waitEndpoint = e;
+            key = from;
+        } else if (to == Comm.REPLY && from != to) {
+            return false; // (a reply followed by a closed receive from a thread: the general path's)
         } else {
             key = comm.source(self, from);
             if (key == CommunicationModel.NO_SOURCE) {
@@ -338,11 +351,17 @@ final class Ipc {
         self.sendId = senderId;
         self.sendIntended = ThreadId.NIL;
         transfer(self, dest); // (untyped words to a thread in no kernel IPC: it cannot fail)
-        called(self, key != ThreadId.ANY && key != ThreadId.ANY_LOCAL, dest); // (a wait object was declined above)
+        if (sendEndpoint != null) {
+            sendEndpoint.remove(dest);
+        }
+        called(self, key != ThreadId.ANY && key != ThreadId.ANY_LOCAL && waitEndpoint == null, dest);
         self.a0 = ThreadId.NIL;
         self.state = Tcb.RECEIVING;
         self.waitFrom = key;
         self.receiveTimeout = Timeout.NEVER;
+        if (waitEndpoint != null) {
+            waitEndpoint.enqueue(self);
+        }
         cpu.prefer(dest); // (the direct switch, taken at the entry's decision without a queue search)
         return true;
     }
@@ -453,7 +472,7 @@ final class Ipc {
         if (t.sendHead != null || bound == null || bound.word == 0) {
             return false;
         }
-        collect(t, bound, kola.abi.Comm.NOTIFIED);
+        collect(t, bound, Comm.NOTIFIED);
         return true;
     }
 
@@ -474,7 +493,7 @@ final class Ipc {
             if (w == null || w.state != Tcb.RECEIVING || w.waitFrom != ThreadId.ANY || w.kernelIpc != Tcb.NO_KERNEL_IPC) {
                 return null;
             }
-            collect(w, n, kola.abi.Comm.NOTIFIED);
+            collect(w, n, Comm.NOTIFIED);
         } else {
             n.remove(w);
             collect(w, n, w.waitFrom);

@@ -176,6 +176,57 @@ class FastPathTest {
     }
 
     /**
+     * Calls through a gate to an endpoint that two server threads receive from, each answering
+     * with a reply-and-receive from the endpoint: the client's call goes to the endpoint's first
+     * waiting receiver, the server's reply-and-receive waits on the endpoint again.
+     */
+    @Test
+    void callsThroughAnEndpointToAPoolOfServersRunTheSame() {
+        long s2 = tid(5);
+        Function<List<Object>, KernelHarness> workload = seen -> {
+            KernelHarness h = new KernelHarness();
+            h.root(l4 -> {
+                h.startTask(l4, S, "s", 0, 100);
+                h.startThread(l4, s2, S, 1, "s", 0, 100);
+                h.startTask(l4, C, "c", 0, 90);
+                h.check(l4.commControl(Comm.ENDPOINT, Comm.selector(1), 0, 0) == 1, "endpoint");
+                h.check(l4.commControl(Comm.ENDPOINT_GATE, Comm.selector(2), Comm.selector(1), 0x51) == 1, "gate");
+                h.check(l4.commControl(Comm.MAP, S, Comm.objectFpage(1, 0, Comm.RECEIVE), Comm.selector(3)) == 1, "to s");
+                h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(2, 0, Comm.SEND), Comm.selector(8)) == 1, "to c");
+            });
+            h.module("s", l4 -> {
+                l4.ipc(ThreadId.NIL, Comm.selector(3), NEVER);
+                while (true) {
+                    seen.add(l4.myGlobalId() == S ? "s" : "s2");
+                    l4.setMr(1, l4.mr(1) + 1);
+                    l4.setMr(0, MsgTag.make(MsgTag.label(l4.mr(0)) + 1, 1, 0));
+                    l4.ipc(Comm.REPLY, Comm.selector(3), Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+                    if (l4.errorCode() != 0 && (l4.errorCode() & IpcError.RECEIVE_PHASE) == 0) {
+                        l4.ipc(ThreadId.NIL, Comm.selector(3), NEVER); // the caller is gone: just wait
+                    }
+                }
+            });
+            h.module("c", l4 -> calls(l4, Comm.selector(8), Comm.selector(8), seen));
+            return h;
+        };
+        Run r = same(KernelConfig.defaults().withComm(CommModel.CAPABILITIES), workload);
+        // The servers outrank the client, so both wait on the endpoint before its first call, s
+        // first; each answer puts its server back at the end of the endpoint's queue, so they
+        // take turns. The map item fails at s (which then answers nobody and waits again, behind
+        // s2); s2 answers the call with a receive timeout.
+        List<Object> expected = new ArrayList<>();
+        for (int i = 0; i < CALLS; i++) {
+            expected.add(i % 2 == 0 ? "s" : "s2");
+        }
+        expected.addAll(List.of("sum " + (CALLS * (CALLS + 1) / 2), "s", "map item " + IpcError.MESSAGE_OVERFLOW, "s2",
+                "with timeout 100", "stale " + IpcError.NO_PARTNER));
+        assertEquals(expected, r.seen());
+        // Every call of the loop and every reply-and-receive after it went the fast way, and the
+        // reply to the call with a receive timeout (the timeout is the caller's, not the replier's).
+        assertEquals(2 * CALLS + 1, r.fast());
+    }
+
+    /**
      * Hostile words to a server that waits for anyone: each either fails as the general path
      * fails it or goes the general way, with the same run either way, and the server is still
      * answering afterwards.
