@@ -29,8 +29,9 @@ import picocli.CommandLine.Parameters;
         description = {"Run side-by-side benchmarks in one process.",
                 "NAME: ipc, console, irq, pagefault, memory, map, unmap, scale, boot, metering (default: all benchmarks; "
                         + "scale then stops at 100,000 threads). The ipc benchmark times the Kola IPC round trip "
-                        + "(0 and 8 words across spaces, 0 words within a space) next to a bare continuation "
-                        + "ping-pong, virtual threads and platform threads. The console benchmark times bytes "
+                        + "(0 and 8 words across spaces, 0 words within a space, 0 words through an IPC gate and "
+                        + "through an endpoint under the capabilities model; C programs on RISC-V when built) next "
+                        + "to a bare continuation ping-pong, virtual threads and platform threads. The console benchmark times bytes "
                         + "from the UART through driver and console to a program and back (ns per byte). The irq "
                         + "benchmark times an interrupt from the line's raise to its user-level driver running "
                         + "(host ns and simulated cycles).",
