@@ -409,4 +409,53 @@ class EndpointTest {
         assertEquals(List.of("s a1:1", "a answered 2", "a sends to REPLY: " + IpcError.NO_PARTNER, "s receiving,endpoint",
                 "s b2:2", "b answered 3"), seen);
     }
+
+    /**
+     * Halting keeps a thread's IPC state (X.2): a halted server thread keeps its place on the
+     * endpoint and takes the next call, which it answers once resumed; ExchangeRegisters' abort
+     * takes a halted thread off the endpoint, so the next call goes to the other server thread.
+     */
+    @Test
+    void aHaltedReceiverKeepsItsPlaceAndAnAbortTakesItOff() {
+        KernelHarness h = harness();
+        List<String> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startThread(l4, S2, S, 1, "s", 0, 100);
+            h.startTask(l4, A, "a", 0, 90);
+            distribute(h, l4, Comm.RECEIVE);
+            sleep(l4, 1000); // s and s2 wait on the endpoint, s first; a sleeps
+            h.check(l4.exchangeRegisters(S, kola.abi.ExRegs.HALT, 0, 0, 0, 0, ThreadId.NIL) != ThreadId.NIL, "halt s");
+            sleep(l4, 3000); // a calls: the message goes to s, halted
+            seen.add("s " + h.state(S) + ", a " + h.state(A));
+            h.check(l4.exchangeRegisters(S, kola.abi.ExRegs.RESUME, 0, 0, 0, 0, ThreadId.NIL) != ThreadId.NIL, "resume s");
+            sleep(l4, 3000); // s answers a and waits again, behind s2; a's second call goes to s2, which waits again
+            h.check(l4.exchangeRegisters(S, kola.abi.ExRegs.HALT | kola.abi.ExRegs.ABORT_IPC, 0, 0, 0, 0, ThreadId.NIL)
+                    != ThreadId.NIL, "halt s and abort its receive");
+            seen.add("s " + h.state(S));
+        });
+        h.module("s", l4 -> {
+            for (int i = 0; i < 2; i++) {
+                String got = receive(l4, SERVER_EP, NEVER);
+                seen.add(me(l4) + " " + got);
+                l4.setMr(0, MsgTag.make(0, 1, 0));
+                l4.setMr(1, l4.mr(1) + 1);
+                l4.ipc(Comm.REPLY, ThreadId.NIL, ZERO);
+            }
+        });
+        h.module("a", l4 -> {
+            sleep(l4, 2000);
+            seen.add("a answered " + call(l4, 1));
+            seen.add("a answered " + call(l4, 2));
+            sleep(l4, 8000); // (until s is off the endpoint)
+            seen.add("a answered " + call(l4, 3));
+        });
+        h.run();
+        h.assertNoFailures();
+        // s was first on the endpoint when a called: the message went to it, halted (a waits for
+        // the reply); resumed, s answers. After a's second call (s2's) the queue is s, s2; the
+        // abort takes s off, so the third call goes to s2.
+        assertEquals(List.of("s ready,halted, a receiving", "s a1:1", "a answered 2", "s2 a1:2", "a answered 3",
+                "s ready,halted", "s2 a1:3", "a answered 4"), seen);
+    }
 }
