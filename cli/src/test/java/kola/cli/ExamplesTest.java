@@ -68,6 +68,27 @@ class ExamplesTest {
                 "bob: a slot it was never given: no such partner (send phase)"), lines);
     }
 
+    /**
+     * Two workers behind one endpoint: each client gets its own gate to it from the pool's front
+     * desk (granted), and the workers take the calls in turns, in the order they came to wait on
+     * the endpoint. The pool's slot number names nothing in a client's own object space.
+     */
+    @Test
+    void endpointPoolServesEachCallByTheNextWaitingWorker() {
+        assertEquals(List.of(
+                "alice: connected: gate rights " + kola.abi.Comm.SEND,
+                "alice: double 1 -> 2 (worker 1)",
+                "alice: double 2 -> 4 (worker 2)",
+                "alice: double 3 -> 6 (worker 1)",
+                "alice: the pool's endpoint slot, in its own space: no such partner (send phase)",
+                "bob: connected: gate rights " + kola.abi.Comm.SEND,
+                "bob: double 10 -> 20 (worker 2)",
+                "bob: double 20 -> 40 (worker 1)",
+                "bob: double 30 -> 60 (worker 2)",
+                "bob: the pool's endpoint slot, in its own space: no such partner (send phase)"),
+                run(EXAMPLES.resolve("endpoints/image.yaml")));
+    }
+
     @Test
     void privatePagerGivesEachTaskItsOwnFrame() throws IOException {
         List<String> lines = run(EXAMPLES.resolve("pager/image.yaml"));
@@ -142,7 +163,7 @@ class ExamplesTest {
         try (Stream<Path> s = Files.list(EXAMPLES)) {
             examples = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("capabilities", "driver", "echo", "pager", "partitions", "riscv"), examples);
+        assertEquals(List.of("capabilities", "driver", "echo", "endpoints", "pager", "partitions", "riscv"), examples);
         for (String name : examples) {
             assertTrue(Files.isRegularFile(EXAMPLES.resolve(name).resolve("image.yaml")), name);
             String command = "./kola run examples/" + name + "/image.yaml";
