@@ -7,13 +7,14 @@
  * capability (word + its number * 1000, the label it saw, its number), with the reply-and-receive
  * form after its first message. Two gates to the endpoint, labelled 0xa1 and 0xb2, are the
  * clients' names for the pool: the main thread calls through both in turn, then a second client
- * thread calls through 0xb2, and every call prints the label the worker saw, which worker served
- * it and the answer. The workers take turns: a receiver waits on the endpoint behind the others
- * that came before it, and a worker's reply-and-receive puts it back last. Around the pool it
- * checks what the kernel refuses: a send through the endpoint capability itself (no partner), a
- * gate labelled 0 (invalid parameter), a receive from a gate's slot with no call made (it waits
- * for a reply: a zero timeout times out), a receive from the endpoint through a capability
- * without the receive right (no partner).
+ * thread calls through 0xb2 (and returns, to wait for ever in libl4's Kola_ThreadEntry), and
+ * every call prints the label the worker saw, which worker served it and the answer. The
+ * workers take turns: a receiver waits on the endpoint behind the others that came before it,
+ * and a worker's reply-and-receive puts it back last. Around the pool it checks what the kernel
+ * refuses: a send through the endpoint capability itself (no partner), a gate labelled 0 (invalid
+ * parameter), a receive from a gate's slot with no call made (it waits for a reply: a zero
+ * timeout times out), a receive from the endpoint through a capability without the receive right
+ * (no partner).
  *
  * One line per check, "ok  N what" or "FAIL N what", then "P passed, F failed"; exit 0 only if
  * none failed. Under another model it says it needs --comm capabilities and exits with 2.
@@ -115,7 +116,17 @@ static void client(void *unused)
 	L4_LoadMR(0, 1);
 	L4_LoadMR(1, 1);
 	L4_Send(sel(DONE_SLOT));
-	L4_Ipc(L4_nilthread, L4_KolaReply, L4_Timeouts(L4_Never, L4_Never), 0);
+	/* (returns: Kola_ThreadEntry makes it wait for ever) */
+}
+
+/* A thread's state (halted, receiving, sending), read with ExchangeRegisters, nothing changed (d only). */
+static L4_ThreadState_t state_of(L4_ThreadId_t t)
+{
+	L4_Word_t d;
+	L4_ThreadId_t p;
+	L4_ThreadState_t s;
+	L4_ExchangeRegisters(t, 1UL << 9, 0, 0, 0, 0, L4_nilthread, &s.raw, &d, &d, &d, &d, &p);
+	return s;
 }
 
 /* Checks and prints call i, as check() does: the gate's label seen, an answer of word + worker * 1000. */
@@ -184,7 +195,7 @@ int main(void)
 
 	/* The workers, in this space: each started is given the processor (ThreadSwitch) and runs
 	 * into its first receive, where it waits on the endpoint behind the ones started before it. */
-	int made = 1;
+	int made = 1, waiting = 1;
 	for (int n = 1; n <= WORKERS && made; n++) {
 		L4_ThreadId_t w = L4_GlobalId(L4_ThreadNo(me) + (L4_Word_t)n, 1);
 		made = L4_ThreadControl(w, me, me, runtime, (void *)(utcb + (L4_Word_t)n * usize)) == 1
@@ -192,10 +203,12 @@ int main(void)
 		if (made) {
 			Kola_Start(w, &stacks[n - 1][STACK_WORDS], worker, (void *)(L4_Word_t)n);
 			L4_ThreadSwitch(w);
+			L4_ThreadState_t st = state_of(w);
+			waiting &= L4_ThreadWasReceiving(st) && !L4_ThreadWasHalted(st);
 		}
 	}
 	L4_Word_t why = made ? 0 : L4_ErrorCode();
-	check(made, "three worker threads, priority 100, started in turn: each waits on the endpoint");
+	check(made && waiting, "three worker threads, priority 100, started in turn: each waits on the endpoint");
 	if (!made) {
 		printf("# %s: run epool privileged (kola exec --privileged)\n", L4_ErrorCode_String(why));
 		return checks_done();
@@ -220,6 +233,9 @@ int main(void)
 		L4_StoreMR(1, &bits);
 	}
 	check(made && L4_IpcSucceeded(tag) && bits == 1, "the client thread signalled that its calls are done");
+	L4_ThreadState_t st = state_of(cl);
+	check(made && L4_ThreadWasReceiving(st) && !L4_ThreadWasHalted(st),
+	      "its function returned: it waits for ever (Kola_ThreadEntry), holding no processor");
 	for (int i = MAIN_CALLS; i < CALLS; i++)
 		report(i, "client:");
 

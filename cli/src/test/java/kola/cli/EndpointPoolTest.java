@@ -36,9 +36,11 @@ class EndpointPoolTest {
      * endpoint again, now last. So every call is served by the worker that has waited longest:
      * 1, 2, 3, 1, 2, 3 for the main thread's six calls, alternating gates 0xa1 and 0xb2. The
      * client thread runs while the main thread waits on the notification it will signal; its two
-     * calls continue the rotation (1, 2), and the main thread's last call, through a gate made
-     * from a send-only copy of the endpoint capability, goes to worker 3. Each worker sees the
-     * label of the gate the caller used and answers word + its number * 1000.
+     * calls continue the rotation (1, 2); then its function returns and libl4's thread entry makes
+     * it wait for ever (check 17: a thread that looped through failed receives instead would still
+     * be ready, and would take the rest of its time slice). The main thread's last call, through
+     * a gate made from a send-only copy of the endpoint capability, goes to worker 3. Each worker
+     * sees the label of the gate the caller used and answers word + its number * 1000.
      */
     static final List<String> LINES = List.of(
             "ok  1 an endpoint in slot 1, all rights",
@@ -57,17 +59,18 @@ class EndpointPoolTest {
             "ok  14 main: call 6 through gate 0xb2, word 6: worker 3 saw label 0xb2, answered 3006",
             "ok  15 a notification in slot 4 and a client thread",
             "ok  16 the client thread signalled that its calls are done",
-            "ok  17 client: call 7 through gate 0xb2, word 7: worker 1 saw label 0xb2, answered 1007",
-            "ok  18 client: call 8 through gate 0xb2, word 8: worker 2 saw label 0xb2, answered 2008",
-            "ok  19 the workers took turns in the order they came to wait: 1 2 3 1 2 3 1 2",
-            "ok  20 a send through the endpoint capability itself finds no partner, whoever waits",
-            "ok  21 a receive from gate 0xa1's slot with no call made waits for a reply: a zero timeout times out",
-            "ok  22 the endpoint mapped into slot 5 with the send right only",
-            "ok  23 a receive through it finds no partner (no receive right), at once",
-            "ok  24 but the send right makes a gate to the endpoint (slot 6, label 0xc3)",
-            "ok  25 a call through it: worker 3, next in turn, saw label 0xc3 and answered 3100",
-            "ok  26 no worker's receive failed",
-            "26 passed, 0 failed");
+            "ok  17 its function returned: it waits for ever (Kola_ThreadEntry), holding no processor",
+            "ok  18 client: call 7 through gate 0xb2, word 7: worker 1 saw label 0xb2, answered 1007",
+            "ok  19 client: call 8 through gate 0xb2, word 8: worker 2 saw label 0xb2, answered 2008",
+            "ok  20 the workers took turns in the order they came to wait: 1 2 3 1 2 3 1 2",
+            "ok  21 a send through the endpoint capability itself finds no partner, whoever waits",
+            "ok  22 a receive from gate 0xa1's slot with no call made waits for a reply: a zero timeout times out",
+            "ok  23 the endpoint mapped into slot 5 with the send right only",
+            "ok  24 a receive through it finds no partner (no receive right), at once",
+            "ok  25 but the send right makes a gate to the endpoint (slot 6, label 0xc3)",
+            "ok  26 a call through it: worker 3, next in turn, saw label 0xc3 and answered 3100",
+            "ok  27 no worker's receive failed",
+            "27 passed, 0 failed");
 
     @BeforeAll
     static void build() throws Exception {
@@ -82,7 +85,10 @@ class EndpointPoolTest {
         assertEquals("", r.err());
     }
 
-    /** The same run with the kernel's invariants checked after every kernel entry (the endpoint's queues and charges among them). */
+    /**
+     * The same run with the kernel's invariants checked after every kernel entry (the endpoint's
+     * queues and charges among them).
+     */
     @Test
     void theSameRunKeepsTheKernelsInvariants() throws IOException {
         MachineOptions options = new MachineOptions();
@@ -118,6 +124,7 @@ class EndpointPoolTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(LINES.subList(0, 7), lines.subList(0, 7));
         assertEquals(List.of("FAIL 8 three worker threads, priority 100, started in turn: each waits on the endpoint",
-                "# no privilege: run epool privileged (kola exec --privileged)", "7 passed, 1 failed"), lines.subList(7, lines.size()));
+                "# no privilege: run epool privileged (kola exec --privileged)", "7 passed, 1 failed"),
+                lines.subList(7, lines.size()));
     }
 }
