@@ -86,8 +86,7 @@ static void worker(void *arg)
 		L4_LoadMR(3, n);
 		tag = L4_Ipc(L4_KolaReply, sel(EP_SLOT), L4_Timeouts(L4_ZeroTime, L4_Never), &label);
 	}
-	/* Waits for ever: for a reply no call asked for (a thread id would name no one here). */
-	L4_Ipc(L4_nilthread, L4_KolaReply, L4_Timeouts(L4_Never, L4_Never), 0);
+	/* (returns: Kola_ThreadEntry makes it wait for ever) */
 }
 
 /* One call of one word through the gate in `slot`, recorded in c. */
