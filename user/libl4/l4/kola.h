@@ -169,6 +169,31 @@ L4_INLINE L4_Word_t L4_CommControl(L4_Word_t op, L4_Word_t a, L4_Word_t b, L4_Wo
 }
 
 /*
+ * CommControl ENDPOINT: an IPC endpoint in the caller's slot `selector`, with all rights. A closed
+ * receive from it (L4_Ipc with FromSpecifier = selector) takes its first waiting sender, or waits
+ * in order of arrival with its other receivers; the result ("from") is the label of the gate the
+ * sender used. A send through the endpoint capability itself finds no partner. 1 on success, 0 on
+ * failure with L4_ErrorCode set (invalid parameter: a bad or taken slot).
+ */
+L4_INLINE L4_Word_t Kola_Endpoint(L4_ThreadId_t selector)
+{
+	return L4_CommControl(L4_COMM_ENDPOINT, selector.raw, 0, 0);
+}
+
+/*
+ * CommControl ENDPOINT_GATE: a gate labelled `label` to the endpoint in the caller's slot
+ * `endpoint` (which needs the send right there) in the caller's slot `selector`, with all rights.
+ * A send through it goes to the endpoint's first waiting receiver or waits on the endpoint; a call
+ * through it (L4_Call(selector)) is answered through the receiver's L4_KolaReply. 1 on success, 0
+ * on failure with L4_ErrorCode set (invalid parameter: a bad or taken slot, no endpoint there, no
+ * send right, or a label of 0, ~0 or L4_KolaReply's word).
+ */
+L4_INLINE L4_Word_t Kola_EndpointGate(L4_ThreadId_t selector, L4_ThreadId_t endpoint, L4_Word_t label)
+{
+	return L4_CommControl(L4_COMM_ENDPOINT_GATE, selector.raw, endpoint.raw, label);
+}
+
+/*
  * KmemControl(space, quota): 1 on success with *held = the kernel memory charged to the space and
  * every space it created, and *quota_out = its quota; 0 on failure with L4_ErrorCode set.
  */

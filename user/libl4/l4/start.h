@@ -12,7 +12,8 @@
 #include <l4/thread.h>
 
 /* Sets gp, then calls fn(arg) with fn at 0(sp) and arg at 8(sp), on the stack above them; if fn
- * returns, the thread waits for ever (a receive from itself, with no timeout). */
+ * returns, the thread waits for ever (a receive from itself, with no timeout; under capabilities,
+ * where that names no one, a wait for a reply to no call). */
 void Kola_ThreadEntry(void);
 
 /* The sp and ip that start a thread at fn(arg) on the stack that ends at stack_top (16-byte aligned). */
