@@ -51,7 +51,9 @@ public final class Comm {
     /**
      * CommControl(GATE, selector, thread, label): makes an IPC gate to {@code thread} with
      * {@code label} in the caller's object space, with all rights. The thread must be the
-     * caller's own space's, unless the caller is privileged.
+     * caller's own space's, unless the caller is privileged. The label is what the receiver sees
+     * as the sender, so it may not be 0, -1, {@link #REPLY} or {@link #NOTIFIED} (invalid
+     * parameter); the same holds for {@link #ENDPOINT_GATE}.
      */
     public static final int GATE = 5;
     /** CommControl(LOOKUP, selector, 0, 0): the rights of the caller's slot (0: empty), read back. */

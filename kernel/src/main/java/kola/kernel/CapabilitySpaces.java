@@ -69,9 +69,13 @@ final class CapabilitySpaces {
         return create(space, selector, new Gate(endpoint, label, space));
     }
 
-    /** A label is what a receiver sees as the sender: never nil, the reply capability or -1 (any thread). */
+    /**
+     * A label is what a receiver sees as the sender: never nil, -1 (any thread), the reply
+     * capability or {@link Comm#NOTIFIED} (an open receive's bound-notification bits), each of
+     * which a receiver could not tell from what it stands for.
+     */
     private static boolean validLabel(long label) {
-        return label != Comm.REPLY && label != -1 && label != 0;
+        return label != Comm.REPLY && label != Comm.NOTIFIED && label != -1 && label != 0;
     }
 
     /** Makes an endpoint in {@code space}'s slot; a {@link KernelError} code, or OK. */

@@ -329,6 +329,8 @@ class CommModelsTest {
                     () -> l4.commControl(Comm.GATE, Comm.selector(1), S, Comm.REPLY));
             h.expectError(l4, "gate labelled anythread", KernelError.INVALID_PARAMETER, 0,
                     () -> l4.commControl(Comm.GATE, Comm.selector(1), S, -1));
+            h.expectError(l4, "gate labelled as the bound notification's sender", KernelError.INVALID_PARAMETER, 0,
+                    () -> l4.commControl(Comm.GATE, Comm.selector(1), S, Comm.NOTIFIED));
             h.expectError(l4, "gate to no thread", KernelError.INVALID_THREAD, 0,
                     () -> l4.commControl(Comm.GATE, Comm.selector(1), tid(99), 5));
             h.check(l4.commControl(Comm.GATE, Comm.selector(1), S, 5) == 1, "a good gate");

@@ -203,7 +203,7 @@ class EndpointTest {
                     () -> l4.commControl(Comm.ENDPOINT_GATE, GATE_A, EP, LABEL_A));
             h.expectError(l4, "gate to a gate", KernelError.INVALID_PARAMETER, 0,
                     () -> l4.commControl(Comm.ENDPOINT_GATE, Comm.selector(5), GATE_A, LABEL_A));
-            for (long label : new long[] {0, -1, Comm.REPLY}) {
+            for (long label : new long[] {0, -1, Comm.REPLY, Comm.NOTIFIED}) {
                 h.expectError(l4, "gate labelled " + Long.toHexString(label), KernelError.INVALID_PARAMETER, 0,
                         () -> l4.commControl(Comm.ENDPOINT_GATE, Comm.selector(5), EP, label));
             }
