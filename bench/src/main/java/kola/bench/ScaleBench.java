@@ -217,11 +217,12 @@ final class ScaleBench {
     /**
      * Gets the server's and the clients' programs compiled before the measured client systems
      * start their threads, by running a throw-away system of {@code n} clients. Each client and
-     * the server runs its loop in one frame that never returns, and the JVM does not replace a
-     * live frame by a later compilation of its method (only an interpreted frame, by OSR, one
-     * frame at a time, every so many loop iterations): a client whose thread starts while its
-     * program is interpreted or compiled with profiling keeps running that code for as long as
-     * it lives. Without this warm-up the first system with many clients would have most of its
+     * the server runs its loop in one frame that never returns, and a live frame keeps the code
+     * it runs (an interpreted one moves to compiled code only by OSR, one frame at a time when
+     * the method's shared loop counter overflows in it; a compiled one stays in its code after a
+     * later compilation replaces it): a client whose thread starts while its program is
+     * interpreted or compiled with profiling keeps running that code, in practice, for as long as
+     * it lives (BENCHMARKS.md, "Issue 17: the 10,000-client round trip"). Without this warm-up the first system with many clients would have most of its
      * clients in such frames (their method reaches the optimizing compiler only after some
      * thousand clients have started), while the one-client system's single frame moves to
      * optimized code within its warm-up: the rows would compare the JIT's tiers of the
