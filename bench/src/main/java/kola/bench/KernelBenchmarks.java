@@ -101,7 +101,8 @@ public final class KernelBenchmarks {
             case "map" -> "map + unmap of one page between two spaces vs the IPC round trip";
             case "unmap" -> "unmap of a tree of 1,000 / 10,000 / 100,000 mappings, ns per mapping";
             case "scale" -> "threads blocked in receive (10,000 up to " + String.format(Locale.ROOT, "%,d", o.scaleMax())
-                    + "): heap and creation time per thread; IPC round trip with 1, 2, 100, 1,000, 10,000 clients";
+                    + "): heap and creation time per thread; IPC round trip with 1, 2, 100, 1,000, 10,000 clients"
+                    + " (and 1 and 10,000 bare continuations)";
             case "boot" -> "host time from nothing to the shell prompt, default image, 256 MiB and 64 GiB machines";
             case "metering" -> "a CPU-bound loop (sum += i ^ (sum >>> 3)) in a sandboxed, metered task vs the same "
                     + "class as an ordinary, unmetered task";
@@ -298,6 +299,11 @@ public final class KernelBenchmarks {
                 out.add(totalRow);
             }
         }
+        int most = Arrays.stream(clientCounts).max().orElseThrow();
+        // The client and server programs (and the bare continuations' body) compiled before any
+        // measured system starts its threads (ScaleBench.warmPrograms says why).
+        ScaleBench.warmPrograms(most);
+        new ScaleBench.RoundRobin(most);
         List<SideBySide.Contender> contenders = new ArrayList<>();
         for (int c : clientCounts) {
             ScaleBench.Clients clients = new ScaleBench.Clients(c);
@@ -305,15 +311,31 @@ public final class KernelBenchmarks {
                     "IPC round trip, %,d active client%s calling one server", c, c == 1 ? "" : "s"), true,
                     clients::timedRoundTrips));
         }
+        int fewest = clientCounts[0];
+        for (int c : fewest == most ? new int[] {most} : new int[] {fewest, most}) {
+            ScaleBench.RoundRobin robin = new ScaleBench.RoundRobin(c);
+            contenders.add(new SideBySide.Contender(robinName(c), String.format(Locale.ROOT,
+                    "no kernel: %,d bare client continuation%s and a server continuation resumed in turn",
+                    c, c == 1 ? "" : "s"), false, robin::timedRoundTrips));
+        }
         List<SideBySide.Measurement> ms = measure(contenders, o.rounds(), null);
         SideBySide.Measurement one = ms.get(0);
+        SideBySide.Measurement robinOne = find(ms, robinName(fewest));
         for (SideBySide.Measurement m : ms) {
             boolean targeted = m.name().equals(clientsName(10_000));
-            Result r = relative(m, "ns/round trip", one, targeted ? 2 : Double.NaN);
+            Result r = relative(m, "ns/round trip", m.kola() ? one : robinOne, targeted ? 2 : Double.NaN);
             progress(progress, r, "rounds");
             out.add(r);
         }
         return out;
+    }
+
+    /**
+     * The informational rows of the bare round robin ({@link ScaleBench.RoundRobin}): what the
+     * JDK's continuations alone cost with that many clients, against the same with the fewest.
+     */
+    private static String robinName(int c) {
+        return "continuation-scale-" + c + (c == 1 ? "-client" : "-clients");
     }
 
     /**

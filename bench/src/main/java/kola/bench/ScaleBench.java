@@ -214,6 +214,91 @@ final class ScaleBench {
         }
     }
 
+    /**
+     * Gets the server's and the clients' programs compiled before the measured client systems
+     * start their threads, by running a throw-away system of {@code n} clients. Each client and
+     * the server runs its loop in one frame that never returns, and a live frame keeps the code
+     * it runs (an interpreted one moves to compiled code only by OSR, one frame at a time when
+     * the method's shared loop counter overflows in it; a compiled one stays in its code after a
+     * later compilation replaces it): a client whose thread starts while its program is
+     * interpreted or compiled with profiling keeps running that code, in practice, for as long as
+     * it lives (BENCHMARKS.md, "Issue 17: the 10,000-client round trip"). Without this warm-up the first system with many clients would have most of its
+     * clients in such frames (their method reaches the optimizing compiler only after some
+     * thousand clients have started), while the one-client system's single frame moves to
+     * optimized code within its warm-up: the rows would compare the JIT's tiers of the
+     * benchmark's own client loop, not the kernel's IPC.
+     */
+    static void warmPrograms(int n) {
+        new Clients(n).roundTrips(4L * n);
+    }
+
+    // ---- bare continuations -------------------------------------------------------------------
+
+    private static final jdk.internal.vm.ContinuationScope ROBIN_SCOPE = new jdk.internal.vm.ContinuationScope("robin");
+
+    /**
+     * The shape of the clients' round trips without a kernel: {@code n} client continuations and
+     * one server continuation, resumed client, server, next client, ... by a loop (with one client,
+     * the two bare continuations of {@code continuation-floor}). Every resume thaws a continuation
+     * that last ran {@code n} round trips ago (its {@code Continuation} and stack chunk), which is
+     * what the JDK's continuations cost at that scale before any kernel state.
+     */
+    static final class RoundRobin {
+        private final jdk.internal.vm.Continuation[] clients;
+        private final jdk.internal.vm.Continuation server;
+        private final long[] turns = new long[1];
+        private int next;
+
+        RoundRobin(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("client count must be positive: " + n);
+            }
+            clients = new jdk.internal.vm.Continuation[n];
+            for (int i = 0; i < n; i++) {
+                clients[i] = new jdk.internal.vm.Continuation(ROBIN_SCOPE, () -> turns(turns));
+            }
+            server = new jdk.internal.vm.Continuation(ROBIN_SCOPE, () -> turns(turns));
+            roundTrips(Math.max(20_000, 4L * n));
+        }
+
+        /** A continuation's body: counts a turn and yields, for ever. */
+        private static void turns(long[] turns) {
+            while (true) {
+                turns[0]++;
+                jdk.internal.vm.Continuation.yield(ROBIN_SCOPE);
+            }
+        }
+
+        /** Runs {@code n} round trips (a client's turn, then the server's) and checks that every turn was taken. */
+        void roundTrips(long n) {
+            long before = turns[0];
+            int i = next;
+            for (long k = 0; k < n; k++) {
+                clients[i].run();
+                server.run();
+                if (++i == clients.length) {
+                    i = 0;
+                }
+            }
+            next = i;
+            if (turns[0] - before != 2 * n) {
+                throw new IllegalStateException((turns[0] - before) + " turns in " + n + " round trips, expected " + 2 * n);
+            }
+        }
+
+        /** Host ns of {@code n} round trips. */
+        long timedRoundTrips(long n) {
+            long start = System.nanoTime();
+            roundTrips(n);
+            return System.nanoTime() - start;
+        }
+
+        /** The turns all continuations have taken so far. */
+        long turns() {
+            return turns[0];
+        }
+    }
+
     private static void createClients(L4 l4, ClientState s, int n) {
         Kip kip = l4.kernelInterface();
         String failure = BenchSystem.startTask(l4, BenchSystem.threadId(kip, 0), "scale-server", kip.sigma0(),

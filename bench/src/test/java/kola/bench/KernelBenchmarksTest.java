@@ -38,6 +38,16 @@ class KernelBenchmarksTest {
         assertEquals("kola-scale-ipc-1-client", rows.get(2).name());
         assertEquals("kola-scale-ipc-3-clients", rows.get(3).name());
         assertEquals("kola-scale-ipc-1-client", rows.get(3).baseline());
+        assertEquals(rows.get(3).value() / rows.get(2).value(), rows.get(3).ratio(), 1e-9);
+        // The bare continuations: informational, against the fewest clients' round robin.
+        assertEquals(6, rows.size());
+        KernelBenchmarks.Result robinOne = rows.get(4);
+        KernelBenchmarks.Result robinMost = rows.get(5);
+        assertEquals("continuation-scale-1-client", robinOne.name());
+        assertEquals("continuation-scale-3-clients", robinMost.name());
+        assertEquals("continuation-scale-1-client", robinMost.baseline());
+        assertEquals(robinMost.value() / robinOne.value(), robinMost.ratio(), 1e-9);
+        assertFalse(robinMost.hasTarget());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package kola.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -32,6 +33,17 @@ class ScaleBenchTest {
             HostNanos.assertWithinTheCall(n + " clients", () -> c.timedRoundTrips(5_000));
             assertEquals(5_000, c.completed() - before, 2);
         }
+    }
+
+    @Test
+    void roundRobinTakesEveryTurn() {
+        for (int n : new int[] {1, 3, 1_000}) {
+            ScaleBench.RoundRobin r = new ScaleBench.RoundRobin(n);
+            long before = r.turns();
+            HostNanos.assertWithinTheCall(n + " bare continuations", () -> r.timedRoundTrips(5_000));
+            assertEquals(10_000, r.turns() - before); // a client's turn and the server's per round trip
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ScaleBench.RoundRobin(0));
     }
 
     @Test
