@@ -406,16 +406,33 @@ final class Ipc {
             }
             // The sender faults in its own space and will send again; look for another.
         }
+        awaitMessage(t, from, micros, timeoutWord, null);
+    }
+
+    /**
+     * A receive of {@code t} that found nothing to take: a zero timeout fails it; any other blocks
+     * t ({@code RECEIVING} for {@code from}), waiting on {@code on} (a notification or an
+     * endpoint; null: in its own state), under the timeout.
+     */
+    private void awaitMessage(Tcb t, long from, long micros, long timeoutWord, WaitQueue on) {
         if (micros == 0) {
             fail(t, IpcError.TIMEOUT, true);
-        } else {
-            t.state = Tcb.RECEIVING;
-            t.waitFrom = from;
-            t.receiveTimeout = timeoutWord;
-            if (micros > 0) {
-                cpu.timeouts.add(t, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
-                cpu.updatePreemptAt();
-            }
+            return;
+        }
+        t.state = Tcb.RECEIVING;
+        t.waitFrom = from;
+        t.receiveTimeout = timeoutWord;
+        if (on != null) {
+            on.enqueue(t);
+        }
+        armTimeout(t, micros);
+    }
+
+    /** Puts blocked {@code t} under a timeout of {@code micros} from now (-1: never, none). */
+    private void armTimeout(Tcb t, long micros) {
+        if (micros > 0) {
+            cpu.timeouts.add(t, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
+            cpu.updatePreemptAt();
         }
     }
 
@@ -528,18 +545,7 @@ final class Ipc {
                 return;
             }
         }
-        if (micros == 0) {
-            fail(t, IpcError.TIMEOUT, true);
-            return;
-        }
-        t.state = Tcb.RECEIVING;
-        t.waitFrom = from;
-        t.receiveTimeout = timeoutWord;
-        e.enqueue(t);
-        if (micros > 0) {
-            cpu.timeouts.add(t, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
-            cpu.updatePreemptAt();
-        }
+        awaitMessage(t, from, micros, timeoutWord, e);
     }
 
     /** A closed receive from a notification: collects its bits, or waits for some. */
@@ -548,18 +554,7 @@ final class Ipc {
             collect(t, n, from);
             return;
         }
-        if (micros == 0) {
-            fail(t, IpcError.TIMEOUT, true);
-            return;
-        }
-        t.state = Tcb.RECEIVING;
-        t.waitFrom = from;
-        t.receiveTimeout = timeoutWord;
-        n.enqueue(t);
-        if (micros > 0) {
-            cpu.timeouts.add(t, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
-            cpu.updatePreemptAt();
-        }
+        awaitMessage(t, from, micros, timeoutWord, n);
     }
 
     private boolean accepts(Tcb receiver, Tcb sender) {
@@ -763,10 +758,7 @@ final class Ipc {
         t.pendingFrom = from;
         t.pendingReceiveTimeout = Timeout.receive(timeouts);
         queue.append(t);
-        if (micros > 0) {
-            cpu.timeouts.add(t, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
-            cpu.updatePreemptAt();
-        }
+        armTimeout(t, micros);
     }
 
     /**
@@ -792,10 +784,7 @@ final class Ipc {
         sender.state = Tcb.SENDING;
         receiver.prepend(sender);
         sender.inTransfer = true;
-        if (micros > 0) {
-            cpu.timeouts.add(sender, clock.now() + micros * CostModel.CYCLES_PER_MICROSECOND);
-            cpu.updatePreemptAt();
-        }
+        armTimeout(sender, micros);
         return true;
     }
 
