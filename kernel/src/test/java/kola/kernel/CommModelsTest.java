@@ -403,7 +403,12 @@ class CommModelsTest {
     }
 
     private static long waitOn(L4 l4, long selector, long timeouts) {
-        long from = l4.ipc(ThreadId.NIL, selector, timeouts);
+        return waitOn(l4, ThreadId.NIL, selector, timeouts);
+    }
+
+    /** Sends to {@code to} (nil: nobody) and waits on {@code selector} in one Ipc: the bits, or minus the error kind. */
+    private static long waitOn(L4 l4, long to, long selector, long timeouts) {
+        long from = l4.ipc(to, selector, timeouts);
         return (l4.mr(0) & MsgTag.ERROR) != 0 ? -IpcError.kind(l4.errorCode()) : from == selector ? l4.mr(1) : -100;
     }
 
@@ -463,7 +468,7 @@ class CommModelsTest {
             l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
             l4.setMr(0, MsgTag.make(0, 1, 0));
             l4.setMr(1, l4.mr(1) + 1);
-            seen.add("s waits on its notification: " + waitOnAfterReply(l4, Comm.selector(5), Timeout.pair(Timeout.NEVER,
+            seen.add("s waits on its notification: " + waitOn(l4, Comm.REPLY, Comm.selector(5), Timeout.pair(Timeout.NEVER,
                     Timeout.relative(2000))));
         });
         h.module("c", l4 -> {
@@ -478,12 +483,6 @@ class CommModelsTest {
         h.assertNoFailures();
         assertEquals(List.of("c got 6", "c sends to REPLY: " + IpcError.NO_PARTNER,
                 "s waits on its notification: " + -IpcError.TIMEOUT), seen);
-    }
-
-    /** Replies through REPLY and waits on {@code selector} in one Ipc: the bits, or minus the error kind. */
-    private static long waitOnAfterReply(L4 l4, long selector, long timeouts) {
-        long from = l4.ipc(Comm.REPLY, selector, timeouts);
-        return (l4.mr(0) & MsgTag.ERROR) != 0 ? -IpcError.kind(l4.errorCode()) : from == selector ? l4.mr(1) : -100;
     }
 
     @Test

@@ -78,9 +78,19 @@ class EndpointTest {
 
     /** A receive from the endpoint: "label:word", or "error K". */
     private static String receive(L4 l4, long from, long timeouts) {
-        long label = l4.ipc(ThreadId.NIL, from, timeouts);
+        return received(l4, l4.ipc(ThreadId.NIL, from, timeouts));
+    }
+
+    /** What an Ipc whose receive phase returned {@code label} got: "label:word", or "error K". */
+    private static String received(L4 l4, long label) {
         return (l4.mr(0) & MsgTag.ERROR) != 0 ? "error " + IpcError.kind(l4.errorCode())
                 : Long.toHexString(label) + ":" + l4.mr(1);
+    }
+
+    /** The root task unmaps its endpoint with every right: the endpoint and every capability derived from it go (the gates stay). */
+    private static void revokeEndpoint(L4 l4) {
+        l4.setMr(0, Comm.objectFpage(1, 0, Comm.RECEIVE | Comm.SEND | Comm.GRANT));
+        l4.unmap(0x40);
     }
 
     private static String me(L4 l4) {
@@ -107,8 +117,7 @@ class EndpointTest {
                 l4.setMr(1, l4.mr(1) + 1);
                 long label = l4.ipc(Comm.REPLY, i == 0 ? SERVER_EP : ThreadId.NIL, i == 0 ? NEVER : ZERO);
                 if (i == 0) {
-                    seen.add(me(l4) + " got " + ((l4.mr(0) & MsgTag.ERROR) != 0 ? "error " + IpcError.kind(l4.errorCode())
-                            : Long.toHexString(label) + ":" + l4.mr(1)));
+                    seen.add(me(l4) + " got " + received(l4, label));
                 }
             }
         });
@@ -246,8 +255,7 @@ class EndpointTest {
             distribute(h, l4, Comm.RECEIVE);
             sleep(l4, 1000);
             seen.add("before: s " + h.state(S) + ", s2 " + h.state(S2) + ", objects " + h.kernel.caps.objectCount());
-            l4.setMr(0, Comm.objectFpage(1, 0, Comm.RECEIVE | Comm.SEND | Comm.GRANT));
-            l4.unmap(0x40); // the endpoint and every capability derived from it; the gates stay
+            revokeEndpoint(l4);
             seen.add("after: objects " + h.kernel.caps.objectCount());
         });
         h.module("s", l4 -> seen.add(me(l4) + " " + receive(l4, SERVER_EP, NEVER)));
@@ -275,8 +283,7 @@ class EndpointTest {
             distribute(h, l4, Comm.RECEIVE);
             sleep(l4, 1000);
             seen.add("before: a " + h.state(A) + ", b " + h.state(B));
-            l4.setMr(0, Comm.objectFpage(1, 0, Comm.RECEIVE | Comm.SEND | Comm.GRANT));
-            l4.unmap(0x40);
+            revokeEndpoint(l4);
         });
         h.module("a", l4 -> seen.add("a " + send(l4, CLIENT_GATE, 1, NEVER)));
         h.module("b", l4 -> seen.add("b " + call(l4, 2)));
@@ -394,8 +401,7 @@ class EndpointTest {
                 l4.setMr(0, MsgTag.make(0, 1, 0));
                 l4.setMr(1, l4.mr(1) + 1);
                 long label = l4.ipc(Comm.REPLY, SERVER_EP, NEVER);
-                seen.add("s " + ((l4.mr(0) & MsgTag.ERROR) != 0 ? "error " + IpcError.kind(l4.errorCode())
-                        : Long.toHexString(label) + ":" + l4.mr(1)));
+                seen.add("s " + received(l4, label));
             }
         });
         h.module("a", l4 -> {

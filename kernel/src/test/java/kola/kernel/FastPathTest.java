@@ -95,6 +95,24 @@ class FastPathTest {
         };
     }
 
+    /**
+     * A server under the capabilities model: receives from {@code from} (anyone, or an endpoint)
+     * and answers each message through the reply capability with label + 1 and word + 1, by a
+     * reply-and-receive; {@code each} runs before each answer.
+     */
+    private static void replyServer(L4 l4, long from, java.util.function.Consumer<L4> each) {
+        l4.ipc(ThreadId.NIL, from, NEVER);
+        while (true) {
+            each.accept(l4);
+            l4.setMr(1, l4.mr(1) + 1);
+            l4.setMr(0, MsgTag.make(MsgTag.label(l4.mr(0)) + 1, 1, 0));
+            l4.ipc(Comm.REPLY, from, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+            if (l4.errorCode() != 0 && (l4.errorCode() & IpcError.RECEIVE_PHASE) == 0) {
+                l4.ipc(ThreadId.NIL, from, NEVER); // the caller is gone: just wait
+            }
+        }
+    }
+
     /** CALLS calls to {@code to} (waiting on {@code from}), checking each reply; then a call with a map item and a stale one. */
     private static void calls(L4 l4, long to, long from, List<Object> seen) {
         long sum = 0;
@@ -150,17 +168,7 @@ class FastPathTest {
                 l4.ipc(Comm.selector(2), ThreadId.NIL, NEVER);
                 h.check(l4.errorCode() == 0, "map the gate");
             });
-            h.module("s", l4 -> {
-                l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
-                while (true) {
-                    l4.setMr(1, l4.mr(1) + 1);
-                    l4.setMr(0, MsgTag.make(MsgTag.label(l4.mr(0)) + 1, 1, 0));
-                    l4.ipc(Comm.REPLY, ThreadId.ANY, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
-                    if (l4.errorCode() != 0 && (l4.errorCode() & IpcError.RECEIVE_PHASE) == 0) {
-                        l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER); // the caller is gone: just wait
-                    }
-                }
-            });
+            h.module("s", l4 -> replyServer(l4, ThreadId.ANY, x -> { }));
             h.module("c", l4 -> {
                 l4.setBr(0, Items.acceptor(Comm.objectFpage(8, 0, 0), false));
                 l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
@@ -194,18 +202,7 @@ class FastPathTest {
                 h.check(l4.commControl(Comm.MAP, S, Comm.objectFpage(1, 0, Comm.RECEIVE), Comm.selector(3)) == 1, "to s");
                 h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(2, 0, Comm.SEND), Comm.selector(8)) == 1, "to c");
             });
-            h.module("s", l4 -> {
-                l4.ipc(ThreadId.NIL, Comm.selector(3), NEVER);
-                while (true) {
-                    seen.add(l4.myGlobalId() == S ? "s" : "s2");
-                    l4.setMr(1, l4.mr(1) + 1);
-                    l4.setMr(0, MsgTag.make(MsgTag.label(l4.mr(0)) + 1, 1, 0));
-                    l4.ipc(Comm.REPLY, Comm.selector(3), Timeout.pair(Timeout.ZERO, Timeout.NEVER));
-                    if (l4.errorCode() != 0 && (l4.errorCode() & IpcError.RECEIVE_PHASE) == 0) {
-                        l4.ipc(ThreadId.NIL, Comm.selector(3), NEVER); // the caller is gone: just wait
-                    }
-                }
-            });
+            h.module("s", l4 -> replyServer(l4, Comm.selector(3), x -> seen.add(x.myGlobalId() == S ? "s" : "s2")));
             h.module("c", l4 -> calls(l4, Comm.selector(8), Comm.selector(8), seen));
             return h;
         };
