@@ -238,9 +238,9 @@ public final class Kernel {
             } else if (t.hart != null) {
                 runHart(t);
             } else {
-                Meter meter = t.api.meter;
-                meter.arm(clock.cyclesUntil(cpu.preemptAt));
-                Meter.running = meter;
+                UserApi api = t.api;
+                api.arm(clock.cyclesUntil(cpu.preemptAt));
+                Meter.running = api;
                 try {
                     t.continuation.run();
                 } finally {
@@ -718,7 +718,7 @@ public final class Kernel {
                 maker = () -> Boot.instantiate(loader, main);
             }
         }
-        api.meter.stackWords = 0; // the frames of a continuation left behind are gone with it
+        api.stackWords = 0; // the frames of a continuation left behind are gone with it
         t.continuation = new TaskContinuation(SCOPE, () -> {
             try {
                 // The space's program is made by its first thread to run, in that thread: a

@@ -15,10 +15,14 @@ import kola.machine.CycleClock;
  * preempted all the same, and its computation costs simulated time.
  *
  * <p>One meter per Kola thread, holding the cycles {@link #room left} before the preemption
- * point; the kernel loop makes the thread it resumes {@link #running} and arms its meter
+ * point. A thread's meter, its memory accessor ({@link UserMemory}) and its {@link UserApi} are one
+ * object (each class extends the one before): resuming a thread touches one object of its own
+ * besides its TCB and continuation, not three reached one through another, which counts when
+ * thousands of threads take turns and each one's state has gone cold in the host's caches
+ * (BENCHMARKS.md, the 10,000-client round trip). The kernel loop makes the thread it resumes {@link #running} and arms its meter
  * ({@link #arm}) on every switch into a continuation, and clears it when the continuation yields.
  * A charge is then a field subtract and a compare; the cycles are put on the clock in one step at
- * the next kernel entry or slow-path memory access ({@link #settle}), and the cached memory
+ * the next kernel entry or slow-path memory access ({@link #putOnClock}), and the cached memory
  * accesses of the thread's {@link UserMemory} spend a share of the same room, so simulated time,
  * preemption points and traces are those of charging every instruction on the clock at once.
  * Only when the room is used up does the charge call into the kernel ({@link UserApi#meterSlow}),
@@ -29,12 +33,16 @@ import kola.machine.CycleClock;
  * <p>Task code may not name this class itself (the verifier refuses it, see {@link TaskAllowlist});
  * only the calls the kernel inserts reach it. Outside a Kola thread's run the call does nothing.
  */
-public final class Meter {
+public class Meter {
     /** The meter of the thread whose continuation the kernel loop runs, or null. */
     static Meter running;
 
-    private final UserApi api;
-    private final CycleClock clock;
+    final CycleClock clock;
+    /**
+     * Whether the room is shared with a memory accessor: a thread's meter is its {@link UserMemory}
+     * (one object per thread, with its {@link UserApi}); a bare meter, in tests, counts instructions only.
+     */
+    private final boolean sharesRoom;
     /**
      * Cycles left for instructions before the preemption point, counting the charges not yet on
      * the clock: the room left is this plus the memory accessor's share ({@link #arm}).
@@ -43,14 +51,17 @@ public final class Meter {
     /** {@link #room} when it was last on the clock: the cycles charged since are {@code armed - room}. */
     private long armed;
     /**
-     * The memory accessor of the thread: it gets a share of the room for its cached accesses,
-     * and learns of every resume by the kernel loop.
+     * Cached accesses the thread's memory accessor may still make before its share of the room is
+     * used up ({@link #arm}): the hit path counts down this field of its own, and the accesses made
+     * are {@code budgetArmed - budget} (charged as TLB hits when the charges go on the clock).
      */
-    UserMemory memory;
+    long budget;
+    /** {@link #budget} when it was last armed or put on the clock. */
+    long budgetArmed;
 
-    Meter(UserApi api, CycleClock clock) {
-        this.api = api;
+    Meter(CycleClock clock, boolean sharesRoom) {
         this.clock = clock;
+        this.sharesRoom = sharesRoom;
     }
 
     /** Charges {@code instructions} instructions to the current Kola thread; may preempt it. */
@@ -134,9 +145,17 @@ public final class Meter {
     }
 
     private void slow() {
-        if (Continuation.getCurrentContinuation(Kernel.SCOPE) instanceof TaskContinuation c && c.api == api) {
-            api.meterSlow();
+        if (Continuation.getCurrentContinuation(Kernel.SCOPE) instanceof TaskContinuation c && c.api == this) {
+            meterSlow();
         }
+    }
+
+    /** The room is used up, in this thread's own continuation: {@link UserApi#meterSlow}. A bare meter does nothing. */
+    void meterSlow() {
+    }
+
+    /** The kernel loop resumes the thread: {@link UserMemory#resumed}. A bare meter has nothing to tell. */
+    void resumed() {
     }
 
     /**
@@ -153,34 +172,29 @@ public final class Meter {
      * is preempted at the same instruction or access as with one count of the room.
      */
     void arm(long room) {
-        UserMemory m = memory;
         long accesses = 0;
-        if (m != null) {
+        if (sharesRoom) {
             if (running != this) {
-                m.resumed();
+                resumed();
             }
             if (room > 0) {
                 long half = room / 2 + (room & 1);
                 accesses = half / CostModel.MEMORY_ACCESS + (half % CostModel.MEMORY_ACCESS == 0 ? 0 : 1);
             }
-            m.budget = accesses;
-            m.budgetArmed = accesses;
+            budget = accesses;
+            budgetArmed = accesses;
         }
         this.room = room - accesses * CostModel.MEMORY_ACCESS;
         this.armed = this.room;
     }
 
     /**
-     * Puts the cycles charged since the last settle on the clock, the instructions' and the memory
+     * Puts the cycles charged since the last time on the clock, the instructions' and the memory
      * accessor's cached accesses'; returns the number of those accesses (TLB hits).
      */
-    long settle() {
-        long accesses = 0;
-        UserMemory m = memory;
-        if (m != null) {
-            accesses = m.budgetArmed - m.budget;
-            m.budgetArmed = m.budget;
-        }
+    long putOnClock() {
+        long accesses = budgetArmed - budget;
+        budgetArmed = budget;
         long spent = armed - room + accesses * CostModel.MEMORY_ACCESS;
         if (spent != 0) {
             clock.advance(spent);

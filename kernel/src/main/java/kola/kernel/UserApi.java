@@ -15,18 +15,9 @@ import kola.abi.ThreadId;
  * <p>The class is package-private in a package no user module can open: a program can call the
  * {@link L4} methods and nothing else, reflection included.
  */
-final class UserApi implements L4 {
-    private final Tcb tcb;
-    private final Kernel kernel;
-    private final UserMemory memory;
-    /** This thread's meter: instructions and cached memory accesses charged, the room before the preemption point. */
-    final Meter meter;
-
+final class UserApi extends UserMemory implements L4 {
     UserApi(Tcb tcb, Kernel kernel) {
-        this.tcb = tcb;
-        this.kernel = kernel;
-        this.meter = new Meter(this, kernel.clock);
-        this.memory = new UserMemory(tcb, kernel, this, meter);
+        super(tcb, kernel);
     }
 
     /**
@@ -35,6 +26,7 @@ final class UserApi implements L4 {
      * it before it reads or writes anything, so a refused call changes nothing; the exception is
      * the caller's.
      */
+    @Override
     void own() {
         Continuation running = Continuation.getCurrentContinuation(Kernel.SCOPE);
         if (running == null || running != tcb.continuation) {
@@ -45,18 +37,14 @@ final class UserApi implements L4 {
     }
 
     /** Enters the kernel with trap {@code trap}; returns the kernel's result when the call is finished. */
+    @Override
     long trap(int trap) {
         own();
-        memory.settle();
+        settle();
         tcb.trap = trap;
         Continuation.yield(Kernel.SCOPE);
         // The call is finished: a call that had to fault first was redone by the kernel (Tcb#restart).
         return tcb.result;
-    }
-
-    /** Charges the instructions and memory accesses not yet on the clock: before every kernel entry. */
-    void settle() {
-        memory.settle();
     }
 
     /**
@@ -66,8 +54,9 @@ final class UserApi implements L4 {
      * that runs a whole time slice past it there is stopped with a {@link SliceOverrun}: pinned
      * code cannot hold the CPU for ever.
      */
+    @Override
     void meterSlow() {
-        memory.settle();
+        settle();
         long late = kernel.clock.now() - kernel.cpu.preemptAt;
         if (late >= 0) {
             tcb.trap = Trap.PREEMPT;
@@ -77,10 +66,10 @@ final class UserApi implements L4 {
                     throw new SliceOverrun("thread " + ThreadId.toString(tcb.id) + " ran " + late
                             + " cycles past its preemption point where it cannot be preempted (a static initializer)");
                 }
-                meter.arm(kernel.clock.cyclesUntil(kernel.cpu.preemptAt));
+                arm(kernel.clock.cyclesUntil(kernel.cpu.preemptAt));
             }
         } else {
-            meter.arm(kernel.clock.cyclesUntil(kernel.cpu.preemptAt)); // (-late at the base rate)
+            arm(kernel.clock.cyclesUntil(kernel.cpu.preemptAt)); // (-late at the base rate)
         }
     }
 
@@ -195,7 +184,7 @@ final class UserApi implements L4 {
     @Override
     public Memory memory() {
         own();
-        return memory;
+        return this;
     }
 
     @Override

@@ -12,7 +12,8 @@ import kola.machine.PhysicalMemory;
 import kola.machine.Tlb;
 
 /**
- * The memory accessor of one thread (DESIGN.md, "Memory"): every access translates through the
+ * The memory accessor of one thread (DESIGN.md, "Memory"), which is also its {@link Meter} and,
+ * extended, its {@link UserApi}: one object per thread. Every access translates through the
  * CPU's TLB and, on a miss, the space's Sv39 page table. No usable mapping traps to the kernel as
  * a page fault, and the access is retried when the thread runs again. Every access is a
  * preemption point.
@@ -61,7 +62,7 @@ import kola.machine.Tlb;
  * up to 8 bytes counts as one access, to the line of its first byte; {@link #read} and
  * {@link #write} access every line they touch.
  */
-final class UserMemory implements Memory {
+abstract class UserMemory extends Meter implements Memory {
     private static final int PAGE_MASK = PhysicalMemory.PAGE_SIZE - 1;
     /** No thread's id: thread ids are positive. */
     private static final long NO_THREAD = -1;
@@ -69,14 +70,11 @@ final class UserMemory implements Memory {
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final Tcb tcb;
-    private final Kernel kernel;
-    private final UserApi api;
+    final Tcb tcb;
+    final Kernel kernel;
     private final Mmu mmu;
     private final Tlb tlb;
     private final PhysicalMemory phys;
-    private final CycleClock clock;
-    private final Meter meter;
     /** The machine's memory cache, or null: with one, every access is translated (and so accessed) by the MMU. */
     private final Cache cache;
     /** The page the hit path serves reads from: {@link #readPage} while the cache is in use, else -1 (no page). */
@@ -98,15 +96,6 @@ final class UserMemory implements Memory {
     private byte[] writeFrame;
     private long writeEpoch = -1;
     /**
-     * Cached accesses the thread may still make before its share of the room is used up: the
-     * meter gives the accessor part of the cycles left before the preemption point ({@link
-     * Meter#arm}), so that the hit path counts down one field of its own, and the accesses made
-     * are {@code budgetArmed - budget} (charged as TLB hits at the next {@link Meter#settle}).
-     */
-    long budget;
-    /** {@link #budget} when it was last armed or settled. */
-    long budgetArmed;
-    /**
      * The id ({@link Thread#threadId()}, never reused) of the host thread that ran the kernel loop
      * when the cache was filled (by a slow-path access that passed {@link UserApi#own}), or
      * {@link #NO_THREAD}: a host thread holding this accessor finds the cache empty and is refused
@@ -116,18 +105,21 @@ final class UserMemory implements Memory {
      */
     private long cacheOwner = NO_THREAD;
 
-    UserMemory(Tcb tcb, Kernel kernel, UserApi api, Meter meter) {
-        this.meter = meter;
-        meter.memory = this;
+    UserMemory(Tcb tcb, Kernel kernel) {
+        super(kernel.clock, true);
         this.tcb = tcb;
         this.kernel = kernel;
-        this.api = api;
         this.mmu = kernel.machine.mmu();
         this.tlb = kernel.machine.tlb();
         this.phys = kernel.machine.memory();
-        this.clock = kernel.clock;
         this.cache = mmu.cache();
     }
+
+    /** Refuses a call that does not run in this thread's own continuation ({@link UserApi#own}). */
+    abstract void own();
+
+    /** Enters the kernel with trap {@code trap} ({@link UserApi#trap}). */
+    abstract long trap(int trap);
 
     /**
      * Whether the {@code size}-byte read at {@code va} hits the cache ({@link #readFrame} then
@@ -164,12 +156,12 @@ final class UserMemory implements Memory {
                 || (va & PAGE_MASK) + size > PhysicalMemory.PAGE_SIZE
                 || (va >>> PhysicalMemory.PAGE_SHIFT) != (write ? writePage : readPage)
                 || (write ? writeEpoch : readEpoch) != kernel.traps
-                || meter.room + budget * CostModel.MEMORY_ACCESS <= 0) {
+                || room + budget * CostModel.MEMORY_ACCESS <= 0) {
             return false;
         }
         if (budget <= 0) {
             charged();
-            meter.arm(clock.cyclesUntil(kernel.cpu.preemptAt)); // the room left, shared out again
+            arm(clock.cyclesUntil(kernel.cpu.preemptAt)); // the room left, shared out again
         }
         if (write) {
             writeVpn = writePage;
@@ -200,6 +192,7 @@ final class UserMemory implements Memory {
      * taken back, provisionally, if the TLB still holds its page as it did when it was made (no
      * flush or eviction since, no frame's backing dropped), else put aside too.
      */
+    @Override
     void resumed() {
         putAside();
         readProvisional = false;
@@ -212,7 +205,7 @@ final class UserMemory implements Memory {
 
     /** Puts the instructions and cached accesses charged so far on the clock (and the TLB's hit count). */
     private void charged() {
-        long hits = meter.settle();
+        long hits = putOnClock();
         if (hits != 0) {
             tlb.countHits(hits);
             // Until the first translation after a resume, only the read translation is in the hit path.
@@ -251,7 +244,7 @@ final class UserMemory implements Memory {
 
     /** The physical address of {@code va} for {@code access}, after faults are resolved. */
     private long translate(long va, int access) {
-        api.own(); // before anything is charged or translated
+        own(); // before anything is charged or translated
         charged(); // not a kernel entry: the other direction's translation stays in use
         if (readProvisional) {
             // The translation below may evict the page from the TLB, where a first read of it would
@@ -262,13 +255,13 @@ final class UserMemory implements Memory {
         }
         while (true) {
             if (clock.now() >= kernel.cpu.preemptAt) {
-                api.trap(Trap.PREEMPT);
+                trap(Trap.PREEMPT);
             }
             Space space = tcb.space;
             long pa = mmu.translate(space.asid, space.pageTable.rootPfn, va, access);
             if (pa >= 0) {
                 // The walk and the access went on the clock: the meter's room starts afresh from there.
-                meter.arm(clock.cyclesUntil(kernel.cpu.preemptAt));
+                arm(clock.cyclesUntil(kernel.cpu.preemptAt));
                 if (va >= 0) {
                     remember(va, pa, access == Tlb.WRITE);
                 }
@@ -277,7 +270,7 @@ final class UserMemory implements Memory {
             tcb.a0 = va;
             tcb.a1 = access;
             tcb.a2 = pa;
-            api.trap(Trap.PAGE_FAULT);
+            trap(Trap.PAGE_FAULT);
         }
     }
 

@@ -52,7 +52,7 @@ class MeteringRuleTest {
             """;
 
     private final CycleClock clock = new CycleClock();
-    private final Meter meter = new Meter(null, clock);
+    private final Meter meter = new Meter(clock, false);
 
     @AfterEach
     void stop() {
@@ -76,7 +76,7 @@ class MeteringRuleTest {
         Meter.running = meter;
         m.invoke(null, arg);
         Meter.running = null;
-        meter.settle();
+        meter.putOnClock();
         return (clock.now() - before) / kola.machine.CostModel.INSTRUCTION;
     }
 
