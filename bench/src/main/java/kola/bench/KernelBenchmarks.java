@@ -303,7 +303,7 @@ public final class KernelBenchmarks {
         // The client and server programs (and the bare continuations' body) compiled before any
         // measured system starts its threads (ScaleBench.warmPrograms says why).
         ScaleBench.warmPrograms(most);
-        new ScaleBench.RoundRobin(most);
+        new ScaleBench.RoundRobin(most, ROBIN_STATE_LINES);
         List<SideBySide.Contender> contenders = new ArrayList<>();
         for (int c : clientCounts) {
             ScaleBench.Clients clients = new ScaleBench.Clients(c);
@@ -312,18 +312,23 @@ public final class KernelBenchmarks {
                     clients::timedRoundTrips));
         }
         int fewest = clientCounts[0];
-        for (int c : fewest == most ? new int[] {most} : new int[] {fewest, most}) {
-            ScaleBench.RoundRobin robin = new ScaleBench.RoundRobin(c);
-            contenders.add(new SideBySide.Contender(robinName(c), String.format(Locale.ROOT,
-                    "no kernel: %,d bare client continuation%s and a server continuation resumed in turn",
-                    c, c == 1 ? "" : "s"), false, robin::timedRoundTrips));
+        for (int lines : new int[] {0, ROBIN_STATE_LINES}) {
+            for (int c : fewest == most ? new int[] {most} : new int[] {fewest, most}) {
+                ScaleBench.RoundRobin robin = new ScaleBench.RoundRobin(c, lines);
+                contenders.add(new SideBySide.Contender(robinName(c, lines), String.format(Locale.ROOT,
+                        "no kernel: %,d bare client continuation%s%s and a server continuation resumed in turn",
+                        c, c == 1 ? "" : "s", lines == 0 ? "" : " each touching " + lines + " lines of its own state"),
+                        false, robin::timedRoundTrips));
+            }
         }
         List<SideBySide.Measurement> ms = measure(contenders, o.rounds(), null);
         SideBySide.Measurement one = ms.get(0);
-        SideBySide.Measurement robinOne = find(ms, robinName(fewest));
+        SideBySide.Measurement robinOne = find(ms, robinName(fewest, 0));
+        SideBySide.Measurement robinOneLines = find(ms, robinName(fewest, ROBIN_STATE_LINES));
         for (SideBySide.Measurement m : ms) {
             boolean targeted = m.name().equals(clientsName(10_000));
-            Result r = relative(m, "ns/round trip", m.kola() ? one : robinOne, targeted ? 2 : Double.NaN);
+            SideBySide.Measurement base = m.kola() ? one : m.name().endsWith("-lines") ? robinOneLines : robinOne;
+            Result r = relative(m, "ns/round trip", base, targeted ? 2 : Double.NaN);
             progress(progress, r, "rounds");
             out.add(r);
         }
@@ -334,9 +339,17 @@ public final class KernelBenchmarks {
      * The informational rows of the bare round robin ({@link ScaleBench.RoundRobin}): what the
      * JDK's continuations alone cost with that many clients, against the same with the fewest.
      */
-    private static String robinName(int c) {
-        return "continuation-scale-" + c + (c == 1 ? "-client" : "-clients");
+    private static String robinName(int c, int lines) {
+        return "continuation-scale-" + c + (c == 1 ? "-client" : "-clients") + (lines == 0 ? "" : "-" + lines + "-lines");
     }
+
+    /**
+     * Cache lines of its own state each client of the bare round robin's second pair of rows
+     * touches per turn: about what a Kola round trip touches of the client it serves (of its TCB
+     * most of its ten lines, of its message registers one or two, of its user-side object
+     * ({@code UserApi}) two or three, of its continuation one and of its stack chunk six).
+     */
+    static final int ROBIN_STATE_LINES = 20;
 
     /**
      * With {@code -Dkola.bench.histogram=true}, {@code scale} prints the top of the heap's class
@@ -484,7 +497,7 @@ public final class KernelBenchmarks {
 
     private static void progress(PrintStream progress, Result r, String what) {
         if (progress != null) {
-            progress.printf(Locale.ROOT, "  %-38s %12s %-13s (median of %s: %s)%n", r.name(), format(r.value()),
+            progress.printf(Locale.ROOT, "  %-42s %12s %-13s (median of %s: %s)%n", r.name(), format(r.value()),
                     r.unit(), what, r.roundsText());
         }
     }
@@ -508,7 +521,7 @@ public final class KernelBenchmarks {
 
     /** The rows as a table: value, unit, spread, baseline, ratio, target and verdict. */
     public static void printTable(List<Result> rows, PrintStream out) {
-        out.printf(Locale.ROOT, "%-38s %12s %-13s %7s  %-26s %8s %7s  %s%n", "name", "value", "unit", "spread",
+        out.printf(Locale.ROOT, "%-42s %12s %-13s %7s  %-36s %8s %7s  %s%n", "name", "value", "unit", "spread",
                 "baseline", "ratio", "target", "");
         for (Result r : rows) {
             String target = r.hasTarget() ? String.format(Locale.ROOT, "<= %.4g", r.target()) : "-";
@@ -520,7 +533,7 @@ public final class KernelBenchmarks {
             } else {
                 verdict = String.format(Locale.ROOT, "MISSED by %.2fx", r.ratio() / r.target());
             }
-            out.printf(Locale.ROOT, "%-38s %12s %-13s %6.1f%%  %-26s %8.3f %7s  %s%n", r.name(), format(r.value()),
+            out.printf(Locale.ROOT, "%-42s %12s %-13s %6.1f%%  %-36s %8.3f %7s  %s%n", r.name(), format(r.value()),
                     r.unit(), 100 * r.spread(), r.baseline(), r.ratio(), target, verdict);
         }
         out.println("ratio = value over the baseline's value (a measured row), or over the target (target-*).");

@@ -242,28 +242,62 @@ final class ScaleBench {
      * the two bare continuations of {@code continuation-floor}). Every resume thaws a continuation
      * that last ran {@code n} round trips ago (its {@code Continuation} and stack chunk), which is
      * what the JDK's continuations cost at that scale before any kernel state.
+     *
+     * <p>With {@code lines > 0} each client also has state of its own, {@code lines} cache lines
+     * of 64 bytes, and touches every line of it on each turn (reads and writes one word of each):
+     * the cost of a client's cold state on the host, without the kernel. The clients' states are
+     * allocated in a random order (seeded), so that consecutive clients' states do not lie next to
+     * each other, as the objects of Kola's threads do not once the collector has copied them; the
+     * host's prefetchers then cannot stream them in ahead (with states in order they do, and the
+     * cost nearly vanishes).
      */
     static final class RoundRobin {
+        /** Longs in a cache line of 64 bytes. */
+        private static final int LINE_WORDS = 8;
         private final jdk.internal.vm.Continuation[] clients;
         private final jdk.internal.vm.Continuation server;
         private final long[] turns = new long[1];
+        private final long[][] states;
         private int next;
 
         RoundRobin(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("client count must be positive: " + n);
+            this(n, 0);
+        }
+
+        RoundRobin(int n, int lines) {
+            if (n < 1 || lines < 0) {
+                throw new IllegalArgumentException("client count must be positive and lines not negative: " + n + ", " + lines);
+            }
+            states = new long[n][];
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            java.util.SplittableRandom random = new java.util.SplittableRandom(n);
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int o = order[i];
+                order[i] = order[j];
+                order[j] = o;
+            }
+            for (int i : order) {
+                states[i] = new long[lines * LINE_WORDS];
             }
             clients = new jdk.internal.vm.Continuation[n];
             for (int i = 0; i < n; i++) {
-                clients[i] = new jdk.internal.vm.Continuation(ROBIN_SCOPE, () -> turns(turns));
+                long[] state = states[i];
+                clients[i] = new jdk.internal.vm.Continuation(ROBIN_SCOPE, () -> turns(turns, state));
             }
-            server = new jdk.internal.vm.Continuation(ROBIN_SCOPE, () -> turns(turns));
+            server = new jdk.internal.vm.Continuation(ROBIN_SCOPE, () -> turns(turns, new long[0]));
             roundTrips(Math.max(20_000, 4L * n));
         }
 
-        /** A continuation's body: counts a turn and yields, for ever. */
-        private static void turns(long[] turns) {
+        /** A continuation's body: touches its state, counts a turn and yields, for ever. */
+        private static void turns(long[] turns, long[] state) {
             while (true) {
+                for (int i = 0; i < state.length; i += LINE_WORDS) {
+                    state[i]++;
+                }
                 turns[0]++;
                 jdk.internal.vm.Continuation.yield(ROBIN_SCOPE);
             }
@@ -296,6 +330,17 @@ final class ScaleBench {
         /** The turns all continuations have taken so far. */
         long turns() {
             return turns[0];
+        }
+
+        /** The lines of their state the clients have touched so far (the sum of every word of it). */
+        long touched() {
+            long sum = 0;
+            for (long[] state : states) {
+                for (long w : state) {
+                    sum += w;
+                }
+            }
+            return sum;
         }
     }
 

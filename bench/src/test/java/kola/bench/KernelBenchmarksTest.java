@@ -40,7 +40,7 @@ class KernelBenchmarksTest {
         assertEquals("kola-scale-ipc-1-client", rows.get(3).baseline());
         assertEquals(rows.get(3).value() / rows.get(2).value(), rows.get(3).ratio(), 1e-9);
         // The bare continuations: informational, against the fewest clients' round robin.
-        assertEquals(6, rows.size());
+        assertEquals(8, rows.size());
         KernelBenchmarks.Result robinOne = rows.get(4);
         KernelBenchmarks.Result robinMost = rows.get(5);
         assertEquals("continuation-scale-1-client", robinOne.name());
@@ -48,6 +48,12 @@ class KernelBenchmarksTest {
         assertEquals("continuation-scale-1-client", robinMost.baseline());
         assertEquals(robinMost.value() / robinOne.value(), robinMost.ratio(), 1e-9);
         assertFalse(robinMost.hasTarget());
+        // The same with 20 lines of state per client, against the fewest clients' with it.
+        assertEquals("continuation-scale-1-client-20-lines", rows.get(6).name());
+        assertEquals("continuation-scale-3-clients-20-lines", rows.get(7).name());
+        assertEquals("continuation-scale-1-client-20-lines", rows.get(7).baseline());
+        assertEquals(rows.get(7).value() / rows.get(6).value(), rows.get(7).ratio(), 1e-9);
+        assertFalse(rows.get(7).hasTarget());
     }
 
     @Test

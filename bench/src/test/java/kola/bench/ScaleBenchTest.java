@@ -47,6 +47,20 @@ class ScaleBenchTest {
     }
 
     @Test
+    void roundRobinClientsTouchEveryLineOfTheirStateOnEachTurn() {
+        for (int n : new int[] {1, 3, 1_000}) {
+            ScaleBench.RoundRobin r = new ScaleBench.RoundRobin(n, 5);
+            long turns = r.turns();
+            long touched = r.touched();
+            assertEquals(turns / 2 * 5, touched, n + " clients"); // half the turns are the clients'
+            r.roundTrips(7_000);
+            assertEquals(14_000, r.turns() - turns);
+            assertEquals(7_000 * 5, r.touched() - touched, n + " clients");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ScaleBench.RoundRobin(3, -1));
+    }
+
+    @Test
     void scaleSizes() {
         assertEquals(List.of(10_000, 100_000), KernelBenchmarks.scaleSizes(100_000));
         assertEquals(List.of(10_000, 100_000, 1_000_000), KernelBenchmarks.scaleSizes(1_000_000));
