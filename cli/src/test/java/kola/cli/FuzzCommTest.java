@@ -88,21 +88,26 @@ class FuzzCommTest {
      */
     @Test
     void underCapabilitiesTheTasksMakeMoveUseAndRevokeCapabilities() {
-        Counts c = cleanRun("capabilities", 7, 20_000, 20_000);
+        Counts c = cleanRun("capabilities", 7, 40_000, 5_000);
         assertTrue(c.commControls >= 2_000, c.toString());
-        assertTrue(c.objectMaps >= 5, c.toString());
-        assertTrue(c.objectUnmaps >= 250, c.toString());
-        assertTrue(c.fuzzTransfers >= 100, c.toString());
+        assertTrue(c.objectMaps >= 8, c.toString());
+        assertTrue(c.objectUnmaps >= 200, c.toString());
+        assertTrue(c.fuzzTransfers >= 80, c.toString());
     }
 
-    /** Under virtual threads too (object spaces of thread references, and sender names). */
+    /**
+     * Under virtual threads too (object spaces of thread references, and sender names), though
+     * few messages arrive: a sender must state the name the receiver's space has for it, and
+     * sigma0, which answers faults by global id, reaches nobody under this model (DESIGN.md: the
+     * system programs do not speak it), so most fuzz threads end up waiting in a page fault.
+     */
     @Test
     void underVirtualThreadsTheTasksUseTheirObjectSpaces() {
-        Counts c = cleanRun("virtual-threads", 9, 20_000, 20_000);
-        assertTrue(c.commControls >= 2_000, c.toString());
-        assertTrue(c.objectMaps >= 3, c.toString());
+        Counts c = cleanRun("virtual-threads", 9, 20_000, 5_000);
+        assertTrue(c.commControls >= 1_500, c.toString());
+        assertTrue(c.objectMaps >= 2, c.toString());
         assertTrue(c.objectUnmaps >= 100, c.toString());
-        assertTrue(c.fuzzTransfers >= 3, c.toString());
+        assertTrue(c.fuzzTransfers >= 1, c.toString());
     }
 
     /**

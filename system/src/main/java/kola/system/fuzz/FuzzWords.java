@@ -169,10 +169,15 @@ public final class FuzzWords {
 
     /**
      * An IPC partner: a thread id ({@link #threadId}) under the thread-id models; under the
-     * object-space models a {@link #selector} mostly, and a thread id (which names nothing) now and then.
+     * object-space models a peer slot seen filled, a {@link #selector}, and a thread id (which
+     * names nothing) now and then.
      */
     public long partner() {
-        return objectNames && r.nextInt(8) != 0 ? selector() : threadId();
+        if (!objectNames) {
+            return threadId();
+        }
+        int x = r.nextInt(8);
+        return x < 3 && peerCount > 0 ? peers[r.nextInt(peerCount)] : x < 7 ? selector() : threadId();
     }
 
     /** Under virtual threads, states a sender name (VirtualSender) for the next send: its own peer name mostly. */
