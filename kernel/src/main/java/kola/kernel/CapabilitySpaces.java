@@ -193,6 +193,10 @@ final class CapabilitySpaces {
                 src.rights &= rights | ~Fpage.RWX;
                 to.objects.slots[target] = src;
                 to.objects.used++;
+                int taken = ~src.rights & Fpage.RWX;
+                if (src.firstChild != null && taken != 0) {
+                    revoke(src, taken, false); // (what derives from it holds at most its rights, as for memory)
+                }
             } else if (insert(to, target, src.object, src.rights & rights, src) == null) {
                 return false;
             }
