@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
  * grant and unmap in storms, and delete each other), runs the invariant checker after every
  * kernel entry, and ends with exactly {@code fuzz: N ops, K kernel errors, V invariant violations},
  * after a line with the counts of failed checks ({@link kola.system.fuzz.FuzzChecks}); the exit
- * status is 1 when K, V or a count of failed checks is not zero.
+ * status is 1 when K, V or a count of failed checks is not zero. {@code --comm MODEL} boots every
+ * round under one communication model; {@code --comm all} (the default) lets each round draw
+ * its own ({@link FuzzRunner#drawModel}).
  */
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
         description = {"Fuzz the kernel: random system calls from many tasks, invariant checks after every kernel entry.",
