@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
  * grant and unmap in storms, and delete each other), runs the invariant checker after every
  * kernel entry, and ends with exactly {@code fuzz: N ops, K kernel errors, V invariant violations},
  * after a line with the counts of failed checks ({@link kola.system.fuzz.FuzzChecks}); the exit
- * status is 1 when K, V or a count of failed checks is not zero.
+ * status is 1 when K, V or a count of failed checks is not zero. {@code --comm MODEL} boots every
+ * round under one communication model; {@code --comm all} (the default) lets each round draw
+ * its own ({@link FuzzRunner#drawModel}).
  */
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
         description = {"Fuzz the kernel: random system calls from many tasks, invariant checks after every kernel entry.",
@@ -44,6 +46,32 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--console", description = "Show the kernels' debug consoles (thread halts, faults, kdb output).")
     boolean console;
 
+    @Option(names = "--comm", paramLabel = "MODEL", converter = CommChoice.Converter.class,
+            description = {"The communication model the rounds boot with: global-ids, clans, redirection, redirectors, pclans,",
+                "virtual-threads, capabilities, or all (the default): each round draws its own from its seed,",
+                "capabilities in about half of them, the six others in the rest."})
+    CommChoice comm = CommChoice.ALL;
+
+    /** A {@code --comm} value: one model, or {@code all} (model null). */
+    record CommChoice(kola.kernel.CommModel model) {
+        static final CommChoice ALL = new CommChoice(null);
+
+        /** Picocli's converter: a model's name or {@code all}; a bad name gets one line naming the choices. */
+        static final class Converter implements picocli.CommandLine.ITypeConverter<CommChoice> {
+            @Override
+            public CommChoice convert(String value) {
+                if ("all".equals(value)) {
+                    return ALL;
+                }
+                try {
+                    return new CommChoice(kola.kernel.CommModel.of(value));
+                } catch (IllegalArgumentException e) {
+                    throw new picocli.CommandLine.TypeConversionException(e.getMessage() + " or all");
+                }
+            }
+        }
+    }
+
     @Option(names = {"-v", "--verbose"}, description = "Print a line per booted system, and kernel event counts.")
     boolean verbose;
 
@@ -63,9 +91,10 @@ final class FuzzCommand implements Callable<Integer> {
         long stopAt = replay == null ? -1 : replay;
         long total = replay == null ? ops : Math.max(ops, replay);
         FuzzRunner.Options o = new FuzzRunner.Options(seed, total, !noCheck, roundOps, stopAt, console ? out : null,
-                verbose || replay != null);
+                verbose || replay != null, comm.model());
         out.println("fuzz: seed " + seed + ", " + (replay == null ? ops + " ops" : "replay up to op " + replay)
-                + ", invariant checker " + (noCheck ? "off" : "on"));
+                + ", invariant checker " + (noCheck ? "off" : "on") + ", comm "
+                + (comm.model() == null ? "all (drawn per round)" : comm.model().label()));
         FuzzRunner runner = new FuzzRunner(o, out);
         runner.injected = injected;
         FuzzRunner.Result r = runner.run();

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import kola.kernel.CommModel;
 import kola.kernel.Image;
 import kola.kernel.InvariantViolation;
 import kola.kernel.Kernel;
@@ -45,16 +46,30 @@ final class FuzzRunner {
      * @param stopAt   stop after this global operation (replay), or -1
      * @param console  where the kernels' debug consoles go (null: discarded)
      * @param verbose  print a line per round
+     * @param comm     the communication model every round boots with, or null: each round draws
+     *                 its own from its seed ({@link #drawModel})
      */
-    record Options(long seed, long ops, boolean check, long roundOps, long stopAt, PrintStream console, boolean verbose) {
+    record Options(long seed, long ops, boolean check, long roundOps, long stopAt, PrintStream console, boolean verbose,
+                   CommModel comm) {
         Options {
             if (ops < 0 || roundOps <= 0) {
                 throw new IllegalArgumentException("ops must be >= 0 and round ops > 0");
             }
         }
 
+        /** Options of a run whose rounds draw their models ({@code --comm all}). */
+        Options(long seed, long ops, boolean check, long roundOps, long stopAt, PrintStream console, boolean verbose) {
+            this(seed, ops, check, roundOps, stopAt, console, verbose, null);
+        }
+
         static Options of(long seed, long ops) {
             return new Options(seed, ops, true, DEFAULT_ROUND_OPS, -1, null, false);
+        }
+
+        /** The words of a replay command line that give this run's model and round length (empty for the defaults). */
+        String replayArgs() {
+            return (comm != null ? " --comm " + comm.label() : "")
+                    + (roundOps != DEFAULT_ROUND_OPS ? " --round-ops " + roundOps : "") + (check ? "" : " --no-check");
         }
     }
 
@@ -112,6 +127,11 @@ final class FuzzRunner {
 
     /** One round's setting: the plan and the kernel configuration. */
     record Round(int index, long seed, FuzzPlan plan, KernelConfig config) {
+        /** The round's communication model. */
+        CommModel comm() {
+            return config.comm();
+        }
+
         Image image() {
             return image(FuzzChecks.IGNORED);
         }
@@ -121,7 +141,7 @@ final class FuzzRunner {
         }
 
         String describe() {
-            return "round " + index + ": seed 0x" + Long.toHexString(seed) + ", " + plan.tasks() + " tasks, "
+            return "round " + index + ": seed 0x" + Long.toHexString(seed) + ", comm " + comm().label() + ", " + plan.tasks() + " tasks, "
                     + plan.threadSlots() + " thread slots, population " + plan.population() + ", "
                     + plan.privileged() + " privileged fuzzers, focus " + plan.focus() + ", kernel memory " + (config.kernelMemoryBytes() >> 10)
                     + " KiB, thread limit " + config.threadNumberLimit() + ", slice " + config.timesliceMicros() + " µs";
@@ -186,10 +206,8 @@ final class FuzzRunner {
         checkFailures.add(f);
         if (checkCounts[k] <= TRACES) {
             out.println("fuzz: CHECK FAILED (" + kind + ") at seed " + f.seed() + " op " + f.op() + " (round " + f.round()
-                    + "): " + what);
-            out.println("fuzz: replay with: kola fuzz --seed " + f.seed()
-                    + (options.roundOps() != DEFAULT_ROUND_OPS ? " --round-ops " + options.roundOps() : "")
-                    + (options.check() ? "" : " --no-check") + " --replay " + f.op());
+                    + ", comm " + round.comm().label() + "): " + what);
+            out.println("fuzz: replay with: kola fuzz --seed " + f.seed() + options.replayArgs() + " --replay " + f.op());
         }
     }
 
@@ -342,6 +360,28 @@ final class FuzzRunner {
 
     /** The setting of round {@code index} of the run with {@code seed}. */
     static Round round(long seed, int index) {
+        return round(seed, index, null);
+    }
+
+    /**
+     * The model of a round whose run leaves the choice to the rounds ({@code --comm all}):
+     * capabilities (the default system's model) in about half of them, each of the six others in
+     * about a twelfth, drawn from a random source of its own so that the plan and the kernel
+     * configuration of the round are the same whatever the model.
+     */
+    static CommModel drawModel(long roundSeed) {
+        SplittableRandom r = new SplittableRandom(roundSeed ^ 0x636F6D6D6F64656CL);
+        if (r.nextBoolean()) {
+            return CommModel.CAPABILITIES;
+        }
+        return OTHER_MODELS.get(r.nextInt(OTHER_MODELS.size()));
+    }
+
+    private static final List<CommModel> OTHER_MODELS = java.util.Arrays.stream(CommModel.values())
+            .filter(m -> m != CommModel.CAPABILITIES).toList();
+
+    /** The setting of round {@code index} of the run with {@code seed}, under {@code comm} (null: drawn). */
+    static Round round(long seed, int index, CommModel comm) {
         SplittableRandom rounds = new SplittableRandom(seed);
         long roundSeed = 0;
         for (int i = 0; i <= index; i++) {
@@ -364,6 +404,7 @@ final class FuzzRunner {
         if (r.nextInt(4) == 0) {
             config = config.withTimeslice(50 + r.nextInt(20_000));
         }
+        config = config.withComm(comm != null ? comm : drawModel(roundSeed));
         return new Round(index, roundSeed, plan, config);
     }
 
@@ -388,7 +429,7 @@ final class FuzzRunner {
         PrintStream console = watchedConsole(options.console());
         int index = 0;
         while (total < limit) {
-            round = round(options.seed(), index);
+            round = round(options.seed(), index, options.comm());
             kernel = new Kernel(new Machine(Machine.Config.defaults().withUart(null, null)), round.config(),
                     images.apply(round), console);
             kernel.setInvariantChecking(options.check());
@@ -468,13 +509,12 @@ final class FuzzRunner {
 
     private void report(Failure f, boolean trace) {
         out.println("fuzz: " + (f.violation() ? "INVARIANT VIOLATION" : "KERNEL ERROR") + " at seed " + f.seed()
-                + " op " + f.op() + " (round " + f.round() + ", op " + f.roundOp() + " of the round): " + f.message());
+                + " op " + f.op() + " (round " + f.round() + ", comm " + round.comm().label() + ", op " + f.roundOp()
+                + " of the round): " + f.message());
         if (trace) {
             out.print(f.trace());
         }
-        out.println("fuzz: replay with: kola fuzz --seed " + f.seed()
-                + (options.roundOps() != DEFAULT_ROUND_OPS ? " --round-ops " + options.roundOps() : "")
-                + (options.check() ? "" : " --no-check") + " --replay " + f.op());
+        out.println("fuzz: replay with: kola fuzz --seed " + f.seed() + options.replayArgs() + " --replay " + f.op());
     }
 
     /** The first few violations, and how many more there are. */

@@ -86,6 +86,10 @@ class FuzzCommandTest {
         String summary = lastLine(output);
         assertTrue(summary.matches("fuzz: 30000 ops, [1-9][0-9]* kernel errors, 0 invariant violations"), summary);
         assertTrue(output.contains("KERNEL ERROR at seed 4 op "), output);
+        // The report names the round's communication model (drawn per round: the default is --comm all).
+        assertTrue(output.lines().anyMatch(l -> l.matches("fuzz: KERNEL ERROR at seed 4 op \\d+ \\(round \\d+, comm ("
+                + String.join("|", java.util.Arrays.stream(kola.kernel.CommModel.values()).map(kola.kernel.CommModel::label).toList())
+                + "), op \\d+ of the round\\): .*")), output);
         assertTrue(output.contains("java.lang.IllegalStateException: injected kernel bug"), output);
         assertTrue(output.contains("the last kernel events"), output);
         assertTrue(output.contains("replay with: kola fuzz --seed 4 --round-ops 10000 --replay "), output);

@@ -151,7 +151,8 @@ final class CapabilitySpaces {
 
     /**
      * Maps or grants the capabilities of {@code from}'s slots [first, first + count) that carry
-     * the grant right into {@code to}'s slots from {@code dest}, with at most {@code rights}. An
+     * the grant right into {@code to}'s slots from {@code dest}, with at most {@code rights}; one
+     * with no rights in common with {@code rights} is left alone, and so is its destination. An
      * occupied destination slot is first unmapped (its subtree revoked), as a page is replaced.
      * Returns false if kernel memory ran out (capabilities moved so far stay).
      */
@@ -162,8 +163,9 @@ final class CapabilitySpaces {
         for (int i = 0; i < count; i++) {
             CapNode src = from.objects.slots[first + i];
             int target = dest + i;
-            if (src == null || (src.rights & Comm.GRANT) == 0 || target <= 0 || target >= Comm.SLOTS) {
-                continue;
+            if (src == null || (src.rights & Comm.GRANT) == 0 || target <= 0 || target >= Comm.SLOTS
+                    || (src.rights & rights & Fpage.RWX) == 0) {
+                continue; // (with no rights in common nothing moves, as for memory: a capability has rights)
             }
             CapNode old = to.objects == null ? null : to.objects.slots[target];
             if (old == src) {
@@ -191,6 +193,10 @@ final class CapabilitySpaces {
                 src.rights &= rights | ~Fpage.RWX;
                 to.objects.slots[target] = src;
                 to.objects.used++;
+                int taken = ~src.rights & Fpage.RWX;
+                if (src.firstChild != null && taken != 0) {
+                    revoke(src, taken, false); // (what derives from it holds at most its rights, as for memory)
+                }
             } else if (insert(to, target, src.object, src.rights & rights, src) == null) {
                 return false;
             }

@@ -397,6 +397,102 @@ class CommModelsTest {
         assertEquals(List.of("wrong name " + IpcError.NO_PARTNER, "s got 7 2", "right name 0"), seen);
     }
 
+    /**
+     * Found by {@code kola fuzz --comm capabilities --seed 5} (op 1140: "fuzz#5 slot 57: a
+     * capability without rights"): a capability mapped or granted with rights that have none in
+     * common with its own (a privileged MAP with rights 0, a map item of an object fpage with
+     * rights 0, or with only the receive right from a capability without it) made a capability
+     * without rights in the destination slot. As for memory, such a map or grant moves nothing:
+     * the destination slot keeps what it held, and a grant leaves the source where it was.
+     */
+    @Test
+    void aCapabilityMappedOrGrantedWithNoRightsInCommonMovesNothing() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 110);
+            h.check(l4.commControl(Comm.GATE, Comm.selector(1), S, 9) == 1, "gate to s");
+            h.check(l4.commControl(Comm.GATE, Comm.selector(2), C, 10) == 1, "gate to c");
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, 0), Comm.selector(5)) == 1, "map with no rights");
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND | Comm.GRANT), Comm.selector(6)) == 1, "map");
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(2, 0, Comm.SEND | Comm.GRANT), Comm.selector(7)) == 1, "map");
+            // Over a slot that holds a capability: a map with no rights leaves it there.
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(2, 0, 0), Comm.selector(6)) == 1, "map with no rights over slot 6");
+        });
+        h.module("s", l4 -> {
+            l4.setBr(0, Items.acceptor(Comm.objectFpage(0, 5, 0), false));
+            l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+            seen.add("s got " + MsgTag.typed(l4.mr(0)) + " typed words");
+            for (int slot : new int[] {8, 9}) {
+                seen.add("s slot " + slot + ": " + l4.commControl(Comm.LOOKUP, Comm.selector(slot), 0, 0));
+            }
+            l4.setMr(0, MsgTag.make(0, 0, 0));
+            l4.ipc(Comm.REPLY, ThreadId.NIL, ZERO);
+        });
+        h.module("c", l4 -> {
+            sleep(l4, 1000);
+            for (int slot : new int[] {5, 6, 7}) {
+                seen.add("c slot " + slot + ": " + l4.commControl(Comm.LOOKUP, Comm.selector(slot), 0, 0));
+            }
+            // Slot 7 (send and grant) mapped and granted to s with only the receive right: no rights in common.
+            Items.putMap(l4, 1, Comm.objectFpage(7, 0, Comm.RECEIVE), Comm.selector(8));
+            Items.putGrant(l4, 3, Comm.objectFpage(7, 0, Comm.RECEIVE), Comm.selector(9));
+            l4.setMr(0, MsgTag.make(0, 0, 4));
+            l4.ipc(Comm.selector(6), Comm.selector(6), NEVER);
+            seen.add("call " + (MsgTag.failed(l4.mr(0)) ? "failed " + l4.errorCode() : "answered"));
+            seen.add("c slot 7 after: " + l4.commControl(Comm.LOOKUP, Comm.selector(7), 0, 0));
+        });
+        h.run();
+        h.assertNoFailures();
+        int sendGrant = Comm.SEND | Comm.GRANT;
+        assertEquals(List.of("c slot 5: 0", "c slot 6: " + sendGrant, "c slot 7: " + sendGrant, "s got 4 typed words",
+                "s slot 8: 0", "s slot 9: 0", "call answered", "c slot 7 after: " + sendGrant), seen);
+    }
+
+    /**
+     * Found by {@code kola fuzz --comm capabilities --seed 3} (op 156516: "fuzz#14 slot 274:
+     * rights 4 exceed its parent's 3"): a capability granted with fewer rights than it had kept
+     * the capabilities derived from it with their rights, more than their parent's now. As for
+     * memory, a grant that takes rights takes them from everything derived from the capability.
+     */
+    @Test
+    void aCapabilityGrantedWithFewerRightsTakesThemFromWhatWasDerivedFromIt() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 100);
+            h.startTask(l4, C, "c", 0, 110);
+            h.check(l4.commControl(Comm.GATE, Comm.selector(1), S, 9) == 1, "gate to s");
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND | Comm.GRANT), Comm.selector(6)) == 1, "map");
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND | Comm.GRANT), Comm.selector(7)) == 1, "map");
+        });
+        h.module("s", l4 -> {
+            l4.setBr(0, Items.acceptor(Comm.objectFpage(0, 5, 0), false));
+            l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+            seen.add("s got " + MsgTag.typed(l4.mr(0)) + " typed words");
+            for (int slot : new int[] {8, 9}) {
+                seen.add("s slot " + slot + ": " + l4.commControl(Comm.LOOKUP, Comm.selector(slot), 0, 0));
+            }
+            l4.setMr(0, MsgTag.make(0, 0, 0));
+            l4.ipc(Comm.REPLY, ThreadId.NIL, ZERO);
+        });
+        h.module("c", l4 -> {
+            sleep(l4, 1000);
+            // Slot 7 mapped to s's slot 8 with send and grant, then granted to s's slot 9 with the grant right only.
+            Items.putMap(l4, 1, Comm.objectFpage(7, 0, Comm.SEND | Comm.GRANT), Comm.selector(8));
+            Items.putGrant(l4, 3, Comm.objectFpage(7, 0, Comm.GRANT), Comm.selector(9));
+            l4.setMr(0, MsgTag.make(0, 0, 4));
+            l4.ipc(Comm.selector(6), Comm.selector(6), NEVER);
+            seen.add("call " + (MsgTag.failed(l4.mr(0)) ? "failed " + l4.errorCode() : "answered"));
+            seen.add("c slot 7 after: " + l4.commControl(Comm.LOOKUP, Comm.selector(7), 0, 0));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("s got 4 typed words", "s slot 8: " + Comm.GRANT, "s slot 9: " + Comm.GRANT, "call answered",
+                "c slot 7 after: 0"), seen);
+    }
+
     /** Sleeps under the object-space models: a wait for a reply that never comes, with a timeout. */
     private static void sleep(L4 l4, long micros) {
         l4.ipc(ThreadId.NIL, Comm.REPLY, Timeout.pair(Timeout.NEVER, Timeout.relative(micros)));

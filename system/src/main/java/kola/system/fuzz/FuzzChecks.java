@@ -10,6 +10,22 @@ package kola.system.fuzz;
  *
  * <p>This is the test harness's side channel, not part of the L4 interface: the programs use it
  * only to say that a check failed, never to learn anything.
+ *
+ * <p>Every check holds under every communication model ({@code kola fuzz --comm}):
+ * <ul>
+ * <li>hangs: the runner's (a thread waiting for ever in its page-fault or exception IPC on a
+ * partner whose program ended) looks at kernel-made IPC, which goes by global id under every
+ * model; the reply pairs' (a client left waiting for the reply its server sent) call within one
+ * space, which every thread-id model delivers directly, and under capabilities through a gate
+ * and the reply capability; under virtual threads the pairs do not run (no call could arrive);</li>
+ * <li>refused valid calls and accepted invalid calls judge ExchangeRegisters, MemoryControl,
+ * ProcessorControl and CommControl by their words alone, which no model changes (CommControl's
+ * operations are accepted under every model);</li>
+ * <li>inconsistent failures: the KIP probe's report reaches the root task by global id; under
+ * capabilities and virtual threads it never arrives, so the check does not run there (it
+ * cannot fire falsely: it needs the report);</li>
+ * <li>kernel debugger leaks do not depend on IPC at all.</li>
+ * </ul>
  */
 public interface FuzzChecks {
     /** A call with valid arguments got an error (ExchangeRegisters with the X.2 deliver bit, say). */

@@ -1,6 +1,7 @@
 package kola.system.fuzz;
 
 import java.util.SplittableRandom;
+import kola.abi.Comm;
 import kola.abi.ExRegs;
 import kola.abi.Fpage;
 import kola.abi.Kip;
@@ -61,6 +62,21 @@ public final class FuzzRoot implements Program {
     private int pagerModule;
     private int pingModule;
     private int fragileModule;
+    /** The kernel's communication model ({@link Kip#commModel()}: {@code Comm.MODEL_*}). */
+    private int model;
+    /** Object-space models: whether a deleted task's gates are revoked at once (its own source, so that other draws stay put). */
+    private SplittableRandom revocations;
+    /** Object-space models: the peer slots {@link #giveGates} filled in the task it set up last (bit i: slot PEERS + i). */
+    private long startPeers;
+
+    /**
+     * Object-space models: the root task's slots for fuzz slot s are ROOT_GATES + 4s .. + 3: its
+     * gate to itself and to sigma0 for the task (mapped into the task's slots 1 and 2), its gate to
+     * the task's first thread (or to an endpoint the task serves), mapped to peers, and the endpoint.
+     */
+    private static final int ROOT_GATES = 256;
+    /** Virtual threads: the root task's gate to its own supervisor, to sleep on (a closed receive from a slot that refers to a thread). */
+    private static final int SELF_GATE = 5;
 
     /** A root task for {@code plan}; its threads' random sources derive from {@code seed}. */
     public FuzzRoot(FuzzPlan plan, long seed) {
@@ -103,6 +119,27 @@ public final class FuzzRoot implements Program {
         pagerModule = moduleIndex("pager");
         pingModule = moduleIndex("ping");
         fragileModule = moduleIndex(FuzzImage.FRAGILE);
+        model = kip.commModel();
+        revocations = new SplittableRandom(plan.seed() ^ 0x7265766F6B65L);
+    }
+
+    private boolean objectNames() {
+        return model == Comm.MODEL_CAPABILITIES || model == Comm.MODEL_VIRTUAL_THREADS;
+    }
+
+    /** Sleeps about {@code micros} µs in a closed receive from a partner that never sends, under the running model. */
+    private void sleep(L4 l4, long micros) {
+        long from = switch (model) {
+            case Comm.MODEL_CAPABILITIES -> Comm.REPLY;
+            case Comm.MODEL_VIRTUAL_THREADS -> {
+                if (l4.commControl(Comm.LOOKUP, Comm.selector(SELF_GATE), 0, 0) == 0) {
+                    l4.commControl(Comm.GATE, Comm.selector(SELF_GATE), l4.myGlobalId(), l4.myGlobalId());
+                }
+                yield Comm.selector(SELF_GATE);
+            }
+            default -> l4.myGlobalId();
+        };
+        l4.ipc(ThreadId.NIL, from, Timeout.pair(Timeout.NEVER, Timeout.relative(micros)));
     }
 
     private int moduleIndex(String name) {
@@ -161,7 +198,7 @@ public final class FuzzRoot implements Program {
     private void supervise(L4 l4, FuzzWords w) {
         while (true) {
             long sleep = plan.tickMicros() / 2 + w.below((int) plan.tickMicros());
-            l4.ipc(ThreadId.NIL, l4.myGlobalId(), Timeout.pair(Timeout.NEVER, Timeout.relative(sleep)));
+            sleep(l4, sleep);
             tick++;
             care(l4, w);
         }
@@ -187,6 +224,9 @@ public final class FuzzRoot implements Program {
                 int r = m == fuzzModule ? randomRole(w) : 0;
                 createTask(l4, w, m, r, choosePager(w), 20 + w.below(200));
             }
+        }
+        if (objectNames()) {
+            exchangeGates(l4, w);
         }
         if (w.chance(3)) {
             // A reply pair: a task whose threads call each other (paged by sigma0, so that the server can tell a hang).
@@ -322,10 +362,18 @@ public final class FuzzRoot implements Program {
             utcbArea = Fpage.of(0x7000_0000L + ((long) w.below(16) << 20), 12 + w.below(9), 0);
             utcb = Fpage.base(utcbArea) + ((long) w.below((int) (Fpage.size(utcbArea) >>> 10)) << 10);
         }
-        if (l4.spaceControl(id, 0, kipArea, utcbArea, ThreadId.NIL) == 0
-                || l4.threadControl(id, id, ThreadId.NIL, pager == ThreadId.NIL ? ThreadId.NIL : pager, utcb) == 0) {
+        long redirector = model == Comm.MODEL_REDIRECTORS ? chooseRedirector(w) : ThreadId.NIL;
+        if (l4.spaceControl(id, 0, kipArea, utcbArea, redirector) == 0) {
             deleteSlot(l4, slot);
             return -1;
+        }
+        configureSpace(l4, w, id);
+        if (l4.threadControl(id, id, ThreadId.NIL, pager == ThreadId.NIL ? ThreadId.NIL : pager, utcb) == 0) {
+            deleteSlot(l4, slot);
+            return -1;
+        }
+        if (objectNames()) {
+            giveGates(l4, w, slot, id, m == fuzzModule && entry == FuzzTask.SERVER);
         }
         if (!start(l4, id, m, entry, priority)) {
             deleteSlot(l4, slot);
@@ -363,6 +411,12 @@ public final class FuzzRoot implements Program {
     private boolean start(L4 l4, long id, int m, int entry, int priority) {
         l4.schedule(id, Schedule.UNCHANGED, Schedule.UNCHANGED, priority, Schedule.UNCHANGED);
         long ip = kip.bootModules().get(m).entry(entry);
+        if (objectNames()) { // the peer slots filled for a task's first thread (giveGates), as its user handle
+            long peers = startPeers;
+            startPeers = 0;
+            return l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME | ExRegs.SET_USER_HANDLE, 0, ip, 0, peers,
+                    ThreadId.NIL) != ThreadId.NIL;
+        }
         return l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, 0, ip, 0, 0, ThreadId.NIL) != ThreadId.NIL;
     }
 
@@ -381,6 +435,9 @@ public final class FuzzRoot implements Program {
         }
         l4.threadControl(ids[s], ThreadId.NIL, ThreadId.NIL, ThreadId.NIL, NO_UTCB);
         ids[s] = 0;
+        if (objectNames() && revocations.nextBoolean()) {
+            flush(l4, ROOT_GATES + 4 * s, 2); // revoke its gates now (else when the slot is used again): peers lose them
+        }
     }
 
     /** The slot's number is taken by a thread the table does not know (made by a privileged fuzzer): delete it. */
@@ -440,6 +497,227 @@ public final class FuzzRoot implements Program {
         return s >= 0 && s < ids.length && ids[(int) s] == id ? (int) s : -1;
     }
 
+    // ---- communication control ------------------------------------------------------------
+
+    /**
+     * Sets up a new space, before its first thread is activated, for the running model, with
+     * random but (mostly) valid arguments: clans its chief (the root task, a live fuzz thread,
+     * garbage; none for four spaces in ten, whose IPC with each other stays direct); redirection policies between it and
+     * a few live spaces, both ways (allow, deny, an intermediary); pclans its pclan (0..3) and
+     * policies between pclans. The kernel is the judge: a refusal only leaves the space as it was.
+     */
+    private void configureSpace(L4 l4, FuzzWords w, long id) {
+        switch (model) {
+            case Comm.MODEL_CLANS -> {
+                if (w.chance(60)) {
+                    long chief = w.chance(50) ? l4.myGlobalId() : w.chance(80) ? liveId(w) : w.threadId();
+                    l4.commControl(Comm.CHIEF, id, chief, 0);
+                }
+            }
+            case Comm.MODEL_REDIRECTION -> {
+                for (int i = 0, n = w.below(4); i < n; i++) {
+                    long other = liveId(w);
+                    boolean out = w.chance(50);
+                    l4.commControl(Comm.POLICY, out ? id : other, out ? other : id, policyAction(l4, w));
+                }
+            }
+            case Comm.MODEL_PCLANS -> {
+                l4.commControl(Comm.PCLAN, id, w.chance(70) ? w.below(4) : w.below(Comm.PCLANS + 2) - 1, 0);
+                if (w.chance(50)) {
+                    int a = w.below(4);
+                    int b = w.below(4);
+                    l4.commControl(Comm.PCLAN_POLICY, a, b, w.chance(30) ? Comm.DENY : w.chance(80) ? liveId(w) : l4.myGlobalId());
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** A policy action: allow (mostly), deny, an intermediary (a live fuzz thread, the root task), garbage. */
+    private long policyAction(L4 l4, FuzzWords w) {
+        int x = w.below(10);
+        return x < 5 ? Comm.ALLOW : x < 7 ? Comm.DENY : x < 9 ? liveId(w) : x < 10 && w.chance(50) ? l4.myGlobalId() : w.threadId();
+    }
+
+    /** Redirectors: a new space's redirector: none (mostly), a live fuzz thread, garbage. */
+    private long chooseRedirector(FuzzWords w) {
+        return w.chance(60) ? ThreadId.NIL : w.chance(80) ? liveId(w) : w.threadId();
+    }
+
+    /** The slot of a live fuzz server (the table's belief), else of any live thread, or -1. */
+    private int serverSlot(FuzzWords w) {
+        int n = plan.threadSlots();
+        int start = w.below(n);
+        for (int i = 0; i < n; i++) {
+            int s = (start + i) % n;
+            if (ids[s] != 0 && module[s] == fuzzModule && role[s] == FuzzTask.SERVER) {
+                return s;
+            }
+        }
+        return liveSlot(w);
+    }
+
+    /** The id of a live fuzz thread (the table's belief), or a guess. */
+    private long liveId(FuzzWords w) {
+        int s = liveSlot(w);
+        return s >= 0 ? ids[s] : w.guessId();
+    }
+
+    /**
+     * Object-space models: gives the new task {@code id} of fuzz slot {@code slot} its gates to
+     * the root task and to sigma0 (slots 1 and 2, labelled with its id, as Kola's root task does),
+     * and exchanges gates with a few live fuzz tasks: each gets, in its slot PEERS + the other's
+     * slot index, a gate to the other's first thread (virtual threads: both ways, so that each
+     * can name itself to the other), or, for a server now and then, a gate to an endpoint the
+     * server holds in its slot OWN. The root task's earlier gates for the slot (to a task since
+     * deleted) are revoked first, and with them every copy its peers hold.
+     */
+    private void giveGates(L4 l4, FuzzWords w, int slot, long id, boolean server) {
+        int base = ROOT_GATES + 4 * slot;
+        startPeers = 0;
+        flush(l4, base, 2);
+        long me = l4.myGlobalId();
+        if (l4.commControl(Comm.GATE, Comm.selector(base), me, id) == 1
+                && l4.commControl(Comm.GATE, Comm.selector(base + 1), kip.sigma0(), id) == 1) {
+            l4.commControl(Comm.MAP, id, Comm.objectFpage(base, 1, Comm.SEND), Comm.selector(1));
+        }
+        long label = w.chance(80) ? id : 1 + w.below(1 << 20);
+        boolean endpoint = server && w.chance(40) && l4.commControl(Comm.ENDPOINT, Comm.selector(base + 3), 0, 0) == 1;
+        if (endpoint) {
+            l4.commControl(Comm.MAP, id, Comm.objectFpage(base + 3, 0, Fpage.RWX), Comm.selector(FuzzWords.OWN));
+        }
+        boolean made = endpoint ? l4.commControl(Comm.ENDPOINT_GATE, Comm.selector(base + 2), Comm.selector(base + 3), label) == 1
+                : l4.commControl(Comm.GATE, Comm.selector(base + 2), id, label) == 1;
+        if (!made) {
+            return;
+        }
+        for (int k = 0, peers = 1 + w.below(4); k < peers; k++) {
+            int t = w.chance(50) ? serverSlot(w) : liveSlot(w);
+            if (t < 0 || t == slot || module[t] != fuzzModule) {
+                continue;
+            }
+            int rights = w.chance(80) ? Comm.SEND | Comm.GRANT : w.below(8);
+            l4.commControl(Comm.MAP, ids[t], Comm.objectFpage(base + 2, 0, rights), Comm.selector(FuzzWords.PEERS + slot));
+            if ((w.chance(70) || model == Comm.MODEL_VIRTUAL_THREADS)
+                    && l4.commControl(Comm.MAP, id, Comm.objectFpage(ROOT_GATES + 4 * t + 2, 0, rights),
+                            Comm.selector(FuzzWords.PEERS + t)) == 1 && t < 64) {
+                startPeers |= 1L << t;
+            }
+        }
+    }
+
+    /**
+     * Object-space models, every tick: a few live fuzz tasks get (again) the root task's gate to
+     * another's first thread in their peer slot for it, as tasks lose theirs (revoked, unmapped,
+     * overwritten by a capability they received).
+     */
+    private void exchangeGates(L4 l4, FuzzWords w) {
+        for (int k = 0, n = w.below(4); k < n; k++) {
+            int s = liveSlot(w);
+            int t = w.chance(50) ? serverSlot(w) : liveSlot(w);
+            if (s >= 0 && t >= 0 && s != t && module[s] == fuzzModule && module[t] == fuzzModule) {
+                l4.commControl(Comm.MAP, ids[s], Comm.objectFpage(ROOT_GATES + 4 * t + 2, 0, w.chance(80) ? Comm.SEND | Comm.GRANT
+                        : w.below(8)), Comm.selector(FuzzWords.PEERS + t));
+            }
+        }
+    }
+
+    /** Removes the root task's capabilities in slots [first, first + 2^log2) and everything derived from them. */
+    private static void flush(L4 l4, int first, int log2) {
+        l4.setMr(0, Comm.objectFpage(first, log2, Fpage.RWX));
+        l4.unmap(0x40);
+    }
+
+    /**
+     * A privileged fuzzer's CommControl (every model but global ids): chiefs, policies, pclans and
+     * their policies with live spaces and garbage, MAP of the root task's capabilities into live
+     * tasks, gates (to anyone: the caller is privileged) with valid and invalid labels, interrupt
+     * bindings, revocation of the root task's gates, any operation with any words. A CommControl
+     * whose words are malformed whatever the state (a bad label, a bad selector, a pclan out of
+     * range, a pclan policy of a pclan with itself or "allow") must fail.
+     */
+    private void commControl(L4 l4, FuzzWords w) {
+        switch (w.below(10)) {
+            case 0 -> {
+                long chief = w.chance(70) ? liveId(w) : w.threadId();
+                l4.commControl(Comm.CHIEF, w.chance(80) ? liveId(w) : w.threadId(), chief, 0);
+            }
+            case 1 -> l4.commControl(Comm.POLICY, w.chance(80) ? liveId(w) : w.threadId(), w.chance(80) ? liveId(w) : w.threadId(),
+                    policyAction(l4, w));
+            case 2 -> {
+                long pclan = w.chance(70) ? w.below(4) : w.chance(50) ? Comm.PCLANS + w.below(4) : w.word();
+                long r = l4.commControl(Comm.PCLAN, w.chance(80) ? liveId(w) : w.threadId(), pclan, 0);
+                checkComm(r, pclan >= 0 && pclan < Comm.PCLANS, "CommControl(PCLAN, pclan " + pclan + ")");
+            }
+            case 3 -> {
+                long a = w.chance(80) ? w.below(4) : w.word();
+                long b = w.chance(80) ? w.below(4) : w.word();
+                long action = switch (w.below(4)) {
+                    case 0 -> Comm.DENY;
+                    case 1 -> Comm.ALLOW;
+                    case 2 -> liveId(w);
+                    default -> w.threadId();
+                };
+                long r = l4.commControl(Comm.PCLAN_POLICY, a, b, action);
+                checkComm(r, a >= 0 && a < Comm.PCLANS && b >= 0 && b < Comm.PCLANS && a != b && action != Comm.ALLOW,
+                        "CommControl(PCLAN_POLICY, " + a + ", " + b + ", " + ThreadId.toString(action) + ")");
+            }
+            case 4 -> {
+                int first = ROOT_GATES + w.below(4 * plan.threadSlots());
+                int size = w.below(3);
+                long fpage = w.chance(85) ? Comm.objectFpage(first & -(1 << size), size, w.below(8)) : w.fpage();
+                long dest = w.chance(80) ? Comm.selector(w.chance(50) ? FuzzWords.PEERS + w.below(plan.threadSlots())
+                        : FuzzWords.OWN + w.below(FuzzWords.OWN_SLOTS)) : w.word();
+                l4.commControl(Comm.MAP, w.chance(85) ? liveId(w) : w.threadId(), fpage, dest);
+            }
+            case 5 -> {
+                long sel = Comm.selector(900 + w.below(124));
+                if (w.chance(20)) {
+                    sel = w.chance(50) ? Comm.selector(w.below(Comm.SLOTS)) | 1 + w.below(0xFFF) : w.word();
+                }
+                long label = w.chance(80) ? 1 + w.below(1000) : switch (w.below(4)) {
+                    case 0 -> 0;
+                    case 1 -> -1;
+                    case 2 -> Comm.REPLY;
+                    default -> Comm.NOTIFIED;
+                };
+                long r = l4.commControl(Comm.GATE, sel, w.chance(80) ? liveId(w) : w.threadId(), label);
+                checkComm(r, Comm.slot(sel) >= 0 && FuzzTask.validLabel(label), "CommControl(GATE, selector 0x"
+                        + Long.toHexString(sel) + ", label 0x" + Long.toHexString(label) + ")");
+                if (r == 1 && w.chance(50)) {
+                    l4.commControl(Comm.MAP, liveId(w), Comm.objectFpage(Comm.slot(sel), 0, Comm.SEND | Comm.GRANT),
+                            Comm.selector(FuzzWords.OWN + w.below(FuzzWords.OWN_SLOTS)));
+                }
+            }
+            case 6 -> {
+                long sel = Comm.selector(900 + w.below(124));
+                if (l4.commControl(Comm.NOTIFICATION, sel, 0, 0) == 1 || w.chance(50)) {
+                    l4.commControl(Comm.IRQ_BIND, w.chance(70) ? TIMER_LINE : w.below(kip.interruptLines() + 2) - 1,
+                            w.chance(20) ? 0 : sel, w.chance(90) ? 1L << w.below(64) : 0);
+                }
+            }
+            case 7 -> { // revocation of the root task's gates to live tasks, or of its own slots with what derives from them
+                int first = ROOT_GATES + w.below(4 * plan.threadSlots());
+                int size = w.below(4);
+                l4.setMr(0, Comm.objectFpage(first & -(1 << size), size, w.chance(80) ? Fpage.RWX : w.below(8)));
+                l4.unmap(w.chance(30) ? 0x40 : 0);
+            }
+            case 8 -> l4.commControl(Comm.BIND_NOTIFICATION, w.chance(50) ? 0 : Comm.selector(900 + w.below(124)), 0, 0);
+            default -> {
+                int op = w.chance(80) ? w.below(Comm.ENDPOINT_GATE + 2) : (int) w.word();
+                long r = l4.commControl(op, w.word(), w.word(), w.word());
+                checkComm(r, op >= Comm.CHIEF && op <= Comm.ENDPOINT_GATE, "CommControl(" + op + ", ...)");
+            }
+        }
+    }
+
+    /** A CommControl whose words are malformed ({@code wellFormed} false) succeeded: a failed check. */
+    private void checkComm(long result, boolean wellFormed, String call) {
+        if (!wellFormed && result != 0) {
+            checks.report(FuzzChecks.ACCEPTED_INVALID_CALL, call + " by a privileged fuzzer succeeded");
+        }
+    }
+
     // ---- the privileged fuzzers -----------------------------------------------------------
 
     /**
@@ -448,6 +726,10 @@ public final class FuzzRoot implements Program {
      */
     private void fuzzPrivileged(L4 l4, FuzzWords w) {
         while (true) {
+            if (model != Comm.MODEL_GLOBAL_IDS && w.chance(12)) {
+                commControl(l4, w); // (drawn only under the other models: global-ids runs stay as they were)
+                continue;
+            }
             int a = w.below(100);
             if (a < 20) {
                 long dest = w.chance(50) ? w.victimId() : w.threadId();
@@ -503,7 +785,7 @@ public final class FuzzRoot implements Program {
             } else if (a < 90) {
                 FuzzTask.randomIpc(l4, w, w.chance(80) ? w.shortTimeouts() : w.timeouts());
             } else {
-                l4.ipc(ThreadId.NIL, l4.myGlobalId(), Timeout.pair(Timeout.NEVER, Timeout.relative(1 + w.below(300))));
+                sleep(l4, 1 + w.below(300));
             }
         }
     }

@@ -1,6 +1,7 @@
 package kola.system.fuzz;
 
 import java.util.SplittableRandom;
+import kola.abi.Comm;
 import kola.abi.ExRegs;
 import kola.abi.Fpage;
 import kola.abi.Items;
@@ -116,6 +117,17 @@ public final class FuzzTask implements Program {
     public void run(L4 l4) throws Exception {
         FuzzWords w = new FuzzWords(seeds.split(), plan, l4);
         register(l4);
+        if (w.objectNames()) {
+            // The root task starts a task's first thread with the peer slots it filled as a mask in
+            // the user handle (any other thread's handle is garbage for this: it is only a hint).
+            long mask = l4.userHandle();
+            for (int i = 0; i < Math.min(64, plan.threadSlots()); i++) {
+                if ((mask >>> i & 1) != 0) {
+                    w.knowPeer(Comm.selector(FuzzWords.PEERS + i));
+                }
+            }
+            lookForPeers(l4, w);
+        }
         switch (role(l4)) {
             case SERVER -> serve(l4, w, Integer.MAX_VALUE, false);
             case PAGER -> serve(l4, w, Integer.MAX_VALUE, true);
@@ -154,6 +166,10 @@ public final class FuzzTask implements Program {
     /** Runs {@code actions} random actions (forever for MAX_VALUE). */
     private void work(L4 l4, FuzzWords w, int actions) throws Exception {
         for (int n = 0; n < actions; n++) {
+            if (w.objectNames() && w.chance(40)) {
+                commAction(l4, w); // (drawn only under the object-space models: the others' runs stay as they were)
+                continue;
+            }
             int a = plan.focus() != 0 && w.chance(50) ? focused(w, plan.focus()) : w.below(1000);
             if (a < 220) {
                 randomIpc(l4, w, w.chance(70) ? w.shortTimeouts() : w.timeouts());
@@ -195,7 +211,7 @@ public final class FuzzTask implements Program {
             } else if (a < 783) {
                 stringIpc(l4, w);
             } else if (a < 833) {
-                long from = w.chance(50) ? w.learnedId() : w.threadId();
+                long from = w.objectNames() ? w.partner() : w.chance(50) ? w.learnedId() : w.threadId();
                 w.buffers(l4);
                 w.learn(l4.ipc(ThreadId.NIL, from, w.shortTimeouts()));
             } else if (a < 863) {
@@ -255,13 +271,14 @@ public final class FuzzTask implements Program {
         if (w.chance(60)) {
             w.buffers(l4);
         }
-        long to = w.chance(15) ? ThreadId.NIL : w.threadId();
+        long to = w.chance(15) ? ThreadId.NIL : w.objectNames() ? w.partner() : w.threadId();
         long from = switch (w.below(5)) {
             case 0 -> ThreadId.NIL;
             case 1 -> ThreadId.ANY;
             case 2 -> to;
-            default -> w.threadId();
+            default -> w.objectNames() ? w.partner() : w.threadId();
         };
+        w.virtualSender(l4);
         w.learn(l4.ipc(to, from, timeouts));
     }
 
@@ -317,8 +334,9 @@ public final class FuzzTask implements Program {
             }
         }
         l4.setMr(0, MsgTag.make(w.below(16), u, 2 * items));
-        long to = w.chance(60) ? w.learnedId() : w.threadId();
+        long to = w.objectNames() ? w.partner() : w.chance(60) ? w.learnedId() : w.threadId();
         long from = w.chance(40) ? to : ThreadId.NIL;
+        w.virtualSender(l4);
         if (w.chance(40)) {
             w.buffers(l4);
         }
@@ -424,7 +442,8 @@ public final class FuzzTask implements Program {
 
     /** A call with a small well-formed message to a thread that may be a server, with timeouts. */
     private static void callServer(L4 l4, FuzzWords w) {
-        long to = w.chance(70) ? w.learnedId() : w.guessId();
+        long to = w.objectNames() ? w.partner() : w.chance(70) ? w.learnedId() : w.guessId();
+        w.virtualSender(l4);
         int u = w.below(4);
         for (int i = 1; i <= u; i++) {
             l4.setMr(i, w.word());
@@ -464,8 +483,9 @@ public final class FuzzTask implements Program {
         }
         l4.setBr(0, Items.acceptor(w.chance(50) ? Fpage.NIL : Fpage.of(FuzzWords.HEAP, 18, 0), w.chance(90)));
         l4.setMr(0, MsgTag.make(w.below(16), 0, mr - 1));
-        long to = w.chance(60) ? w.learnedId() : w.threadId();
+        long to = w.objectNames() ? w.partner() : w.chance(60) ? w.learnedId() : w.threadId();
         long from = w.chance(50) ? to : w.chance(50) ? ThreadId.ANY : ThreadId.NIL;
+        w.virtualSender(l4);
         w.learn(l4.ipc(to, from, w.shortTimeouts()));
     }
 
@@ -491,8 +511,10 @@ public final class FuzzTask implements Program {
         w.buffers(l4);
         if (pager && w.chance(80)) {
             l4.setBr(0, Items.acceptor(Fpage.NIL, false));
+        } else if (w.objectNames() && w.chance(50)) {
+            l4.setBr(0, Items.acceptor(w.objectWindow(), w.chance(50))); // capabilities welcome
         }
-        long from = l4.ipc(ThreadId.NIL, pager || w.chance(70) ? ThreadId.ANY : w.learnedId(),
+        long from = l4.ipc(ThreadId.NIL, pager || w.chance(70) ? ThreadId.ANY : w.objectNames() ? w.partner() : w.learnedId(),
                 Timeout.pair(Timeout.NEVER, pager || w.chance(30) ? Timeout.NEVER : w.timeout()));
         for (int n = 0; n < rounds; n++) {
             long tag = l4.mr(0);
@@ -554,7 +576,7 @@ public final class FuzzTask implements Program {
             }
             if (n + 1 >= rounds) {
                 if (answer) {
-                    l4.ipc(from, ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+                    l4.ipc(answerTo(l4, w, from), ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
                 }
                 return;
             }
@@ -563,10 +585,259 @@ public final class FuzzTask implements Program {
             }
             int receiveTimeout = pager ? Timeout.NEVER : w.chance(60) ? Timeout.NEVER : w.timeout();
             if (answer) {
-                from = l4.ipc(from, ThreadId.ANY, Timeout.pair(w.chance(90) ? Timeout.ZERO : w.timeout(), receiveTimeout));
+                from = l4.ipc(answerTo(l4, w, from), ThreadId.ANY, Timeout.pair(w.chance(90) ? Timeout.ZERO : w.timeout(),
+                        receiveTimeout));
             } else {
                 from = l4.ipc(ThreadId.NIL, ThreadId.ANY, Timeout.pair(Timeout.NEVER, receiveTimeout));
             }
+        }
+    }
+
+    /**
+     * Whom a server answers the message it received from {@code from}: {@code from} under the
+     * thread-id models; under capabilities the reply capability (a label names nobody), now and
+     * then another selector; under virtual threads {@code from} (the receiver's slot for the
+     * sender), with a sender name stated.
+     */
+    private static long answerTo(L4 l4, FuzzWords w, long from) {
+        if (!w.objectNames()) {
+            return from;
+        }
+        w.virtualSender(l4);
+        if (w.virtualThreads()) {
+            return w.chance(90) ? from : w.selector();
+        }
+        return w.chance(90) ? Comm.REPLY : w.selector();
+    }
+
+    /** Sleeps about {@code micros} µs: a closed receive from a partner that never sends (the reply capability under capabilities). */
+    private static void sleep(L4 l4, FuzzWords w, long micros) {
+        long from = w.objectNames() && !w.virtualThreads() ? Comm.REPLY : l4.myGlobalId();
+        l4.ipc(ThreadId.NIL, from, Timeout.pair(Timeout.NEVER, Timeout.relative(micros)));
+    }
+
+    // ---- communication control (capabilities, virtual threads) -----------------------------
+
+    /**
+     * One action on the object space, under the object-space models: CommControl with every
+     * operation (gates to itself, its siblings and others, with valid and invalid labels;
+     * endpoints and gates to them; notifications, bound and unbound, signalled and waited on;
+     * saved replies; lookups; interrupt acknowledgements), capabilities mapped and granted to a
+     * peer in IPC as object fpages, revoked by Unmap of object fpages (with and without the
+     * caller's own), calls through a gate, and an endpoint served for a while. A CommControl
+     * whose label or selector is malformed (as {@link Comm} defines them, whatever the state)
+     * must fail; unbinding a notification (selector 0) must succeed.
+     */
+    private void commAction(L4 l4, FuzzWords w) {
+        boolean caps = !w.virtualThreads();
+        switch (w.below(16)) {
+            case 0, 1 -> {
+                long sel = w.chance(80) ? w.ownSelector() : w.selector();
+                long thread = switch (w.below(4)) {
+                    case 0, 1 -> l4.myGlobalId();
+                    case 2 -> {
+                        L4 s = sibling(w, l4);
+                        yield s != null ? s.myGlobalId() : w.threadId();
+                    }
+                    default -> w.threadId();
+                };
+                long label = label(w);
+                long r = l4.commControl(Comm.GATE, sel, thread, label);
+                checkComm(l4, "GATE", sel, label, r);
+                if (r == 1) {
+                    w.made(sel);
+                }
+            }
+            case 2 -> {
+                long sel = w.chance(80) ? w.ownSelector() : w.selector();
+                int op = w.chance(50) ? Comm.ENDPOINT : Comm.NOTIFICATION;
+                long r = l4.commControl(op, sel, 0, 0);
+                checkComm(l4, op == Comm.ENDPOINT ? "ENDPOINT" : "NOTIFICATION", sel, 1, r);
+                if (r == 1) {
+                    w.made(sel);
+                }
+            }
+            case 3 -> {
+                long sel = w.chance(80) ? w.ownSelector() : w.selector();
+                long endpoint = w.chance(70) ? w.madeSelector() : w.selector();
+                long label = label(w);
+                long r = l4.commControl(Comm.ENDPOINT_GATE, sel, endpoint, label);
+                checkComm(l4, "ENDPOINT_GATE", sel, label, r);
+                if (r == 1) {
+                    w.made(sel);
+                }
+            }
+            case 4 -> {
+                long sel = w.chance(20) ? 0 : w.chance(80) ? w.madeSelector() : w.selector();
+                long r = l4.commControl(Comm.BIND_NOTIFICATION, sel, 0, 0);
+                if (sel == 0 && r != 1) {
+                    checks.report(FuzzChecks.REFUSED_VALID_CALL, "CommControl(BIND_NOTIFICATION, 0) by "
+                            + ThreadId.toString(l4.myGlobalId()) + " (unbind, always valid) was refused: error " + l4.errorCode());
+                }
+            }
+            case 5 -> { // signal a notification (a send through it never blocks), or send to anything held
+                l4.setMr(1, w.chance(80) ? 1L << w.below(64) : w.word());
+                l4.setMr(0, MsgTag.make(w.below(4), w.chance(80) ? 1 : 0, 0));
+                w.virtualSender(l4);
+                l4.ipc(w.chance(70) ? w.madeSelector() : w.selector(), ThreadId.NIL, w.shortTimeouts());
+            }
+            case 6 -> { // wait on a notification or an endpoint, or an open receive that may take bound bits or capabilities
+                w.buffers(l4);
+                if (w.chance(50)) {
+                    l4.setBr(0, Items.acceptor(w.objectWindow(), w.chance(50)));
+                }
+                long from = w.chance(70) ? w.madeSelector() : w.chance(50) ? ThreadId.ANY : w.selector();
+                w.learn(l4.ipc(ThreadId.NIL, from, w.shortTimeouts()));
+            }
+            case 7 -> { // a call through a gate (answered through the callee's reply capability)
+                long gate = w.chance(60) ? heldPeer(l4, w) : w.chance(50) ? w.madeSelector() : w.selector();
+                int u = w.below(4);
+                for (int i = 1; i <= u; i++) {
+                    l4.setMr(i, w.word());
+                }
+                l4.setMr(0, MsgTag.make(w.below(8), u, 0));
+                l4.setBr(0, Items.acceptor(w.chance(50) ? w.objectWindow() : Fpage.of(FuzzWords.HEAP, 18, 0), w.chance(50)));
+                w.virtualSender(l4);
+                w.learn(l4.ipc(gate, w.chance(90) ? gate : Comm.REPLY, w.chance(80)
+                        ? Timeout.pair(Timeout.relative(1 + w.below(500)), Timeout.relative(1 + w.below(500))) : w.timeouts()));
+            }
+            case 8, 9 -> { // capabilities to a peer, mapped or granted (object fpages), with a few words
+                int u = w.below(3);
+                for (int i = 1; i <= u; i++) {
+                    l4.setMr(i, w.word());
+                }
+                int items = 1 + w.below(3);
+                for (int k = 0; k < items; k++) {
+                    long fpage = w.chance(95) ? w.objectFpage() : w.fpage();
+                    long sendBase = Comm.selector(w.below(Comm.SLOTS));
+                    if (w.chance(30)) {
+                        Items.putGrant(l4, u + 1 + 2 * k, fpage, sendBase);
+                    } else {
+                        Items.putMap(l4, u + 1 + 2 * k, fpage, sendBase);
+                    }
+                }
+                l4.setMr(0, MsgTag.make(w.below(16), u, 2 * items));
+                long to = w.chance(70) ? heldPeer(l4, w) : w.selector();
+                l4.setBr(0, Items.acceptor(w.objectWindow(), false));
+                w.virtualSender(l4);
+                w.learn(l4.ipc(to, w.chance(30) ? to : ThreadId.NIL, w.shortTimeouts()));
+            }
+            case 10 -> { // revoke: unmap object fpages, the own capability too (flush) or only what was derived
+                int n = w.below(4);
+                for (int i = 0; i <= n; i++) {
+                    l4.setMr(i, w.chance(85) ? w.objectFpage() : w.fpage());
+                }
+                l4.unmap(n | (w.chance(25) ? 0x40 : 0));
+            }
+            case 11 -> { // a reply capability saved, then answered, given away, or dropped
+                w.buffers(l4);
+                long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, w.shortTimeouts());
+                if (MsgTag.failed(l4.mr(0))) {
+                    return;
+                }
+                w.learn(from);
+                long sel = w.chance(80) ? w.ownSelector() : w.selector();
+                long r = l4.commControl(Comm.SAVE_REPLY, sel, 0, 0);
+                checkComm(l4, "SAVE_REPLY", sel, 1, r);
+                if (r != 1) {
+                    return;
+                }
+                w.made(sel);
+                switch (w.below(4)) {
+                    case 0, 1 -> {
+                        reply(l4, w);
+                        l4.ipc(sel, ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+                    }
+                    case 2 -> {
+                        Items.putGrant(l4, 1, Comm.objectFpage(Comm.slot(sel), 0, Comm.SEND | Comm.GRANT), sel);
+                        l4.setMr(0, MsgTag.make(w.below(8), 0, 2));
+                        w.virtualSender(l4);
+                        l4.ipc(w.peerSelector(), ThreadId.NIL, w.shortTimeouts());
+                    }
+                    default -> { } // kept: a later send through it, or its revocation, or the task's deletion
+                }
+            }
+            case 12 -> { // serve an endpoint (or a gate, or anything) a few times, answering through the reply capability
+                long source = w.chance(30) ? Comm.selector(FuzzWords.OWN) : w.chance(70) ? w.madeSelector() : w.selector();
+                for (int i = 0, n = 1 + w.below(6); i < n; i++) {
+                    w.buffers(l4);
+                    l4.ipc(ThreadId.NIL, source, w.shortTimeouts());
+                    if (MsgTag.failed(l4.mr(0))) {
+                        break;
+                    }
+                    reply(l4, w);
+                    l4.ipc(caps ? Comm.REPLY : w.selector(), ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+                }
+            }
+            case 13 -> {
+                if (w.chance(70)) {
+                    lookForPeers(l4, w);
+                } else {
+                    l4.commControl(Comm.LOOKUP, w.chance(80) ? w.madeSelector() : w.selector(), w.word(), w.word());
+                }
+            }
+            case 14 -> l4.commControl(Comm.IRQ_ACK, w.below(4), w.chance(70) ? w.madeSelector() : w.selector(), 0);
+            default -> { // any operation, any words
+                int op = w.chance(80) ? w.below(Comm.ENDPOINT_GATE + 2) : (int) w.word();
+                l4.commControl(op, w.chance(50) ? w.selector() : w.word(), w.chance(50) ? w.selector() : w.word(), w.word());
+            }
+        }
+    }
+
+    /**
+     * A peer slot this thread holds a capability with the send right in, as a program that
+     * knows what it holds would name (it looks, and forgets peers whose slot has emptied); a
+     * peer selector that may be empty after a few tries.
+     */
+    private static long heldPeer(L4 l4, FuzzWords w) {
+        for (int i = 0; i < 3; i++) {
+            long sel = w.peerSelector();
+            if ((l4.commControl(Comm.LOOKUP, sel, 0, 0) & Comm.SEND) != 0) {
+                return sel;
+            }
+            w.forgetPeer(sel);
+            if (i == 1) {
+                lookForPeers(l4, w);
+            }
+        }
+        return w.peerSelector();
+    }
+
+    /** Looks (CommControl LOOKUP) at a few random peer slots and remembers those that hold a capability. */
+    private static void lookForPeers(L4 l4, FuzzWords w) {
+        for (int i = 0; i < 6; i++) {
+            long sel = Comm.selector(FuzzWords.PEERS + w.below(w.plan().threadSlots()));
+            if (l4.commControl(Comm.LOOKUP, sel, 0, 0) > 0) {
+                w.knowPeer(sel);
+            }
+        }
+    }
+
+    /** A gate label: mostly valid (small, a thread id, any), sometimes one of the four a gate may not carry. */
+    private static long label(FuzzWords w) {
+        return switch (w.below(10)) {
+            case 0 -> switch (w.below(4)) {
+                case 0 -> 0;
+                case 1 -> -1;
+                case 2 -> Comm.REPLY;
+                default -> Comm.NOTIFIED;
+            };
+            case 1, 2, 3 -> 1 + w.below(64);
+            case 4, 5 -> w.guessId();
+            default -> w.word();
+        };
+    }
+
+    /** Whether {@code label} may label a gate ({@link Comm#GATE}). */
+    static boolean validLabel(long label) {
+        return label != 0 && label != -1 && label != Comm.REPLY && label != Comm.NOTIFIED;
+    }
+
+    /** A CommControl that makes something in slot {@code sel} with {@code label} succeeded although one of them is malformed. */
+    private void checkComm(L4 l4, String op, long sel, long label, long result) {
+        if (result == 1 && (Comm.slot(sel) < 0 || !validLabel(label))) {
+            checks.report(FuzzChecks.ACCEPTED_INVALID_CALL, "CommControl(" + op + ", selector 0x" + Long.toHexString(sel)
+                    + ", label 0x" + Long.toHexString(label) + ") by " + ThreadId.toString(l4.myGlobalId()) + " succeeded");
         }
     }
 
@@ -585,6 +856,15 @@ public final class FuzzTask implements Program {
             l4.setMr(i, w.word());
         }
         int t = 0;
+        if (w.objectNames() && w.chance(30)) { // a capability of its own, mapped or granted to the caller
+            if (w.chance(70)) {
+                Items.putMap(l4, u + 1, w.objectFpage(), Comm.selector(w.below(Comm.SLOTS)));
+            } else {
+                Items.putGrant(l4, u + 1, w.objectFpage(), Comm.selector(w.below(Comm.SLOTS)));
+            }
+            l4.setMr(0, MsgTag.make(w.below(8), u, 2));
+            return;
+        }
         switch (w.below(5)) {
             case 0 -> {
                 Items.putMap(l4, u + 1, w.heapFpage(), w.heapPage());
@@ -657,7 +937,8 @@ public final class FuzzTask implements Program {
 
     /** Sends to one thread as fast as it can, with zero, short or no send timeouts. */
     private static void flood(L4 l4, FuzzWords w, int messages) {
-        long target = w.chance(70) ? w.learnedId() : w.guessId();
+        long target = w.objectNames() ? w.partner() : w.chance(70) ? w.learnedId() : w.guessId();
+        w.virtualSender(l4);
         long timeouts = switch (w.below(3)) {
             case 0 -> Timeout.pair(Timeout.ZERO, Timeout.NEVER);
             case 1 -> Timeout.pair(Timeout.relative(1 + w.below(100)), Timeout.NEVER);
@@ -871,8 +1152,9 @@ public final class FuzzTask implements Program {
             l4.setBr(2 + 2 * k, k == 0 ? buffer : w.hotPage());
         }
         l4.setMr(0, MsgTag.make(w.below(16), 0, 2 * n));
-        long to = w.chance(70) ? w.learnedId() : w.threadId();
+        long to = w.objectNames() ? w.partner() : w.chance(70) ? w.learnedId() : w.threadId();
         long from = w.chance(50) ? to : w.chance(50) ? ThreadId.ANY : ThreadId.NIL;
+        w.virtualSender(l4);
         w.learn(l4.ipc(to, from, w.shortTimeouts()));
     }
 
@@ -939,6 +1221,13 @@ public final class FuzzTask implements Program {
     private void replyPair(L4 l4, FuzzWords w) throws Exception {
         long me = l4.myGlobalId();
         l4.setUserHandle(0); // a new incarnation (ExchangeRegisters restarts threads) is in no call
+        if (w.virtualThreads()) {
+            // Under virtual threads a global id names nobody and a call needs sender names coordinated
+            // in both directions: no pair call could arrive, so the pair's check would be dead code.
+            work(l4, w);
+            return;
+        }
+        boolean caps = w.objectNames();
         if (pairServer == ThreadId.NIL || pairServer == me) {
             pairServer = me;
             pairServe(l4, w);
@@ -957,19 +1246,40 @@ public final class FuzzTask implements Program {
             l4.setBr(2, buffer + w.below(64));
             l4.setMr(1, token);
             l4.setMr(0, MsgTag.make(PAIR_LABEL, 1, 0));
-            pairCalls.put(l4.myLocalId(), token); // (the server receives its space's callers under their local ids)
+            // The server receives its space's callers under their local ids; under capabilities
+            // under the label of the gate they call it through: their global ids.
+            long key = caps ? me : l4.myLocalId();
+            long to = caps ? pairGate(l4, server) : server;
+            pairCalls.put(key, token);
             l4.setUserHandle(token); // names this incarnation's call for the server's check
-            l4.ipc(server, server, Timeout.pair(Timeout.relative(1 + w.below(2000)), Timeout.NEVER));
+            l4.ipc(to, to, Timeout.pair(Timeout.relative(1 + w.below(2000)), Timeout.NEVER));
             l4.setUserHandle(0);
-            pairCalls.remove(l4.myLocalId());
+            pairCalls.remove(key);
             if (MsgTag.failed(l4.mr(0)) && l4.errorCode() == kola.abi.IpcError.code(kola.abi.IpcError.NO_PARTNER, false)) {
                 pairServer = me; // the server is gone: this client serves from now on
                 pairServe(l4, w);
             }
             server = pairServer;
-            l4.ipc(ThreadId.NIL, me, Timeout.pair(Timeout.NEVER, Timeout.relative(1 + w.below(500))));
+            sleep(l4, w, 1 + w.below(500));
         }
     }
+
+    /**
+     * Capabilities: a gate to the pair's server labelled with the caller's global id, made afresh
+     * (the slot emptied first) in the caller's slot for pair calls; its selector. If it cannot be
+     * made the call through it finds no partner, and the caller takes over as the server.
+     */
+    private static long pairGate(L4 l4, long server) {
+        int slot = PAIR_GATES + (int) (ThreadId.number(l4.myGlobalId()) % PAIR_GATE_SLOTS);
+        l4.setMr(0, Comm.objectFpage(slot, 0, Fpage.RWX));
+        l4.unmap(0x40);
+        l4.commControl(Comm.GATE, Comm.selector(slot), server, l4.myGlobalId());
+        return Comm.selector(slot);
+    }
+
+    /** Capabilities: the slots reply-pair callers make their gates to the server in. */
+    private static final int PAIR_GATES = 128;
+    private static final int PAIR_GATE_SLOTS = 64;
 
     private void pairServe(L4 l4, FuzzWords w) {
         long me = l4.myGlobalId();
@@ -983,7 +1293,7 @@ public final class FuzzTask implements Program {
             if (MsgTag.label(tag) != PAIR_LABEL || MsgTag.untyped(tag) != 1 || calling == null || calling != l4.mr(1)) {
                 if (w.chance(50)) {
                     reply(l4, w);
-                    l4.ipc(from, ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+                    l4.ipc(w.objectNames() ? Comm.REPLY : from, ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
                 }
                 continue;
             }
@@ -997,12 +1307,12 @@ public final class FuzzTask implements Program {
             int length = 1 + w.below(6000);
             Items.putString(l4, 1, source, length);
             l4.setMr(0, MsgTag.make(PAIR_LABEL, 0, 2));
-            l4.ipc(from, ThreadId.NIL, Timeout.pair(w.chance(80) ? Timeout.ZERO : Timeout.relative(1 + w.below(100)),
+            l4.ipc(w.objectNames() ? Comm.REPLY : from, ThreadId.NIL, Timeout.pair(w.chance(80) ? Timeout.ZERO : Timeout.relative(1 + w.below(100)),
                     Timeout.NEVER));
             long sent = l4.mr(0);
             long error = MsgTag.failed(sent) ? l4.errorCode() : 0;
             for (int i = 0; i < 8 && token == pairCalls.getOrDefault(from, -1L); i++) {
-                l4.ipc(ThreadId.NIL, me, Timeout.pair(Timeout.NEVER, Timeout.relative(250)));
+                sleep(l4, w, 250);
             }
             if (token != pairCalls.getOrDefault(from, -1L)
                     || l4.exchangeRegisters(from, ExRegs.DELIVER, 0, 0, 0, 0, ThreadId.NIL) == ThreadId.NIL) {

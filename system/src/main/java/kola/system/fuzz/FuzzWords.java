@@ -36,6 +36,14 @@ public final class FuzzWords {
     private final Kip kip;
     private final long me;
     private final long myLocal;
+    /** IPC names object-space slots (capabilities, virtual threads), not thread ids. */
+    private final boolean objectNames;
+    /** The virtual-threads model: a sender states its name in the receiver's space. */
+    private final boolean virtualThreads;
+    /** Selectors of slots this thread filled itself (gates, endpoints, notifications, saved replies). */
+    private final long[] made = new long[16];
+    private int madeCount;
+    private int madeNext;
     private final long[] learned = new long[16];
     private int learnedCount;
     private int learnedNext;
@@ -47,6 +55,167 @@ public final class FuzzWords {
         this.kip = l4.kernelInterface();
         this.me = l4.myGlobalId();
         this.myLocal = l4.myLocalId();
+        int model = kip.commModel();
+        this.objectNames = model == kola.abi.Comm.MODEL_CAPABILITIES || model == kola.abi.Comm.MODEL_VIRTUAL_THREADS;
+        this.virtualThreads = model == kola.abi.Comm.MODEL_VIRTUAL_THREADS;
+    }
+
+    // ---- object-space names (capabilities, virtual threads) -------------------------------
+
+    /** The first slot of the gates the root task hands each task to the others' first threads: slot PEERS + their index. */
+    public static final int PEERS = 32;
+    /** The slots a fuzz thread makes its own objects in: OWN .. OWN + OWN_SLOTS - 1. */
+    public static final int OWN = 4;
+    public static final int OWN_SLOTS = 28;
+
+    /** Whether IPC names object-space slots (capabilities, virtual threads) rather than thread ids. */
+    public boolean objectNames() {
+        return objectNames;
+    }
+
+    /** Whether the kernel runs the virtual-threads model. */
+    public boolean virtualThreads() {
+        return virtualThreads;
+    }
+
+    /** Remembers a slot this thread filled. */
+    public void made(long selector) {
+        for (int i = 0; i < madeCount; i++) {
+            if (made[i] == selector) {
+                return;
+            }
+        }
+        made[madeNext] = selector;
+        madeNext = (madeNext + 1) % made.length;
+        madeCount = Math.min(madeCount + 1, made.length);
+    }
+
+    /** A selector of a slot this thread filled, or of one of its own slots when it filled none. */
+    public long madeSelector() {
+        return madeCount == 0 ? ownSelector() : made[r.nextInt(madeCount)];
+    }
+
+    /** A selector of one of the slots fuzz threads make their own objects in. */
+    public long ownSelector() {
+        return kola.abi.Comm.selector(OWN + r.nextInt(OWN_SLOTS));
+    }
+
+    /** Peer slots this thread has seen filled (by a lookup). */
+    private final long[] peers = new long[16];
+    private int peerCount;
+    private int peerNext;
+
+    /** Remembers a peer slot seen filled. */
+    public void knowPeer(long selector) {
+        for (int i = 0; i < peerCount; i++) {
+            if (peers[i] == selector) {
+                return;
+            }
+        }
+        peers[peerNext] = selector;
+        peerNext = (peerNext + 1) % peers.length;
+        peerCount = Math.min(peerCount + 1, peers.length);
+    }
+
+    /** Forgets a peer slot (found empty). */
+    public void forgetPeer(long selector) {
+        for (int i = 0; i < peerCount; i++) {
+            if (peers[i] == selector) {
+                peers[i] = peers[peerCount - 1];
+                peerCount--;
+                peerNext = peerCount % peers.length;
+                return;
+            }
+        }
+    }
+
+    /**
+     * The selector of a peer slot, where the root task puts its gates to other tasks' first
+     * threads: one seen filled (mostly), or any (often empty, or refilled since).
+     */
+    public long peerSelector() {
+        if (peerCount > 0 && r.nextInt(4) != 0) {
+            return peers[r.nextInt(peerCount)];
+        }
+        return kola.abi.Comm.selector(PEERS + r.nextInt(plan.threadSlots()));
+    }
+
+    /** The slot under which the root task names this thread in its peers' object spaces (virtual threads). */
+    public long myPeerName() {
+        long index = ThreadId.number(me) - plan.threadBase();
+        return index >= 0 && index < plan.threadSlots() ? kola.abi.Comm.selector(PEERS + (int) index) : peerSelector();
+    }
+
+    /**
+     * An object-space selector: a peer's gate (mostly), the root task's and sigma0's, a slot this
+     * thread filled, the reply capability, the notified sender, any slot, slot 0, beyond the
+     * object space, a selector with low bits, a thread id, garbage.
+     */
+    public long selector() {
+        return switch (r.nextInt(16)) {
+            case 0, 1, 2, 3, 4 -> peerSelector();
+            case 5 -> kola.abi.Comm.selector(1 + r.nextInt(2));
+            case 6, 7 -> madeSelector();
+            case 8 -> kola.abi.Comm.selector(OWN); // where the root task may have put an endpoint
+            case 9 -> kola.abi.Comm.REPLY;
+            case 10 -> kola.abi.Comm.NOTIFIED;
+            case 11 -> kola.abi.Comm.selector(r.nextInt(kola.abi.Comm.SLOTS));
+            case 12 -> r.nextBoolean() ? 0 : kola.abi.Comm.selector(kola.abi.Comm.SLOTS + r.nextInt(1 << 20));
+            case 13 -> kola.abi.Comm.selector(r.nextInt(kola.abi.Comm.SLOTS)) | 1 + r.nextInt(0xFFF);
+            case 14 -> guessId();
+            default -> r.nextLong();
+        };
+    }
+
+    /**
+     * An IPC partner: a thread id ({@link #threadId}) under the thread-id models; under the
+     * object-space models a peer slot seen filled, a {@link #selector}, and a thread id (which
+     * names nothing) now and then.
+     */
+    public long partner() {
+        if (!objectNames) {
+            return threadId();
+        }
+        int x = r.nextInt(8);
+        return x < 3 && peerCount > 0 ? peers[r.nextInt(peerCount)] : x < 7 ? selector() : threadId();
+    }
+
+    /** Under virtual threads, states a sender name (VirtualSender) for the next send: its own peer name mostly. */
+    public void virtualSender(L4 l4) {
+        if (virtualThreads) {
+            l4.setVirtualSender(r.nextInt(4) != 0 ? myPeerName() : selector());
+        }
+    }
+
+    /** An object fpage: of a slot this thread filled or a peer's (mostly), any block, malformed. */
+    public long objectFpage() {
+        return switch (r.nextInt(16)) {
+            case 0, 1, 2, 3, 4, 5 -> kola.abi.Comm.objectFpage(kola.abi.Comm.slot(madeSelector()), 0, rights());
+            case 6, 7, 8, 9, 10 -> kola.abi.Comm.objectFpage(kola.abi.Comm.slot(peerSelector()), 0, rights());
+            case 11 -> { // an aligned block of 2^s slots
+                int s = r.nextInt(11);
+                yield kola.abi.Comm.objectFpage(r.nextInt(kola.abi.Comm.SLOTS) & -(1 << s), s, rights());
+            }
+            case 12 -> kola.abi.Comm.objectFpage(OWN & -8, 5, rights()); // the own slots and the root task's gates
+            default -> r.nextLong() | kola.abi.Comm.OBJECT_FPAGE;
+        };
+    }
+
+    private int rights() {
+        return r.nextInt(4) == 0 ? r.nextInt(8) : kola.abi.Comm.SEND | kola.abi.Comm.GRANT | (r.nextBoolean() ? kola.abi.Comm.RECEIVE : 0);
+    }
+
+    /** An object receive window: the own slots, the peer slots, all of them, a random one. */
+    public long objectWindow() {
+        return switch (r.nextInt(5)) {
+            case 0 -> kola.abi.Comm.objectFpage(0, 5, 0);
+            case 1 -> kola.abi.Comm.objectFpage(64, 6, 0);
+            case 2 -> kola.abi.Comm.objectFpage(0, 10, 0);
+            default -> {
+                int s = r.nextInt(11);
+                yield kola.abi.Comm.objectFpage(r.nextInt(kola.abi.Comm.SLOTS) & -(1 << s), s, 0);
+            }
+        };
     }
 
     /** The random source. */
@@ -296,7 +465,7 @@ public final class FuzzWords {
             long w0 = item0();
             l4.setMr(i, w0);
             if (i + 1 <= 63) {
-                l4.setMr(i + 1, Items.isString(w0) ? address() : fpage());
+                l4.setMr(i + 1, Items.isString(w0) ? address() : objectNames && r.nextInt(3) == 0 ? objectFpage() : fpage());
             }
         }
         l4.setMr(0, tag);
@@ -317,6 +486,9 @@ public final class FuzzWords {
 
     /** An acceptor for BR0: a heap window, nil, complete, a random fpage, with or without strings. */
     public long acceptor() {
+        if (objectNames && r.nextInt(3) == 0) {
+            return Items.acceptor(objectWindow(), r.nextBoolean());
+        }
         long window = switch (r.nextInt(6)) {
             case 0, 1 -> heapFpage();
             case 2 -> Fpage.NIL;
