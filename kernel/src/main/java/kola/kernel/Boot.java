@@ -19,7 +19,7 @@ import kola.machine.riscv.Elf64;
  * binary layout; RISC-V modules' segments put where the KIP says, as a boot loader does; and a
  * module given as class files verified and metered once, its program made in the thread that
  * first runs it. Its static parts run in the {@link Kernel} constructor; the rest when a thread
- * of a module is started ({@link Kernel#start}).
+ * of a module is started ({@link Lifecycle#start}).
  */
 final class Boot {
     private final Image image;
@@ -71,7 +71,7 @@ final class Boot {
         for (int i = 0; i < image.modules().size(); i++) {
             Image.Module m = image.modules().get(i);
             if (m.elf() == null) {
-                modules.add(new Kip.BootModule(i, m.name(), Kernel.moduleIpBase(i), m.priority(), m.args()));
+                modules.add(new Kip.BootModule(i, m.name(), Lifecycle.moduleIpBase(i), m.priority(), m.args()));
                 continue;
             }
             long base = next;
@@ -87,7 +87,7 @@ final class Boot {
                 next += bytes;
             }
             memory.add(new Kip.MemoryDescriptor(Kip.MemoryDescriptor.Type.BOOT_MODULE, base, next - base, m.name()));
-            modules.add(new Kip.BootModule(i, m.name(), Kernel.moduleIpBase(i), m.priority(), m.args(), m.elf().elf().entry(),
+            modules.add(new Kip.BootModule(i, m.name(), Lifecycle.moduleIpBase(i), m.priority(), m.args(), m.elf().elf().entry(),
                     segments));
         }
         // The generic boot information in pages of its own right above the modules' (X.2's BootInfo).

@@ -14,9 +14,8 @@ import kola.machine.riscv.Cause;
  * to the pager, kernel-memory faults to an account's kpager, exceptions to the exception
  * handler, timeout faults to the timeout-fault handler; the thread's own message registers are
  * saved while the kernel's message is in them, and the reply (or the failure) decides how the
- * thread goes on. A part of the kernel the {@link Kernel} facade holds; it asks the kernel's
- * thread lifecycle ({@link Kernel#fatal}, {@link Kernel#halt}, {@link Kernel#start}) for the
- * rest.
+ * thread goes on. A part of the kernel the {@link Kernel} facade holds; it asks the thread
+ * lifecycle ({@link Lifecycle}: fatal, halt, start) for the rest.
  */
 final class Faults {
     private final Kernel k;
@@ -28,6 +27,8 @@ final class Faults {
     private final MappingDatabase mdb;
     private final Mmu mmu;
     private final Tlb tlb;
+    /** Local ids are IPC names (the thread-id models): pager and exception-handler words may be local ids. */
+    private final boolean localIds;
 
     Faults(Kernel k) {
         this.k = k;
@@ -38,6 +39,31 @@ final class Faults {
         this.mdb = k.mdb;
         this.mmu = k.machine.mmu();
         this.tlb = k.machine.tlb();
+        this.localIds = k.localIds;
+    }
+
+    /**
+     * The global id of the thread that {@code t}'s pager or exception-handler word {@code word}
+     * names, for the kernel's IPC on t's behalf. Under the thread-id models a local id names a
+     * thread of t's own space (X.2: the page fault is t's IPC to its pager, and t's local ids
+     * name t's space), nil if it names none there; whatever thread number its bits hold, it never
+     * names a thread of another space. Any other word is taken as it is: a global id, or, under
+     * the object-space models, where local ids are no IPC names, a word that names no thread.
+     */
+    long handlerId(Tcb t, long word) {
+        if (localIds && word != ThreadId.NIL && ThreadId.isLocal(word)) {
+            Tcb h = t.space.localThread(word);
+            return h == null ? ThreadId.NIL : h.id;
+        }
+        return word;
+    }
+
+    /** Why the pager or handler {@code word} (resolved to {@code id}, the thread {@code h}) cannot answer. */
+    static String gone(long word, long id, Tcb h) {
+        if (id == ThreadId.NIL) {
+            return " names no thread of its space";
+        }
+        return h == null ? " is gone" : "'s code has ended";
     }
 
     /** Words of a RISC-V exception message: pc, cause, tval, then x1..x31. */
@@ -53,11 +79,11 @@ final class Faults {
     void machineException(Tcb t, int cause, long tval) {
         String what = Cause.name(cause) + " at pc 0x" + Long.toHexString(t.hart.pc) + " (tval 0x" + Long.toHexString(tval) + ")";
         long word = t.exceptionHandler; // read once: the thread's UTCB word, a global or a local id
-        long handlerId = k.handlerId(t, word);
+        long handlerId = handlerId(t, word);
         Tcb handler = handlerId == ThreadId.NIL ? null : threads.lookup(handlerId);
         if (!alive(handler)) {
-            k.fatal(t, what + ", " + (word == ThreadId.NIL ? "no exception handler"
-                    : "exception handler " + ThreadId.toString(word) + Kernel.gone(word, handlerId, handler)));
+            k.lifecycle.fatal(t, what + ", " + (word == ThreadId.NIL ? "no exception handler"
+                    : "exception handler " + ThreadId.toString(word) + gone(word, handlerId, handler)));
             cpu.makeReady(t);
             return;
         }
@@ -133,11 +159,11 @@ final class Faults {
             return;
         }
         long word = t.pager; // read once: the thread's UTCB word, a global or a local id
-        long pagerId = k.handlerId(t, word);
+        long pagerId = handlerId(t, word);
         Tcb pager = pagerId == ThreadId.NIL ? null : threads.lookup(pagerId);
         if (!alive(pager)) {
-            k.fatal(t, "page fault at 0x" + Long.toHexString(va) + " (" + Fpage.rightsString(access) + "), "
-                    + (word == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(word) + Kernel.gone(word, pagerId, pager)));
+            k.lifecycle.fatal(t, "page fault at 0x" + Long.toHexString(va) + " (" + Fpage.rightsString(access) + "), "
+                    + (word == ThreadId.NIL ? "no pager" : "pager " + ThreadId.toString(word) + gone(word, pagerId, pager)));
             return;
         }
         if (pagerCycle(t, pager)) {
@@ -229,24 +255,24 @@ final class Faults {
      * is in a fault IPC to a pager that is ... in a fault IPC to t). Such a cycle can never
      * resolve: every member's fault fails, and t's too, each reported. {@code pager} is the thread
      * t's pager word named at the fault; each further pager word is resolved in its own thread's
-     * space ({@link Kernel#handlerId}).
+     * space ({@link #handlerId}).
      */
     private boolean pagerCycle(Tcb t, Tcb pager) {
         Tcb x = pager;
         int steps = 0;
         while (x != null && x != t && x.kernelIpc == Tcb.FAULT_IPC && x.inIpc() && steps++ < 64) {
-            x = threads.lookup(k.handlerId(x, x.pager));
+            x = threads.lookup(handlerId(x, x.pager));
         }
         if (x != t) {
             return false;
         }
         String why = "page fault: its pager waits, through a cycle of pagers, for this very thread";
         for (Tcb y = pager; y != null && y != t; ) {
-            Tcb next = threads.lookup(k.handlerId(y, y.pager));
+            Tcb next = threads.lookup(handlerId(y, y.pager));
             k.ipc.abort(y, kola.abi.IpcError.CANCELLED);
             y = next;
         }
-        k.fatal(t, why);
+        k.lifecycle.fatal(t, why);
         return true;
     }
 
@@ -309,16 +335,16 @@ final class Faults {
             String why = label == KernelLabels.REFUSED ? "refused by " + ThreadId.toString(t.result)
                     : "answered by a kernel message (label " + label + "): pagers or handlers that fault on each other";
             if (kind == Tcb.FAULT_IPC) {
-                k.fatal(t, "page fault at 0x" + Long.toHexString(t.faultVa) + " " + why);
+                k.lifecycle.fatal(t, "page fault at 0x" + Long.toHexString(t.faultVa) + " " + why);
             } else {
-                k.halt(t, "exception " + why);
+                k.lifecycle.halt(t, "exception " + why);
                 t.state = Tcb.INACTIVE;
             }
             return;
         }
         if (kind == Tcb.EXCEPTION_IPC) {
-            if (untyped >= 1 && k.moduleOf(restartIp) == t.space.module) {
-                k.start(t, restartIp, t.startSp, t.space);
+            if (untyped >= 1 && k.lifecycle.moduleOf(restartIp) == t.space.module) {
+                k.lifecycle.start(t, restartIp, t.startSp, t.space);
             } else {
                 t.halted = true;
                 t.state = Tcb.INACTIVE;
@@ -347,10 +373,10 @@ final class Faults {
         long address = t.mr[1]; // a failed IPC leaves MR1, the fault address, as it was
         endKernelIpc(t);
         if (kind == Tcb.FAULT_IPC) {
-            k.fatal(t, "page fault at 0x" + Long.toHexString(address) + ": IPC to the pager failed: "
+            k.lifecycle.fatal(t, "page fault at 0x" + Long.toHexString(address) + ": IPC to the pager failed: "
                     + kola.abi.IpcError.describe(code));
         } else {
-            k.halt(t, "exception IPC failed: " + kola.abi.IpcError.describe(code));
+            k.lifecycle.halt(t, "exception IPC failed: " + kola.abi.IpcError.describe(code));
             t.state = Tcb.INACTIVE;
         }
     }

@@ -55,7 +55,7 @@ final class Invariants {
         List<String> v = new ArrayList<>();
         Map<MapNode, Boolean> seen = new IdentityHashMap<>();
         long total = 0;
-        for (Space s : k.spacesInternal()) {
+        for (Space s : k.lifecycle.spaces()) {
             total += s.kernelBytesTotal();
             checkSpaceNodes(k, s, seen, v);
             checkPageTable(k, s, v);
@@ -70,7 +70,7 @@ final class Invariants {
         }
         checkSchedContexts(k, v);
         checkProcessorDescriptor(k, v);
-        long charged = total + k.kmem.kernelOwned() + k.deletedSpaceCharges();
+        long charged = total + k.kmem.kernelOwned() + k.lifecycle.deletedSpaceCharges();
         if (charged != k.kmem.used()) {
             v.add("kernel memory: owners were charged " + charged + " bytes but the model handed out " + k.kmem.used());
         }
@@ -142,7 +142,7 @@ final class Invariants {
         Map<KObject, int[]> refs = new IdentityHashMap<>();
         Map<Space, long[]> objectBytes = new IdentityHashMap<>();
         long nodes = 0;
-        for (Space s : k.spacesInternal()) {
+        for (Space s : k.lifecycle.spaces()) {
             long held = 0;
             if (s.objects != null) {
                 for (int i = 0; i < s.objects.slots.length; i++) {
@@ -200,7 +200,7 @@ final class Invariants {
                 checkEndpoint(k.threads, endpoint, v);
             }
         }
-        for (Space s : k.spacesInternal()) {
+        for (Space s : k.lifecycle.spaces()) {
             for (KernelObject kind : new KernelObject[] {KernelObject.GATE, KernelObject.NOTIFICATION, KernelObject.REPLY,
                     KernelObject.ENDPOINT}) {
                 long want = objectBytes.containsKey(s) ? objectBytes.get(s)[kind.ordinal()] : 0;
@@ -221,15 +221,15 @@ final class Invariants {
      */
     private static void checkHoldings(Kernel k, List<String> v) {
         Map<Space, long[]> want = new IdentityHashMap<>();
-        List<Space> all = new ArrayList<>(k.spacesInternal());
-        all.addAll(k.retiredSpaces());
+        List<Space> all = new ArrayList<>(k.lifecycle.spaces());
+        all.addAll(k.lifecycle.retiredSpaces());
         for (Space x : all) {
             long bytes = x.kernelBytesTotal();
             for (Space s = x; s != null; s = s.owner) {
                 want.computeIfAbsent(s, y -> new long[1])[0] += bytes;
             }
         }
-        for (Space s : k.spacesInternal()) {
+        for (Space s : k.lifecycle.spaces()) {
             long w = want.containsKey(s) ? want.get(s)[0] : 0;
             if (s.subtreeBytes != w) {
                 v.add(s + ": holds " + s.subtreeBytes + " bytes with the spaces it made, but they are charged " + w);
@@ -315,7 +315,7 @@ final class Invariants {
             v.add("timeouts: " + k.cpu.timeouts.size() + " pending but " + withTimeout + " live threads have one");
         }
         long nodes = 0;
-        for (Space s : k.spacesInternal()) {
+        for (Space s : k.lifecycle.spaces()) {
             nodes += s.pages.size();
             int[] c = counts.getOrDefault(s, new int[2]);
             if (s.threads != c[0] || s.activeThreads != c[1] || s.localIdCount() != c[1]) {
@@ -324,14 +324,14 @@ final class Invariants {
             }
         }
         for (Space s : inhabited) {
-            if (s.dead || !k.spacesInternal().contains(s)) {
+            if (s.dead || !k.lifecycle.spaces().contains(s)) {
                 v.add("space " + s + ": threads live in it but it is not a live space");
             }
         }
         if (nodes != k.mdb.nodeCount()) {
             v.add("mapping database: " + k.mdb.nodeCount() + " nodes exist but the spaces hold " + nodes);
         }
-        for (Space s : k.spacesInternal()) {
+        for (Space s : k.lifecycle.spaces()) {
             s.pages.forEach(n -> checkChildren(n, v));
         }
     }
@@ -465,7 +465,7 @@ final class Invariants {
 
     private static void checkTlb(Kernel k, List<String> v) {
         Map<Integer, Space> byAsid = new java.util.HashMap<>();
-        for (Space s : k.spacesInternal()) {
+        for (Space s : k.lifecycle.spaces()) {
             byAsid.put(s.asid, s);
         }
         k.machine.tlb().forEach((asid, vpn, pfn, rights) -> {
@@ -592,7 +592,7 @@ final class Invariants {
                 checkPlaced(frames, t, t.frame, v);
             }
         }
-        for (Space s : k.spacesInternal()) {
+        for (Space s : k.lifecycle.spaces()) {
             checkPlaced(frames, s, s.frame, v);
             s.pages.forEach(n -> checkPlaced(frames, n, n.frame, v));
             if (s.objects != null) {
@@ -679,7 +679,7 @@ final class Invariants {
                 v.add(sc + ": bound to " + sc.home + " but held by no one");
             }
         }
-        for (Space s : k.spacesInternal()) {
+        for (Space s : k.lifecycle.spaces()) {
             long want = made.getOrDefault(s, 0L);
             if (s.kernelBytes[KernelObject.SCHED_CONTEXT.ordinal()] != want) {
                 v.add(s + ": charged " + s.kernelBytes[KernelObject.SCHED_CONTEXT.ordinal()] + " bytes for scheduling contexts, made " + want);

@@ -38,7 +38,7 @@ import kola.machine.Tlb;
  * under the thread-id models a local {@code to} or from-specifier is resolved in the caller's own
  * space, anylocalthread takes senders of the receiver's space only, and a sender of the
  * receiver's space is returned as its local id; a message from a thread's pager to a thread that
- * awaits its start message starts it ({@link Kernel#startByMessage}) instead of being received.
+ * awaits its start message starts it ({@link Lifecycle#startByMessage}) instead of being received.
  *
  * <p>Typed items are checked before anything is transferred, so a malformed message changes
  * nothing; string items are X.2's, compound strings and compound, chained receive buffers
@@ -190,11 +190,11 @@ final class Ipc {
                     return;
                 }
                 self.a0 = ThreadId.NIL;
-            } else if (dest.awaitingStart && k.handlerId(dest, dest.pager) == self.id && self.kernelIpc == Tcb.NO_KERNEL_IPC
+            } else if (dest.awaitingStart && k.faults.handlerId(dest, dest.pager) == self.id && self.kernelIpc == Tcb.NO_KERNEL_IPC
                     && !self.propagating) {
                 // X.2: a thread activated with a pager waits in a closed receive for its pager's
                 // start message, which starts it instead of being received.
-                if (!k.startByMessage(dest, tag, self.mr[1], self.mr[2], self.space)) {
+                if (!k.lifecycle.startByMessage(dest, tag, self.mr[1], self.mr[2], self.space)) {
                     fail(self, IpcError.MESSAGE_OVERFLOW, false); // not a start message: dest waits on
                     return;
                 }

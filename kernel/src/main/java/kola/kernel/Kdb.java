@@ -39,6 +39,16 @@ final class Kdb {
         };
     }
 
+    /** Prints a kernel message (the kernel's own line, "kernel: ...") on the debug console {@code console}. */
+    static void kernelMessage(java.io.PrintStream console, String message) {
+        console.println("kernel: " + message);
+    }
+
+    /** Thread {@code t} as kernel messages name it: its id and its space's name. */
+    static String describe(Tcb t) {
+        return ThreadId.toString(t.id) + " (" + t.space.name + ")";
+    }
+
     /** The mappings of space {@code asid}, or of every space (-1). */
     static List<Kernel.Mapping> mappingsOf(Kernel k, int asid) {
         if (asid < 0) {
@@ -164,7 +174,7 @@ final class Kdb {
         b.append('\n').append(String.format("  %-12s %8s %8s %8s %8s %8s %8s %9s %9s %6s", "OWNER", "TCB", "SPACE", "PTABLE",
                 "MAPNODE", "OBJECTS", "TOTAL", "HELD", "QUOTA", "PAGES"));
         List<String> rows = new ArrayList<>();
-        for (Space s : k.spacesInternal()) {
+        for (Space s : k.lifecycle.spaces()) {
             long[] by = s.kernelBytes;
             long objects = s.kernelBytesTotal() - by[0] - by[1] - by[2] - by[3];
             int pages = 0; // (pages given to the kernel for this account: lend, kpager, precise)

@@ -240,11 +240,11 @@ final class KernelFrames implements KernelMemory {
         KernelFrame f;
         while ((f = dying.poll()) != null) {
             if (f.table != null) {
-                k.destroyPageTableFrame(f.table, f.pfn);
+                k.lifecycle.destroyPageTableFrame(f.table, f.pfn);
             }
             while (f.count > 0) {
                 Object o = f.objects[f.count - 1];
-                k.destroyKernelObject(o);
+                k.lifecycle.destroyKernelObject(o);
                 if (f.count > 0 && f.objects[f.count - 1] == o) {
                     throw new IllegalStateException("destroying " + o + " left it in " + f);
                 }
@@ -363,7 +363,7 @@ final class KernelFrames implements KernelMemory {
         }
         if (f.table != null) {
             PageTable.Slot at = f.table.pageTable.locate(f.pfn);
-            return at != null && !k.coversKernelPages(f.table, at.base(), at.size());
+            return at != null && !k.lifecycle.coversKernelPages(f.table, at.base(), at.size());
         }
         for (int i = 0; i < f.count; i++) {
             boolean exportable = f.objects[i] instanceof MapNode m ? m.firstChild == null && frame(m.pfn) == null
@@ -456,7 +456,7 @@ final class KernelFrames implements KernelMemory {
         if (diff != 0) {
             return null;
         }
-        return k.spaceByAsid(phys.load64(base + 16));
+        return k.lifecycle.spaceByAsid(phys.load64(base + 16));
     }
 
     /**
@@ -481,7 +481,7 @@ final class KernelFrames implements KernelMemory {
             int asid = (int) (words[at] >>> 32);
             int parentAsid = (int) words[at];
             boolean made = (words[at + 1] & CAPABILITY_ENTRY) != 0
-                    ? k.caps.restore(k.spaceByAsid(asid), (int) words[at + 1], (int) (words[at + 2] & 7), k.spaceByAsid(parentAsid),
+                    ? k.caps.restore(k.lifecycle.spaceByAsid(asid), (int) words[at + 1], (int) (words[at + 2] & 7), k.lifecycle.spaceByAsid(parentAsid),
                             (int) words[at + 3], words[at + 4])
                     : k.mdb.restore(asid, words[at + 1], words[at + 2] >>> 3, (int) (words[at + 2] & 7), parentAsid,
                             words[at + 3], words[at + 4]);

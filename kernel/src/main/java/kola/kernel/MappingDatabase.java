@@ -575,8 +575,8 @@ final class MappingDatabase {
      * least those rights, under the same version, the page is free and kernel memory suffices.
      */
     boolean restore(int asid, long vpn, long pfn, int rights, int parentAsid, long parentVpn, long parentSerial) {
-        Space s = k.spaceByAsid(asid);
-        Space ps = k.spaceByAsid(parentAsid);
+        Space s = k.lifecycle.spaceByAsid(asid);
+        Space ps = k.lifecycle.spaceByAsid(parentAsid);
         if (s == null || ps == null || rights == 0 || s.pages.get(vpn) != null || s.isKernelArea(vpn << PhysicalMemory.PAGE_SHIFT)
                 || isKernelFrame(pfn)) {
             return false;

@@ -25,7 +25,7 @@ import kola.machine.PhysicalMemory;
  *
  * <p>Kola departs from X.2 where Java user code makes it necessary, and says so in the method.
  * A newly activated thread with a pager waits for its pager's start message as in X.2 ({@link Ipc},
- * {@link Kernel#startByMessage}); ExchangeRegisters, which privileged threads may apply to
+ * {@link Lifecycle#startByMessage}); ExchangeRegisters, which privileged threads may apply to
  * threads of other spaces, starts it too.
  */
 final class SystemCalls {
@@ -138,7 +138,7 @@ final class SystemCalls {
             if (t == null || t.id != dest || t == self) {
                 return error(self, KernelError.INVALID_THREAD);
             }
-            k.deleteThread(t);
+            k.lifecycle.deleteThread(t);
             return 1;
         }
         if (scheduler != ThreadId.NIL && k.threads.lookup(scheduler) == null && scheduler != dest) {
@@ -161,13 +161,13 @@ final class SystemCalls {
             t.pager = pager;
         }
         if (utcb != NO_UTCB && t.utcbLocation == NO_UTCB) {
-            k.activate(t, utcb);
+            k.lifecycle.activate(t, utcb);
         }
         if (pager != ThreadId.NIL || utcb != NO_UTCB) {
             awaitStart(t);
         }
         if (t.id != dest) {
-            k.renameThread(t, dest); // X.2: an existing thread number with another version changes the thread's version
+            k.lifecycle.renameThread(t, dest); // X.2: an existing thread number with another version changes the thread's version
         }
         return 1;
     }
@@ -198,7 +198,7 @@ final class SystemCalls {
             if (utcb != NO_UTCB) {
                 return error(self, KernelError.INVALID_UTCB); // a new space has no UTCB area yet
             }
-            space = k.newSpace("space-" + ThreadId.toString(dest), self.space);
+            space = k.lifecycle.newSpace("space-" + ThreadId.toString(dest), self.space);
             if (space == null) {
                 return error(self, KernelError.OUT_OF_MEMORY);
             }
@@ -211,15 +211,15 @@ final class SystemCalls {
                 return error(self, KernelError.INVALID_UTCB);
             }
         }
-        Tcb t = k.newThread(dest, space, k.kmem.payer(self.space, space), scheduler, pager);
+        Tcb t = k.lifecycle.newThread(dest, space, k.kmem.payer(self.space, space), scheduler, pager);
         if (t == null) {
             if (space.threads == 0) {
-                k.deleteSpace(space);
+                k.lifecycle.deleteSpace(space);
             }
             return error(self, KernelError.OUT_OF_MEMORY);
         }
         if (utcb != NO_UTCB) {
-            k.activate(t, utcb);
+            k.lifecycle.activate(t, utcb);
             awaitStart(t);
         }
         return 1;
@@ -317,7 +317,7 @@ final class SystemCalls {
             return error(self, KernelError.INVALID_PARAMETER);
         }
         boolean setIp = (control & ExRegs.SET_IP) != 0;
-        if (setIp && (t.utcbLocation == NO_UTCB || !k.validStart(t.space, ip, self.space))) {
+        if (setIp && (t.utcbLocation == NO_UTCB || !k.lifecycle.validStart(t.space, ip, self.space))) {
             return error(self, KernelError.INVALID_PARAMETER);
         }
         long[] out = self.ret();
@@ -369,7 +369,7 @@ final class SystemCalls {
                 k.cpu.current = null;
             }
             k.cpu.ready.remove(t);
-            k.start(t, ip, t.startSp, self.space);
+            k.lifecycle.start(t, ip, t.startSp, self.space);
         }
         k.cpu.makeReady(t);
         return result;

@@ -42,7 +42,7 @@ final class Tcb extends SendQueue implements Charged {
     boolean halted;
     /**
      * X.2 thread start: activated with a pager and never started, the thread waits (INACTIVE) for
-     * its pager's start message, as a closed receive from the pager ({@link Kernel#startByMessage}).
+     * its pager's start message, as a closed receive from the pager ({@link Lifecycle#startByMessage}).
      */
     boolean awaitingStart;
 

@@ -91,7 +91,7 @@ class ExchangeRegistersTest {
         });
         h.run();
         h.assertNoFailures();
-        long ip = Kernel.moduleIpBase(2);
+        long ip = Lifecycle.moduleIpBase(2);
         long local = KernelHarness.UTCB; // A's local id: the result of ExchangeRegisters on its global id
         assertEquals(List.of(local, 0L, 0x7000L, ip, 0L, 0L, NIL), asList(reads.get(0)), "after start");
         assertEquals(asList(reads.get(0)), asList(reads.get(1)), "nothing written without control bits");

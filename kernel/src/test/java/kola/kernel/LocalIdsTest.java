@@ -124,7 +124,7 @@ class LocalIdsTest {
         h.module("task", l4 -> sleep(l4, 1000));
         h.run();
         h.assertNoFailures();
-        long ip = Kernel.moduleIpBase(2);
+        long ip = Lifecycle.moduleIpBase(2);
         assertEquals(List.of(SLOT0, 0L, 0L, 0L, 0L, 0L, 0L, 0L), without, "X.2: undefined without d; Kola gives 0");
         assertEquals(List.of(SLOT0, ExRegs.WAS_HALTED, 0L, ip, 3L, 0x99L, ROOT, 0xAAL), with, "(A has not run yet)");
     }

@@ -273,7 +273,7 @@ class UnmapStatusTest {
             b.page("A", P, VA_A);
             b.writeOk("A", VA_A, 1);
             Kernel k = b.kernel();
-            Space a = k.spacesInternal().stream().filter(x -> "A".equals(x.name)).findFirst().orElseThrow();
+            Space a = k.lifecycle.spaces().stream().filter(x -> "A".equals(x.name)).findFirst().orElseThrow();
             long vpn = VA_A >>> 12;
             boolean[] cached = {false};
             k.machine.tlb().forEach((asid, page, pfn, rights) -> cached[0] |= asid == a.asid && page == vpn
