@@ -187,7 +187,7 @@ class SystemBadInputTest {
     }
 
     @Test
-    // Once a kernel crash: the faulting thread was left both current and queued (fixed in Kernel.fatal).
+    // Once a kernel crash: the faulting thread was left both current and queued (fixed in what is now Lifecycle.fatal).
     void touchingUnmappableMemoryHaltsOnlyTheToucher() {
         List<String> uartLog = new ArrayList<>();
         List<String> picLog = new ArrayList<>();
@@ -214,7 +214,7 @@ class SystemBadInputTest {
     }
 
     @Test
-    // A refused page fault once broke the invariant 'current but queued' (fixed in Kernel.fatal).
+    // A refused page fault once broke the invariant 'current but queued' (fixed in what is now Lifecycle.fatal).
     void refusedPageFaultKeepsTheKernelInvariants() {
         for (boolean supervised : new boolean[] {false, true}) {
             Image image = Image.builder(kola.system.Sigma0::new, RootTask::new)

@@ -2,11 +2,9 @@ package kola.kernel;
 
 import java.io.PrintStream;
 import java.util.List;
-import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 import kola.abi.Fpage;
 import kola.abi.Kip;
-import kola.abi.KipLayout;
 import kola.abi.ThreadId;
 import kola.machine.CostModel;
 import kola.machine.CycleClock;
