@@ -561,10 +561,15 @@ final class Ipc {
         return accepts(receiver, sender, sender.sendId);
     }
 
-    /** Whether {@code receiver}'s wait takes a message of {@code sender} seen as {@code senderId}. */
+    /**
+     * Whether {@code receiver}'s wait takes a message of {@code sender} seen as {@code senderId}.
+     * A receiver that waits on a notification or an endpoint takes nothing sent to it as a
+     * thread: its wait names a selector, which a sender's label may equal by chance (an endpoint's
+     * receivers are reached through the endpoint, not this).
+     */
     private static boolean accepts(Tcb receiver, Tcb sender, long senderId) {
-        return receiver.waitFrom == ThreadId.ANY || receiver.waitFrom == senderId
-                || receiver.waitFrom == ThreadId.ANY_LOCAL && sameSpace(sender, receiver);
+        return receiver.waitingOn == null && (receiver.waitFrom == ThreadId.ANY || receiver.waitFrom == senderId
+                || receiver.waitFrom == ThreadId.ANY_LOCAL && sameSpace(sender, receiver));
     }
 
     /** Whether {@code sender} is a thread (not an interrupt) of {@code receiver}'s space: anylocalthread takes its messages. */
@@ -1364,7 +1369,7 @@ final class Ipc {
         }
         for (long no = 0, end = threads.scanLimit(); no < end; no++) {
             Tcb r = threads.byNumber(no);
-            if (r != null && r != spared && r.state == Tcb.RECEIVING
+            if (r != null && r != spared && r.state == Tcb.RECEIVING && r.waitingOn == null
                     && (r.waitFrom == t.id || r.replier == t && r.waitFrom == Comm.REPLY && comm.hasReplyCapability())) {
                 abort(r, IpcError.CANCELLED);
             }

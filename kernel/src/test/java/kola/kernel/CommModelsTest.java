@@ -582,6 +582,46 @@ class CommModelsTest {
     }
 
     @Test
+    void aWaitOnANotificationTakesNoMessageWhoseLabelEqualsItsSelector() {
+        // Once a kernel bug (found by kola fuzz --comm capabilities): s waited on a notification
+        // at selector 5, and a message through a gate labelled with that same word was taken by
+        // the wait, leaving s ready but still queued on the notification (an invariant
+        // violation; the harness checks the invariants after every kernel entry).
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        long label = Comm.selector(5);
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 110);
+            h.startTask(l4, C, "c", 0, 100);
+            h.check(l4.commControl(Comm.GATE, Comm.selector(1), S, label) == 1, "gate to s");
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(8)) == 1, "gate to c");
+            h.check(l4.commControl(Comm.NOTIFICATION, Comm.selector(3), 0, 0) == 1, "notification");
+            h.check(l4.commControl(Comm.MAP, S, Comm.objectFpage(3, 0, Comm.RECEIVE), Comm.selector(5)) == 1, "to s");
+            h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(3, 0, Comm.SEND), Comm.selector(9)) == 1, "to c");
+        });
+        h.module("s", l4 -> {
+            seen.add("s waits on its notification: " + waitOn(l4, Comm.selector(5), NEVER));
+            long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+            seen.add("s then receives " + Long.toHexString(from) + ":" + l4.mr(1));
+        });
+        h.module("c", l4 -> {
+            seen.add("s " + h.state(S));
+            l4.setMr(0, MsgTag.make(0, 1, 0));
+            l4.setMr(1, 7);
+            l4.ipc(Comm.selector(8), ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+            seen.add("c, zero send timeout: " + ((l4.mr(0) & MsgTag.ERROR) != 0 ? IpcError.kind(l4.errorCode()) : 0));
+            seen.add("s still " + h.state(S));
+            seen.add("c signals " + send(l4, Comm.selector(9), 4));
+            seen.add("c sent: " + send(l4, Comm.selector(8), 8));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("s receiving", "c, zero send timeout: " + IpcError.TIMEOUT, "s still receiving",
+                "s waits on its notification: 4", "c signals 0", "s then receives " + Long.toHexString(label) + ":8",
+                "c sent: 0"), seen);
+    }
+
+    @Test
     void anInterruptBoundToANotificationSignalsItUntilAcknowledged() {
         KernelHarness h = harness(CommModel.CAPABILITIES);
         List<Object> seen = new ArrayList<>();

@@ -170,6 +170,33 @@ class EndpointTest {
     }
 
     @Test
+    void aReceiverOnTheEndpointTakesNoMessageSentToItAsAThreadWithTheEndpointsSelectorAsLabel() {
+        // A receive from an endpoint names its selector; a gate to the receiving thread itself
+        // whose label is that word must not reach the receive (it would leave the thread queued
+        // on the endpoint while it runs: the harness checks the invariants after every entry).
+        KernelHarness h = harness();
+        List<String> seen = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, S, "s", 0, 110);
+            h.startTask(l4, A, "a", 0, 100);
+            distribute(h, l4, Comm.RECEIVE);
+            h.check(l4.commControl(Comm.GATE, Comm.selector(6), S, SERVER_EP) == 1, "gate to s itself");
+            h.check(l4.commControl(Comm.MAP, A, Comm.objectFpage(6, 0, Comm.SEND), Comm.selector(9)) == 1, "to a");
+        });
+        h.module("s", l4 -> seen.add("s " + receive(l4, SERVER_EP, NEVER)));
+        h.module("a", l4 -> {
+            seen.add("s " + h.state(S));
+            seen.add("a to s itself, zero send timeout: " + send(l4, Comm.selector(9), 1, SEND_ZERO));
+            seen.add("s still " + h.state(S));
+            seen.add("a through the endpoint: " + send(l4, CLIENT_GATE, 2, NEVER));
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("s receiving,endpoint", "a to s itself, zero send timeout: " + IpcError.TIMEOUT,
+                "s still receiving,endpoint", "s a1:2", "a through the endpoint: 0"), seen);
+    }
+
+    @Test
     void aReceiveThatTimesOutLeavesTheEndpointsQueue() {
         KernelHarness h = harness();
         List<String> seen = new ArrayList<>();
