@@ -643,29 +643,20 @@ public final class FuzzTask implements Program {
                 };
                 long label = label(w);
                 long r = l4.commControl(Comm.GATE, sel, thread, label);
-                checkComm(l4, "GATE", sel, label, r);
-                if (r == 1) {
-                    w.made(sel);
-                }
+                filled(l4, w, "GATE", sel, label, r);
             }
             case 2 -> {
                 long sel = w.chance(80) ? w.ownSelector() : w.selector();
                 int op = w.chance(50) ? Comm.ENDPOINT : Comm.NOTIFICATION;
                 long r = l4.commControl(op, sel, 0, 0);
-                checkComm(l4, op == Comm.ENDPOINT ? "ENDPOINT" : "NOTIFICATION", sel, 1, r);
-                if (r == 1) {
-                    w.made(sel);
-                }
+                filled(l4, w, op == Comm.ENDPOINT ? "ENDPOINT" : "NOTIFICATION", sel, 1, r);
             }
             case 3 -> {
                 long sel = w.chance(80) ? w.ownSelector() : w.selector();
                 long endpoint = w.chance(70) ? w.madeSelector() : w.selector();
                 long label = label(w);
                 long r = l4.commControl(Comm.ENDPOINT_GATE, sel, endpoint, label);
-                checkComm(l4, "ENDPOINT_GATE", sel, label, r);
-                if (r == 1) {
-                    w.made(sel);
-                }
+                filled(l4, w, "ENDPOINT_GATE", sel, label, r);
             }
             case 4 -> {
                 long sel = w.chance(20) ? 0 : w.chance(80) ? w.madeSelector() : w.selector();
@@ -738,11 +729,9 @@ public final class FuzzTask implements Program {
                 w.learn(from);
                 long sel = w.chance(80) ? w.ownSelector() : w.selector();
                 long r = l4.commControl(Comm.SAVE_REPLY, sel, 0, 0);
-                checkComm(l4, "SAVE_REPLY", sel, 1, r);
-                if (r != 1) {
+                if (!filled(l4, w, "SAVE_REPLY", sel, 1, r)) {
                     return;
                 }
-                w.made(sel);
                 switch (w.below(4)) {
                     case 0, 1 -> {
                         reply(l4, w);
@@ -833,12 +822,21 @@ public final class FuzzTask implements Program {
         return label != 0 && label != -1 && label != Comm.REPLY && label != Comm.NOTIFIED;
     }
 
-    /** A CommControl that makes something in slot {@code sel} with {@code label} succeeded although one of them is malformed. */
-    private void checkComm(L4 l4, String op, long sel, long label, long result) {
-        if (result == 1 && (Comm.slot(sel) < 0 || !validLabel(label))) {
+    /**
+     * After a CommControl that makes something in slot {@code sel} with {@code label}: whether it
+     * succeeded ({@code result} 1), in which case the slot is remembered as filled, and reported if
+     * the selector or the label was malformed (an accepted invalid call).
+     */
+    private boolean filled(L4 l4, FuzzWords w, String op, long sel, long label, long result) {
+        if (result != 1) {
+            return false;
+        }
+        if (Comm.slot(sel) < 0 || !validLabel(label)) {
             checks.report(FuzzChecks.ACCEPTED_INVALID_CALL, "CommControl(" + op + ", selector 0x" + Long.toHexString(sel)
                     + ", label 0x" + Long.toHexString(label) + ") by " + ThreadId.toString(l4.myGlobalId()) + " succeeded");
         }
+        w.made(sel);
+        return true;
     }
 
     private static long stringSource(FuzzWords w) {

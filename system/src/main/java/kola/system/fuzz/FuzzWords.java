@@ -41,12 +41,52 @@ public final class FuzzWords {
     /** The virtual-threads model: a sender states its name in the receiver's space. */
     private final boolean virtualThreads;
     /** Selectors of slots this thread filled itself (gates, endpoints, notifications, saved replies). */
-    private final long[] made = new long[16];
-    private int madeCount;
-    private int madeNext;
-    private final long[] learned = new long[16];
-    private int learnedCount;
-    private int learnedNext;
+    private final Recent made = new Recent();
+    /** Thread ids this thread has seen (senders it received from). */
+    private final Recent learned = new Recent();
+    /** Peer slots this thread has seen filled (by a lookup). */
+    private final Recent peers = new Recent();
+
+    /**
+     * The last 16 distinct words remembered, the oldest overwritten first: what a fuzz thread
+     * knows of the slots it filled, the ids it learned, the peer slots it found filled.
+     */
+    private static final class Recent {
+        private final long[] words = new long[16];
+        private int count;
+        private int next;
+
+        void add(long w) {
+            for (int i = 0; i < count; i++) {
+                if (words[i] == w) {
+                    return;
+                }
+            }
+            words[next] = w;
+            next = (next + 1) % words.length;
+            count = Math.min(count + 1, words.length);
+        }
+
+        void remove(long w) {
+            for (int i = 0; i < count; i++) {
+                if (words[i] == w) {
+                    words[i] = words[count - 1];
+                    count--;
+                    next = count % words.length;
+                    return;
+                }
+            }
+        }
+
+        boolean isEmpty() {
+            return count == 0;
+        }
+
+        /** One of the words, drawn from {@code r}; the caller checked there is one. */
+        long pick(SplittableRandom r) {
+            return words[r.nextInt(count)];
+        }
+    }
 
     /** A generator for the thread {@code l4} belongs to. */
     public FuzzWords(SplittableRandom random, FuzzPlan plan, L4 l4) {
@@ -80,19 +120,12 @@ public final class FuzzWords {
 
     /** Remembers a slot this thread filled. */
     public void made(long selector) {
-        for (int i = 0; i < madeCount; i++) {
-            if (made[i] == selector) {
-                return;
-            }
-        }
-        made[madeNext] = selector;
-        madeNext = (madeNext + 1) % made.length;
-        madeCount = Math.min(madeCount + 1, made.length);
+        made.add(selector);
     }
 
     /** A selector of a slot this thread filled, or of one of its own slots when it filled none. */
     public long madeSelector() {
-        return madeCount == 0 ? ownSelector() : made[r.nextInt(madeCount)];
+        return made.isEmpty() ? ownSelector() : made.pick(r);
     }
 
     /** A selector of one of the slots fuzz threads make their own objects in. */
@@ -100,33 +133,14 @@ public final class FuzzWords {
         return kola.abi.Comm.selector(OWN + r.nextInt(OWN_SLOTS));
     }
 
-    /** Peer slots this thread has seen filled (by a lookup). */
-    private final long[] peers = new long[16];
-    private int peerCount;
-    private int peerNext;
-
     /** Remembers a peer slot seen filled. */
     public void knowPeer(long selector) {
-        for (int i = 0; i < peerCount; i++) {
-            if (peers[i] == selector) {
-                return;
-            }
-        }
-        peers[peerNext] = selector;
-        peerNext = (peerNext + 1) % peers.length;
-        peerCount = Math.min(peerCount + 1, peers.length);
+        peers.add(selector);
     }
 
     /** Forgets a peer slot (found empty). */
     public void forgetPeer(long selector) {
-        for (int i = 0; i < peerCount; i++) {
-            if (peers[i] == selector) {
-                peers[i] = peers[peerCount - 1];
-                peerCount--;
-                peerNext = peerCount % peers.length;
-                return;
-            }
-        }
+        peers.remove(selector);
     }
 
     /**
@@ -134,8 +148,8 @@ public final class FuzzWords {
      * threads: one seen filled (mostly), or any (often empty, or refilled since).
      */
     public long peerSelector() {
-        if (peerCount > 0 && r.nextInt(4) != 0) {
-            return peers[r.nextInt(peerCount)];
+        if (!peers.isEmpty() && r.nextInt(4) != 0) {
+            return peers.pick(r);
         }
         return kola.abi.Comm.selector(PEERS + r.nextInt(plan.threadSlots()));
     }
@@ -177,7 +191,7 @@ public final class FuzzWords {
             return threadId();
         }
         int x = r.nextInt(8);
-        return x < 3 && peerCount > 0 ? peers[r.nextInt(peerCount)] : x < 7 ? selector() : threadId();
+        return x < 3 && !peers.isEmpty() ? peers.pick(r) : x < 7 ? selector() : threadId();
     }
 
     /** Under virtual threads, states a sender name (VirtualSender) for the next send: its own peer name mostly. */
@@ -248,19 +262,12 @@ public final class FuzzWords {
         if (id == ThreadId.NIL || id == ThreadId.ANY || id == me) {
             return;
         }
-        for (int i = 0; i < learnedCount; i++) {
-            if (learned[i] == id) {
-                return;
-            }
-        }
-        learned[learnedNext] = id;
-        learnedNext = (learnedNext + 1) % learned.length;
-        learnedCount = Math.min(learnedCount + 1, learned.length);
+        learned.add(id);
     }
 
     /** A learned id, or a guess when none is known. */
     public long learnedId() {
-        return learnedCount == 0 ? guessId() : learned[r.nextInt(learnedCount)];
+        return learned.isEmpty() ? guessId() : learned.pick(r);
     }
 
     /** A well-formed id in the fuzz range with a small version: often a live thread. */
