@@ -1,7 +1,5 @@
 package kola.kernel;
 
-import jdk.internal.vm.Continuation;
-import kola.abi.MsgTag;
 
 /**
  * A thread control block: one L4 thread (paper section 2; L4 X.2 "Threads"). It holds the
@@ -14,8 +12,11 @@ import kola.abi.MsgTag;
  * endpoint's), {@link #RECEIVING} (blocked in the receive phase, waiting for {@link #waitFrom},
  * or on the notification or endpoint {@link #waitingOn}). {@link #halted} is orthogonal: a halted thread keeps its IPC state but is
  * never scheduled. The queues are intrusive, so that blocking and waking allocate nothing.
+ *
+ * <p>The fields an IPC round trip uses are declared in {@link TcbHead}, so that they lie together
+ * in the first cache lines of the object; this class holds the rest.
  */
-final class Tcb extends SendQueue implements Charged {
+final class Tcb extends TcbHead implements Charged {
     static final byte INACTIVE = 0;
     static final byte READY = 1;
     static final byte SENDING = 2;
@@ -32,19 +33,8 @@ final class Tcb extends SendQueue implements Charged {
     static final int BUFFER_REGISTERS = 33;
 
     final long number;
-    long id;
-    /** The interrupt line this pseudo-thread stands for, or -1 for a real thread. */
-    int interruptLine = -1;
-    Space space;
     /** The space charged for this TCB's kernel memory. */
     Space owner;
-    byte state = INACTIVE;
-    boolean halted;
-    /**
-     * X.2 thread start: activated with a pager and never started, the thread waits (INACTIVE) for
-     * its pager's start message, as a closed receive from the pager ({@link Lifecycle#startByMessage}).
-     */
-    boolean awaitingStart;
 
     // Thread control registers.
     long pager;
@@ -63,28 +53,11 @@ final class Tcb extends SendQueue implements Charged {
     int utcbOffset;
     long startIp;
     long startSp;
-    final long[] mr = new long[MsgTag.MESSAGE_REGISTERS];
     /** Buffer and return registers, made on first use: most threads never touch them (heap per thread). */
     private long[] br;
     private long[] ret;
 
-    // Scheduling.
-    int priority;
-    long timeslice;
-    long remaining;
-    Tcb readyNext;
-    Tcb readyPrev;
-    boolean queued;
-    /** The domain the thread runs in (SchedControl DOMAIN; 0 unless set). */
-    int domain;
-    /** The scheduling context the thread runs on now: its own, or one lent to it (null: none, unlimited unless passive). */
-    SchedContext sc;
-    /** The scheduling context bound to the thread (SchedControl BIND), or null. */
-    SchedContext homeSc;
-    /** A passive thread runs only on a scheduling context lent to it by a caller. */
-    boolean passive;
-    /** The caller whose scheduling context this thread runs on (lent by its call), or null. */
-    Tcb donor;
+    // Scheduling (the fields a round trip uses are in TcbHead).
     /** The passive server this thread lent the context it ran on to (by its call), or null. */
     Tcb lentTo;
     /** Where this thread's timeout faults go (nil: nowhere; it waits for the refill). */
@@ -93,49 +66,22 @@ final class Tcb extends SendQueue implements Charged {
     long savedErrorCode;
     long savedResult;
 
-    // IPC. partner: the queue this one waits on to send (SENDING). waitFrom: whom it receives from.
-    SendQueue partner;
-    long waitFrom;
-    /** The receive phase still to do after the send phase completes (nil: none). */
-    long pendingFrom;
-    long pendingReceiveTimeout;
-    Tcb sendNext;
-    Tcb sendPrev;
-    /** The route of this thread's message while it is queued: the identity its receiver sees, and the receiver it named if redirected. */
-    long sendId;
-    long sendIntended;
-    boolean propagating;
-    /** The thread whose reply this one awaits (its last call's receiver), and that call's number. */
-    Tcb replier;
-    long callSerial;
-    /** The reply capability: the caller of the last call this thread received, and that call's number. */
-    Tcb replyCaller;
-    long replySerial;
-    /** X.2 IntendedReceiver and VirtualSender/ActualSender. */
-    long intendedReceiver;
+    // IPC (the fields a round trip uses are in TcbHead).
+    /** X.2 VirtualSender/ActualSender. */
     long virtualSender;
-    /** The notification or endpoint this thread waits on (RECEIVING), and the next waiter there. */
-    WaitQueue waitingOn;
+    /** The next waiter on the notification or endpoint this thread waits on ({@link #waitingOn}). */
     Tcb notifyNext;
-    /** The notification bound to this thread, whose bits its open receives take too (null: none). */
-    Notification boundNotification;
 
-    // Timeouts: index in the timeout heap, or -1.
-    int timeoutIndex = -1;
+    // Timeouts (the index in the timeout heap is in TcbHead).
     long wakeup;
     long timeoutSeq;
 
-    // The trap: what the user side asked for, and what the kernel answered.
-    int trap;
-    long a0;
-    long a1;
-    long a2;
+    // The trap's further arguments (its number, a0..a2 and the result are in TcbHead).
     long a3;
     long a4;
     long a5;
     long a6;
     Object trapObject;
-    long result;
 
     // Kernel-made IPC on this thread's behalf: a page fault or exception message to the pager or
     // exception handler. The thread's own message registers are saved meanwhile.
@@ -145,22 +91,11 @@ final class Tcb extends SendQueue implements Charged {
     /** A kernel-memory fault to the kpager of an account that ran short (kpager model). */
     static final byte KMEM_IPC = 3;
     static final byte TIMEOUT_IPC = 4;
-    byte kernelIpc = NO_KERNEL_IPC;
     long savedMr0;
     long savedMr1;
     long savedMr2;
     long savedBr0;
-    /**
-     * The restart state of this thread's system call, as seL4's {@code ThreadState_Restart}
-     * (DESIGN.md, "Execution model"): {@link #NO_RESTART}, or the call cannot go on before a
-     * fault is resolved (a page a string copy of its IPC needs, kernel memory an account ran
-     * short of) and the kernel redoes it itself. The kernel loop's next entry for the thread
-     * ({@link #RESTART_FAULT}) sends the fault ({@link #faultVa}, {@link #faultAccess}) as a page
-     * fault entry would; its entry after that ({@link #RESTART_CALL}, once the fault is resolved)
-     * performs the call again, trap {@link #restartTrap} with the arguments it had. Neither entry
-     * runs the thread's code: a binding only ever sees a finished call.
-     */
-    byte restart;
+    // The restart state (TcbHead#restart).
     static final byte NO_RESTART = 0;
     /** The call must fault first: the next entry for the thread sends the fault. */
     static final byte RESTART_FAULT = 1;
@@ -177,23 +112,11 @@ final class Tcb extends SendQueue implements Charged {
     Space kmemAccount;
     /** The kpager refused (or its IPC failed): the restarted call fails with out-of-memory instead of faulting again. */
     boolean kmemRefused;
-    /** The receive timeout word of a blocked receive, to restart it after a transfer fault. */
-    long receiveTimeout;
     /** XferTimeouts (UTCB): send transfer timeout in bits 16..31, receive in 0..15; 0 is never/never. */
     long xferTimeouts;
-    /** SENDING, with a transfer begun that waits for the receiver to fault its buffer in. */
-    boolean inTransfer;
-    /** The ErrorCode the restart of this thread's receive fails with: its sender's transfer timed out meanwhile (0: none). */
-    long xferError;
     /** X.2's offset of this thread's transfer that waits for its receiver's fault: the string bytes before the missing page. */
     long xferOffset;
 
-    /** The kernel decided the thread dies ({@link #death}): the loop runs its exit instead of its code. */
-    boolean exitPending;
-
-    Continuation continuation;
-    /** A RISC-V thread's registers and pc (run by the kernel's hart), or null for a Java thread. */
-    kola.machine.riscv.HartState hart;
     /** A RISC-V thread's system call in progress (its trap), 0 if none ({@link RiscvBinding}). */
     int hartCall;
     /** A call's arguments a0..a5, kept while its fault is handled (restart state). */
@@ -247,7 +170,6 @@ final class Tcb extends SendQueue implements Charged {
     long[] utcbWritten;
     /** A RISC-V thread's kernel-debugger line, put together character by character. */
     StringBuilder kdbLine;
-    UserApi api;
     Throwable death;
     /** What the console says of {@link #death}, made where the thread died (never by calling it in the kernel). */
     String deathText;
