@@ -135,12 +135,14 @@ public final class FuzzTask implements Program {
                 hog(l4, w, 50 + w.below(400));
                 work(l4, w);
             }
+            // Floods and spins are shorter under the object-space models: their rounds' kernel
+            // entries go to the communication actions instead (CommControl, capabilities in IPC).
             case FLOODER -> {
-                flood(l4, w, 100 + w.below(2000));
+                flood(l4, w, w.objectNames() ? 10 + w.below(200) : 100 + w.below(2000));
                 work(l4, w);
             }
             case SPINNER -> {
-                spin(l4, w, 100 + w.below(3000));
+                spin(l4, w, w.objectNames() ? 10 + w.below(300) : 100 + w.below(3000));
                 work(l4, w);
             }
             case THROWER -> {
@@ -511,7 +513,7 @@ public final class FuzzTask implements Program {
         w.buffers(l4);
         if (pager && w.chance(80)) {
             l4.setBr(0, Items.acceptor(Fpage.NIL, false));
-        } else if (w.objectNames() && w.chance(50)) {
+        } else if (w.objectNames() && w.chance(80)) {
             l4.setBr(0, Items.acceptor(w.objectWindow(), w.chance(50))); // capabilities welcome
         }
         long from = l4.ipc(ThreadId.NIL, pager || w.chance(70) ? ThreadId.ANY : w.objectNames() ? w.partner() : w.learnedId(),
@@ -933,19 +935,36 @@ public final class FuzzTask implements Program {
         }
     }
 
-    /** Sends to one thread as fast as it can, with zero, short or no send timeouts. */
+    /**
+     * Sends to one thread as fast as it can, with zero, short or no send timeouts. Under the
+     * object-space models mostly to a peer it holds a gate to, never without a send timeout, and
+     * now and then a storm of capabilities: a third of the messages carry one, mapped or granted
+     * (the very gate it sends through, or any slot it names).
+     */
     private static void flood(L4 l4, FuzzWords w, int messages) {
-        long target = w.objectNames() ? w.partner() : w.chance(70) ? w.learnedId() : w.guessId();
+        long target = w.objectNames() ? w.chance(70) ? heldPeer(l4, w) : w.partner() : w.chance(70) ? w.learnedId() : w.guessId();
         w.virtualSender(l4);
         long timeouts = switch (w.below(3)) {
             case 0 -> Timeout.pair(Timeout.ZERO, Timeout.NEVER);
             case 1 -> Timeout.pair(Timeout.relative(1 + w.below(100)), Timeout.NEVER);
-            default -> Timeout.pair(Timeout.NEVER, Timeout.NEVER);
+            default -> Timeout.pair(w.objectNames() ? Timeout.relative(1 + w.below(1_000)) : Timeout.NEVER, Timeout.NEVER);
         };
         boolean call = w.chance(30);
+        boolean caps = w.objectNames() && w.chance(50); // a storm of capabilities: the target's gate itself, or any held
         for (int i = 0; i < messages; i++) {
             l4.setMr(1, i);
-            l4.setMr(0, MsgTag.make(w.below(4), 1, 0));
+            int typed = 0;
+            if (caps && w.chance(30)) {
+                long fpage = w.chance(50) && Comm.slot(target) > 0
+                        ? Comm.objectFpage(Comm.slot(target), 0, w.chance(80) ? Comm.SEND | Comm.GRANT : w.below(8)) : w.objectFpage();
+                if (w.chance(20)) {
+                    Items.putGrant(l4, 2, fpage, Comm.selector(w.below(Comm.SLOTS)));
+                } else {
+                    Items.putMap(l4, 2, fpage, Comm.selector(w.below(Comm.SLOTS)));
+                }
+                typed = 2;
+            }
+            l4.setMr(0, MsgTag.make(w.below(4), 1, typed));
             l4.ipc(target, call ? target : ThreadId.NIL, call ? w.shortTimeouts() : timeouts);
         }
     }

@@ -493,7 +493,7 @@ public final class FuzzWords {
 
     /** An acceptor for BR0: a heap window, nil, complete, a random fpage, with or without strings. */
     public long acceptor() {
-        if (objectNames && r.nextInt(3) == 0) {
+        if (objectNames && r.nextBoolean()) {
             return Items.acceptor(objectWindow(), r.nextBoolean());
         }
         long window = switch (r.nextInt(6)) {
