@@ -34,6 +34,8 @@ class FuzzCommTest {
         long objectMaps;
         long objectUnmaps;
         long fuzzTransfers;
+        /** KIP probes' messages that reached the root task (the probe read the KIP's magic, or not). */
+        long kipProbes;
         /** Threads in a kernel-made IPC (page fault, exception): the next message to one is its pager's or handler's answer. */
         private final java.util.Set<Long> inKernelIpc = new java.util.HashSet<>();
 
@@ -46,6 +48,7 @@ class FuzzCommTest {
                 case KernelEvents.KERNEL_IPC -> inKernelIpc.add(a);
                 case KernelEvents.TRANSFER -> {
                     long label = MsgTag.label(c);
+                    kipProbes += label == kola.system.fuzz.FuzzTask.KIP_LABEL ? 1 : 0;
                     boolean answer = inKernelIpc.remove(b);
                     fuzzTransfers += !answer && ThreadId.number(a) >= FUZZ_BASE && ThreadId.number(b) >= FUZZ_BASE
                             && !KernelLabels.isPageFault(label) && label != KernelLabels.EXCEPTION ? 1 : 0;
@@ -58,7 +61,7 @@ class FuzzCommTest {
         public String toString() {
             return commControls + " CommControl traps, " + objectMaps + " capabilities moved by IPC, " + objectUnmaps
                     + " object fpages unmapped, " + fuzzTransfers
-                    + " messages between fuzz threads (not kernel-made IPC or its answer)";
+                    + " messages between fuzz threads (not kernel-made IPC or its answer), " + kipProbes + " KIP probes answered";
         }
     }
 
@@ -93,6 +96,7 @@ class FuzzCommTest {
         assertTrue(c.objectMaps >= 12, c.toString());
         assertTrue(c.objectUnmaps >= 400, c.toString());
         assertTrue(c.fuzzTransfers >= 200, c.toString());
+        assertTrue(c.kipProbes >= 1, c.toString()); // (through its gate to the root task, its pager)
     }
 
     /**

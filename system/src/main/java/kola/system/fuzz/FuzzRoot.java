@@ -575,12 +575,7 @@ public final class FuzzRoot implements Program {
     private void giveGates(L4 l4, FuzzWords w, int slot, long id, boolean server) {
         int base = ROOT_GATES + 4 * slot;
         startPeers = 0;
-        flush(l4, base, 2);
-        long me = l4.myGlobalId();
-        if (l4.commControl(Comm.GATE, Comm.selector(base), me, id) == 1
-                && l4.commControl(Comm.GATE, Comm.selector(base + 1), kip.sigma0(), id) == 1) {
-            l4.commControl(Comm.MAP, id, Comm.objectFpage(base, 1, Comm.SEND), Comm.selector(1));
-        }
+        rootGates(l4, slot, id);
         long label = w.chance(80) ? id : 1 + w.below(1 << 20);
         boolean endpoint = server && w.chance(40) && l4.commControl(Comm.ENDPOINT, Comm.selector(base + 3), 0, 0) == 1;
         if (endpoint) {
@@ -619,6 +614,20 @@ public final class FuzzRoot implements Program {
                 l4.commControl(Comm.MAP, ids[s], Comm.objectFpage(ROOT_GATES + 4 * t + 2, 0, w.chance(80) ? Comm.SEND | Comm.GRANT
                         : w.below(8)), Comm.selector(FuzzWords.PEERS + t));
             }
+        }
+    }
+
+    /**
+     * Object-space models: gives task {@code id} of fuzz slot {@code slot} gates to the root task
+     * and to sigma0 in its slots 1 and 2, labelled with its id (as Kola's root task does); the
+     * root task's earlier gates for the slot, and every copy of them, are revoked first.
+     */
+    private void rootGates(L4 l4, int slot, long id) {
+        int base = ROOT_GATES + 4 * slot;
+        flush(l4, base, 2);
+        if (l4.commControl(Comm.GATE, Comm.selector(base), l4.myGlobalId(), id) == 1
+                && l4.commControl(Comm.GATE, Comm.selector(base + 1), kip.sigma0(), id) == 1) {
+            l4.commControl(Comm.MAP, id, Comm.objectFpage(base, 1, Comm.SEND), Comm.selector(1));
         }
     }
 
@@ -988,6 +997,9 @@ public final class FuzzRoot implements Program {
             deleteSlot(l4, slot);
             return;
         }
+        if (model == Comm.MODEL_CAPABILITIES) {
+            rootGates(l4, slot, id); // (its message comes through its gate to the root task, slot 1)
+        }
         l4.schedule(id, Schedule.UNCHANGED, Schedule.UNCHANGED, 250, Schedule.UNCHANGED);
         long ip = kip.bootModules().get(fuzzModule).entry(FuzzTask.KIP_CHECK);
         if (l4.exchangeRegisters(id, ExRegs.SET_SP_IP | ExRegs.RESUME, expected, ip, 0, 0, ThreadId.NIL) == ThreadId.NIL) {
@@ -995,7 +1007,11 @@ public final class FuzzRoot implements Program {
             return;
         }
         l4.setBr(0, kola.abi.Items.acceptor(Fpage.NIL, false));
-        l4.ipc(ThreadId.NIL, id, Timeout.pair(Timeout.NEVER, Timeout.relative(20_000)));
+        if (model == Comm.MODEL_CAPABILITIES) {
+            awaitProbe(l4, id);
+        } else {
+            l4.ipc(ThreadId.NIL, id, Timeout.pair(Timeout.NEVER, Timeout.relative(20_000)));
+        }
         long tag = l4.mr(0);
         if (!kola.abi.MsgTag.failed(tag)) {
             long label = kola.abi.MsgTag.label(tag);
@@ -1009,6 +1025,28 @@ public final class FuzzRoot implements Program {
             }
         }
         deleteSlot(l4, slot);
+    }
+
+    /**
+     * Capabilities: a receive names no thread, so the root task takes what comes for up to 20 ms
+     * until the probe's own message arrives: its page fault (a kernel-made IPC, under its global
+     * id) or its message through its gate to the root task (labelled with its id). Anything else
+     * is dropped unanswered (fuzz threads send here through their gates too). If none came, MR0
+     * holds a failed tag.
+     */
+    private void awaitProbe(L4 l4, long id) {
+        long deadline = l4.systemClock() + 20_000;
+        while (true) {
+            long left = deadline - l4.systemClock();
+            if (left <= 0) {
+                l4.setMr(0, kola.abi.MsgTag.make(0, 0, 0) | kola.abi.MsgTag.ERROR);
+                return;
+            }
+            long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, Timeout.pair(Timeout.NEVER, Timeout.relative(Math.min(left, 20_000))));
+            if (kola.abi.MsgTag.failed(l4.mr(0)) || from == id) {
+                return;
+            }
+        }
     }
 
     /** Keeps the table in step with a ThreadControl that succeeded. */

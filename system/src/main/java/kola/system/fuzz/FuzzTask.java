@@ -153,7 +153,9 @@ public final class FuzzTask implements Program {
             case KIP_CHECK -> {
                 l4.setMr(1, l4.memory().load32(l4.startSp()));
                 l4.setMr(0, MsgTag.make(KIP_LABEL, 1, 0));
-                l4.ipc(l4.pager(), ThreadId.NIL, Timeout.pair(Timeout.relative(20_000), Timeout.NEVER));
+                // (under capabilities through its gate to the root task, its pager, in slot 1)
+                long pager = w.objectNames() && !w.virtualThreads() ? Comm.selector(1) : l4.pager();
+                l4.ipc(pager, ThreadId.NIL, Timeout.pair(Timeout.relative(20_000), Timeout.NEVER));
             }
             default -> work(l4, w);
         }
