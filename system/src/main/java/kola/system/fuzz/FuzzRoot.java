@@ -955,7 +955,8 @@ public final class FuzzRoot implements Program {
      * and checks that the KIP is where SpaceControl's results say: a failed SpaceControl must
      * leave the space as it was. The check is a thread of the space (the fuzz module's
      * {@link FuzzTask#KIP_CHECK} entry) that reads the KIP's magic word at the area this fuzzer
-     * believes in and sends it here, its pager; a page fault there comes here instead.
+     * believes in and sends it here, its pager (under capabilities through its gate to the root
+     * task); a page fault there comes here instead.
      */
     private void kipProbe(L4 l4, FuzzWords w) {
         int slot = freeSlot(w);
