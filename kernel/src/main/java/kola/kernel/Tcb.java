@@ -1,6 +1,5 @@
 package kola.kernel;
 
-
 /**
  * A thread control block: one L4 thread (paper section 2; L4 X.2 "Threads"). It holds the
  * thread's identity, its scheduling and IPC state, its UTCB registers (message registers, buffer
