@@ -17,13 +17,16 @@ package kola.system.fuzz;
  * partner whose program ended) looks at kernel-made IPC, which goes by global id under every
  * model; the reply pairs' (a client left waiting for the reply its server sent) call within one
  * space, which every thread-id model delivers directly, and under capabilities through a gate
- * and the reply capability; under virtual threads the pairs do not run (no call could arrive);</li>
+ * and the reply capability; under virtual threads the pairs do not run (no call could arrive).
+ * The reply's string faults in the client's space, and the check counts on sigma0's answer to
+ * that fault: it runs only under global ids and capabilities, where nothing can refuse the
+ * answer (under the policy models the root task's random policies may);</li>
  * <li>refused valid calls and accepted invalid calls judge ExchangeRegisters, MemoryControl,
  * ProcessorControl and CommControl by their words alone, which no model changes (CommControl's
  * operations are accepted under every model);</li>
- * <li>inconsistent failures: the KIP probe's report reaches the root task by global id; under
- * capabilities and virtual threads it never arrives, so the check does not run there (it
- * cannot fire falsely: it needs the report);</li>
+ * <li>inconsistent failures: the KIP probe's report reaches the root task by global id, under
+ * capabilities through the probe's gate to the root task; under virtual threads it never
+ * arrives, so the check does not run there (it cannot fire falsely: it needs the report);</li>
  * <li>kernel debugger leaks do not depend on IPC at all.</li>
  * </ul>
  */
