@@ -163,85 +163,93 @@ final class Ipc {
                 fail(self, IpcError.NO_PARTNER, false);
                 return;
             }
-            Tcb dest = route.target;
-            Endpoint endpoint = route.endpoint;
-            if (endpoint != null) {
-                // Through a gate to an endpoint: its first waiting receiver takes any sender; with
-                // none, we wait on the endpoint's own queue.
-                dest = endpoint.waitHead;
-                if (dest == null) {
-                    if (sendMicros == 0) {
-                        fail(self, IpcError.TIMEOUT, false);
-                    } else {
-                        blockSending(self, endpoint.senders, sendMicros, from, timeouts);
-                    }
-                    drainWork();
-                    return;
-                }
-            }
-            if (dest == null) {
-                // A signal to a notification: ORs the first word in, never blocks.
-                woken = signal(route.notification, MsgTag.untyped(tag) > 0 ? self.mr[1] : 1);
-                self.a0 = ThreadId.NIL;
-            } else if (dest.interruptLine >= 0) {
-                // A message to an interrupt's pseudo-thread acknowledges the interrupt (X.2): only its handler may.
-                if (!k.interrupts.acknowledge(self, dest)) {
-                    fail(self, IpcError.NO_PARTNER, false);
-                    return;
-                }
-                self.a0 = ThreadId.NIL;
-            } else if (dest.awaitingStart && k.faults.handlerId(dest, dest.pager) == self.id && self.kernelIpc == Tcb.NO_KERNEL_IPC
-                    && !self.propagating) {
-                // X.2: a thread activated with a pager waits in a closed receive for its pager's
-                // start message, which starts it instead of being received.
-                if (!k.lifecycle.startByMessage(dest, tag, self.mr[1], self.mr[2], self.space)) {
-                    fail(self, IpcError.MESSAGE_OVERFLOW, false); // not a start message: dest waits on
-                    return;
-                }
-                clock.advance(MsgTag.untyped(tag) * CostModel.COPY_WORD);
-                events.record(KernelEvents.TRANSFER, self.id, dest.id, tag);
-                woken = dest;
-                called(self, from, dest);
-                self.a0 = ThreadId.NIL;
-            } else if (dest.state == Tcb.RECEIVING && (endpoint != null || accepts(dest, self))) {
-                int outcome = transfer(self, dest);
-                if (outcome == FAULTED && self.mustFault()) {
-                    return; // the kernel faults the page in for self and restarts the whole call
-                }
-                if (outcome == OK) {
-                    if (endpoint != null) {
-                        endpoint.remove(dest);
-                    }
-                    woken = dest;
-                    called(self, from, dest);
-                    self.a0 = ThreadId.NIL; // the send phase is done: a restart starts at the receive phase
-                } else if (outcome == FAILED) {
-                    cpu.woke(dest);
-                    return;
-                }
-                if (outcome == FAULTED) {
-                    // dest left its receive to fault its buffer in: the transfer has begun, so we
-                    // wait for dest under our transfer timeout, whatever our send timeout.
-                    if (!awaitPartnerFault(self, dest)) {
-                        failTransfer(self, IpcError.XFER_TIMEOUT_PARTNER);
+            boolean redo = false;
+            try {
+                Tcb dest = route.target;
+                Endpoint endpoint = route.endpoint;
+                if (endpoint != null) {
+                    // Through a gate to an endpoint: its first waiting receiver takes any sender; with
+                    // none, we wait on the endpoint's own queue.
+                    dest = endpoint.waitHead;
+                    if (dest == null) {
+                        if (sendMicros == 0) {
+                            fail(self, IpcError.TIMEOUT, false);
+                        } else {
+                            blockSending(self, endpoint.senders, sendMicros, from, timeouts);
+                        }
                         drainWork();
                         return;
                     }
-                    self.pendingFrom = from;
-                    self.pendingReceiveTimeout = Timeout.receive(timeouts);
-                    drainWork();
-                    return; // (we wait: the entry's decision runs another thread, Cpu.schedule)
                 }
-            }
-            if (woken == null && dest != null && dest.interruptLine < 0) {
-                if (sendMicros == 0) {
-                    fail(self, IpcError.TIMEOUT, false);
+                if (dest == null) {
+                    // A signal to a notification: ORs the first word in, never blocks.
+                    woken = signal(route.notification, MsgTag.untyped(tag) > 0 ? self.mr[1] : 1);
+                    self.a0 = ThreadId.NIL;
+                } else if (dest.interruptLine >= 0) {
+                    // A message to an interrupt's pseudo-thread acknowledges the interrupt (X.2): only its handler may.
+                    if (!k.interrupts.acknowledge(self, dest)) {
+                        fail(self, IpcError.NO_PARTNER, false);
+                        return;
+                    }
+                    self.a0 = ThreadId.NIL;
+                } else if (dest.awaitingStart && k.faults.handlerId(dest, dest.pager) == self.id && self.kernelIpc == Tcb.NO_KERNEL_IPC
+                        && !self.propagating) {
+                    // X.2: a thread activated with a pager waits in a closed receive for its pager's
+                    // start message, which starts it instead of being received.
+                    if (!k.lifecycle.startByMessage(dest, tag, self.mr[1], self.mr[2], self.space)) {
+                        fail(self, IpcError.MESSAGE_OVERFLOW, false); // not a start message: dest waits on
+                        return;
+                    }
+                    clock.advance(MsgTag.untyped(tag) * CostModel.COPY_WORD);
+                    events.record(KernelEvents.TRANSFER, self.id, dest.id, tag);
+                    woken = dest;
+                    called(self, from, dest);
+                    self.a0 = ThreadId.NIL;
+                } else if (dest.state == Tcb.RECEIVING && (endpoint != null || accepts(dest, self))) {
+                    int outcome = transfer(self, dest);
+                    if (outcome == FAULTED && self.mustFault()) {
+                        redo = true;
+                        return; // the kernel faults the page in for self and restarts the whole call
+                    }
+                    if (outcome == OK) {
+                        if (endpoint != null) {
+                            endpoint.remove(dest);
+                        }
+                        woken = dest;
+                        called(self, from, dest);
+                        self.a0 = ThreadId.NIL; // the send phase is done: a restart starts at the receive phase
+                    } else if (outcome == FAILED) {
+                        cpu.woke(dest);
+                        return;
+                    }
+                    if (outcome == FAULTED) {
+                        // dest left its receive to fault its buffer in: the transfer has begun, so we
+                        // wait for dest under our transfer timeout, whatever our send timeout.
+                        if (!awaitPartnerFault(self, dest)) {
+                            failTransfer(self, IpcError.XFER_TIMEOUT_PARTNER);
+                            drainWork();
+                            return;
+                        }
+                        self.pendingFrom = from;
+                        self.pendingReceiveTimeout = Timeout.receive(timeouts);
+                        drainWork();
+                        return; // (we wait: the entry's decision runs another thread, Cpu.schedule)
+                    }
+                }
+                if (woken == null && dest != null && dest.interruptLine < 0) {
+                    if (sendMicros == 0) {
+                        fail(self, IpcError.TIMEOUT, false);
+                        drainWork();
+                        return;
+                    }
+                    blockSending(self, endpoint != null ? endpoint.senders : dest, sendMicros, from, timeouts);
                     drainWork();
                     return;
                 }
-                blockSending(self, endpoint != null ? endpoint.senders : dest, sendMicros, from, timeouts);
-                drainWork();
-                return;
+            } finally {
+                // A reply capability the send went through is used up now, unless the kernel
+                // redoes the call (it faults a page of self's first): the redone send needs it.
+                settleReply(redo);
             }
         }
         if (from != ThreadId.NIL) {
@@ -632,22 +640,52 @@ final class Ipc {
         Tcb caller;
         if (to == kola.abi.Comm.REPLY) {
             caller = self.replyCaller;
-            self.replyCaller = null;
             if (!awaitsReply(caller, self)) {
+                self.replyCaller = null;
                 return false;
             }
+            ownReplyRouted = self;
         } else {
             CapNode cap = CapabilitySpaces.lookup(self.space, to);
             ReplyObject reply = (ReplyObject) cap.object;
-            boolean valid = (cap.rights & kola.abi.Comm.SEND) != 0 && reply.valid();
-            k.caps.consume(cap);
-            if (!valid) {
+            if ((cap.rights & kola.abi.Comm.SEND) == 0 || !reply.valid()) {
+                k.caps.consume(cap);
                 return false;
             }
+            savedReplyRouted = cap;
             caller = reply.caller;
         }
         route.deliver(caller, caller.waitFrom);
         return true;
+    }
+
+    /**
+     * The reply capability the send in progress goes through ({@link #replyRoute}): self's own
+     * ({@code ownReplyRouted}, the thread) or a saved one ({@code savedReplyRouted}); null:
+     * none. It is used up when the send has its outcome, not before: a reply whose string must
+     * fault a page in the replier's own space first is redone by the kernel once the page is
+     * there, and the redone send goes through the same capability ({@link #settleReply}).
+     */
+    private Tcb ownReplyRouted;
+    private CapNode savedReplyRouted;
+
+    /** The send routed through a reply capability is over: the capability is used up, unless {@code redo} (the call is redone). */
+    private void settleReply(boolean redo) {
+        Tcb own = ownReplyRouted;
+        CapNode saved = savedReplyRouted;
+        ownReplyRouted = null;
+        savedReplyRouted = null;
+        if (redo) {
+            return;
+        }
+        if (own != null) {
+            own.replyCaller = null;
+        }
+        // (The reply's own items may have moved or replaced the capability meanwhile: it is used
+        // up only if it is still where it was.)
+        if (saved != null && saved.space != null && CapabilitySpaces.lookup(saved.space, kola.abi.Comm.selector(saved.slot)) == saved) {
+            k.caps.consume(saved);
+        }
     }
 
     /** A propagated message (X.2): it goes as its virtual sender if the model allows it. */

@@ -704,6 +704,71 @@ class CommModelsTest {
                 "used up: slot holds 0"), seen);
     }
 
+    /**
+     * A reply through the reply capability (or a saved one) whose string lies on a page its
+     * sender has not touched must fault in the sender's own space first: the kernel sends the
+     * fault and then redoes the send. The capability is used up only when the reply goes, so the
+     * redone send still has it and the caller gets its reply. (It was used up before the
+     * transfer: the redone reply found no partner, and the caller waited for ever. Found by
+     * {@code kola fuzz --comm capabilities --seed 5}: the reply pairs' hang check.)
+     */
+    @Test
+    void aReplyWhoseStringMustFaultInTheRepliersOwnSpaceStillReachesTheCaller() {
+        KernelHarness h = harness(CommModel.CAPABILITIES);
+        List<Object> seen = new ArrayList<>();
+        h.sigma0(l4 -> { // maps the faulting page idempotently, answering through the reply capability
+            while (true) {
+                l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+                long tag = l4.mr(0);
+                if (!MsgTag.failed(tag) && kola.abi.KernelLabels.isPageFault(MsgTag.label(tag))) {
+                    long page = l4.mr(1) & -4096L;
+                    Items.putMap(l4, 1, kola.abi.Fpage.of(page, 12, kola.abi.Fpage.RWX), page);
+                    l4.setMr(0, MsgTag.make(0, 0, 2));
+                    l4.ipc(Comm.REPLY, ThreadId.NIL, Timeout.pair(Timeout.ZERO, Timeout.NEVER));
+                }
+            }
+        });
+        h.root(l4 -> {
+            for (long[] t : new long[][] {{S, 100}, {C, 110}}) { // paged by sigma0
+                String failure = KernelHarness.createTask(l4, t[0], KernelHarness.SIGMA0,
+                        KernelHarness.ip(l4, t[0] == S ? "s" : "c", 0), (int) t[1]);
+                h.check(failure == null, "task: " + failure);
+            }
+            giveGate(h, l4, Comm.SEND);
+        });
+        h.module("s", l4 -> {
+            long[] replies = {Comm.REPLY, Comm.selector(9)};
+            for (int i = 0; i < replies.length; i++) {
+                l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+                if (replies[i] != Comm.REPLY) {
+                    h.check(l4.commControl(Comm.SAVE_REPLY, replies[i], 0, 0) == 1, "save");
+                }
+                Items.putString(l4, 1, 0x0600_0000L + 0x1000L * i + 8, 40); // a page s never touched
+                l4.setMr(0, MsgTag.make(0, 0, 2));
+                l4.ipc(replies[i], ThreadId.NIL, NEVER);
+                seen.add("s: " + (MsgTag.failed(l4.mr(0)) ? IpcError.describe(l4.errorCode()) : "replied"));
+            }
+            seen.add("s: the saved one used up, slot holds " + l4.commControl(Comm.LOOKUP, Comm.selector(9), 0, 0));
+        });
+        h.module("c", l4 -> {
+            acceptCapabilities(l4);
+            for (int i = 0; i < 2; i++) {
+                l4.memory().store64(0x0610_0000L, -1); // c's buffer page is there: only s faults
+                l4.setBr(0, Items.acceptor(kola.abi.Fpage.NIL, true));
+                l4.setBr(1, Items.stringWord(64));
+                l4.setBr(2, 0x0610_0000L);
+                l4.setMr(0, MsgTag.make(0, 0, 0));
+                l4.ipc(Comm.selector(8), Comm.selector(8), Timeout.pair(Timeout.NEVER, Timeout.relative(50_000)));
+                seen.add("c: " + (MsgTag.failed(l4.mr(0)) ? IpcError.describe(l4.errorCode())
+                        : "got " + MsgTag.typed(l4.mr(0)) + " typed words, buffer word " + l4.memory().load64(0x0610_0000L)));
+            }
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("c: got 2 typed words, buffer word 0", "s: replied", "c: got 2 typed words, buffer word 0",
+                "s: replied", "s: the saved one used up, slot holds 0"), seen);
+    }
+
     @Test
     void aBoundNotificationWakesAnOpenReceive() {
         KernelHarness h = harness(CommModel.CAPABILITIES);
