@@ -1263,12 +1263,13 @@ public final class FuzzTask implements Program {
             l4.setBr(0, Items.acceptor(Fpage.NIL, true));
             l4.setBr(1, Items.stringWord(8192));
             l4.setBr(2, buffer + w.below(64));
-            l4.setMr(1, token);
-            l4.setMr(0, MsgTag.make(PAIR_LABEL, 1, 0));
             // The server receives its space's callers under their local ids; under capabilities
-            // under the label of the gate they call it through: their global ids.
+            // under the label of the gate they call it through: their global ids. (The gate is
+            // made first: making it unmaps through MR0.)
             long key = caps ? me : l4.myLocalId();
             long to = caps ? pairGate(l4, server) : server;
+            l4.setMr(1, token);
+            l4.setMr(0, MsgTag.make(PAIR_LABEL, 1, 0));
             pairCalls.put(key, token);
             l4.setUserHandle(token); // names this incarnation's call for the server's check
             l4.ipc(to, to, Timeout.pair(Timeout.relative(1 + w.below(2000)), Timeout.NEVER));
