@@ -249,7 +249,7 @@ final class Ipc {
             } finally {
                 // A reply capability the send went through is used up now, unless the kernel
                 // redoes the call (it faults a page of self's first): the redone send needs it.
-                settleReply(redo);
+                settleReply(self, redo);
             }
         }
         if (from != ThreadId.NIL) {
@@ -644,7 +644,7 @@ final class Ipc {
                 self.replyCaller = null;
                 return false;
             }
-            ownReplyRouted = self;
+            ownReplyRouted = true;
         } else {
             CapNode cap = CapabilitySpaces.lookup(self.space, to);
             ReplyObject reply = (ReplyObject) cap.object;
@@ -660,30 +660,30 @@ final class Ipc {
     }
 
     /**
-     * The reply capability the send in progress goes through ({@link #replyRoute}): self's own
-     * ({@code ownReplyRouted}, the thread) or a saved one ({@code savedReplyRouted}); null:
-     * none. It is used up when the send has its outcome, not before: a reply whose string must
+     * The reply capability the send in progress goes through ({@link #replyRoute}): the
+     * sender's own ({@code ownReplyRouted}) or a saved one ({@code savedReplyRouted}; null:
+     * none). It is used up when the send has its outcome, not before: a reply whose string must
      * fault a page in the replier's own space first is redone by the kernel once the page is
      * there, and the redone send goes through the same capability ({@link #settleReply}).
      */
-    private Tcb ownReplyRouted;
+    private boolean ownReplyRouted;
     private CapNode savedReplyRouted;
 
-    /** The send routed through a reply capability is over: the capability is used up, unless {@code redo} (the call is redone). */
-    private void settleReply(boolean redo) {
-        Tcb own = ownReplyRouted;
+    /** {@code self}'s send through a reply capability is over: the capability is used up, unless {@code redo} (the call is redone). */
+    private void settleReply(Tcb self, boolean redo) {
+        boolean own = ownReplyRouted;
         CapNode saved = savedReplyRouted;
-        ownReplyRouted = null;
+        ownReplyRouted = false;
         savedReplyRouted = null;
         if (redo) {
             return;
         }
-        if (own != null) {
-            own.replyCaller = null;
+        if (own) {
+            self.replyCaller = null;
         }
         // (The reply's own items may have moved or replaced the capability meanwhile: it is used
         // up only if it is still where it was.)
-        if (saved != null && saved.space != null && CapabilitySpaces.lookup(saved.space, kola.abi.Comm.selector(saved.slot)) == saved) {
+        if (saved != null && CapabilitySpaces.lookup(saved.space, kola.abi.Comm.selector(saved.slot)) == saved) {
             k.caps.consume(saved);
         }
     }
