@@ -703,13 +703,7 @@ public final class FuzzTask implements Program {
                 }
                 int items = 1 + w.below(3);
                 for (int k = 0; k < items; k++) {
-                    long fpage = w.chance(95) ? w.objectFpage() : w.fpage();
-                    long sendBase = Comm.selector(w.below(Comm.SLOTS));
-                    if (w.chance(30)) {
-                        Items.putGrant(l4, u + 1 + 2 * k, fpage, sendBase);
-                    } else {
-                        Items.putMap(l4, u + 1 + 2 * k, fpage, sendBase);
-                    }
+                    putMapOrGrant(l4, w, u + 1 + 2 * k, w.chance(95) ? w.objectFpage() : w.fpage(), 30);
                 }
                 l4.setMr(0, MsgTag.make(w.below(16), u, 2 * items));
                 long to = w.chance(70) ? heldPeer(l4, w) : w.selector();
@@ -851,6 +845,20 @@ public final class FuzzTask implements Program {
         return w.chance(40) ? w.hotPage() : w.chance(85) ? w.heapPage() : w.address();
     }
 
+    /**
+     * Puts a map item of {@code fpage} at MR {@code mr}, or in {@code grantPercent} % of cases a
+     * grant item, with the send base of a random slot (for an object fpage: where the receiver's
+     * window takes it from).
+     */
+    private static void putMapOrGrant(L4 l4, FuzzWords w, int mr, long fpage, int grantPercent) {
+        long sendBase = Comm.selector(w.below(Comm.SLOTS));
+        if (w.chance(grantPercent)) {
+            Items.putGrant(l4, mr, fpage, sendBase);
+        } else {
+            Items.putMap(l4, mr, fpage, sendBase);
+        }
+    }
+
     /** An answer with a few words and maybe items: maps or grants of heap pages, a string. */
     private static void reply(L4 l4, FuzzWords w) {
         int u = w.below(4);
@@ -859,11 +867,7 @@ public final class FuzzTask implements Program {
         }
         int t = 0;
         if (w.objectNames() && w.chance(30)) { // a capability of its own, mapped or granted to the caller
-            if (w.chance(70)) {
-                Items.putMap(l4, u + 1, w.objectFpage(), Comm.selector(w.below(Comm.SLOTS)));
-            } else {
-                Items.putGrant(l4, u + 1, w.objectFpage(), Comm.selector(w.below(Comm.SLOTS)));
-            }
+            putMapOrGrant(l4, w, u + 1, w.objectFpage(), 30);
             l4.setMr(0, MsgTag.make(w.below(8), u, 2));
             return;
         }
@@ -959,11 +963,7 @@ public final class FuzzTask implements Program {
             if (caps && w.chance(30)) {
                 long fpage = w.chance(50) && Comm.slot(target) > 0
                         ? Comm.objectFpage(Comm.slot(target), 0, w.chance(80) ? Comm.SEND | Comm.GRANT : w.below(8)) : w.objectFpage();
-                if (w.chance(20)) {
-                    Items.putGrant(l4, 2, fpage, Comm.selector(w.below(Comm.SLOTS)));
-                } else {
-                    Items.putMap(l4, 2, fpage, Comm.selector(w.below(Comm.SLOTS)));
-                }
+                putMapOrGrant(l4, w, 2, fpage, 20);
                 typed = 2;
             }
             l4.setMr(0, MsgTag.make(w.below(4), 1, typed));
