@@ -3,8 +3,8 @@ package kola.kernel;
 /**
  * The ready queues of one CPU: 256 priorities, round robin within each (L4 X.2, "Scheduling"),
  * one set per domain (DESIGN.md, "Scheduling"). Intrusive circular lists through
- * {@link Tcb#readyNext}; a 256-bit map of non-empty priorities finds the highest in constant
- * time. A thread is queued in its own domain's set; the queries and {@link #takeHighest} look at
+ * {@link Tcb#readyNext}; a two-level map of non-empty priorities (as Pistachio's: a bit per
+ * 64-priority word that is not zero, then the word) finds the highest with two loads. A thread is queued in its own domain's set; the queries and {@link #takeHighest} look at
  * the {@link #active} domain's only. The running thread is not in a queue.
  */
 final class ReadyQueues {
@@ -12,6 +12,8 @@ final class ReadyQueues {
     private static final int WORDS = PRIORITIES / 64;
     private final Tcb[] heads = new Tcb[kola.abi.Sched.DOMAINS * PRIORITIES];
     private final long[] nonEmpty = new long[kola.abi.Sched.DOMAINS * WORDS];
+    /** Per domain: bit w is set while word w of its {@link #nonEmpty} map is not zero. */
+    private final int[] nonEmptyWords = new int[kola.abi.Sched.DOMAINS];
     /** The domain whose threads run now. */
     int active;
 
@@ -34,6 +36,7 @@ final class ReadyQueues {
             t.readyPrev = t;
             heads[p] = t;
             nonEmpty[p >>> 6] |= 1L << p;
+            nonEmptyWords[t.domain] |= 1 << ((p >>> 6) % WORDS);
         } else {
             Tcb tail = head.readyPrev;
             t.readyNext = head;
@@ -55,7 +58,9 @@ final class ReadyQueues {
         int p = t.domain * PRIORITIES + t.priority;
         if (t.readyNext == t) {
             heads[p] = null;
-            nonEmpty[p >>> 6] &= ~(1L << p);
+            if ((nonEmpty[p >>> 6] &= ~(1L << p)) == 0) {
+                nonEmptyWords[t.domain] &= ~(1 << ((p >>> 6) % WORDS));
+            }
         } else {
             t.readyPrev.readyNext = t.readyNext;
             t.readyNext.readyPrev = t.readyPrev;
@@ -75,14 +80,12 @@ final class ReadyQueues {
 
     /** The highest priority with a ready thread (of the active domain), or -1. */
     int highestPriority() {
-        int base = active * WORDS;
-        for (int w = WORDS - 1; w >= 0; w--) {
-            long bits = nonEmpty[base + w];
-            if (bits != 0) {
-                return w * 64 + 63 - Long.numberOfLeadingZeros(bits);
-            }
+        int words = nonEmptyWords[active];
+        if (words == 0) {
+            return -1;
         }
-        return -1;
+        int w = 31 - Integer.numberOfLeadingZeros(words);
+        return w * 64 + 63 - Long.numberOfLeadingZeros(nonEmpty[active * WORDS + w]);
     }
 
     /** Whether a thread of any domain is ready. */
@@ -94,16 +97,14 @@ final class ReadyQueues {
     boolean anyReadyIn(int[] domains) {
         if (domains != null) {
             for (int d : domains) {
-                for (int w = 0; w < WORDS; w++) {
-                    if (nonEmpty[d * WORDS + w] != 0) {
-                        return true;
-                    }
+                if (nonEmptyWords[d] != 0) {
+                    return true;
                 }
             }
             return false;
         }
-        for (long bits : nonEmpty) {
-            if (bits != 0) {
+        for (int words : nonEmptyWords) {
+            if (words != 0) {
                 return true;
             }
         }
