@@ -127,12 +127,19 @@ final class Ipc {
         this.replyCapability = comm.hasReplyCapability();
     }
 
-    /** The Ipc system call of the current thread {@code self}. */
+    /**
+     * The Ipc system call of the current thread {@code self}: the {@link #fast} path if it takes
+     * it, else the {@link #general} one. (Small, so that the JIT compiles it into the kernel loop.)
+     */
     void ipc(Tcb self, long to, long from, long timeouts) {
-        if (fastPath && (from == to || from == ThreadId.ANY || from == ThreadId.ANY_LOCAL || to == Comm.REPLY && replyCapability)
-                && fast(self, to, from, timeouts)) {
-            return;
+        if (!(fastPath && (from == to || from == ThreadId.ANY || from == ThreadId.ANY_LOCAL || to == Comm.REPLY && replyCapability)
+                && fast(self, to, from, timeouts))) {
+            general(self, to, from, timeouts);
         }
+    }
+
+    /** The Ipc system call, every case of it. */
+    private void general(Tcb self, long to, long from, long timeouts) {
         clock.advance(CostModel.IPC);
         if (self.xferError != 0 && self.kernelIpc == Tcb.NO_KERNEL_IPC) {
             // The restart of a receive whose sender gave up while we faulted a buffer page in (not
@@ -344,6 +351,11 @@ final class Ipc {
             key = from;
         } else if (to == Comm.REPLY && from != to) {
             return false; // (a reply followed by a closed receive from a thread: the general path's)
+        } else if (localIds && from == to && dest.id == to) {
+            // A call under a thread-id model: the source is the thread just routed to (by global id:
+            // a local id took the branch above), which is no interrupt (checked above), so
+            // source() would find it and return the id as the key. One lookup of the partner, not two.
+            key = to;
         } else {
             key = comm.source(self, from);
             if (key == CommunicationModel.NO_SOURCE) {
