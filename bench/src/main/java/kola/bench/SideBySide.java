@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The side-by-side IPC comparison of {@code kola bench ipc}: in one process and one run, the Kola
- * round trip (0 and 8 words across spaces, 0 words within a space) and the {@link Peers}: the bare
- * continuation ping-pong (the floor of Kola's design), virtual threads and platform threads over
- * {@link java.util.concurrent.SynchronousQueue}, and platform threads with park/unpark.
+ * The side-by-side IPC comparison of {@code kola bench ipc}: in one run, the Kola round trip (0 and
+ * 8 words across spaces, 0 words within a space, through a capability and an endpoint, between
+ * sandboxed tasks) and the {@link Peers}: the bare continuation ping-pong (the floor of Kola's
+ * design), virtual threads and platform threads over {@link java.util.concurrent.SynchronousQueue},
+ * and platform threads with park/unpark. The contenders come in groups, one per kernel
+ * configuration ({@link #ipcGroups}), each with the baselines its rows are compared with.
  *
  * <p>Each contender is warmed up while its round size is calibrated (growing the round trips until
  * a round takes {@link #WARMUP_ROUND_NANOS}), then timed for a number of rounds sized to take about
@@ -85,31 +87,56 @@ public final class SideBySide {
     public record Contender(String name, String description, boolean kola, PingPong pingPong) {
     }
 
-    /** The contenders of {@code kola bench ipc}, Kola first. */
+    /** The contenders of {@code kola bench ipc}, each once, Kola first ({@link #ipcGroups} in one list). */
     public static List<Contender> ipcContenders() {
+        List<Contender> all = new ArrayList<>();
+        for (List<Contender> group : ipcGroups()) {
+            for (Contender c : group) {
+                if (all.stream().noneMatch(a -> a.name().equals(c.name()))) {
+                    all.add(c);
+                }
+            }
+        }
+        all.sort(java.util.Comparator.comparing(c -> !c.kola())); // (stable: Kola rows first, each list in its order)
+        return all;
+    }
+
+    /**
+     * The contenders of {@code kola bench ipc} by kernel configuration: the global-id model with
+     * Java tasks as they are (the reference row, the floor and the peers with it), the capabilities
+     * model (with the reference row its rows are compared with), and sandboxed tasks (with the
+     * floor). {@code kola bench ipc} measures each group in a JVM of its own, so that one
+     * configuration's paths through the kernel (the JIT's profiles, inlining and deoptimisations)
+     * do not move another's figures; a row's ratio is over the baseline measured in its own group.
+     */
+    public static List<List<Contender>> ipcGroups() {
+        Contender reference = new Contender(KOLA_REFERENCE, "Kola Call/ReplyWait, 0 words, two address spaces", true,
+                n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 0, n));
+        Contender floor = new Contender(FLOOR, "two bare continuations resumed in turn (no kernel)", false,
+                Peers::continuationPingPong);
         return List.of(
-                new Contender(KOLA_REFERENCE, "Kola Call/ReplyWait, 0 words, two address spaces", true,
-                        n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 0, n)),
-                new Contender("kola-ipc-8w-xspace", "Kola Call/ReplyWait, 8 words, two address spaces", true,
-                        n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 8, n)),
-                new Contender(CAPABILITY, "as kola-ipc-0w-xspace, under the capabilities model: through an IPC gate, "
-                        + "answered through the reply capability", true,
-                        n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE_CAPABILITY, 0, n)),
-                new Contender(ENDPOINT, "as kola-ipc-0w-xspace-cap, through a gate to an endpoint the server receives "
-                        + "from (reply-and-receive from the endpoint)", true,
-                        n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE_ENDPOINT, 0, n)),
-                new Contender("kola-ipc-0w-samespace", "Kola Call/ReplyWait, 0 words, two threads of one space", true,
-                        n -> KolaIpc.roundTrips(KolaIpc.Layout.SAME_SPACE, 0, n)),
-                new Contender("kola-ipc-0w-xspace-sandboxed", "as kola-ipc-0w-xspace, both tasks sandboxed (verified, metered)",
-                        true, SandboxedIpc.reused()),
-                new Contender(FLOOR, "two bare continuations resumed in turn (no kernel)", false,
-                        Peers::continuationPingPong),
-                new Contender("vthread-syncqueue", "two virtual threads over SynchronousQueues", false,
-                        Peers::virtualThreads),
-                new Contender("platform-syncqueue", "two platform threads over SynchronousQueues", false,
-                        Peers::platformThreads),
-                new Contender("platform-park", "two platform threads, LockSupport park/unpark", false,
-                        Peers::parkUnpark));
+                List.of(reference,
+                        new Contender("kola-ipc-8w-xspace", "Kola Call/ReplyWait, 8 words, two address spaces", true,
+                                n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 8, n)),
+                        new Contender("kola-ipc-0w-samespace", "Kola Call/ReplyWait, 0 words, two threads of one space", true,
+                                n -> KolaIpc.roundTrips(KolaIpc.Layout.SAME_SPACE, 0, n)),
+                        floor,
+                        new Contender("vthread-syncqueue", "two virtual threads over SynchronousQueues", false,
+                                Peers::virtualThreads),
+                        new Contender("platform-syncqueue", "two platform threads over SynchronousQueues", false,
+                                Peers::platformThreads),
+                        new Contender("platform-park", "two platform threads, LockSupport park/unpark", false,
+                                Peers::parkUnpark)),
+                List.of(reference,
+                        new Contender(CAPABILITY, "as kola-ipc-0w-xspace, under the capabilities model: through an IPC gate, "
+                                + "answered through the reply capability", true,
+                                n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE_CAPABILITY, 0, n)),
+                        new Contender(ENDPOINT, "as kola-ipc-0w-xspace-cap, through a gate to an endpoint the server receives "
+                                + "from (reply-and-receive from the endpoint)", true,
+                                n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE_ENDPOINT, 0, n))),
+                List.of(new Contender("kola-ipc-0w-xspace-sandboxed", "as kola-ipc-0w-xspace, both tasks sandboxed "
+                                + "(verified, metered)", true, SandboxedIpc.reused()),
+                        floor));
     }
 
     /**
@@ -140,12 +167,17 @@ public final class SideBySide {
             Contender k = contenders.get(c);
             Measurement m = new Measurement(k.name(), k.description(), k.kola(), median(perOp[c]), n[c], perOp[c]);
             if (progress != null) {
-                progress.printf(Locale.ROOT, "  %-28s %10.1f ns/op  (median of %d rounds of %,d round trips: %s)%n",
-                        m.name(), m.nsPerOp(), rounds, m.roundTrips(), roundsText(perOp[c]));
+                printProgress(m, progress);
             }
             out.add(m);
         }
         return out;
+    }
+
+    /** A measurement's line of progress: its median and every round. */
+    public static void printProgress(Measurement m, PrintStream out) {
+        out.printf(Locale.ROOT, "  %-28s %10.1f ns/op  (median of %d rounds of %,d round trips: %s)%n",
+                m.name(), m.nsPerOp(), m.roundNsPerOp().length, m.roundTrips(), roundsText(m.roundNsPerOp()));
     }
 
     /**
@@ -172,28 +204,44 @@ public final class SideBySide {
     }
 
     /**
-     * The rows: each Kola measurement against the continuation floor, then each non-Kola
-     * measurement with Kola's reference row against it. Needs the floor and the reference measured.
+     * The rows of one group of measurements ({@link #rows(List)} with one group).
      */
-    public static List<Row> rows(List<Measurement> ms) {
-        Measurement floor = find(ms, FLOOR);
-        Measurement kola = find(ms, KOLA_REFERENCE);
+    public static List<Row> rowsOf(List<Measurement> ms) {
+        return rows(List.of(ms));
+    }
+
+    /**
+     * The rows of measurements taken in groups ({@link #ipcGroups}): each Kola measurement against
+     * the continuation floor of its group (a capability or endpoint row against the reference row
+     * of its group), then each non-Kola measurement with the reference row of its group against it.
+     * A row measured in several groups is reported once, from the first. Each group that has a
+     * row of these kinds needs the baseline measured in it.
+     */
+    public static List<Row> rows(List<List<Measurement>> groups) {
         List<Row> rows = new ArrayList<>();
-        for (Measurement m : ms) {
-            if (m.name().equals(CAPABILITY) || m.name().equals(ENDPOINT)) {
-                rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE, m.nsPerOp() / kola.nsPerOp(),
-                        CAPABILITY_TARGET, m.roundTrips(), spread(m)));
-            } else if (m.kola()) {
-                rows.add(new Row(m.name(), m.description(), m.nsPerOp(), FLOOR, m.nsPerOp() / floor.nsPerOp(),
-                        FLOOR_TARGET, m.roundTrips(), spread(m)));
-            }
-        }
-        for (Measurement m : ms) {
-            if (!m.kola()) {
-                double target = m.name().startsWith("vthread") ? 1 / VTHREAD_SPEEDUP_TARGET
-                        : m.name().startsWith("platform") ? 1 / PLATFORM_SPEEDUP_TARGET : FLOOR_TARGET;
-                rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE,
-                        kola.nsPerOp() / m.nsPerOp(), target, m.roundTrips(), spread(m)));
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        for (boolean kolaRows : new boolean[] {true, false}) {
+            for (List<Measurement> ms : groups) {
+                for (Measurement m : ms) {
+                    if (m.kola() != kolaRows || !reported.add(m.name())) {
+                        continue;
+                    }
+                    if (m.name().equals(CAPABILITY) || m.name().equals(ENDPOINT)) {
+                        Measurement kola = find(ms, KOLA_REFERENCE);
+                        rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE, m.nsPerOp() / kola.nsPerOp(),
+                                CAPABILITY_TARGET, m.roundTrips(), spread(m)));
+                    } else if (m.kola()) {
+                        Measurement floor = find(ms, FLOOR);
+                        rows.add(new Row(m.name(), m.description(), m.nsPerOp(), FLOOR, m.nsPerOp() / floor.nsPerOp(),
+                                FLOOR_TARGET, m.roundTrips(), spread(m)));
+                    } else {
+                        Measurement kola = find(ms, KOLA_REFERENCE);
+                        double target = m.name().startsWith("vthread") ? 1 / VTHREAD_SPEEDUP_TARGET
+                                : m.name().startsWith("platform") ? 1 / PLATFORM_SPEEDUP_TARGET : FLOOR_TARGET;
+                        rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE,
+                                kola.nsPerOp() / m.nsPerOp(), target, m.roundTrips(), spread(m)));
+                    }
+                }
             }
         }
         return rows;
@@ -258,7 +306,7 @@ public final class SideBySide {
         throw new IllegalArgumentException("no measurement named " + name);
     }
 
-    static double median(double[] values) {
+    public static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
         int mid = v.length / 2;

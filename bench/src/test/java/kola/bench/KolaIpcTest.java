@@ -72,7 +72,7 @@ class KolaIpcTest {
                 new SideBySide.Measurement(SideBySide.FLOOR, "", false, 100, 1, new double[] {100}),
                 new SideBySide.Measurement("vthread-syncqueue", "", false, 600, 1, new double[] {600}),
                 new SideBySide.Measurement("platform-park", "", false, 2_000, 1, new double[] {2_000}));
-        List<SideBySide.Row> rows = SideBySide.rows(ms);
+        List<SideBySide.Row> rows = SideBySide.rowsOf(ms);
         assertEquals(4, rows.size());
         assertEquals(1.5, rows.get(0).ratio(), 1e-9);
         assertEquals(SideBySide.FLOOR, rows.get(0).baseline());
@@ -81,6 +81,51 @@ class KolaIpcTest {
         assertTrue(rows.get(2).met());
         assertEquals(0.075, rows.get(3).ratio(), 1e-9);
         assertFalse(rows.get(3).met());
+    }
+
+    @Test
+    void groupedRowsUseTheBaselinesOfTheirOwnGroupAndReportEachRowOnce() {
+        List<SideBySide.Measurement> global = List.of(
+                new SideBySide.Measurement(SideBySide.KOLA_REFERENCE, "", true, 150, 1, new double[] {150}),
+                new SideBySide.Measurement(SideBySide.FLOOR, "", false, 100, 1, new double[] {100}),
+                new SideBySide.Measurement("vthread-syncqueue", "", false, 600, 1, new double[] {600}));
+        List<SideBySide.Measurement> caps = List.of(
+                new SideBySide.Measurement(SideBySide.KOLA_REFERENCE, "", true, 200, 1, new double[] {200}),
+                new SideBySide.Measurement(SideBySide.CAPABILITY, "", true, 210, 1, new double[] {210}));
+        List<SideBySide.Measurement> sandboxed = List.of(
+                new SideBySide.Measurement("kola-ipc-0w-xspace-sandboxed", "", true, 120, 1, new double[] {120}),
+                new SideBySide.Measurement(SideBySide.FLOOR, "", false, 80, 1, new double[] {80}));
+        List<SideBySide.Row> rows = SideBySide.rows(List.of(global, caps, sandboxed));
+        assertEquals(List.of(SideBySide.KOLA_REFERENCE, SideBySide.CAPABILITY, "kola-ipc-0w-xspace-sandboxed",
+                SideBySide.FLOOR, "vthread-syncqueue"), rows.stream().map(SideBySide.Row::name).toList());
+        assertEquals(150, rows.get(0).nsPerOp(), 1e-9); // the reference row of the first group
+        assertEquals(1.5, rows.get(0).ratio(), 1e-9);
+        assertEquals(1.05, rows.get(1).ratio(), 1e-9); // over its own group's reference (200), not the first's
+        assertEquals(1.5, rows.get(2).ratio(), 1e-9); // over its own group's floor (80)
+        assertEquals(100, rows.get(3).nsPerOp(), 1e-9);
+        assertEquals(0.25, rows.get(4).ratio(), 1e-9);
+    }
+
+    @Test
+    void everyContenderIsInAGroupWithItsBaselines() {
+        // A row is reported from the first group that measures it: its baseline must be measured there.
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (List<SideBySide.Contender> group : SideBySide.ipcGroups()) {
+            List<String> inGroup = group.stream().map(SideBySide.Contender::name).toList();
+            for (SideBySide.Contender c : group) {
+                if (!names.add(c.name())) {
+                    continue;
+                }
+                String baseline = c.kola() && !c.name().equals(SideBySide.CAPABILITY) && !c.name().equals(SideBySide.ENDPOINT)
+                        ? SideBySide.FLOOR : SideBySide.KOLA_REFERENCE;
+                assertTrue(inGroup.contains(baseline), c.name() + " without " + baseline);
+            }
+        }
+        assertEquals(names.size(), SideBySide.ipcContenders().size());
+        assertTrue(SideBySide.ipcContenders().get(0).kola());
+        assertEquals(SideBySide.KOLA_REFERENCE, SideBySide.ipcContenders().get(0).name());
+        assertThrows(IllegalArgumentException.class, () -> SideBySide.rows(List.of(List.of(
+                new SideBySide.Measurement(SideBySide.CAPABILITY, "", true, 210, 1, new double[] {210})))));
     }
 
     @Test

@@ -18,20 +18,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kola bench [NAME...] [--json] [--rounds N]}: side-by-side benchmarks in one process:
- * {@code ipc}, the Kola IPC round trip next to its peers ({@link SideBySide}); {@code console}, console
+ * {@code kola bench [NAME...] [--json] [--rounds N]}: side-by-side benchmarks, each in a JVM of its
+ * own: {@code ipc}, the Kola IPC round trip next to its peers ({@link SideBySide}; each kernel
+ * configuration in a JVM of its own, {@code --ipc-group}); {@code console}, console
  * throughput from the UART to a user program and back ({@link ConsoleBench}); {@code irq}, the latency
  * from an interrupt line being raised to its user-level driver running ({@link IrqBench}). With
  * {@code --json}, one JSON object per row and line: {@code {"name", "ns_per_op", "baseline", "ratio"}},
  * ratio being the row's time over the baseline's (for ipc: Kola's time over the other's).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run side-by-side benchmarks in one process.",
+        description = {"Run side-by-side benchmarks, each in a fresh JVM when several are named.",
                 "NAME: ipc, console, irq, pagefault, memory, map, unmap, scale, boot, metering (default: all benchmarks; "
                         + "scale then stops at 100,000 threads). The ipc benchmark times the Kola IPC round trip "
                         + "(0 and 8 words across spaces, 0 words within a space, 0 words through an IPC gate and "
                         + "through an endpoint under the capabilities model; C programs on RISC-V when built) next "
-                        + "to a bare continuation ping-pong, virtual threads and platform threads. The console benchmark times bytes "
+                        + "to a bare continuation ping-pong, virtual threads and platform threads, each kernel configuration "
+                        + "(global ids; capabilities; sandboxed tasks) in a JVM of its own. The console benchmark times bytes "
                         + "from the UART through driver and console to a program and back (ns per byte). The irq "
                         + "benchmark times an interrupt from the line's raise to its user-level driver running "
                         + "(host ns and simulated cycles).",
@@ -57,6 +59,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", description = "Timed rounds per contender; the median counts (default ${DEFAULT-VALUE}).")
     int rounds = 7;
 
+    /** (Internal) ipc: measure one group of {@link SideBySide#ipcGroups} and print its measurements, for the parent kola. */
+    @Option(names = "--ipc-group", hidden = true, paramLabel = "N")
+    int ipcGroup = -1;
+
     @Option(names = "--scale-max", paramLabel = "N", description = "scale: the largest number of blocked threads "
             + "(10,000, 100,000, ... up to N; default ${DEFAULT-VALUE}; 1000000 for the million, best with "
             + "KOLA_JAVA_OPTS=-Xmx4g).")
@@ -74,6 +80,16 @@ final class BenchCommand implements Callable<Integer> {
         if (rounds < 1) {
             err.println("kola bench: --rounds must be at least 1, not " + rounds);
             return 2;
+        }
+        if (ipcGroup != -1 && (ipcGroup < 0 || ipcGroup >= SideBySide.ipcGroups().size()
+                || !(names.size() == 1 && names.get(0).equals("ipc")))) {
+            err.println("kola bench: --ipc-group must lie in 0.." + (SideBySide.ipcGroups().size() - 1)
+                    + " and come with ipc alone, not " + ipcGroup + " with " + names);
+            return 2;
+        }
+        if (ipcGroup >= 0) {
+            ipcGroup(System.out);
+            return 0;
         }
         if (scaleMax < 1 || scaleMax > 10_000_000) {
             err.println("kola bench: --scale-max must lie in 1..10000000, not " + scaleMax);
@@ -117,15 +133,34 @@ final class BenchCommand implements Callable<Integer> {
 
     private void ipc(PrintStream out, PrintStream err) throws Exception {
         PrintStream progress = json ? null : out;
+        List<List<SideBySide.Contender>> groups = SideBySide.ipcGroups();
+        List<String> jvm = ownJvm();
         if (!json) {
             out.printf(Locale.ROOT, "kola bench ipc: round trips, median of %d rounds (%d cores, %s, JDK %s)%n", rounds,
                     Runtime.getRuntime().availableProcessors(), cpuModel(), Runtime.version());
-            out.printf(Locale.ROOT, "warming up each contender, then %d interleaved rounds (~%d s)...%n", rounds,
-                    SideBySide.ipcContenders().size() * (2 + rounds) / 5);
+            out.printf(Locale.ROOT, "each kernel configuration %s (global ids; capabilities; sandboxed tasks): warming up "
+                    + "each contender, then %d interleaved rounds (~%d s)...%n", jvm != null ? "in a JVM of its own"
+                    : "in turn", rounds, groups.stream().mapToInt(g -> g.size() * (2 + rounds) / 5 + 1).sum());
             out.flush();
         }
-        List<SideBySide.Measurement> ms = SideBySide.measure(SideBySide.ipcContenders(), rounds, progress);
-        List<SideBySide.Row> rows = new java.util.ArrayList<>(SideBySide.rows(ms));
+        if (jvm == null) {
+            err.println("kola bench ipc: cannot find this JVM's command line: every kernel configuration runs in this "
+                    + "one JVM (the later ones' figures may differ from runs in a JVM of their own)");
+        }
+        List<List<SideBySide.Measurement>> measured = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            List<SideBySide.Measurement> ms;
+            if (jvm != null) {
+                ms = childGroup(jvm, g, groups.get(g));
+                if (progress != null) {
+                    ms.forEach(m -> SideBySide.printProgress(m, progress));
+                }
+            } else {
+                ms = SideBySide.measure(groups.get(g), rounds, progress);
+            }
+            measured.add(ms);
+        }
+        List<SideBySide.Row> rows = new java.util.ArrayList<>(SideBySide.rows(measured));
         // The C programs' round trips, in the same process, beside the Java one.
         try {
             CIpcBench.Result c = CIpcBench.measure(java.nio.file.Path.of(""), Math.max(3, rounds));
@@ -223,6 +258,64 @@ final class BenchCommand implements Callable<Integer> {
             o.put("ratio", round(r.ratio(), 4));
             out.println(mapper.writeValueAsString(o));
         }
+    }
+
+    /** The child's part of ipc: measures group {@link #ipcGroup}, one JSON object per measurement and line. */
+    private void ipcGroup(PrintStream out) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        for (SideBySide.Measurement m : SideBySide.measure(SideBySide.ipcGroups().get(ipcGroup), rounds, null)) {
+            ObjectNode o = mapper.createObjectNode();
+            o.put("name", m.name());
+            o.put("round_trips", m.roundTrips());
+            com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray("round_ns_per_op");
+            for (double v : m.roundNsPerOp()) {
+                a.add(v);
+            }
+            out.println(mapper.writeValueAsString(o));
+        }
+    }
+
+    /**
+     * Measures ipc group {@code g} in a fresh JVM ({@code --ipc-group}) and reads its measurements
+     * back; throws if the child fails or does not report every contender of the group.
+     */
+    private List<SideBySide.Measurement> childGroup(List<String> jvm, int g, List<SideBySide.Contender> group) throws Exception {
+        List<String> cmd = new ArrayList<>(jvm);
+        cmd.addAll(List.of("bench", "ipc", "--ipc-group", String.valueOf(g), "--rounds", String.valueOf(rounds)));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        if (code != 0) {
+            throw new IllegalStateException("the JVM measuring ipc group " + g + " exited with " + code);
+        }
+        return parseGroup(text, group);
+    }
+
+    /** The measurements a child printed ({@link #ipcGroup}), described as {@code group} describes its contenders. */
+    static List<SideBySide.Measurement> parseGroup(String text, List<SideBySide.Contender> group) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byName = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("{")) {
+                com.fasterxml.jackson.databind.JsonNode n = mapper.readTree(line);
+                byName.put(n.path("name").asText(), n);
+            }
+        }
+        List<SideBySide.Measurement> ms = new ArrayList<>();
+        for (SideBySide.Contender c : group) {
+            com.fasterxml.jackson.databind.JsonNode n = byName.get(c.name());
+            if (n == null || !n.path("round_ns_per_op").isArray() || n.path("round_ns_per_op").isEmpty()
+                    || !n.path("round_trips").canConvertToLong()) {
+                throw new IllegalStateException("no measurement of " + c.name() + " from its JVM");
+            }
+            double[] perOp = new double[n.path("round_ns_per_op").size()];
+            for (int i = 0; i < perOp.length; i++) {
+                perOp[i] = n.path("round_ns_per_op").get(i).asDouble();
+            }
+            ms.add(new SideBySide.Measurement(c.name(), c.description(), c.kola(), SideBySide.median(perOp),
+                    n.path("round_trips").asLong(), perOp));
+        }
+        return ms;
     }
 
     /** kola bench riscv; false (said on {@code err}) if a program is not built or gave a wrong result. */
