@@ -87,20 +87,6 @@ public final class SideBySide {
     public record Contender(String name, String description, boolean kola, PingPong pingPong) {
     }
 
-    /** The contenders of {@code kola bench ipc}, each once, Kola first ({@link #ipcGroups} in one list). */
-    public static List<Contender> ipcContenders() {
-        List<Contender> all = new ArrayList<>();
-        for (List<Contender> group : ipcGroups()) {
-            for (Contender c : group) {
-                if (all.stream().noneMatch(a -> a.name().equals(c.name()))) {
-                    all.add(c);
-                }
-            }
-        }
-        all.sort(java.util.Comparator.comparing(c -> !c.kola())); // (stable: Kola rows first, each list in its order)
-        return all;
-    }
-
     /**
      * The contenders of {@code kola bench ipc} by kernel configuration: the global-id model with
      * Java tasks as they are (the reference row, the floor and the peers with it), the capabilities
@@ -201,13 +187,6 @@ public final class SideBySide {
             best = Math.min(best, (double) Math.max(1, c.pingPong().run(n)) / n);
         }
         return Math.max(1_000, Math.min(MAX_ROUND_TRIPS, (long) (TARGET_ROUND_NANOS / best)));
-    }
-
-    /**
-     * The rows of one group of measurements ({@link #rows(List)} with one group).
-     */
-    public static List<Row> rowsOf(List<Measurement> ms) {
-        return rows(List.of(ms));
     }
 
     /**

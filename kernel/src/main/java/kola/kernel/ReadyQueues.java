@@ -4,8 +4,9 @@ package kola.kernel;
  * The ready queues of one CPU: 256 priorities, round robin within each (L4 X.2, "Scheduling"),
  * one set per domain (DESIGN.md, "Scheduling"). Intrusive circular lists through
  * {@link Tcb#readyNext}; a two-level map of non-empty priorities (as Pistachio's: a bit per
- * 64-priority word that is not zero, then the word) finds the highest with two loads. A thread is queued in its own domain's set; the queries and {@link #takeHighest} look at
- * the {@link #active} domain's only. The running thread is not in a queue.
+ * 64-priority word that is not zero, then the word) finds the highest with two loads. A thread is
+ * queued in its own domain's set; the queries and {@link #takeHighest} look at the {@link #active}
+ * domain's only. The running thread is not in a queue.
  */
 final class ReadyQueues {
     static final int PRIORITIES = 256;
