@@ -1,21 +1,14 @@
 package kola.bench;
 
-import java.util.concurrent.TimeUnit;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH microbenchmarks of the Kola IPC round trip (Call from the client, ReplyWait in the server;
@@ -24,15 +17,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run from the shaded jar, on the class path (see BENCHMARKS.md):
  * {@code java -jar bench-jmh/target/benchmarks.jar IpcBenchmark -f 1 -wi 3 -i 5}. The forked JVMs
- * get {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} from {@link Fork#jvmArgsAppend}.
+ * get their flags from {@link KolaBenchmark}.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xss2m"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class IpcBenchmark {
+public class IpcBenchmark extends KolaBenchmark {
     /** Round trips per benchmark invocation. */
     static final int BATCH = 1000;
     private static final ContinuationScope SCOPE = new ContinuationScope("jmh-floor");

@@ -1,32 +1,20 @@
 package kola.bench;
 
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH: an 8-byte load through the memory accessor on a TLB hit and on a TLB miss with a page-table
  * walk, and the same load pattern from a plain {@link MemorySegment} ({@link MemoryBench}). Each
  * invocation is one batch of {@value MemoryBench#BATCH} loads; scores are ns per load.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xss2m"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class MemoryBenchmark {
+public class MemoryBenchmark extends KolaBenchmark {
     /**
      * A worker loading in one pattern. Each benchmark has its own state, so its forked JVM runs
      * only its own pattern: the TLB-hit figure is the accessor's best case, compiled without
