@@ -289,10 +289,10 @@ public final class ConsoleBench {
         List<SideBySide.Row> rows = new ArrayList<>();
         for (Measurement m : ms.subList(0, 2)) {
             rows.add(new SideBySide.Row(m.name(), m.description(), m.nsPerByte(), floor.name(),
-                    m.nsPerByte() / floor.nsPerByte(), Double.NaN, m.bytes(), spread(m.rounds())));
+                    SideBySide.ratio(m.rounds(), floor.rounds()), Double.NaN, m.bytes(), spread(m.rounds())));
         }
         rows.add(new SideBySide.Row(floor.name(), floor.description(), floor.nsPerByte(), echo.name(),
-                echo.nsPerByte() / floor.nsPerByte(), Double.NaN, floor.bytes(), spread(floor.rounds())));
+                SideBySide.ratio(echo.rounds(), floor.rounds()), Double.NaN, floor.bytes(), spread(floor.rounds())));
         return rows;
     }
 

@@ -16,7 +16,8 @@ import java.util.function.IntFunction;
  *
  * <p>Each benchmark yields {@link Result} rows: a value in a unit (host ns per operation, or bytes
  * per thread for the heap rows), a baseline and a ratio. For a relative target the baseline is
- * another row measured in the same run and the ratio is this row's value over it; for an absolute
+ * another row measured in the same rounds and the ratio is this row's value over it, round by round
+ * ({@link SideBySide#ratio}); for an absolute
  * target (heap per thread, boot time) the baseline names the target (e.g. {@code target-1s}) and
  * the ratio is value over target. A row with a target meets it when {@code ratio <= target}.
  */
@@ -226,13 +227,13 @@ public final class KernelBenchmarks {
         });
         List<Result> out = new ArrayList<>();
         String first = "kola-unmap-tree-" + sizes[0];
-        double base = SideBySide.median(perMapping[0]);
         for (int i = 0; i < sizes.length; i++) {
             String name = "kola-unmap-tree-" + sizes[i];
             double v = SideBySide.median(perMapping[i]);
             Result r = new Result(name, "Unmap of one page mapped to " + String.format(Locale.ROOT, "%,d", sizes[i])
                     + " addresses in " + UnmapTreeBench.SINKS + " spaces (one system call)", v, "ns/mapping", first,
-                    v / base, i == 0 ? Double.NaN : 1.5, spread(perMapping[i]), roundsText(perMapping[i]));
+                    SideBySide.ratio(perMapping[i], perMapping[0]), i == 0 ? Double.NaN : 1.5, spread(perMapping[i]),
+                    roundsText(perMapping[i]));
             progress(progress, r, "rounds of " + Math.max(1, mappingsPerRound / sizes[i]) + " unmaps");
             out.add(r);
         }
@@ -268,18 +269,18 @@ public final class KernelBenchmarks {
         }
         List<Result> out = new ArrayList<>();
         String firstCreate = "kola-scale-create-" + sizes.get(0);
-        double createBase = 0;
+        double[] createBase = null;
         for (int i = 0; i < sizes.size(); i++) {
             int n = sizes.get(i);
             double[] nanos = Arrays.stream(runs[i]).mapToDouble(ScaleBench.Blocked::nanosPerThread).toArray();
             double[] heap = Arrays.stream(runs[i]).mapToDouble(ScaleBench.Blocked::heapBytesPerThread).toArray();
             double v = SideBySide.median(nanos);
             if (i == 0) {
-                createBase = v;
+                createBase = nanos;
             }
             Result create = new Result("kola-scale-create-" + n, String.format(Locale.ROOT,
                     "host time per thread, boot until %,d threads block in receive", n), v, "ns/thread", firstCreate,
-                    v / createBase, Double.NaN, spread(nanos), roundsText(nanos));
+                    SideBySide.ratio(nanos, createBase), Double.NaN, spread(nanos), roundsText(nanos));
             double h = SideBySide.median(heap);
             Result heapRow = new Result("kola-scale-heap-bytes-per-thread-" + n, String.format(Locale.ROOT,
                     "host heap per blocked thread (after GC, %,d threads alive)", n), h, "bytes/thread",
@@ -415,7 +416,7 @@ public final class KernelBenchmarks {
                             + ramName(rams[i]) + " RAM (warm, median)", v, "ns/boot", "target-1s", v / 1e9, 1, spread(nanos[i]),
                             roundsText(nanos[i]))
                     : new Result(names[0] + "-trusted", "as " + names[0] + ", the programs trusted (not verified, "
-                            + "rewritten or metered)", v, "ns/boot", names[0], v / SideBySide.median(nanos[0]),
+                            + "rewritten or metered)", v, "ns/boot", names[0], SideBySide.ratio(nanos[i], nanos[0]),
                             Double.NaN, spread(nanos[i]), roundsText(nanos[i]));
             progress(progress, r, "rounds");
             out.add(r);
@@ -465,7 +466,7 @@ public final class KernelBenchmarks {
     }
 
     private static Result relative(SideBySide.Measurement m, String unit, SideBySide.Measurement base, double target) {
-        return new Result(m.name(), m.description(), m.nsPerOp(), unit, base.name(), m.nsPerOp() / base.nsPerOp(),
+        return new Result(m.name(), m.description(), m.nsPerOp(), unit, base.name(), SideBySide.ratio(m, base),
                 target, spread(m.roundNsPerOp()), roundsText(m.roundNsPerOp()));
     }
 
@@ -536,7 +537,18 @@ public final class KernelBenchmarks {
             out.printf(Locale.ROOT, "%-42s %12s %-13s %6.1f%%  %-36s %8.3f %7s  %s%n", r.name(), format(r.value()),
                     r.unit(), 100 * r.spread(), r.baseline(), r.ratio(), target, verdict);
         }
-        out.println("ratio = value over the baseline's value (a measured row), or over the target (target-*).");
+        out.println("ratio = value over the baseline's value round by round, the median of each round's ratio (a measured"
+                + " row), or value over the target (target-*).");
+        java.util.Map<String, Result> byName = new java.util.HashMap<>();
+        rows.forEach(r -> byName.put(r.name(), r));
+        for (Result r : rows) {
+            Result base = byName.get(r.baseline());
+            Result noisy = r.spread() > SideBySide.NOISY_SPREAD ? r : base != null && base.spread() > SideBySide.NOISY_SPREAD ? base : null;
+            if (r.hasTarget() && noisy != null) {
+                SideBySide.warnNoisy(noisy.name(), noisy.spread(), "the verdicts that depend on it are", out);
+                break;
+            }
+        }
     }
 
     static String cpuModel() {

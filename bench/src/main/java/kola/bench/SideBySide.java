@@ -17,7 +17,8 @@ import java.util.Locale;
  * <p>Each contender is warmed up while its round size is calibrated (growing the round trips until
  * a round takes {@link #WARMUP_ROUND_NANOS}), then timed for a number of rounds sized to take about
  * {@link #TARGET_ROUND_NANOS} each, the rounds of all contenders interleaved; a contender's figure
- * is its median nanoseconds per round trip.
+ * is its median nanoseconds per round trip, and its ratio to another the median of the two's
+ * ratios round by round ({@link #ratio}).
  *
  * <p>Ratios are always Kola's time over the other's: a Kola row against the continuation floor
  * (target at most {@value #FLOOR_TARGET}), and each peer against Kola's 0-word cross-space round
@@ -207,18 +208,18 @@ public final class SideBySide {
                     }
                     if (m.name().equals(CAPABILITY) || m.name().equals(ENDPOINT)) {
                         Measurement kola = find(ms, KOLA_REFERENCE);
-                        rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE, m.nsPerOp() / kola.nsPerOp(),
+                        rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE, ratio(m, kola),
                                 CAPABILITY_TARGET, m.roundTrips(), spread(m)));
                     } else if (m.kola()) {
                         Measurement floor = find(ms, FLOOR);
-                        rows.add(new Row(m.name(), m.description(), m.nsPerOp(), FLOOR, m.nsPerOp() / floor.nsPerOp(),
+                        rows.add(new Row(m.name(), m.description(), m.nsPerOp(), FLOOR, ratio(m, floor),
                                 FLOOR_TARGET, m.roundTrips(), spread(m)));
                     } else {
                         Measurement kola = find(ms, KOLA_REFERENCE);
                         double target = m.name().startsWith("vthread") ? 1 / VTHREAD_SPEEDUP_TARGET
                                 : m.name().startsWith("platform") ? 1 / PLATFORM_SPEEDUP_TARGET : FLOOR_TARGET;
                         rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE,
-                                kola.nsPerOp() / m.nsPerOp(), target, m.roundTrips(), spread(m)));
+                                ratio(kola, m), target, m.roundTrips(), spread(m)));
                     }
                 }
             }
@@ -247,15 +248,24 @@ public final class SideBySide {
                     verdict);
         }
         out.println("ratio = Kola's ns over the baseline's (Kola rows: over " + FLOOR + "; peer rows: "
-                + KOLA_REFERENCE + " over the peer).");
+                + KOLA_REFERENCE + " over the peer), round by round: the median of each round's ratio.");
         out.println("spread = (max - min) / median of the rounds' ns/op.");
         for (Row r : rows) {
             if ((r.name().equals(FLOOR) || r.baseline().equals(FLOOR)) && r.spread() > NOISY_SPREAD) {
-                out.printf(Locale.ROOT, "warning: %s varied by %.0f%% between rounds: the host was busy; the ratios"
-                        + " against the floor are unreliable, run again on a quiet machine%n", r.name(), 100 * r.spread());
+                warnNoisy(r.name(), r.spread(), "the ratios against the floor are", out);
                 break;
             }
         }
+    }
+
+    /**
+     * The warning under a table whose row {@code name} spread more than {@link #NOISY_SPREAD}
+     * between rounds: the host took time from some of them, so that {@code unreliable} (what it
+     * makes unreliable, with its verb).
+     */
+    static void warnNoisy(String name, double spread, String unreliable, PrintStream out) {
+        out.printf(Locale.ROOT, "warning: %s varied by %.0f%% between rounds: the host was busy; %s unreliable, run"
+                + " again on a quiet machine%n", name, 100 * spread, unreliable);
     }
 
     private static String roundsText(double[] perOp) {
@@ -283,6 +293,30 @@ public final class SideBySide {
             }
         }
         throw new IllegalArgumentException("no measurement named " + name);
+    }
+
+    /**
+     * The ratio of {@code m} over {@code base}, measured in the same interleaved rounds
+     * ({@link #measure}): the median over the rounds of m's round over base's. Round {@code i} of
+     * every contender ran in turn, within a second or so, so that whatever the host did then weighs
+     * on both sides of that round's ratio; the ratio of the two medians could instead set a median
+     * of busy rounds over one of quiet rounds.
+     */
+    public static double ratio(Measurement m, Measurement base) {
+        return ratio(m.roundNsPerOp(), base.roundNsPerOp());
+    }
+
+    /** {@link #ratio(Measurement, Measurement)} of two rows' rounds, taken in turn (as many of each). */
+    public static double ratio(double[] rounds, double[] baseRounds) {
+        if (rounds.length == 0 || rounds.length != baseRounds.length) {
+            throw new IllegalArgumentException("a ratio needs as many rounds of each row, not " + rounds.length + " over "
+                    + baseRounds.length);
+        }
+        double[] r = new double[rounds.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = rounds[i] / baseRounds[i];
+        }
+        return median(r);
     }
 
     public static double median(double[] values) {

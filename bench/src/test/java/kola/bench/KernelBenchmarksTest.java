@@ -71,6 +71,32 @@ class KernelBenchmarksTest {
         assertTrue(table.contains("met (67% of the allowance)"), table);
         assertTrue(table.contains("MISSED by 1.33x"), table);
         assertTrue(table.contains("(informational)"), table);
+        assertFalse(table.contains("warning"), table);
+    }
+
+    @Test
+    void aTargetWhoseRowsSpreadIsFlaggedOnce() {
+        // The targeted row itself, or the measured baseline it is a ratio over, spread more than the
+        // rounds of an undisturbed host do: one warning, naming the first such row.
+        KernelBenchmarks.Result base = new KernelBenchmarks.Result("base", "", 10, "ns/op", "base", 1, Double.NaN, 0.30, "10");
+        KernelBenchmarks.Result quietBase = new KernelBenchmarks.Result("base", "", 10, "ns/op", "base", 1, Double.NaN, 0.05, "10");
+        KernelBenchmarks.Result target = new KernelBenchmarks.Result("t", "", 15, "ns/op", "base", 1.5, 2, 0.05, "15");
+        KernelBenchmarks.Result noisyTarget = new KernelBenchmarks.Result("t", "", 15, "ns/op", "base", 1.5, 2, 0.40, "15");
+        KernelBenchmarks.Result noisyInformational = new KernelBenchmarks.Result("i", "", 15, "ns/op", "base", 1.5,
+                Double.NaN, 0.90, "15");
+        assertTrue(table(List.of(base, target)).contains("warning: base varied by 30% between rounds: the host was busy; "
+                + "the verdicts that depend on it are unreliable, run again on a quiet machine\n"));
+        String both = table(List.of(quietBase, noisyTarget, noisyInformational));
+        assertTrue(both.contains("warning: t varied by 40%"), both);
+        assertEquals(1, both.split("warning", -1).length - 1, both);
+        // Spread where no target depends on it is no reason to doubt a verdict.
+        assertFalse(table(List.of(quietBase, target, noisyInformational)).contains("warning"));
+    }
+
+    private static String table(List<KernelBenchmarks.Result> rows) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        KernelBenchmarks.printTable(rows, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     @Test

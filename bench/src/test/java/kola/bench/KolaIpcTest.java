@@ -84,6 +84,25 @@ class KolaIpcTest {
     }
 
     @Test
+    void aRatioPairsTheRoundsTakenInTurn() {
+        // The host slowed the second round on both sides and the third on Kola's only: each round's
+        // ratio is 1.5, 1.5 and 3, their median 1.5. The medians' ratio would set Kola's slow median
+        // (300) over the floor's quiet one (100): 3.
+        SideBySide.Measurement kola = new SideBySide.Measurement(SideBySide.KOLA_REFERENCE, "", true, 300, 1,
+                new double[] {150, 300, 300});
+        SideBySide.Measurement floor = new SideBySide.Measurement(SideBySide.FLOOR, "", false, 100, 1,
+                new double[] {100, 200, 100});
+        assertEquals(1.5, SideBySide.ratio(kola, floor), 1e-9);
+        assertEquals(1.5, SideBySide.rows(List.of(List.of(kola, floor))).get(0).ratio(), 1e-9);
+        assertEquals(1 / 1.5, SideBySide.ratio(floor, kola), 1e-9);
+        // An even count: the mean of the middle two (1.5 and 2).
+        assertEquals(1.75, SideBySide.ratio(new double[] {3, 4, 8, 1}, new double[] {2, 2, 2, 1}), 1e-9);
+        // Rounds that were not taken in turn cannot be paired.
+        assertThrows(IllegalArgumentException.class, () -> SideBySide.ratio(new double[] {1, 2}, new double[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> SideBySide.ratio(new double[0], new double[0]));
+    }
+
+    @Test
     void groupedRowsUseTheBaselinesOfTheirOwnGroupAndReportEachRowOnce() {
         List<SideBySide.Measurement> global = List.of(
                 new SideBySide.Measurement(SideBySide.KOLA_REFERENCE, "", true, 150, 1, new double[] {150}),

@@ -309,6 +309,11 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalStateException("no measurement of " + c.name() + " from its JVM");
             }
             double[] perOp = new double[n.path("round_ns_per_op").size()];
+            if (!ms.isEmpty() && perOp.length != ms.get(0).roundNsPerOp().length) {
+                // (a ratio pairs the rows' rounds: SideBySide.ratio)
+                throw new IllegalStateException(c.name() + " came with " + perOp.length + " rounds from its JVM, "
+                        + ms.get(0).name() + " with " + ms.get(0).roundNsPerOp().length);
+            }
             for (int i = 0; i < perOp.length; i++) {
                 perOp[i] = n.path("round_ns_per_op").get(i).asDouble();
             }

@@ -101,14 +101,13 @@ final class CIpcBench {
 
     /** The rows beside the Java round trip ({@link SideBySide#KOLA_REFERENCE}) timed between their runs. */
     static List<SideBySide.Row> rows(Result result) {
-        double javaNsPerOp = result.javaNsPerOp();
         List<SideBySide.Row> rows = new ArrayList<>();
         for (Figure f : result.figures()) {
             double target = f.name().equals(SideBySide.C_PREFIX + "ipc-0w-xspace") ? SideBySide.C_TARGET : Double.NaN;
             double[] s = f.runs().clone();
             Arrays.sort(s);
             rows.add(new SideBySide.Row(f.name(), f.description(), f.nsPerOp(), SideBySide.KOLA_REFERENCE,
-                    f.nsPerOp() / javaNsPerOp, target, f.roundTrips(), (s[s.length - 1] - s[0]) / f.nsPerOp()));
+                    SideBySide.ratio(f.runs(), result.javaRuns()), target, f.roundTrips(), (s[s.length - 1] - s[0]) / f.nsPerOp()));
         }
         return rows;
     }

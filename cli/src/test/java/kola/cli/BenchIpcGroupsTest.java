@@ -45,6 +45,14 @@ class BenchIpcGroupsTest {
         assertTrue(e.getMessage().contains(group.get(1).name()), e.getMessage());
         String noRounds = one + "{\"name\":\"" + group.get(1).name() + "\",\"round_trips\":10,\"round_ns_per_op\":[]}\n";
         assertThrows(IllegalStateException.class, () -> BenchCommand.parseGroup(noRounds, group));
+        // Every row's ratio pairs its rounds with its baseline's: a row with fewer rounds is refused.
+        StringBuilder uneven = new StringBuilder();
+        for (int i = 0; i < group.size(); i++) {
+            uneven.append("{\"name\":\"").append(group.get(i).name()).append("\",\"round_trips\":10,\"round_ns_per_op\":")
+                    .append(i == group.size() - 1 ? "[1.0]" : "[1.0,2.0]").append("}\n");
+        }
+        IllegalStateException e2 = assertThrows(IllegalStateException.class, () -> BenchCommand.parseGroup(uneven.toString(), group));
+        assertTrue(e2.getMessage().contains(group.get(group.size() - 1).name() + " came with 1 rounds"), e2.getMessage());
     }
 
     @Test
