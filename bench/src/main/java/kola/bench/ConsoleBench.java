@@ -311,7 +311,7 @@ public final class ConsoleBench {
         out.println("ns/byte: host time from the first line's answer to the end of the run, over the bytes of the other"
                 + " lines (" + RUNS_PER_ROUND + " runs per round); console-echo sends every byte back, byte for byte.");
         out.println("ratio = the row's ns over the baseline's (Kola rows: over java-line-echo; java-line-echo:"
-                + " console-echo over it).");
+                + " console-echo over it), round by round: the median of each round's ratio.");
     }
 
     private static double spread(double[] v) {

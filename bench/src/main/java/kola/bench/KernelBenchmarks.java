@@ -542,10 +542,15 @@ public final class KernelBenchmarks {
         java.util.Map<String, Result> byName = new java.util.HashMap<>();
         rows.forEach(r -> byName.put(r.name(), r));
         for (Result r : rows) {
-            // (Host time only: a heap row's rounds differ by what the collector left, not by the host.)
+            // A verdict on the ratio of two measured rows: not one against a fixed target (the boot
+            // time, the heap per thread), whose rounds differ also by what the JIT and the collector
+            // did, and whose margin is wide.
             Result base = byName.get(r.baseline());
-            Result noisy = r.spread() > SideBySide.NOISY_SPREAD ? r : base != null && base.spread() > SideBySide.NOISY_SPREAD ? base : null;
-            if (r.hasTarget() && r.unit().startsWith("ns/") && noisy != null) {
+            if (!r.hasTarget() || base == null) {
+                continue;
+            }
+            Result noisy = r.spread() > SideBySide.NOISY_SPREAD ? r : base.spread() > SideBySide.NOISY_SPREAD ? base : null;
+            if (noisy != null) {
                 SideBySide.warnNoisy(noisy.name(), noisy.spread(), "the verdicts that depend on it are", out);
                 break;
             }

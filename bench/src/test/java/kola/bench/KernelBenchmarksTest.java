@@ -89,11 +89,15 @@ class KernelBenchmarksTest {
         String both = table(List.of(quietBase, noisyTarget, noisyInformational));
         assertTrue(both.contains("warning: t varied by 40%"), both);
         assertEquals(1, both.split("warning", -1).length - 1, both);
-        // Spread where no target depends on it is no reason to doubt a verdict, nor is a heap row's.
+        // Spread where no target depends on it is no reason to doubt a verdict, nor is that of a row
+        // against a fixed target (a heap row, a boot time).
         assertFalse(table(List.of(quietBase, target, noisyInformational)).contains("warning"));
         KernelBenchmarks.Result noisyHeap = new KernelBenchmarks.Result("h", "", 1_700, "bytes/thread", "target-2048-bytes",
                 0.83, 1, 0.40, "1700");
         assertFalse(table(List.of(noisyHeap, quietBase, target)).contains("warning"));
+        KernelBenchmarks.Result noisyBoot = new KernelBenchmarks.Result("b", "", 9e7, "ns/boot", "target-1s", 0.09, 1, 0.86,
+                "90000000");
+        assertFalse(table(List.of(noisyBoot, quietBase, target)).contains("warning"));
     }
 
     private static String table(List<KernelBenchmarks.Result> rows) {
