@@ -3,8 +3,10 @@ package kola.bench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
@@ -539,7 +541,7 @@ public final class KernelBenchmarks {
         }
         out.println("ratio = value over the baseline's value round by round, the median of each round's ratio (a measured"
                 + " row), or value over the target (target-*).");
-        java.util.Map<String, Result> byName = new java.util.HashMap<>();
+        Map<String, Result> byName = new HashMap<>();
         rows.forEach(r -> byName.put(r.name(), r));
         for (Result r : rows) {
             // A verdict on the ratio of two measured rows: not one against a fixed target (the boot
