@@ -289,10 +289,10 @@ public final class ConsoleBench {
         List<SideBySide.Row> rows = new ArrayList<>();
         for (Measurement m : ms.subList(0, 2)) {
             rows.add(new SideBySide.Row(m.name(), m.description(), m.nsPerByte(), floor.name(),
-                    SideBySide.ratio(m.rounds(), floor.rounds()), Double.NaN, m.bytes(), spread(m.rounds())));
+                    SideBySide.ratio(m.rounds(), floor.rounds()), Double.NaN, m.bytes(), SideBySide.spread(m.rounds())));
         }
         rows.add(new SideBySide.Row(floor.name(), floor.description(), floor.nsPerByte(), echo.name(),
-                SideBySide.ratio(echo.rounds(), floor.rounds()), Double.NaN, floor.bytes(), spread(floor.rounds())));
+                SideBySide.ratio(echo.rounds(), floor.rounds()), Double.NaN, floor.bytes(), SideBySide.spread(floor.rounds())));
         return rows;
     }
 
@@ -312,15 +312,5 @@ public final class ConsoleBench {
                 + " lines (" + RUNS_PER_ROUND + " runs per round); console-echo sends every byte back, byte for byte.");
         out.println("ratio = the row's ns over the baseline's (Kola rows: over java-line-echo; java-line-echo:"
                 + " console-echo over it), round by round: the median of each round's ratio.");
-    }
-
-    private static double spread(double[] v) {
-        double min = Double.MAX_VALUE;
-        double max = -Double.MAX_VALUE;
-        for (double x : v) {
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-        }
-        return (max - min) / SideBySide.median(v);
     }
 }

@@ -298,7 +298,7 @@ public final class IrqBench {
         List<SideBySide.Row> rows = new ArrayList<>();
         for (Measurement m : ms) {
             rows.add(new SideBySide.Row(m.source().name, m.source().description, m.hostNsMedian(), "kola-ipc-one-way",
-                    m.hostNsMedian() / ipcOneWay, Double.NaN, m.source().interrupts, spread(m.roundMedians())));
+                    m.hostNsMedian() / ipcOneWay, Double.NaN, m.source().interrupts, SideBySide.spread(m.roundMedians())));
         }
         double idle = ms.get(0).hostNsMedian();
         rows.add(new SideBySide.Row("kola-ipc-one-way", "half a Kola 0-word cross-space Call/ReplyWait round trip",
@@ -333,15 +333,5 @@ public final class IrqBench {
         Arrays.sort(v);
         int mid = v.length / 2;
         return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2.0;
-    }
-
-    private static double spread(double[] v) {
-        double min = Double.MAX_VALUE;
-        double max = -Double.MAX_VALUE;
-        for (double x : v) {
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-        }
-        return (max - min) / SideBySide.median(v);
     }
 }

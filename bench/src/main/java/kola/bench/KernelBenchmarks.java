@@ -234,7 +234,7 @@ public final class KernelBenchmarks {
             double v = SideBySide.median(perMapping[i]);
             Result r = new Result(name, "Unmap of one page mapped to " + String.format(Locale.ROOT, "%,d", sizes[i])
                     + " addresses in " + UnmapTreeBench.SINKS + " spaces (one system call)", v, "ns/mapping", first,
-                    SideBySide.ratio(perMapping[i], perMapping[0]), i == 0 ? Double.NaN : 1.5, spread(perMapping[i]),
+                    SideBySide.ratio(perMapping[i], perMapping[0]), i == 0 ? Double.NaN : 1.5, SideBySide.spread(perMapping[i]),
                     roundsText(perMapping[i]));
             progress(progress, r, "rounds of " + Math.max(1, mappingsPerRound / sizes[i]) + " unmaps");
             out.add(r);
@@ -282,11 +282,11 @@ public final class KernelBenchmarks {
             }
             Result create = new Result("kola-scale-create-" + n, String.format(Locale.ROOT,
                     "host time per thread, boot until %,d threads block in receive", n), v, "ns/thread", firstCreate,
-                    SideBySide.ratio(nanos, createBase), Double.NaN, spread(nanos), roundsText(nanos));
+                    SideBySide.ratio(nanos, createBase), Double.NaN, SideBySide.spread(nanos), roundsText(nanos));
             double h = SideBySide.median(heap);
             Result heapRow = new Result("kola-scale-heap-bytes-per-thread-" + n, String.format(Locale.ROOT,
                     "host heap per blocked thread (after GC, %,d threads alive)", n), h, "bytes/thread",
-                    "target-2048-bytes", h / HEAP_PER_THREAD_TARGET, 1, spread(heap), roundsText(heap));
+                    "target-2048-bytes", h / HEAP_PER_THREAD_TARGET, 1, SideBySide.spread(heap), roundsText(heap));
             progress(progress, create, "rounds");
             progress(progress, heapRow, "rounds");
             out.add(create);
@@ -297,7 +297,7 @@ public final class KernelBenchmarks {
                 Result totalRow = new Result("kola-scale-heap-total-bytes-" + n, String.format(Locale.ROOT,
                         "host heap in use with %,d blocked threads (after GC; max heap %d MiB)", n,
                         Runtime.getRuntime().maxMemory() >> 20), t, "bytes", "target-4GiB", t / MILLION_HEAP_TARGET,
-                        1, spread(total), roundsText(total));
+                        1, SideBySide.spread(total), roundsText(total));
                 progress(progress, totalRow, "rounds");
                 out.add(totalRow);
             }
@@ -415,11 +415,11 @@ public final class KernelBenchmarks {
             double v = SideBySide.median(nanos[i]);
             Result r = i < rams.length
                     ? new Result(names[i], "host ns from nothing to the shell prompt, default image, "
-                            + ramName(rams[i]) + " RAM (warm, median)", v, "ns/boot", "target-1s", v / 1e9, 1, spread(nanos[i]),
+                            + ramName(rams[i]) + " RAM (warm, median)", v, "ns/boot", "target-1s", v / 1e9, 1, SideBySide.spread(nanos[i]),
                             roundsText(nanos[i]))
                     : new Result(names[0] + "-trusted", "as " + names[0] + ", the programs trusted (not verified, "
                             + "rewritten or metered)", v, "ns/boot", names[0], SideBySide.ratio(nanos[i], nanos[0]),
-                            Double.NaN, spread(nanos[i]), roundsText(nanos[i]));
+                            Double.NaN, SideBySide.spread(nanos[i]), roundsText(nanos[i]));
             progress(progress, r, "rounds");
             out.add(r);
         }
@@ -469,18 +469,11 @@ public final class KernelBenchmarks {
 
     private static Result relative(SideBySide.Measurement m, String unit, SideBySide.Measurement base, double target) {
         return new Result(m.name(), m.description(), m.nsPerOp(), unit, base.name(), SideBySide.ratio(m, base),
-                target, spread(m.roundNsPerOp()), roundsText(m.roundNsPerOp()));
+                target, SideBySide.spread(m.roundNsPerOp()), roundsText(m.roundNsPerOp()));
     }
 
     private static SideBySide.Measurement find(List<SideBySide.Measurement> ms, String name) {
         return ms.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    static double spread(double[] v) {
-        double median = SideBySide.median(v);
-        double min = Arrays.stream(v).min().orElse(0);
-        double max = Arrays.stream(v).max().orElse(0);
-        return median == 0 ? 0 : (max - min) / median;
     }
 
     private static String roundsText(double[] v) {

@@ -209,17 +209,17 @@ public final class SideBySide {
                     if (m.name().equals(CAPABILITY) || m.name().equals(ENDPOINT)) {
                         Measurement kola = find(ms, KOLA_REFERENCE);
                         rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE, ratio(m, kola),
-                                CAPABILITY_TARGET, m.roundTrips(), spread(m)));
+                                CAPABILITY_TARGET, m.roundTrips(), spread(m.roundNsPerOp())));
                     } else if (m.kola()) {
                         Measurement floor = find(ms, FLOOR);
                         rows.add(new Row(m.name(), m.description(), m.nsPerOp(), FLOOR, ratio(m, floor),
-                                FLOOR_TARGET, m.roundTrips(), spread(m)));
+                                FLOOR_TARGET, m.roundTrips(), spread(m.roundNsPerOp())));
                     } else {
                         Measurement kola = find(ms, KOLA_REFERENCE);
                         double target = m.name().startsWith("vthread") ? 1 / VTHREAD_SPEEDUP_TARGET
                                 : m.name().startsWith("platform") ? 1 / PLATFORM_SPEEDUP_TARGET : FLOOR_TARGET;
                         rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE,
-                                ratio(kola, m), target, m.roundTrips(), spread(m)));
+                                ratio(kola, m), target, m.roundTrips(), spread(m.roundNsPerOp())));
                     }
                 }
             }
@@ -326,10 +326,11 @@ public final class SideBySide {
         return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
     }
 
-    private static double spread(Measurement m) {
-        double[] v = m.roundNsPerOp();
-        double min = Arrays.stream(v).min().orElse(0);
-        double max = Arrays.stream(v).max().orElse(0);
-        return m.nsPerOp() == 0 ? 0 : (max - min) / m.nsPerOp();
+    /** The spread of rounds, (max - min) / median, as every table of {@code kola bench} prints it (0 for a zero median). */
+    public static double spread(double[] rounds) {
+        double median = median(rounds);
+        double min = Arrays.stream(rounds).min().orElse(0);
+        double max = Arrays.stream(rounds).max().orElse(0);
+        return median == 0 ? 0 : (max - min) / median;
     }
 }

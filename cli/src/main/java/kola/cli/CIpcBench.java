@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +93,9 @@ final class CIpcBench {
         for (String[] row : ROWS) {
             double[] v = ns.get(row[0]);
             long[] res = simulated.get(row[0]);
-            out.add(new Figure(row[0], row[3], RiscvBench.median(v), v, res[0], res[1], res[2]));
+            out.add(new Figure(row[0], row[3], SideBySide.median(v), v, res[0], res[1], res[2]));
         }
-        return new Result(out, RiscvBench.median(java), java);
+        return new Result(out, SideBySide.median(java), java);
     }
 
     /** The rows beside the Java round trip ({@link SideBySide#KOLA_REFERENCE}) timed between their runs. */
@@ -104,10 +103,8 @@ final class CIpcBench {
         List<SideBySide.Row> rows = new ArrayList<>();
         for (Figure f : result.figures()) {
             double target = f.name().equals(SideBySide.C_PREFIX + "ipc-0w-xspace") ? SideBySide.C_TARGET : Double.NaN;
-            double[] s = f.runs().clone();
-            Arrays.sort(s);
             rows.add(new SideBySide.Row(f.name(), f.description(), f.nsPerOp(), SideBySide.KOLA_REFERENCE,
-                    SideBySide.ratio(f.runs(), result.javaRuns()), target, f.roundTrips(), (s[s.length - 1] - s[0]) / f.nsPerOp()));
+                    SideBySide.ratio(f.runs(), result.javaRuns()), target, f.roundTrips(), SideBySide.spread(f.runs())));
         }
         return rows;
     }

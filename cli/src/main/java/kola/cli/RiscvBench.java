@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import kola.bench.SideBySide;
 import kola.kernel.ElfProgram;
 
 /**
@@ -78,8 +79,8 @@ final class RiscvBench {
                 kola[r] = (System.nanoTime() - start) / 1e9;
                 emu[r] = qemu ? qemu(elf, e.getKey(), e.getValue()) : Double.NaN;
             }
-            double k = median(kola);
-            Row row = new Row("riscv-" + e.getKey(), k * 1e9 / instructions, instructions, k, qemu ? median(emu) : Double.NaN, kola);
+            double k = SideBySide.median(kola);
+            Row row = new Row("riscv-" + e.getKey(), k * 1e9 / instructions, instructions, k, qemu ? SideBySide.median(emu) : Double.NaN, kola);
             if (progress != null) {
                 progress.printf(java.util.Locale.ROOT, "  %-16s %,15d instructions  %7.1f MIPS  kola %6.2f s (warm-up %5.2f s)  %s%n",
                         row.name(), instructions, row.mips(), k, warmup, qemu ? String.format(java.util.Locale.ROOT, "qemu %6.2f s  ratio %5.1f",
@@ -123,11 +124,5 @@ final class RiscvBench {
         String path = System.getenv("PATH");
         return path != null && Arrays.stream(path.split(java.io.File.pathSeparator))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }
