@@ -306,7 +306,7 @@ public final class KernelBenchmarks {
         // The client and server programs (and the bare continuations' body) compiled before any
         // measured system starts its threads (ScaleBench.warmPrograms says why).
         ScaleBench.warmPrograms(most);
-        new ScaleBench.RoundRobin(most, ROBIN_STATE_LINES);
+        new ScaleBench.RoundRobin(most, ScaleBench.StateLayout.SCATTERED);
         List<SideBySide.Contender> contenders = new ArrayList<>();
         for (int c : clientCounts) {
             ScaleBench.Clients clients = new ScaleBench.Clients(c);
@@ -315,22 +315,21 @@ public final class KernelBenchmarks {
                     clients::timedRoundTrips));
         }
         int fewest = clientCounts[0];
-        for (int lines : new int[] {0, ROBIN_STATE_LINES}) {
+        java.util.Map<String, String> robinBase = new java.util.HashMap<>();
+        for (ScaleBench.StateLayout layout : ScaleBench.StateLayout.values()) {
             for (int c : fewest == most ? new int[] {most} : new int[] {fewest, most}) {
-                ScaleBench.RoundRobin robin = new ScaleBench.RoundRobin(c, lines);
-                contenders.add(new SideBySide.Contender(robinName(c, lines), String.format(Locale.ROOT,
+                ScaleBench.RoundRobin robin = new ScaleBench.RoundRobin(c, layout);
+                robinBase.put(robinName(c, layout), robinName(fewest, layout));
+                contenders.add(new SideBySide.Contender(robinName(c, layout), String.format(Locale.ROOT,
                         "no kernel: %,d bare client continuation%s%s and a server continuation resumed in turn",
-                        c, c == 1 ? "" : "s", lines == 0 ? "" : " each touching " + lines + " lines of its own state"),
-                        false, robin::timedRoundTrips));
+                        c, c == 1 ? "" : "s", robinState(layout)), false, robin::timedRoundTrips));
             }
         }
         List<SideBySide.Measurement> ms = measure(contenders, o.rounds(), null);
         SideBySide.Measurement one = ms.get(0);
-        SideBySide.Measurement robinOne = find(ms, robinName(fewest, 0));
-        SideBySide.Measurement robinOneLines = find(ms, robinName(fewest, ROBIN_STATE_LINES));
         for (SideBySide.Measurement m : ms) {
             boolean targeted = m.name().equals(clientsName(10_000));
-            SideBySide.Measurement base = m.kola() ? one : m.name().endsWith("-lines") ? robinOneLines : robinOne;
+            SideBySide.Measurement base = m.kola() ? one : find(ms, robinBase.get(m.name()));
             Result r = relative(m, "ns/round trip", base, targeted ? 2 : Double.NaN);
             progress(progress, r, "rounds");
             out.add(r);
@@ -340,19 +339,21 @@ public final class KernelBenchmarks {
 
     /**
      * The informational rows of the bare round robin ({@link ScaleBench.RoundRobin}): what the
-     * JDK's continuations alone cost with that many clients, against the same with the fewest.
+     * JDK's continuations alone cost with that many clients, with each {@link
+     * ScaleBench.StateLayout} of the clients' own state, against the same with the fewest.
      */
-    private static String robinName(int c, int lines) {
-        return "continuation-scale-" + c + (c == 1 ? "-client" : "-clients") + (lines == 0 ? "" : "-" + lines + "-lines");
+    private static String robinName(int c, ScaleBench.StateLayout layout) {
+        return "continuation-scale-" + c + (c == 1 ? "-client" : "-clients") + layout.suffix;
     }
 
-    /**
-     * Cache lines of its own state each client of the bare round robin's second pair of rows
-     * touches per turn: about what a Kola round trip touches of the client it serves (of its TCB
-     * most of its ten lines, of its message registers one or two, of its user-side object
-     * ({@code UserApi}) two or three, of its continuation one and of its stack chunk six).
-     */
-    static final int ROBIN_STATE_LINES = 20;
+    private static String robinState(ScaleBench.StateLayout layout) {
+        return switch (layout) {
+            case NONE -> "";
+            case SCATTERED -> " each touching 20 lines of its own state, the clients' blocks scattered";
+            case KOLA -> " each touching 9 of 22 lines of its own state as Kola's round trip does, the blocks in order";
+            case DENSE -> " each touching 9 lines of its own state, the blocks in order with no lines between";
+        };
+    }
 
     /**
      * With {@code -Dkola.bench.histogram=true}, {@code scale} prints the top of the heap's class
@@ -493,7 +494,7 @@ public final class KernelBenchmarks {
 
     private static void progress(PrintStream progress, Result r, String what) {
         if (progress != null) {
-            progress.printf(Locale.ROOT, "  %-42s %12s %-13s (median of %s: %s)%n", r.name(), format(r.value()),
+            progress.printf(Locale.ROOT, "  %-49s %12s %-13s (median of %s: %s)%n", r.name(), format(r.value()),
                     r.unit(), what, r.roundsText());
         }
     }
@@ -517,8 +518,11 @@ public final class KernelBenchmarks {
 
     /** The rows as a table: value, unit, spread, baseline, ratio, target and verdict. */
     public static void printTable(List<Result> rows, PrintStream out) {
-        out.printf(Locale.ROOT, "%-42s %12s %-13s %7s  %-36s %8s %7s  %s%n", "name", "value", "unit", "spread",
-                "baseline", "ratio", "target", "");
+        int names = Math.max(42, rows.stream().mapToInt(r -> r.name().length()).max().orElse(0));
+        int baselines = Math.max(36, rows.stream().mapToInt(r -> r.baseline().length()).max().orElse(0));
+        String columns = "%-" + names + "s %12s %-13s %7s  %-" + baselines + "s %8s %7s  %s%n";
+        String row = "%-" + names + "s %12s %-13s %6.1f%%  %-" + baselines + "s %8.3f %7s  %s%n";
+        out.printf(Locale.ROOT, columns, "name", "value", "unit", "spread", "baseline", "ratio", "target", "");
         for (Result r : rows) {
             String target = r.hasTarget() ? String.format(Locale.ROOT, "<= %.4g", r.target()) : "-";
             String verdict;
@@ -529,7 +533,7 @@ public final class KernelBenchmarks {
             } else {
                 verdict = String.format(Locale.ROOT, "MISSED by %.2fx", r.ratio() / r.target());
             }
-            out.printf(Locale.ROOT, "%-42s %12s %-13s %6.1f%%  %-36s %8.3f %7s  %s%n", r.name(), format(r.value()),
+            out.printf(Locale.ROOT, row, r.name(), format(r.value()),
                     r.unit(), 100 * r.spread(), r.baseline(), r.ratio(), target, verdict);
         }
         out.println("ratio = value over the baseline's value round by round, the median of each round's ratio (a measured"

@@ -241,23 +241,83 @@ final class ScaleBench {
     private static final jdk.internal.vm.ContinuationScope ROBIN_SCOPE = new jdk.internal.vm.ContinuationScope("robin");
 
     /**
+     * The state of its own each client of a bare round robin has, and which of its cache lines
+     * (64 bytes) a turn touches: one block of {@link #blockLines} lines per client (a {@code long[]}
+     * whose 16-byte header and words fill exactly that), of which each turn reads and writes one
+     * word in each line of {@link #touched}. The blocks are allocated one after the other in the
+     * order the clients are resumed, or in a seeded random order.
+     *
+     * <p>Kola's own per-client objects lie in the order the server takes the clients, one run of
+     * them per client (BENCHMARKS.md, top section, measured from their addresses): the TCB, then
+     * the continuation, the user-side object and the message registers, 22 lines in all, of which
+     * a round trip touches the TCB's head (lines 0-3) and the next five (9-13); the stack chunks are
+     * a run of their own in the same order. {@link #KOLA} lays the blocks out that way, {@link
+     * #DENSE} packs the same nine lines with nothing between them, {@link #SCATTERED} scatters 20
+     * lines of each client over the heap.
+     */
+    enum StateLayout {
+        /** No state: what the JDK's continuations alone cost. */
+        NONE("", 0, new int[0], true),
+        /** 20 lines, all touched, the clients' blocks in a random order: no two neighbours. */
+        SCATTERED("-20-lines", 20, lines(0, 20), false),
+        /** Kola's layout: in order, 22 lines per client, lines 0-3 and 9-13 touched. */
+        KOLA("-kola-layout", 22, new int[] {0, 1, 2, 3, 9, 10, 11, 12, 13}, true),
+        /** The same nine lines per client, in order, with no untouched line between them. */
+        DENSE("-9-lines-in-order", 9, lines(0, 9), true);
+
+        /** The JVM's header of a {@code long[]} (mark word, class pointer, length), in bytes. */
+        private static final int ARRAY_HEADER = 16;
+
+        final String suffix;
+        final int blockLines;
+        private final int[] touched;
+        final boolean inOrder;
+
+        StateLayout(String suffix, int blockLines, int[] touched, boolean inOrder) {
+            this.suffix = suffix;
+            this.blockLines = blockLines;
+            this.touched = touched;
+            this.inOrder = inOrder;
+        }
+
+        private static int[] lines(int from, int to) {
+            return java.util.stream.IntStream.range(from, to).toArray();
+        }
+
+        /** Lines of each client's block a turn touches. */
+        int touchedLines() {
+            return touched.length;
+        }
+
+        /** A client's block: exactly {@link #blockLines} lines with its header. */
+        long[] newBlock() {
+            return new long[blockLines == 0 ? 0 : (blockLines * 64 - ARRAY_HEADER) / Long.BYTES];
+        }
+
+        /** The word of a block in each touched line (line 0's first word follows the header). */
+        int[] touchedWords() {
+            int[] words = new int[touched.length];
+            for (int i = 0; i < words.length; i++) {
+                words[i] = Math.max(0, (touched[i] * 64 - ARRAY_HEADER) / Long.BYTES);
+            }
+            return words;
+        }
+    }
+
+    /**
      * The shape of the clients' round trips without a kernel: {@code n} client continuations and
      * one server continuation, resumed client, server, next client, ... by a loop (with one client,
      * the two bare continuations of {@code continuation-floor}). Every resume thaws a continuation
      * that last ran {@code n} round trips ago (its {@code Continuation} and stack chunk), which is
-     * what the JDK's continuations cost at that scale before any kernel state.
+     * what the JDK's continuations cost at that scale before any kernel state. The continuations
+     * are made in the order they are resumed, and so are their stack chunks on their first turns:
+     * the host's prefetchers stream them in.
      *
-     * <p>With {@code lines > 0} each client also has state of its own, {@code lines} cache lines
-     * of 64 bytes, and touches every line of it on each turn (reads and writes one word of each):
-     * the cost of a client's cold state on the host, without the kernel. The clients' states are
-     * allocated in a random order (seeded), so that consecutive clients' states do not lie next to
-     * each other, as the objects of Kola's threads do not once the collector has copied them; the
-     * host's prefetchers then cannot stream them in ahead (with states in order they do, and the
-     * cost nearly vanishes).
+     * <p>With a {@link StateLayout} other than {@link StateLayout#NONE} each client also has state
+     * of its own and touches some of its lines on each turn: the cost of a client's cold state on
+     * the host, without the kernel.
      */
     static final class RoundRobin {
-        /** Longs in a cache line of 64 bytes. */
-        private static final int LINE_WORDS = 8;
         private final jdk.internal.vm.Continuation[] clients;
         private final jdk.internal.vm.Continuation server;
         private final long[] turns = new long[1];
@@ -265,42 +325,45 @@ final class ScaleBench {
         private int next;
 
         RoundRobin(int n) {
-            this(n, 0);
+            this(n, StateLayout.NONE);
         }
 
-        RoundRobin(int n, int lines) {
-            if (n < 1 || lines < 0) {
-                throw new IllegalArgumentException("client count must be positive and lines not negative: " + n + ", " + lines);
+        RoundRobin(int n, StateLayout layout) {
+            if (n < 1) {
+                throw new IllegalArgumentException("client count must be positive: " + n);
             }
             states = new long[n][];
             int[] order = new int[n];
             for (int i = 0; i < n; i++) {
                 order[i] = i;
             }
-            java.util.SplittableRandom random = new java.util.SplittableRandom(n);
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int o = order[i];
-                order[i] = order[j];
-                order[j] = o;
+            if (!layout.inOrder) {
+                java.util.SplittableRandom random = new java.util.SplittableRandom(n);
+                for (int i = n - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    int o = order[i];
+                    order[i] = order[j];
+                    order[j] = o;
+                }
             }
             for (int i : order) {
-                states[i] = new long[lines * LINE_WORDS];
+                states[i] = layout.newBlock();
             }
+            int[] words = layout.touchedWords();
             clients = new jdk.internal.vm.Continuation[n];
             for (int i = 0; i < n; i++) {
                 long[] state = states[i];
-                clients[i] = new jdk.internal.vm.Continuation(ROBIN_SCOPE, () -> turns(turns, state));
+                clients[i] = new jdk.internal.vm.Continuation(ROBIN_SCOPE, () -> turns(turns, state, words));
             }
-            server = new jdk.internal.vm.Continuation(ROBIN_SCOPE, () -> turns(turns, new long[0]));
+            server = new jdk.internal.vm.Continuation(ROBIN_SCOPE, () -> turns(turns, new long[0], new int[0]));
             roundTrips(Math.max(20_000, 4L * n));
         }
 
-        /** A continuation's body: touches its state, counts a turn and yields, for ever. */
-        private static void turns(long[] turns, long[] state) {
+        /** A continuation's body: touches its state's {@code words}, counts a turn and yields, for ever. */
+        private static void turns(long[] turns, long[] state, int[] words) {
             while (true) {
-                for (int i = 0; i < state.length; i += LINE_WORDS) {
-                    state[i]++;
+                for (int w : words) {
+                    state[w]++;
                 }
                 turns[0]++;
                 jdk.internal.vm.Continuation.yield(ROBIN_SCOPE);

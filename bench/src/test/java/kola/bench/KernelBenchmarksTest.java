@@ -40,7 +40,7 @@ class KernelBenchmarksTest {
         assertEquals("kola-scale-ipc-1-client", rows.get(3).baseline());
         assertEquals(rows.get(3).value() / rows.get(2).value(), rows.get(3).ratio(), 1e-9);
         // The bare continuations: informational, against the fewest clients' round robin.
-        assertEquals(8, rows.size());
+        assertEquals(12, rows.size());
         KernelBenchmarks.Result robinOne = rows.get(4);
         KernelBenchmarks.Result robinMost = rows.get(5);
         assertEquals("continuation-scale-1-client", robinOne.name());
@@ -54,6 +54,15 @@ class KernelBenchmarksTest {
         assertEquals("continuation-scale-1-client-20-lines", rows.get(7).baseline());
         assertEquals(rows.get(7).value() / rows.get(6).value(), rows.get(7).ratio(), 1e-9);
         assertFalse(rows.get(7).hasTarget());
+        // Kola's layout of 9 lines in 22, and the same 9 lines with nothing between, each against its own fewest.
+        List<String> names = rows.subList(8, 12).stream().map(KernelBenchmarks.Result::name).toList();
+        assertEquals(List.of("continuation-scale-1-client-kola-layout", "continuation-scale-3-clients-kola-layout",
+                "continuation-scale-1-client-9-lines-in-order", "continuation-scale-3-clients-9-lines-in-order"), names);
+        for (int i : new int[] {9, 11}) {
+            assertEquals(rows.get(i - 1).name(), rows.get(i).baseline());
+            assertEquals(rows.get(i).value() / rows.get(i - 1).value(), rows.get(i).ratio(), 1e-9);
+            assertFalse(rows.get(i).hasTarget());
+        }
     }
 
     @Test
@@ -98,6 +107,21 @@ class KernelBenchmarksTest {
         KernelBenchmarks.Result noisyBoot = new KernelBenchmarks.Result("b", "", 9e7, "ns/boot", "target-1s", 0.09, 1, 0.86,
                 "90000000");
         assertFalse(table(List.of(noisyBoot, quietBase, target)).contains("warning"));
+    }
+
+    @Test
+    void aLongNameWidensItsColumnSoTheOthersStayAligned() {
+        String longName = "continuation-scale-10000-clients-9-lines-in-order-and-more";
+        String longBase = "continuation-scale-1-client-9-lines-in-order-and-more";
+        List<KernelBenchmarks.Result> rows = List.of(
+                new KernelBenchmarks.Result("a", "", 10, "ns/op", "a", 1, Double.NaN, 0, "10"),
+                new KernelBenchmarks.Result(longName, "", 20, "ns/op", longBase, 2.5, Double.NaN, 0, "20"));
+        List<String> lines = table(rows).lines().toList();
+        assertTrue(lines.get(2).startsWith(longName + " "), lines.get(2));
+        assertEquals(lines.get(0).indexOf("ratio") + "ratio".length(), lines.get(1).indexOf("1.000") + "1.000".length(),
+                lines.get(0) + "\n" + lines.get(1));
+        assertEquals(lines.get(1).indexOf("1.000"), lines.get(2).indexOf("2.500"), lines.get(1) + "\n" + lines.get(2));
+        assertTrue(lines.get(2).contains(" " + longBase + " "), lines.get(2));
     }
 
     private static String table(List<KernelBenchmarks.Result> rows) {

@@ -1,6 +1,7 @@
 package kola.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,17 +48,47 @@ class ScaleBenchTest {
     }
 
     @Test
-    void roundRobinClientsTouchEveryLineOfTheirStateOnEachTurn() {
-        for (int n : new int[] {1, 3, 1_000}) {
-            ScaleBench.RoundRobin r = new ScaleBench.RoundRobin(n, 5);
-            long turns = r.turns();
-            long touched = r.touched();
-            assertEquals(turns / 2 * 5, touched, n + " clients"); // half the turns are the clients'
-            r.roundTrips(7_000);
-            assertEquals(14_000, r.turns() - turns);
-            assertEquals(7_000 * 5, r.touched() - touched, n + " clients");
+    void roundRobinClientsTouchTheirLayoutsLinesOnEachTurn() {
+        for (ScaleBench.StateLayout layout : ScaleBench.StateLayout.values()) {
+            int lines = layout.touchedLines();
+            for (int n : new int[] {1, 3, 1_000}) {
+                ScaleBench.RoundRobin r = new ScaleBench.RoundRobin(n, layout);
+                long turns = r.turns();
+                long touched = r.touched();
+                assertEquals(turns / 2 * lines, touched, layout + ", " + n + " clients"); // half the turns are the clients'
+                r.roundTrips(7_000);
+                assertEquals(14_000, r.turns() - turns);
+                assertEquals(7_000L * lines, r.touched() - touched, layout + ", " + n + " clients");
+            }
         }
-        assertThrows(IllegalArgumentException.class, () -> new ScaleBench.RoundRobin(3, -1));
+        assertThrows(IllegalArgumentException.class, () -> new ScaleBench.RoundRobin(0, ScaleBench.StateLayout.KOLA));
+    }
+
+    @Test
+    void stateLayoutsFillTheirBlocksAndTouchDistinctLinesOfThem() {
+        assertEquals(0, ScaleBench.StateLayout.NONE.newBlock().length);
+        assertEquals(0, ScaleBench.StateLayout.NONE.touchedLines());
+        assertEquals(20, ScaleBench.StateLayout.SCATTERED.touchedLines());
+        assertEquals(9, ScaleBench.StateLayout.KOLA.touchedLines());
+        assertEquals(9, ScaleBench.StateLayout.DENSE.touchedLines());
+        for (ScaleBench.StateLayout layout : ScaleBench.StateLayout.values()) {
+            long[] block = layout.newBlock();
+            assertEquals(layout.blockLines * 64, block.length == 0 ? 0 : 16 + 8 * block.length, layout.name());
+            int[] words = layout.touchedWords();
+            int line = -1;
+            for (int w : words) { // one word in each touched line (the block's bytes 16 + 8w), lines in order
+                assertTrue(w >= 0 && w < block.length, layout + " word " + w);
+                assertTrue((16 + 8 * w) / 64 > line, layout + " word " + w + " after line " + line);
+                line = (16 + 8 * w) / 64;
+            }
+        }
+        // Kola's layout leaves the five lines 4-8 of each 22 untouched; the dense one none.
+        assertEquals(List.of(0, 6, 14, 22, 70, 78, 86, 94, 102),
+                java.util.Arrays.stream(ScaleBench.StateLayout.KOLA.touchedWords()).boxed().toList());
+        assertEquals(List.of(0, 6, 14, 22, 30, 38, 46, 54, 62),
+                java.util.Arrays.stream(ScaleBench.StateLayout.DENSE.touchedWords()).boxed().toList());
+        assertFalse(ScaleBench.StateLayout.SCATTERED.inOrder);
+        assertTrue(ScaleBench.StateLayout.KOLA.inOrder && ScaleBench.StateLayout.DENSE.inOrder);
     }
 
     @Test
