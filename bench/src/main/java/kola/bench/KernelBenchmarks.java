@@ -322,7 +322,7 @@ public final class KernelBenchmarks {
                 robinBase.put(robinName(c, layout), robinName(fewest, layout));
                 contenders.add(new SideBySide.Contender(robinName(c, layout), String.format(Locale.ROOT,
                         "no kernel: %,d bare client continuation%s%s and a server continuation resumed in turn",
-                        c, c == 1 ? "" : "s", robinState(layout)), false, robin::timedRoundTrips));
+                        c, c == 1 ? "" : "s", layout.description), false, robin::timedRoundTrips));
             }
         }
         List<SideBySide.Measurement> ms = measure(contenders, o.rounds(), null);
@@ -344,15 +344,6 @@ public final class KernelBenchmarks {
      */
     private static String robinName(int c, ScaleBench.StateLayout layout) {
         return "continuation-scale-" + c + (c == 1 ? "-client" : "-clients") + layout.suffix;
-    }
-
-    private static String robinState(ScaleBench.StateLayout layout) {
-        return switch (layout) {
-            case NONE -> "";
-            case SCATTERED -> " each touching 20 lines of its own state, the clients' blocks scattered";
-            case KOLA -> " each touching 9 of 22 lines of its own state as Kola's round trip does, the blocks in order";
-            case DENSE -> " each touching 9 lines of its own state, the blocks in order with no lines between";
-        };
     }
 
     /**

@@ -257,24 +257,31 @@ final class ScaleBench {
      */
     enum StateLayout {
         /** No state: what the JDK's continuations alone cost. */
-        NONE("", 0, new int[0], true),
+        NONE("", "", 0, new int[0], true),
         /** 20 lines, all touched, the clients' blocks in a random order: no two neighbours. */
-        SCATTERED("-20-lines", 20, lines(0, 20), false),
+        SCATTERED("-20-lines", " each touching 20 lines of its own state, the clients' blocks scattered", 20,
+                lines(0, 20), false),
         /** Kola's layout: in order, 22 lines per client, lines 0-3 and 9-13 touched. */
-        KOLA("-kola-layout", 22, new int[] {0, 1, 2, 3, 9, 10, 11, 12, 13}, true),
+        KOLA("-kola-layout", " each touching 9 of 22 lines of its own state as Kola's round trip does, the blocks in order",
+                22, new int[] {0, 1, 2, 3, 9, 10, 11, 12, 13}, true),
         /** The same nine lines per client, in order, with no untouched line between them. */
-        DENSE("-9-lines-in-order", 9, lines(0, 9), true);
+        DENSE("-9-lines-in-order", " each touching 9 lines of its own state, the blocks in order with no lines between",
+                9, lines(0, 9), true);
 
         /** The JVM's header of a {@code long[]} (mark word, class pointer, length), in bytes. */
         private static final int ARRAY_HEADER = 16;
 
+        /** The rows' name suffix. */
         final String suffix;
+        /** What the rows' description says of the clients' state. */
+        final String description;
         final int blockLines;
         private final int[] touched;
         final boolean inOrder;
 
-        StateLayout(String suffix, int blockLines, int[] touched, boolean inOrder) {
+        StateLayout(String suffix, String description, int blockLines, int[] touched, boolean inOrder) {
             this.suffix = suffix;
+            this.description = description;
             this.blockLines = blockLines;
             this.touched = touched;
             this.inOrder = inOrder;
