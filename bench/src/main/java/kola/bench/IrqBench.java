@@ -256,7 +256,7 @@ public final class IrqBench {
         for (int r = 0; r < rounds; r++) {
             for (int c = 0; c < sources.length; c++) {
                 Run run = run(sources[c], sources[c].warmup, sources[c].interrupts);
-                medians[c][r] = median(run.hostNanos());
+                medians[c][r] = SideBySide.median(Arrays.stream(run.hostNanos()).asDoubleStream().toArray());
                 runNs[c] += (double) run.runNanos() / run.interrupts() / rounds;
                 last[c] = run;
             }
@@ -326,12 +326,5 @@ public final class IrqBench {
                 + " driver reading NOW (deterministic). run ns/irq: host ns of the whole run over the interrupts.");
         out.println("ratio = the row's host ns over one Kola IPC (half a 0-word cross-space round trip); the IPC row:"
                 + " irq-timer-idle over it.");
-    }
-
-    private static double median(long[] values) {
-        long[] v = values.clone();
-        Arrays.sort(v);
-        int mid = v.length / 2;
-        return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2.0;
     }
 }

@@ -315,7 +315,7 @@ public final class KernelBenchmarks {
                     clients::timedRoundTrips));
         }
         int fewest = clientCounts[0];
-        java.util.Map<String, String> robinBase = new java.util.HashMap<>();
+        Map<String, String> robinBase = new HashMap<>();
         for (ScaleBench.StateLayout layout : ScaleBench.StateLayout.values()) {
             for (int c : fewest == most ? new int[] {most} : new int[] {fewest, most}) {
                 ScaleBench.RoundRobin robin = new ScaleBench.RoundRobin(c, layout);
