@@ -90,7 +90,7 @@ final class Faults {
         beginKernelIpc(t, Tcb.EXCEPTION_IPC, MsgTag.make(KernelLabels.EXCEPTION, MACHINE_EXCEPTION_WORDS, 0),
                 t.hart.pc, cause);
         t.mr[3] = tval;
-        System.arraycopy(t.hart.x, 1, t.mr, 4, 31);
+        System.arraycopy(t.hart.x, 1, t.registers(35), 4, 31);
         k.ipc.ipc(t, handlerId, handlerId, 0);
     }
 
@@ -323,7 +323,7 @@ final class Faults {
             t.hart.pc = restartIp;
             int regs = Math.min(31, untyped - 3);
             if (regs > 0) {
-                System.arraycopy(t.mr, 4, t.hart.x, 1, regs);
+                t.copyMrs(4, t.hart.x, 1, regs);
             }
             t.ended = false;
             t.death = null;

@@ -876,7 +876,7 @@ final class Ipc {
             }
         }
         if (u + t != 0) {
-            System.arraycopy(from.mr, 1, to.mr, 1, u + t); // (a call of the copy stub even for no words)
+            from.copyMrs(1, to.registers(1 + u + t), 1, u + t); // (a call of the copy stub even for no words)
         }
         long flags = (from.sendIntended != ThreadId.NIL ? MsgTag.REDIRECTED : 0) | (from.propagating ? MsgTag.PROPAGATED : 0);
         to.mr[0] = tag & ~(MsgTag.PROPAGATED | MsgTag.REDIRECTED | MsgTag.CROSS_CPU | MsgTag.ERROR) | flags;
@@ -918,7 +918,7 @@ final class Ipc {
     private int transferItems(Tcb from, Tcb to, long tag, int u, int t) {
         long acceptor = to.kernelIpc != Tcb.NO_KERNEL_IPC ? COMPLETE_ACCEPTOR : to.br(0);
         long[] words = items;
-        System.arraycopy(from.mr, u + 1, words, 0, t);
+        from.copyMrs(u + 1, words, 0, t);
         int buffer = Items.acceptsStrings(acceptor) ? 1 : NO_BUFFER;
         boolean buffersRead = false;
         copies = 0;
@@ -1115,7 +1115,7 @@ final class Ipc {
         fail(to, IpcError.MESSAGE_OVERFLOW, true);
         to.errorCode |= offset << IpcError.OFFSET_SHIFT;
         if (to.kernelIpc == Tcb.NO_KERNEL_IPC) { // (a kernel-made IPC's registers are the thread's own again)
-            System.arraycopy(from.mr, 1, to.mr, 1, u);
+            from.copyMrs(1, to.registers(1 + u), 1, u);
             to.mr[0] = tag & ~(MsgTag.PROPAGATED | MsgTag.REDIRECTED | MsgTag.CROSS_CPU) | MsgTag.ERROR;
             clock.advance(u * CostModel.COPY_WORD);
         }

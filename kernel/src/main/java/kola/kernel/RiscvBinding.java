@@ -157,8 +157,9 @@ final class RiscvBinding {
         if (trap == Trap.UNMAP) {
             words = (int) Math.min(MsgTag.MESSAGE_REGISTERS - 1, t.a0 & 0x3F);
         }
+        long[] mr = t.registers(words + 1);
         for (int i = 1; i <= words; i++) {
-            t.mr[i] = load(t, MR0 + i);
+            mr[i] = load(t, MR0 + i);
         }
         long acceptor = load(t, BR0);
         t.setBr(0, acceptor);
@@ -174,15 +175,17 @@ final class RiscvBinding {
         if (trap == Trap.MEMORY_CONTROL) {
             // The fpages, MR0..MRk (k = a0's low 6 bits; read once: MemoryControl checks each).
             int k = (int) (t.a0 & 0x3F);
+            long[] mr = t.registers(k + 1);
             for (int i = 0; i <= k; i++) {
-                t.mr[i] = load(t, MR0 + i);
+                mr[i] = load(t, MR0 + i);
             }
         }
         if (trap == Trap.SCHED_CONTROL && t.a0 == kola.abi.Sched.DOMAIN_SCHEDULE) {
             // The slots, MR1..MRn (read once; SchedControl checks n).
             int words = (int) Math.min(kola.abi.Sched.MAX_SLOTS, Math.max(0, t.a1));
+            long[] mr = t.registers(words + 1);
             for (int i = 1; i <= words; i++) {
-                t.mr[i] = load(t, MR0 + i);
+                mr[i] = load(t, MR0 + i);
             }
         }
         if (trap == Trap.KDB_ENTER) {
@@ -204,7 +207,7 @@ final class RiscvBinding {
             long tag = t.mr[0];
             int words = Math.min(MsgTag.MESSAGE_REGISTERS - 1, MsgTag.untyped(tag) + MsgTag.typed(tag));
             for (int i = 0; i <= words; i++) {
-                store(t, MR0 + i, t.mr[i]);
+                store(t, MR0 + i, t.mr(i));
             }
         } else {
             resumeResults(t, h, call);
@@ -238,7 +241,7 @@ final class RiscvBinding {
                 // The fpages, with the status bits the unmap set.
                 int k = (int) Math.min(MsgTag.MESSAGE_REGISTERS - 1, t.a0 & 0x3F);
                 for (int i = 0; i <= k; i++) {
-                    store(t, MR0 + i, t.mr[i]);
+                    store(t, MR0 + i, t.mr(i));
                 }
             }
             default -> { }

@@ -400,7 +400,7 @@ final class SystemCalls {
         boolean flush = (control & UNMAP_FLUSH) != 0;
         int n = (int) (control & 0x3F) + 1;
         for (int i = 0; i < n; i++) {
-            long fpage = self.mr[i];
+            long fpage = self.mr(i);
             k.events.record(KernelEvents.UNMAP, self.id, fpage, flush ? 1 : 0);
             int revoke = Fpage.rights(fpage);
             int status = 0;
@@ -417,7 +417,7 @@ final class SystemCalls {
             } else {
                 continue;
             }
-            self.mr[i] = Fpage.withRights(fpage, status);
+            self.setMr(i, Fpage.withRights(fpage, status));
         }
         self.errorCode = KernelError.OK;
     }
@@ -479,7 +479,7 @@ final class SystemCalls {
         long[] fpages = new long[n];
         int[] types = new int[n];
         for (int i = 0; i < n; i++) {
-            long fpage = self.mr[i];
+            long fpage = self.mr(i);
             fpages[i] = fpage;
             if (Fpage.isNil(fpage)) {
                 continue;
@@ -1025,7 +1025,7 @@ final class SystemCalls {
         long[] lengths = new long[(int) n];
         long shortest = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
-            long w = self.mr[i + 1];
+            long w = self.mr(i + 1);
             long micros = w & 0xFFFF_FFFFL;
             long domain = w >>> 32;
             if (domain >= Sched.DOMAINS || micros < Sched.MIN_SLOT_MICROS) {

@@ -1,5 +1,7 @@
 package kola.kernel;
 
+import kola.abi.MsgTag;
+
 /**
  * A thread control block: one L4 thread (paper section 2; L4 X.2 "Threads"). It holds the
  * thread's identity, its scheduling and IPC state, its UTCB registers (message registers, buffer
@@ -177,6 +179,43 @@ final class Tcb extends TcbHead implements Charged {
 
     Tcb(long number) {
         this.number = number;
+    }
+
+    /**
+     * How many message registers a thread's register file holds until it uses more: a message of
+     * up to seven words. A server with many clients reads each client's registers cold, so that
+     * every line of them counts (BENCHMARKS.md); and most threads never send more.
+     */
+    static final int FEW_MESSAGE_REGISTERS = 8;
+
+    /** Message register {@code i} (0..63, checked by the caller): 0 if never written. */
+    long mr(int i) {
+        long[] m = mr;
+        return i < m.length ? m[i] : 0;
+    }
+
+    void setMr(int i, long value) {
+        registers(i + 1)[i] = value;
+    }
+
+    /** The message registers, holding at least MR0..MR{@code n - 1} ({@code n <= 64}): grown to all of them if they were fewer. */
+    long[] registers(int n) {
+        long[] m = mr;
+        if (n > m.length) {
+            m = java.util.Arrays.copyOf(m, MsgTag.MESSAGE_REGISTERS);
+            mr = m;
+        }
+        return m;
+    }
+
+    /** Copies MR{@code from}.. ({@code n} registers, all below 64) into {@code to} at {@code at}; a register never written is 0. */
+    void copyMrs(int from, long[] to, int at, int n) {
+        long[] m = mr;
+        int held = Math.max(0, Math.min(n, m.length - from));
+        if (held > 0) {
+            System.arraycopy(m, from, to, at, held); // (not with none held: from may lie past the array)
+        }
+        java.util.Arrays.fill(to, at + held, at + n, 0);
     }
 
     /** Buffer register {@code i} (0..32); an index out of range throws, as an array would. */

@@ -1,7 +1,6 @@
 package kola.kernel;
 
 import jdk.internal.vm.Continuation;
-import kola.abi.MsgTag;
 
 /**
  * The head of a thread control block: every field that an IPC round trip (a client's call, a
@@ -56,8 +55,13 @@ abstract class TcbHead extends SendQueue {
     long a1;
     long a2;
     long result;
-    /** Message registers MR0..MR63. */
-    final long[] mr = new long[MsgTag.MESSAGE_REGISTERS];
+    /**
+     * Message registers: MR0..MR{@link Tcb#FEW_MESSAGE_REGISTERS}-1 until the thread's first
+     * message register past them is written, then all of MR0..MR63 (grown by {@link
+     * Tcb#registers}, never shrunk). Reads go through {@link Tcb#mr(int)}, where a register the
+     * array does not hold is 0; MR0..MR7 may be indexed directly.
+     */
+    long[] mr = new long[Tcb.FEW_MESSAGE_REGISTERS];
 
     // Scheduling.
     int priority;

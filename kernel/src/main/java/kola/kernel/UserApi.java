@@ -4,6 +4,7 @@ import jdk.internal.vm.Continuation;
 import kola.abi.Kip;
 import kola.abi.L4;
 import kola.abi.Memory;
+import kola.abi.MsgTag;
 import kola.abi.ThreadId;
 
 /**
@@ -76,13 +77,21 @@ final class UserApi extends UserMemory implements L4 {
     @Override
     public long mr(int i) {
         own();
-        return tcb.mr[i];
+        return tcb.mr(register(i));
     }
 
     @Override
     public void setMr(int i, long value) {
         own();
-        tcb.mr[i] = value;
+        tcb.setMr(register(i), value);
+    }
+
+    /** Message register index {@code i}, checked as an index into all 64 would be. */
+    private static int register(int i) {
+        if (i < 0 || i >= MsgTag.MESSAGE_REGISTERS) {
+            throw new ArrayIndexOutOfBoundsException("Index " + i + " out of bounds for length " + MsgTag.MESSAGE_REGISTERS);
+        }
+        return i;
     }
 
     @Override

@@ -66,6 +66,98 @@ class IpcTest {
         assertEquals(ThreadId.ANY, h.info(A).waitsFor());
     }
 
+    /**
+     * A thread's register file holds MR0..MR7 until it uses more (Tcb.FEW_MESSAGE_REGISTERS): a
+     * register never written reads 0, and a message of up to 63 words arrives whole whichever
+     * side has grown its registers, in either direction and after shorter ones.
+     */
+    @Test
+    void messagesOfAnyLengthArriveWholeWhetherOrNotTheRegistersHaveGrown() {
+        KernelHarness h = new KernelHarness();
+        List<String> fresh = new ArrayList<>();
+        List<long[]> replies = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, A, "server", 0, 110);
+            h.startTask(l4, B, "client", 0, 100);
+        });
+        h.module("server", l4 -> {
+            // Answers an n-word message with n + 1 words: each word plus 1, then the word count.
+            long client = l4.waitAny();
+            while (true) {
+                int n = MsgTag.untyped(l4.mr(0));
+                for (int i = 1; i <= n; i++) {
+                    l4.setMr(i, l4.mr(i) + 1);
+                }
+                if (n < MsgTag.MAX_WORDS) {
+                    l4.setMr(n + 1, n);
+                }
+                l4.setMr(0, MsgTag.make(7, Math.min(n + 1, MsgTag.MAX_WORDS), 0));
+                client = l4.replyWait(client);
+            }
+        });
+        h.module("client", l4 -> {
+            fresh.add(l4.mr(7) + " " + l4.mr(8) + " " + l4.mr(63));
+            for (int n : new int[] {1, 7, 8, 63, 2, 20}) {
+                for (int i = 1; i <= n; i++) {
+                    l4.setMr(i, 1000L * n + i);
+                }
+                l4.setMr(0, MsgTag.make(1, n, 0));
+                long tag = l4.call(A);
+                h.check(!MsgTag.failed(tag), "call of " + n + " words failed: " + IpcError.describe(l4.errorCode()));
+                long[] got = new long[MsgTag.untyped(tag) + 1];
+                for (int i = 1; i < got.length; i++) {
+                    got[i] = l4.mr(i);
+                }
+                got[0] = n;
+                replies.add(got);
+            }
+        });
+        h.run();
+        h.assertNoFailures();
+        assertEquals(List.of("0 0 0"), fresh, "registers never written read 0");
+        assertEquals(6, replies.size());
+        for (long[] got : replies) {
+            int n = (int) got[0];
+            assertEquals(Math.min(n + 1, MsgTag.MAX_WORDS) + 1, got.length, "reply length to " + n + " words");
+            for (int i = 1; i <= n; i++) {
+                assertEquals(1000L * n + i + 1, got[i], "word " + i + " of the reply to " + n + " words");
+            }
+            if (n < MsgTag.MAX_WORDS) {
+                assertEquals(n, got[n + 1], "the count word of the reply to " + n + " words");
+            }
+        }
+    }
+
+    /** Words a sender's tag claims but it never wrote arrive as 0, also into a receiver whose registers held other values. */
+    @Test
+    void wordsASenderNeverWroteArriveAsZero() {
+        KernelHarness h = new KernelHarness();
+        List<Long> words = new ArrayList<>();
+        h.root(l4 -> {
+            h.startTask(l4, A, "receiver", 0, 110);
+            h.startTask(l4, B, "sender", 0, 100);
+        });
+        h.module("receiver", l4 -> {
+            for (int i = 1; i <= 40; i++) {
+                l4.setMr(i, -1);
+            }
+            l4.waitAny();
+            for (int i = 1; i <= 40; i++) {
+                words.add(l4.mr(i));
+            }
+        });
+        h.module("sender", l4 -> {
+            l4.setMr(1, 5);
+            l4.setMr(0, MsgTag.make(3, 40, 0));
+            h.check(!MsgTag.failed(l4.send(A)), "send failed: " + IpcError.describe(l4.errorCode()));
+        });
+        h.run();
+        h.assertNoFailures();
+        List<Long> expected = new ArrayList<>(java.util.Collections.nCopies(40, 0L));
+        expected.set(0, 5L);
+        assertEquals(expected, words);
+    }
+
     @Test
     void callToAServerThatIsNotYetReceivingBlocksInTheSendPhase() {
         KernelHarness h = new KernelHarness();
