@@ -250,11 +250,12 @@ final class ScaleBench {
      * <p>Kola's own per-client objects lie in the order the server takes the clients, one run of
      * them per client (BENCHMARKS.md, top section, measured from their addresses): the TCB (lines
      * 0-9), the continuation, the user-side object, the stack chunk and the message registers,
-     * 1,192 bytes in all. A round trip touches the TCB's head (lines 0-3), the continuation and the
+     * 1,256 bytes in all (in some processes the chunks lie in a run of their own, as the collector
+     * left them). A round trip touches the TCB's head (lines 0-3), the continuation and the
      * user-side object's head (9-11), the stack chunk (13-17, which the bare continuations here
-     * have of their own) and the message registers (17-18). {@link #KOLA} lays out 19-line blocks
-     * that way, without the chunk's lines, {@link #DENSE} packs the same nine lines with nothing
-     * between them, {@link #SCATTERED} scatters 20 lines of each client over the heap.
+     * have of their own) and the first message registers (17-18). {@link #KOLA} lays out 20-line
+     * blocks that way, without the chunk's lines, {@link #DENSE} packs the same nine lines with
+     * nothing between them, {@link #SCATTERED} scatters 20 lines of each client over the heap.
      */
     enum StateLayout {
         /** No state: what the JDK's continuations alone cost. */
@@ -262,9 +263,9 @@ final class ScaleBench {
         /** 20 lines, all touched, the clients' blocks in a random order: no two neighbours. */
         SCATTERED("-20-lines", " each touching 20 lines of its own state, the clients' blocks scattered", 20,
                 lines(0, 20), false),
-        /** Kola's layout: in order, 19 lines per client, lines 0-3, 9-11 and 17-18 touched. */
-        KOLA("-kola-layout", " each touching 9 of 19 lines of its own state as Kola's round trip does, the blocks in order",
-                19, new int[] {0, 1, 2, 3, 9, 10, 11, 17, 18}, true),
+        /** Kola's layout: in order, 20 lines per client, lines 0-3, 9-11 and 17-18 touched. */
+        KOLA("-kola-layout", " each touching 9 of 20 lines of its own state as Kola's round trip does, the blocks in order",
+                20, new int[] {0, 1, 2, 3, 9, 10, 11, 17, 18}, true),
         /** The same nine lines per client, in order, with no untouched line between them. */
         DENSE("-9-lines-in-order", " each touching 9 lines of its own state, the blocks in order with no lines between",
                 9, lines(0, 9), true);

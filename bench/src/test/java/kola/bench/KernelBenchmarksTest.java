@@ -54,7 +54,7 @@ class KernelBenchmarksTest {
         assertEquals("continuation-scale-1-client-20-lines", rows.get(7).baseline());
         assertEquals(rows.get(7).value() / rows.get(6).value(), rows.get(7).ratio(), 1e-9);
         assertFalse(rows.get(7).hasTarget());
-        // Kola's layout of 9 lines in 19, and the same 9 lines with nothing between, each against its own fewest.
+        // Kola's layout of 9 lines in 20, and the same 9 lines with nothing between, each against its own fewest.
         List<String> names = rows.subList(8, 12).stream().map(KernelBenchmarks.Result::name).toList();
         assertEquals(List.of("continuation-scale-1-client-kola-layout", "continuation-scale-3-clients-kola-layout",
                 "continuation-scale-1-client-9-lines-in-order", "continuation-scale-3-clients-9-lines-in-order"), names);

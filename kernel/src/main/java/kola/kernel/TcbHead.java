@@ -59,7 +59,7 @@ abstract class TcbHead extends SendQueue {
      * Message registers: MR0..MR{@link Tcb#FEW_MESSAGE_REGISTERS}-1 until the thread's first
      * message register past them is written, then all of MR0..MR63 (grown by {@link
      * Tcb#registers}, never shrunk). Reads go through {@link Tcb#mr(int)}, where a register the
-     * array does not hold is 0; MR0..MR7 may be indexed directly.
+     * array does not hold is 0; MR0..MR15 may be indexed directly.
      */
     long[] mr = new long[Tcb.FEW_MESSAGE_REGISTERS];
 

@@ -78,8 +78,8 @@ final class UserApi extends UserMemory implements L4 {
     public long mr(int i) {
         own();
         long[] m = tcb.mr;
-        if (i >= 0 && i < m.length) {
-            return m[i]; // (one compare, as an array access: the registers the thread holds)
+        if (i < m.length) {
+            return m[i]; // (a register the thread holds, or a negative index: the array checks it)
         }
         return tcb.mr(register(i));
     }
@@ -87,17 +87,22 @@ final class UserApi extends UserMemory implements L4 {
     @Override
     public void setMr(int i, long value) {
         own();
-        long[] m = tcb.mr;
-        if (i >= 0 && i < m.length) {
-            m[i] = value;
-            return;
-        }
-        tcb.setMr(register(i), value);
+        registersFor(i)[i] = value;
     }
 
-    /** Message register index {@code i}, checked as an index into all 64 would be. */
+    /** The thread's message registers, grown to all 64 if they do not hold MR{@code i}. */
+    private long[] registersFor(int i) {
+        long[] m = tcb.mr;
+        return i < m.length ? m : tcb.registers(register(i) + 1);
+    }
+
+    /**
+     * Message register index {@code i} past the registers the thread holds, checked as an index
+     * into all 64 would be. ({@link #mr} and {@link #setMr} stay within the JIT's size for
+     * inlining a method everywhere it is called.)
+     */
     private static int register(int i) {
-        if (i < 0 || i >= MsgTag.MESSAGE_REGISTERS) {
+        if (i >= MsgTag.MESSAGE_REGISTERS) {
             throw new ArrayIndexOutOfBoundsException("Index " + i + " out of bounds for length " + MsgTag.MESSAGE_REGISTERS);
         }
         return i;

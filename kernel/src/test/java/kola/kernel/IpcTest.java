@@ -67,7 +67,7 @@ class IpcTest {
     }
 
     /**
-     * A thread's register file holds MR0..MR7 until it uses more (Tcb.FEW_MESSAGE_REGISTERS): a
+     * A thread's register file holds MR0..MR15 until it uses more (Tcb.FEW_MESSAGE_REGISTERS): a
      * register never written reads 0, and a message of up to 63 words arrives whole whichever
      * side has grown its registers, in either direction and after shorter ones.
      */
@@ -96,8 +96,8 @@ class IpcTest {
             }
         });
         h.module("client", l4 -> {
-            fresh.add(l4.mr(7) + " " + l4.mr(8) + " " + l4.mr(63));
-            for (int n : new int[] {1, 7, 8, 63, 2, 20}) {
+            fresh.add(l4.mr(15) + " " + l4.mr(16) + " " + l4.mr(63));
+            for (int n : new int[] {1, 15, 16, 63, 2, 20}) {
                 for (int i = 1; i <= n; i++) {
                     l4.setMr(i, 1000L * n + i);
                 }

@@ -7,23 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import kola.abi.MsgTag;
 import org.junit.jupiter.api.Test;
 
-/** A thread's message registers: MR0..MR7 held until more are used, all 64 after; a register never written is 0. */
+/** A thread's message registers: MR0..MR15 held until more are used, all 64 after; a register never written is 0. */
 class MessageRegistersTest {
 
     @Test
-    void aNewThreadHoldsTheFirstEightRegistersAndReadsTheOthersAsZero() {
+    void aNewThreadHoldsTheFirstSixteenRegistersAndReadsTheOthersAsZero() {
         Tcb t = new Tcb(1);
-        assertEquals(Tcb.FEW_MESSAGE_REGISTERS, t.mr.length);
-        t.setMr(7, 77);
-        assertEquals(Tcb.FEW_MESSAGE_REGISTERS, t.mr.length, "MR7 is one of the eight");
-        assertEquals(77, t.mr(7));
-        for (int i = 8; i < MsgTag.MESSAGE_REGISTERS; i++) {
+        assertEquals(16, t.mr.length);
+        t.setMr(15, 77);
+        assertEquals(16, t.mr.length, "MR15 is one of the sixteen");
+        assertEquals(77, t.mr(15));
+        for (int i = 16; i < MsgTag.MESSAGE_REGISTERS; i++) {
             assertEquals(0, t.mr(i), "MR" + i);
         }
     }
 
     @Test
-    void writingPastTheEightGrowsToAllSixtyFourKeepingTheValues() {
+    void writingPastTheSixteenGrowsToAllSixtyFourKeepingTheValues() {
         Tcb t = new Tcb(1);
         for (int i = 0; i < Tcb.FEW_MESSAGE_REGISTERS; i++) {
             t.setMr(i, 100 + i);
@@ -55,15 +55,15 @@ class MessageRegistersTest {
         }
         long[] to = new long[12];
         java.util.Arrays.fill(to, -1);
-        t.copyMrs(5, to, 1, 10);
-        assertArrayEquals(new long[] {-1, 15, 16, 17, 0, 0, 0, 0, 0, 0, 0, -1}, to, "MR5..MR7, then zeros");
+        t.copyMrs(13, to, 1, 10);
+        assertArrayEquals(new long[] {-1, 23, 24, 25, 0, 0, 0, 0, 0, 0, 0, -1}, to, "MR13..MR15, then zeros");
     }
 
     @Test
     void copyingFromPastTheHeldRegistersGivesZeros() {
         Tcb t = new Tcb(1);
         long[] to = {-1, -1, -1, -1};
-        t.copyMrs(15, to, 1, 2);
+        t.copyMrs(30, to, 1, 2);
         assertArrayEquals(new long[] {-1, 0, 0, -1}, to);
         t.copyMrs(Tcb.FEW_MESSAGE_REGISTERS, to, 0, 0);
         assertArrayEquals(new long[] {-1, 0, 0, -1}, to, "nothing copied, nothing written");
