@@ -56,6 +56,8 @@ public final class SideBySide {
     public static final double C_TARGET = 0.6;
     /** The floor the Kola rows are compared with. */
     public static final String FLOOR = "continuation-floor";
+    /** The host's state for branchy code ({@link BranchProbe}), timed with the floor: no kernel, no target. */
+    public static final String HOST_PROBE = "host-branch-probe";
 
     private SideBySide() {
     }
@@ -113,7 +115,10 @@ public final class SideBySide {
                         new Contender("platform-syncqueue", "two platform threads over SynchronousQueues", false,
                                 Peers::platformThreads),
                         new Contender("platform-park", "two platform threads, LockSupport park/unpark", false,
-                                Peers::parkUnpark)),
+                                Peers::parkUnpark),
+                        new Contender(HOST_PROBE, "calls through one interface to " + BranchProbe.functions()
+                                + " functions in a fixed order (no kernel; ns per call): the host's state for branchy code",
+                                false, BranchProbe::run)),
                 List.of(reference,
                         new Contender(CAPABILITY, "as kola-ipc-0w-xspace, under the capabilities model: through an IPC gate, "
                                 + "answered through the reply capability", true,
@@ -163,8 +168,9 @@ public final class SideBySide {
 
     /** A measurement's line of progress: its median and every round. */
     public static void printProgress(Measurement m, PrintStream out) {
-        out.printf(Locale.ROOT, "  %-28s %10.1f ns/op  (median of %d rounds of %,d round trips: %s)%n",
-                m.name(), m.nsPerOp(), m.roundNsPerOp().length, m.roundTrips(), roundsText(m.roundNsPerOp()));
+        out.printf(Locale.ROOT, "  %-28s %10.1f ns/op  (median of %d rounds of %,d %s: %s)%n",
+                m.name(), m.nsPerOp(), m.roundNsPerOp().length, m.roundTrips(),
+                m.name().equals(HOST_PROBE) ? "calls" : "round trips", roundsText(m.roundNsPerOp()));
     }
 
     /**
@@ -206,7 +212,10 @@ public final class SideBySide {
                     if (m.kola() != kolaRows || !reported.add(m.name())) {
                         continue;
                     }
-                    if (m.name().equals(CAPABILITY) || m.name().equals(ENDPOINT)) {
+                    if (m.name().equals(HOST_PROBE)) {
+                        rows.add(new Row(m.name(), m.description(), m.nsPerOp(), HOST_PROBE, 1, Double.NaN,
+                                m.roundTrips(), spread(m.roundNsPerOp())));
+                    } else if (m.name().equals(CAPABILITY) || m.name().equals(ENDPOINT)) {
                         Measurement kola = find(ms, KOLA_REFERENCE);
                         rows.add(new Row(m.name(), m.description(), m.nsPerOp(), KOLA_REFERENCE, ratio(m, kola),
                                 CAPABILITY_TARGET, m.roundTrips(), spread(m.roundNsPerOp())));
@@ -233,7 +242,9 @@ public final class SideBySide {
                 "target", "");
         for (Row r : rows) {
             String verdict;
-            if (r.name().equals(CAPABILITY) || r.name().equals(ENDPOINT)) {
+            if (r.name().equals(HOST_PROBE)) {
+                verdict = "- (the host's state; BENCHMARKS.md)";
+            } else if (r.name().equals(CAPABILITY) || r.name().equals(ENDPOINT)) {
                 verdict = String.format(Locale.ROOT, "%s (%.2fx the global-id round trip)", r.met() ? "met" : "MISSED", r.ratio());
             } else if (r.name().startsWith(C_PREFIX)) {
                 verdict = String.format(Locale.ROOT, "%s (%.2fx the Java round trip)", Double.isNaN(r.target()) ? "-"

@@ -145,6 +145,47 @@ class KolaIpcTest {
     }
 
     @Test
+    void theHostProbeIsAnInformationalRowOfTheFloorsGroup() {
+        // It is timed in the JVM and rounds of the 0-word row and the floor, and compared with nothing.
+        List<String> first = SideBySide.ipcGroups().get(0).stream().map(SideBySide.Contender::name).toList();
+        assertTrue(first.containsAll(List.of(SideBySide.KOLA_REFERENCE, SideBySide.FLOOR, SideBySide.HOST_PROBE)), first.toString());
+        List<SideBySide.Measurement> ms = List.of(
+                new SideBySide.Measurement(SideBySide.KOLA_REFERENCE, "", true, 150, 1, new double[] {150, 160}),
+                new SideBySide.Measurement(SideBySide.FLOOR, "", false, 100, 1, new double[] {100, 100}),
+                new SideBySide.Measurement(SideBySide.HOST_PROBE, "", false, 17, 5, new double[] {16, 18}));
+        List<SideBySide.Row> rows = SideBySide.rows(List.of(ms));
+        SideBySide.Row probe = rows.get(2);
+        assertEquals(SideBySide.HOST_PROBE, probe.name());
+        assertEquals(SideBySide.HOST_PROBE, probe.baseline());
+        assertEquals(1, probe.ratio(), 0);
+        assertTrue(Double.isNaN(probe.target()));
+        assertEquals(2 / 17.0, probe.spread(), 1e-9);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        SideBySide.printTable(rows, new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        String line = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith(SideBySide.HOST_PROBE)).findFirst().orElseThrow();
+        assertTrue(line.matches(SideBySide.HOST_PROBE + " +17\\.0 +11\\.8%  " + SideBySide.HOST_PROBE
+                + " +1\\.000 +-  - \\(the host's state; BENCHMARKS\\.md\\)"), line);
+    }
+
+    @Test
+    void theHostProbeMakesEveryCallInItsOrder() {
+        // The value after n timed calls is what the same calls compute untimed, so none was dropped.
+        for (long n : new long[] {0, 1, 63, BranchProbe.ORDER_LENGTH, 3 * BranchProbe.ORDER_LENGTH + 5}) {
+            BranchProbe.run(n);
+            assertEquals(BranchProbe.valueAfter(n), BranchProbe.last(), "after " + n + " calls");
+        }
+        assertEquals(1, BranchProbe.valueAfter(0));
+        // The order reaches every one of the functions: each call is an indirect call to one of 128 targets.
+        java.util.Set<Byte> called = new java.util.HashSet<>();
+        for (byte b : BranchProbe.ORDER) {
+            called.add(b);
+        }
+        assertEquals(128, BranchProbe.functions());
+        assertEquals(BranchProbe.functions(), called.size());
+    }
+
+    @Test
     void medianOfOddAndEvenCounts() {
         assertEquals(2, SideBySide.median(new double[] {3, 1, 2}));
         assertEquals(2.5, SideBySide.median(new double[] {4, 1, 2, 3}));
