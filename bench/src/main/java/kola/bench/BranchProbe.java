@@ -11,10 +11,10 @@ import java.util.function.LongUnaryOperator;
  * and a quarter of them branch on the value as well.
  *
  * <p>Some hosts run in two states that alternate over seconds to minutes: in one, code like this
- * (and like the JDK's continuation switches, and Kola's kernel path) runs 25-35 % slower than in
- * the other, while arithmetic and loads from the first-level cache run at the same speed
- * (BENCHMARKS.md). The probe's figure says which state a run of the benchmark met; it involves no
- * kernel and has no target.
+ * and like the JDK's continuation switches runs about a quarter slower than in the other (Kola's
+ * kernel path more), while arithmetic and loads from the first-level cache run at the same speed
+ * (BENCHMARKS.md). The probe's rounds say which state the rounds of the rows beside them met; it
+ * involves no kernel and has no target.
  */
 final class BranchProbe {
     /** Length of the fixed order of calls, repeated. */

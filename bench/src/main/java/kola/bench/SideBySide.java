@@ -11,8 +11,9 @@ import java.util.Locale;
  * 8 words across spaces, 0 words within a space, through a capability and an endpoint, between
  * sandboxed tasks) and the {@link Peers}: the bare continuation ping-pong (the floor of Kola's
  * design), virtual threads and platform threads over {@link java.util.concurrent.SynchronousQueue},
- * and platform threads with park/unpark. The contenders come in groups, one per kernel
- * configuration ({@link #ipcGroups}), each with the baselines its rows are compared with.
+ * and platform threads with park/unpark; and, with the floor, a probe of the host's state for
+ * branchy code ({@link BranchProbe}, compared with nothing). The contenders come in groups, one
+ * per kernel configuration ({@link #ipcGroups}), each with the baselines its rows are compared with.
  *
  * <p>Each contender is warmed up while its round size is calibrated (growing the round trips until
  * a round takes {@link #WARMUP_ROUND_NANOS}), then timed for a number of rounds sized to take about
