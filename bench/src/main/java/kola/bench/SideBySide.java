@@ -12,8 +12,8 @@ import java.util.Locale;
  * sandboxed tasks) and the {@link Peers}: the bare continuation ping-pong (the floor of Kola's
  * design), virtual threads and platform threads over {@link java.util.concurrent.SynchronousQueue},
  * and platform threads with park/unpark; and, with the floor, a probe of the host's state for
- * branchy code ({@link BranchProbe}, compared with nothing). The contenders come in groups, one
- * per kernel configuration ({@link #ipcGroups}), each with the baselines its rows are compared with.
+ * branchy code ({@link BranchProbe}, compared with nothing). The contenders come in groups, each
+ * Kola system with the baselines its rows are compared with ({@link #ipcGroups}).
  *
  * <p>Each contender is warmed up while its round size is calibrated (growing the round trips until
  * a round takes {@link #WARMUP_ROUND_NANOS}), then timed for a number of rounds sized to take about
@@ -92,12 +92,15 @@ public final class SideBySide {
     }
 
     /**
-     * The contenders of {@code kola bench ipc} by kernel configuration: the global-id model with
-     * Java tasks as they are (the reference row, the floor and the peers with it), the capabilities
-     * model (with the reference row its rows are compared with), and sandboxed tasks (with the
-     * floor). {@code kola bench ipc} measures each group in a JVM of its own, so that one
-     * configuration's paths through the kernel (the JIT's profiles, inlining and deoptimisations)
-     * do not move another's figures; a row's ratio is over the baseline measured in its own group.
+     * The contenders of {@code kola bench ipc} in groups, each Kola system with the baselines its
+     * rows are compared with: the reference row with the floor and the host probe; the 8-word
+     * row with the floor; the same-space row with the floor; the reference row with the peers;
+     * the reference row with the capability and endpoint rows (the capabilities model); the
+     * sandboxed row with the floor. {@code kola bench ipc} measures each group in a JVM of its
+     * own, so that one system's paths through the kernel (the JIT's profiles, inlining and
+     * deoptimisations) and the peers' threads do not move another row's figures: a JVM that also
+     * ran the same-space system times the reference round trip about 4 % slower (BENCHMARKS.md).
+     * A row's ratio is over the baseline measured in its own group.
      */
     public static List<List<Contender>> ipcGroups() {
         Contender reference = new Contender(KOLA_REFERENCE, "Kola Call/ReplyWait, 0 words, two address spaces", true,
@@ -105,21 +108,23 @@ public final class SideBySide {
         Contender floor = new Contender(FLOOR, "two bare continuations resumed in turn (no kernel)", false,
                 Peers::continuationPingPong);
         return List.of(
-                List.of(reference,
-                        new Contender("kola-ipc-8w-xspace", "Kola Call/ReplyWait, 8 words, two address spaces", true,
+                List.of(reference, floor,
+                        new Contender(HOST_PROBE, "calls through one interface to " + BranchProbe.functions()
+                                + " functions in a fixed order (no kernel; ns per call): the host's state for branchy code",
+                                false, BranchProbe::run)),
+                List.of(new Contender("kola-ipc-8w-xspace", "Kola Call/ReplyWait, 8 words, two address spaces", true,
                                 n -> KolaIpc.roundTrips(KolaIpc.Layout.CROSS_SPACE, 8, n)),
-                        new Contender("kola-ipc-0w-samespace", "Kola Call/ReplyWait, 0 words, two threads of one space", true,
+                        floor),
+                List.of(new Contender("kola-ipc-0w-samespace", "Kola Call/ReplyWait, 0 words, two threads of one space", true,
                                 n -> KolaIpc.roundTrips(KolaIpc.Layout.SAME_SPACE, 0, n)),
-                        floor,
+                        floor),
+                List.of(reference,
                         new Contender("vthread-syncqueue", "two virtual threads over SynchronousQueues", false,
                                 Peers::virtualThreads),
                         new Contender("platform-syncqueue", "two platform threads over SynchronousQueues", false,
                                 Peers::platformThreads),
                         new Contender("platform-park", "two platform threads, LockSupport park/unpark", false,
-                                Peers::parkUnpark),
-                        new Contender(HOST_PROBE, "calls through one interface to " + BranchProbe.functions()
-                                + " functions in a fixed order (no kernel; ns per call): the host's state for branchy code",
-                                false, BranchProbe::run)),
+                                Peers::parkUnpark)),
                 List.of(reference,
                         new Contender(CAPABILITY, "as kola-ipc-0w-xspace, under the capabilities model: through an IPC gate, "
                                 + "answered through the reply capability", true,

@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code kola bench [NAME...] [--json] [--rounds N]}: side-by-side benchmarks, each in a JVM of its
- * own: {@code ipc}, the Kola IPC round trip next to its peers ({@link SideBySide}; each kernel
- * configuration in a JVM of its own, {@code --ipc-group}); {@code console}, console
+ * own: {@code ipc}, the Kola IPC round trip next to its peers ({@link SideBySide}; each Kola
+ * system with its baselines in a JVM of its own, {@code --ipc-group}); {@code console}, console
  * throughput from the UART to a user program and back ({@link ConsoleBench}); {@code irq}, the latency
  * from an interrupt line being raised to its user-level driver running ({@link IrqBench}). With
  * {@code --json}, one JSON object per row and line: {@code {"name", "ns_per_op", "baseline", "ratio"}},
@@ -32,8 +32,8 @@ import picocli.CommandLine.Parameters;
                         + "scale then stops at 100,000 threads). The ipc benchmark times the Kola IPC round trip "
                         + "(0 and 8 words across spaces, 0 words within a space, 0 words through an IPC gate and "
                         + "through an endpoint under the capabilities model; C programs on RISC-V when built) next "
-                        + "to a bare continuation ping-pong, virtual threads and platform threads, each kernel configuration "
-                        + "(global ids; capabilities; sandboxed tasks) in a JVM of its own. The console benchmark times bytes "
+                        + "to a bare continuation ping-pong, virtual threads and platform threads, each Kola system "
+                        + "with its baselines in a JVM of its own. The console benchmark times bytes "
                         + "from the UART through driver and console to a program and back (ns per byte). The irq "
                         + "benchmark times an interrupt from the line's raise to its user-level driver running "
                         + "(host ns and simulated cycles).",
@@ -138,13 +138,13 @@ final class BenchCommand implements Callable<Integer> {
         if (!json) {
             out.printf(Locale.ROOT, "kola bench ipc: round trips, median of %d rounds (%d cores, %s, JDK %s)%n", rounds,
                     Runtime.getRuntime().availableProcessors(), cpuModel(), Runtime.version());
-            out.printf(Locale.ROOT, "each kernel configuration %s (global ids; capabilities; sandboxed tasks): warming up "
+            out.printf(Locale.ROOT, "each Kola system with its baselines %s (%d groups): warming up "
                     + "each contender, then %d interleaved rounds (~%d s)...%n", jvm != null ? "in a JVM of its own"
-                    : "in turn", rounds, groups.stream().mapToInt(g -> g.size() * (2 + rounds) / 5 + 1).sum());
+                    : "in turn", groups.size(), rounds, groups.stream().mapToInt(g -> g.size() * (2 + rounds) / 5 + 1).sum());
             out.flush();
         }
         if (jvm == null) {
-            err.println("kola bench ipc: cannot find this JVM's command line: every kernel configuration runs in this "
+            err.println("kola bench ipc: cannot find this JVM's command line: every Kola system runs in this "
                     + "one JVM (the later ones' figures may differ from runs in a JVM of their own)");
         }
         List<List<SideBySide.Measurement>> measured = new ArrayList<>();

@@ -10,7 +10,7 @@ import kola.bench.SideBySide;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kola bench ipc} measures each kernel configuration in a JVM of its own: the parent reads
+ * {@code kola bench ipc} measures each Kola system with its baselines in a JVM of its own: the parent reads
  * back what each child JVM measured ({@code --ipc-group}), and refuses a child's report that
  * lacks a contender; the option itself takes only a group that exists, with ipc alone.
  */
