@@ -162,6 +162,28 @@ class KolaIpcTest {
     }
 
     @Test
+    void theEightWordRowIsComparedWithTheFloorWithoutATarget() {
+        // As ipcGroups measures it: in a JVM of its own, with a floor of its own.
+        List<SideBySide.Row> rows = SideBySide.rows(List.of(List.of(
+                        new SideBySide.Measurement(SideBySide.KOLA_REFERENCE, "", true, 200, 1, new double[] {200, 200, 200}),
+                        new SideBySide.Measurement(SideBySide.FLOOR, "", false, 100, 1, new double[] {100, 100, 100})),
+                List.of(new SideBySide.Measurement(SideBySide.EIGHT_WORDS, "", true, 300, 1, new double[] {300, 300, 450}),
+                        new SideBySide.Measurement(SideBySide.FLOOR, "", false, 150, 1, new double[] {150, 150, 150}))));
+        SideBySide.Row eight = rows.get(1);
+        assertEquals(SideBySide.EIGHT_WORDS, eight.name());
+        assertEquals(SideBySide.FLOOR, eight.baseline());
+        assertEquals(2, eight.ratio(), 1e-9);
+        assertTrue(Double.isNaN(eight.target()));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        SideBySide.printTable(rows, new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String line = text.lines().filter(l -> l.startsWith(SideBySide.EIGHT_WORDS)).findFirst().orElseThrow();
+        assertTrue(line.matches(SideBySide.EIGHT_WORDS + " +300\\.0 +50\\.0%  " + SideBySide.FLOOR
+                + " +2\\.000 +-  - \\(2\\.00x the floor\\)"), line);
+        assertFalse(text.contains("warning"), text); // its spread warns of nothing: it has no target
+    }
+
+    @Test
     void theHostProbeIsAnInformationalRowOfTheFloorsGroup() {
         // It is timed in the JVM and rounds of the 0-word row and the floor, and compared with nothing.
         List<String> first = SideBySide.ipcGroups().get(0).stream().map(SideBySide.Contender::name).toList();
