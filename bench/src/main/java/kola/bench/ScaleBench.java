@@ -248,7 +248,7 @@ final class ScaleBench {
      * order the clients are resumed, or in a seeded random order.
      *
      * <p>Kola's own per-client objects lie in the order the server takes the clients, one run of
-     * them per client (BENCHMARKS.md, top section, measured from their addresses): the TCB (lines
+     * them per client (BENCHMARKS.md, section W1–W9, measured from their addresses): the TCB (lines
      * 0-9), the continuation, the user-side object, the stack chunk and the message registers,
      * 1,256 bytes in all (in some processes the chunks lie in a run of their own, as the collector
      * left them). A round trip touches the TCB's head (lines 0-3), the continuation and the
