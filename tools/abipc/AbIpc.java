@@ -20,7 +20,7 @@ import java.util.Locale;
  * directory of jars (a copy of {@code cli/target/lib}) by a class loader of its own, so the JIT
  * compiles and profiles each build's kernel separately. Three A/A runs of one build gave 0.987,
  * 0.998 and 1.005; and the JIT compiles a build a little differently in each process, which moves
- * it by a few per cent more (BENCHMARKS.md, section K1-K12). So run several processes, and take a
+ * it by a few per cent more (BENCHMARKS.md, section K1-K18). So run several processes, and take a
  * difference that all of them show.
  *
  * <pre>
