@@ -9,7 +9,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -39,9 +38,6 @@ public final class AbIpc {
     private static final long PROBE_CALLS = 1_000_000;
     private static final double SLOW_PROBE = 1.1;
 
-    private record Build(MethodHandle roundTrips) {
-    }
-
     public static void main(String[] args) throws Throwable {
         if (args.length < 2 || args.length > 3) {
             fail("usage: AbIpc LIB_A LIB_B [SECONDS]  (each LIB a directory of Kola's jars, as cli/target/lib)");
@@ -59,15 +55,15 @@ public final class AbIpc {
         }
         ClassLoader a = loader(args[0]);
         ClassLoader b = loader(args[1]);
-        Build buildA = build(a, args[0]);
-        Build buildB = build(b, args[1]);
+        MethodHandle buildA = build(a);
+        MethodHandle buildB = build(b);
         MethodHandle floor = MethodHandles.lookup().findStatic(Class.forName("kola.bench.Peers", true, a),
                 "continuationPingPong", MethodType.methodType(long.class, long.class));
         Method probe = Class.forName("kola.bench.BranchProbe", true, a).getDeclaredMethod("run", long.class);
         probe.setAccessible(true);
         for (int i = 0; i < 20; i++) { // warm-up: every contender's code compiled before the timed rounds
-            buildA.roundTrips.invokeExact(100_000L);
-            buildB.roundTrips.invokeExact(100_000L);
+            buildA.invokeExact(100_000L);
+            buildB.invokeExact(100_000L);
             long unused = (long) floor.invokeExact(100_000L);
             probe.invoke(null, 100_000L);
         }
@@ -86,9 +82,9 @@ public final class AbIpc {
         summarize(rounds);
     }
 
-    private static double time(Build b) throws Throwable {
+    private static double time(MethodHandle roundTrips) throws Throwable {
         long start = System.nanoTime();
-        b.roundTrips.invokeExact(ROUND_TRIPS);
+        roundTrips.invokeExact(ROUND_TRIPS);
         return (double) (System.nanoTime() - start) / ROUND_TRIPS;
     }
 
@@ -133,13 +129,13 @@ public final class AbIpc {
         return new URLClassLoader(jars.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     }
 
-    /** A running 0-word cross-space system of the build ({@code KolaIpc.Session}) and its round-trip method. */
-    private static Build build(ClassLoader l, String dir) throws Throwable {
+    /** The round-trip method, bound to a running 0-word cross-space system of the build ({@code KolaIpc.Session}). */
+    private static MethodHandle build(ClassLoader l) throws Throwable {
         Class<?> layout = Class.forName("kola.bench.KolaIpc$Layout", true, l);
         Class<?> session = Class.forName("kola.bench.KolaIpc$Session", true, l);
         Object s = session.getConstructor(layout, int.class).newInstance(layout.getField("CROSS_SPACE").get(null), 0);
         MethodHandle m = MethodHandles.lookup().findVirtual(session, "roundTrips", MethodType.methodType(void.class, long.class));
-        return new Build(m.bindTo(s));
+        return m.bindTo(s);
     }
 
     private static void fail(String message) {

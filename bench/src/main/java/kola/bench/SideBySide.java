@@ -87,6 +87,11 @@ public final class SideBySide {
         public boolean met() {
             return ratio <= target;
         }
+
+        /** The table's word for it: met, MISSED, or "-" for a row with no target. */
+        String verdict() {
+            return Double.isNaN(target) ? "-" : met() ? "met" : "MISSED";
+        }
     }
 
     /** A contender to measure. */
@@ -253,15 +258,13 @@ public final class SideBySide {
             if (r.name().equals(HOST_PROBE)) {
                 verdict = "- (the host's state; BENCHMARKS.md)";
             } else if (r.name().equals(CAPABILITY) || r.name().equals(ENDPOINT)) {
-                verdict = String.format(Locale.ROOT, "%s (%.2fx the global-id round trip)", r.met() ? "met" : "MISSED", r.ratio());
+                verdict = String.format(Locale.ROOT, "%s (%.2fx the global-id round trip)", r.verdict(), r.ratio());
             } else if (r.name().startsWith(C_PREFIX)) {
-                verdict = String.format(Locale.ROOT, "%s (%.2fx the Java round trip)", Double.isNaN(r.target()) ? "-"
-                        : r.met() ? "met" : "MISSED", r.ratio());
+                verdict = String.format(Locale.ROOT, "%s (%.2fx the Java round trip)", r.verdict(), r.ratio());
             } else if (r.baseline().equals(FLOOR) || r.name().equals(FLOOR)) {
-                verdict = String.format(Locale.ROOT, "%s (%.2fx the floor)", Double.isNaN(r.target()) ? "-"
-                        : r.met() ? "met" : "MISSED", r.ratio());
+                verdict = String.format(Locale.ROOT, "%s (%.2fx the floor)", r.verdict(), r.ratio());
             } else {
-                verdict = String.format(Locale.ROOT, "%s (Kola %.1fx faster)", r.met() ? "met" : "MISSED", 1 / r.ratio());
+                verdict = String.format(Locale.ROOT, "%s (Kola %.1fx faster)", r.verdict(), 1 / r.ratio());
             }
             out.printf(Locale.ROOT, "%-28s %11.1f %6.1f%%  %-20s %8.3f %9s  %s%n", r.name(), r.nsPerOp(),
                     100 * r.spread(), r.baseline(), r.ratio(), Double.isNaN(r.target()) ? "-" : "<= " + formatTarget(r.target()),
