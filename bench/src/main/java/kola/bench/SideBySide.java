@@ -299,7 +299,8 @@ public final class SideBySide {
         return b.toString();
     }
 
-    private static String formatTarget(double t) {
+    /** A target as the tables print it: two decimals, or 1/n for a peer's fraction ("-" for none). */
+    public static String formatTarget(double t) {
         if (Double.isNaN(t)) {
             return "-";
         }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import kola.bench.ConsoleBench;
@@ -23,8 +25,10 @@ import picocli.CommandLine.Parameters;
  * system with its baselines in a JVM of its own, {@code --ipc-group}); {@code console}, console
  * throughput from the UART to a user program and back ({@link ConsoleBench}); {@code irq}, the latency
  * from an interrupt line being raised to its user-level driver running ({@link IrqBench}). With
- * {@code --json}, one JSON object per row and line: {@code {"name", "ns_per_op", "baseline", "ratio"}},
- * ratio being the row's time over the baseline's (for ipc: Kola's time over the other's).
+ * {@code --json}, one JSON object per row and line: {@code {"name", "ns_per_op", "baseline", "ratio",
+ * "target"}}, ratio being the row's time over the baseline's (for ipc: Kola's time over the other's)
+ * and target the most it may be (null: none). With {@code --processes N}, each benchmark runs in N
+ * fresh JVMs and each row is reported over them ({@link ProcessRuns}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Run side-by-side benchmarks, each in a fresh JVM when several are named.",
@@ -63,6 +67,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ipc-group", hidden = true, paramLabel = "N")
     int ipcGroup = -1;
 
+    @Option(names = "--processes", paramLabel = "N", description = "Measure each benchmark in N fresh JVMs, in turn "
+            + "(each benchmark once, then each again, ...), and print each row's median over them with its range and in "
+            + "how many the target was met: met only if in all N (default ${DEFAULT-VALUE}: one run, its own table).")
+    int processes = 1;
+
     @Option(names = "--scale-max", paramLabel = "N", description = "scale: the largest number of blocked threads "
             + "(10,000, 100,000, ... up to N; default ${DEFAULT-VALUE}; 1000000 for the million, best with "
             + "KOLA_JAVA_OPTS=-Xmx4g).")
@@ -95,8 +104,20 @@ final class BenchCommand implements Callable<Integer> {
             err.println("kola bench: --scale-max must lie in 1..10000000, not " + scaleMax);
             return 2;
         }
+        if (processes < 1 || processes > MAX_PROCESSES) {
+            err.println("kola bench: --processes must lie in 1.." + MAX_PROCESSES + ", not " + processes);
+            return 2;
+        }
         Set<String> selected = new LinkedHashSet<>(names.isEmpty() ? KNOWN : names);
         PrintStream out = System.out;
+        if (processes > 1) {
+            List<String> jvm = ownJvm();
+            if (jvm == null) {
+                err.println("kola bench: --processes needs fresh JVMs, and this JVM's command line cannot be found");
+                return 2;
+            }
+            return inProcesses(jvm, selected, out, err);
+        }
         if (selected.size() > 1) {
             // Each benchmark in a JVM of its own: one's JIT history (inlining, profiles, deoptimisations)
             // must not move another's figure.
@@ -177,15 +198,7 @@ final class BenchCommand implements Callable<Integer> {
             err.println("kola bench ipc: no C rows: " + e.getMessage());
         }
         if (json) {
-            ObjectMapper mapper = new ObjectMapper();
-            for (SideBySide.Row r : rows) {
-                ObjectNode o = mapper.createObjectNode();
-                o.put("name", r.name());
-                o.put("ns_per_op", round(r.nsPerOp(), 2));
-                o.put("baseline", r.baseline());
-                o.put("ratio", round(r.ratio(), 4));
-                out.println(mapper.writeValueAsString(o));
-            }
+            printJson(rows, out);
         } else {
             out.println();
             SideBySide.printTable(rows, out);
@@ -256,6 +269,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("ns_per_op", round(r.nsPerOp(), 2));
             o.put("baseline", r.baseline());
             o.put("ratio", round(r.ratio(), 4));
+            ProcessRuns.putNumber(o, "target", r.target());
             out.println(mapper.writeValueAsString(o));
         }
     }
@@ -377,6 +391,53 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /** The most fresh JVMs {@code --processes} starts per benchmark. */
+    static final int MAX_PROCESSES = 100;
+
+    /**
+     * {@code --processes}: each benchmark in {@link #processes} fresh JVMs, in turn (every benchmark
+     * once, then every one again, ...: a slow spell of the host falls on all of them alike), each
+     * child reporting with {@code --json}; then each benchmark's rows over its processes
+     * ({@link ProcessRuns}). The exit code is the first failing child's (its benchmark named).
+     */
+    private int inProcesses(List<String> jvm, Set<String> selected, PrintStream out, PrintStream err) throws Exception {
+        Map<String, ProcessRuns> runs = new LinkedHashMap<>();
+        selected.forEach(name -> runs.put(name, new ProcessRuns(name)));
+        for (int i = 1; i <= processes; i++) {
+            for (String name : selected) {
+                if (!json) {
+                    out.printf(Locale.ROOT, "process %d of %d: kola bench %s --json ...", i, processes, name);
+                    out.flush();
+                }
+                long start = System.nanoTime();
+                List<String> cmd = new ArrayList<>(jvm);
+                cmd.addAll(List.of("bench", name, "--json", "--rounds", String.valueOf(rounds), "--scale-max",
+                        String.valueOf(scaleMax)));
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                int code = p.waitFor();
+                if (code != 0) {
+                    err.println("kola bench: the JVM measuring " + name + " (process " + i + " of " + processes
+                            + ") exited with " + code);
+                    return code;
+                }
+                runs.get(name).add(text);
+                if (!json) {
+                    out.printf(Locale.ROOT, " %.0f s%n", (System.nanoTime() - start) / 1e9);
+                }
+            }
+        }
+        for (ProcessRuns r : runs.values()) {
+            if (json) {
+                r.printJson(out);
+            } else {
+                out.println();
+                r.printTable(out);
+            }
+        }
+        return 0;
     }
 
     /** Runs {@code kola bench NAME} with this command's options in a fresh JVM, its output ours; its exit code. */
