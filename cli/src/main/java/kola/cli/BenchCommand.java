@@ -57,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
             completionCandidates = Known.class)
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--json", description = "One JSON object per line: name, ns_per_op, baseline, ratio.")
+    @Option(names = "--json", description = "One JSON object per line: name, ns_per_op, baseline, ratio, target (null: none).")
     boolean json;
 
     @Option(names = "--rounds", paramLabel = "N", description = "Timed rounds per contender; the median counts (default ${DEFAULT-VALUE}).")

@@ -129,7 +129,14 @@ final class ProcessRuns {
         }
         out.println("value: each process's ns_per_op (as --json: ns per operation; bytes for the heap rows); "
                 + "ratio: each process's ratio over its baseline.");
-        out.println("A target is met only if every process met it.");
+        out.println("A target is met only if every process met it. Each process's ratio, in the order they ran:");
+        for (Row r : all) {
+            if (r.hasTarget()) {
+                StringBuilder each = new StringBuilder();
+                r.ratios().forEach(v -> each.append(String.format(Locale.ROOT, " %.3f", v)));
+                out.printf(Locale.ROOT, "  %-" + names + "s%s%n", r.name(), each);
+            }
+        }
     }
 
     /**

@@ -56,6 +56,11 @@ class ProcessRunsTest {
         assertTrue(manyLine.contains("500.0 [460.0 - 540.0]"), manyLine);
         assertTrue(manyLine.contains("1.800 [1.700 - 2.060]"), manyLine);
         assertTrue(manyLine.contains("<= 2.00  MISSED: met in 2 of 3 (worst 2.060)"), manyLine);
+        // Each targeted row's ratio in every process, in the order they ran (not the untargeted "one").
+        List<String> each = table.lines().dropWhile(l -> !l.contains("Each process's ratio")).skip(1).toList();
+        assertEquals(2, each.size(), table);
+        assertTrue(each.get(0).matches("  many +1\\.800 2\\.060 1\\.700"), each.get(0));
+        assertTrue(each.get(1).matches("  held +1\\.200 1\\.200 1\\.200"), each.get(1));
 
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         runs.printJson(new PrintStream(json, true, StandardCharsets.UTF_8));
