@@ -123,7 +123,9 @@ final class ProcessRuns {
                 "target", "");
         for (Row r : all) {
             String ratio = r.ratios().isEmpty() ? "-" : String.format(Locale.ROOT, "%.3f", r.ratio());
-            out.printf(Locale.ROOT, columns, r.name(), number(r.value()), range(r.values(), ProcessRuns::number),
+            String digits = digits(r.value());
+            out.printf(Locale.ROOT, columns, r.name(), String.format(Locale.ROOT, digits, r.value()),
+                    range(r.values(), v -> String.format(Locale.ROOT, digits, v)),
                     r.baseline(), ratio, range(r.ratios(), v -> String.format(Locale.ROOT, "%.3f", v)), r.hasTarget() ? "<= " + SideBySide.formatTarget(r.target()) : "-",
                     r.verdict(processes));
         }
@@ -185,9 +187,9 @@ final class ProcessRuns {
         return "[" + format.apply(lo) + " - " + format.apply(hi) + "]";
     }
 
-    /** A value with its significant digits: one decimal from 100 up, three below 1. */
-    static String number(double v) {
-        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : Math.abs(v) >= 1 ? "%.2f" : "%.3f", v);
+    /** The format of a row's values, by its median: one decimal from 100 up, two from 1, three below. */
+    private static String digits(double median) {
+        return Math.abs(median) >= 100 ? "%.1f" : Math.abs(median) >= 1 ? "%.2f" : "%.3f";
     }
 
     private static double median(List<Double> v) {
