@@ -400,7 +400,8 @@ final class BenchCommand implements Callable<Integer> {
      * {@code --processes}: each benchmark in {@link #processes} fresh JVMs, in turn (every benchmark
      * once, then every one again, ...: a slow spell of the host falls on all of them alike), each
      * child reporting with {@code --json}; then each benchmark's rows over its processes
-     * ({@link ProcessRuns}). The exit code is the first failing child's (its benchmark named).
+     * ({@link ProcessRuns}). A child that fails ends the run with its exit code, one whose report
+     * cannot be read with 1, each with a line naming the benchmark and the process.
      */
     private int inProcesses(List<String> jvm, Set<String> selected, PrintStream out, PrintStream err) throws Exception {
         Map<String, ProcessRuns> runs = new LinkedHashMap<>();
@@ -423,7 +424,12 @@ final class BenchCommand implements Callable<Integer> {
                             + ") exited with " + code);
                     return code;
                 }
-                runs.get(name).add(text);
+                try {
+                    runs.get(name).add(text);
+                } catch (IllegalStateException e) {
+                    err.println("kola bench: process " + i + " of " + processes + ": " + e.getMessage());
+                    return 1;
+                }
                 if (!json) {
                     out.printf(Locale.ROOT, " %.0f s%n", (System.nanoTime() - start) / 1e9);
                 }

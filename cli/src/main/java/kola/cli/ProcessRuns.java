@@ -74,16 +74,22 @@ final class ProcessRuns {
      * Adds what one process printed with {@code --json}: one object per line with name,
      * ns_per_op, baseline, ratio and target (the last two may be null; other lines are ignored).
      *
-     * @throws IllegalStateException if the process reported no row, or a row without a name or value
+     * @throws IllegalStateException if the process reported no row, a line of it is not JSON, or a
+     *                               row has no name or value
      */
-    void add(String text) throws Exception {
+    void add(String text) {
         ObjectMapper mapper = new ObjectMapper();
         int reported = 0;
         for (String line : text.split("\n")) {
             if (!line.startsWith("{")) {
                 continue;
             }
-            JsonNode n = mapper.readTree(line);
+            JsonNode n;
+            try {
+                n = mapper.readTree(line);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("a line of the report of " + benchmark + " is not JSON: " + line);
+            }
             if (!n.path("name").isTextual() || !n.path("ns_per_op").isNumber()) {
                 throw new IllegalStateException("a row of " + benchmark + " without a name or value: " + line);
             }

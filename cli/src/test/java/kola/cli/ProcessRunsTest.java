@@ -101,6 +101,8 @@ class ProcessRunsTest {
         assertEquals("the process measuring memory reported no row", none.getMessage());
         assertThrows(IllegalStateException.class, () -> runs.add("{\"name\":\"x\",\"ns_per_op\":\"fast\"}\n"));
         assertThrows(IllegalStateException.class, () -> runs.add("{\"ns_per_op\":1.0}\n"));
+        IllegalStateException notJson = assertThrows(IllegalStateException.class, () -> runs.add("{\"name\": oops\n"));
+        assertEquals("a line of the report of memory is not JSON: {\"name\": oops", notJson.getMessage());
         assertEquals(0, runs.processes());
         assertTrue(runs.rows().isEmpty());
     }
