@@ -73,13 +73,14 @@ final class ProcessRuns {
     /**
      * Adds what one process printed with {@code --json}: one object per line with name,
      * ns_per_op, baseline, ratio and target (the last two may be null; other lines are ignored).
+     * A report that is refused adds nothing.
      *
      * @throws IllegalStateException if the process reported no row, a line of it is not JSON, or a
      *                               row has no name or value
      */
     void add(String text) {
         ObjectMapper mapper = new ObjectMapper();
-        int reported = 0;
+        List<JsonNode> reported = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (!line.startsWith("{")) {
                 continue;
@@ -93,18 +94,19 @@ final class ProcessRuns {
             if (!n.path("name").isTextual() || !n.path("ns_per_op").isNumber()) {
                 throw new IllegalStateException("a row of " + benchmark + " without a name or value: " + line);
             }
-            String name = n.path("name").asText();
+            reported.add(n);
+        }
+        if (reported.isEmpty()) {
+            throw new IllegalStateException("the process measuring " + benchmark + " reported no row");
+        }
+        for (JsonNode n : reported) {
             JsonNode target = n.path("target");
-            Row row = rows.computeIfAbsent(name, k -> new Row(k, n.path("baseline").asText(""),
+            Row row = rows.computeIfAbsent(n.path("name").asText(), k -> new Row(k, n.path("baseline").asText(""),
                     target.isNumber() ? target.asDouble() : Double.NaN, new ArrayList<>(), new ArrayList<>()));
             row.values().add(n.path("ns_per_op").asDouble());
             if (n.path("ratio").isNumber()) {
                 row.ratios().add(n.path("ratio").asDouble());
             }
-            reported++;
-        }
-        if (reported == 0) {
-            throw new IllegalStateException("the process measuring " + benchmark + " reported no row");
         }
         processes++;
     }
@@ -131,9 +133,9 @@ final class ProcessRuns {
             String ratio = r.ratios().isEmpty() ? "-" : String.format(Locale.ROOT, "%.3f", r.ratio());
             String digits = digits(r.value());
             out.printf(Locale.ROOT, columns, r.name(), String.format(Locale.ROOT, digits, r.value()),
-                    range(r.values(), v -> String.format(Locale.ROOT, digits, v)),
-                    r.baseline(), ratio, range(r.ratios(), v -> String.format(Locale.ROOT, "%.3f", v)), r.hasTarget() ? "<= " + SideBySide.formatTarget(r.target()) : "-",
-                    r.verdict(processes));
+                    range(r.values(), v -> String.format(Locale.ROOT, digits, v)), r.baseline(), ratio,
+                    range(r.ratios(), v -> String.format(Locale.ROOT, "%.3f", v)),
+                    r.hasTarget() ? "<= " + SideBySide.formatTarget(r.target()) : "-", r.verdict(processes));
         }
         out.println("value: each process's ns_per_op (as --json: ns per operation; bytes for the heap rows); "
                 + "ratio: each process's ratio over its baseline.");

@@ -100,6 +100,8 @@ class ProcessRunsTest {
         IllegalStateException none = assertThrows(IllegalStateException.class, () -> runs.add("warming up...\n"));
         assertEquals("the process measuring memory reported no row", none.getMessage());
         assertThrows(IllegalStateException.class, () -> runs.add("{\"name\":\"x\",\"ns_per_op\":\"fast\"}\n"));
+        // A report refused at its second row adds nothing of its first.
+        assertThrows(IllegalStateException.class, () -> runs.add(row("fine", 1.0, "fine", 1.0, null) + "{\"name\":\"y\"}\n"));
         assertThrows(IllegalStateException.class, () -> runs.add("{\"ns_per_op\":1.0}\n"));
         IllegalStateException notJson = assertThrows(IllegalStateException.class, () -> runs.add("{\"name\": oops\n"));
         assertEquals("a line of the report of memory is not JSON: {\"name\": oops", notJson.getMessage());
