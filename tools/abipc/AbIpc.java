@@ -31,6 +31,12 @@ import java.util.Locale;
  * the medians: B over A round by round, over all rounds and over the rounds of each host state (a
  * round whose probe took more than 1.1 times the fastest probe round is a slow-state round), and
  * each build over the floor. Exit 2 on bad arguments.
+ *
+ * <p>With {@code --clients}, each build runs the one-client and the 10,000-client systems of
+ * {@code kola bench scale} instead (after that benchmark's warm-up of their programs, A's first),
+ * and the summary is B over A for each, and each build's 10,000 / 1. Where a system's objects lie
+ * moves its 10,000-client round trip by up to a third between two identical builds in one JVM
+ * (BENCHMARKS.md, section R1-R18): run many processes, half of them with the builds swapped.
  */
 public final class AbIpc {
     private static final long ROUND_TRIPS = 300_000;
@@ -39,47 +45,67 @@ public final class AbIpc {
     private static final double SLOW_PROBE = 1.1;
 
     public static void main(String[] args) throws Throwable {
-        if (args.length < 2 || args.length > 3) {
-            fail("usage: AbIpc LIB_A LIB_B [SECONDS]  (each LIB a directory of Kola's jars, as cli/target/lib)");
+        boolean clients = args.length > 0 && args[0].equals("--clients");
+        String[] a = clients ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+        if (a.length < 2 || a.length > 3) {
+            fail("usage: AbIpc [--clients] LIB_A LIB_B [SECONDS]  (each LIB a directory of Kola's jars, as cli/target/lib)");
         }
         long seconds = 60;
-        if (args.length == 3) {
+        if (a.length == 3) {
             try {
-                seconds = Long.parseLong(args[2]);
+                seconds = Long.parseLong(a[2]);
             } catch (NumberFormatException e) {
                 seconds = -1;
             }
             if (seconds < 1 || seconds > 86_400) {
-                fail("abipc: SECONDS must be a whole number of seconds in 1..86400, not '" + args[2] + "'");
+                fail("abipc: SECONDS must be a whole number of seconds in 1..86400, not '" + a[2] + "'");
             }
         }
-        ClassLoader a = loader(args[0]);
-        ClassLoader b = loader(args[1]);
-        MethodHandle buildA = build(a);
-        MethodHandle buildB = build(b);
-        MethodHandle floor = MethodHandles.lookup().findStatic(Class.forName("kola.bench.Peers", true, a),
+        ClassLoader la = loader(a[0]);
+        ClassLoader lb = loader(a[1]);
+        // Each build's systems: the 0-word round trip, or (--clients) one client and 10,000.
+        List<MethodHandle> buildA = clients ? clientSystems(la) : List.of(build(la));
+        List<MethodHandle> buildB = clients ? clientSystems(lb) : List.of(build(lb));
+        MethodHandle floor = MethodHandles.lookup().findStatic(Class.forName("kola.bench.Peers", true, la),
                 "continuationPingPong", MethodType.methodType(long.class, long.class));
-        Method probe = Class.forName("kola.bench.BranchProbe", true, a).getDeclaredMethod("run", long.class);
+        Method probe = Class.forName("kola.bench.BranchProbe", true, la).getDeclaredMethod("run", long.class);
         probe.setAccessible(true);
         for (int i = 0; i < 20; i++) { // warm-up: every contender's code compiled before the timed rounds
-            buildA.invokeExact(100_000L);
-            buildB.invokeExact(100_000L);
+            for (MethodHandle m : buildA) {
+                m.invokeExact(100_000L);
+            }
+            for (MethodHandle m : buildB) {
+                m.invokeExact(100_000L);
+            }
             long unused = (long) floor.invokeExact(100_000L);
             probe.invoke(null, 100_000L);
         }
+        int n = buildA.size();
         List<double[]> rounds = new ArrayList<>();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
             boolean aFirst = rounds.size() % 2 == 0; // neither build always runs right after the probe
-            double first = time(aFirst ? buildA : buildB);
-            double second = time(aFirst ? buildB : buildA);
-            double floorNs = (double) (long) floor.invokeExact(FLOOR_ROUND_TRIPS) / FLOOR_ROUND_TRIPS;
-            double probeNs = (double) (long) probe.invoke(null, PROBE_CALLS) / PROBE_CALLS;
-            double[] r = {aFirst ? first : second, aFirst ? second : first, floorNs, probeNs};
+            double[] r = new double[2 * n + 2]; // A's systems, B's, the floor, the probe
+            for (int side : aFirst ? new int[] {0, 1} : new int[] {1, 0}) {
+                List<MethodHandle> build = side == 0 ? buildA : buildB;
+                for (int i = 0; i < n; i++) {
+                    r[side * n + i] = time(build.get(i));
+                }
+            }
+            r[2 * n] = (double) (long) floor.invokeExact(FLOOR_ROUND_TRIPS) / FLOOR_ROUND_TRIPS;
+            r[2 * n + 1] = (double) (long) probe.invoke(null, PROBE_CALLS) / PROBE_CALLS;
             rounds.add(r);
-            System.out.printf(Locale.ROOT, "%.1f %.1f %.1f %.2f%n", r[0], r[1], r[2], r[3]);
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                line.append(String.format(Locale.ROOT, i == r.length - 1 ? "%.2f" : "%.1f ", r[i]));
+            }
+            System.out.println(line);
         }
-        summarize(rounds);
+        if (clients) {
+            summarizeClients(rounds);
+        } else {
+            summarize(rounds);
+        }
     }
 
     private static double time(MethodHandle roundTrips) throws Throwable {
@@ -97,6 +123,20 @@ public final class AbIpc {
                 rounds.size(), median(rounds, r -> r[1] / r[0]), fast.size(), text(median(fast, r -> r[1] / r[0])),
                 slow.size(), text(median(slow, r -> r[1] / r[0])), median(rounds, r -> r[0]), median(rounds, r -> r[1]),
                 median(rounds, r -> r[2]), median(rounds, r -> r[0] / r[2]), median(rounds, r -> r[1] / r[2]));
+    }
+
+    /** --clients: rounds of A's one- and 10,000-client systems, B's, the floor and the probe. */
+    private static void summarizeClients(List<double[]> rounds) {
+        double fastestProbe = rounds.stream().mapToDouble(r -> r[5]).min().orElse(Double.NaN);
+        List<double[]> fast = rounds.stream().filter(r -> r[5] <= SLOW_PROBE * fastestProbe).toList();
+        List<double[]> slow = rounds.stream().filter(r -> r[5] > SLOW_PROBE * fastestProbe).toList();
+        System.out.printf(Locale.ROOT, "rounds %d: 10,000 clients B/A %.4f (fast-state rounds %d: %s; slow-state rounds %d: "
+                        + "%s); one client B/A %.4f; 10,000 / 1 A %.3f, B %.3f; A 1 %.1f ns, 10,000 %.1f ns; B 1 %.1f ns, "
+                        + "10,000 %.1f ns%n",
+                rounds.size(), median(rounds, r -> r[3] / r[1]), fast.size(), text(median(fast, r -> r[3] / r[1])),
+                slow.size(), text(median(slow, r -> r[3] / r[1])), median(rounds, r -> r[2] / r[0]),
+                median(rounds, r -> r[1] / r[0]), median(rounds, r -> r[3] / r[2]), median(rounds, r -> r[0]),
+                median(rounds, r -> r[1]), median(rounds, r -> r[2]), median(rounds, r -> r[3]));
     }
 
     private static String text(double v) {
@@ -136,6 +176,28 @@ public final class AbIpc {
         Object s = session.getConstructor(layout, int.class).newInstance(layout.getField("CROSS_SPACE").get(null), 0);
         MethodHandle m = MethodHandles.lookup().findVirtual(session, "roundTrips", MethodType.methodType(void.class, long.class));
         return m.bindTo(s);
+    }
+
+    /**
+     * The round-trip methods of a build's one-client and 10,000-client systems of {@code kola bench
+     * scale} ({@code ScaleBench.Clients}), made after its warm-up of the programs.
+     */
+    private static List<MethodHandle> clientSystems(ClassLoader l) throws Throwable {
+        Class<?> scale = Class.forName("kola.bench.ScaleBench", true, l);
+        Method warm = scale.getDeclaredMethod("warmPrograms", int.class);
+        warm.setAccessible(true);
+        warm.invoke(null, 10_000);
+        Class<?> c = Class.forName("kola.bench.ScaleBench$Clients", true, l);
+        java.lang.reflect.Constructor<?> make = c.getDeclaredConstructor(int.class);
+        make.setAccessible(true);
+        Method roundTrips = c.getDeclaredMethod("roundTrips", long.class);
+        roundTrips.setAccessible(true);
+        MethodHandle m = MethodHandles.lookup().unreflect(roundTrips);
+        List<MethodHandle> systems = new ArrayList<>();
+        for (int n : new int[] {1, 10_000}) {
+            systems.add(m.bindTo(make.newInstance(n)).asType(MethodType.methodType(void.class, long.class)));
+        }
+        return systems;
     }
 
     private static void fail(String message) {
