@@ -464,7 +464,6 @@ final class Ipc {
      * fault in its own space (it will send again), and t looks for another sender.
      */
     private boolean take(Tcb t, Tcb sender) {
-        readAhead(sender);
         dequeueSender(sender);
         int outcome = transfer(sender, t);
         if (outcome == OK) {
@@ -485,27 +484,6 @@ final class Ipc {
         }
         return false;
     }
-
-    /**
-     * Reads ahead, as {@link #take} begins, what the kernel will read next of the senders queued
-     * for a busy server: the continuation and user-side object of {@code sender}, which resuming
-     * it reads when its reply comes, and the message registers of the sender queued behind it,
-     * which the next take reads through that sender's control block. With many clients each
-     * one's state has gone cold since its last turn; loaded here, these misses overlap with the
-     * take's own (the sender's control block, then its message registers) instead of each
-     * stalling a later kernel entry on its own (BENCHMARKS.md, section R1–R18). Java has no
-     * prefetch instruction and the JIT drops a load whose value is not used, so the words read
-     * are summed into {@link #readAheadSum}, which nothing reads.
-     */
-    private void readAhead(Tcb sender) {
-        jdk.internal.vm.Continuation c = sender.continuation;
-        UserApi api = sender.api;
-        Tcb next = sender.sendNext;
-        readAheadSum += (c != null && c.isDone() ? 1 : 0) + (api != null ? api.tcb.id : 0) + (next != null ? next.mr[0] : 0);
-    }
-
-    /** What {@link #readAhead} read, summed so that its loads are kept; never read. */
-    private long readAheadSum;
 
     /**
      * The object side of a receive, under the object-space models (kept out of {@link #receive}
