@@ -36,7 +36,7 @@ import java.util.Locale;
  * {@code kola bench scale} instead (after that benchmark's warm-up of their programs, A's first),
  * and the summary is B over A for each, and each build's 10,000 / 1. Where a system's objects lie
  * moves its 10,000-client round trip by up to a third between two identical builds in one JVM
- * (BENCHMARKS.md, section R1-R18): run many processes, half of them with the builds swapped.
+ * (BENCHMARKS.md, section P1-P18): run many processes, half of them with the builds swapped.
  */
 public final class AbIpc {
     private static final long ROUND_TRIPS = 300_000;
