@@ -114,10 +114,20 @@ public final class AbIpc {
         return (double) (System.nanoTime() - start) / ROUND_TRIPS;
     }
 
+    /**
+     * The rounds in the host's fast state and in its slow one, by the probe's time in column
+     * {@code probe}: a round whose probe took more than {@link #SLOW_PROBE} times the fastest is slow.
+     */
+    private static List<List<double[]>> byState(List<double[]> rounds, int probe) {
+        double fastestProbe = rounds.stream().mapToDouble(r -> r[probe]).min().orElse(Double.NaN);
+        return List.of(rounds.stream().filter(r -> r[probe] <= SLOW_PROBE * fastestProbe).toList(),
+                rounds.stream().filter(r -> r[probe] > SLOW_PROBE * fastestProbe).toList());
+    }
+
     private static void summarize(List<double[]> rounds) {
-        double fastestProbe = rounds.stream().mapToDouble(r -> r[3]).min().orElse(Double.NaN);
-        List<double[]> fast = rounds.stream().filter(r -> r[3] <= SLOW_PROBE * fastestProbe).toList();
-        List<double[]> slow = rounds.stream().filter(r -> r[3] > SLOW_PROBE * fastestProbe).toList();
+        List<List<double[]>> states = byState(rounds, 3);
+        List<double[]> fast = states.get(0);
+        List<double[]> slow = states.get(1);
         System.out.printf(Locale.ROOT, "rounds %d: B/A %.4f (fast-state rounds %d: %s; slow-state rounds %d: %s); "
                         + "A %.1f ns, B %.1f ns, floor %.1f ns; A/floor %.3f, B/floor %.3f%n",
                 rounds.size(), median(rounds, r -> r[1] / r[0]), fast.size(), text(median(fast, r -> r[1] / r[0])),
@@ -127,9 +137,9 @@ public final class AbIpc {
 
     /** --clients: rounds of A's one- and 10,000-client systems, B's, the floor and the probe. */
     private static void summarizeClients(List<double[]> rounds) {
-        double fastestProbe = rounds.stream().mapToDouble(r -> r[5]).min().orElse(Double.NaN);
-        List<double[]> fast = rounds.stream().filter(r -> r[5] <= SLOW_PROBE * fastestProbe).toList();
-        List<double[]> slow = rounds.stream().filter(r -> r[5] > SLOW_PROBE * fastestProbe).toList();
+        List<List<double[]>> states = byState(rounds, 5);
+        List<double[]> fast = states.get(0);
+        List<double[]> slow = states.get(1);
         System.out.printf(Locale.ROOT, "rounds %d: 10,000 clients B/A %.4f (fast-state rounds %d: %s; slow-state rounds %d: "
                         + "%s); one client B/A %.4f; 10,000 / 1 A %.3f, B %.3f; A 1 %.1f ns, 10,000 %.1f ns; B 1 %.1f ns, "
                         + "10,000 %.1f ns%n",

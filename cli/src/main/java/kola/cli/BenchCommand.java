@@ -413,10 +413,8 @@ final class BenchCommand implements Callable<Integer> {
                     out.flush();
                 }
                 long start = System.nanoTime();
-                List<String> cmd = new ArrayList<>(jvm);
-                cmd.addAll(List.of("bench", name, "--json", "--rounds", String.valueOf(rounds), "--scale-max",
-                        String.valueOf(scaleMax)));
-                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                Process p = new ProcessBuilder(childCommand(jvm, name, true)).redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
                 String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 int code = p.waitFor();
                 if (code != 0) {
@@ -448,12 +446,17 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Runs {@code kola bench NAME} with this command's options in a fresh JVM, its output ours; its exit code. */
     private int child(List<String> jvm, String name) throws Exception {
+        return new ProcessBuilder(childCommand(jvm, name, json)).inheritIO().start().waitFor();
+    }
+
+    /** The command line of {@code kola bench NAME} with this command's options, in a fresh JVM ({@code jvm}). */
+    private List<String> childCommand(List<String> jvm, String name, boolean withJson) {
         List<String> cmd = new ArrayList<>(jvm);
         cmd.addAll(List.of("bench", name, "--rounds", String.valueOf(rounds), "--scale-max", String.valueOf(scaleMax)));
-        if (json) {
+        if (withJson) {
             cmd.add("--json");
         }
-        return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        return cmd;
     }
 
     private static double round(double v, int digits) {

@@ -165,7 +165,7 @@ final class ProcessRuns {
             putNumber(o, "target", r.target());
             o.put("processes", processes);
             if (r.hasTarget()) {
-                o.put("met_in", r.ratios().size() == processes ? r.metIn() : 0);
+                o.put("met_in", r.metIn()); // (a process without a ratio for the row did not meet it)
             } else {
                 o.putNull("met_in");
             }

@@ -92,6 +92,9 @@ class ProcessRunsTest {
         assertEquals(List.of(1.5), r.ratios());
         assertFalse(r.met(2));
         assertEquals("MISSED: a ratio in 1 of 2 processes", r.verdict(2));
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        runs.printJson(new PrintStream(json, true, StandardCharsets.UTF_8));
+        assertEquals(1, new ObjectMapper().readTree(json.toString(StandardCharsets.UTF_8)).path("met_in").asInt());
     }
 
     @Test
