@@ -23,7 +23,7 @@ import java.util.Locale;
  * difference that all of them show.
  *
  * <pre>
- * java -XX:+UseParallelGC -Xss2m -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,kola.kernel.Cpu::schedule \
+ * java -XX:+UseSerialGC -Xss2m -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,kola.kernel.Cpu::schedule \
  *      --add-exports java.base/jdk.internal.vm=ALL-UNNAMED tools/abipc/AbIpc.java LIB_A LIB_B [SECONDS]
  * </pre>
  *

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xss2m",
+@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xss2m",
         "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,kola.kernel.Cpu::schedule"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)

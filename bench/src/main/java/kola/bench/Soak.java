@@ -8,7 +8,7 @@ import java.util.Locale;
  * the shaded jar, on the class path (see BENCHMARKS.md):
  *
  * <pre>
- * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -XX:+UseParallelGC -Xss2m \
+ * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -XX:+UseSerialGC -Xss2m \
  *      -XX:StartFlightRecording=filename=/tmp/kola.jfr,jdk.ExecutionSample#period=1ms \
  *      -cp bench/target/benchmarks.jar kola.bench.Soak clients 10000 15
  * </pre>
