@@ -88,7 +88,7 @@ public class MemoryBenchmark extends KolaBenchmark {
     @Benchmark
     @OperationsPerInvocation(MemoryBench.BATCH)
     public long memorySegmentLoad(Segment s) {
-        long sum = MemoryBench.segmentBatch(s.segment);
+        long sum = MemoryBench.segmentSum(s.segment, 1);
         if (sum != MemoryBench.SEGMENT_BATCH_SUM) {
             throw new IllegalStateException("MemorySegment loads summed to " + sum);
         }

@@ -31,9 +31,9 @@ import kola.system.Sigma0;
  * hits has never missed there (BENCHMARKS.md).
  *
  * <p>The worker's pages come from sigma0 (its pager) by faulting them in, and hold known values
- * (word k of the hit page holds k + 1; word 0 of miss page p holds p + 1); each batch of loads is
- * summed and compared with the expected sum, so the loads cannot be optimized away and a wrong
- * translation is caught. The harness also checks the MMU's walk counter: no walk per load in the
+ * (word k of the hit page holds k + 1; word 0 of miss page p holds p + 1); the loads of each
+ * call of {@link #loads} are summed and compared with the expected sum, so the loads cannot be
+ * optimized away and a wrong translation is caught. The harness also checks the MMU's walk counter: no walk per load in the
  * hit mode, one per load in the miss mode.
  */
 final class MemoryBench {
@@ -234,10 +234,8 @@ final class MemoryBench {
             }
         }
         long expected = expectedSum(mode, 0, BATCH); // every batch starts its pattern afresh
-        for (long b = 0; b < WARMUP_BATCHES; b++) {
-            if (!batch(m, mode, s, expected)) {
-                return;
-            }
+        if (!batches(m, mode, s, expected, WARMUP_BATCHES)) {
+            return;
         }
         s.loads = 0;
         s.started = true;
@@ -245,7 +243,7 @@ final class MemoryBench {
         switch (pace) {
             case ONCE -> timed(m, mode, s, expected, batches);
             case PER_BATCH -> {
-                while (batch(m, mode, s, expected)) {
+                while (batches(m, mode, s, expected, 1)) {
                     l4.systemClock();
                 }
             }
@@ -266,38 +264,55 @@ final class MemoryBench {
         }
     }
 
-    /** {@code batches} batches, timed: the host ns go to {@link State#elapsed}; false if one summed wrong. */
+    /** {@code batches} batches, timed: the host ns go to {@link State#elapsed}; false if they summed wrong. */
     private static boolean timed(Memory m, Mode mode, State s, long expected, long batches) {
         if (s.onTimed != null) {
             s.onTimed.run();
         }
         long start = System.nanoTime();
-        for (long b = 0; b < batches; b++) {
-            if (!batch(m, mode, s, expected)) {
-                return false;
-            }
+        if (!batches(m, mode, s, expected, batches)) {
+            return false;
         }
         s.elapsed = System.nanoTime() - start;
         return true;
     }
 
-    private static boolean batch(Memory m, Mode mode, State s, long expected) {
-        long sum = 0;
-        if (mode == Mode.TLB_HIT) {
-            for (int i = 0; i < BATCH; i++) {
-                sum += m.load64(BASE + ((i & (WORDS_PER_PAGE - 1)) << 3));
-            }
-        } else {
-            for (int i = 0; i < BATCH; i++) {
-                sum += m.load64(BASE + ((long) (i & (MISS_PAGES - 1)) << 12));
-            }
-        }
-        if (sum != expected) {
-            s.fail(mode + ": a batch of loads summed to " + sum + ", expected " + expected);
+    /** {@code n} batches; false if their loads summed wrong ({@code expected} is one batch's sum). */
+    private static boolean batches(Memory m, Mode mode, State s, long expected, long n) {
+        long sum = loads(m, mode, n);
+        if (sum != expected * n) {
+            s.fail(mode + ": " + n + " batches of loads summed to " + sum + ", expected " + expected * n);
             return false;
         }
-        s.loads += BATCH;
+        s.loads += n * BATCH;
         return true;
+    }
+
+    /**
+     * The loads of {@code n} batches, summed: all of a round's loads in one call, and nothing else
+     * in the method. The JIT compiles the loop where it is hottest, and a method that called it
+     * once per batch would be compiled with the loop inlined and the caller's own values live
+     * around it; C2 then ran short of registers and kept the sum in a vector register, two moves
+     * more on every load's chain (1.1-1.9 ns per load instead of 0.55, in a third of the processes
+     * when two ran at once; BENCHMARKS.md). Called once per round, this method stays the outermost
+     * compiled one.
+     */
+    private static long loads(Memory m, Mode mode, long n) {
+        long sum = 0;
+        if (mode == Mode.TLB_HIT) {
+            for (long b = 0; b < n; b++) {
+                for (int i = 0; i < BATCH; i++) {
+                    sum += m.load64(BASE + ((i & (WORDS_PER_PAGE - 1)) << 3));
+                }
+            }
+        } else {
+            for (long b = 0; b < n; b++) {
+                for (int i = 0; i < BATCH; i++) {
+                    sum += m.load64(BASE + ((long) (i & (MISS_PAGES - 1)) << 12));
+                }
+            }
+        }
+        return sum;
     }
 
     // ---- the baseline: a plain MemorySegment ---------------------------------------------------
@@ -311,34 +326,34 @@ final class MemoryBench {
         return seg;
     }
 
-    /** {@link #BATCH} loads of the TLB-hit pattern from {@code seg}; returns their sum. */
-    static long segmentBatch(MemorySegment seg) {
+    /**
+     * {@code batches} batches of the TLB-hit pattern's loads from {@code seg}, summed: like
+     * {@link #loads}, all of a round's loads in one call.
+     */
+    static long segmentSum(MemorySegment seg, long batches) {
         long sum = 0;
-        for (int i = 0; i < BATCH; i++) {
-            sum += seg.get(ValueLayout.JAVA_LONG, (long) (i & (WORDS_PER_PAGE - 1)) << 3);
+        for (long b = 0; b < batches; b++) {
+            for (int i = 0; i < BATCH; i++) {
+                sum += seg.get(ValueLayout.JAVA_LONG, (long) (i & (WORDS_PER_PAGE - 1)) << 3);
+            }
         }
         return sum;
     }
 
-    /** The expected sum of one {@link #segmentBatch}. */
+    /** The sum of one batch of {@link #segmentSum}. */
     static final long SEGMENT_BATCH_SUM = expectedSum(Mode.TLB_HIT, 0, BATCH);
 
     /** {@code n} loads (rounded up to batches) from a fresh segment, checked; returns their host ns. */
     static long segmentLoads(long n) {
         MemorySegment seg = segment();
         long batches = Math.max(1, (n + BATCH - 1) / BATCH);
-        for (int b = 0; b < WARMUP_BATCHES; b++) {
-            if (segmentBatch(seg) != SEGMENT_BATCH_SUM) {
-                throw new IllegalStateException("MemorySegment loads summed wrong");
-            }
+        if (segmentSum(seg, WARMUP_BATCHES) != WARMUP_BATCHES * SEGMENT_BATCH_SUM) {
+            throw new IllegalStateException("MemorySegment loads summed wrong");
         }
-        long bad = 0;
         long start = System.nanoTime();
-        for (long b = 0; b < batches; b++) {
-            bad |= segmentBatch(seg) ^ SEGMENT_BATCH_SUM;
-        }
+        long sum = segmentSum(seg, batches);
         long elapsed = System.nanoTime() - start;
-        if (bad != 0) {
+        if (sum != batches * SEGMENT_BATCH_SUM) {
             throw new IllegalStateException("MemorySegment loads summed wrong");
         }
         return elapsed * n / (batches * BATCH);

@@ -53,7 +53,8 @@ class MemoryBenchTest {
 
     @Test
     void segmentBaselineSumsRight() {
-        assertEquals(MemoryBench.SEGMENT_BATCH_SUM, MemoryBench.segmentBatch(MemoryBench.segment()));
+        assertEquals(MemoryBench.SEGMENT_BATCH_SUM, MemoryBench.segmentSum(MemoryBench.segment(), 1));
+        assertEquals(3 * MemoryBench.SEGMENT_BATCH_SUM, MemoryBench.segmentSum(MemoryBench.segment(), 3));
         HostNanos.assertWithinTheCall("MemorySegment loads", () -> MemoryBench.segmentLoads(MemoryBench.BATCH));
     }
 }
