@@ -33,8 +33,8 @@ import kola.system.Sigma0;
  * <p>The worker's pages come from sigma0 (its pager) by faulting them in, and hold known values
  * (word k of the hit page holds k + 1; word 0 of miss page p holds p + 1); the loads of each
  * call of {@link #loads} are summed and compared with the expected sum, so the loads cannot be
- * optimized away and a wrong translation is caught. The harness also checks the MMU's walk counter: no walk per load in the
- * hit mode, one per load in the miss mode.
+ * optimized away and a wrong translation is caught. The harness also checks the MMU's walk
+ * counter: no walk per load in the hit mode, one per load in the miss mode.
  */
 final class MemoryBench {
     /** Where the worker's pages lie: virtual = physical (sigma0 maps 1:1), above kernel memory. */
@@ -293,9 +293,10 @@ final class MemoryBench {
      * in the method. The JIT compiles the loop where it is hottest, and a method that called it
      * once per batch would be compiled with the loop inlined and the caller's own values live
      * around it; C2 then ran short of registers and kept the sum in a vector register, two moves
-     * more on every load's chain (1.1-1.9 ns per load instead of 0.55, in a third of the processes
-     * when two ran at once; BENCHMARKS.md). Called once per round, this method stays the outermost
-     * compiled one.
+     * more on every load's chain (1.1-1.9 ns per load instead of 0.55, in more than a third of the
+     * processes when two ran at once; BENCHMARKS.md). Called once per round, this method stays the
+     * outermost compiled one; the JMH {@link Session}, which calls it once per batch, leaves that
+     * to the JIT.
      */
     private static long loads(Memory m, Mode mode, long n) {
         long sum = 0;
