@@ -181,10 +181,18 @@ abstract class UserMemory extends Meter implements Memory {
         charged();
     }
 
-    /** Takes the cache out of the hit path ({@link #revive} may take it back). */
+    /**
+     * Takes the cache out of the hit path ({@link #revive} may take it back). Like {@link
+     * #putOnClock} and {@link #resumed}, it writes only a field that changes: most entries find
+     * the cache aside already, and the stores that change nothing, made on every system call just
+     * before the continuation yields and again as the kernel loop resumes it, cost about 5 % of
+     * an IPC round trip (BENCHMARKS.md, section L).
+     */
     void putAside() {
-        readVpn = -1;
-        writeVpn = -1;
+        if (readVpn != -1 || writeVpn != -1) {
+            readVpn = -1;
+            writeVpn = -1;
+        }
     }
 
     /**
@@ -195,7 +203,9 @@ abstract class UserMemory extends Meter implements Memory {
     @Override
     void resumed() {
         putAside();
-        readProvisional = false;
+        if (readProvisional) {
+            readProvisional = false;
+        }
         if (readPage >= 0 && tlb.generation() == readGeneration && phys.droppedFrames() == readDropped) {
             readVpn = readPage;
             readEpoch = kernel.traps;
