@@ -193,9 +193,6 @@ public class Meter {
      * accessor's cached accesses'; returns the number of those accesses (TLB hits).
      */
     long putOnClock() {
-        if (budget == budgetArmed && room == armed) {
-            return 0; // nothing charged since: nothing to write (UserMemory.putAside says why)
-        }
         long accesses = budgetArmed - budget;
         budgetArmed = budget;
         long spent = armed - room + accesses * CostModel.MEMORY_ACCESS;

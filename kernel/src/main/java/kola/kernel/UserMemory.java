@@ -181,18 +181,10 @@ abstract class UserMemory extends Meter implements Memory {
         charged();
     }
 
-    /**
-     * Takes the cache out of the hit path ({@link #revive} may take it back). Like {@link
-     * #putOnClock} and {@link #resumed}, it writes only a field that changes: most entries find
-     * the cache aside already, and the stores that change nothing, made on every system call just
-     * before the continuation yields and again as the kernel loop resumes it, cost about 5 % of
-     * an IPC round trip (BENCHMARKS.md, section L).
-     */
+    /** Takes the cache out of the hit path ({@link #revive} may take it back). */
     void putAside() {
-        if (readVpn != -1 || writeVpn != -1) {
-            readVpn = -1;
-            writeVpn = -1;
-        }
+        readVpn = -1;
+        writeVpn = -1;
     }
 
     /**
@@ -203,9 +195,7 @@ abstract class UserMemory extends Meter implements Memory {
     @Override
     void resumed() {
         putAside();
-        if (readProvisional) {
-            readProvisional = false;
-        }
+        readProvisional = false;
         if (readPage >= 0 && tlb.generation() == readGeneration && phys.droppedFrames() == readDropped) {
             readVpn = readPage;
             readEpoch = kernel.traps;
