@@ -81,6 +81,25 @@ class MeteringRuleTest {
     }
 
     @Test
+    void chargesGoOnTheClockOnceAndASettleWithNothingNewLeavesItAlone() {
+        long start = clock.now();
+        meter.arm(1_000_000);
+        Meter.running = meter;
+        Meter.charge(7);
+        Meter.running = null;
+        assertEquals(0, meter.putOnClock(), "a bare meter counts no cached accesses");
+        assertEquals(7 * kola.machine.CostModel.INSTRUCTION, clock.now() - start);
+        assertEquals(0, meter.putOnClock());
+        assertEquals(7 * kola.machine.CostModel.INSTRUCTION, clock.now() - start, "nothing charged since: the clock stays");
+        Meter.running = meter;
+        Meter.charge(3);
+        Meter.running = null;
+        meter.putOnClock();
+        assertEquals(10 * kola.machine.CostModel.INSTRUCTION, clock.now() - start, "only the new charge is added");
+        assertEquals(1_000_000 - 10 * kola.machine.CostModel.INSTRUCTION, meter.room, "the room spent is the charges'");
+    }
+
+    @Test
     void aCallOfAPureAbiHelperIsOneInstructionOfItsRun() throws Exception {
         // 4 entry + (n + 1) x 3 loop test + n x 10 body (the invokestatic one of them) + 2 return.
         for (int n : new int[] {0, 1, 2, 1000}) {
