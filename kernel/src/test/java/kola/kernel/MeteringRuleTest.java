@@ -81,7 +81,7 @@ class MeteringRuleTest {
     }
 
     @Test
-    void chargesGoOnTheClockOnceAndASettleWithNothingNewLeavesItAlone() {
+    void chargesGoOnTheClockOnceAndPuttingThemOnAgainAddsNothing() {
         long start = clock.now();
         meter.arm(1_000_000);
         Meter.running = meter;
