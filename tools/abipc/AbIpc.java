@@ -32,18 +32,10 @@ import java.util.Locale;
  * round whose probe took more than 1.1 times the fastest probe round is a slow-state round), and
  * each build over the floor. Exit 2 on bad arguments.
  *
- * <p>Then confirm a difference where the figure of record is taken. One that all of this
- * harness's processes show can be its own: here the JDK's continuation code is compiled once for
- * both builds, and each build's system is stepped as JMH steps it. A change to the meter's
- * bookkeeping made the round trip 5-11 % faster here in four processes of four, and no faster in
- * {@code kola bench ipc}'s own (BENCHMARKS.md, section L). That process, run on each build in
- * turn several times, prints each contender's rounds (JSON, {@code round_ns_per_op}):
- *
- * <pre>
- * java -XX:+UseSerialGC -Xss2m -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,kola.kernel.Cpu::schedule \
- *      --add-exports=java.base/jdk.internal.vm=kola.kernel,kola.bench --limit-modules=kola.cli,jdk.compiler \
- *      -p LIB -m kola.cli/kola.cli.Main bench ipc --ipc-group 0
- * </pre>
+ * <p>Then confirm a difference in {@code kola bench ipc}'s own process, one build at a time
+ * (docs/TRACING.md, "Comparing two builds of the kernel"): one that all of this harness's
+ * processes show can be its own. A change to the meter's bookkeeping made the round trip 5-11 %
+ * faster here in four processes of four, and no faster there (BENCHMARKS.md, section L).
  *
  * <p>With {@code --clients}, each build runs the one-client and the 10,000-client systems of
  * {@code kola bench scale} instead (after that benchmark's warm-up of their programs, A's first),
