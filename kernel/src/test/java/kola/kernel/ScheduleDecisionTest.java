@@ -1,5 +1,6 @@
 package kola.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,8 +25,12 @@ class ScheduleDecisionTest {
     private long next = 100;
 
     private Tcb thread(int priority) {
-        Tcb t = new Tcb(next);
-        t.id = kola.abi.ThreadId.global(next++, 1);
+        return thread(priority, next++);
+    }
+
+    private static Tcb thread(int priority, long number) {
+        Tcb t = new Tcb(number);
+        t.id = kola.abi.ThreadId.global(number, 1);
         t.priority = priority;
         t.timeslice = 10_000;
         t.remaining = t.timeslice;
@@ -55,6 +60,64 @@ class ScheduleDecisionTest {
         assertSame(server, cpu.current, "the direct switch, past an equal that waits in the queue");
         assertFalse(server.queued);
         assertTrue(other.queued);
+    }
+
+    /**
+     * The direct switch is made at once when nothing else needs looking at ({@code
+     * Cpu.switchedDirect}): it leaves what a dispatch of the partner leaves (ThreadSwitch's way):
+     * the running thread, the clock (an address-space switch's cycles), the event, the slices and
+     * the preemption point.
+     */
+    @Test
+    void theDirectSwitchLeavesWhatADispatchOfThePartnerLeaves() {
+        for (boolean sameSpace : new boolean[] {false, true}) {
+            long[] direct = afterSwitch(true, sameSpace);
+            long[] dispatched = afterSwitch(false, sameSpace);
+            assertArrayEquals(dispatched, direct, sameSpace ? "one space" : "two spaces");
+            assertEquals(kola.abi.ThreadId.global(2, 1), direct[0], "the partner runs");
+            assertEquals(sameSpace ? 700 : 700 + kola.machine.CostModel.CONTEXT_SWITCH, direct[1], "the clock");
+            assertEquals(10_000 - 700, direct[4], "the client's slice, less what it ran");
+            assertEquals(direct[1] + 10_000, direct[6], "the preemption point: the end of the partner's slice");
+        }
+    }
+
+    /** A client runs 700 cycles, blocks and names the server ({@code named}) or switches to it; what the decision leaves. */
+    private static long[] afterSwitch(boolean named, boolean sameSpace) {
+        CycleClock clock = new CycleClock();
+        EventLog events = new EventLog(clock);
+        Cpu cpu = new Cpu(clock, events);
+        Tcb client = thread(100, 1);
+        Tcb server = thread(100, 2);
+        client.space = new Space(1, "client");
+        server.space = sameSpace ? client.space : new Space(2, "server");
+        cpu.donate(client);
+        cpu.schedule();
+        clock.advance(700);
+        client.state = Tcb.RECEIVING;
+        if (named) {
+            cpu.prefer(server);
+        } else {
+            cpu.donate(server);
+        }
+        cpu.schedule();
+        return new long[] {cpu.current.id, clock.now(), events.count(), events.hash(), client.remaining, server.remaining,
+            cpu.preemptAt, server.queued ? 1 : 0};
+    }
+
+    @Test
+    void aPartnerWithNoSliceLeftGoesBehindAnEqualThatWaits() {
+        Tcb client = thread(100);
+        Tcb server = thread(100);
+        Tcb other = thread(100);
+        running(client);
+        cpu.makeReady(other);
+        client.state = Tcb.RECEIVING;
+        server.remaining = 0;
+        cpu.prefer(server);
+        cpu.schedule();
+        assertSame(other, cpu.current, "round robin among equals, however the partner was named");
+        assertTrue(server.queued);
+        assertEquals(server.timeslice, server.remaining, "a fresh slice");
     }
 
     @Test
