@@ -46,6 +46,15 @@ interface CommunicationModel {
         return false;
     }
 
+    /**
+     * Whether the model controls nothing: every message goes to the live thread whose global id
+     * the destination word is, from the sender's own id, so {@link #route} is the thread table's
+     * lookup. The IPC fast path then looks the partner up itself, without a {@link Route}.
+     */
+    default boolean controlsNothing() {
+        return false;
+    }
+
     /** The model's name, as {@code --comm} takes it. */
     String name();
 }

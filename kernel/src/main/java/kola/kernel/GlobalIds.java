@@ -21,6 +21,11 @@ final class GlobalIds extends ThreadIdModel {
     }
 
     @Override
+    public boolean controlsNothing() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "global-ids";
     }

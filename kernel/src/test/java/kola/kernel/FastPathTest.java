@@ -3,6 +3,8 @@ package kola.kernel;
 import static kola.kernel.KernelHarness.NEVER;
 import static kola.kernel.KernelHarness.tid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +74,57 @@ class FastPathTest {
             // server waits, and blocks. The NOTE's send and the timed wait go the general way.
             assertEquals(2 + 2 * 200 - (clientPriority > 110 ? 1 : 0), b.ipc.fastIpcs);
         }
+    }
+
+    /**
+     * The fast path looks a partner up itself only under the model that controls nothing
+     * (global ids), whose route is the thread table's lookup, the sender as itself: for a thread
+     * of the sender's space, of another, an interrupt's, a stale version and an unused number.
+     */
+    @ParameterizedTest
+    @EnumSource(CommModel.class)
+    void onlyTheModelWhoseRouteIsTheLookupControlsNothing(CommModel model) {
+        Kernel k = new Kernel(new kola.machine.Machine(kola.machine.Machine.Config.defaults().withUart(null, null)),
+                KernelConfig.defaults().withComm(model), DeterminismTest.defaultLike(1, 100),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        assertEquals(model == CommModel.GLOBAL_IDS, k.comm.controlsNothing());
+        if (model != CommModel.GLOBAL_IDS) {
+            return;
+        }
+        ThreadTable threads = new ThreadTable(1 << 10);
+        Space mine = new Space(1, "mine");
+        Tcb sender = thread(threads, 10, mine, -1);
+        thread(threads, 11, mine, -1);
+        thread(threads, 12, new Space(2, "other"), -1);
+        thread(threads, 13, null, 5);
+        GlobalIds ids = new GlobalIds(threads);
+        int delivered = 0;
+        for (long to : new long[] {id(11), id(12), id(13), ThreadId.global(12, 9), id(99), id(10)}) {
+            Route out = new Route();
+            boolean routed = ids.route(sender, to, out);
+            Tcb named = threads.lookup(to);
+            assertEquals(named != null, routed, ThreadId.toString(to));
+            if (routed) {
+                delivered++;
+                assertSame(named, out.target);
+                assertEquals(sender.id, out.senderId);
+                assertTrue(out.notification == null && out.endpoint == null && out.intended == ThreadId.NIL);
+            }
+        }
+        assertEquals(4, delivered, "11, 12, the interrupt's thread and the sender itself");
+    }
+
+    private static long id(long number) {
+        return ThreadId.global(number, 1);
+    }
+
+    private static Tcb thread(ThreadTable threads, long number, Space space, int interruptLine) {
+        Tcb t = new Tcb(number);
+        t.id = id(number);
+        t.space = space;
+        t.interruptLine = interruptLine;
+        threads.put(t);
+        return t;
     }
 
     /** A server that answers each call with the word plus one, forever, and a client that calls it. */
