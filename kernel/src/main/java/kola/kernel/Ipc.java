@@ -351,6 +351,11 @@ final class Ipc {
             key = ThreadId.ANY_LOCAL;
         } else if (localIds && ThreadId.isLocal(from)) {
             key = dest.id; // (from == to: the thread the local id names)
+        } else if (replyCapability && from == to) {
+            // A call under the capabilities model: the slot just routed through holds a gate (or
+            // to is the reply capability), which is no wait object, and a closed receive from it
+            // waits for the reply, as waitObject() and source() would find. One lookup, not three.
+            key = Comm.REPLY;
         } else if (objectSpaces && comm.waitObject(self, from) instanceof WaitQueue q) {
             if (!(q instanceof Endpoint e) || e.senders.sendHead != null) {
                 return false; // (a notification, or a sender waits on the endpoint already)

@@ -237,6 +237,37 @@ class FastPathTest {
     }
 
     /**
+     * A call through a gate waits for the reply: when the server ends without answering, the
+     * caller's wait ends with an error. The call takes the fast path (the server waits first),
+     * which must leave the caller waiting for the reply capability, as the general path does.
+     */
+    @Test
+    void aCallThroughAGateEndsWithAnErrorWhenTheServerEndsWithoutAnswering() {
+        Function<List<Object>, KernelHarness> workload = seen -> {
+            KernelHarness h = new KernelHarness();
+            h.root(l4 -> {
+                h.startTask(l4, S, "s", 0, 110);
+                h.startTask(l4, C, "c", 0, 100);
+                h.check(l4.commControl(Comm.GATE, Comm.selector(1), S, 0x51) == 1, "gate to s");
+                h.check(l4.commControl(Comm.MAP, C, Comm.objectFpage(1, 0, Comm.SEND), Comm.selector(8)) == 1, "to c");
+            });
+            h.module("s", l4 -> {
+                long from = l4.ipc(ThreadId.NIL, ThreadId.ANY, NEVER);
+                seen.add("s got " + MsgTag.label(l4.mr(0)) + " from " + Long.toHexString(from));
+            });
+            h.module("c", l4 -> {
+                l4.setMr(0, MsgTag.make(5, 0, 0));
+                long tag = l4.call(Comm.selector(8));
+                seen.add("call " + MsgTag.failed(tag) + " " + IpcError.kind(l4.errorCode()));
+            });
+            return h;
+        };
+        Run r = same(KernelConfig.defaults().withComm(CommModel.CAPABILITIES), workload);
+        assertEquals(List.of("s got 5 from 51", "call true " + IpcError.CANCELLED), r.seen());
+        assertEquals(1, r.fast(), "the call");
+    }
+
+    /**
      * Calls through a gate to an endpoint that two server threads receive from, each answering
      * with a reply-and-receive from the endpoint: the client's call goes to the endpoint's first
      * waiting receiver, the server's reply-and-receive waits on the endpoint again.
