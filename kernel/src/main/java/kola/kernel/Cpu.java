@@ -380,8 +380,7 @@ final class Cpu {
     private boolean switchedDirect() {
         Tcb t = preferred;
         Tcb prev = current;
-        if (prev == null || prev == t || charged != null || t.remaining <= 0 || !t.runnable() || t.domain != ready.active
-                || ready.highestPriority() > t.priority) {
+        if (prev == null || prev == t || charged != null || t.remaining <= 0 || !takesDirectSwitch(t)) {
             return false;
         }
         preferred = null;
@@ -413,12 +412,20 @@ final class Cpu {
      * than the partner is ready.
      */
     private void switchDirect(Tcb partner) {
-        if (partner.runnable() && partner.domain == ready.active && ready.highestPriority() <= partner.priority) {
+        if (takesDirectSwitch(partner)) {
             dispatch(partner);
         } else {
             makeReady(partner);
             reschedule();
         }
+    }
+
+    /**
+     * Whether {@code partner} may take the CPU by the direct switch: it can run, is of the active
+     * domain, and no ready thread outranks it.
+     */
+    private boolean takesDirectSwitch(Tcb partner) {
+        return partner.runnable() && partner.domain == ready.active && ready.highestPriority() <= partner.priority;
     }
 
     /**
